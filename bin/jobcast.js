@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+'use strict';
+// The CLI is compiled by `npm ci` (prepare → npm run build); point to the compiled entry.
+const path = require('node:path');
+const entry = path.join(__dirname, '..', 'build', 'src', 'cli', 'main.js');
+let main;
+try {
+  main = require(entry).main;
+} catch (err) {
+  if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(entry)) {
+    process.stderr.write('jobcast: not built yet — run `npm ci` (or `npm run build`) in the repository first.\n');
+    process.exit(2);
+  }
+  throw err;
+}
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

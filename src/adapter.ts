@@ -1,0 +1,85 @@
+/**
+ * The adapter contract. A channel is a named object whose `render` is pure: live postings and the
+ * config in, artifacts (URL path, content type, bytes) and diagnostics out. Reading and writing files,
+ * HTTP and SMTP all live in the build, publish and serve layers. The core never names a channel.
+ */
+import type { z } from 'zod';
+import type { DiagnosticInput, Place } from './diagnostics';
+import type { Lifecycle, LifecycleState } from './model/lifecycle';
+import type { Posting } from './model/posting';
+import type { SiteConfig } from './model/config';
+
+/** A validated posting with what the core knows about it. */
+export interface PostingEntry {
+  id: string;
+  /** Source file as shown to the user. */
+  file: string;
+  posting: Posting;
+  lifecycle: Lifecycle;
+  state: LifecycleState;
+  /** Hash of the posting's content and state; equal hashes mean nothing a channel shows changed. */
+  hash: string;
+  /** When the posting's content (or state) last took its current form: sitemap lastmod, feed dates. */
+  changedAt: Date;
+  /** Position of a field path (`salary.max`) in the source file. */
+  locate(field: string): Place;
+}
+
+/** Bytes of one output file. Large feeds are an iterable of chunks so they are never one string. */
+export type ArtifactBody = string | Uint8Array | Iterable<string | Uint8Array>;
+
+export interface Artifact {
+  /** URL path without leading slash, also the file path under the output folder: `jobs/x/index.html`. */
+  path: string;
+  /** Full Content-Type, charset included: `text/html; charset=utf-8`. */
+  contentType: string;
+  body: ArtifactBody;
+  /** HTTP status the server answers with (410 for a closed role's page). */
+  status?: 200 | 410;
+  /** The posting this file belongs to, when it belongs to one. */
+  posting?: string;
+}
+
+export interface RenderResult {
+  artifacts: Artifact[];
+  diagnostics?: DiagnosticInput[];
+}
+
+export interface RenderContext<O = unknown> {
+  /** The whole site config. */
+  site: SiteConfig;
+  /** This adapter's own section, `channels.<name>`, parsed with its schema (defaults applied). */
+  options: O;
+  /** The instant the build is for. */
+  now: Date;
+  /** Name of the adapter being run. */
+  channel: string;
+  /** Absolute public URL of an output path (`jobs/x/` → `https://…/jobs/x/`). */
+  url(path: string): string;
+  /** The posting's apply URL with this channel's source parameter added. */
+  applyUrl(posting: Posting): string;
+  /** The job page URL with this channel's source parameter (boards that link to our page). */
+  pageUrl(id: string): string;
+  /** The posting's own per-channel options for this adapter (`channels.<name>`), if any. */
+  postingOptions<P = unknown>(posting: Posting): P | undefined;
+}
+
+export interface Adapter<O = any, P = any> {
+  /** Channel name: used in config (`channels.<name>`), `exclude` lists, diagnostics and tracking. */
+  readonly name: string;
+  /** One line for `jobcast --help` and the admin page. */
+  readonly description: string;
+  /** Lifecycle states whose postings `render` receives; default: only `open`. */
+  readonly states?: readonly LifecycleState[];
+  /** Schema of `channels.<name>` in the site config. */
+  readonly options?: z.ZodType<O>;
+  /** Schema of `channels.<name>` in a posting file. */
+  readonly postingOptions?: z.ZodType<P>;
+  /** The channel's rules for one posting; an error drops the posting from this channel only. */
+  check?(entry: PostingEntry, ctx: RenderContext<O>): DiagnosticInput[];
+  /** Pure: the channel's files for the postings that passed `check`. */
+  render(entries: readonly PostingEntry[], ctx: RenderContext<O>): RenderResult;
+}
+
+/** Identity helper that keeps an adapter's option types checked at its definition. */
+export const defineAdapter = <O, P = never>(adapter: Adapter<O, P>): Adapter<O, P> => adapter;

@@ -1,0 +1,106 @@
+/**
+ * `jobcast` command line. User mistakes print as diagnostics and exit 1 (postings) or 2 (usage,
+ * config); an internal bug prints one line and a hint to rerun with --debug for the stack trace.
+ */
+import { parseArgs } from 'node:util';
+import { adapters as defaultAdapters } from '../../adapters';
+import type { Adapter } from '../adapter';
+import { isJobcastError } from '../errors';
+import { report, type OutputFormat, type ReportOptions, type Writer } from './report';
+import { commands, type CommandContext } from './commands';
+
+export interface CliIo {
+  stdout: Writer;
+  stderr: Writer;
+  env: NodeJS.ProcessEnv;
+  adapters?: readonly Adapter[];
+  /** Lets tests and `serve` receive a long-running handle instead of waiting for exit. */
+  onServe?: (handle: unknown) => void;
+}
+
+const USAGE = `Usage: jobcast <command> [options]
+
+Commands:
+  validate                       check every posting; exit 0 valid (warnings allowed), 1 errors
+  build    [--out DIR]           render every channel into DIR atomically
+  serve    [--port N] [--watch]  HTTP server + the republish schedule
+  publish  [--dry-run]           one republish run now; --dry-run prints what would be sent
+  preview  <id> [--channel NAME] print one channel's output for one posting
+  schema                         print the JSON Schema of a posting file
+
+Options:
+  --config FILE     site config (default jobcast.config.yaml)
+  --postings DIR    posting files (default: the config's postings, postings/)
+  --out DIR         output folder (default: the config's output, dist/)
+  --format FORMAT   human (default) or json
+  --now ISO         evaluate lifecycle at this instant instead of the clock
+  --debug           print stack traces of internal errors
+  -h, --help        this help
+`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  postings: { type: 'string' },
+  out: { type: 'string' },
+  state: { type: 'string' },
+  format: { type: 'string' },
+  now: { type: 'string' },
+  port: { type: 'string' },
+  channel: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  watch: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.stderr.write(`jobcast: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [name, ...rest] = positionals;
+  if (values.help || !name) {
+    (values.help ? io.stdout : io.stderr).write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`jobcast: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const format = (values.format ?? 'human') as OutputFormat;
+  if (format !== 'human' && format !== 'json') {
+    io.stderr.write(`jobcast: --format must be human or json\n`);
+    return 2;
+  }
+  let now: Date | undefined;
+  if (values.now) {
+    now = new Date(values.now);
+    if (Number.isNaN(now.getTime())) {
+      io.stderr.write(`jobcast: --now must be an ISO 8601 instant, e.g. 2026-12-01T09:00:00Z\n`);
+      return 2;
+    }
+  }
+  const reportOptions: ReportOptions = {
+    format,
+    github: io.env.GITHUB_ACTIONS === 'true',
+    color: format === 'human' && !io.env.NO_COLOR && Boolean((io.stdout as { isTTY?: boolean }).isTTY),
+  };
+  const ctx: CommandContext = { io, values, positionals: rest, reportOptions, adapters: io.adapters ?? defaultAdapters, ...(now ? { now } : {}) };
+  try {
+    return await command(ctx);
+  } catch (err) {
+    if (isJobcastError(err)) {
+      if (err.details.length) report(io.stdout, io.stderr, err.details, reportOptions, { error: { code: err.code, message: err.message } });
+      io.stderr.write(`jobcast: ${err.message} [${err.code}]\n`);
+      return err.exitCode;
+    }
+    if (values.debug) io.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    else io.stderr.write(`jobcast: internal error: ${(err as Error)?.message ?? String(err)} (this is a bug in jobcast; rerun with --debug for details)\n`);
+    return 1;
+  }
+}

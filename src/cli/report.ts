@@ -1,0 +1,67 @@
+/** How diagnostics reach a person, a machine, or GitHub Actions. */
+import { countBySeverity, sortDiagnostics, type Diagnostic } from '../diagnostics';
+
+export type OutputFormat = 'human' | 'json';
+
+export interface Writer {
+  write(text: string): void;
+}
+
+const paint = (on: boolean, code: number, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+export function place(d: Diagnostic): string {
+  if (!d.file) return '';
+  return d.line ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
+}
+
+export function formatHuman(d: Diagnostic, color = false): string {
+  const where = place(d);
+  const sev = d.severity === 'error' ? paint(color, 31, 'error') : d.severity === 'warning' ? paint(color, 33, 'warning') : 'info';
+  const tag = d.channel ? `${d.code} ${d.channel}` : d.code;
+  const head = `${where ? where + ' ' : ''}${d.field ? d.field + ': ' : ''}${sev}: ${d.message} [${tag}]`;
+  return d.fix ? `${head}\n    fix: ${d.fix}` : head;
+}
+
+export function summary(diagnostics: readonly Diagnostic[], postings: number): string {
+  const c = countBySeverity(diagnostics);
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const what = `${plural(postings, 'valid posting')}`;
+  if (c.error) return `✖ ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}; ${what}`;
+  return `✔ ${what}${c.warning ? `, ${plural(c.warning, 'warning')}` : ''}`;
+}
+
+/** GitHub Actions workflow command escaping (property values escape more than messages). */
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function formatGithub(d: Diagnostic): string {
+  const kind = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
+  const props = [
+    d.file ? `file=${escapeProperty(d.file)}` : '',
+    d.line ? `line=${d.line}` : '',
+    d.col ? `col=${d.col}` : '',
+    `title=${escapeProperty(d.channel ? `${d.code} (${d.channel})` : d.code)}`,
+  ].filter(Boolean);
+  const msg = `${d.field ? d.field + ': ' : ''}${d.message}${d.fix ? ` — fix: ${d.fix}` : ''}`;
+  return `::${kind} ${props.join(',')}::${escapeData(msg)}`;
+}
+
+export interface ReportOptions {
+  format: OutputFormat;
+  github: boolean;
+  color: boolean;
+}
+
+/** Print diagnostics; returns nothing — exit codes are the command's business. */
+export function report(out: Writer, err: Writer, diagnostics: readonly Diagnostic[], opts: ReportOptions, extra: Record<string, unknown> = {}, postings = 0): void {
+  const sorted = sortDiagnostics(diagnostics);
+  if (opts.format === 'json') {
+    const counts = countBySeverity(sorted);
+    out.write(JSON.stringify({ ok: counts.error === 0, errors: counts.error, warnings: counts.warning, ...extra, diagnostics: sorted }, null, 2) + '\n');
+  } else {
+    for (const d of sorted) out.write(formatHuman(d, opts.color) + '\n');
+    out.write(summary(sorted, postings) + '\n');
+  }
+  // Annotations go to stderr when stdout is JSON, so the JSON stays parseable; Actions reads both.
+  if (opts.github) for (const d of sorted) (opts.format === 'json' ? err : out).write(formatGithub(d) + '\n');
+}

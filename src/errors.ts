@@ -1,0 +1,78 @@
+/**
+ * Registry of the core's diagnostic and failure codes (fastify-style: one place, stable names,
+ * grouped by area). Adapters own the codes of their channel rules in their own file.
+ * A code never changes meaning once released; retire it instead.
+ */
+export const CODES = {
+  // Reading a source file
+  FILE_READ: 'JC_FILE_READ',
+  FILE_TOO_LARGE: 'JC_FILE_TOO_LARGE',
+  FILE_BOM: 'JC_FILE_BOM',
+  FILE_ENCODING: 'JC_FILE_ENCODING',
+  FILE_EMPTY: 'JC_FILE_EMPTY',
+  FILE_NAME: 'JC_FILE_NAME',
+  FILE_EXTENSION: 'JC_FILE_EXTENSION',
+  POSTINGS_DIR: 'JC_POSTINGS_DIR',
+  // YAML
+  YAML_SYNTAX: 'JC_YAML_SYNTAX',
+  YAML_DUPLICATE_KEY: 'JC_YAML_DUPLICATE_KEY',
+  YAML_NOT_MAP: 'JC_YAML_NOT_MAP',
+  YAML_ALIAS: 'JC_YAML_ALIAS',
+  // Field-level schema problems
+  FIELD_UNKNOWN: 'JC_FIELD_UNKNOWN',
+  FIELD_REQUIRED: 'JC_FIELD_REQUIRED',
+  FIELD_TYPE: 'JC_FIELD_TYPE',
+  FIELD_ENUM: 'JC_FIELD_ENUM',
+  FIELD_FORMAT: 'JC_FIELD_FORMAT',
+  FIELD_RANGE: 'JC_FIELD_RANGE',
+  FIELD_LENGTH: 'JC_FIELD_LENGTH',
+  FIELD_DUPLICATE_ITEM: 'JC_FIELD_DUPLICATE_ITEM',
+  FIELD_DATE: 'JC_FIELD_DATE',
+  FIELD_COUNTRY: 'JC_FIELD_COUNTRY',
+  FIELD_CURRENCY: 'JC_FIELD_CURRENCY',
+  FIELD_URL: 'JC_FIELD_URL',
+  FIELD_EMAIL: 'JC_FIELD_EMAIL',
+  FIELD_TEXT: 'JC_FIELD_TEXT',
+  // Cross-field and cross-file rules
+  RULE_SALARY_RANGE: 'JC_RULE_SALARY_RANGE',
+  RULE_SALARY_SHAPE: 'JC_RULE_SALARY_SHAPE',
+  RULE_DATES: 'JC_RULE_DATES',
+  RULE_REMOTE_COUNTRIES: 'JC_RULE_REMOTE_COUNTRIES',
+  RULE_LOCATIONS_REQUIRED: 'JC_RULE_LOCATIONS_REQUIRED',
+  RULE_EXPERIENCE_IN_PLACE: 'JC_RULE_EXPERIENCE_IN_PLACE',
+  RULE_DUPLICATE_ID: 'JC_RULE_DUPLICATE_ID',
+  RULE_DUPLICATE_REFERENCE: 'JC_RULE_DUPLICATE_REFERENCE',
+  RULE_UNKNOWN_CHANNEL: 'JC_RULE_UNKNOWN_CHANNEL',
+  // Warnings on the model
+  WARN_NO_SALARY: 'JC_WARN_NO_SALARY',
+  WARN_TITLE_HTML: 'JC_WARN_TITLE_HTML',
+  WARN_CONTROL_CHARS: 'JC_WARN_CONTROL_CHARS',
+  WARN_STRAY_FILE: 'JC_WARN_STRAY_FILE',
+  // Configuration
+  CONFIG_READ: 'JC_CONFIG_READ',
+  CONFIG_INVALID: 'JC_CONFIG_INVALID',
+  CONFIG_ENV: 'JC_CONFIG_ENV',
+  // Channel / build
+  CHANNEL_FAILED: 'JC_CHANNEL_FAILED',
+} as const;
+
+export type CoreCode = (typeof CODES)[keyof typeof CODES];
+
+/**
+ * A failure that stops a command (bad config, unreadable directory, a failed run). User-facing:
+ * printed as one line, never with a stack trace. Anything else thrown is an internal bug.
+ */
+export class JobcastError extends Error {
+  override readonly name = 'JobcastError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+    readonly details: readonly import('./diagnostics').Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const isJobcastError = (e: unknown): e is JobcastError =>
+  e instanceof Error && (e as { name?: string }).name === 'JobcastError' && typeof (e as JobcastError).code === 'string';

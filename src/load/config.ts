@@ -1,0 +1,31 @@
+/** Loading `jobcast.config.yaml` with the same file:line:col reporting as postings. */
+import path from 'node:path';
+import type { z } from 'zod';
+import type { Diagnostic } from '../diagnostics';
+import { CODES, JobcastError } from '../errors';
+import type { SiteConfig } from '../model/config';
+import { displayPath } from './display-path';
+import { readSourceText } from './source-file';
+import { issuesToDiagnostics, parseYaml } from './yaml-document';
+
+export async function loadConfigFile(file: string, schema: z.ZodType): Promise<SiteConfig> {
+  const shown = displayPath(file);
+  const source = await readSourceText(file, shown, 'config');
+  const fail = (diagnostics: Diagnostic[]): never => {
+    throw new JobcastError(CODES.CONFIG_INVALID, `the config ${shown} is not valid`, 2, diagnostics);
+  };
+  if (!source.ok) {
+    if (source.diagnostics[0]?.message.includes('ENOENT')) {
+      throw new JobcastError(CODES.CONFIG_READ, `no config file at ${shown}; pass --config FILE or run from the repository folder`, 2);
+    }
+    return fail(source.diagnostics);
+  }
+  const parsed = parseYaml(source.text, shown, 'config');
+  if (!parsed.ok) return fail(parsed.diagnostics);
+  const result = schema.safeParse(parsed.yaml.data, { reportInput: true });
+  if (!result.success) return fail(issuesToDiagnostics(result.error.issues, parsed.yaml, shown, schema));
+  return result.data as SiteConfig;
+}
+
+/** Resolve a path from the config relative to the config file's folder. */
+export const fromConfigDir = (configFile: string, p: string): string => path.resolve(path.dirname(configFile), p);

@@ -1,0 +1,149 @@
+/**
+ * Loading every posting file of a folder. All problems of all files are collected in one pass: a
+ * recruiter fixing a typo should see every other mistake in the same run.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic, Place } from '../diagnostics';
+import { CODES, JobcastError } from '../errors';
+import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema } from '../model/posting';
+import { displayPath } from './display-path';
+import { readSourceText } from './source-file';
+import { issuesToDiagnostics, parseYaml } from './yaml-document';
+
+export interface LoadedPosting {
+  id: string;
+  /** Path as shown to the user. */
+  file: string;
+  posting: Posting;
+  /** sha256 of the source bytes. */
+  sourceHash: string;
+  locate(field: string): Place;
+}
+
+export interface LoadResult {
+  postings: LoadedPosting[];
+  diagnostics: Diagnostic[];
+}
+
+/** What the file name should have been, for the JC_FILE_NAME fix. */
+export function suggestId(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, ID_MAX)
+    .replace(/-+$/, '');
+}
+
+export function idProblem(id: string): string | undefined {
+  if (id.length > ID_MAX) return `is ${id.length} characters; an id has at most ${ID_MAX} (LinkedIn's partnerJobId limit)`;
+  if (!ID_PATTERN.test(id)) return 'may use only lowercase a-z, 0-9 and inner hyphens';
+  return undefined;
+}
+
+/** Load one posting file. */
+export async function loadPostingFile(absPath: string, schema: PostingSchema): Promise<{ posting?: LoadedPosting; diagnostics: Diagnostic[] }> {
+  const file = displayPath(absPath);
+  const id = path.basename(absPath).replace(/\.yaml$/, '');
+  const diagnostics: Diagnostic[] = [];
+  const badId = idProblem(id);
+  if (badId) {
+    const fix = suggestId(id);
+    diagnostics.push({
+      code: CODES.FILE_NAME, severity: 'error', file, line: 1, col: 1, field: '(file name)',
+      message: `file name "${id}" is not a valid posting id: it ${badId}`,
+      ...(fix ? { fix: `rename the file to ${fix}.yaml` } : {}),
+    });
+  }
+  const source = await readSourceText(absPath, file);
+  if (!source.ok) return { diagnostics: [...diagnostics, ...source.diagnostics] };
+  const parsed = parseYaml(source.text, file);
+  if (!parsed.ok) return { diagnostics: [...diagnostics, ...parsed.diagnostics] };
+  const { yaml } = parsed;
+  const result = schema.safeParse(yaml.data, { reportInput: true });
+  const issues = [...(result.success ? [] : result.error.issues), ...crossFieldIssues(yaml.data)];
+  diagnostics.push(...issuesToDiagnostics(issues, yaml, file, schema));
+  const locate = (field: string): Place => ({ file, ...yaml.locate(field ? field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : []) });
+  if (!result.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const posting = result.data as Posting;
+  if (!posting.salary) {
+    diagnostics.push({
+      code: CODES.WARN_NO_SALARY, severity: 'warning', file, field: 'salary', ...yaml.locate([]), posting: id,
+      message: 'no salary: Google recommends one, several boards rank postings without pay lower, and pay-transparency laws may require it',
+      fix: 'add salary: { currency: USD, min: …, max: …, unit: YEAR }',
+    });
+  }
+  if (/<\/?[a-z][^>]*>/i.test(posting.title)) {
+    diagnostics.push({ code: CODES.WARN_TITLE_HTML, severity: 'warning', file, field: 'title', ...yaml.locate(['title']), posting: id, message: 'title looks like it contains HTML; it is plain text and will be shown literally', fix: 'remove the tags' });
+  }
+  const sourceHash = createHash('sha256').update(source.text).digest('hex');
+  return { posting: { id, file, posting, sourceHash, locate }, diagnostics };
+}
+
+const SIMILAR_EXTENSIONS = /\.(ya?ml|YA?ML|Yaml|json)$/;
+
+/** Load every `*.yaml` file of `dir`; problems of all files are reported together. */
+export async function loadPostings(dir: string, schema: PostingSchema): Promise<LoadResult> {
+  let names: string[];
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    names = entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name).sort();
+  } catch (err) {
+    throw new JobcastError(CODES.POSTINGS_DIR, `cannot read the postings folder ${displayPath(dir)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+  }
+  const diagnostics: Diagnostic[] = [];
+  const postings: LoadedPosting[] = [];
+  const files = names.filter((n) => n.endsWith('.yaml') && !n.startsWith('.'));
+  for (const n of names) {
+    if (!n.startsWith('.') && !n.endsWith('.yaml') && SIMILAR_EXTENSIONS.test(n)) {
+      const base = n.replace(SIMILAR_EXTENSIONS, '');
+      diagnostics.push({
+        code: CODES.FILE_EXTENSION, severity: 'error', file: displayPath(path.join(dir, n)), line: 1, col: 1, field: '(file name)',
+        message: `posting files end in .yaml; "${n}" would be ignored`, fix: `rename it to ${base}.yaml`,
+      });
+    }
+  }
+  // Bounded concurrency: thousands of files must not exhaust file descriptors.
+  const results = new Array<Awaited<ReturnType<typeof loadPostingFile>>>(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      results[i] = await loadPostingFile(path.join(dir, files[i]!), schema);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+  for (const r of results) {
+    diagnostics.push(...r.diagnostics);
+    if (r.posting) postings.push(r.posting);
+  }
+  diagnostics.push(...duplicateReferences(postings));
+  const clean = postings.filter((p) => !diagnostics.some((d) => d.severity === 'error' && d.file === p.file));
+  return { postings: clean, diagnostics };
+}
+
+function duplicateReferences(postings: readonly LoadedPosting[]): Diagnostic[] {
+  const byRef = new Map<string, LoadedPosting[]>();
+  const byId = new Map<string, LoadedPosting[]>();
+  for (const p of postings) {
+    if (p.posting.reference) byRef.set(p.posting.reference, [...(byRef.get(p.posting.reference) ?? []), p]);
+    byId.set(p.id, [...(byId.get(p.id) ?? []), p]);
+  }
+  const out: Diagnostic[] = [];
+  for (const [ref, list] of byRef) {
+    if (list.length < 2) continue;
+    for (const p of list) {
+      const others = list.filter((o) => o !== p).map((o) => o.file).join(', ');
+      out.push({ code: CODES.RULE_DUPLICATE_REFERENCE, severity: 'error', ...p.locate('reference'), field: 'reference', posting: p.id, message: `reference "${ref}" is also used by ${others}`, fix: 'give each role its own reference' });
+    }
+  }
+  for (const [id, list] of byId) {
+    if (list.length < 2) continue;
+    for (const p of list) out.push({ code: CODES.RULE_DUPLICATE_ID, severity: 'error', ...p.locate(''), field: '(file name)', posting: id, message: `id "${id}" is used by ${list.length} files`, fix: 'rename one of the files' });
+  }
+  return out;
+}

@@ -1,0 +1,231 @@
+/**
+ * YAML → plain data with a map back to positions, and zod issues → Diagnostics at `file:line:col`.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import type { Diagnostic } from '../diagnostics';
+import { CODES } from '../errors';
+import type { IssueParams, RuleIssue } from '../model/posting';
+import { closest } from './suggest';
+
+export interface Located {
+  line: number;
+  col: number;
+}
+
+export interface ParsedYaml {
+  data: unknown;
+  /** Where a field path sits in the file: the value, or the nearest ancestor that exists. */
+  locate(path: readonly PropertyKey[], which?: 'value' | 'key'): Located;
+}
+
+export type YamlResult = { ok: true; yaml: ParsedYaml } | { ok: false; diagnostics: Diagnostic[] };
+
+const MAX_ALIASES = 100;
+
+export function parseYaml(text: string, file: string, what = 'posting'): YamlResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2', strict: true });
+  const at = (offset: number): Located => lineCounter.linePos(offset);
+  const diagnostics: Diagnostic[] = [];
+  for (const err of doc.errors) {
+    const pos = at(err.pos[0]);
+    const duplicate = err.code === 'DUPLICATE_KEY';
+    diagnostics.push({
+      code: duplicate ? CODES.YAML_DUPLICATE_KEY : CODES.YAML_SYNTAX,
+      severity: 'error',
+      message: duplicate ? `${firstLine(err.message)}; each key may appear once` : `YAML ${err.code}: ${firstLine(err.message)}`,
+      file,
+      ...pos,
+      ...(duplicate ? { fix: 'delete or merge the repeated key' } : {}),
+    });
+  }
+  if (diagnostics.length) return { ok: false, diagnostics };
+  if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ''))) {
+    return fail(CODES.FILE_EMPTY, `${what} file is empty`, file, { line: 1, col: 1 }, `start from postings/ml-infrastructure-engineer.yaml`);
+  }
+  if (!isMap(doc.contents)) {
+    const kind = isSeq(doc.contents) ? 'a list' : 'a single value';
+    return fail(CODES.YAML_NOT_MAP, `${what} file must be a map of keys (title:, status:, …), not ${kind}`, file, at(doc.contents.range?.[0] ?? 0), 'write the fields at the top level, without a leading "- "');
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    return fail(CODES.YAML_ALIAS, `YAML aliases expand too far: ${(err as Error).message}`, file, { line: 1, col: 1 }, 'write the values out instead of using & anchors and * aliases');
+  }
+  return { ok: true, yaml: { data, locate: (path, which = 'value') => locate(doc, at, path, which) } };
+}
+
+const firstLine = (s: string): string => s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+
+function fail(code: string, message: string, file: string, pos: Located, fix?: string): YamlResult {
+  return { ok: false, diagnostics: [{ code, severity: 'error', message, file, ...pos, ...(fix ? { fix } : {}) }] };
+}
+
+function locate(doc: Document, at: (o: number) => Located, path: readonly PropertyKey[], which: 'value' | 'key'): Located {
+  // Walk down as far as the path exists; remember the key node we came through.
+  let node: unknown = doc.contents;
+  let keyNode: YamlNode | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      keyNode = pair.key as YamlNode;
+      node = pair.value;
+      if (node === null || node === undefined) {
+        node = undefined;
+        break;
+      }
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment] !== undefined) {
+      keyNode = undefined;
+      node = node.items[segment];
+    } else {
+      break;
+    }
+  }
+  const target = which === 'key' && keyNode ? keyNode : (node as YamlNode | undefined) ?? keyNode;
+  const offset = target?.range?.[0] ?? (doc.contents as YamlNode | null)?.range?.[0] ?? 0;
+  return at(offset);
+}
+
+/** Does the path exist in the data (so the issue is about a value, not a missing key)? */
+function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
+  let cur: unknown = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || !(String(seg) in (cur as object))) return false;
+    cur = (cur as Record<string, unknown>)[String(seg)];
+  }
+  return true;
+}
+
+export const fieldPath = (path: readonly PropertyKey[]): string => path.map(String).join('.');
+
+/** The object schema reached by following `path` through optional/array/union wrappers. */
+function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let cur: z.ZodType | undefined = schema;
+  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
+    let x = s;
+    for (let i = 0; i < 10 && x; i++) {
+      if (x instanceof z.ZodOptional || x instanceof z.ZodNullable || x instanceof z.ZodDefault) x = x.unwrap() as z.ZodType;
+      else if (x instanceof z.ZodPipe) x = x.in as z.ZodType;
+      else if (x instanceof z.ZodUnion) x = (x.options as z.ZodType[]).find((o) => unwrap(o) instanceof z.ZodObject) ?? x.options[0] as z.ZodType;
+      else break;
+    }
+    return x;
+  };
+  for (const seg of path) {
+    cur = unwrap(cur);
+    if (cur instanceof z.ZodObject) cur = (cur.shape as Record<string, z.ZodType>)[String(seg)];
+    else if (cur instanceof z.ZodArray) cur = cur.element as z.ZodType;
+    else return undefined;
+  }
+  return unwrap(cur);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return `the text "${value.length > 40 ? value.slice(0, 37) + '…' : value}"`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list', object: 'a map',
+};
+
+interface AnyIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  input?: unknown;
+  expected?: string;
+  values?: unknown[];
+  keys?: string[];
+  params?: IssueParams;
+  errors?: AnyIssue[][];
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+}
+
+/** Of a union's branches, the issues of the one that got furthest (deepest paths, fewest complaints). */
+function bestBranch(branches: AnyIssue[][]): AnyIssue[] {
+  const depth = (issues: AnyIssue[]) => Math.max(0, ...issues.map((i) => i.path.length));
+  return [...branches].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0] ?? [];
+}
+
+/**
+ * Turn zod issues (and rule issues) into Diagnostics at exact positions, with a fix where we can tell.
+ * `schema` lets unknown keys be matched against the keys that are allowed at that place.
+ */
+export function issuesToDiagnostics(
+  issues: readonly (AnyIssue | RuleIssue | z.core.$ZodIssue)[],
+  yaml: ParsedYaml,
+  file: string,
+  schema: z.ZodType | undefined,
+  base: readonly PropertyKey[] = [],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const push = (path: PropertyKey[], code: string, message: string, fix?: string, which: 'value' | 'key' = 'value') =>
+    out.push({ code, severity: 'error', message, file, field: fieldPath(path) || '(root)', ...yaml.locate(path, which), ...(fix ? { fix } : {}) });
+
+  for (const raw of issues as AnyIssue[]) {
+    const path = [...base, ...raw.path];
+    if (raw.code === 'invalid_union' && raw.errors) {
+      out.push(...issuesToDiagnostics(bestBranch(raw.errors), yaml, file, schema, path));
+      continue;
+    }
+    if (raw.params?.jc) {
+      push(path, raw.params.jc, raw.message, raw.params.fix);
+      continue;
+    }
+    switch (raw.code) {
+      case 'unrecognized_keys': {
+        const allowed = schemaAt(schema, path);
+        const keys = allowed instanceof z.ZodObject ? Object.keys(allowed.shape as object) : [];
+        for (const key of raw.keys ?? []) {
+          const guess = closest(key, keys);
+          push([...path, key], CODES.FIELD_UNKNOWN, `unknown key "${key}"`,
+            guess ? `did you mean ${guess}?` : keys.length ? `allowed here: ${keys.join(', ')}` : undefined, 'key');
+        }
+        break;
+      }
+      case 'invalid_type': {
+        if (raw.input === undefined && !hasPath(yaml.data, path)) {
+          push(path, CODES.FIELD_REQUIRED, `${String(path[path.length - 1] ?? 'value')} is required`, undefined, 'key');
+          // Point at the parent that lacks the key.
+          const last = out[out.length - 1]!;
+          Object.assign(last, yaml.locate(path.slice(0, -1), 'key'));
+          break;
+        }
+        const expected = TYPE_NAMES[raw.expected ?? ''] ?? raw.expected ?? 'another type';
+        let fix: string | undefined;
+        if (raw.expected === 'string' && (typeof raw.input === 'number' || typeof raw.input === 'boolean')) fix = `put it in quotes: "${String(raw.input)}"`;
+        else if (raw.expected === 'array' && raw.input !== null && typeof raw.input !== 'object') fix = `write a list: [${String(raw.input)}]`;
+        else if (raw.expected === 'number' && typeof raw.input === 'string' && /^[\d,._ ]+$/.test(raw.input)) fix = `write the number without quotes or separators: ${raw.input.replace(/[,_ ]/g, '')}`;
+        else if (raw.expected === 'boolean') fix = 'write true or false';
+        push(path, CODES.FIELD_TYPE, `must be ${expected}, got ${describe(raw.input)}`, fix);
+        break;
+      }
+      case 'invalid_value': {
+        const values = (raw.values ?? []).map(String);
+        const guess = typeof raw.input === 'string' ? closest(raw.input, values) : undefined;
+        push(path, CODES.FIELD_ENUM, `must be one of ${values.join(', ')}; got ${describe(raw.input)}`, guess ? `did you mean ${guess}?` : undefined);
+        break;
+      }
+      case 'too_small':
+      case 'too_big': {
+        const code = raw.origin === 'number' || raw.origin === 'int' ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH;
+        const bound = raw.code === 'too_small' ? `at least ${raw.minimum}` : `at most ${raw.maximum}`;
+        const msg = raw.origin === 'number' || raw.origin === 'int' ? `must be ${bound}${raw.code === 'too_small' && Number(raw.minimum) === 0 ? '' : ''}` : raw.message;
+        push(path, code, raw.message.startsWith('Too') || raw.message.startsWith('Invalid') ? msg : raw.message);
+        break;
+      }
+      default:
+        push(path, CODES.FIELD_FORMAT, raw.message.replace(/^Invalid input: /, ''));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+/**
+ * The site configuration, `jobcast.config.yaml`. Channel sections are contributed by the adapters
+ * (each with its own zod options schema and defaults), so the core names no channel.
+ * Secrets never live here: only the names of environment variables that hold them.
+ */
+import cron from 'node-cron';
+import { z } from 'zod';
+import { CODES } from '../errors';
+import { httpsUrl } from './posting';
+
+const params = (jc: string, fix?: string) => ({ params: fix ? { jc, fix } : { jc } });
+
+export const envVarName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'must be the NAME of an environment variable (A–Z, 0–9, _), not the secret itself', ...params(CODES.CONFIG_ENV, 'e.g. SMTP_URL') });
+
+const timeZone = z.string().superRefine((v, ctx) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not an IANA time zone`, input: v, ...params(CODES.FIELD_FORMAT, 'e.g. UTC, America/New_York, Europe/Berlin') });
+  }
+});
+
+const cronExpression = z.string().superRefine((v, ctx) => {
+  if (!cron.validate(v)) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a cron expression`, input: v, ...params(CODES.FIELD_FORMAT, 'five fields: minute hour day month weekday, e.g. "*/15 * * * *"') });
+  }
+});
+
+/** http(s) origin plus optional path; http is allowed so the shipped config works on localhost. */
+const baseUrl = z.string().superRefine((v, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {
+    /* reported below */
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
+    ctx.addIssue({ code: 'custom', message: `baseUrl must be an http(s) URL without query or fragment`, input: v, ...params(CODES.FIELD_URL, 'e.g. https://jobs.example.com') });
+  }
+});
+
+export const organizationSchema = z.strictObject({
+  name: z.string().trim().min(1),
+  url: httpsUrl,
+  logo: httpsUrl.optional(),
+  sameAs: z.array(httpsUrl).optional(),
+  linkedinCompanyId: z.string().regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id', ...params(CODES.FIELD_FORMAT, 'quote it: "1234567"') }).optional(),
+  email: z.email().optional(),
+});
+
+const trackingSchema = z.strictObject({
+  /** Query parameter added to each channel's apply URL. */
+  parameter: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('utm_source'),
+  /** Per-channel value; a channel not listed gets its own name. */
+  values: z.record(z.string(), z.string().min(1)).default({}),
+  enabled: z.boolean().default(true),
+});
+
+export interface ChannelConfigSchemas {
+  options: Readonly<Record<string, z.ZodType>>;
+}
+
+export function createConfigSchema(channels: ChannelConfigSchemas, extra: Readonly<Record<string, z.ZodType>> = {}) {
+  const channelShape: Record<string, z.ZodType> = {};
+  for (const [name, schema] of Object.entries(channels.options)) channelShape[name] = schema.prefault({});
+  return z.strictObject({
+    organization: organizationSchema,
+    baseUrl: baseUrl.default('http://localhost:3000'),
+    schedule: z
+      .strictObject({ cron: cronExpression.default('*/15 * * * *'), timezone: timeZone.default('UTC'), enabled: z.boolean().default(true) })
+      .prefault({}),
+    postings: z.string().min(1).default('postings'),
+    output: z.string().min(1).default('dist'),
+    state: z.string().min(1).default('.jobcast/state.db'),
+    tracking: trackingSchema.prefault({}),
+    channels: z.strictObject(channelShape).prefault({}),
+    ...extra,
+  });
+}
+
+export type SiteConfigSchema = ReturnType<typeof createConfigSchema>;
+/** The parsed config; channel and extra sections are typed by the adapter/notifier that owns them. */
+export type SiteConfig = Omit<z.output<SiteConfigSchema>, 'channels'> & {
+  channels: Record<string, unknown>;
+  [section: string]: unknown;
+};
