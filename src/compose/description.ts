@@ -1,0 +1,49 @@
+/**
+ * The job description every channel shows, composed from the plain-text fields. One composition, so
+ * the page, Google, Indeed, LinkedIn and Adzuna all carry the same text (Google and Indeed require it).
+ */
+import type { Posting } from '../model/posting';
+import { escapeHtml } from './text';
+
+export const SECTION_KEYS = ['responsibilities', 'qualifications', 'preferredQualifications', 'benefits'] as const;
+export type SectionKey = (typeof SECTION_KEYS)[number];
+
+export const SECTION_HEADINGS: Record<SectionKey, string> = {
+  responsibilities: 'Responsibilities',
+  qualifications: 'Qualifications',
+  preferredQualifications: 'Preferred qualifications',
+  benefits: 'Benefits',
+};
+
+export interface Section {
+  key: SectionKey;
+  heading: string;
+  items: readonly string[];
+}
+
+/**
+ * Paragraphs of the summary. A blank line separates paragraphs; a YAML folded block (`>`) turns blank
+ * lines into single newlines, so without any blank line each line is a paragraph.
+ */
+export function paragraphsOf(summary: string): string[] {
+  const text = summary.replace(/\r\n?/g, '\n').trim();
+  const blocks = /\n[ \t]*\n/.test(text) ? text.split(/\n[ \t]*\n+/) : text.split('\n');
+  return blocks.map((b) => b.replace(/\s*\n\s*/g, ' ').trim()).filter(Boolean);
+}
+
+export function sectionsOf(posting: Posting): Section[] {
+  return SECTION_KEYS.flatMap((key) => {
+    const items = posting[key];
+    return items && items.length ? [{ key, heading: SECTION_HEADINGS[key], items }] : [];
+  });
+}
+
+/** The description as HTML using only p, ul, li and strong (product.md). */
+export function descriptionHtml(posting: Posting): string {
+  const parts = paragraphsOf(posting.summary).map((p) => `<p>${escapeHtml(p)}</p>`);
+  for (const s of sectionsOf(posting)) {
+    parts.push(`<p><strong>${escapeHtml(s.heading)}</strong></p>`);
+    parts.push(`<ul>${s.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
+  }
+  return parts.join('\n');
+}
