@@ -58,6 +58,56 @@ const trackingSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
+/**
+ * Who is told when something changes. Endpoints are configurable so tests point them at 127.0.0.1.
+ * Every section is off until configured.
+ */
+export const notifySchema = z.strictObject({
+  google: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Env var holding the path to the service-account JSON key file. */
+      credentialsEnv: envVarName.default('GOOGLE_APPLICATION_CREDENTIALS'),
+      endpoint: httpUrl.default('https://indexing.googleapis.com/v3/urlNotifications:publish'),
+      tokenUrl: httpUrl.default('https://oauth2.googleapis.com/token'),
+      /** Publish requests per day (Google's default quota is 200); the rest wait for the next run. */
+      dailyBudget: z.int().min(1).default(200),
+    })
+    .prefault({}),
+  indexnow: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Public key (8–128 of A–Z a–z 0–9 -); served at /<key>.txt. Not a secret. */
+      key: z.string().regex(/^[A-Za-z0-9-]{8,128}$/, { message: 'must be 8–128 characters of A–Z, a–z, 0–9 and -' }).optional(),
+      endpoint: httpUrl.default('https://api.indexnow.org/indexnow'),
+    })
+    .prefault({}),
+  websub: z.strictObject({ hubs: z.array(httpUrl).default([]) }).prefault({}),
+  webhooks: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z0-9-]+$/),
+        url: httpUrl,
+        /** Env var holding the HMAC-SHA256 signing secret. */
+        secretEnv: envVarName,
+        events: z.array(z.enum(['posting.published', 'posting.updated', 'posting.closed'])).optional(),
+      }),
+    )
+    .default([]),
+  /** HTTP behaviour shared by every notifier. */
+  http: z
+    .strictObject({
+      timeoutMs: z.int().min(100).default(10000),
+      retries: z.int().min(0).max(10).default(4),
+      backoffMs: z.int().min(1).default(500),
+    })
+    .prefault({}),
+});
+
+export type NotifyConfig = z.output<typeof notifySchema>;
+
 export interface ChannelConfigSchemas {
   options: Readonly<Record<string, z.ZodType>>;
 }
@@ -76,6 +126,7 @@ export function createConfigSchema(channels: ChannelConfigSchemas, extra: Readon
     state: z.string().min(1).default('.jobcast/state.db'),
     tracking: trackingSchema.prefault({}),
     channels: z.strictObject(channelShape).prefault({}),
+    notify: notifySchema.prefault({}),
     ...extra,
   });
 }
