@@ -1,7 +1,7 @@
 /**
  * YAML → plain data with a map back to positions, and zod issues → Diagnostics at `file:line:col`.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
@@ -28,19 +28,27 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2', strict: true });
   const at = (offset: number): Located => lineCounter.linePos(offset);
   const diagnostics: Diagnostic[] = [];
-  for (const err of doc.errors) {
-    const pos = at(err.pos[0]);
-    const duplicate = err.code === 'DUPLICATE_KEY';
+  // Duplicate keys are each a real problem; of syntax errors only the first is, the rest cascade from it.
+  const syntax = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
+  for (const err of doc.errors.filter((e) => e.code === 'DUPLICATE_KEY')) {
+    const key = keyAt(text, err.pos[0]);
     diagnostics.push({
-      code: duplicate ? CODES.YAML_DUPLICATE_KEY : CODES.YAML_SYNTAX,
-      severity: 'error',
-      message: duplicate ? `${firstLine(err.message)}; each key may appear once` : `YAML ${err.code}: ${firstLine(err.message)}`,
-      file,
-      ...pos,
-      ...(duplicate ? { fix: 'delete or merge the repeated key' } : {}),
+      code: CODES.YAML_DUPLICATE_KEY, severity: 'error', file, ...at(err.pos[0]), ...(key ? { field: key } : {}),
+      message: `${key ? `key "${key}"` : 'a key'} appears twice in the same map; each key may appear once`,
+      fix: 'delete or merge the repeated key',
     });
   }
-  if (diagnostics.length) return { ok: false, diagnostics };
+  const first = syntax[0];
+  if (first) {
+    const offset = first.code === 'MISSING_CHAR' && /quote/.test(first.message) ? unclosedQuoteStart(text) ?? first.pos[0] : first.pos[0];
+    const more = syntax.length > 1 ? ` (${syntax.length - 1} further YAML error${syntax.length > 2 ? 's' : ''} follow from it)` : '';
+    diagnostics.push({
+      code: CODES.YAML_SYNTAX, severity: 'error', file, ...at(offset),
+      message: `YAML ${first.code}: ${firstLine(first.message)}${more}`,
+      fix: yamlFix(first.code, first.message),
+    });
+  }
+  if (diagnostics.length) return { ok: false, diagnostics: diagnostics.sort((a, b) => a.line! - b.line! || a.col! - b.col!) };
   if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ''))) {
     return fail(CODES.FILE_EMPTY, `${what} file is empty`, file, { line: 1, col: 1 }, `start from postings/ml-infrastructure-engineer.yaml`);
   }
@@ -55,6 +63,59 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
     return fail(CODES.YAML_ALIAS, `YAML aliases expand too far: ${(err as Error).message}`, file, { line: 1, col: 1 }, 'write the values out instead of using & anchors and * aliases');
   }
   return { ok: true, yaml: { data, locate: (path, which = 'value') => locate(doc, at, path, which) } };
+}
+
+const YAML_FIXES: Record<string, string> = {
+  BAD_INDENT: 'indent every key of a map by the same number of spaces',
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  BLOCK_AS_IMPLICIT_KEY: 'put a space after the colon, or quote the text',
+  MULTILINE_IMPLICIT_KEY: 'keep a key and its colon on one line',
+  UNEXPECTED_TOKEN: 'quote text that starts with a special character (: - [ ] { } # & * ! | > \' " % @ `)',
+};
+
+function yamlFix(code: string, message: string): string {
+  if (code === 'MISSING_CHAR') {
+    if (/quote/i.test(message)) return 'close the quote that was opened here';
+    if (/without - indicator/.test(message)) return 'this line is indented like a list item: add "- " or align it with the keys above';
+    return 'close the bracket or quote that was opened here';
+  }
+  return YAML_FIXES[code] ?? 'check the indentation and quoting of this line';
+}
+
+/** The key text at an offset (`status` in `status: closed`). */
+function keyAt(text: string, offset: number): string | undefined {
+  const m = /^\s*["']?([^"':\n]+?)["']?\s*:/.exec(text.slice(offset, offset + 200));
+  return m?.[1];
+}
+
+/** Start of a quoted scalar that never closes (yaml reports the error at the end of the file). */
+function unclosedQuoteStart(text: string): number | undefined {
+  for (const token of new Parser().parse(text)) {
+    const found = findUnclosed(token);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function findUnclosed(token: unknown): number | undefined {
+  if (!token || typeof token !== 'object') return undefined;
+  const t = token as { type?: string; offset?: number; source?: string };
+  if ((t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && typeof t.source === 'string') {
+    const q = t.type === 'double-quoted-scalar' ? '"' : "'";
+    if (t.source.length < 2 || !t.source.endsWith(q) || (q === '"' && /(^|[^\\])(\\\\)*\\"$/.test(t.source))) return t.offset;
+  }
+  for (const value of Object.values(token)) {
+    if (Array.isArray(value)) {
+      for (const v of value) {
+        const r = findUnclosed(v) ?? findUnclosed((v as { key?: unknown })?.key) ?? findUnclosed((v as { value?: unknown })?.value) ?? findUnclosed((v as { sep?: unknown })?.sep);
+        if (r !== undefined) return r;
+      }
+    } else if (value && typeof value === 'object') {
+      const r = findUnclosed(value);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
 }
 
 const firstLine = (s: string): string => s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
@@ -148,6 +209,7 @@ interface AnyIssue {
   origin?: string;
   minimum?: number | bigint;
   maximum?: number | bigint;
+  inclusive?: boolean;
 }
 
 /** Of a union's branches, the issues of the one that got furthest (deepest paths, fewest complaints). */
@@ -179,6 +241,8 @@ export function issuesToDiagnostics(
     }
     if (raw.params?.jc) {
       push(path, raw.params.jc, raw.message, raw.params.fix);
+      const at = (raw as RuleIssue).at;
+      if (at && !hasPath(yaml.data, path)) Object.assign(out[out.length - 1]!, yaml.locate(at));
       continue;
     }
     switch (raw.code) {
@@ -206,6 +270,7 @@ export function issuesToDiagnostics(
         else if (raw.expected === 'array' && raw.input !== null && typeof raw.input !== 'object') fix = `write a list: [${String(raw.input)}]`;
         else if (raw.expected === 'number' && typeof raw.input === 'string' && /^[\d,._ ]+$/.test(raw.input)) fix = `write the number without quotes or separators: ${raw.input.replace(/[,_ ]/g, '')}`;
         else if (raw.expected === 'boolean') fix = 'write true or false';
+        else if (raw.input === null) fix = 'write a value after the colon or dash, or delete the empty entry';
         push(path, CODES.FIELD_TYPE, `must be ${expected}, got ${describe(raw.input)}`, fix);
         break;
       }
@@ -217,10 +282,14 @@ export function issuesToDiagnostics(
       }
       case 'too_small':
       case 'too_big': {
-        const code = raw.origin === 'number' || raw.origin === 'int' ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH;
-        const bound = raw.code === 'too_small' ? `at least ${raw.minimum}` : `at most ${raw.maximum}`;
-        const msg = raw.origin === 'number' || raw.origin === 'int' ? `must be ${bound}${raw.code === 'too_small' && Number(raw.minimum) === 0 ? '' : ''}` : raw.message;
-        push(path, code, raw.message.startsWith('Too') || raw.message.startsWith('Invalid') ? msg : raw.message);
+        const numeric = raw.origin === 'number' || raw.origin === 'int';
+        const small = raw.code === 'too_small';
+        const limit = small ? raw.minimum : raw.maximum;
+        const strict = raw.inclusive === false;
+        const bound = small ? (strict ? `greater than ${limit}` : `at least ${limit}`) : strict ? `less than ${limit}` : `at most ${limit}`;
+        const generic = raw.message.startsWith('Too') || raw.message.startsWith('Invalid');
+        const message = !generic ? raw.message : numeric ? `must be ${bound}, got ${String(raw.input)}` : `must have ${bound} ${raw.origin === 'array' ? 'items' : 'characters'}`;
+        push(path, numeric ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH, message);
         break;
       }
       default:

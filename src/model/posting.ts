@@ -33,7 +33,12 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** Plain text: any characters a person could type; channels do the escaping. */
 const text = (label: string, max?: number) => {
   let s = z.string().trim().min(1, { message: `${label} must not be empty`, ...params(CODES.FIELD_TEXT) });
-  if (max) s = s.max(max, { message: `${label} is longer than ${max} characters`, ...params(CODES.FIELD_LENGTH) });
+  if (max) {
+    s = s.max(max, {
+      error: (iss) => `${label} is ${String(iss.input ?? '').trim().length} characters; the limit is ${max}`,
+      ...params(CODES.FIELD_LENGTH, 'shorten it'),
+    });
+  }
   return s;
 };
 
@@ -97,7 +102,9 @@ export const httpsUrl = z.string().superRefine((v, ctx) => {
   }
 });
 
-const email = z.email({ message: 'is not an email address', ...params(CODES.FIELD_EMAIL, 'e.g. jobs@example.com') });
+export const email = z.string().superRefine((v, ctx) => {
+  if (!z.email().safeParse(v).success) fail(ctx, [], `"${v}" is not an email address`, CODES.FIELD_EMAIL, 'e.g. jobs@example.com', v);
+});
 
 const location = z.strictObject({
   street: text('street', 200).optional(),
@@ -183,6 +190,8 @@ export interface RuleIssue {
   path: PropertyKey[];
   message: string;
   params: IssueParams;
+  /** Where to point when the field itself is missing: the field that makes the rule apply. */
+  at?: PropertyKey[];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -196,7 +205,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  */
 export function crossFieldIssues(raw: unknown): RuleIssue[] {
   const out: RuleIssue[] = [];
-  const add = (path: PropertyKey[], message: string, jc: string, fix?: string) => out.push({ path, message, ...params(jc, fix) });
+  const add = (path: PropertyKey[], message: string, jc: string, fix?: string, at?: PropertyKey[]) =>
+    out.push({ path, message, ...params(jc, fix), ...(at ? { at } : {}) });
   if (!isRecord(raw)) return out;
   const s = raw.salary;
   if (isRecord(s)) {
@@ -225,15 +235,15 @@ export function crossFieldIssues(raw: unknown): RuleIssue[] {
   }
   const workplace = str(raw.workplace);
   if (workplace === 'remote' && raw.applicantLocations === undefined) {
-    add(['applicantLocations'], 'a remote role must name the countries applicants may work from', CODES.RULE_REMOTE_COUNTRIES, 'add e.g. applicantLocations: [US]');
+    add(['applicantLocations'], 'a remote role must name the countries applicants may work from', CODES.RULE_REMOTE_COUNTRIES, 'add e.g. applicantLocations: [US]', ['workplace']);
   }
   if ((workplace === 'onsite' || workplace === 'hybrid') && raw.locations === undefined) {
-    add(['locations'], `an ${workplace} role must name where the employee reports to work`, CODES.RULE_LOCATIONS_REQUIRED, 'add locations: [{ locality: Berlin, country: DE }]');
+    add(['locations'], `an ${workplace} role must name where the employee reports to work`, CODES.RULE_LOCATIONS_REQUIRED, 'add locations: [{ locality: Berlin, country: DE }]', ['workplace']);
   }
   if (raw.experienceInPlaceOfEducation === true) {
     for (const key of ['education', 'experience']) {
       if (raw[key] === undefined) {
-        add([key], `experienceInPlaceOfEducation: true needs ${key} too`, CODES.RULE_EXPERIENCE_IN_PLACE, `add ${key}, or set experienceInPlaceOfEducation: false`);
+        add([key], `experienceInPlaceOfEducation: true needs ${key} too`, CODES.RULE_EXPERIENCE_IN_PLACE, `add ${key}, or set experienceInPlaceOfEducation: false`, ['experienceInPlaceOfEducation']);
       }
     }
   }
