@@ -54,10 +54,17 @@ const textList = (label: string) =>
     .min(1, { message: `${label} must list at least one item (or leave the key out)`, ...params(CODES.FIELD_LENGTH) });
 
 const dateField = (allowTime: boolean) =>
-  z.string().superRefine((v, ctx) => {
-    const problem = dateProblem(v, allowTime);
-    if (problem) fail(ctx, [], problem, CODES.FIELD_DATE, allowTime ? 'e.g. 2027-02-28' : 'e.g. 2026-11-28', v);
-  });
+  z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = dateProblem(v, allowTime);
+      if (problem) fail(ctx, [], problem, CODES.FIELD_DATE, allowTime ? 'e.g. 2027-02-28' : 'e.g. 2026-11-28', v);
+    })
+    .meta(
+      allowTime
+        ? { pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$', description: 'ISO 8601 date (YYYY-MM-DD) or date-time with offset', examples: ['2027-02-28'] }
+        : { pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'ISO 8601 date (YYYY-MM-DD)', examples: ['2026-11-28'] },
+    );
 
 export const countryCode = z.string().superRefine((v, ctx) => {
   if (COUNTRY_CODES.has(v)) return;
@@ -70,14 +77,14 @@ export const countryCode = z.string().superRefine((v, ctx) => {
     guess ? `write ${guess}` : 'use the two-letter code, e.g. US, GB, DE, CA',
     v,
   );
-});
+}).meta({ description: 'ISO 3166-1 alpha-2 country code', enum: [...COUNTRY_CODES].sort() });
 
 const currencyCode = z.string().superRefine((v, ctx) => {
   if (CURRENCY_CODES.has(v)) return;
   const upper = v.trim().toUpperCase();
   const guess = CURRENCY_CODES.has(upper) ? upper : CURRENCY_ALIASES[v.trim()] ?? CURRENCY_ALIASES[upper];
   fail(ctx, [], `"${v}" is not an ISO 4217 currency code`, CODES.FIELD_CURRENCY, guess ? `write ${guess}` : 'e.g. USD, EUR, GBP', v);
-});
+}).meta({ description: 'ISO 4217 currency code', enum: [...CURRENCY_CODES].sort() });
 
 /** Why a URL is unsafe or unusable as a public https link, or undefined when it is fine. */
 export function httpsUrlProblem(v: string): string | undefined {
@@ -100,11 +107,11 @@ export const httpsUrl = z.string().superRefine((v, ctx) => {
     const fix = /^http:\/\//i.test(v) ? `write ${v.replace(/^http:/i, 'https:')}` : 'e.g. https://careers.example.com/jobs/…';
     fail(ctx, [], `URL ${problem}`, CODES.FIELD_URL, fix, v);
   }
-});
+}).meta({ description: 'Absolute https:// URL', format: 'uri', pattern: '^https://' });
 
 export const email = z.string().superRefine((v, ctx) => {
   if (!z.email().safeParse(v).success) fail(ctx, [], `"${v}" is not an email address`, CODES.FIELD_EMAIL, 'e.g. jobs@example.com', v);
-});
+}).meta({ format: 'email' });
 
 const location = z.strictObject({
   street: text('street', 200).optional(),
@@ -135,7 +142,7 @@ const apply = z.strictObject({
 
 /** The posting's fields, without `channels` (whose shape the adapters contribute). */
 export const postingFields = z.strictObject({
-  title: singleLine('title', 80),
+  title: singleLine('title', 80).meta({ description: 'The job title only: no salary, location, codes or "urgent"; at most 80 characters' }),
   reference: singleLine('reference', 100).optional(),
   status: z.enum(STATUSES),
   datePosted: dateField(false),
@@ -146,7 +153,7 @@ export const postingFields = z.strictObject({
   applicantLocations: z.array(countryCode).min(1, { message: 'name at least one country', ...params(CODES.FIELD_LENGTH, 'e.g. [US]') }).optional(),
   locations: z.array(location).min(1, { message: 'name at least one location (or leave the key out for a remote role)', ...params(CODES.FIELD_LENGTH) }).optional(),
   salary: salary.optional(),
-  summary: text('summary', 10000),
+  summary: text('summary', 10000).meta({ description: 'Opening paragraph(s), plain text; a blank line starts a new paragraph' }),
   responsibilities: textList('responsibilities').optional(),
   qualifications: textList('qualifications').optional(),
   preferredQualifications: textList('preferredQualifications').optional(),

@@ -1,0 +1,141 @@
+/** The build: atomic swap, untouched previous output on failure, byte-identical rebuilds. */
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
+import { adapters } from '../adapters';
+import { defineAdapter, type Adapter } from '../src/adapter';
+import { buildProject } from '../src/build/build';
+import { isJobcastError } from '../src/errors';
+import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+
+/** Every file under a folder, path → bytes, following the output symlink. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p, `${prefix}${e.name}/`);
+      else out[`${prefix}${e.name}`] = readFileSync(p).toString('base64');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+let project: TempProject;
+beforeEach(() => {
+  project = tempProject({ 'ml-infrastructure-engineer.yaml': SHIPPED_POSTING_TEXT, 'backend-engineer.yaml': MINIMAL_POSTING });
+});
+afterEach(() => project.cleanup());
+
+describe('build', () => {
+  it('writes the output as a symlink to a complete generation', async () => {
+    const result = await buildProject(await project.open(), { now: NOW });
+    expect(lstatSync(project.outDir).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(project.outDir)).toMatch(/^\.dist\.generations\/\d+-[0-9a-f]+\/site$/);
+    const files = tree(project.outDir);
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['jobs/ml-infrastructure-engineer/posting.json', 'jobs/backend-engineer/posting.json']));
+    expect(Object.keys(result.manifest.artifacts).sort()).toEqual(Object.keys(files).sort());
+    const posting = JSON.parse(Buffer.from(files['jobs/backend-engineer/posting.json']!, 'base64').toString());
+    expect(posting).toMatchObject({ id: 'backend-engineer', state: 'open', title: 'Backend Engineer' });
+  });
+
+  it('gives byte-identical output for unchanged sources', async () => {
+    await buildProject(await project.open(), { now: NOW });
+    const first = tree(project.outDir);
+    await buildProject(await project.open(), { now: new Date('2026-11-29T08:00:00Z') });
+    expect(tree(project.outDir)).toEqual(first);
+  });
+
+  it('gives identical output for two fresh builds of the same sources', async () => {
+    await buildProject(await project.open(), { now: NOW });
+    const first = tree(project.outDir);
+    const other = tempProject({ 'ml-infrastructure-engineer.yaml': SHIPPED_POSTING_TEXT, 'backend-engineer.yaml': MINIMAL_POSTING });
+    try {
+      await buildProject(await other.open(), { now: NOW });
+      expect(tree(other.outDir)).toEqual(first);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('leaves the previous output byte for byte in place when an adapter fails', async () => {
+    await buildProject(await project.open(), { now: NOW });
+    const before = tree(project.outDir);
+    const link = readlinkSync(project.outDir);
+    const failing = defineAdapter<undefined>({
+      name: 'failing',
+      description: 'throws halfway through its artifacts',
+      render: () => ({
+        artifacts: [
+          { path: 'feeds/partial.xml', contentType: 'application/xml', body: (function* () { yield '<a>'; throw new Error('disk on fire'); })() },
+        ],
+      }),
+    });
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('Backend Engineer', 'Backend Engineer II'));
+    const withFailing: Adapter[] = [...adapters, failing];
+    const error = await buildProject(await project.open(withFailing), { now: NOW }).then(() => undefined, (e: unknown) => e);
+    expect(isJobcastError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/failing/);
+    expect(readlinkSync(project.outDir)).toBe(link);
+    expect(tree(project.outDir)).toEqual(before);
+    // The failed generation was cleaned up: only the live one remains.
+    expect(readdirSync(path.join(project.dir, '.dist.generations'))).toHaveLength(1);
+  });
+
+  it('leaves the previous output in place when a source becomes invalid', async () => {
+    await buildProject(await project.open(), { now: NOW });
+    const before = tree(project.outDir);
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
+    await expect(buildProject(await project.open(), { now: NOW })).rejects.toMatchObject({ code: 'JC_BUILD_INVALID_SOURCES', exitCode: 1 });
+    expect(tree(project.outDir)).toEqual(before);
+  });
+
+  it('drops a posting from one channel only when that channel reports an error', async () => {
+    const picky = defineAdapter<undefined>({
+      name: 'picky',
+      description: 'refuses postings without salary',
+      check: (e) => (e.posting.salary ? [] : [{ code: 'PICKY_NO_SALARY', severity: 'error', message: 'no salary', field: 'salary' }]),
+      render: (entries) => ({ artifacts: entries.map((e) => ({ path: `picky/${e.id}.txt`, contentType: 'text/plain; charset=utf-8', body: e.id })) }),
+    });
+    const result = await buildProject(await project.open([...adapters, picky]), { now: NOW });
+    const files = Object.keys(tree(project.outDir));
+    expect(files).toContain('picky/backend-engineer.txt');
+    expect(files).not.toContain('picky/ml-infrastructure-engineer.txt');
+    expect(files).toContain('jobs/ml-infrastructure-engineer/posting.json');
+    const d = result.diagnostics.find((x) => x.code === 'PICKY_NO_SALARY');
+    expect(d).toMatchObject({ channel: 'picky', posting: 'ml-infrastructure-engineer', severity: 'error', field: 'salary' });
+    expect(d!.file).toMatch(/ml-infrastructure-engineer\.yaml$/);
+  });
+
+  it('renders only open postings by default; drafts, scheduled, closed and expired produce nothing', async () => {
+    project.write('draft-role.yaml', MINIMAL_POSTING.replace('status: open', 'status: draft'));
+    project.write('future-role.yaml', MINIMAL_POSTING.replace('datePosted: 2026-11-01', 'datePosted: 2026-12-15'));
+    project.write('closed-role.yaml', MINIMAL_POSTING.replace('status: open', 'status: closed'));
+    project.write('expired-role.yaml', MINIMAL_POSTING.replace('datePosted: 2026-11-01', 'datePosted: 2026-11-01\nvalidThrough: 2026-11-27'));
+    const result = await buildProject(await project.open(), { now: NOW });
+    const states = Object.fromEntries(result.validation.entries.map((e) => [e.id, e.state]));
+    expect(states).toMatchObject({ 'draft-role': 'draft', 'future-role': 'scheduled', 'closed-role': 'closed', 'expired-role': 'expired', 'backend-engineer': 'open' });
+    const files = Object.keys(tree(project.outDir));
+    for (const id of ['draft-role', 'future-role', 'closed-role', 'expired-role']) expect(files.filter((f) => f.includes(id))).toEqual([]);
+  });
+
+  it('keeps a date-only validThrough open through the end of that day in the site time zone', async () => {
+    project.write('last-day.yaml', MINIMAL_POSTING.replace('datePosted: 2026-11-01', 'datePosted: 2026-11-01\nvalidThrough: 2026-11-28'));
+    const at = async (iso: string) => (await buildProject(await project.open(), { now: new Date(iso) })).validation.entries.find((e) => e.id === 'last-day')!.state;
+    expect(await at('2026-11-28T23:59:58Z')).toBe('open');
+    expect(await at('2026-11-29T00:00:01Z')).toBe('expired');
+  });
+
+  it('records when each posting last changed, and keeps it when nothing changed', async () => {
+    const first = await buildProject(await project.open(), { now: NOW });
+    expect(first.manifest.history['backend-engineer']!.since).toBe('2026-11-01T00:00:00.000Z');
+    const later = new Date('2026-12-02T10:00:00Z');
+    const same = await buildProject(await project.open(), { now: later });
+    expect(same.manifest.history['backend-engineer']).toEqual(first.manifest.history['backend-engineer']);
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('max: 90000', 'max: 95000'));
+    const changed = await buildProject(await project.open(), { now: later });
+    expect(changed.manifest.history['backend-engineer']!.since).toBe(later.toISOString());
+  });
+});

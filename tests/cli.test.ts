@@ -1,0 +1,133 @@
+/** The command line as users and CI meet it: exit codes, formats, annotations, no stack traces. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { adapters } from '../adapters';
+import { main } from '../src/cli/main';
+import { defineAdapter } from '../src/adapter';
+import { postingJsonSchema, SCHEMA_FILE } from '../src/model/json-schema';
+import { runCli } from './helpers/cli';
+import { MINIMAL_POSTING, REPO, SHIPPED_POSTING_TEXT, seedPieces, tempProject, type TempProject } from './helpers/project';
+
+let project: TempProject;
+beforeEach(() => {
+  project = tempProject({ 'backend-engineer.yaml': MINIMAL_POSTING });
+});
+afterEach(() => project.cleanup());
+const flags = () => ['--config', project.configFile, '--postings', project.postingsDir];
+
+describe('jobcast validate', () => {
+  it('runs as `npx jobcast validate` in the repository and passes the shipped posting with its warnings', () => {
+    const run = spawnSync('npx', ['jobcast', 'validate'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^postings\/ml-infrastructure-engineer\.yaml:\d+:\d+ salary: warning: no salary/m);
+    expect(run.stdout).toContain('✔ 1 valid posting');
+  });
+
+  it('works from another directory with absolute paths', () => {
+    const out = execFileSync(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), 'validate', ...flags()], { cwd: '/', encoding: 'utf8' });
+    expect(out).toContain('✔ 1 valid posting');
+  });
+
+  it('exits 1 with file:line:col field: message for a bad posting', async () => {
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
+    const run = await runCli(['validate', ...flags()]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/backend-engineer\.yaml:2:9 status: error: must be one of draft, open, closed; got the text "opne" \[JC_FIELD_ENUM\]\n {4}fix: did you mean open\?/);
+  });
+
+  it('prints machine-readable JSON with --format json', async () => {
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('currency: EUR', 'currency: eur'));
+    const run = await runCli(['validate', '--format', 'json', ...flags()]);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json).toMatchObject({ ok: false, errors: 1 });
+    expect(json.diagnostics[0]).toMatchObject({ code: 'JC_FIELD_CURRENCY', field: 'salary.currency', line: 8, col: 21, severity: 'error', fix: 'write EUR' });
+  });
+
+  it('adds GitHub Actions annotations when GITHUB_ACTIONS=true', async () => {
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
+    const run = await runCli(['validate', ...flags()], { GITHUB_ACTIONS: 'true' });
+    const line = run.stdout.split('\n').find((l) => l.startsWith('::error '));
+    expect(line).toMatch(/^::error file=[^,]*backend-engineer\.yaml,line=2,col=9,title=JC_FIELD_ENUM::status: must be one of/);
+  });
+
+  it('keeps stdout valid JSON with --format json under GitHub Actions', async () => {
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
+    const run = await runCli(['validate', '--format', 'json', ...flags()], { GITHUB_ACTIONS: 'true' });
+    expect(() => JSON.parse(run.stdout)).not.toThrow();
+    expect(run.stderr).toMatch(/^::error /m);
+  });
+
+  it('exits 2 for an unreadable or invalid config, pointing at the line', async () => {
+    const missing = await runCli(['validate', '--config', path.join(project.dir, 'nope.yaml')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no config file at .*nope\.yaml/);
+    writeFileSync(project.configFile, readFileSync(project.configFile, 'utf8').replace('cron: "*/15 * * * *"', 'cron: "every day"'));
+    const bad = await runCli(['validate', ...flags()]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/jobcast\.config\.yaml:\d+:\d+ schedule\.cron: error: "every day" is not a cron expression/);
+  });
+
+  it('exits 2 for bad usage', async () => {
+    expect((await runCli(['frobnicate'])).code).toBe(2);
+    expect((await runCli(['validate', '--bogus'])).code).toBe(2);
+    expect((await runCli(['validate', '--now', 'yesterday'])).code).toBe(2);
+    expect((await runCli([])).code).toBe(2);
+    expect((await runCli(['--help'])).code).toBe(0);
+  });
+
+  it('prints one line and a --debug hint, never a stack trace, for an internal bug', async () => {
+    const broken = defineAdapter<undefined>({ name: 'broken', description: 'bug', render: () => { throw new TypeError('x is undefined'); } });
+    let stderr = '';
+    const io = { stdout: { write: () => undefined }, stderr: { write: (s: string) => void (stderr += s) }, env: {}, adapters: [...adapters, broken] };
+    const code = await main(['build', ...flags(), '--out', project.outDir], io);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/channel broken failed: x is undefined/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('jobcast build', () => {
+  it('builds into --out and reports where', async () => {
+    const run = await runCli(['build', ...flags(), '--out', project.outDir, '--now', '2026-11-28T12:00:00Z']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/built \d+ files into .*dist\//);
+    expect(readFileSync(path.join(project.outDir, 'jobs', 'backend-engineer', 'posting.json'), 'utf8')).toContain('"Backend Engineer"');
+  });
+
+  it('exits 1 and builds nothing for invalid postings', async () => {
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
+    const run = await runCli(['build', ...flags(), '--out', project.outDir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/nothing was built/);
+  });
+});
+
+describe('the shipped posting and its editor schema', () => {
+  it('carries the seed role verbatim: opening paragraph as summary, every bullet', async () => {
+    const posting = parse(SHIPPED_POSTING_TEXT);
+    const { opening, bullets } = seedPieces();
+    expect(posting.summary.trim()).toBe(opening);
+    const items = [...posting.responsibilities, ...posting.qualifications, ...posting.preferredQualifications, ...posting.benefits];
+    expect(items).toEqual(bullets);
+    expect(posting).toMatchObject({ employmentType: ['FULL_TIME'], workplace: 'remote', applicantLocations: ['US'], education: { credential: 'postgraduate degree' }, experience: { months: 60 } });
+    expect(posting.salary).toBeUndefined();
+  });
+
+  it('starts with the yaml-language-server schema line', () => {
+    expect(SHIPPED_POSTING_TEXT.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/posting.schema.json');
+  });
+
+  it('keeps schema/posting.schema.json current with the zod model (run `jobcast schema > schema/posting.schema.json`)', () => {
+    const committed = JSON.parse(readFileSync(path.join(REPO, SCHEMA_FILE), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(postingJsonSchema(adapters))));
+  });
+
+  it('has a schema that rejects unknown keys and wrong enums, like the loader', () => {
+    const schema = postingJsonSchema(adapters) as { additionalProperties?: boolean; properties: Record<string, { enum?: string[] }> };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.status!.enum).toEqual(['draft', 'open', 'closed']);
+  });
+});
