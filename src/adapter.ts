@@ -25,8 +25,12 @@ export interface PostingEntry {
   locate(field: string): Place;
 }
 
-/** Bytes of one output file. Large feeds are an iterable of chunks so they are never one string. */
-export type ArtifactBody = string | Uint8Array | Iterable<string | Uint8Array>;
+/**
+ * Bytes of one output file. Large feeds are an iterable of chunks so they are never one string.
+ * An async iterable is for bytes only an async library can produce (nodemailer's MIME composer, see
+ * src/mail/compose.ts): `render` still returns it synchronously, and it runs when the build writes it.
+ */
+export type ArtifactBody = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
 export interface Artifact {
   /** URL path without leading slash, also the file path under the output folder: `jobs/x/index.html`. */

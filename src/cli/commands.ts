@@ -1,5 +1,10 @@
 /** One function per CLI command; each returns its exit code. */
 import type { Adapter } from '../adapter';
+import { Ledger } from '../ledger/ledger';
+import { createLogger } from '../log';
+import { describePlan, publish as publishRun } from '../publish/run';
+import { adminRouter } from '../admin/router';
+import { startService } from '../serve/service';
 import { buildProject } from '../build/build';
 import { validateProject } from '../build/validate';
 import { displayPath } from '../load/display-path';
@@ -58,4 +63,64 @@ const schema: Command = async (ctx) => {
   return 0;
 };
 
-export const commands: Record<string, Command> = { validate, build, schema };
+const publish: Command = async (ctx) => {
+  const project = await open(ctx);
+  const ledger = new Ledger(project.statePath);
+  try {
+    const dryRun = Boolean(ctx.values['dry-run']);
+    const json = ctx.reportOptions.format === 'json';
+    const log = createLogger(ctx.io.env.LOG_LEVEL ?? (dryRun || json ? 'silent' : 'warn'));
+    const result = await publishRun(project, ledger, { ...(ctx.now ? { now: ctx.now } : {}), dryRun, log, env: ctx.io.env });
+    const summary = { ok: result.ok, dryRun, error: result.error, planned: result.planned, outstanding: result.outstanding.map((r) => ({ key: r.key, notifier: r.notifier, attempts: r.attempts })), delivery: result.delivery };
+    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, result.build?.validation.entries.length ?? 0);
+    if (!json) {
+      const out = ctx.io.stdout;
+      if (result.error) out.write(`✖ ${result.error.message} [${result.error.code}]\n`);
+      const lines = describePlan(result);
+      if (dryRun) {
+        out.write(lines.length ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : 'nothing to send: no change since the last publish\n');
+      } else {
+        const d = result.delivery;
+        if (result.build) out.write(`published ${Object.keys(result.build.manifest.artifacts).length} files into ${displayPath(result.build.outDir)}/\n`);
+        out.write(`notifications: ${result.planned.length} queued, ${d.sent} sent, ${d.retrying} to retry, ${d.deferred} deferred, ${d.failed} failed\n`);
+      }
+    }
+    return result.ok && result.delivery.failed === 0 ? 0 : 1;
+  } finally {
+    ledger.close();
+  }
+};
+
+const serve: Command = async (ctx) => {
+  const project = await open(ctx);
+  const portText = ctx.values.port ?? ctx.io.env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    ctx.io.stderr.write(`jobcast: --port must be a port number, got "${portText}"\n`);
+    return 2;
+  }
+  const log = createLogger(ctx.io.env.LOG_LEVEL ?? 'info');
+  const service = await startService({
+    project, port, log, env: ctx.io.env,
+    ...(ctx.io.env.HOST ? { host: ctx.io.env.HOST } : {}),
+    schedule: project.config.schedule.enabled,
+    watch: Boolean(ctx.values.watch),
+    admin: (svc) => adminRouter(svc, ctx.io.env, log),
+  });
+  ctx.io.stderr.write(`jobcast: serving ${displayPath(project.outDir)} on ${service.url}${project.config.schedule.enabled ? ` — republishing on "${project.config.schedule.cron}" (${project.config.schedule.timezone})` : ''}\n`);
+  if (ctx.io.onServe) {
+    ctx.io.onServe(service);
+    return 0;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ event: 'serve.stopping', signal });
+      service.close().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+};
+
+export const commands: Record<string, Command> = { validate, build, schema, publish, serve };

@@ -30,8 +30,8 @@ const prefixOf = (p: string | number): string => (typeof p === 'number' ? ' '.re
 /**
  * `text` wrapped to lines of at most `width` code points, prefix included. A word that cannot fit
  * stays whole on a line of its own, and a long URL (over half the width) always gets its own line so
- * it can be copied in one piece. Each `\n` in `text` is a hard break; blank lines stay blank. Lines
- * never end in whitespace; the result has no trailing newline.
+ * it can be copied in one piece. Each `\n` in `text` is a hard break; blank lines between text stay
+ * blank, leading and trailing ones go. Lines never end in whitespace; no trailing newline.
  */
 export function wrap(text: string, width: number, opts: WrapOptions = {}): string {
   const first = prefixOf(opts.indent ?? '');
@@ -41,7 +41,8 @@ export function wrap(text: string, width: number, opts: WrapOptions = {}): strin
   for (const hard of text.split('\n')) {
     const words = hard.split(BREAKABLE_SPACE).filter(Boolean);
     if (!words.length) {
-      out.push('');
+      // Blank lines separate; they never lead, so the first line always carries `indent`.
+      if (out.length) out.push('');
       continue;
     }
     let line = out.length ? rest : first;

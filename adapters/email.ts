@@ -1,0 +1,180 @@
+/**
+ * Plain-text email: `jobs/<id>/email.txt` (the body) and `jobs/<id>/email.eml` (the whole message a
+ * list receives) per open role. SMTP delivery is not here: it composes the same message through
+ * `roleEmail` + `composeMessage`, so what a list receives is byte for byte what the build published.
+ */
+import { z } from 'zod';
+import { defineAdapter, type PostingEntry, type RenderContext } from '../src/adapter';
+import { paragraphsOf, sectionsOf } from '../src/compose/description';
+import { countryList, employmentText, salaryText, whereText } from '../src/compose/facts';
+import { plainLine, plainText, textTemplate } from '../src/compose/text-template';
+import { messageBody, type MessageSpec } from '../src/mail/compose';
+import { envVarName } from '../src/model/config';
+import { endInstant, formatZoned, isDateOnly } from '../src/model/dates';
+import { httpsUrl, type Posting } from '../src/model/posting';
+
+export const EMAIL_CODES = {
+  /** A posting names a list the config does not define: it is not sent there (a warning, so a posting can name a list before ops configure it). */
+  UNKNOWN_LIST: 'EMAIL_UNKNOWN_LIST',
+} as const;
+
+const LIST_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+const listSchema = z.strictObject({
+  /** Where the list receives posts. */
+  address: z.email(),
+  /** RFC 2369 List-Unsubscribe targets; an https `url` also makes it RFC 8058 one-click. */
+  unsubscribe: z.strictObject({ url: httpsUrl.optional(), mailto: z.email().optional() }).optional(),
+  /** Announce a material change (title, salary, location, closing) again, not only going live. */
+  announceChanges: z.boolean().default(false),
+});
+
+export const emailOptions = z
+  .strictObject({
+    /** Sender address; default: the organization's email, else jobs@example.com. */
+    from: z.email().optional(),
+    /** NAME of the environment variable holding the SMTP URL (delivery; never the URL itself). */
+    smtpUrlEnv: envVarName.default('SMTP_URL'),
+    lists: z
+      .record(z.string().regex(LIST_NAME, { message: 'list names are lowercase a-z, 0-9 and - (e.g. engineering-referrals)' }), listSchema)
+      .default({}),
+    /** The list a role's `.eml` is addressed to when the role names no configured list. Delivery never uses it. */
+    defaultList: z.string().optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.defaultList !== undefined && !Object.hasOwn(o.lists, o.defaultList)) {
+      const names = Object.keys(o.lists);
+      ctx.addIssue({
+        code: 'custom', path: ['defaultList'], input: o.defaultList,
+        message: `defaultList "${o.defaultList}" is not one of the configured lists`,
+        params: { jc: 'JC_FIELD_ENUM', fix: names.length ? `use one of: ${names.join(', ')}` : 'configure the list under lists: first' },
+      });
+    }
+  });
+
+export const emailPostingOptions = z.strictObject({
+  /** Names of configured lists (`channels.email.lists` in the config) this role is announced to. */
+  lists: z.array(z.string().min(1)).optional(),
+});
+
+export type EmailOptions = z.output<typeof emailOptions>;
+export type EmailPostingOptions = z.output<typeof emailPostingOptions>;
+export type EmailList = EmailOptions['lists'][string];
+
+const isConfigured = (options: EmailOptions, name: string): boolean => Object.hasOwn(options.lists, name);
+
+/** Lists the posting opts into, in its order, that the config defines: the ones delivery sends to. */
+export function postingLists(posting: Posting, ctx: RenderContext<EmailOptions>): string[] {
+  return (ctx.postingOptions<EmailPostingOptions>(posting)?.lists ?? []).filter((n) => isConfigured(ctx.options, n));
+}
+
+/** The list the published `.eml` is addressed to: the role's first configured list, else `defaultList`. */
+export function primaryList(posting: Posting, ctx: RenderContext<EmailOptions>): string | undefined {
+  return postingLists(posting, ctx)[0] ?? ctx.options.defaultList;
+}
+
+export const senderAddress = (ctx: RenderContext<EmailOptions>): string =>
+  ctx.options.from ?? ctx.site.organization.email ?? 'jobs@example.com';
+
+/** `Remote (United States, Canada)` or the places: the short location a subject line has room for. */
+function subjectWhere(p: Posting): string {
+  return p.workplace === 'remote' ? `Remote (${countryList(p.applicantLocations ?? [])})` : whereText(p);
+}
+
+/** The body says "applicants in United States": country codes are for machines. */
+function bodyWhere(p: Posting): string {
+  return p.workplace === 'remote' ? `Remote — applicants in ${countryList(p.applicantLocations ?? [])}` : whereText(p);
+}
+
+/** `2027-02-28`, or `2027-02-28 17:00 America/New_York` for a date-time, in the schedule's zone. */
+function closingText(validThrough: string, timeZone: string): string {
+  if (isDateOnly(validThrough)) return validThrough;
+  const zoned = formatZoned(endInstant(validThrough, timeZone), timeZone);
+  return `${zoned.slice(0, 10)} ${zoned.slice(11, 16)} ${timeZone}`;
+}
+
+const template = textTemplate('email.txt.hbs');
+
+export interface RoleEmail {
+  /** The list this message is for, if any: without one it is a preview addressed to the sender. */
+  list?: string;
+  /** The body, LF line ends: `email.txt`. */
+  text: string;
+  /** What `composeMessage` turns into `email.eml` (and delivery sends). */
+  spec: MessageSpec;
+}
+
+/** The message announcing one role to `listName` (a configured list) or, without one, a preview. */
+export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>, listName?: string): RoleEmail {
+  const p = entry.posting;
+  const list: EmailList | undefined = listName !== undefined && isConfigured(ctx.options, listName) ? ctx.options.lists[listName] : undefined;
+  const from = senderAddress(ctx);
+  const company = plainLine(ctx.site.organization.name);
+  const title = plainLine(p.title);
+  const text = template({
+    title,
+    company,
+    where: plainLine(bodyWhere(p)),
+    salary: p.salary ? plainLine(salaryText(p.salary)) : '',
+    employment: plainLine(employmentText(p)),
+    department: p.department ? plainLine(p.department) : '',
+    closes: p.validThrough ? closingText(p.validThrough, ctx.site.schedule.timezone) : '',
+    reference: p.reference ? plainLine(p.reference) : '',
+    summary: paragraphsOf(plainText(p.summary)),
+    sections: sectionsOf(p).map((s) => ({ heading: s.heading, items: s.items.map(plainLine) })),
+    skills: plainLine((p.skills ?? []).join(', ')),
+    applyUrl: ctx.applyUrl(p),
+    applyEmail: p.apply.email ?? '',
+    pageUrl: ctx.url(`jobs/${entry.id}/`),
+    from,
+    list: list ? { address: list.address, unsubscribeUrl: list.unsubscribe?.url ?? '', unsubscribeMailto: list.unsubscribe?.mailto ?? '' } : null,
+  });
+  const host = new URL(ctx.site.baseUrl).hostname;
+  const spec: MessageSpec = {
+    from: { name: company, address: from },
+    to: list?.address ?? from,
+    subject: `${title} — ${company} — ${plainLine(subjectWhere(p))}`,
+    text,
+    date: entry.changedAt,
+    // Same role version, same id: a re-send or rebuild is recognisably the same message.
+    messageId: `<jobcast.${entry.id}.${entry.hash.slice(0, 16)}@${host}>`,
+    ...(list?.unsubscribe ? { unsubscribe: list.unsubscribe } : {}),
+  };
+  return { ...(list ? { list: listName } : {}), text, spec };
+}
+
+export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
+  name: 'email',
+  description: 'Plain-text email per role for mailing lists (jobs/<id>/email.txt, jobs/<id>/email.eml)',
+  options: emailOptions,
+  postingOptions: emailPostingOptions,
+  check(entry, ctx) {
+    const named = ctx.postingOptions<EmailPostingOptions>(entry.posting)?.lists ?? [];
+    const configured = Object.keys(ctx.options.lists);
+    return named.flatMap((name, i) =>
+      isConfigured(ctx.options, name)
+        ? []
+        : [{
+            code: EMAIL_CODES.UNKNOWN_LIST,
+            severity: 'warning' as const,
+            posting: entry.id,
+            field: `channels.email.lists.${i}`,
+            message: `email list "${name}" is not configured, so this role is not sent to it`,
+            fix: configured.length
+              ? `use one of the configured lists: ${configured.join(', ')}; or add "${name}" under channels.email.lists in the config`
+              : `add "${name}" under channels.email.lists in the config (no lists are configured yet)`,
+          }],
+    );
+  },
+  render(entries, ctx) {
+    return {
+      artifacts: entries.flatMap((e) => {
+        const m = roleEmail(e, ctx, primaryList(e.posting, ctx));
+        return [
+          { path: `jobs/${e.id}/email.txt`, contentType: 'text/plain; charset=utf-8', posting: e.id, body: m.text },
+          { path: `jobs/${e.id}/email.eml`, contentType: 'message/rfc822', posting: e.id, body: messageBody(m.spec) },
+        ];
+      }),
+    };
+  },
+});

@@ -1,0 +1,115 @@
+/**
+ * Google Indexing API: URL_UPDATED for new or changed job pages, URL_DELETED for pages now 410/404.
+ * Service-account JWT auth (RS256, scope indexing); a daily budget (Google's default quota is 200
+ * publishes a day, reset at midnight Pacific) with the rest carried to the next run.
+ */
+import { createSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { OutboxRow } from '../../ledger/ledger';
+import { send, type HttpOutcome } from '../http';
+import type { DeliverContext, DeliveryOutcome, Notifier } from '../notifier';
+
+const NAME = 'google-indexing';
+const SCOPE = 'https://www.googleapis.com/auth/indexing';
+
+interface Payload {
+  url: string;
+  type: 'URL_UPDATED' | 'URL_DELETED';
+}
+
+interface ServiceAccount {
+  client_email: string;
+  private_key: string;
+  token_uri?: string;
+}
+
+const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
+
+export function signJwt(account: ServiceAccount, audience: string, nowSeconds: number): string {
+  const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
+  const claims = b64url(JSON.stringify({ iss: account.client_email, scope: SCOPE, aud: audience, iat: nowSeconds, exp: nowSeconds + 3600 }));
+  const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(account.private_key);
+  return `${header}.${claims}.${b64url(signature)}`;
+}
+
+/** The calendar day in Los Angeles: the quota's reset boundary. */
+export function pacificDay(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+function nextPacificMidnight(at: Date): Date {
+  const day = pacificDay(at);
+  let t = at.getTime();
+  while (pacificDay(new Date(t)) === day) t += 15 * 60 * 1000;
+  return new Date(t);
+}
+
+async function accessToken(ctx: DeliverContext): Promise<{ token: string } | { error: string; retryable: boolean }> {
+  const cached = ctx.memo.get(`${NAME}:token`) as { token: string; expires: number } | undefined;
+  if (cached && cached.expires > ctx.now.getTime() + 60_000) return { token: cached.token };
+  const envName = ctx.notify.google.credentialsEnv;
+  const file = ctx.env[envName];
+  if (!file) return { error: `set ${envName} to the path of the service-account JSON key`, retryable: false };
+  let account: ServiceAccount;
+  try {
+    account = JSON.parse(readFileSync(file, 'utf8')) as ServiceAccount;
+    if (!account.client_email || !account.private_key) throw new Error('client_email or private_key missing');
+  } catch (err) {
+    return { error: `cannot use the service-account key named by ${envName}: ${(err as Error).message}`, retryable: false };
+  }
+  const tokenUrl = ctx.notify.google.tokenUrl;
+  let assertion: string;
+  try {
+    assertion = signJwt(account, tokenUrl, Math.floor(ctx.now.getTime() / 1000));
+  } catch (err) {
+    return { error: `cannot sign with the service-account key: ${(err as Error).message}`, retryable: false };
+  }
+  const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString();
+  const res: HttpOutcome = await send(ctx.http, { method: 'POST', url: tokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }, ctx.policy, ctx.sleep);
+  if (!res.ok) return { error: `token request failed: ${res.error}`, retryable: res.retryable };
+  try {
+    const json = JSON.parse(res.body) as { access_token: string; expires_in?: number };
+    ctx.memo.set(`${NAME}:token`, { token: json.access_token, expires: ctx.now.getTime() + (json.expires_in ?? 3600) * 1000 });
+    return { token: json.access_token };
+  } catch {
+    return { error: 'token response was not JSON', retryable: true };
+  }
+}
+
+export const indexingApi: Notifier = {
+  name: NAME,
+  enabled: (ctx) => ctx.notify.google.enabled,
+  plan(changes) {
+    const items = [
+      ...changes.pagesUpdated.map((c) => ({ c, type: 'URL_UPDATED' as const })),
+      ...changes.pagesGone.map((c) => ({ c, type: 'URL_DELETED' as const })),
+    ];
+    return items.map(({ c, type }) => ({
+      key: `${NAME}:${type}:${c.url}:${c.from}>${c.to}`,
+      notifier: NAME,
+      target: c.channel,
+      ...(c.posting ? { posting: c.posting } : {}),
+      payload: { url: c.url, type } satisfies Payload,
+    }));
+  },
+  async deliver(item: OutboxRow, ctx): Promise<DeliveryOutcome> {
+    const day = pacificDay(ctx.now);
+    if (ctx.ledger.quotaUsed(NAME, day) >= ctx.notify.google.dailyBudget) {
+      return { deferred: nextPacificMidnight(ctx.now), reason: `daily budget of ${ctx.notify.google.dailyBudget} Indexing API requests used` };
+    }
+    const token = await accessToken(ctx);
+    if ('error' in token) return { ok: false, retryable: token.retryable, error: token.error };
+    const payload = JSON.parse(item.payload) as Payload;
+    ctx.ledger.useQuota(NAME, day);
+    const res = await send(ctx.http, {
+      method: 'POST',
+      url: ctx.notify.google.endpoint,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.token}` },
+      body: JSON.stringify({ url: payload.url, type: payload.type }),
+    }, ctx.policy, ctx.sleep);
+    if (res.ok) return { ok: true, response: `${res.status} ${res.body.slice(0, 500)}` };
+    if (res.status === 401) ctx.memo.delete(`${NAME}:token`);
+    const hint = res.status === 403 ? ' (add the service account as an Owner of the site in Search Console)' : '';
+    return { ok: false, retryable: res.retryable, error: res.error + hint, ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}) };
+  },
+};

@@ -1,0 +1,179 @@
+/**
+ * The HTTP surface (express 5): the current output at its public URLs with strong ETags,
+ * Last-Modified, 304s, HEAD, gzip/brotli, security headers and 410 for closed roles; plus /healthz
+ * and /metrics. Only paths listed in the served generation's manifest exist, so no request can reach
+ * a file outside the output, whatever its encoding.
+ */
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import express, { type Request, type Response } from 'express';
+import type { ManifestEntry } from '../build/output-store';
+import { BodyCache, negotiate, type Encoding } from './body-cache';
+import type { Metrics } from './metrics';
+import type { Snapshot } from './snapshot';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'unavailable';
+  [key: string]: unknown;
+}
+
+export interface AppDeps {
+  snapshot(): Snapshot | undefined;
+  health(): HealthReport;
+  metrics: Metrics;
+  /** IndexNow key: served as /<key>.txt. */
+  indexNowKey?: string;
+  /** Mounted at /admin when present (issue: admin only exists with a token). */
+  admin?: express.Router;
+  cache?: BodyCache;
+}
+
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const COMPRESSIBLE = /^(text\/|application\/(xml|json|rss\+xml|atom\+xml|feed\+json|ld\+json|javascript)|message\/rfc822)/;
+const STREAM_OVER = 64 * 1024 * 1024;
+
+const etagOf = (e: ManifestEntry, enc: Encoding) => `"${e.sha256.slice(0, 40)}${enc === 'identity' ? '' : `-${enc}`}"`;
+
+function securityHeaders(res: Response, html: boolean): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+  res.setHeader('X-Frame-Options', 'DENY');
+  if (html) res.setHeader('Content-Security-Policy', PAGE_CSP);
+}
+
+/** Does If-None-Match name this entity (any of its encodings; weak tags compare weakly)? */
+function matchesEtag(header: string, e: ManifestEntry): boolean {
+  if (header.trim() === '*') return true;
+  const ours = new Set(['identity', 'gzip', 'br'].map((enc) => etagOf(e, enc as Encoding)));
+  return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => ours.has(t));
+}
+
+function isFresh(req: Request, e: ManifestEntry): boolean {
+  const inm = req.headers['if-none-match'];
+  if (inm) return matchesEtag(inm, e);
+  const ims = req.headers['if-modified-since'];
+  if (ims) {
+    const since = Date.parse(ims);
+    return !Number.isNaN(since) && Math.floor(Date.parse(e.since) / 1000) * 1000 <= since;
+  }
+  return false;
+}
+
+/** Decode and vet a request path; undefined when it is malformed or tries to escape. */
+export function safeRelativePath(rawPath: string): string | undefined {
+  if (/%2f|%5c|%00/i.test(rawPath)) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  const segments = decoded.split('/').slice(1);
+  if (segments.some((s) => s === '..' || s === '.' || (s.startsWith('.') && s.length > 0))) return undefined;
+  return segments.join('/');
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  const cache = deps.cache ?? new BodyCache();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', false);
+
+  app.get('/healthz', (_req, res) => {
+    const report = deps.health();
+    securityHeaders(res, false);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(report.status === 'unavailable' ? 503 : 200).json(report);
+  });
+
+  app.get('/metrics', (_req, res) => {
+    securityHeaders(res, false);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.text());
+  });
+
+  if (deps.admin) app.use('/admin', deps.admin);
+
+  app.use(async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      res.status(405).type('text/plain; charset=utf-8').send('Method not allowed\n');
+      return;
+    }
+    const rel = safeRelativePath(req.path);
+    securityHeaders(res, false);
+    if (rel === undefined) {
+      res.status(400).type('text/plain; charset=utf-8').send('Bad request\n');
+      return;
+    }
+    if (deps.indexNowKey && rel === `${deps.indexNowKey}.txt`) {
+      res.setHeader('Cache-Control', 'public, max-age=3600');
+      res.type('text/plain; charset=utf-8').send(deps.indexNowKey);
+      return;
+    }
+    const snap = deps.snapshot();
+    if (!snap) {
+      res.setHeader('Retry-After', '5');
+      res.status(503).type('text/plain; charset=utf-8').send('Output not built yet\n');
+      return;
+    }
+    if (rel === '') {
+      res.redirect(302, '/jobs/');
+      return;
+    }
+    const file = rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel;
+    const entry = snap.files.get(file);
+    if (!entry) {
+      if (snap.files.has(`${rel}/index.html`)) {
+        const q = req.originalUrl.indexOf('?');
+        res.redirect(301, `/${rel}/${q >= 0 ? req.originalUrl.slice(q) : ''}`);
+        return;
+      }
+      res.setHeader('Cache-Control', 'public, max-age=60');
+      res.status(404).type('text/plain; charset=utf-8').send('Not found\n');
+      return;
+    }
+    await sendEntry(req, res, path.join(snap.site, file), entry, cache);
+  });
+
+  return app;
+}
+
+async function sendEntry(req: Request, res: Response, file: string, e: ManifestEntry, cache: BodyCache): Promise<void> {
+  const html = e.contentType.startsWith('text/html');
+  securityHeaders(res, html);
+  const compressible = COMPRESSIBLE.test(e.contentType) && e.size >= 512;
+  const encoding: Encoding = compressible ? negotiate(req.headers['accept-encoding']) : 'identity';
+  if (compressible) res.setHeader('Vary', 'Accept-Encoding');
+  res.setHeader('Content-Type', e.contentType);
+  res.setHeader('ETag', etagOf(e, encoding));
+  res.setHeader('Last-Modified', new Date(e.since).toUTCString());
+  res.setHeader('Cache-Control', e.status === 410 ? 'public, max-age=3600' : 'public, max-age=300, must-revalidate');
+  if (e.status === 200 && isFresh(req, e)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(e.status);
+  if (encoding !== 'identity') res.setHeader('Content-Encoding', encoding);
+  if (e.size > STREAM_OVER) {
+    // Too big to keep in memory: stream from disk (compressing on the fly if asked).
+    if (encoding === 'identity') res.setHeader('Content-Length', String(e.size));
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const source = createReadStream(file);
+    const done = encoding === 'identity' ? pipeline(source, res)
+      : pipeline(source, encoding === 'gzip' ? zlib.createGzip() : zlib.createBrotliCompress(), res);
+    await done.catch(() => res.destroy());
+    return;
+  }
+  const body = await cache.body(file, e.sha256, encoding);
+  res.setHeader('Content-Length', String(body.length));
+  if (req.method === 'HEAD') res.end();
+  else res.end(body);
+}

@@ -1,0 +1,85 @@
+/**
+ * In-memory copies of hot files and their compressed forms, keyed by content hash so a swap never
+ * serves stale bytes and unchanged files stay cached across builds. Bounded by total bytes (LRU).
+ */
+import { promises as fs } from 'node:fs';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+
+const gzip = promisify(zlib.gzip);
+const brotli = promisify(zlib.brotliCompress);
+
+export type Encoding = 'identity' | 'gzip' | 'br';
+
+export class BodyCache {
+  private readonly entries = new Map<string, Buffer>();
+  private bytes = 0;
+  private readonly inflight = new Map<string, Promise<Buffer>>();
+
+  constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+
+  private get(key: string): Buffer | undefined {
+    const b = this.entries.get(key);
+    if (b) {
+      this.entries.delete(key);
+      this.entries.set(key, b);
+    }
+    return b;
+  }
+
+  private put(key: string, buf: Buffer): void {
+    if (buf.length > this.maxBytes / 4) return;
+    this.entries.set(key, buf);
+    this.bytes += buf.length;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= v.length;
+    }
+  }
+
+  /** The bytes of `file` (content hash `sha`) in `encoding`, read and compressed at most once. */
+  async body(file: string, sha: string, encoding: Encoding): Promise<Buffer> {
+    const key = `${sha}:${encoding}`;
+    const hit = this.get(key);
+    if (hit) return hit;
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const work = (async () => {
+      const raw = encoding === 'identity' ? await fs.readFile(file) : await this.body(file, sha, 'identity');
+      const out =
+        encoding === 'gzip' ? await gzip(raw, { level: 6 })
+        : encoding === 'br' ? await brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+        : raw;
+      this.put(key, out);
+      return out;
+    })();
+    this.inflight.set(key, work);
+    try {
+      return await work;
+    } finally {
+      this.inflight.delete(key);
+    }
+  }
+
+  /** Compress in the background ahead of the first request (large feeds). */
+  warm(file: string, sha: string, encodings: readonly Encoding[]): void {
+    for (const e of encodings) this.body(file, sha, e).catch(() => undefined);
+  }
+}
+
+/** The best encoding the client accepts, for a compressible body. */
+export function negotiate(acceptEncoding: string | undefined): Encoding {
+  if (!acceptEncoding) return 'identity';
+  const q = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = qp ? Number(qp.slice(2)) : 1;
+    if (name) q.set(name, Number.isFinite(value) ? value : 0);
+  }
+  const ok = (n: string) => (q.get(n) ?? q.get('*') ?? 0) > 0;
+  if (ok('br')) return 'br';
+  if (ok('gzip')) return 'gzip';
+  return 'identity';
+}

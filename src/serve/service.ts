@@ -1,0 +1,196 @@
+/**
+ * `jobcast serve`: the HTTP server, the republish schedule and (optionally) a file watcher, sharing
+ * one ledger and one view of the current output. Stops cleanly on SIGTERM/SIGINT: the schedule stops,
+ * a running publish halts at its next safe point, the server drains, the ledger closes.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type express from 'express';
+import { buildProject } from '../build/build';
+import { isJobcastError } from '../errors';
+import { Ledger } from '../ledger/ledger';
+import type { Logger } from '../log';
+import type { Project } from '../project';
+import type { Notifier } from '../publish/notifier';
+import { publish, type PublishResult } from '../publish/run';
+import { startSchedule, type Schedule } from '../schedule/scheduler';
+import { createApp, type HealthReport } from './app';
+import { BodyCache } from './body-cache';
+import { Metrics } from './metrics';
+import { loadSnapshot, type Snapshot } from './snapshot';
+import type { Sleep } from '../publish/http';
+
+export interface ServiceOptions {
+  project: Project;
+  port: number;
+  host?: string;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Run the cron schedule (with a run at start-up). */
+  schedule?: boolean;
+  /** Rebuild (no notifications) within moments of a posting file changing. */
+  watch?: boolean;
+  /** The admin router factory (issue #8); given the service so it can publish and read the ledger. */
+  admin?: (service: Service) => express.Router | undefined;
+  now?: () => Date;
+  notifiers?: readonly Notifier[];
+  sleep?: Sleep;
+}
+
+export interface Service {
+  url: string;
+  project: Project;
+  ledger: Ledger;
+  metrics: Metrics;
+  snapshot(): Snapshot | undefined;
+  /** One publish run now, waiting for a run already in progress. */
+  publishNow(reason?: string, opts?: { dryRun?: boolean }): Promise<PublishResult>;
+  /** Re-read the output after a build elsewhere (tests, watch). */
+  reload(): Promise<void>;
+  close(): Promise<void>;
+  /** Settles when the start-up run is done (immediately without a schedule). */
+  ready: Promise<void>;
+}
+
+export async function startService(opts: ServiceOptions): Promise<Service> {
+  const { project, log } = opts;
+  const now = opts.now ?? (() => new Date());
+  const ledger = new Ledger(project.statePath);
+  const metrics = new Metrics();
+  const cache = new BodyCache();
+  let snapshot = await loadSnapshot(project.outDir);
+  let lastRun: { at: string; ok: boolean; error?: string; durationMs: number } | undefined;
+  let running: Promise<PublishResult> | undefined;
+  const abort = new AbortController();
+
+  const reload = async () => {
+    const next = await loadSnapshot(project.outDir);
+    if (!next) return;
+    snapshot = next;
+    for (const [p, e] of next.files) {
+      // Precompress large feeds before the first board asks for them.
+      if (e.size > 256 * 1024 && e.status === 200) cache.warm(`${next.site}/${p}`, e.sha256, ['gzip', 'br']);
+    }
+    updatePostingGauges();
+  };
+
+  const updatePostingGauges = () => {
+    const counts = new Map<string, number>();
+    const history = ledger.known();
+    for (const h of Object.values(history)) if (h.state) counts.set(h.state, (counts.get(h.state) ?? 0) + 1);
+    metrics.setAll('jobcast_postings', 'Postings by lifecycle state at the last publish', [...counts].map(([state, value]) => ({ labels: { state }, value })));
+  };
+
+  const runPublish = async (reason: string, dryRun = false): Promise<PublishResult> => {
+    while (running) await running.catch(() => undefined);
+    const started = Date.now();
+    const work = publish(project, ledger, { now: now(), dryRun, signal: abort.signal, log, waitForLock: 30_000, ...(opts.env ? { env: opts.env } : {}), ...(opts.notifiers ? { notifiers: opts.notifiers } : {}), ...(opts.sleep ? { sleep: opts.sleep } : {}) });
+    running = work;
+    try {
+      const result = await work;
+      if (!dryRun) {
+        const seconds = (Date.now() - started) / 1000;
+        metrics.inc('jobcast_publish_runs_total', 'Publish runs by result', { result: result.ok ? 'ok' : 'failed', reason });
+        metrics.observe('jobcast_publish_duration_seconds', 'Duration of publish runs', seconds);
+        if (result.build) metrics.observe('jobcast_build_duration_seconds', 'Duration of the build step of publish runs', (result.durationMs) / 1000);
+        metrics.inc('jobcast_deliveries_total', 'Notifications delivered', { result: 'sent' }, result.delivery.sent);
+        metrics.inc('jobcast_deliveries_total', 'Notifications delivered', { result: 'failed' }, result.delivery.failed);
+        metrics.inc('jobcast_deliveries_total', 'Notifications delivered', { result: 'retrying' }, result.delivery.retrying);
+        for (const row of ledger.db.prepare(`SELECT notifier, status, COUNT(*) AS n FROM outbox GROUP BY notifier, status`).all() as { notifier: string; status: string; n: number }[]) {
+          metrics.set('jobcast_outbox_items', 'Notifications in the outbox by notifier and status', row.n, { notifier: row.notifier, status: row.status });
+        }
+        lastRun = { at: new Date().toISOString(), ok: result.ok, durationMs: Date.now() - started, ...(result.error ? { error: result.error.message } : {}) };
+        await reload();
+        log.info({ event: 'publish.done', reason, ok: result.ok, ...result.delivery, ms: Date.now() - started });
+      }
+      return result;
+    } catch (err) {
+      metrics.inc('jobcast_publish_runs_total', 'Publish runs by result', { result: 'error', reason });
+      lastRun = { at: new Date().toISOString(), ok: false, error: (err as Error).message, durationMs: Date.now() - started };
+      log.error({ event: 'publish.error', reason, code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
+      throw err;
+    } finally {
+      running = undefined;
+    }
+  };
+
+  const health = (): HealthReport => {
+    const last = ledger.lastSuccessfulRun();
+    return {
+      status: !snapshot ? 'unavailable' : lastRun && !lastRun.ok ? 'degraded' : 'ok',
+      output: snapshot ? { builtFor: snapshot.manifest.builtFor, files: snapshot.files.size } : null,
+      lastSuccessfulPublish: last?.finished ?? null,
+      lastRun: lastRun ?? null,
+      nextRun: schedule?.nextRun()?.toISOString() ?? null,
+    };
+  };
+
+  let schedule: Schedule | undefined;
+  const service: Service = {
+    url: '',
+    project,
+    ledger,
+    metrics,
+    snapshot: () => snapshot,
+    publishNow: (reason = 'manual', o = {}) => runPublish(reason, o.dryRun),
+    reload,
+    ready: Promise.resolve(),
+    close: async () => undefined,
+  };
+
+  const indexNowKey = (project.config.notify as { indexnow: { key?: string } }).indexnow.key;
+  const admin = opts.admin?.(service);
+  const app = createApp({ snapshot: () => snapshot, health, metrics, cache, ...(indexNowKey ? { indexNowKey } : {}), ...(admin ? { admin } : {}) });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve(s));
+    s.on('error', reject);
+  });
+  server.keepAliveTimeout = 5000;
+  const address = server.address() as AddressInfo;
+  service.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address}:${address.port}`;
+
+  if (opts.schedule) {
+    schedule = startSchedule(project.config.schedule.cron, project.config.schedule.timezone, async (reason) => {
+      await runPublish(reason).catch(() => undefined);
+    }, log);
+    service.ready = schedule.started;
+  }
+
+  let watcher: FSWatcher | undefined;
+  if (opts.watch) {
+    let timer: NodeJS.Timeout | undefined;
+    let building = Promise.resolve();
+    const rebuild = () => {
+      building = building.then(async () => {
+        try {
+          // A preview build: the output changes, the ledger does not, so the next publish still
+          // announces the edit.
+          await buildProject(project, { now: now() });
+          await reload();
+          log.info({ event: 'watch.rebuilt' });
+        } catch (err) {
+          log.warn({ event: 'watch.build_failed', code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
+        }
+      });
+    };
+    watcher = watch(project.postingsDir, () => {
+      clearTimeout(timer);
+      timer = setTimeout(rebuild, 250);
+    });
+  }
+
+  service.close = async () => {
+    schedule?.stop();
+    watcher?.close();
+    abort.abort();
+    await running?.catch(() => undefined);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    ledger.close();
+  };
+  log.info({ event: 'serve.listening', url: service.url, schedule: opts.schedule ? project.config.schedule.cron : null, watch: Boolean(opts.watch) });
+  return service;
+}
