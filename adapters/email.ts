@@ -4,7 +4,7 @@
  * `roleEmail` + `composeMessage`, so what a list receives is byte for byte what the build published.
  */
 import { z } from 'zod';
-import { defineAdapter, type PostingEntry, type RenderContext } from '../src/adapter';
+import { defineAdapter, type Announcement, type PostingEntry, type RenderContext } from '../src/adapter';
 import { paragraphsOf, sectionsOf } from '../src/compose/description';
 import { countryList, employmentText, salaryText, whereText } from '../src/compose/facts';
 import { plainLine, plainText, textTemplate } from '../src/compose/text-template';
@@ -143,6 +143,13 @@ export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>,
   return { ...(list ? { list: listName } : {}), text, spec };
 }
 
+/** The fields whose change makes an announced role worth announcing again (title, pay, place, closing). */
+function materialView(p: Posting): unknown {
+  return [p.title, p.salary ?? null, p.workplace, p.locations ?? null, p.applicantLocations ?? null, p.validThrough ?? null];
+}
+const materiallyChanged = (before: Posting | undefined, after: Posting): boolean =>
+  !before || JSON.stringify(materialView(before)) !== JSON.stringify(materialView(after));
+
 export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
   name: 'email',
   description: 'Plain-text email per role for mailing lists (jobs/<id>/email.txt, jobs/<id>/email.eml)',
@@ -165,6 +172,28 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
               : `add "${name}" under channels.email.lists in the config (no lists are configured yet)`,
           }],
     );
+  },
+  announce(changes, ctx) {
+    const out: Announcement[] = [];
+    for (const change of changes) {
+      // A closed role is never announced; an update only where the list asks for material changes.
+      if (!change.entry || change.entry.state !== 'open' || change.event === 'posting.closed') continue;
+      for (const name of postingLists(change.entry.posting, ctx)) {
+        const list = ctx.options.lists[name]!;
+        if (change.event === 'posting.updated' && !(list.announceChanges && materiallyChanged(change.previous, change.entry.posting))) continue;
+        const m = roleEmail(change.entry, ctx, name);
+        out.push({
+          // One message per (role version, list), ever.
+          key: `email:${name}:${change.id}:${change.entry.hash}`,
+          target: `email:${name}`,
+          posting: change.id,
+          transport: 'smtp',
+          payload: { smtpUrlEnv: ctx.options.smtpUrlEnv, spec: { ...m.spec, date: m.spec.date.toISOString() } },
+          summary: `email to ${list.address} (${name}): "${m.spec.subject}"`,
+        });
+      }
+    }
+    return out;
   },
   render(entries, ctx) {
     return {

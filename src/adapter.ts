@@ -68,6 +68,36 @@ export interface RenderContext<O = unknown> {
   postingOptions<P = unknown>(posting: Posting): P | undefined;
 }
 
+/** A posting-level change a channel may announce (a role went live, changed while live, or left). */
+export interface PostingChangeInfo {
+  id: string;
+  event: 'posting.published' | 'posting.updated' | 'posting.closed';
+  entry?: PostingEntry;
+  /** The posting as it was when last published, when known (to tell material changes apart). */
+  previous?: Posting;
+  /** Content hash before and after: part of idempotency keys. */
+  from: string;
+  to: string;
+}
+
+/**
+ * A message a channel wants delivered because of a change (an email to a list). Planned purely by the
+ * adapter; queued, delivered, retried and recorded by the publish layer through a named transport.
+ */
+export interface Announcement {
+  /** Idempotency key: the same key is never delivered twice. */
+  key: string;
+  /** Recipient for the ledger and the admin, e.g. `email:engineering-referrals`. */
+  target: string;
+  posting: string;
+  /** The publish layer's transport that carries it (e.g. `smtp`). */
+  transport: string;
+  /** Transport-specific, JSON-serialisable; fixed at planning so a retry sends the same message. */
+  payload: unknown;
+  /** One line for --dry-run and the admin: who gets what. */
+  summary: string;
+}
+
 export interface Adapter<O = any, P = any> {
   /** Channel name: used in config (`channels.<name>`), `exclude` lists, diagnostics and tracking. */
   readonly name: string;
@@ -83,6 +113,8 @@ export interface Adapter<O = any, P = any> {
   check?(entry: PostingEntry, ctx: RenderContext<O>): DiagnosticInput[];
   /** Pure: the channel's files for the postings that passed `check`. */
   render(entries: readonly PostingEntry[], ctx: RenderContext<O>): RenderResult;
+  /** Pure: messages to deliver for these changes (only changes of postings this channel carries). */
+  announce?(changes: readonly PostingChangeInfo[], ctx: RenderContext<O>): Announcement[];
 }
 
 /** Identity helper that keeps an adapter's option types checked at its definition. */

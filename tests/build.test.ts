@@ -109,7 +109,7 @@ describe('build', () => {
     expect(d!.file).toMatch(/ml-infrastructure-engineer\.yaml$/);
   });
 
-  it('renders only open postings by default; drafts, scheduled, closed and expired produce nothing', async () => {
+  it('renders open postings; drafts and scheduled produce nothing, closed and expired only a 410 page', async () => {
     project.write('draft-role.yaml', MINIMAL_POSTING.replace('status: open', 'status: draft'));
     project.write('future-role.yaml', MINIMAL_POSTING.replace('datePosted: 2026-11-01', 'datePosted: 2026-12-15'));
     project.write('closed-role.yaml', MINIMAL_POSTING.replace('status: open', 'status: closed'));
@@ -118,7 +118,12 @@ describe('build', () => {
     const states = Object.fromEntries(result.validation.entries.map((e) => [e.id, e.state]));
     expect(states).toMatchObject({ 'draft-role': 'draft', 'future-role': 'scheduled', 'closed-role': 'closed', 'expired-role': 'expired', 'backend-engineer': 'open' });
     const files = Object.keys(tree(project.outDir));
-    for (const id of ['draft-role', 'future-role', 'closed-role', 'expired-role']) expect(files.filter((f) => f.includes(id))).toEqual([]);
+    for (const id of ['draft-role', 'future-role']) expect(files.filter((f) => f.includes(id))).toEqual([]);
+    // A closed or expired role keeps only its page, which answers 410 Gone.
+    for (const id of ['closed-role', 'expired-role']) {
+      expect(files.filter((f) => f.includes(id))).toEqual([`jobs/${id}/index.html`]);
+      expect(result.manifest.artifacts[`jobs/${id}/index.html`]!.status).toBe(410);
+    }
   });
 
   it('keeps a date-only validThrough open through the end of that day in the site time zone', async () => {

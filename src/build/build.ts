@@ -52,7 +52,9 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
     );
   }
   const diagnostics = [...validation.diagnostics];
-  const generation = await startGeneration(layout, now.getTime());
+  // Named by wall-clock creation time, not the logical `now`: pruning keeps "the current one and the
+  // one before it" by name order, which must be build order (same-`now` or backdated builds broke it).
+  const generation = await startGeneration(layout);
   const manifest: Manifest = { version: 1, builtFor: now.toISOString(), artifacts: {}, history: validation.history };
   try {
     for (const { adapter, entries } of validation.channels) {

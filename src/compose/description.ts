@@ -3,7 +3,7 @@
  * the page, Google, Indeed, LinkedIn and Adzuna all carry the same text (Google and Indeed require it).
  */
 import type { Posting } from '../model/posting';
-import { escapeHtml } from './text';
+import { escapeHtmlText } from './text';
 
 export const SECTION_KEYS = ['responsibilities', 'qualifications', 'preferredQualifications', 'benefits'] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
@@ -40,10 +40,10 @@ export function sectionsOf(posting: Posting): Section[] {
 
 /** The description as HTML using only p, ul, li and strong (product.md). */
 export function descriptionHtml(posting: Posting): string {
-  const parts = paragraphsOf(posting.summary).map((p) => `<p>${escapeHtml(p)}</p>`);
+  const parts = paragraphsOf(posting.summary).map((p) => `<p>${escapeHtmlText(p)}</p>`);
   for (const s of sectionsOf(posting)) {
-    parts.push(`<p><strong>${escapeHtml(s.heading)}</strong></p>`);
-    parts.push(`<ul>${s.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
+    parts.push(`<p><strong>${escapeHtmlText(s.heading)}</strong></p>`);
+    parts.push(`<ul>${s.items.map((i) => `<li>${escapeHtmlText(i)}</li>`).join('')}</ul>`);
   }
   return parts.join('\n');
 }

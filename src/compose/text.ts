@@ -10,6 +10,14 @@ export function cleanText(s: string): string {
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/**
+ * Escape text for HTML element content only: quotes stay as typed, so a board or reader that shows the
+ * description's text (Indeed does not decode entities) sees the recruiter's words, not `&#39;`.
+ */
+export function escapeHtmlText(s: string): string {
+  return cleanText(s).replace(/[&<>]/g, (c) => HTML_ESCAPES[c]!);
+}
+
 /** Escape text for HTML element content or a quoted attribute. */
 export function escapeHtml(s: string): string {
   return cleanText(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);

@@ -64,6 +64,14 @@ export interface NewOutboxItem {
   payload: unknown;
 }
 
+export interface KnownPostingRow {
+  hash: string;
+  since: string;
+  state: string | null;
+  /** The posting's JSON as last published. */
+  content: string | null;
+}
+
 export interface RunRow {
   id: number;
   started: string;
@@ -83,7 +91,7 @@ CREATE TABLE IF NOT EXISTS pages (
   path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, status INTEGER NOT NULL, posting TEXT, channel TEXT NOT NULL,
   content_type TEXT NOT NULL, since TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS history (posting TEXT PRIMARY KEY, hash TEXT NOT NULL, since TEXT NOT NULL, state TEXT);
+CREATE TABLE IF NOT EXISTS history (posting TEXT PRIMARY KEY, hash TEXT NOT NULL, since TEXT NOT NULL, state TEXT, content TEXT);
 CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, notifier TEXT NOT NULL, target TEXT NOT NULL,
   posting TEXT, payload TEXT NOT NULL, created TEXT NOT NULL,
@@ -122,18 +130,21 @@ export class Ledger {
     return Object.fromEntries(Object.entries(this.known()).map(([id, r]) => [id, { hash: r.hash, since: r.since }]));
   }
 
-  /** Every posting the ledger knows, with the lifecycle state it was last published in. */
-  known(): Record<string, { hash: string; since: string; state: string | null }> {
-    const rows = this.db.prepare('SELECT posting, hash, since, state FROM history').all() as { posting: string; hash: string; since: string; state: string | null }[];
-    return Object.fromEntries(rows.map((r) => [r.posting, { hash: r.hash, since: r.since, state: r.state }]));
+  /** Every posting the ledger knows: the state and content it was last published with. */
+  known(): Record<string, KnownPostingRow> {
+    const rows = this.db.prepare('SELECT posting, hash, since, state, content FROM history').all() as ({ posting: string } & KnownPostingRow)[];
+    return Object.fromEntries(rows.map(({ posting, ...r }) => [posting, r]));
   }
 
   /** Replace the history with the latest build's (postings no longer in the sources are forgotten). */
-  saveHistory(history: PostingHistory, states: Readonly<Record<string, string>>): void {
-    const upsert = this.db.prepare('INSERT INTO history (posting, hash, since, state) VALUES (?, ?, ?, ?) ON CONFLICT (posting) DO UPDATE SET hash = excluded.hash, since = excluded.since, state = excluded.state');
+  saveHistory(history: PostingHistory, current: Readonly<Record<string, { state: string; content: unknown }>>): void {
+    const upsert = this.db.prepare('INSERT INTO history (posting, hash, since, state, content) VALUES (?, ?, ?, ?, ?) ON CONFLICT (posting) DO UPDATE SET hash = excluded.hash, since = excluded.since, state = excluded.state, content = excluded.content');
     const del = this.db.prepare('DELETE FROM history WHERE posting = ?');
     const known = (this.db.prepare('SELECT posting FROM history').all() as { posting: string }[]).map((r) => r.posting);
-    for (const [id, h] of Object.entries(history)) upsert.run(id, h.hash, h.since, states[id] ?? null);
+    for (const [id, h] of Object.entries(history)) {
+      const c = current[id];
+      upsert.run(id, h.hash, h.since, c?.state ?? null, c ? JSON.stringify(c.content) : null);
+    }
     for (const id of known) if (!history[id]) del.run(id);
   }
 
@@ -226,8 +237,9 @@ export class Ledger {
     return row?.used ?? 0;
   }
 
-  useQuota(notifier: string, day: string): void {
-    this.db.prepare('INSERT INTO quota (notifier, day, used) VALUES (?, ?, 1) ON CONFLICT (notifier, day) DO UPDATE SET used = used + 1').run(notifier, day);
+  /** Count `by` requests against the day's budget (−1 gives back a reservation that was not used). */
+  useQuota(notifier: string, day: string, by = 1): void {
+    this.db.prepare('INSERT INTO quota (notifier, day, used) VALUES (?, ?, MAX(0, ?)) ON CONFLICT (notifier, day) DO UPDATE SET used = MAX(0, used + ?)').run(notifier, day, by, by);
   }
 
   // runs ---------------------------------------------------------------------------------------

@@ -11,7 +11,11 @@ import type { Ledger, NewOutboxItem, OutboxRow } from '../ledger/ledger';
 import { silentLogger, type Logger } from '../log';
 import type { NotifyConfig } from '../model/config';
 import type { Project } from '../project';
-import { diffOutput, diffPostings, pagesOf, type ChangeSet } from './changes';
+import type { PostingChangeInfo } from '../adapter';
+import { renderContext } from '../build/context';
+import type { KnownPostingRow } from '../ledger/ledger';
+import type { Posting } from '../model/posting';
+import { diffOutput, diffPostings, pagesOf, type ChangeSet, type PostingChange } from './changes';
 import { createHttpClient, realSleep, type Sleep } from './http';
 import { acquireLock } from './lock';
 import type { DeliverContext, Notifier, PlanContext } from './notifier';
@@ -105,17 +109,18 @@ async function publishLocked(project: Project, ledger: Ledger, opts: PublishOpti
 
   if (result.build) {
     const { manifest, validation } = result.build;
+    const known = ledger.known();
     result.changes = {
       ...diffOutput(manifest, ledger.pages(), planCtx.url),
-      postings: diffPostings(validation.entries, ledger.known()),
+      postings: diffPostings(validation.entries, known),
     };
-    result.planned = active.flatMap((n) => n.plan(result.changes!, planCtx));
+    result.planned = [...active.flatMap((n) => n.plan(result.changes!, planCtx)), ...announcements(result.build, result.changes.postings, known, project, now)];
     if (!dryRun) {
-      const states = Object.fromEntries(validation.entries.map((e) => [e.id, e.state]));
+      const current = Object.fromEntries(validation.entries.map((e) => [e.id, { state: e.state, content: e.posting }]));
       ledger.transaction(() => {
         ledger.enqueue(result.planned, now);
         ledger.replacePages(pagesOf(manifest));
-        ledger.saveHistory(validation.history, states);
+        ledger.saveHistory(validation.history, current);
         recordPublications(ledger, result.build!, now);
       });
       log.info({ event: 'publish.built', files: Object.keys(manifest.artifacts).length, planned: result.planned.length, pagesUpdated: result.changes.pagesUpdated.length, pagesGone: result.changes.pagesGone.length, feedsChanged: result.changes.feedsChanged.length, postingEvents: result.changes.postings.length });
@@ -132,6 +137,26 @@ async function publishLocked(project: Project, ledger: Ledger, opts: PublishOpti
   }
   result.durationMs = Date.now() - started;
   return result;
+}
+
+/** Messages channels announce (e.g. email to lists), for the changes of postings each channel carries. */
+function announcements(build: BuildResult, changes: readonly PostingChange[], known: Record<string, KnownPostingRow>, project: Project, now: Date): NewOutboxItem[] {
+  const items: NewOutboxItem[] = [];
+  for (const { adapter, entries } of build.validation.channels) {
+    if (!adapter.announce) continue;
+    const carried = new Set(entries.map((e) => e.id));
+    const mine: PostingChangeInfo[] = changes
+      .filter((c) => carried.has(c.id) || c.event === 'posting.closed')
+      .map((c) => {
+        const previous = known[c.id]?.content;
+        return { id: c.id, event: c.event, from: c.from, to: c.to, ...(c.entry ? { entry: c.entry } : {}), ...(previous ? { previous: JSON.parse(previous) as Posting } : {}) };
+      });
+    if (!mine.length) continue;
+    for (const a of adapter.announce(mine, renderContext(adapter, project.config, now))) {
+      items.push({ key: a.key, notifier: a.transport, target: a.target, posting: a.posting, payload: { summary: a.summary, ...(a.payload as object) } });
+    }
+  }
+  return items;
 }
 
 /** Per (posting, channel): live where rendered, failed where the channel's rules dropped it, closed where it left. */
@@ -254,5 +279,6 @@ function describeTarget(item: { target: string; posting?: string | null; payload
   if (Array.isArray(p.urlList)) return `${p.host}: ${p.urlList.length} URL(s) ${(p.urlList as string[]).join(' ')}`;
   if (typeof p.hub === 'string') return `${p.hub} hub.url=${String(p.feed)}`;
   if (typeof p.event === 'string') return `${item.target} ${p.event} ${item.posting ?? ''}`.trim();
+  if (typeof p.summary === 'string') return p.summary;
   return `${item.target}${item.posting ? ` ${item.posting}` : ''}`;
 }

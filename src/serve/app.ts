@@ -4,12 +4,14 @@
  * and /metrics. Only paths listed in the served generation's manifest exist, so no request can reach
  * a file outside the output, whatever its encoding.
  */
-import { createReadStream } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ManifestEntry } from '../build/output-store';
+import type { Logger } from '../log';
 import { BodyCache, negotiate, type Encoding } from './body-cache';
 import type { Metrics } from './metrics';
 import type { Snapshot } from './snapshot';
@@ -21,6 +23,13 @@ export interface HealthReport {
 
 export interface AppDeps {
   snapshot(): Snapshot | undefined;
+  /**
+   * Re-read the output and return the snapshot now current. Called when the served generation has
+   * vanished from disk (pruned after builds this server was not told about), so the request can be
+   * answered from the current one instead of failing.
+   */
+  refresh?(): Promise<Snapshot | undefined>;
+  log?: Logger;
   health(): HealthReport;
   metrics: Metrics;
   /** IndexNow key: served as /<key>.txt. */
@@ -125,54 +134,90 @@ export function createApp(deps: AppDeps): express.Express {
       res.redirect(302, '/jobs/');
       return;
     }
-    const file = rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel;
-    const entry = snap.files.get(file);
-    if (!entry) {
-      if (snap.files.has(`${rel}/index.html`)) {
-        const q = req.originalUrl.indexOf('?');
-        res.redirect(301, `/${rel}/${q >= 0 ? req.originalUrl.slice(q) : ''}`);
-        return;
-      }
-      res.setHeader('Cache-Control', 'public, max-age=60');
-      res.status(404).type('text/plain; charset=utf-8').send('Not found\n');
+    try {
+      await serveFrom(req, res, rel, snap, cache);
+    } catch (err) {
+      // The generation this snapshot names was deleted (builds by another process, or a request
+      // outliving two swaps): answer from the output as it is now rather than with an error.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !deps.refresh || res.headersSent) throw err;
+      const next = await deps.refresh();
+      if (!next || next.generation === snap.generation) throw err;
+      await serveFrom(req, res, rel, next, cache);
+    }
+  });
+
+  // Last resort: a plain 500 that names no file and that nothing caches. Express's default handler
+  // would send the stack trace (absolute paths) outside production, with the entity's ETag and
+  // Cache-Control already set.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: unknown }).status;
+    const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+    if (code === 500) deps.log?.error({ event: 'serve.error', path: req.path, code: (err as NodeJS.ErrnoException).code }, (err as Error).message);
+    if (res.headersSent) {
+      res.destroy();
       return;
     }
-    await sendEntry(req, res, path.join(snap.site, file), entry, cache);
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    securityHeaders(res, false);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(code).type('text/plain; charset=utf-8').send(`${http.STATUS_CODES[code] ?? 'Error'}\n`);
   });
 
   return app;
 }
 
+/** Answer `rel` from one snapshot: the file, a 301 to the folder form, or 404. */
+async function serveFrom(req: Request, res: Response, rel: string, snap: Snapshot, cache: BodyCache): Promise<void> {
+  const file = rel.endsWith('/') ? `${rel}index.html` : rel;
+  const entry = snap.files.get(file);
+  if (!entry) {
+    if (snap.files.has(`${rel}/index.html`)) {
+      const q = req.originalUrl.indexOf('?');
+      res.redirect(301, `/${rel}/${q >= 0 ? req.originalUrl.slice(q) : ''}`);
+      return;
+    }
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.status(404).type('text/plain; charset=utf-8').send('Not found\n');
+    return;
+  }
+  await sendEntry(req, res, path.join(snap.site, file), entry, cache);
+}
+
 async function sendEntry(req: Request, res: Response, file: string, e: ManifestEntry, cache: BodyCache): Promise<void> {
   const html = e.contentType.startsWith('text/html');
-  securityHeaders(res, html);
   const compressible = COMPRESSIBLE.test(e.contentType) && e.size >= 512;
   const encoding: Encoding = compressible ? negotiate(req.headers['accept-encoding']) : 'identity';
+  const fresh = e.status === 200 && isFresh(req, e);
+  // Get hold of the bytes before any entity header is set: if the file is gone, the caller can
+  // retry from another snapshot with a clean response.
+  const big = !fresh && e.size > STREAM_OVER;
+  const handle = big && req.method !== 'HEAD' ? await fs.open(file) : undefined;
+  const body = fresh || big ? undefined : await cache.body(file, e.sha256, encoding);
+  securityHeaders(res, html);
   if (compressible) res.setHeader('Vary', 'Accept-Encoding');
   res.setHeader('Content-Type', e.contentType);
   res.setHeader('ETag', etagOf(e, encoding));
   res.setHeader('Last-Modified', new Date(e.since).toUTCString());
   res.setHeader('Cache-Control', e.status === 410 ? 'public, max-age=3600' : 'public, max-age=300, must-revalidate');
-  if (e.status === 200 && isFresh(req, e)) {
+  if (fresh) {
     res.status(304).end();
     return;
   }
   res.status(e.status);
   if (encoding !== 'identity') res.setHeader('Content-Encoding', encoding);
-  if (e.size > STREAM_OVER) {
+  if (!body) {
     // Too big to keep in memory: stream from disk (compressing on the fly if asked).
     if (encoding === 'identity') res.setHeader('Content-Length', String(e.size));
-    if (req.method === 'HEAD') {
+    if (!handle) {
       res.end();
       return;
     }
-    const source = createReadStream(file);
+    const source = handle.createReadStream();
     const done = encoding === 'identity' ? pipeline(source, res)
       : pipeline(source, encoding === 'gzip' ? zlib.createGzip() : zlib.createBrotliCompress(), res);
     await done.catch(() => res.destroy());
     return;
   }
-  const body = await cache.body(file, e.sha256, encoding);
   res.setHeader('Content-Length', String(body.length));
   if (req.method === 'HEAD') res.end();
   else res.end(body);

@@ -78,8 +78,11 @@ export function negotiate(acceptEncoding: string | undefined): Encoding {
     const value = qp ? Number(qp.slice(2)) : 1;
     if (name) q.set(name, Number.isFinite(value) ? value : 0);
   }
-  const ok = (n: string) => (q.get(n) ?? q.get('*') ?? 0) > 0;
-  if (ok('br')) return 'br';
-  if (ok('gzip')) return 'gzip';
+  const weight = (n: string) => q.get(n) ?? q.get('*') ?? 0;
+  // The client's preference (highest q) wins; br on a tie (smaller). `br;q=0.5, gzip` means gzip.
+  const br = weight('br');
+  const gz = weight('gzip');
+  if (br > 0 && br >= gz) return 'br';
+  if (gz > 0) return 'gzip';
   return 'identity';
 }

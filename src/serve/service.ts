@@ -64,15 +64,21 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let running: Promise<PublishResult> | undefined;
   const abort = new AbortController();
 
-  const reload = async () => {
+  let reloads = 0;
+  /** Re-read the output; returns what it read (the output as it was at that moment). */
+  const reload = async (): Promise<Snapshot | undefined> => {
+    const seq = ++reloads;
     const next = await loadSnapshot(project.outDir);
-    if (!next) return;
+    // A reload started later read the link later: let it decide, or a slow read could put an older
+    // (perhaps already pruned) generation back.
+    if (!next || seq !== reloads) return next;
     snapshot = next;
     for (const [p, e] of next.files) {
       // Precompress large feeds before the first board asks for them.
       if (e.size > 256 * 1024 && e.status === 200) cache.warm(`${next.site}/${p}`, e.sha256, ['gzip', 'br']);
     }
     updatePostingGauges();
+    return next;
   };
 
   const updatePostingGauges = () => {
@@ -134,14 +140,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     metrics,
     snapshot: () => snapshot,
     publishNow: (reason = 'manual', o = {}) => runPublish(reason, o.dryRun),
-    reload,
+    reload: async () => void (await reload()),
     ready: Promise.resolve(),
     close: async () => undefined,
   };
 
   const indexNowKey = (project.config.notify as { indexnow: { key?: string } }).indexnow.key;
   const admin = opts.admin?.(service);
-  const app = createApp({ snapshot: () => snapshot, health, metrics, cache, ...(indexNowKey ? { indexNowKey } : {}), ...(admin ? { admin } : {}) });
+  // Requests that find their generation gone from disk share one re-read of the output.
+  let refreshing: Promise<Snapshot | undefined> | undefined;
+  const refresh = () =>
+    (refreshing ??= reload().finally(() => {
+      refreshing = undefined;
+    }));
+  const app = createApp({ snapshot: () => snapshot, refresh, log, health, metrics, cache, ...(indexNowKey ? { indexNowKey } : {}), ...(admin ? { admin } : {}) });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve(s));
     s.on('error', reject);

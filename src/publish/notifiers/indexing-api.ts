@@ -94,13 +94,17 @@ export const indexingApi: Notifier = {
   },
   async deliver(item: OutboxRow, ctx): Promise<DeliveryOutcome> {
     const day = pacificDay(ctx.now);
+    // Check and take the budget in one synchronous step: deliveries run concurrently.
     if (ctx.ledger.quotaUsed(NAME, day) >= ctx.notify.google.dailyBudget) {
       return { deferred: nextPacificMidnight(ctx.now), reason: `daily budget of ${ctx.notify.google.dailyBudget} Indexing API requests used` };
     }
-    const token = await accessToken(ctx);
-    if ('error' in token) return { ok: false, retryable: token.retryable, error: token.error };
-    const payload = JSON.parse(item.payload) as Payload;
     ctx.ledger.useQuota(NAME, day);
+    const token = await accessToken(ctx);
+    if ('error' in token) {
+      ctx.ledger.useQuota(NAME, day, -1);
+      return { ok: false, retryable: token.retryable, error: token.error };
+    }
+    const payload = JSON.parse(item.payload) as Payload;
     const res = await send(ctx.http, {
       method: 'POST',
       url: ctx.notify.google.endpoint,

@@ -1,0 +1,163 @@
+/**
+ * What the job page, the "no longer open" page and the listing show, prepared as plain strings so the
+ * templates only lay them out. The job page shows every value its JSON-LD states (Google's parity
+ * rule), in the same words: the description blocks come from the same composition as the JSON-LD's.
+ */
+import type { PostingEntry, RenderContext } from '../../src/adapter';
+import { paragraphsOf, sectionsOf } from '../../src/compose/description';
+import { EMPLOYMENT_LABELS, money, UNIT_WORDS, whereText } from '../../src/compose/facts';
+import { renderHtml } from '../../src/compose/html-template';
+import { cleanText } from '../../src/compose/text';
+import { DATE_PATTERN } from '../../src/model/dates';
+import type { Posting, PostingLocation, Salary } from '../../src/model/posting';
+import { toJsonLd, validThroughLd, type GoogleJobPosting } from './json-ld';
+
+export interface GoogleOptions {
+  /** Shown in the page header and og:site_name; default "<organization> careers". */
+  siteName?: string | undefined;
+  /** BCP 47 language of the page text: the `lang` attribute and how dates are written. */
+  locale: string;
+}
+
+const plain = (s: string): string => cleanText(s).trim();
+
+type Chrome = {
+  lang: string;
+  siteName: string;
+  orgName: string;
+  listingUrl: string;
+};
+
+function chrome(ctx: RenderContext<GoogleOptions>): Chrome {
+  const orgName = plain(ctx.site.organization.name);
+  return {
+    lang: ctx.options.locale,
+    siteName: ctx.options.siteName ?? `${orgName} careers`,
+    orgName,
+    listingUrl: ctx.url('jobs/'),
+  };
+}
+
+type TimeView = { datetime: string; text: string };
+
+/** A calendar date as people read it; the date itself, whatever the time zone. */
+function dateText(isoDate: string, locale: string): string {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** The closing date as stated; a date-time is shown in the site's zone, with the zone named. */
+function deadlineText(v: string, timeZone: string, locale: string): string {
+  if (DATE_PATTERN.test(v)) return dateText(v, locale);
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
+  }).format(new Date(v));
+}
+
+/** `$185,000 – $245,000 per year (USD)`: the amounts as money, the currency code spelt out. */
+export function salaryDisplay(s: Salary): string {
+  const amount = s.value !== undefined ? money(s.value, s.currency) : `${money(s.min!, s.currency)} – ${money(s.max!, s.currency)}`;
+  return `${amount} per ${UNIT_WORDS[s.unit]} (${s.currency})`;
+}
+
+/** `1 Market St, San Francisco, CA 94105, US`: every address part the JSON-LD carries. */
+export function addressDisplay(l: PostingLocation): string {
+  const regionLine = [l.region, l.postalCode].filter(Boolean).join(' ');
+  return [l.street, l.locality, regionLine, l.country].filter(Boolean).map((s) => plain(s!)).join(', ');
+}
+
+export function experienceDisplay(months: number): string {
+  const years = months % 12 === 0 && months > 0 ? ` (${months / 12} year${months === 12 ? '' : 's'})` : '';
+  return `at least ${months} months${years}`;
+}
+
+type Labelled = { label: string; value: string };
+
+function requirements(p: Posting): Labelled[] {
+  const out: Labelled[] = [];
+  if (p.education) out.push({ label: 'Education', value: p.education.credential === 'none' ? 'no requirements' : p.education.credential });
+  if (p.experience) out.push({ label: 'Experience', value: p.experience === 'none' ? 'no requirements' : experienceDisplay(p.experience.months) });
+  if (p.experienceInPlaceOfEducation) out.push({ label: 'Instead of education', value: 'relevant experience is accepted in place of the education requirement' });
+  return out;
+}
+
+function details(entry: PostingEntry): Labelled[] {
+  const p = entry.posting;
+  const out: Labelled[] = [{ label: 'Reference', value: plain(p.reference ?? entry.id) }];
+  if (p.industry) out.push({ label: 'Industry', value: plain(p.industry) });
+  if (p.occupationalCategory) out.push({ label: 'Occupation (O*NET-SOC)', value: p.occupationalCategory });
+  return out;
+}
+
+/** A short plain-text teaser for search snippets and link previews. */
+export function teaser(summary: string, max = 160): string {
+  const first = plain(paragraphsOf(summary)[0] ?? '');
+  if (first.length <= max) return first;
+  const cut = first.slice(0, max - 1);
+  const atWord = cut.replace(/\s+\S*$/, '');
+  return `${atWord.length > max / 2 ? atWord : cut}…`;
+}
+
+const employment = (p: Posting): string => p.employmentType.map((t) => EMPLOYMENT_LABELS[t]).join(', ');
+
+export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOptions>, ld: GoogleJobPosting): string {
+  const p = entry.posting;
+  const c = chrome(ctx);
+  const title = plain(p.title);
+  const description = teaser(p.summary);
+  const tz = ctx.site.schedule.timezone;
+  return renderHtml('job-page', {
+    ...c,
+    pageTitle: `${title} at ${c.orgName}`,
+    metaDescription: description,
+    canonical: ld.url,
+    ogImage: ctx.site.organization.logo ?? '',
+    ld: toJsonLd(ld),
+    title,
+    department: p.department ? plain(p.department) : '',
+    where: plain(whereText(p)),
+    salary: p.salary ? salaryDisplay(p.salary) : '',
+    employment: employment(p),
+    posted: { datetime: p.datePosted, text: dateText(p.datePosted, c.lang) },
+    deadline: p.validThrough ? { datetime: validThroughLd(p.validThrough, tz), text: deadlineText(p.validThrough, tz, c.lang) } : null,
+    applyUrl: ctx.applyUrl(p),
+    applyEmail: p.apply.email ?? '',
+    paragraphs: paragraphsOf(p.summary).map((para) => cleanText(para)),
+    sections: sectionsOf(p).map((s) => ({ id: s.key, heading: s.heading, items: s.items.map((i) => cleanText(i)) })),
+    requirements: requirements(p),
+    skills: (p.skills ?? []).map(plain).join(', '),
+    addresses: (p.locations ?? []).map(addressDisplay),
+    // A remote role's locations are offices it belongs to, not where the person works.
+    addressesHeading: p.workplace === 'remote' ? 'Offices' : 'Where you will work',
+    details: details(entry),
+  });
+}
+
+export function gonePageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOptions>): string {
+  const p = entry.posting;
+  const c = chrome(ctx);
+  const title = plain(p.title);
+  const closedOn = entry.state === 'expired' && p.validThrough ? deadlineText(p.validThrough, ctx.site.schedule.timezone, c.lang) : '';
+  return renderHtml('job-gone', { ...c, pageTitle: `${title} at ${c.orgName} (no longer open)`, title, where: plain(whereText(p)), closedOn });
+}
+
+type ListingItem = { url: string; title: string; where: string; employment: string; posted: TimeView };
+
+export function listingHtml(open: readonly PostingEntry[], ctx: RenderContext<GoogleOptions>): string {
+  const c = chrome(ctx);
+  const jobs = open.map((e): ListingItem => ({
+    url: ctx.url(`jobs/${e.id}/`),
+    title: plain(e.posting.title),
+    where: plain(whereText(e.posting)),
+    employment: employment(e.posting),
+    posted: { datetime: e.posting.datePosted, text: dateText(e.posting.datePosted, c.lang) },
+  }));
+  return renderHtml('jobs-index', {
+    ...c,
+    pageTitle: `Open roles at ${c.orgName}`,
+    metaDescription: `${jobs.length} open role${jobs.length === 1 ? '' : 's'} at ${c.orgName}.`,
+    canonical: c.listingUrl,
+    count: jobs.length === 1 ? '1 open role' : `${jobs.length} open roles`,
+    jobs,
+  });
+}

@@ -1,0 +1,266 @@
+/**
+ * `feeds/linkedin.xml`: LinkedIn's Basic Jobs (formerly Limited Listings) XML feed (board-feeds.md
+ * §2a). One `<job>` per posting: `partnerJobId` is the posting id (≤ 40 characters, which is why ids
+ * are capped at 40) and cannot repeat, so a role with several locations is listed at its first.
+ *
+ * Dates: LinkedIn does not state a format for `listDate`/`expirationDate`; real feeds use US-style
+ * dates, so they are written `MM/DD/YYYY`, the calendar day in the site's time zone (the day the
+ * posting file names). `lastBuildDate` is RFC 822 as in LinkedIn's sample.
+ */
+import { z } from 'zod';
+import { defineAdapter, type PostingEntry, type RenderContext } from '../src/adapter';
+import { descriptionHtml } from '../src/compose/description';
+import type { DiagnosticInput } from '../src/diagnostics';
+import { formatZoned } from '../src/model/dates';
+import { countryName } from '../src/model/iso-codes';
+import { email, type EmploymentType, type Posting, type SalaryUnit } from '../src/model/posting';
+import { feedText } from '../src/xml/escape';
+import { charLength, FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDecoration, visibleText } from '../src/xml/feed';
+import { cdataEl, el, xmlDocument, type XmlElement } from '../src/xml/writer';
+
+export const LINKEDIN_CODES = {
+  PARTNER_JOB_ID_TOO_LONG: 'LINKEDIN_PARTNER_JOB_ID_TOO_LONG',
+  TITLE_EMPTY: 'LINKEDIN_TITLE_EMPTY',
+  TITLE_DECORATED: 'LINKEDIN_TITLE_DECORATED',
+  DESCRIPTION_TOO_SHORT: 'LINKEDIN_DESCRIPTION_TOO_SHORT',
+  COMPANY_ID_MISSING: 'LINKEDIN_COMPANY_ID_MISSING',
+  POSTER_EMAIL_MISSING: 'LINKEDIN_POSTER_EMAIL_MISSING',
+  US_STATE_MISSING: 'LINKEDIN_US_STATE_MISSING',
+  SALARY_ROUNDED: 'LINKEDIN_SALARY_ROUNDED',
+  ONE_LOCATION: 'LINKEDIN_ONE_LOCATION',
+} as const;
+
+export const PARTNER_JOB_ID_MAX = 40;
+export const LINKEDIN_MIN_DESCRIPTION = 100;
+
+/** Tags LinkedIn keeps in a description; it strips any other tag (keeping its text). */
+export const LINKEDIN_TAGS = ['b', 'strong', 'u', 'i', 'br', 'p', 'ul', 'li'] as const;
+
+export const EXPERIENCE_LEVELS = ['ENTRY_LEVEL', 'MID_SENIOR_LEVEL', 'DIRECTOR', 'EXECUTIVE', 'INTERNSHIP', 'ASSOCIATE', 'NOT_APPLICABLE'] as const;
+
+const options = z.strictObject({
+  /** Numeric id of the LinkedIn company page; default organization.linkedinCompanyId. */
+  companyId: z.string().regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id (quote it: "1234567")' }).optional(),
+  /** Job poster email, required by LinkedIn since June 2025; default organization.email. */
+  posterEmail: email.optional(),
+  /** Employer name, when it differs from organization.name. */
+  company: z.string().trim().min(1).optional(),
+});
+export type LinkedinOptions = z.output<typeof options>;
+
+/** `channels.linkedin` in a posting: `{ jobFunctions: [eng, it], industryCodes: [4], experienceLevel: MID_SENIOR_LEVEL }`. */
+const postingOptions = z.strictObject({
+  jobFunctions: z
+    .array(z.string().regex(/^[a-z]{2,10}$/, { message: 'must be a LinkedIn job-function code such as eng, it, acct' }))
+    .min(1)
+    .optional()
+    .describe('LinkedIn job-function codes, e.g. [eng, it]'),
+  industryCodes: z.array(z.int().positive()).min(1).optional().describe("LinkedIn industry ids from LinkedIn's industry table, e.g. [4]"),
+  experienceLevel: z.enum(EXPERIENCE_LEVELS).optional().describe('LinkedIn experience level'),
+});
+export type LinkedinPostingOptions = z.output<typeof postingOptions>;
+
+const JOBTYPE: Record<EmploymentType, string> = {
+  FULL_TIME: 'FULL_TIME', PART_TIME: 'PART_TIME', CONTRACTOR: 'CONTRACT', TEMPORARY: 'TEMPORARY',
+  INTERN: 'INTERNSHIP', VOLUNTEER: 'VOLUNTEER', PER_DIEM: 'OTHER', OTHER: 'OTHER',
+};
+
+const PERIOD: Record<SalaryUnit, string> = { HOUR: 'HOURLY', DAY: 'DAILY', WEEK: 'WEEKLY', MONTH: 'MONTHLY', YEAR: 'YEARLY' };
+
+const WORKPLACE: Record<Posting['workplace'], string> = { onsite: 'On-site', hybrid: 'Hybrid', remote: 'Remote' };
+
+/** The description with any tag LinkedIn would strip removed (text kept), as LinkedIn would show it. */
+export function linkedinHtml(html: string): string {
+  const allowed = new Set<string>(LINKEDIN_TAGS);
+  return html.replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (tag, name: string) => (allowed.has(name.toLowerCase()) ? tag : ''));
+}
+
+/** `MM/DD/YYYY` of the calendar day an instant falls on in `timeZone`. */
+export function linkedinDate(at: Date, timeZone: string): string {
+  const [y, m, d] = formatZoned(at, timeZone).slice(0, 10).split('-');
+  return `${m}/${d}/${y}`;
+}
+
+interface LinkedinPlace {
+  field: string;
+  /** `City, ST` in the US, `City, Country` elsewhere, the country name for a remote role. */
+  location: string;
+  city?: string;
+  state?: string;
+  country: string;
+  postalCode?: string;
+}
+
+function linkedinPlace(p: Posting): LinkedinPlace | undefined {
+  if (p.workplace === 'remote') {
+    // LinkedIn needs a location even for remote jobs: the first country applicants may work from.
+    const c = p.applicantLocations?.[0];
+    return c ? { field: 'applicantLocations.0', location: countryName(c), country: c } : undefined;
+  }
+  const l = p.locations?.[0];
+  if (!l) return undefined;
+  const location = l.country === 'US' && l.region ? `${l.locality}, ${l.region}` : `${l.locality}, ${countryName(l.country)}`;
+  return {
+    field: 'locations.0', location, city: l.locality, country: l.country,
+    ...(l.region !== undefined ? { state: l.region } : {}),
+    ...(l.postalCode !== undefined ? { postalCode: l.postalCode } : {}),
+  };
+}
+
+/** Integer amounts, widened outwards so the range LinkedIn shows never excludes the real pay. */
+function salaryAmounts(p: Posting): { low: number; high: number; rounded: boolean } | undefined {
+  const s = p.salary;
+  if (!s) return undefined;
+  const [min, max] = s.value !== undefined ? [s.value, s.value] : [s.min!, s.max!];
+  const low = Math.floor(min);
+  const high = Math.ceil(max);
+  return { low, high, rounded: low !== min || high !== max };
+}
+
+function account(ctx: RenderContext<LinkedinOptions>) {
+  const org = ctx.site.organization;
+  return {
+    company: ctx.options?.company ?? org.name,
+    companyId: ctx.options?.companyId ?? org.linkedinCompanyId,
+    posterEmail: ctx.options?.posterEmail ?? org.email,
+  };
+}
+
+function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): DiagnosticInput[] {
+  if (!isChecked(entry)) return [];
+  const p = entry.posting;
+  const out: DiagnosticInput[] = [];
+  const { companyId, posterEmail } = account(ctx);
+  if (entry.id.length > PARTNER_JOB_ID_MAX) {
+    out.push({
+      code: LINKEDIN_CODES.PARTNER_JOB_ID_TOO_LONG, severity: 'error', field: '(file name)',
+      message: `LinkedIn's partnerJobId is at most ${PARTNER_JOB_ID_MAX} characters, and the id "${entry.id}" has ${entry.id.length}`,
+      fix: `rename the file to at most ${PARTNER_JOB_ID_MAX} characters (before the role is first published: the id must never change after)`,
+    });
+  }
+  if (!feedText(p.title).trim()) {
+    out.push({ code: LINKEDIN_CODES.TITLE_EMPTY, severity: 'error', field: 'title', message: 'the title is empty once control characters are removed', fix: 'retype the title as plain text' });
+  } else {
+    const deco = titleDecoration(p);
+    if (deco) {
+      out.push({
+        code: LINKEDIN_CODES.TITLE_DECORATED, severity: 'warning', field: 'title',
+        message: `${deco.reason[0]!.toUpperCase()}${deco.reason.slice(1)}, and LinkedIn never lets a title change after posting`,
+        fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title',
+      });
+    }
+  }
+  const length = charLength(visibleText(linkedinHtml(descriptionHtml(p))));
+  if (length < LINKEDIN_MIN_DESCRIPTION) {
+    out.push({
+      code: LINKEDIN_CODES.DESCRIPTION_TOO_SHORT, severity: 'error', field: 'summary',
+      message: `LinkedIn requires a description of at least ${LINKEDIN_MIN_DESCRIPTION} characters; this one has ${length}`,
+      fix: 'write a longer summary, or add responsibilities and qualifications',
+    });
+  }
+  if (!companyId) {
+    out.push({
+      code: LINKEDIN_CODES.COMPANY_ID_MISSING, severity: 'error',
+      message: 'LinkedIn needs the numeric company id of the LinkedIn page the jobs belong to, and none is configured',
+      fix: 'set organization.linkedinCompanyId (or channels.linkedin.companyId) in jobcast.config.yaml, e.g. "1234567" from the page admin URL',
+    });
+  }
+  if (!posterEmail) {
+    out.push({
+      code: LINKEDIN_CODES.POSTER_EMAIL_MISSING, severity: 'error',
+      message: 'LinkedIn requires a job poster email on every job since June 2025, and none is configured',
+      fix: 'set organization.email (or channels.linkedin.posterEmail) in jobcast.config.yaml',
+    });
+  }
+  const place = linkedinPlace(p);
+  if (place && place.country === 'US' && p.workplace !== 'remote' && !place.state) {
+    out.push({
+      code: LINKEDIN_CODES.US_STATE_MISSING, severity: 'warning', field: `${place.field}.region`,
+      message: `LinkedIn places US jobs by "City, ST"; without a region this is sent as "${place.location}", which may be ambiguous`,
+      fix: 'add region: with the two-letter state code, e.g. region: CA',
+    });
+  }
+  const count = p.workplace === 'remote' ? (p.applicantLocations ?? []).length : (p.locations ?? []).length;
+  if (place && count > 1) {
+    out.push({
+      code: LINKEDIN_CODES.ONE_LOCATION, severity: 'info', field: place.field,
+      message: `LinkedIn lists a job at one location and partnerJobId cannot repeat; it gets ${place.location}`,
+    });
+  }
+  const amounts = salaryAmounts(p);
+  if (amounts?.rounded) {
+    out.push({
+      code: LINKEDIN_CODES.SALARY_ROUNDED, severity: 'warning', field: 'salary',
+      message: `LinkedIn takes whole salary amounts; the range is sent widened to ${amounts.low}–${amounts.high} ${p.salary!.currency}`,
+      fix: 'give whole amounts if that is what you mean to show',
+    });
+  }
+  return out;
+}
+
+function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlElement {
+  const p = e.posting;
+  const tz = ctx.site.schedule.timezone;
+  const { company, companyId, posterEmail } = account(ctx);
+  const extra = ctx.postingOptions<LinkedinPostingOptions>(p) ?? {};
+  const place = linkedinPlace(p);
+  const amounts = salaryAmounts(p);
+  const level = extra.experienceLevel ?? (p.employmentType.includes('INTERN') ? 'INTERNSHIP' : undefined);
+  return el('job', [
+    cdataEl('partnerJobId', e.id),
+    cdataEl('company', company),
+    cdataEl('companyId', companyId),
+    cdataEl('title', p.title),
+    cdataEl('description', linkedinHtml(descriptionHtml(p))),
+    cdataEl('applyUrl', ctx.applyUrl(p)),
+    cdataEl('posterEmail', posterEmail),
+    place && [
+      cdataEl('location', place.location),
+      cdataEl('city', place.city),
+      cdataEl('state', place.state),
+      cdataEl('country', place.country),
+      cdataEl('postalCode', place.postalCode),
+    ],
+    cdataEl('workplaceTypes', WORKPLACE[p.workplace]),
+    cdataEl('jobtype', JOBTYPE[p.employmentType[0]!]),
+    cdataEl('experienceLevel', level),
+    extra.industryCodes && el('industryCodes', extra.industryCodes.map((c) => el('industryCode', c))),
+    extra.jobFunctions && el('jobFunctions', extra.jobFunctions.map((f) => cdataEl('jobFunction', f))),
+    p.skills !== undefined && p.skills.length > 0 && el('skills', p.skills.map((s) => cdataEl('skill', s))),
+    amounts && el('salaries', el('salary', [
+      el('highEnd', [el('amount', amounts.high), el('currencyCode', p.salary!.currency)]),
+      el('lowEnd', [el('amount', amounts.low), el('currencyCode', p.salary!.currency)]),
+      el('period', PERIOD[p.salary!.unit]),
+      el('type', 'BASE_SALARY'),
+    ])),
+    cdataEl('listDate', linkedinDate(e.lifecycle.liveFrom, tz)),
+    e.lifecycle.liveUntil && cdataEl('expirationDate', linkedinDate(e.lifecycle.liveUntil, tz)),
+  ]);
+}
+
+export const linkedin = defineAdapter<LinkedinOptions, LinkedinPostingOptions>({
+  name: 'linkedin',
+  description: 'LinkedIn Basic Jobs XML feed (feeds/linkedin.xml)',
+  states: FEED_STATES,
+  options,
+  postingOptions,
+  check,
+  render(entries, ctx) {
+    const org = ctx.site.organization;
+    const listed = listedEntries(entries);
+    const built = lastChange(entries);
+    const body = xmlDocument({
+      root: 'source',
+      head: [
+        built && el('lastBuildDate', rfc822(built)),
+        // LinkedIn's table spells publisherURL, its sample publisherUrl; the sample is what parses.
+        cdataEl('publisherUrl', org.url),
+        cdataEl('publisher', org.name),
+        el('expectedJobCount', listed.length),
+      ],
+      items: listed,
+      item: (e) => jobElement(e, ctx),
+    });
+    return { artifacts: [{ path: 'feeds/linkedin.xml', contentType: 'application/xml; charset=utf-8', body }] };
+  },
+});

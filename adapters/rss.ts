@@ -1,0 +1,148 @@
+/**
+ * `feeds/jobs.rss`: RSS 2.0 for feed readers, aggregators and WebSub hubs, written with the `rss`
+ * package the design names (libraries.md §0 row 1, §1.1). That package is unmaintained and has two
+ * flaws this adapter wraps: it passes XML-illegal characters through (one U+0008 makes the file
+ * unreadable), so every string is cleaned before `rss` sees it; and it stamps the wall clock into
+ * `lastBuildDate`, so that element is replaced with the latest content change, which keeps the bytes
+ * (and the ETag, and WebSub pings) unchanged until a posting really changes.
+ */
+import RSS from 'rss';
+import { z } from 'zod';
+import { defineAdapter, type PostingEntry, type RenderContext } from '../src/adapter';
+import { descriptionHtml } from '../src/compose/description';
+import { salaryText } from '../src/compose/facts';
+import type { DiagnosticInput } from '../src/diagnostics';
+import { formatZoned } from '../src/model/dates';
+import { feedText } from '../src/xml/escape';
+import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822 } from '../src/xml/feed';
+
+export const RSS_CODES = {
+  TITLE_EMPTY: 'RSS_TITLE_EMPTY',
+} as const;
+
+/** Namespace of the structured `job:*` elements; a name, never fetched, so it must never change. */
+export const JOB_NAMESPACE = 'https://jobcast.dev/ns/job';
+
+const options = z.strictObject({
+  /** Channel title; default "<organization> jobs". */
+  title: z.string().trim().min(1).optional(),
+  /** Channel description; default "Open roles at <organization>". */
+  description: z.string().trim().min(1).optional(),
+});
+export type RssOptions = z.output<typeof options>;
+
+/** node-xml's object form, which `rss` uses for custom elements. */
+type XmlObject = Record<string, unknown>;
+
+const present = <T>(v: T | undefined | null | false | ''): v is T => v !== undefined && v !== null && v !== false && v !== '';
+
+/** Text for a custom element, or nothing when cleaning leaves nothing (no empty elements). */
+function textEl(name: string, value: string | undefined): XmlObject | undefined {
+  const v = value === undefined ? '' : feedText(value);
+  return v ? { [name]: v } : undefined;
+}
+
+function jobElements(e: PostingEntry, ctx: RenderContext<RssOptions>): XmlObject[] {
+  const p = e.posting;
+  const tz = ctx.site.schedule.timezone;
+  const s = p.salary;
+  return [
+    textEl('job:id', e.id),
+    textEl('job:reference', p.reference),
+    textEl('job:workplace', p.workplace),
+    ...(p.locations ?? []).map((l) => ({
+      'job:location': [
+        textEl('job:streetAddress', l.street),
+        textEl('job:locality', l.locality),
+        textEl('job:region', l.region),
+        textEl('job:postalCode', l.postalCode),
+        textEl('job:country', l.country),
+      ].filter(present),
+    })),
+    ...(p.applicantLocations ?? []).map((c) => textEl('job:applicantLocation', c)),
+    ...p.employmentType.map((t) => textEl('job:employmentType', t)),
+    s && {
+      'job:salary': [
+        { _attr: { currency: s.currency, ...(s.value !== undefined ? { value: s.value } : { minValue: s.min, maxValue: s.max }), unitText: s.unit } },
+        feedText(salaryText(s)),
+      ],
+    },
+    e.lifecycle.liveUntil && textEl('job:validThrough', formatZoned(e.lifecycle.liveUntil, tz)),
+    textEl('job:applyUrl', ctx.applyUrl(p)),
+  ].filter(present);
+}
+
+/**
+ * Position of `needle` outside CDATA sections. `rss` writes every free text (titles, descriptions,
+ * categories) as CDATA and entity-escapes the rest, so markup outside CDATA is only its own.
+ */
+function indexOutsideCdata(xml: string, needle: string): number {
+  let from = 0;
+  for (;;) {
+    const hit = xml.indexOf(needle, from);
+    const cdata = xml.indexOf('<![CDATA[', from);
+    if (hit === -1 || cdata === -1 || hit < cdata) return hit;
+    const end = xml.indexOf(']]>', cdata);
+    if (end === -1) return -1;
+    from = end + 3;
+  }
+}
+
+/** Replace the channel's wall-clock lastBuildDate (or drop it when no date is known). */
+export function withLastBuildDate(xml: string, at: Date | undefined): string {
+  const start = indexOutsideCdata(xml, '<lastBuildDate>');
+  const close = '</lastBuildDate>';
+  const end = start === -1 ? -1 : xml.indexOf(close, start);
+  if (end === -1) throw new Error('rss output has no channel lastBuildDate to replace');
+  if (at) return `${xml.slice(0, start)}<lastBuildDate>${rfc822(at)}${xml.slice(end)}`;
+  const lineStart = xml.lastIndexOf('\n', start);
+  return xml.slice(0, lineStart === -1 ? start : lineStart) + xml.slice(end + close.length);
+}
+
+export const rss = defineAdapter<RssOptions>({
+  name: 'rss',
+  description: 'RSS 2.0 feed of open roles with job:* structured fields (feeds/jobs.rss)',
+  states: FEED_STATES,
+  options,
+  check(entry) {
+    if (!isChecked(entry)) return [];
+    const found: DiagnosticInput[] = [];
+    if (!feedText(entry.posting.title).trim()) {
+      found.push({
+        code: RSS_CODES.TITLE_EMPTY, severity: 'error', field: 'title',
+        message: 'the title is empty once characters XML cannot carry (control characters) are removed',
+        fix: 'retype the title as plain text',
+      });
+    }
+    return found;
+  },
+  render(entries, ctx) {
+    const org = ctx.site.organization;
+    const feed = new RSS({
+      title: feedText(ctx.options.title ?? `${org.name} jobs`),
+      description: feedText(ctx.options.description ?? `Open roles at ${org.name}`),
+      site_url: ctx.url('jobs/'),
+      feed_url: ctx.url('feeds/jobs.rss'),
+      ...(org.logo ? { image_url: org.logo } : {}),
+      generator: 'jobcast',
+      custom_namespaces: { job: JOB_NAMESPACE },
+      // `rss` has a single `hub` option; WebSub allows several hubs, each its own atom:link.
+      custom_elements: ctx.site.notify.websub.hubs.map((hub) => ({ 'atom:link': { _attr: { rel: 'hub', href: feedText(hub) } } })),
+    });
+    for (const e of listedEntries(entries)) {
+      const p = e.posting;
+      feed.item({
+        title: feedText(p.title),
+        description: feedText(descriptionHtml(p)),
+        // Without `guid`, `rss` uses the url as the guid with isPermaLink="true": the page URL is
+        // the permalink, stable for the posting's life. No tracking parameter, so it never changes.
+        url: ctx.url(`jobs/${e.id}/`),
+        date: e.lifecycle.liveFrom,
+        categories: [p.department, p.industry].filter(present).map(feedText).filter(present),
+        custom_elements: jobElements(e, ctx),
+      });
+    }
+    const xml = withLastBuildDate(feed.xml({ indent: '  ' }), lastChange(entries));
+    return { artifacts: [{ path: 'feeds/jobs.rss', contentType: 'application/rss+xml; charset=utf-8', body: xml + '\n' }] };
+  },
+});

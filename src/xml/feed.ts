@@ -1,0 +1,113 @@
+/**
+ * What every feed shares beyond XML syntax: which entries are listed, a deterministic build date,
+ * and the text rules several boards apply (visible description length, decorated titles).
+ */
+import type { PostingEntry } from '../adapter';
+import type { LifecycleState } from '../model/lifecycle';
+import { countryName } from '../model/iso-codes';
+import type { Posting } from '../model/posting';
+import { cleanXmlText } from './escape';
+
+/**
+ * States a feed adapter asks the core for. Only `open` entries are listed, but closed and expired
+ * ones still say when the feed last changed: a role leaving the feed is a change too.
+ */
+export const FEED_STATES: readonly LifecycleState[] = ['open', 'closed', 'expired'];
+
+/** Open entries, newest first (then by id), so the order never depends on file-system listing. */
+export function listedEntries(entries: readonly PostingEntry[]): PostingEntry[] {
+  return entries
+    .filter((e) => e.state === 'open')
+    .sort((a, b) => b.lifecycle.liveFrom.getTime() - a.lifecycle.liveFrom.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The feed's build date: the latest content change among the entries (not the wall clock), so an
+ * unchanged set of postings gives byte-identical output and stable ETags, and WebSub hubs are only
+ * pinged for real changes. Undefined when nothing is known.
+ */
+export function lastChange(entries: readonly PostingEntry[]): Date | undefined {
+  let latest: number | undefined;
+  for (const e of entries) if (latest === undefined || e.changedAt.getTime() > latest) latest = e.changedAt.getTime();
+  return latest === undefined ? undefined : new Date(latest);
+}
+
+/** RFC 822 date as RSS and the `<source>` headers of LinkedIn and Indeed write it. */
+export const rfc822 = (at: Date): string => at.toUTCString();
+
+/** Checks only concern postings that are or may become listed; closed ones are there for dates. */
+export const isChecked = (e: PostingEntry): boolean => e.state !== 'closed' && e.state !== 'expired';
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** The text a reader sees in our composed description HTML, whitespace collapsed. */
+export function visibleText(html: string): string {
+  return cleanXmlText(html)
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (m, dec: string, hex: string, name: string) => {
+      const cp = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
+      if (cp === undefined) return ENTITIES[name] ?? m;
+      return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Length in characters as a person counts them (code points, so an emoji is one). */
+export const charLength = (s: string): number => [...s].length;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Parts of a title after a separator or inside brackets: where boards see decoration appended. */
+function appendedParts(title: string): string[] {
+  const bracketed = [...title.matchAll(/[([{]([^)\]}]*)[)\]}]/g)].map((m) => m[1]!);
+  const separated = title.replace(/[([{][^)\]}]*[)\]}]/g, ' ').split(/\s+[-–—|/:]\s+|,\s+|\s+[–—|]\s*/).slice(1);
+  return [...bracketed, ...separated].map((s) => s.trim()).filter(Boolean);
+}
+
+const mentions = (haystack: string, needle: string): boolean =>
+  needle.length <= 3
+    ? new RegExp(`(^|[^A-Za-z])${escapeRegExp(needle)}($|[^A-Za-z])`).test(haystack)
+    : new RegExp(`(^|[^\\p{L}])${escapeRegExp(needle)}($|[^\\p{L}])`, 'iu').test(haystack);
+
+export interface TitleDecoration {
+  reason: string;
+  /** The title with the decoration cut off, when that is simply the part before it. */
+  suggestion?: string;
+}
+
+/**
+ * Why a title carries more than the job title (salary, location, job type, calls to action, codes),
+ * which Indeed, ZipRecruiter and Adzuna reject or rank down (board-feeds.md §0 "Titles", §7.10).
+ * Deliberately narrow: words like "Remote" only count when appended ("Engineer (Remote)"), never
+ * inside a real title ("Remote Sensing Scientist").
+ */
+export function titleDecoration(p: Posting): TitleDecoration | undefined {
+  const title = cleanXmlText(p.title);
+  const parts = appendedParts(title);
+  const head = title.split(/\s+[-–—|/:]\s+|,\s+|\s*[([{]|\s+[–—|]\s*/)[0]!.trim();
+  const suggestion = head && head !== title ? { suggestion: head } : {};
+  if (/[$€£¥₹]\s?\d|\d\s?[kK]\b|\b\d{1,3}(?:[,.]\d{3})+\b|\bper (?:hour|day|week|month|year|annum)\b|\/(?:hr|hour|yr|year)\b/i.test(title)) {
+    return { reason: 'it contains a salary', ...suggestion };
+  }
+  if (/!|\b(?:urgent(?:ly)?|immediate(?:ly)?|asap|hiring now|now hiring|apply (?:now|today)|sign[- ]on bonus)\b/i.test(title)) {
+    return { reason: 'it contains a call to action ("urgent", "apply now", "!")', ...suggestion };
+  }
+  if (/\b(?:full|part)[- ]?time\b/i.test(title)) return { reason: 'it names the job type (full-time/part-time)', ...suggestion };
+  if (p.reference && mentions(title, p.reference)) return { reason: `it contains the reference ${p.reference}`, ...suggestion };
+  for (const part of parts) {
+    if (/\b(?:remote|hybrid|on[- ]?site|wfh|work from home|in[- ]office|contract|temporary|temp|internship|freelance)\b/i.test(part)) {
+      return { reason: `it names the workplace or contract ("${part}")`, ...suggestion };
+    }
+    if (/#\s?\d|\b(?:req|ref|job)\s*(?:id|no\.?|#)?\s*[:#]?\s*[A-Z]*-?\d{2,}/i.test(part)) {
+      return { reason: `it contains a requisition code ("${part}")`, ...suggestion };
+    }
+    const places = [
+      ...(p.locations ?? []).flatMap((l) => [l.locality, l.region, l.country, countryName(l.country)]),
+      ...(p.applicantLocations ?? []).flatMap((c) => [c, countryName(c)]),
+    ].filter((x): x is string => !!x && x.length >= 2);
+    const place = places.find((pl) => mentions(part, pl));
+    if (place) return { reason: `it names a location ("${place}")`, ...suggestion };
+  }
+  return undefined;
+}

@@ -1,0 +1,117 @@
+/**
+ * Faults: 500s, 429 with Retry-After, timeouts and connection resets are retried, recorded and never
+ * duplicated; other 4xx are reported and not retried blindly; the daily Indexing API budget carries
+ * the rest to the next run.
+ */
+import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
+import { publishEnv, type PublishEnv } from './helpers/publish-env';
+import { MINIMAL_POSTING } from './helpers/project';
+
+let remote: FakeRemote;
+let env: PublishEnv;
+afterEach(async () => {
+  env?.cleanup();
+  await remote?.close();
+});
+
+async function setup(extra = '', postings: Record<string, string> = { 'backend-engineer.yaml': MINIMAL_POSTING }) {
+  remote = await startFakeRemote();
+  env = await publishEnv(remote, postings, extra);
+}
+
+const ok = (path: string) => remote.to(path).filter((_, i, all) => i === all.length - 1);
+
+describe('delivery faults', () => {
+  it('retries a 500 within the run and delivers once', async () => {
+    await setup();
+    remote.script('/webhook', { status: 500, body: 'boom' }, { status: 503 });
+    const r = await env.run('2026-11-28T12:00:00Z');
+    expect(remote.to('/webhook')).toHaveLength(3);
+    expect(new Set(remote.to('/webhook').map((q) => q.body)).size).toBe(1);
+    expect(r.delivery).toMatchObject({ failed: 0, retrying: 0 });
+    const [row] = env.ledger.outbox().filter((o) => o.notifier === 'webhook');
+    expect(row).toMatchObject({ status: 'done', attempts: 1 });
+    expect(ok('/webhook')).toHaveLength(1);
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    await setup();
+    remote.script('/indexnow', { status: 429, headers: { 'retry-after': '2' } });
+    await env.run('2026-11-28T12:00:00Z');
+    expect(remote.to('/indexnow')).toHaveLength(2);
+    expect(Math.max(...env.sleeps)).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('retries a timeout and a connection reset', async () => {
+    await setup();
+    remote.script('/indexing', { hang: true }, { reset: true });
+    const r = await env.run('2026-11-28T12:00:00Z');
+    expect(remote.to('/indexing')).toHaveLength(3);
+    expect(r.delivery.failed + r.delivery.retrying).toBe(0);
+    expect(env.ledger.outbox().find((o) => o.notifier === 'google-indexing')).toMatchObject({ status: 'done' });
+  });
+
+  it('keeps a still-failing item for a later run with backoff, then delivers it exactly once', async () => {
+    await setup();
+    remote.script('/webhook', { status: 502 }, { status: 502 }, { status: 502 });
+    const first = await env.run('2026-11-28T12:00:00Z');
+    expect(first.delivery.retrying).toBe(1);
+    const row = env.ledger.outbox().find((o) => o.notifier === 'webhook')!;
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row.last_error).toMatch(/HTTP 502/);
+    expect(Date.parse(row.next_attempt!)).toBeGreaterThan(Date.parse('2026-11-28T12:00:00Z'));
+
+    // Too early: the backoff holds it back, nothing is sent.
+    const early = remote.to('/webhook').length;
+    await env.run('2026-11-28T12:00:10Z');
+    expect(remote.to('/webhook')).toHaveLength(early);
+
+    const later = await env.run('2026-11-28T13:00:00Z');
+    expect(later.delivery.sent).toBe(1);
+    const bodies = remote.to('/webhook').map((q) => q.body);
+    expect(new Set(bodies).size).toBe(1);
+    expect(env.ledger.outbox().find((o) => o.notifier === 'webhook')).toMatchObject({ status: 'done', attempts: 2 });
+    await env.run('2026-11-28T14:00:00Z');
+    expect(remote.to('/webhook')).toHaveLength(bodies.length);
+  });
+
+  it('does not retry a 4xx other than 408/429, and reports it', async () => {
+    await setup();
+    remote.script('/indexing', { status: 403, body: 'Permission denied. Failed to verify the URL ownership.' });
+    const r = await env.run('2026-11-28T12:00:00Z');
+    expect(remote.to('/indexing')).toHaveLength(1);
+    expect(r.delivery.failed).toBe(1);
+    const row = env.ledger.outbox().find((o) => o.notifier === 'google-indexing')!;
+    expect(row.status).toBe('failed');
+    expect(row.last_error).toMatch(/403.*Search Console/);
+    await env.run('2026-11-28T13:00:00Z');
+    expect(remote.to('/indexing')).toHaveLength(1);
+    expect(env.ledger.publications().find((p) => p.posting === 'backend-engineer' && p.channel === 'google')).toMatchObject({ status: 'failed' });
+  });
+
+  it('reports a missing secret without sending anything unsigned', async () => {
+    await setup();
+    const r = await env.run('2026-11-28T12:00:00Z', { env: { ...env.env, BOARD_SECRET: '' } });
+    expect(remote.to('/webhook')).toHaveLength(0);
+    expect(env.ledger.outbox().find((o) => o.notifier === 'webhook')!.last_error).toMatch(/set BOARD_SECRET/);
+    expect(r.delivery.failed).toBe(1);
+  });
+
+  it('spends at most the daily Indexing API budget and carries the rest to the next Pacific day', async () => {
+    const postings: Record<string, string> = {};
+    for (const n of [1, 2, 3]) postings[`role-${n}.yaml`] = MINIMAL_POSTING.replace('Backend Engineer', `Engineer ${n}`);
+    await setup('', postings);
+    await env.project.open();
+    const config = require('node:fs').readFileSync(env.project.configFile, 'utf8').replace('dailyBudget: 200', 'dailyBudget: 2');
+    require('node:fs').writeFileSync(env.project.configFile, config);
+    const first = await env.run('2026-11-28T12:00:00Z');
+    expect(remote.to('/indexing')).toHaveLength(2);
+    expect(first.delivery.deferred).toBe(1);
+    await env.run('2026-11-28T20:00:00Z');
+    expect(remote.to('/indexing')).toHaveLength(2);
+    // 08:00Z on the 29th is past midnight in Los Angeles: a new quota day.
+    await env.run('2026-11-29T08:30:00Z');
+    const urls = remote.to('/indexing').map((q) => JSON.parse(q.body).url).sort();
+    expect(urls).toEqual(['https://jobs.example.com/jobs/role-1/', 'https://jobs.example.com/jobs/role-2/', 'https://jobs.example.com/jobs/role-3/']);
+  });
+});
