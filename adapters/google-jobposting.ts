@@ -9,6 +9,7 @@
  * salary numbers (23), validThrough after datePosted (26), lifecycle (28), booleans (29, 34 shape),
  * identifier (30), page parity (35), server-rendered markup (36), the serializer (37), canonical (38).
  */
+import { containsWord } from '../src/util/words';
 import { z } from 'zod';
 import { defineAdapter, type Artifact, type PostingEntry, type RenderContext } from '../src/adapter';
 import { paragraphsOf, sectionsOf } from '../src/compose/description';
@@ -52,13 +53,10 @@ type Ctx = RenderContext<GoogleOptions>;
 type Rule = (entry: PostingEntry, ctx: Ctx) => DiagnosticInput[];
 
 const collapse = (s: string): string => cleanText(s).replace(/\s+/g, ' ').trim();
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `phrase` as a whole word or words in `text`, ignoring case. */
 function containsPhrase(text: string, phrase: string): boolean {
-  const p = collapse(phrase);
-  if (!p) return false;
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(p).replace(/ /g, '\\s+')}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+  return containsWord(cleanText(text), cleanText(phrase));
 }
 
 // `#12` is a code, `C# 12` a language version.

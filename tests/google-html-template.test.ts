@@ -5,7 +5,9 @@ import { htmlTemplateNames, renderHtml } from '../src/compose/html-template';
 import { TEMPLATES_DIR } from '../src/util/package-root';
 import { attr, bodyOf, collapse, elements, parseHtml, textOf, visibleText } from './google-support';
 
-const htmlTemplates = readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.html.hbs'));
+const allTemplates = readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.html.hbs'));
+/** Public pages (the admin is a separate, authenticated surface with its own rules below). */
+const htmlTemplates = allTemplates.filter((f) => !f.startsWith('admin-'));
 
 test('every page template of this channel is compiled and available', () => {
   expect(htmlTemplateNames()).toEqual(expect.arrayContaining(['job-page', 'job-gone', 'jobs-index']));
@@ -21,7 +23,18 @@ test('the only raw (triple-stash) output in any HTML template is the JSON-LD scr
   expect(page).toContain('<script type="application/ld+json">\n{{{ld}}}\n</script>');
 });
 
-test('no HTML template loads anything from elsewhere: no external script, stylesheet, font or image', () => {
+test("admin templates: the layout's page body is the only raw output, and nothing loads from another origin", () => {
+  const admin = allTemplates.filter((f) => f.startsWith('admin-'));
+  expect(admin.length).toBeGreaterThan(0);
+  const raw = admin.flatMap((f) => [...readFileSync(path.join(TEMPLATES_DIR, f), 'utf8').matchAll(/\{\{\{[^}]*\}\}\}|\{\{&[^}]*\}\}/g)].map((m) => `${f}: ${m[0]}`));
+  expect(raw).toEqual(['admin-layout.html.hbs: {{{content}}}']);
+  for (const f of admin) {
+    const source = readFileSync(path.join(TEMPLATES_DIR, f), 'utf8');
+    expect({ f, external: /<script|(?:src|href)="(?:https?:)?\/\/|@import|url\(/i.test(source) }).toEqual({ f, external: false });
+  }
+});
+
+test('no public page template loads anything from elsewhere: no external script, stylesheet, font or image', () => {
   for (const f of htmlTemplates) {
     const source = readFileSync(path.join(TEMPLATES_DIR, f), 'utf8');
     expect({ f, external: /<script[^>]*\ssrc=|<link[^>]*rel="?stylesheet|<img|@import|url\(/i.test(source) }).toEqual({ f, external: false });

@@ -3,6 +3,7 @@
  * templates only lay them out. The job page shows every value its JSON-LD states (Google's parity
  * rule), in the same words: the description blocks come from the same composition as the JSON-LD's.
  */
+import { memoize } from '../../src/util/memo';
 import type { PostingEntry, RenderContext } from '../../src/adapter';
 import { paragraphsOf, sectionsOf } from '../../src/compose/description';
 import { EMPLOYMENT_LABELS, money, UNIT_WORDS, whereText } from '../../src/compose/facts';
@@ -41,9 +42,11 @@ function chrome(ctx: RenderContext<GoogleOptions>): Chrome {
 type TimeView = { datetime: string; text: string };
 
 /** A calendar date as people read it; the date itself, whatever the time zone. */
+const longDate = memoize((locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }), 100);
+
 function dateText(isoDate: string, locale: string): string {
   const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return longDate(locale).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** The closing date as stated; a date-time is shown in the site's zone, with the zone named. */

@@ -12,6 +12,9 @@ import {
   readManifest, startGeneration, writeBody, type Manifest,
 } from './output-store';
 import { validateProject, type PostingHistory, type Validation } from './validate';
+import { forEachLimit } from '../util/concurrency';
+
+const WRITE_CONCURRENCY = 32;
 
 export const BUILD_CODES = {
   INVALID_SOURCES: 'JC_BUILD_INVALID_SOURCES',
@@ -56,6 +59,8 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
   // one before it" by name order, which must be build order (same-`now` or backdated builds broke it).
   const generation = await startGeneration(layout);
   const manifest: Manifest = { version: 1, builtFor: now.toISOString(), artifacts: {}, history: validation.history };
+  const madeDirs = new Set<string>();
+  const claimed = new Map<string, string>();
   try {
     for (const { adapter, entries } of validation.channels) {
       const ctx = renderContext(adapter, project.config, now);
@@ -69,28 +74,34 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
         const entry = d.posting ? validation.entries.find((e) => e.id === d.posting) : undefined;
         diagnostics.push({ ...(entry ? entry.locate(d.field ?? '') : {}), ...d, channel: adapter.name });
       }
+      // Claim every path first (clashes are a bug), then write with bounded concurrency: file I/O is
+      // latency-bound, and one-at-a-time awaits left the CPU idle for a third of a large build.
       for (const artifact of result.artifacts) {
         assertSafeArtifactPath(artifact.path);
-        const clash = manifest.artifacts[artifact.path];
-        if (clash) throw new JobcastError(BUILD_CODES.PATH_CLASH, `channels ${clash.channel} and ${adapter.name} both write ${artifact.path}`);
+        const clash = claimed.get(artifact.path);
+        if (clash) throw new JobcastError(BUILD_CODES.PATH_CLASH, `channels ${clash} and ${adapter.name} both write ${artifact.path}`);
+        claimed.set(artifact.path, adapter.name);
+      }
+      await forEachLimit(result.artifacts, WRITE_CONCURRENCY, async (artifact) => {
         let written;
         try {
-          written = await writeBody(path.join(generation.site, artifact.path), artifact.body);
+          written = await writeBody(path.join(generation.site, artifact.path), artifact.body, madeDirs);
         } catch (err) {
           if (isJobcastError(err)) throw err;
           throw new JobcastError(BUILD_CODES.CHANNEL_CRASHED, `channel ${adapter.name} failed while writing ${artifact.path}: ${(err as Error).message}`);
         }
+        const status = artifact.status ?? 200;
         const before = previous?.artifacts[artifact.path];
         manifest.artifacts[artifact.path] = {
           contentType: artifact.contentType,
-          status: artifact.status ?? 200,
+          status,
           ...written,
           // When these exact bytes first appeared: Last-Modified, and unchanged across rebuilds.
-          since: before && before.sha256 === written.sha256 && before.status === (artifact.status ?? 200) ? before.since : now.toISOString(),
+          since: before && before.sha256 === written.sha256 && before.status === status ? before.since : now.toISOString(),
           channel: adapter.name,
           ...(artifact.posting ? { posting: artifact.posting } : {}),
         };
-      }
+      });
     }
     manifest.artifacts = Object.fromEntries(Object.entries(manifest.artifacts).sort(([a], [b]) => (a < b ? -1 : 1)));
     if (opts.dryRun) await discardGeneration(generation);

@@ -89,8 +89,18 @@ export function assertSafeArtifactPath(p: string): void {
 const FLUSH_BYTES = 256 * 1024;
 
 /** Stream a body to a new file, hashing as it goes; chunks are batched, never joined into one string. */
-export async function writeBody(file: string, body: ArtifactBody): Promise<{ sha256: string; size: number }> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
+export async function writeBody(file: string, body: ArtifactBody, madeDirs?: Set<string>): Promise<{ sha256: string; size: number }> {
+  const dir = path.dirname(file);
+  if (!madeDirs?.has(dir)) {
+    await fs.mkdir(dir, { recursive: true });
+    madeDirs?.add(dir);
+  }
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    // Whole bodies in one call: most files are small pages, where per-write round trips dominate.
+    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    await fs.writeFile(file, buf, { flag: 'wx' });
+    return { sha256: createHash('sha256').update(buf).digest('hex'), size: buf.length };
+  }
   const fh = await fs.open(file, 'wx');
   const hash = createHash('sha256');
   let size = 0;

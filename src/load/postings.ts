@@ -2,15 +2,15 @@
  * Loading every posting file of a folder. All problems of all files are collected in one pass: a
  * recruiter fixing a typo should see every other mistake in the same run.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, Place } from '../diagnostics';
 import { CODES, JobcastError } from '../errors';
 import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema } from '../model/posting';
 import { displayPath } from './display-path';
-import { readSourceText } from './source-file';
-import { issuesToDiagnostics, parseYaml } from './yaml-document';
+import { readAndParse, type ParsedFile } from './parse-file';
+import { parseFiles } from './parse-pool';
+import { issuesToDiagnostics, withPositions } from './yaml-document';
 
 export interface LoadedPosting {
   id: string;
@@ -45,25 +45,29 @@ export function idProblem(id: string): string | undefined {
   return undefined;
 }
 
+function fileNameProblems(id: string, file: string): Diagnostic[] {
+  const badId = idProblem(id);
+  if (!badId) return [];
+  const fix = suggestId(id);
+  return [{
+    code: CODES.FILE_NAME, severity: 'error', file, line: 1, col: 1, field: '(file name)',
+    message: `file name "${id}" is not a valid posting id: it ${badId}`,
+    ...(fix ? { fix: `rename the file to ${fix}.yaml` } : {}),
+  }];
+}
+
 /** Load one posting file. */
 export async function loadPostingFile(absPath: string, schema: PostingSchema): Promise<{ posting?: LoadedPosting; diagnostics: Diagnostic[] }> {
+  return validateParsed(absPath, await readAndParse(absPath, displayPath(absPath)), schema);
+}
+
+/** The schema half of loading: a parsed file → a posting, or the reasons it is not one. */
+export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: PostingSchema): { posting?: LoadedPosting; diagnostics: Diagnostic[] } {
   const file = displayPath(absPath);
   const id = path.basename(absPath).replace(/\.yaml$/, '');
-  const diagnostics: Diagnostic[] = [];
-  const badId = idProblem(id);
-  if (badId) {
-    const fix = suggestId(id);
-    diagnostics.push({
-      code: CODES.FILE_NAME, severity: 'error', file, line: 1, col: 1, field: '(file name)',
-      message: `file name "${id}" is not a valid posting id: it ${badId}`,
-      ...(fix ? { fix: `rename the file to ${fix}.yaml` } : {}),
-    });
-  }
-  const source = await readSourceText(absPath, file);
-  if (!source.ok) return { diagnostics: [...diagnostics, ...source.diagnostics] };
-  const parsed = parseYaml(source.text, file);
-  if (!parsed.ok) return { diagnostics: [...diagnostics, ...parsed.diagnostics] };
-  const { yaml } = parsed;
+  const diagnostics = fileNameProblems(id, file);
+  if (!parsedFile.ok) return { diagnostics: [...diagnostics, ...parsedFile.diagnostics] };
+  const yaml = withPositions(parsedFile.data, parsedFile.positions);
   const result = schema.safeParse(yaml.data, { reportInput: true });
   const issues = [...(result.success ? [] : result.error.issues), ...crossFieldIssues(yaml.data)];
   diagnostics.push(...issuesToDiagnostics(issues, yaml, file, schema));
@@ -80,8 +84,7 @@ export async function loadPostingFile(absPath: string, schema: PostingSchema): P
   if (/<\/?[a-z][^>]*>/i.test(posting.title)) {
     diagnostics.push({ code: CODES.WARN_TITLE_HTML, severity: 'warning', file, field: 'title', ...yaml.locate(['title']), posting: id, message: 'title looks like it contains HTML; it is plain text and will be shown literally', fix: 'remove the tags' });
   }
-  const sourceHash = createHash('sha256').update(source.text).digest('hex');
-  return { posting: { id, file, posting, sourceHash, locate }, diagnostics };
+  return { posting: { id, file, posting, sourceHash: parsedFile.sourceHash, locate }, diagnostics };
 }
 
 const SIMILAR_EXTENSIONS = /\.(ya?ml|YA?ML|Yaml|json)$/;
@@ -107,16 +110,11 @@ export async function loadPostings(dir: string, schema: PostingSchema): Promise<
       });
     }
   }
-  // Bounded concurrency: thousands of files must not exhaust file descriptors.
-  const results = new Array<Awaited<ReturnType<typeof loadPostingFile>>>(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      results[i] = await loadPostingFile(path.join(dir, files[i]!), schema);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+  const results = new Array<ReturnType<typeof validateParsed>>(files.length);
+  const abs = files.map((f) => path.join(dir, f));
+  await parseFiles(abs.map((a) => [a, displayPath(a)]), (i, parsed) => {
+    results[i] = validateParsed(abs[i]!, parsed, schema);
+  });
   for (const r of results) {
     diagnostics.push(...r.diagnostics);
     if (r.posting) postings.push(r.posting);

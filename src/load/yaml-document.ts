@@ -13,10 +13,77 @@ export interface Located {
   col: number;
 }
 
+/**
+ * Where every node of a document starts: value and key positions by field path. Plain data, so a
+ * worker thread can parse and the main thread can still point at lines (and it can be cached).
+ */
+export interface PositionTable {
+  root: [number, number];
+  value: Record<string, [number, number]>;
+  key: Record<string, [number, number]>;
+}
+
 export interface ParsedYaml {
   data: unknown;
+  positions: PositionTable;
   /** Where a field path sits in the file: the value, or the nearest ancestor that exists. */
   locate(path: readonly PropertyKey[], which?: 'value' | 'key'): Located;
+}
+
+const pathKey = (path: readonly PropertyKey[]): string => path.map(String).join('\u0000');
+
+/** Look a path up: the deepest part of it that exists, its key (when asked and it has one) or value. */
+export function locateIn(table: PositionTable, path: readonly PropertyKey[], which: 'value' | 'key' = 'value'): Located {
+  for (let i = path.length; i > 0; i--) {
+    const k = pathKey(path.slice(0, i));
+    const value = table.value[k];
+    const key = table.key[k];
+    const hit = which === 'key' ? key ?? value : value ?? key;
+    if (hit) return { line: hit[0], col: hit[1] };
+  }
+  return { line: table.root[0], col: table.root[1] };
+}
+
+export const withPositions = (data: unknown, positions: PositionTable): ParsedYaml => ({
+  data,
+  positions,
+  locate: (path, which = 'value') => locateIn(positions, path, which),
+});
+
+function positionTable(doc: Document, at: (o: number) => Located): PositionTable {
+  const pos = (n: YamlNode | null | undefined): [number, number] | undefined => {
+    const r = n?.range;
+    if (!r) return undefined;
+    const { line, col } = at(r[0]);
+    return [line, col];
+  };
+  const root = pos(doc.contents as YamlNode | null) ?? [1, 1];
+  const table: PositionTable = { root, value: {}, key: {} };
+  const walk = (node: unknown, path: PropertyKey[]) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const child = [...path, String(pair.key.value)];
+        const k = pathKey(child);
+        const kp = pos(pair.key as YamlNode);
+        if (kp) table.key[k] = kp;
+        if (pair.value !== null && pair.value !== undefined) {
+          const vp = pos(pair.value as YamlNode);
+          if (vp) table.value[k] = vp;
+          walk(pair.value, child);
+        }
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const child = [...path, i];
+        const vp = pos(item as YamlNode);
+        if (vp) table.value[pathKey(child)] = vp;
+        walk(item, child);
+      });
+    }
+  };
+  walk(doc.contents, []);
+  return table;
 }
 
 export type YamlResult = { ok: true; yaml: ParsedYaml } | { ok: false; diagnostics: Diagnostic[] };
@@ -62,7 +129,7 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
   } catch (err) {
     return fail(CODES.YAML_ALIAS, `YAML aliases expand too far: ${(err as Error).message}`, file, { line: 1, col: 1 }, 'write the values out instead of using & anchors and * aliases');
   }
-  return { ok: true, yaml: { data, locate: (path, which = 'value') => locate(doc, at, path, which) } };
+  return { ok: true, yaml: withPositions(data, positionTable(doc, at)) };
 }
 
 const YAML_FIXES: Record<string, string> = {
@@ -122,32 +189,6 @@ const firstLine = (s: string): string => s.split('\n')[0]!.replace(/ at line \d+
 
 function fail(code: string, message: string, file: string, pos: Located, fix?: string): YamlResult {
   return { ok: false, diagnostics: [{ code, severity: 'error', message, file, ...pos, ...(fix ? { fix } : {}) }] };
-}
-
-function locate(doc: Document, at: (o: number) => Located, path: readonly PropertyKey[], which: 'value' | 'key'): Located {
-  // Walk down as far as the path exists; remember the key node we came through.
-  let node: unknown = doc.contents;
-  let keyNode: YamlNode | undefined;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) break;
-      keyNode = pair.key as YamlNode;
-      node = pair.value;
-      if (node === null || node === undefined) {
-        node = undefined;
-        break;
-      }
-    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment] !== undefined) {
-      keyNode = undefined;
-      node = node.items[segment];
-    } else {
-      break;
-    }
-  }
-  const target = which === 'key' && keyNode ? keyNode : (node as YamlNode | undefined) ?? keyNode;
-  const offset = target?.range?.[0] ?? (doc.contents as YamlNode | null)?.range?.[0] ?? 0;
-  return at(offset);
 }
 
 /** Does the path exist in the data (so the issue is about a value, not a missing key)? */

@@ -1,4 +1,5 @@
 /** ISO 8601 calendar dates and date-times as the model accepts them, checked for real calendar values. */
+import { memoize } from '../util/memo';
 
 export const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const DATE_TIME_PATTERN =
@@ -44,12 +45,16 @@ export const isDateOnly = (text: string): boolean => DATE_PATTERN.test(text);
 /**
  * Offset of `timeZone` from UTC, in minutes, at the instant `at` (positive east of Greenwich).
  */
+// Constructing an Intl.DateTimeFormat costs far more than using one: one per zone.
+const zoneFormat = memoize((timeZone: string) => new Intl.DateTimeFormat('en-US', {
+  timeZone,
+  hourCycle: 'h23',
+  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+}), 100);
+
 export function zoneOffsetMinutes(timeZone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(at);
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
+  const parts = zoneFormat(timeZone).formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);

@@ -2,6 +2,7 @@
  * What every feed shares beyond XML syntax: which entries are listed, a deterministic build date,
  * and the text rules several boards apply (visible description length, decorated titles).
  */
+import { containsWord } from '../util/words';
 import type { PostingEntry } from '../adapter';
 import type { LifecycleState } from '../model/lifecycle';
 import { countryName } from '../model/iso-codes';
@@ -56,7 +57,6 @@ export function visibleText(html: string): string {
 /** Length in characters as a person counts them (code points, so an emoji is one). */
 export const charLength = (s: string): number => [...s].length;
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Parts of a title after a separator or inside brackets: where boards see decoration appended. */
 function appendedParts(title: string): string[] {
@@ -65,10 +65,9 @@ function appendedParts(title: string): string[] {
   return [...bracketed, ...separated].map((s) => s.trim()).filter(Boolean);
 }
 
+/** Short codes ("IT", "NY") match case-sensitively; longer names in any case. Letters bound a match. */
 const mentions = (haystack: string, needle: string): boolean =>
-  needle.length <= 3
-    ? new RegExp(`(^|[^A-Za-z])${escapeRegExp(needle)}($|[^A-Za-z])`).test(haystack)
-    : new RegExp(`(^|[^\\p{L}])${escapeRegExp(needle)}($|[^\\p{L}])`, 'iu').test(haystack);
+  containsWord(haystack, needle, { caseSensitive: needle.length <= 3, boundary: 'letters' });
 
 export interface TitleDecoration {
   reason: string;

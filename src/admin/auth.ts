@@ -1,0 +1,127 @@
+/**
+ * Admin sign-in. The token is compared in constant time (both sides hashed first, so their lengths
+ * match), and a successful login gets a random session id in an HttpOnly, SameSite=Strict cookie: the
+ * token itself never travels again. Sessions live in memory with an absolute expiry; a restart logs
+ * everyone out, which is acceptable for a handful of recruiting-ops users.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+
+export const BASE = '/admin';
+export const SESSION_COOKIE = 'jobcast_admin';
+/** Double-submit token for the login form, which has no session to keep a CSRF token in yet. */
+export const LOGIN_COOKIE = 'jobcast_admin_login';
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant-time equality of two strings of any lengths. */
+export const sameSecret = (given: string, expected: string): boolean => timingSafeEqual(digest(given), digest(expected));
+
+export const randomId = (): string => randomBytes(32).toString('base64url');
+
+export interface Session<Extra> {
+  id: string;
+  csrf: string;
+  expires: number;
+  data: Partial<Extra>;
+}
+
+export class SessionStore<Extra> {
+  private readonly sessions = new Map<string, Session<Extra>>();
+
+  constructor(
+    private readonly ttlMs: number,
+    /** Oldest sessions are dropped beyond this, so logins cannot grow memory without bound. */
+    private readonly max: number,
+    private readonly clock: () => number,
+  ) {}
+
+  create(): Session<Extra> {
+    this.prune();
+    while (this.sessions.size >= this.max) this.sessions.delete(this.sessions.keys().next().value!);
+    const session: Session<Extra> = { id: randomId(), csrf: randomId(), expires: this.clock() + this.ttlMs, data: {} };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  get(id: string | undefined): Session<Extra> | undefined {
+    if (id === undefined) return undefined;
+    const session = this.sessions.get(id);
+    if (session && session.expires <= this.clock()) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    return session;
+  }
+
+  delete(id: string): void {
+    this.sessions.delete(id);
+  }
+
+  get ttlSeconds(): number {
+    return Math.floor(this.ttlMs / 1000);
+  }
+
+  private prune(): void {
+    const now = this.clock();
+    for (const [id, s] of this.sessions) if (s.expires <= now) this.sessions.delete(id);
+  }
+}
+
+/** Too many wrong tokens from one address: further attempts wait, so the token cannot be guessed online. */
+export class LoginThrottle {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(private readonly limit: number, private readonly windowMs: number, private readonly clock: () => number) {}
+
+  blocked(who: string): boolean {
+    return this.recent(who).length >= this.limit;
+  }
+
+  fail(who: string): void {
+    this.failures.set(who, [...this.recent(who), this.clock()]);
+  }
+
+  private recent(who: string): number[] {
+    const since = this.clock() - this.windowMs;
+    const kept = (this.failures.get(who) ?? []).filter((t) => t > since);
+    if (kept.length) this.failures.set(who, kept);
+    else this.failures.delete(who);
+    return kept;
+  }
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${name}=${value}; Path=${BASE}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
+export const clearCookie = (name: string, secure: boolean): string => cookie(name, '', 0, secure);
+
+/**
+ * A POST from another site. Our pages send `Referrer-Policy: no-referrer`, under which browsers send
+ * `Origin: null` even for our own forms, so a real Origin must name our host (the scheme may differ
+ * behind a TLS-terminating proxy), and a null or absent one must be vouched for by Fetch Metadata.
+ * Clients that send neither header (scripts) are left to the CSRF token.
+ */
+export function isCrossOrigin(req: Request): boolean {
+  const origin = req.get('origin');
+  const site = req.get('sec-fetch-site');
+  if (origin !== undefined && origin !== 'null') {
+    try {
+      return new URL(origin).host !== req.get('host');
+    } catch {
+      return true;
+    }
+  }
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  return origin === 'null';
+}

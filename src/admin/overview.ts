@@ -1,0 +1,148 @@
+/**
+ * The overview: every role in the CURRENT source files (drafts and scheduled ones too), what each
+ * channel thinks of it, and what the ledger says was delivered. Invalid files are listed with their
+ * errors rather than hidden, since they are exactly what a recruiter needs to see.
+ */
+import path from 'node:path';
+import type { PostingEntry } from '../adapter';
+import type { ChannelSelection, Validation } from '../build/validate';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics';
+import type { Ledger } from '../ledger/ledger';
+import { DeliveryIndex, type DeliveryView } from './delivery';
+import { diagnosticView, plural, stateView, whenIso, type DiagnosticView, type StateView } from './format';
+
+/** `label` fits a table cell under "Gets the role"; `long` stands alone next to a channel's name. */
+export type Reach = { key: string; label: string; long: string };
+
+/** Whether a channel carries this role now, later, or not at all — and why not. */
+export function reachOf(entry: PostingEntry, selection: ChannelSelection): Reach {
+  if (entry.posting.channels?.exclude?.includes(selection.adapter.name)) return { key: 'excluded', label: 'No (excluded)', long: 'Excluded by the posting' };
+  if (selection.dropped.includes(entry.id)) return { key: 'blocked', label: 'No (errors)', long: 'Left out until the errors are fixed' };
+  if (entry.state === 'open') return { key: 'included', label: 'Yes', long: 'Gets this role' };
+  if (entry.state === 'draft' || entry.state === 'scheduled') return { key: 'later', label: 'Once live', long: 'Gets it once live' };
+  return { key: 'withdrawn', label: 'No (closed)', long: 'No longer lists it (closed)' };
+}
+
+export type DiagnosticGroup = { label: string; items: DiagnosticView[] };
+
+export function diagnosticGroups(diagnostics: readonly Diagnostic[]): DiagnosticGroup[] {
+  const groups = new Map<string, DiagnosticView[]>();
+  for (const d of sortDiagnostics(diagnostics)) {
+    const label = d.channel ?? 'source file';
+    groups.set(label, [...(groups.get(label) ?? []), diagnosticView(d)]);
+  }
+  return [...groups].sort(([a], [b]) => (a === 'source file' ? -1 : b === 'source file' ? 1 : a.localeCompare(b))).map(([label, items]) => ({ label, items }));
+}
+
+const belongsTo = (d: Diagnostic, e: PostingEntry): boolean => d.posting === e.id || (!d.posting && d.file !== undefined && d.file === e.file);
+
+const count = (ds: readonly Diagnostic[], severity: Diagnostic['severity']): number => ds.filter((d) => d.severity === severity).length;
+
+export type Checks = { key: string; label: string };
+export type ChannelRow = { name: string; reach: Reach; delivery: DeliveryView; checks: Checks };
+
+function checksOf(ds: readonly Diagnostic[]): Checks {
+  const errors = count(ds, 'error');
+  const warnings = count(ds, 'warning');
+  if (errors) return { key: 'error', label: warnings ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : plural(errors, 'error') };
+  if (warnings) return { key: 'warning', label: plural(warnings, 'warning') };
+  return { key: 'ok', label: 'OK' };
+}
+
+export type RoleSummary = {
+  id: string; title: string; file: string; href: string; state: StateView;
+  problems: string; expanded: boolean; channels: ChannelRow[]; groups: DiagnosticGroup[];
+};
+
+export type InvalidFile = { file: string; id: string; served: string; groups: DiagnosticGroup[] };
+
+export type RunView = { started: string; ok: boolean; result: string; summary: string };
+
+export type Overview = { roles: RoleSummary[]; invalid: InvalidFile[]; removed: { id: string; status: string }[]; runs: RunView[]; other: DiagnosticGroup[] };
+
+export interface OverviewInput {
+  validation: Validation;
+  ledger: Ledger;
+  now: Date;
+  timeZone: string;
+}
+
+function roleSummary(entry: PostingEntry, input: OverviewInput, deliveries: DeliveryIndex): RoleSummary {
+  const { validation, now, timeZone } = input;
+  const mine = validation.diagnostics.filter((d) => belongsTo(d, entry));
+  const channels = validation.channels.map((sel): ChannelRow => {
+    const own = mine.filter((d) => d.channel === sel.adapter.name);
+    return { name: sel.adapter.name, reach: reachOf(entry, sel), delivery: deliveries.view(entry.id, sel.adapter.name, timeZone), checks: checksOf(own) };
+  });
+  // Notification targets (webhook:<name>, …) have ledger rows but no adapter.
+  const adapterNames = new Set(validation.channels.map((c) => c.adapter.name));
+  for (const p of deliveries.byPosting.get(entry.id) ?? []) {
+    if (adapterNames.has(p.channel)) continue;
+    channels.push({ name: p.channel, reach: { key: 'notify', label: 'Notified', long: 'Notified' }, delivery: deliveries.view(entry.id, p.channel, timeZone), checks: { key: 'none', label: '—' } });
+  }
+  const errors = count(mine, 'error');
+  const warnings = count(mine, 'warning');
+  return {
+    id: entry.id,
+    title: entry.posting.title,
+    file: entry.file,
+    href: `/admin/roles/${entry.id}`,
+    state: stateView(entry, now, timeZone),
+    problems: errors || warnings ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : 'no problems',
+    // Infos alone do not need attention, so they start folded away.
+    expanded: errors + warnings > 0,
+    channels,
+    groups: diagnosticGroups(mine),
+  };
+}
+
+function invalidFiles(input: OverviewInput, deliveries: DeliveryIndex): InvalidFile[] {
+  const { validation, ledger } = input;
+  const validFiles = new Set(validation.entries.map((e) => e.file));
+  const broken = new Set(validation.diagnostics.filter((d) => d.severity === 'error' && !d.channel && d.file && !validFiles.has(d.file)).map((d) => d.file!));
+  const known = ledger.known();
+  return [...broken].sort().map((file) => {
+    const id = path.basename(file).replace(/\.ya?ml$/i, '');
+    const published = Boolean(known[id]) || deliveries.byPosting.has(id);
+    return {
+      file,
+      id,
+      served: published ? 'The last valid version stays published until this file is fixed.' : 'Never published: nothing goes out until this file is fixed.',
+      groups: diagnosticGroups(validation.diagnostics.filter((d) => d.file === file)),
+    };
+  });
+}
+
+function runView(r: ReturnType<Ledger['runs']>[number], timeZone: string): RunView {
+  let summary = '';
+  try {
+    const s = JSON.parse(r.summary ?? '{}') as { planned?: number; delivery?: { sent?: number; failed?: number; retrying?: number }; error?: { message?: string } };
+    const d = s.delivery ?? {};
+    summary = `${s.planned ?? 0} queued, ${d.sent ?? 0} sent, ${d.retrying ?? 0} to retry, ${d.failed ?? 0} failed${s.error?.message ? ` — ${s.error.message}` : ''}`;
+  } catch {
+    summary = '';
+  }
+  return { started: whenIso(r.started, timeZone), ok: r.ok === 1, result: r.finished === null ? 'running or interrupted' : r.ok === 1 ? 'ok' : 'failed', summary };
+}
+
+export function buildOverview(input: OverviewInput): Overview {
+  const { validation, ledger, timeZone } = input;
+  const deliveries = new DeliveryIndex(ledger);
+  const invalid = invalidFiles(input, deliveries);
+  const present = new Set([...validation.entries.map((e) => e.id), ...invalid.map((f) => f.id)]);
+  const known = ledger.known();
+  const removed = [...new Set([...Object.keys(known), ...deliveries.byPosting.keys()])]
+    .filter((id) => !present.has(id))
+    .sort()
+    .map((id) => ({ id, status: known[id]?.state ? `last published as ${known[id]!.state}` : 'known to the ledger only' }));
+  const placed = new Set([...validation.entries.map((e) => e.file), ...invalid.map((f) => f.file)]);
+  const entryIds = new Set(validation.entries.map((e) => e.id));
+  const other = validation.diagnostics.filter((d) => !(d.posting && entryIds.has(d.posting)) && !(d.file && placed.has(d.file)));
+  return {
+    roles: [...validation.entries].sort((a, b) => a.posting.title.localeCompare(b.posting.title) || a.id.localeCompare(b.id)).map((e) => roleSummary(e, input, deliveries)),
+    invalid,
+    removed,
+    runs: ledger.runs(5).map((r) => runView(r, timeZone)),
+    other: diagnosticGroups(other),
+  };
+}

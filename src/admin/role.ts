@@ -1,0 +1,71 @@
+/** The role page: every channel's preview of one role, its problems, and its delivery history. */
+import path from 'node:path';
+import type { Validation } from '../build/validate';
+import type { Ledger } from '../ledger/ledger';
+import type { SiteConfig } from '../model/config';
+import { outboxView, publicationView, type OutboxView, type PublicationView } from './delivery';
+import { stateView, type StateView } from './format';
+import { diagnosticGroups, type DiagnosticGroup } from './overview';
+import { channelPreview, type ChannelPreview } from './previews';
+
+export type RoleView = {
+  id: string; title: string; file: string; state: StateView | null; note: string; invalid: boolean;
+  sourceGroups: DiagnosticGroup[]; channels: ChannelPreview[]; publications: PublicationView[]; outbox: OutboxView[];
+};
+
+/** Newest deliveries first; older ones are in the ledger for whoever needs them. */
+const HISTORY_LIMIT = 100;
+
+const NOTES: Record<string, string> = {
+  draft: 'This role is a draft: the previews show how each channel will receive it once it is open.',
+  scheduled: 'This role is scheduled: the previews show how each channel will receive it when it goes live.',
+  closed: 'This role is closed: channels no longer list it. The previews show its content as it was last sent.',
+  expired: 'This role has expired: channels no longer list it. The previews show its content as it was last sent.',
+};
+
+export interface RoleInput {
+  id: string;
+  validation: Validation;
+  ledger: Ledger;
+  site: SiteConfig;
+  now: Date;
+}
+
+function history(input: RoleInput): Pick<RoleView, 'publications' | 'outbox'> {
+  const tz = input.site.schedule.timezone;
+  return {
+    publications: input.ledger.publications().filter((p) => p.posting === input.id).map((p) => publicationView(p, tz)),
+    outbox: input.ledger.outbox({ posting: input.id }).reverse().slice(0, HISTORY_LIMIT).map((r) => outboxView(r, tz)),
+  };
+}
+
+/** Undefined when no source file and no ledger row knows this id. */
+export async function buildRoleView(input: RoleInput): Promise<RoleView | undefined> {
+  const { id, validation, site, now } = input;
+  const entry = validation.entries.find((e) => e.id === id);
+  if (!entry) {
+    const own = validation.diagnostics.filter((d) => d.file !== undefined && path.basename(d.file) === `${id}.yaml`);
+    const past = history(input);
+    if (!own.length && !past.publications.length && !past.outbox.length) return undefined;
+    return {
+      id, title: id, file: own[0]?.file ?? '', state: null, invalid: own.length > 0,
+      note: !own.length
+        ? 'This role is no longer in the source files; only its delivery history remains.'
+        : `This file has errors, so nothing can be previewed; ${past.publications.length ? 'the last valid version stays published' : 'nothing has been published from it'}.`,
+      sourceGroups: diagnosticGroups(own), channels: [], ...past,
+    };
+  }
+  const channels = [];
+  for (const selection of validation.channels) {
+    channels.push(await channelPreview({ entry, selection, diagnostics: validation.diagnostics, site, now }));
+  }
+  // What a person reads first (search card, board fields, email) before raw JSON and empty cards.
+  const rank = (c: ChannelPreview): number =>
+    c.blocks.some((b) => b.google) ? 0 : c.blocks.some((b) => b.fields || b.text) ? 1 : c.blocks.length ? 2 : 3;
+  channels.sort((a, b) => rank(a) - rank(b));
+  const source = validation.diagnostics.filter((d) => !d.channel && (d.posting === id || (!d.posting && d.file === entry.file)));
+  return {
+    id, title: entry.posting.title, file: entry.file, state: stateView(entry, now, site.schedule.timezone),
+    note: NOTES[entry.state] ?? '', invalid: false, sourceGroups: diagnosticGroups(source), channels, ...history(input),
+  };
+}
