@@ -195,15 +195,11 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
     }
     return out;
   },
-  render(entries, ctx) {
-    return {
-      artifacts: entries.flatMap((e) => {
-        const m = roleEmail(e, ctx, primaryList(e.posting, ctx));
-        return [
-          { path: `jobs/${e.id}/email.txt`, contentType: 'text/plain; charset=utf-8', posting: e.id, body: m.text },
-          { path: `jobs/${e.id}/email.eml`, contentType: 'message/rfc822', posting: e.id, body: messageBody(m.spec) },
-        ];
-      }),
-    };
+  renderPosting(e, ctx) {
+    const m = roleEmail(e, ctx, primaryList(e.posting, ctx));
+    return [
+      { path: `jobs/${e.id}/email.txt`, contentType: 'text/plain; charset=utf-8', posting: e.id, body: m.text },
+      { path: `jobs/${e.id}/email.eml`, contentType: 'message/rfc822', posting: e.id, body: messageBody(m.spec) },
+    ];
   },
 });

@@ -228,14 +228,15 @@ export const googleJobPosting = defineAdapter<GoogleOptions>({
     if (GONE_STATES.includes(entry.state)) return [];
     return RULES.flatMap((rule) => rule(entry, ctx));
   },
+  renderPosting(entry, ctx) {
+    return entry.state === 'open' ? openArtifacts(entry, ctx) : [goneArtifact(entry, ctx)];
+  },
   render(entries, ctx) {
     const sorted = [...entries].sort(byId);
     const open = sorted.filter((e) => e.state === 'open');
     const gone = sorted.filter((e) => GONE_STATES.includes(e.state));
     return {
       artifacts: [
-        ...open.flatMap((e) => openArtifacts(e, ctx)),
-        ...gone.map((e) => goneArtifact(e, ctx)),
         { path: 'jobs/index.html', contentType: HTML, body: listingHtml(open, ctx) },
         { path: 'sitemap.xml', contentType: 'application/xml; charset=utf-8', body: sitemapXml(open, [...open, ...gone], ctx) },
         { path: 'robots.txt', contentType: 'text/plain; charset=utf-8', body: robotsTxt(ctx) },

@@ -7,14 +7,12 @@ import { defineAdapter } from '../src/adapter';
 export const postingJson = defineAdapter<undefined>({
   name: 'posting-json',
   description: 'The normalized posting as JSON (jobs/<id>/posting.json)',
-  render(entries, ctx) {
-    return {
-      artifacts: entries.map((e) => ({
-        path: `jobs/${e.id}/posting.json`,
-        contentType: 'application/json; charset=utf-8',
-        posting: e.id,
-        body: JSON.stringify({ id: e.id, url: ctx.url(`jobs/${e.id}/`), state: e.state, ...e.posting }, null, 2) + '\n',
-      })),
-    };
+  renderPosting(e, ctx) {
+    return [{
+      path: `jobs/${e.id}/posting.json`,
+      contentType: 'application/json; charset=utf-8',
+      posting: e.id,
+      body: JSON.stringify({ id: e.id, url: ctx.url(`jobs/${e.id}/`), state: e.state, ...e.posting }, null, 2) + '\n',
+    }];
   },
 });

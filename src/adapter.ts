@@ -111,11 +111,24 @@ export interface Adapter<O = any, P = any> {
   readonly postingOptions?: z.ZodType<P>;
   /** The channel's rules for one posting; an error drops the posting from this channel only. */
   check?(entry: PostingEntry, ctx: RenderContext<O>): DiagnosticInput[];
-  /** Pure: the channel's files for the postings that passed `check`. */
-  render(entries: readonly PostingEntry[], ctx: RenderContext<O>): RenderResult;
+  /**
+   * Pure: the files of one posting that depend only on that posting (its content, state and
+   * `changedAt`), the config and the code. The build reuses them unchanged from the previous output
+   * when none of those changed, so a large site rebuilds only what an edit touched.
+   */
+  renderPosting?(entry: PostingEntry, ctx: RenderContext<O>): Artifact[];
+  /** Pure: the channel's files that span postings (feeds, listings), for the postings that passed `check`. */
+  render?(entries: readonly PostingEntry[], ctx: RenderContext<O>): RenderResult;
   /** Pure: messages to deliver for these changes (only changes of postings this channel carries). */
   announce?(changes: readonly PostingChangeInfo[], ctx: RenderContext<O>): Announcement[];
 }
 
 /** Identity helper that keeps an adapter's option types checked at its definition. */
 export const defineAdapter = <O, P = never>(adapter: Adapter<O, P>): Adapter<O, P> => adapter;
+
+/** Everything a channel renders for these entries: each posting's own files, then its shared files. */
+export function renderAll<O>(adapter: Adapter<O>, entries: readonly PostingEntry[], ctx: RenderContext<O>): RenderResult {
+  const own = adapter.renderPosting ? entries.flatMap((e) => adapter.renderPosting!(e, ctx)) : [];
+  const shared = adapter.render?.(entries, ctx) ?? { artifacts: [] };
+  return { artifacts: [...own, ...shared.artifacts], ...(shared.diagnostics ? { diagnostics: shared.diagnostics } : {}) };
+}

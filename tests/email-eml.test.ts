@@ -3,6 +3,7 @@
  * body equal to email.txt; determinism per role version; the bytes an SMTP server receives; and,
  * property-based, that no posting text can inject a header or break the wrapping rule.
  */
+import { renderAll } from '../src/adapter';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -184,7 +185,7 @@ describe('posting text cannot inject a header or break the wrapping rule (proper
       },
     };
     const ctx = renderContext(email, org === undefined ? site : { ...site, organization: { ...site.organization, name: org } }, NOW);
-    const [txtArtifact, emlArtifact] = email.render([entry], ctx).artifacts;
+    const [txtArtifact, emlArtifact] = renderAll(email, [entry], ctx).artifacts;
     const txt = (await bytesOf(txtArtifact!.body)).toString('utf8');
     const raw = await bytesOf(emlArtifact!.body);
     return { txt, raw, m: await simpleParser(raw) };

@@ -2,6 +2,7 @@
  * The email adapter through the real build: the golden body for the shipped role, the seed text word
  * for word, the 72-column rule, which roles get email, list resolution and its diagnostics.
  */
+import { renderAll } from '../src/adapter';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { email, emailOptions, roleEmail, type EmailOptions } from '../adapters/email';
@@ -153,7 +154,7 @@ describe('lists', () => {
     const { entries } = await validateProject(p, NOW);
     const options: EmailOptions = emailOptions.parse({ from: 'talent@example.org', defaultList: 'all', lists: { all: { address: 'all@lists.example.org', unsubscribe: { mailto: 'all-leave@lists.example.org' } } } });
     const ctx = renderContext(email, { ...p.config, channels: { ...p.config.channels, email: options } }, NOW);
-    const [txt, eml] = email.render(entries, ctx).artifacts;
+    const [txt, eml] = renderAll(email, entries, ctx).artifacts;
     expect(txt!.body).toMatch(/To unsubscribe, send an email with the subject "unsubscribe" to:\nall-leave@lists\.example\.org\n$/);
     const raw = (await bytesOf(eml!.body)).toString();
     expect(raw).toMatch(/^To: all@lists\.example\.org\r$/m);

@@ -3,6 +3,7 @@
  * from that board only, Indeed's per-location reference numbers, the Indeed-shaped profile for
  * ZipRecruiter, LinkedIn's fields, Adzuna's countries, and streaming of large feeds.
  */
+import { renderAll } from '../src/adapter';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ADZUNA_CODES } from '../adapters/adzuna';
@@ -229,7 +230,7 @@ describe('ziprecruiter is a profile of the Indeed shape', () => {
     const ctx = renderContext(jobrapido, project.config, NOW);
     expect(jobrapido.check!(entry('unpaid'), ctx)).toEqual([expect.objectContaining({ code: 'JR_NO_SALARY' })]);
     const paid = entry('paid', { salary: { currency: 'USD', value: 30, unit: 'HOUR' } });
-    const root = mustParse(await bodyText(jobrapido.render([paid], ctx).artifacts[0]!.body));
+    const root = mustParse(await bodyText(renderAll(jobrapido, [paid], ctx).artifacts[0]!.body));
     expect(root.name).toBe('jobs');
     const j = kids(root, 'job')[0]!;
     expect([textOf(j, 'date'), textOf(j, 'salary'), textOf(j, 'reference_id'), j.children.at(-1)!.name]).toEqual(['01/11/2026', '$30 per hour', 'paid', 'reference_id']);
@@ -330,7 +331,7 @@ describe('board feeds stream', () => {
   it.each(boards)('%s: the body is a lazy iterable of chunks, one per posting, not one string', (channel) => {
     const adapter = adapterNamed(channel);
     const entries = Array.from({ length: 25 }, (_, i) => entry(`role-${i}`));
-    const body = adapter.render(entries, renderContext(adapter, project.config, NOW)).artifacts[0]!.body;
+    const body = renderAll(adapter, entries, renderContext(adapter, project.config, NOW)).artifacts[0]!.body;
     expect(typeof body).not.toBe('string');
     expect(body).not.toBeInstanceOf(Uint8Array);
     const chunks = [...(body as Iterable<string>)];

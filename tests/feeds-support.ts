@@ -3,6 +3,7 @@
  * here wrote), reading HTML text with parse5, running channels the way the build does but in memory,
  * and generators of postings full of hostile text.
  */
+import { renderAll } from '../src/adapter';
 import fc from 'fast-check';
 import { parseFragment } from 'parse5';
 import { SaxesParser } from 'saxes';
@@ -181,7 +182,7 @@ export async function runChannel(project: Project, channel: string, entries: rea
   const adapter = adapterNamed(channel);
   const { channels, diagnostics } = selectChannels(entries, { ...project, adapters: [adapter] }, now, false);
   const sel = channels[0]!;
-  const result = adapter.render(sel.entries, renderContext(adapter, project.config, now));
+  const result = renderAll(adapter, sel.entries, renderContext(adapter, project.config, now));
   expect(result.artifacts).toHaveLength(1);
   return {
     text: await bodyText(result.artifacts[0]!.body), result, diagnostics, dropped: sel.dropped,

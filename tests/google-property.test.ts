@@ -2,6 +2,7 @@
  * Whatever a recruiter types into any text field, the job page stays one well-formed document with
  * exactly one JSON-LD script that parses back to the object we built, and shows the text as typed.
  */
+import { renderAll } from '../src/adapter';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import { googleJobPosting } from '../adapters/google-jobposting';
@@ -126,7 +127,7 @@ test('hostile text in every field: one ld+json script, exact round trip, text sh
       const ctx = googleContext(config);
       const open: PostingEntry = entryOf('hostile-role', posting);
       const closed: PostingEntry = entryOf('closed-role', { ...posting, status: 'closed' });
-      const { artifacts } = googleJobPosting.render([closed, open], ctx);
+      const { artifacts } = renderAll(googleJobPosting, [closed, open], ctx);
       const byPath = new Map(artifacts.map((a) => [a.path, a]));
 
       const doc = parseHtml(bodyText(byPath.get('jobs/hostile-role/index.html')));
@@ -161,7 +162,7 @@ test('the hostile constants themselves survive as a title and an item', () => {
     });
     const ctx = googleContext(baseConfig);
     const entry = entryOf('c', posting);
-    const html = bodyText(googleJobPosting.render([entry], ctx).artifacts.find((a) => a.path === 'jobs/c/index.html'));
+    const html = bodyText(renderAll(googleJobPosting, [entry], ctx).artifacts.find((a) => a.path === 'jobs/c/index.html'));
     const doc = parseHtml(html);
     expect(JSON.parse(onlyJsonLd(doc))).toEqual(buildJobPosting(entry, ctx));
     const visible = collapse(visibleText(bodyOf(doc)));

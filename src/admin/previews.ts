@@ -4,6 +4,7 @@
  * read back — the Google JSON-LD as a search card, feed records as the fields a board parses, the
  * email as its 72-column text. Roles that are not open yet are rendered as if open, with a note.
  */
+import { renderAll } from '../adapter';
 import type { Adapter, Artifact, PostingEntry } from '../adapter';
 import { renderContext } from '../build/context';
 import type { ChannelSelection } from '../build/validate';
@@ -107,7 +108,7 @@ export async function channelPreview({ entry, selection, diagnostics, site, now 
   };
   if (reach.key === 'excluded' || reach.key === 'blocked') return view;
   try {
-    const { artifacts } = adapter.render([asOpen(entry)], renderContext(adapter, site, now));
+    const { artifacts } = renderAll(adapter, [asOpen(entry)], renderContext(adapter, site, now));
     for (const a of artifacts) {
       view.files.push(a.path);
       view.blocks.push(...(await artifactBlocks(a, entry.id)));

@@ -2,6 +2,7 @@
  * The build: validate → lifecycle → channels → a fresh generation → one atomic swap.
  * Invalid sources or a failing channel leave the previous output exactly as it was.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { JobcastError, isJobcastError } from '../errors';
@@ -9,10 +10,12 @@ import type { Project } from '../project';
 import { renderContext } from './context';
 import {
   assertSafeArtifactPath, commitGeneration, currentGeneration, discardGeneration, layoutFor, pruneGenerations,
-  readManifest, startGeneration, writeBody, type Manifest,
+  readManifest, startGeneration, writeBody, type Manifest, type ManifestEntry,
 } from './output-store';
 import { validateProject, type PostingHistory, type Validation } from './validate';
 import { forEachLimit } from '../util/concurrency';
+import type { Artifact, RenderResult } from '../adapter';
+import { configFingerprint, renderKey } from './fingerprint';
 
 const WRITE_CONCURRENCY = 32;
 
@@ -28,6 +31,8 @@ export interface BuildOptions {
   history?: PostingHistory;
   /** Render and hash everything, then discard it: nothing is swapped in. */
   dryRun?: boolean;
+  /** Carry unchanged postings' files over from the previous output (default true). */
+  reuse?: boolean;
 }
 
 export interface BuildResult {
@@ -43,7 +48,8 @@ export interface BuildResult {
 export async function buildProject(project: Project, opts: BuildOptions = {}): Promise<BuildResult> {
   const now = opts.now ?? new Date();
   const layout = layoutFor(project.outDir);
-  const previous = await readManifest(await currentGeneration(layout));
+  const previousGeneration = await currentGeneration(layout);
+  const previous = await readManifest(previousGeneration);
   const validation = await validateProject(project, now, opts.history ?? previous?.history ?? {});
   if (validation.invalidSources) {
     const files = new Set(validation.diagnostics.filter((d) => d.severity === 'error' && !d.channel).map((d) => d.file));
@@ -61,14 +67,82 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
   const manifest: Manifest = { version: 1, builtFor: now.toISOString(), artifacts: {}, history: validation.history };
   const madeDirs = new Set<string>();
   const claimed = new Map<string, string>();
+  const config = configFingerprint(project.config);
+  const reusable = opts.reuse === false ? new Map<string, [string, ManifestEntry][]>() : previousByPosting(previous);
+  const previousSite = previous ? path.join(previousGeneration!, 'site') : undefined;
+  const stats = { rendered: 0, reused: 0 };
+
+  /** Write (or link) one artifact and record it in the manifest. */
+  const put = async (artifact: Artifact, channel: string, key?: string) => {
+    let written;
+    try {
+      written = await writeBody(path.join(generation.site, artifact.path), artifact.body, madeDirs);
+    } catch (err) {
+      if (isJobcastError(err)) throw err;
+      throw new JobcastError(BUILD_CODES.CHANNEL_CRASHED, `channel ${channel} failed while writing ${artifact.path}: ${(err as Error).message}`);
+    }
+    const status = artifact.status ?? 200;
+    const before = previous?.artifacts[artifact.path];
+    manifest.artifacts[artifact.path] = {
+      contentType: artifact.contentType,
+      status,
+      ...written,
+      // When these exact bytes first appeared: Last-Modified, and unchanged across rebuilds.
+      since: before && before.sha256 === written.sha256 && before.status === status ? before.since : now.toISOString(),
+      channel,
+      ...(artifact.posting ? { posting: artifact.posting } : {}),
+      ...(key ? { key } : {}),
+    };
+  };
+
+  const claim = (p: string, channel: string) => {
+    assertSafeArtifactPath(p);
+    const clash = claimed.get(p);
+    if (clash) throw new JobcastError(BUILD_CODES.PATH_CLASH, `channels ${clash} and ${channel} both write ${p}`);
+    claimed.set(p, channel);
+  };
+
+  const crash = (channel: string, err: unknown) =>
+    isJobcastError(err) ? err : new JobcastError(BUILD_CODES.CHANNEL_CRASHED, `channel ${channel} failed: ${(err as Error).message}`);
+
   try {
     for (const { adapter, entries } of validation.channels) {
       const ctx = renderContext(adapter, project.config, now);
-      let result;
+      if (adapter.renderPosting) {
+        // Each posting's own files: carried over by hard link when nothing they depend on changed.
+        await forEachLimit(entries, WRITE_CONCURRENCY, async (entry) => {
+          const key = renderKey(adapter.name, entry, config);
+          const old = reusable.get(`${adapter.name}\0${entry.id}`);
+          const claimedHere = new Set<string>();
+          if (old && previousSite && old.every(([, e]) => e.key === key)) {
+            for (const [p] of old) {
+              claim(p, adapter.name);
+              claimedHere.add(p);
+            }
+            if (await carryOver(previousSite, generation.site, old, madeDirs, manifest)) {
+              stats.reused++;
+              return;
+            }
+          }
+          let artifacts: Artifact[];
+          try {
+            artifacts = adapter.renderPosting!(entry, ctx);
+          } catch (err) {
+            throw crash(adapter.name, err);
+          }
+          for (const a of artifacts) {
+            if (!claimedHere.has(a.path)) claim(a.path, adapter.name);
+            await put({ ...a, posting: entry.id }, adapter.name, key);
+          }
+          stats.rendered++;
+        });
+      }
+      if (!adapter.render) continue;
+      let result: RenderResult;
       try {
         result = adapter.render(entries, ctx);
       } catch (err) {
-        throw new JobcastError(BUILD_CODES.CHANNEL_CRASHED, `channel ${adapter.name} failed: ${(err as Error).message}`, 1, [], );
+        throw crash(adapter.name, err);
       }
       for (const d of result.diagnostics ?? []) {
         const entry = d.posting ? validation.entries.find((e) => e.id === d.posting) : undefined;
@@ -76,32 +150,8 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
       }
       // Claim every path first (clashes are a bug), then write with bounded concurrency: file I/O is
       // latency-bound, and one-at-a-time awaits left the CPU idle for a third of a large build.
-      for (const artifact of result.artifacts) {
-        assertSafeArtifactPath(artifact.path);
-        const clash = claimed.get(artifact.path);
-        if (clash) throw new JobcastError(BUILD_CODES.PATH_CLASH, `channels ${clash} and ${adapter.name} both write ${artifact.path}`);
-        claimed.set(artifact.path, adapter.name);
-      }
-      await forEachLimit(result.artifacts, WRITE_CONCURRENCY, async (artifact) => {
-        let written;
-        try {
-          written = await writeBody(path.join(generation.site, artifact.path), artifact.body, madeDirs);
-        } catch (err) {
-          if (isJobcastError(err)) throw err;
-          throw new JobcastError(BUILD_CODES.CHANNEL_CRASHED, `channel ${adapter.name} failed while writing ${artifact.path}: ${(err as Error).message}`);
-        }
-        const status = artifact.status ?? 200;
-        const before = previous?.artifacts[artifact.path];
-        manifest.artifacts[artifact.path] = {
-          contentType: artifact.contentType,
-          status,
-          ...written,
-          // When these exact bytes first appeared: Last-Modified, and unchanged across rebuilds.
-          since: before && before.sha256 === written.sha256 && before.status === status ? before.since : now.toISOString(),
-          channel: adapter.name,
-          ...(artifact.posting ? { posting: artifact.posting } : {}),
-        };
-      });
+      for (const artifact of result.artifacts) claim(artifact.path, adapter.name);
+      await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => put(artifact, adapter.name));
     }
     manifest.artifacts = Object.fromEntries(Object.entries(manifest.artifacts).sort(([a], [b]) => (a < b ? -1 : 1)));
     if (opts.dryRun) await discardGeneration(generation);
@@ -115,3 +165,42 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
   return { outDir: layout.outDir, generation: generation.dir, manifest, ...(previous ? { previous } : {}), validation, diagnostics };
 }
 
+/** The previous build's per-posting files, by channel and posting. */
+function previousByPosting(previous: Manifest | undefined): Map<string, [string, ManifestEntry][]> {
+  const out = new Map<string, [string, ManifestEntry][]>();
+  for (const [p, e] of Object.entries(previous?.artifacts ?? {})) {
+    if (!e.posting || !e.key) continue;
+    const k = `${e.channel}\0${e.posting}`;
+    out.set(k, [...(out.get(k) ?? []), [p, e]]);
+  }
+  return out;
+}
+
+/**
+ * Hard-link a posting's unchanged files from the previous generation (copy where links are not
+ * possible). False when a file is gone, so the caller renders instead.
+ */
+async function carryOver(fromSite: string, toSite: string, files: readonly [string, ManifestEntry][], madeDirs: Set<string>, manifest: Manifest): Promise<boolean> {
+  try {
+    for (const [p, e] of files) {
+      const target = path.join(toSite, p);
+      const dir = path.dirname(target);
+      if (!madeDirs.has(dir)) {
+        await fs.mkdir(dir, { recursive: true });
+        madeDirs.add(dir);
+      }
+      await fs.link(path.join(fromSite, p), target).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') throw err;
+        await fs.copyFile(path.join(fromSite, p), target);
+      });
+      manifest.artifacts[p] = e;
+    }
+    return true;
+  } catch {
+    for (const [p] of files) {
+      delete manifest.artifacts[p];
+      await fs.rm(path.join(toSite, p), { force: true });
+    }
+    return false;
+  }
+}

@@ -24,6 +24,8 @@ export interface ManifestEntry {
   since: string;
   posting?: string;
   channel: string;
+  /** For a posting's own files: the render key they were made with (see fingerprint.ts). */
+  key?: string;
 }
 
 export interface Manifest {
