@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Request } from 'express';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
-import { collectBody } from '../src/admin/artifact-body';
+import { collectBody } from '../src/util/artifact-body';
 import { LoginThrottle, SessionStore, cookie, isCrossOrigin, readCookie, sameSecret } from '../src/admin/auth';
 import { decodeHeader, emailHeaders } from '../src/admin/email-headers';
 import { googleCard } from '../src/admin/google-card';

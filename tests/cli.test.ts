@@ -131,3 +131,48 @@ describe('the shipped posting and its editor schema', () => {
     expect(schema.properties.status!.enum).toEqual(['draft', 'open', 'closed']);
   });
 });
+
+describe('jobcast preview', () => {
+  it("prints one channel's output for one posting", async () => {
+    const run = await runCli(['preview', 'backend-engineer', '--channel', 'email', ...flags()]);
+    expect(run.code).toBe(0);
+    const headers = run.stdout.split('\n').filter((l) => l.startsWith('==> '));
+    expect(headers).toEqual([
+      '==> email: /jobs/backend-engineer/email.txt (text/plain; charset=utf-8) <==',
+      '==> email: /jobs/backend-engineer/email.eml (message/rfc822) <==',
+    ]);
+    expect(run.stdout).toContain('Backend Engineer\nExample Corp\n');
+  });
+
+  it('prints every channel without --channel, and shows a draft as it will look when open', async () => {
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: draft'));
+    const run = await runCli(['preview', 'backend-engineer', ...flags()]);
+    expect(run.code).toBe(0);
+    const channels = new Set(run.stdout.split('\n').filter((l) => l.startsWith('==> ')).map((l) => l.split(':')[0]!.slice(4)));
+    expect([...channels].sort()).toEqual(adapters.map((a) => a.name).sort());
+    expect(run.stderr).toMatch(/backend-engineer is draft; shown as it will look when open/);
+  });
+
+  it('says why a channel does not carry the posting', async () => {
+    project.write('backend-engineer.yaml', `${MINIMAL_POSTING}channels:\n  exclude: [adzuna]\n`);
+    const run = await runCli(['preview', 'backend-engineer', '--channel', 'adzuna', ...flags()]);
+    expect(run.stdout).toContain('==> adzuna: not published here (channels.exclude) <==');
+  });
+
+  it('exits 2 for an unknown posting or channel', async () => {
+    const noId = await runCli(['preview', 'nope', ...flags()]);
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toMatch(/no valid posting "nope".*backend-engineer/);
+    const noChannel = await runCli(['preview', 'backend-engineer', '--channel', 'myspace', ...flags()]);
+    expect(noChannel.code).toBe(2);
+    expect(noChannel.stderr).toMatch(/unknown channel "myspace"; channels are: .*indeed/);
+    expect((await runCli(['preview', ...flags()])).code).toBe(2);
+  });
+
+  it('exits 1 and shows the errors for an invalid posting', async () => {
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
+    const run = await runCli(['preview', 'backend-engineer', ...flags()]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/backend-engineer\.yaml:2:9 status: error/);
+  });
+});

@@ -10,7 +10,7 @@ import { renderContext } from '../build/context';
 import type { ChannelSelection } from '../build/validate';
 import type { Diagnostic } from '../diagnostics';
 import type { SiteConfig } from '../model/config';
-import { collectBody } from './artifact-body';
+import { collectBody } from '../util/artifact-body';
 import { emailHeaders, type HeaderField } from './email-headers';
 import { diagnosticView, type DiagnosticView } from './format';
 import { googleCard, type GoogleCard } from './google-card';

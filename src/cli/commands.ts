@@ -10,7 +10,10 @@ import { validateProject } from '../build/validate';
 import { displayPath } from '../load/display-path';
 import { postingJsonSchema } from '../model/json-schema';
 import { openProject, type Project } from '../project';
-import { report, type ReportOptions } from './report';
+import { formatHuman, report, type ReportOptions } from './report';
+import { renderAll } from '../adapter';
+import { renderContext } from '../build/context';
+import { collectBody } from '../util/artifact-body';
 import type { CliIo } from './main';
 
 export interface CommandContext {
@@ -123,4 +126,53 @@ const serve: Command = async (ctx) => {
   return 0;
 };
 
-export const commands: Record<string, Command> = { validate, build, schema, publish, serve };
+const preview: Command = async (ctx) => {
+  const [id, ...extra] = ctx.positionals;
+  if (!id || extra.length) {
+    ctx.io.stderr.write('jobcast: usage: jobcast preview <id> [--channel NAME]\n');
+    return 2;
+  }
+  const project = await open(ctx);
+  const wanted = ctx.values.channel;
+  if (wanted && !project.adapters.some((a) => a.name === wanted)) {
+    ctx.io.stderr.write(`jobcast: unknown channel "${wanted}"; channels are: ${project.adapters.map((a) => a.name).join(', ')}\n`);
+    return 2;
+  }
+  const now = ctx.now ?? new Date();
+  const v = await validateProject(project, now, {}, true);
+  const entry = v.entries.find((e) => e.id === id);
+  const own = v.diagnostics.filter((d) => d.posting === id || d.file?.endsWith(`/${id}.yaml`) || d.file === `${id}.yaml`);
+  if (!entry) {
+    if (own.length) report(ctx.io.stdout, ctx.io.stderr, own, ctx.reportOptions);
+    ctx.io.stderr.write(`jobcast: no valid posting "${id}" in ${displayPath(project.postingsDir)}${v.entries.length ? ` (postings: ${v.entries.map((e) => e.id).join(', ')})` : ''}\n`);
+    return own.length ? 1 : 2;
+  }
+  const out = ctx.io.stdout;
+  for (const selection of v.channels) {
+    const { adapter } = selection;
+    if (wanted && adapter.name !== wanted) continue;
+    const why = own.filter((d) => d.channel === adapter.name && d.severity === 'error');
+    if (entry.posting.channels?.exclude?.includes(adapter.name)) {
+      out.write(`==> ${adapter.name}: not published here (channels.exclude) <==\n\n`);
+      continue;
+    }
+    if (why.length) {
+      out.write(`==> ${adapter.name}: dropped by this channel's rules <==\n${why.map((d) => formatHuman(d)).join('\n')}\n\n`);
+      continue;
+    }
+    // Preview the role as it will look once open, whatever its state today.
+    const shown = entry.state === 'open' ? entry : { ...entry, state: 'open' as const };
+    const { artifacts } = renderAll(adapter, [shown], renderContext(adapter, project.config, now));
+    for (const a of artifacts) {
+      if (a.posting && a.posting !== id) continue;
+      out.write(`==> ${adapter.name}: /${a.path} (${a.contentType}) <==\n`);
+      const body = await collectBody(a.body);
+      out.write(body.endsWith('\n') ? body : `${body}\n`);
+      out.write('\n');
+    }
+  }
+  if (entry.state !== 'open') ctx.io.stderr.write(`jobcast: note: ${id} is ${entry.state}; shown as it will look when open\n`);
+  return 0;
+};
+
+export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview };
