@@ -3,7 +3,7 @@
  * what validate reports is exactly what the build will do.
  */
 import { createHash } from 'node:crypto';
-import type { Adapter, PostingEntry } from '../adapter';
+import type { Adapter, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
 import { loadPostings, type LoadedPosting } from '../load/postings';
@@ -38,57 +38,104 @@ export function postingHash(p: LoadedPosting, state: LifecycleState): string {
   return createHash('sha256').update(stableStringify({ posting: p.posting, state })).digest('hex').slice(0, 32);
 }
 
-export function toEntries(loaded: readonly LoadedPosting[], project: Project, now: Date, previous: PostingHistory): { entries: PostingEntry[]; history: PostingHistory } {
-  const tz = project.config.schedule.timezone;
-  const history: PostingHistory = {};
-  const entries = loaded.map((p): PostingEntry => {
-    const lifecycle = lifecycleOf(p.posting, now, tz);
-    const hash = postingHash(p, lifecycle.state);
-    const before = previous[p.id];
-    // First sight: the page took its form when the role went public (deterministic for fresh builds).
-    const since = before?.hash === hash ? before.since : before ? now.toISOString() : new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())).toISOString();
-    history[p.id] = { hash, since };
-    return {
-      id: p.id, file: p.file, posting: p.posting, lifecycle, state: lifecycle.state, hash,
-      changedAt: new Date(since), locate: p.locate,
-    };
-  });
-  return { entries, history };
+/** A loaded posting as the channels see it: lifecycle state, content hash and when it last changed. */
+export function toEntry(p: LoadedPosting, project: Project, now: Date, previous: PostingHistory): PostingEntry {
+  const lifecycle = lifecycleOf(p.posting, now, project.config.schedule.timezone);
+  const hash = postingHash(p, lifecycle.state);
+  const before = previous[p.id];
+  // First sight: the page took its form when the role went public (deterministic for fresh builds).
+  const since = before?.hash === hash ? before.since : before ? now.toISOString() : new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())).toISOString();
+  return {
+    id: p.id, file: p.file, posting: p.posting, lifecycle, state: lifecycle.state, hash,
+    changedAt: new Date(since), locate: (field) => p.locate(field),
+  };
 }
+
+export function toEntries(loaded: readonly LoadedPosting[], project: Project, now: Date, previous: PostingHistory): { entries: PostingEntry[]; history: PostingHistory } {
+  const entries = loaded.map((p) => toEntry(p, project, now, previous));
+  return { entries, history: historyOf(entries) };
+}
+
+const historyOf = (entries: readonly PostingEntry[]): PostingHistory =>
+  Object.fromEntries(entries.map((e) => [e.id, { hash: e.hash, since: e.changedAt.toISOString() }]));
 
 /** Which states a channel is checked in: the ones it renders, plus those about to go live. */
 const checkedStates = (a: Adapter): LifecycleState[] => [...new Set<LifecycleState>([...(a.states ?? ['open']), 'draft', 'scheduled'])];
 
-export function selectChannels(entries: readonly PostingEntry[], project: Project, now: Date, forValidate: boolean): { channels: ChannelSelection[]; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const channels = project.adapters.map((adapter): ChannelSelection => {
-    const ctx = renderContext(adapter, project.config, now);
-    const renders = adapter.states ?? ['open'];
-    const inspected = forValidate ? checkedStates(adapter) : renders;
-    const selected: PostingEntry[] = [];
-    const dropped: string[] = [];
-    for (const entry of entries) {
-      if (!inspected.includes(entry.state)) continue;
-      if (entry.posting.channels?.exclude?.includes(adapter.name)) continue;
+/** Runs every channel's rules on postings one at a time, collecting each channel's selection. */
+class ChannelChecker {
+  private readonly channels: { adapter: Adapter; ctx: RenderContext; renders: readonly LifecycleState[]; inspected: readonly LifecycleState[]; selected: PostingEntry[]; dropped: string[] }[];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly strings = new Map<string, string>();
+  private intern(s: string): string {
+    const hit = this.strings.get(s);
+    if (hit !== undefined) return hit;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  constructor(project: Project, now: Date, forValidate: boolean) {
+    this.channels = project.adapters.map((adapter) => {
+      const renders = adapter.states ?? ['open'];
+      return { adapter, ctx: renderContext(adapter, project.config, now), renders, inspected: forValidate ? checkedStates(adapter) : renders, selected: [], dropped: [] };
+    });
+  }
+
+  check(entry: PostingEntry): void {
+    for (const ch of this.channels) {
+      if (!ch.inspected.includes(entry.state)) continue;
+      if (entry.posting.channels?.exclude?.includes(ch.adapter.name)) continue;
       let found: Diagnostic[];
       try {
-        found = (adapter.check?.(entry, ctx) ?? []).map((d) => ({ ...entry.locate(d.field ?? ''), ...d, channel: adapter.name, posting: entry.id }));
+        found = (ch.adapter.check?.(entry, ch.ctx) ?? []).map((d) => ({ ...entry.locate(d.field ?? ''), ...d, channel: ch.adapter.name, posting: entry.id }));
       } catch (err) {
-        found = [{ code: CODES.CHANNEL_FAILED, severity: 'error', channel: adapter.name, posting: entry.id, file: entry.file, message: `channel rules crashed: ${(err as Error).message}` }];
+        found = [{ code: CODES.CHANNEL_FAILED, severity: 'error', channel: ch.adapter.name, posting: entry.id, file: entry.file, message: `channel rules crashed: ${(err as Error).message}` }];
       }
-      diagnostics.push(...found);
-      if (found.some((d) => d.severity === 'error')) dropped.push(entry.id);
-      else if (renders.includes(entry.state)) selected.push(entry);
+      for (const d of found) {
+        // Thousands of postings share the same warning text: keep one copy of each string.
+        d.message = this.intern(d.message);
+        if (d.fix) d.fix = this.intern(d.fix);
+        this.diagnostics.push(d);
+      }
+      if (found.some((d) => d.severity === 'error')) ch.dropped.push(entry.id);
+      else if (ch.renders.includes(entry.state)) ch.selected.push(entry);
     }
-    return { adapter, entries: selected, dropped };
-  });
-  return { channels, diagnostics };
+  }
+
+  /** The selections, keeping only `valid` postings, in id order (files are checked as they finish loading). */
+  selections(valid: ReadonlySet<string>): ChannelSelection[] {
+    const byId = (a: PostingEntry, b: PostingEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    return this.channels.map((ch) => ({
+      adapter: ch.adapter,
+      entries: ch.selected.filter((e) => valid.has(e.id)).sort(byId),
+      dropped: ch.dropped.filter((id) => valid.has(id)).sort(),
+    }));
+  }
 }
 
+export function selectChannels(entries: readonly PostingEntry[], project: Project, now: Date, forValidate: boolean): { channels: ChannelSelection[]; diagnostics: Diagnostic[] } {
+  const checker = new ChannelChecker(project, now, forValidate);
+  for (const e of entries) checker.check(e);
+  return { channels: checker.selections(new Set(entries.map((e) => e.id))), diagnostics: checker.diagnostics };
+}
+
+/**
+ * Load, validate and run the channels' rules, one posting at a time as files finish parsing, so
+ * position tables are needed only briefly (large folders stay within memory).
+ */
 export async function validateProject(project: Project, now: Date, previous: PostingHistory = {}, forValidate = false): Promise<Validation> {
-  const loaded = await loadPostings(project.postingsDir, project.postingSchema);
+  const checker = new ChannelChecker(project, now, forValidate);
+  const entries = new Map<string, PostingEntry>();
+  const loaded = await loadPostings(project.postingsDir, project.postingSchema, {
+    onPosting: (p) => {
+      const entry = toEntry(p, project, now, previous);
+      entries.set(p.id, entry);
+      checker.check(entry);
+    },
+  });
+  const valid = new Set(loaded.postings.map((p) => p.id));
+  const ordered = loaded.postings.map((p) => entries.get(p.id)!);
   const invalidSources = loaded.diagnostics.some((d) => d.severity === 'error');
-  const { entries, history } = toEntries(loaded.postings, project, now, previous);
-  const { channels, diagnostics } = selectChannels(entries, project, now, forValidate);
-  return { entries, diagnostics: [...loaded.diagnostics, ...diagnostics], invalidSources, channels, history };
+  const channelDiagnostics = checker.diagnostics.filter((d) => valid.has(d.posting!));
+  return { entries: ordered, diagnostics: [...loaded.diagnostics, ...channelDiagnostics], invalidSources, channels: checker.selections(valid), history: historyOf(ordered) };
 }

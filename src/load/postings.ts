@@ -2,7 +2,7 @@
  * Loading every posting file of a folder. All problems of all files are collected in one pass: a
  * recruiter fixing a typo should see every other mistake in the same run.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, Place } from '../diagnostics';
 import { CODES, JobcastError } from '../errors';
@@ -10,7 +10,7 @@ import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema 
 import { displayPath } from './display-path';
 import { readAndParse, type ParsedFile } from './parse-file';
 import { parseFiles } from './parse-pool';
-import { issuesToDiagnostics, withPositions } from './yaml-document';
+import { issuesToDiagnostics, locateIn, parseYaml, withPositions, type PositionTable } from './yaml-document';
 
 export interface LoadedPosting {
   id: string;
@@ -61,6 +61,34 @@ export async function loadPostingFile(absPath: string, schema: PostingSchema): P
   return validateParsed(absPath, await readAndParse(absPath, displayPath(absPath)), schema);
 }
 
+const fieldToPath = (field: string): PropertyKey[] => (field ? field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : []);
+
+/** `locate` over a position table (held only as long as the posting keeps this function). */
+const locatorFor = (file: string, positions: PositionTable) => (field: string): Place => ({ file, ...locateIn(positions, fieldToPath(field)) });
+
+/**
+ * `locate` that re-reads the file on first use. Position tables are most of a loaded posting's
+ * memory, and after the channel rules have run they are rarely needed again (a render diagnostic,
+ * an admin preview), so large folders drop them (see `onPosting`).
+ */
+function lazyLocator(absPath: string, file: string): (field: string) => Place {
+  let table: PositionTable | undefined;
+  return (field) => {
+    if (!table) {
+      let text = '';
+      try {
+        text = readFileSync(absPath, 'utf8');
+      } catch {
+        return { file };
+      }
+      const parsed = parseYaml(text, file);
+      if (!parsed.ok) return { file };
+      table = parsed.yaml.positions;
+    }
+    return { file, ...locateIn(table, fieldToPath(field)) };
+  };
+}
+
 /** The schema half of loading: a parsed file → a posting, or the reasons it is not one. */
 export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: PostingSchema): { posting?: LoadedPosting; diagnostics: Diagnostic[] } {
   const file = displayPath(absPath);
@@ -71,7 +99,7 @@ export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: 
   const result = schema.safeParse(yaml.data, { reportInput: true });
   const issues = [...(result.success ? [] : result.error.issues), ...crossFieldIssues(yaml.data)];
   diagnostics.push(...issuesToDiagnostics(issues, yaml, file, schema));
-  const locate = (field: string): Place => ({ file, ...yaml.locate(field ? field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : []) });
+  const locate = locatorFor(file, parsedFile.positions);
   if (!result.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const posting = result.data as Posting;
   if (!posting.salary) {
@@ -89,8 +117,16 @@ export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: 
 
 const SIMILAR_EXTENSIONS = /\.(ya?ml|YA?ML|Yaml|json)$/;
 
+export interface LoadOptions {
+  /**
+   * Called as each posting validates, while its positions are at hand; afterwards the posting's
+   * `locate` re-reads the file when asked, so a 100k-role folder never holds every position table.
+   */
+  onPosting?(posting: LoadedPosting): void;
+}
+
 /** Load every `*.yaml` file of `dir`; problems of all files are reported together. */
-export async function loadPostings(dir: string, schema: PostingSchema): Promise<LoadResult> {
+export async function loadPostings(dir: string, schema: PostingSchema, opts: LoadOptions = {}): Promise<LoadResult> {
   let names: string[];
   try {
     const entries = await fs.readdir(dir, { withFileTypes: true });
@@ -113,15 +149,20 @@ export async function loadPostings(dir: string, schema: PostingSchema): Promise<
   const results = new Array<ReturnType<typeof validateParsed>>(files.length);
   const abs = files.map((f) => path.join(dir, f));
   await parseFiles(abs.map((a) => [a, displayPath(a)]), (i, parsed) => {
-    results[i] = validateParsed(abs[i]!, parsed, schema);
+    const r = validateParsed(abs[i]!, parsed, schema);
+    if (r.posting && opts.onPosting) {
+      opts.onPosting(r.posting);
+      r.posting.locate = lazyLocator(abs[i]!, r.posting.file);
+    }
+    results[i] = r;
   });
   for (const r of results) {
     diagnostics.push(...r.diagnostics);
     if (r.posting) postings.push(r.posting);
   }
   diagnostics.push(...duplicateReferences(postings));
-  const clean = postings.filter((p) => !diagnostics.some((d) => d.severity === 'error' && d.file === p.file));
-  return { postings: clean, diagnostics };
+  const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
+  return { postings: postings.filter((p) => !failed.has(p.file)), diagnostics };
 }
 
 function duplicateReferences(postings: readonly LoadedPosting[]): Diagnostic[] {
