@@ -42,6 +42,8 @@ export interface DeliverySummary {
   retrying: number;
   deferred: number;
   remaining: number;
+  /** The same counts per notifier (google-indexing, indexnow, websub, webhook, smtp). */
+  byNotifier: Record<string, { sent: number; failed: number; retrying: number; deferred: number }>;
 }
 
 export interface PublishResult {
@@ -58,6 +60,8 @@ export interface PublishResult {
   outstanding: OutboxRow[];
   delivery: DeliverySummary;
   durationMs: number;
+  /** Time spent building (render + write + swap). */
+  buildMs: number;
 }
 
 /** Give up on an item after this many failed attempts across runs. */
@@ -93,9 +97,10 @@ async function publishLocked(project: Project, ledger: Ledger, opts: PublishOpti
   const runId = dryRun ? 0 : ledger.startRun(now);
   const result: PublishResult = {
     ok: true, dryRun, diagnostics: [], planned: [], outstanding: [],
-    delivery: { sent: 0, failed: 0, retrying: 0, deferred: 0, remaining: 0 }, durationMs: 0,
+    delivery: { sent: 0, failed: 0, retrying: 0, deferred: 0, remaining: 0, byNotifier: {} }, durationMs: 0, buildMs: 0,
   };
 
+  const buildStarted = Date.now();
   try {
     result.build = await buildProject(project, { now, history: ledger.history(), dryRun });
     result.diagnostics = result.build.diagnostics;
@@ -106,6 +111,7 @@ async function publishLocked(project: Project, ledger: Ledger, opts: PublishOpti
     result.diagnostics = [...err.details];
     log.error({ event: 'publish.build_failed', code: err.code, errors: err.details.filter((d) => d.severity === 'error').length }, err.message);
   }
+  result.buildMs = Date.now() - buildStarted;
 
   if (result.build) {
     const { manifest, validation } = result.build;
@@ -224,7 +230,11 @@ async function deliverDue(ledger: Ledger, active: readonly Notifier[], project: 
     env: opts.env ?? process.env,
     memo: new Map(),
   };
-  const summary: DeliverySummary = { sent: 0, failed: 0, retrying: 0, deferred: 0, remaining: 0 };
+  const summary: DeliverySummary = { sent: 0, failed: 0, retrying: 0, deferred: 0, remaining: 0, byNotifier: {} };
+  const count = (notifier: string, what: 'sent' | 'failed' | 'retrying' | 'deferred') => {
+    summary[what]++;
+    (summary.byNotifier[notifier] ??= { sent: 0, failed: 0, retrying: 0, deferred: 0 })[what]++;
+  };
   const queue = ledger.due(now);
   let next = 0;
   const worker = async () => {
@@ -245,18 +255,17 @@ async function deliverDue(ledger: Ledger, active: readonly Notifier[], project: 
       }
       if ('deferred' in outcome) {
         ledger.defer(item.id, outcome.deferred);
-        summary.deferred++;
+        count(item.notifier, 'deferred');
         log.warn({ event: 'notify.deferred', notifier: item.notifier, key: item.key, until: outcome.deferred.toISOString() }, outcome.reason);
       } else if (outcome.ok) {
         ledger.markDone(item.id, outcome.response, new Date());
-        summary.sent++;
+        count(item.notifier, 'sent');
         log.info({ event: 'notify.sent', notifier: item.notifier, target: item.target, posting: item.posting, key: item.key });
       } else {
         const attempts = item.attempts + 1;
         const giveUp = !outcome.retryable || attempts >= MAX_ATTEMPTS;
         ledger.markFailed(item.id, outcome.error, giveUp ? null : nextAttemptAt(now, attempts, outcome.retryAfterMs));
-        if (giveUp) summary.failed++;
-        else summary.retrying++;
+        count(item.notifier, giveUp ? 'failed' : 'retrying');
         log.error({ event: giveUp ? 'notify.failed' : 'notify.retry_later', notifier: item.notifier, target: item.target, posting: item.posting, key: item.key, attempts }, outcome.error);
       }
     }

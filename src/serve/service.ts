@@ -99,10 +99,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         const seconds = (Date.now() - started) / 1000;
         metrics.inc('jobcast_publish_runs_total', 'Publish runs by result', { result: result.ok ? 'ok' : 'failed', reason });
         metrics.observe('jobcast_publish_duration_seconds', 'Duration of publish runs', seconds);
-        if (result.build) metrics.observe('jobcast_build_duration_seconds', 'Duration of the build step of publish runs', (result.durationMs) / 1000);
-        metrics.inc('jobcast_deliveries_total', 'Notifications delivered', { result: 'sent' }, result.delivery.sent);
-        metrics.inc('jobcast_deliveries_total', 'Notifications delivered', { result: 'failed' }, result.delivery.failed);
-        metrics.inc('jobcast_deliveries_total', 'Notifications delivered', { result: 'retrying' }, result.delivery.retrying);
+        if (result.build) metrics.observe('jobcast_build_duration_seconds', 'Duration of the build step of publish runs', result.buildMs / 1000);
+        for (const [notifier, counts] of Object.entries(result.delivery.byNotifier)) {
+          for (const [outcome, n] of Object.entries(counts)) {
+            if (n) metrics.inc('jobcast_deliveries_total', 'Notification attempts by notifier and outcome', { notifier, result: outcome }, n);
+          }
+        }
         for (const row of ledger.db.prepare(`SELECT notifier, status, COUNT(*) AS n FROM outbox GROUP BY notifier, status`).all() as { notifier: string; status: string; n: number }[]) {
           metrics.set('jobcast_outbox_items', 'Notifications in the outbox by notifier and status', row.n, { notifier: row.notifier, status: row.status });
         }
