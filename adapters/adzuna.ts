@@ -15,7 +15,7 @@ import { formatZoned } from '../src/model/dates';
 import { countryName } from '../src/model/iso-codes';
 import type { EmploymentType, Posting, SalaryUnit } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
-import { charLength, isChecked, listedEntries, titleDecoration, visibleText } from '../src/xml/feed';
+import { charLength, isChecked, listedEntries, titleDiagnostics, visibleText } from '../src/xml/feed';
 import { cdataEl, el, xmlDocument, type XmlElement } from '../src/xml/writer';
 
 export const ADZUNA_CODES = {
@@ -88,18 +88,10 @@ function check(entry: PostingEntry): DiagnosticInput[] {
   if (!isChecked(entry)) return [];
   const p = entry.posting;
   const out: DiagnosticInput[] = [];
-  if (!feedText(p.title).trim()) {
-    out.push({ code: ADZUNA_CODES.TITLE_EMPTY, severity: 'error', field: 'title', message: 'the title is empty once control characters are removed', fix: 'retype the title as plain text' });
-  } else {
-    const deco = titleDecoration(p);
-    if (deco) {
-      out.push({
-        code: ADZUNA_CODES.TITLE_DECORATED, severity: 'error', field: 'title',
-        message: `Adzuna wants an actual job title without location, salary, ID or keywords, but ${deco.reason}`,
-        fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title; location, salary and job type have their own fields',
-      });
-    }
-  }
+  out.push(...titleDiagnostics(p, { empty: ADZUNA_CODES.TITLE_EMPTY, decorated: ADZUNA_CODES.TITLE_DECORATED }, 'error', (deco) => ({
+    message: `Adzuna wants an actual job title without location, salary, ID or keywords, but ${deco.reason}`,
+    fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title; location, salary and job type have their own fields',
+  })));
   const length = charLength(visibleText(descriptionHtml(p)));
   if (length < ADZUNA_MIN_DESCRIPTION) {
     out.push({

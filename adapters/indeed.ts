@@ -23,7 +23,7 @@ import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { email, type Credential, type EmploymentType, type Posting } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
-import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDecoration, visibleText } from '../src/xml/feed';
+import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDiagnostics, visibleText } from '../src/xml/feed';
 import { cdataEl, el, xmlDocument, type XmlContent, type XmlElement } from '../src/xml/writer';
 
 export const INDEED_CODES = {
@@ -183,18 +183,10 @@ function sharedRules<O extends IndeedShapeOptions>(profile: IndeedShapedProfile<
   const p = input.entry.posting;
   const { codes, board } = profile;
   const out: DiagnosticInput[] = [];
-  if (!feedText(p.title).trim()) {
-    out.push({ code: codes.TITLE_EMPTY, severity: 'error', field: 'title', message: 'the title is empty once control characters are removed', fix: 'retype the title as plain text' });
-  } else {
-    const deco = titleDecoration(p);
-    if (deco) {
-      out.push({
-        code: codes.TITLE_DECORATED, severity: 'error', field: 'title',
-        message: `${board} wants the job title only, but ${deco.reason}; ${board} rejects or ranks down decorated titles`,
-        fix: deco.suggestion ? `write title: ${deco.suggestion} (location, salary and job type have their own fields)` : 'keep only the job title; location, salary and job type have their own fields',
-      });
-    }
-  }
+  out.push(...titleDiagnostics(p, { empty: codes.TITLE_EMPTY, decorated: codes.TITLE_DECORATED }, 'error', (deco) => ({
+    message: `${board} wants the job title only, but ${deco.reason}; ${board} rejects or ranks down decorated titles`,
+    fix: deco.suggestion ? `write title: ${deco.suggestion} (location, salary and job type have their own fields)` : 'keep only the job title; location, salary and job type have their own fields',
+  })));
   if (!visibleText(descriptionHtml(p))) {
     out.push({ code: codes.DESCRIPTION_EMPTY, severity: 'error', field: 'summary', message: `${board} requires a description, and this one is empty once control characters are removed`, fix: 'write the summary as plain text' });
   }

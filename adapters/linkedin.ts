@@ -15,7 +15,7 @@ import { formatZoned } from '../src/model/dates';
 import { countryName } from '../src/model/iso-codes';
 import { email, type EmploymentType, type Posting, type SalaryUnit } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
-import { charLength, FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDecoration, visibleText } from '../src/xml/feed';
+import { charLength, FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDiagnostics, visibleText } from '../src/xml/feed';
 import { cdataEl, el, xmlDocument, type XmlElement } from '../src/xml/writer';
 
 export const LINKEDIN_CODES = {
@@ -138,18 +138,10 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
       fix: `rename the file to at most ${PARTNER_JOB_ID_MAX} characters (before the role is first published: the id must never change after)`,
     });
   }
-  if (!feedText(p.title).trim()) {
-    out.push({ code: LINKEDIN_CODES.TITLE_EMPTY, severity: 'error', field: 'title', message: 'the title is empty once control characters are removed', fix: 'retype the title as plain text' });
-  } else {
-    const deco = titleDecoration(p);
-    if (deco) {
-      out.push({
-        code: LINKEDIN_CODES.TITLE_DECORATED, severity: 'warning', field: 'title',
-        message: `${deco.reason[0]!.toUpperCase()}${deco.reason.slice(1)}, and LinkedIn never lets a title change after posting`,
-        fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title',
-      });
-    }
-  }
+  out.push(...titleDiagnostics(p, { empty: LINKEDIN_CODES.TITLE_EMPTY, decorated: LINKEDIN_CODES.TITLE_DECORATED }, 'warning', (deco) => ({
+    message: `${deco.reason[0]!.toUpperCase()}${deco.reason.slice(1)}, and LinkedIn never lets a title change after posting`,
+    fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title',
+  })));
   const length = charLength(visibleText(linkedinHtml(descriptionHtml(p))));
   if (length < LINKEDIN_MIN_DESCRIPTION) {
     out.push({

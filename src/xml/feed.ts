@@ -2,12 +2,13 @@
  * What every feed shares beyond XML syntax: which entries are listed, a deterministic build date,
  * and the text rules several boards apply (visible description length, decorated titles).
  */
+import type { DiagnosticInput } from '../diagnostics';
 import { containsWord } from '../util/words';
 import type { PostingEntry } from '../adapter';
 import type { LifecycleState } from '../model/lifecycle';
 import { countryName } from '../model/iso-codes';
 import type { Posting } from '../model/posting';
-import { cleanXmlText } from './escape';
+import { cleanXmlText, feedText } from './escape';
 
 /**
  * States a feed adapter asks the core for. Only `open` entries are listed, but closed and expired
@@ -109,4 +110,26 @@ export function titleDecoration(p: Posting): TitleDecoration | undefined {
     if (place) return { reason: `it names a location ("${place}")`, ...suggestion };
   }
   return undefined;
+}
+
+export interface TitleRuleCodes {
+  empty: string;
+  decorated: string;
+}
+
+/**
+ * The title rules every board shares: empty once cleaned (error), decorated with salary, place, type
+ * or codes (severity and wording per board, since boards differ in how hard they reject it).
+ */
+export function titleDiagnostics(
+  p: Posting,
+  codes: TitleRuleCodes,
+  severity: 'error' | 'warning',
+  decorated: (d: TitleDecoration) => { message: string; fix: string },
+): DiagnosticInput[] {
+  if (!feedText(p.title).trim()) {
+    return [{ code: codes.empty, severity: 'error', field: 'title', message: 'the title is empty once control characters are removed', fix: 'retype the title as plain text' }];
+  }
+  const deco = titleDecoration(p);
+  return deco ? [{ code: codes.decorated, severity, field: 'title', ...decorated(deco) }] : [];
 }
