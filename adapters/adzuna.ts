@@ -14,7 +14,6 @@ import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { countryName } from '../src/model/iso-codes';
 import type { EmploymentType, Posting, SalaryUnit } from '../src/model/posting';
-import { feedText } from '../src/xml/escape';
 import { charLength, isChecked, listedEntries, titleDiagnostics, visibleText } from '../src/xml/feed';
 import { cdataEl, el, xmlDocument, type XmlElement } from '../src/xml/writer';
 

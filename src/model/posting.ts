@@ -28,7 +28,6 @@ function fail(ctx: Ctx, path: PropertyKey[], message: string, jc: string, fix?: 
   ctx.addIssue({ code: 'custom', path, message, input, ...params(jc, fix) });
 }
 
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Plain text: any characters a person could type; channels do the escaping. */
 const text = (label: string, max?: number) => {
