@@ -183,9 +183,70 @@ async function serveFrom(req: Request, res: Response, rel: string, snap: Snapsho
   await sendEntry(req, res, path.join(snap.site, file), entry, cache);
 }
 
+const isCompressible = (e: ManifestEntry) => COMPRESSIBLE.test(e.contentType) && e.size >= 512;
+
+/** Security and validator headers of one entity in one encoding (shared by both serving paths). */
+function entityHeaders(e: ManifestEntry, encoding: Encoding): [string, string][] {
+  const h: [string, string][] = [
+    ['X-Content-Type-Options', 'nosniff'],
+    ['Referrer-Policy', 'strict-origin-when-cross-origin'],
+    ['X-Frame-Options', 'DENY'],
+  ];
+  if (e.contentType.startsWith('text/html')) h.push(['Content-Security-Policy', PAGE_CSP]);
+  if (isCompressible(e)) h.push(['Vary', 'Accept-Encoding']);
+  h.push(
+    ['Content-Type', e.contentType],
+    ['ETag', etagOf(e, encoding)],
+    ['Last-Modified', new Date(e.since).toUTCString()],
+    ['Cache-Control', e.status === 410 ? 'public, max-age=3600' : 'public, max-age=300, must-revalidate'],
+  );
+  return h;
+}
+
+/**
+ * The hot path, outside express: a GET or HEAD of an output file whose bytes are already in memory
+ * (or a revalidation) is answered synchronously with precomputed headers. Anything else — odd paths,
+ * 404s, redirects, first reads, the admin — returns false and goes through express.
+ */
+export function createFastPath(deps: Pick<AppDeps, 'snapshot'>, cache: BodyCache): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
+  const headerCache = new WeakMap<ManifestEntry, Map<string, (string | number)[]>>();
+  const flat = (e: ManifestEntry, encoding: Encoding, status: number, length?: number) => {
+    let byKey = headerCache.get(e);
+    if (!byKey) headerCache.set(e, (byKey = new Map()));
+    const key = `${encoding}:${status}`;
+    let base = byKey.get(key);
+    if (!base) byKey.set(key, (base = entityHeaders(e, encoding).flat().concat(status !== 304 && encoding !== 'identity' ? ['Content-Encoding', encoding] : [])));
+    return length === undefined ? base : [...base, 'Content-Length', length];
+  };
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const p = q >= 0 ? url.slice(0, q) : url;
+    // Only plain paths: anything encoded or unusual takes the careful route.
+    if (p.length < 2 || !/^\/[A-Za-z0-9_\-/]*(?:\.[A-Za-z0-9]+)?$/.test(p) || p.includes('//') || p.startsWith('/admin')) return false;
+    const snap = deps.snapshot();
+    if (!snap) return false;
+    const rel = p.slice(1);
+    const e = snap.files.get(rel.endsWith('/') ? `${rel}index.html` : rel);
+    if (!e) return false;
+    const encoding: Encoding = isCompressible(e) ? negotiate(req.headers['accept-encoding']) : 'identity';
+    if (e.status === 200 && isFresh(req as Request, e)) {
+      res.writeHead(304, flat(e, encoding, 304));
+      res.end();
+      return true;
+    }
+    const body = e.size <= STREAM_OVER ? cache.peek(e.sha256, encoding) : undefined;
+    if (!body) return false;
+    res.writeHead(e.status, flat(e, encoding, e.status, body.length));
+    if (req.method === 'HEAD') res.end();
+    else res.end(body);
+    return true;
+  };
+}
+
 async function sendEntry(req: Request, res: Response, file: string, e: ManifestEntry, cache: BodyCache): Promise<void> {
-  const html = e.contentType.startsWith('text/html');
-  const compressible = COMPRESSIBLE.test(e.contentType) && e.size >= 512;
+  const compressible = isCompressible(e);
   const encoding: Encoding = compressible ? negotiate(req.headers['accept-encoding']) : 'identity';
   const fresh = e.status === 200 && isFresh(req, e);
   // Get hold of the bytes before any entity header is set: if the file is gone, the caller can
@@ -193,12 +254,7 @@ async function sendEntry(req: Request, res: Response, file: string, e: ManifestE
   const big = !fresh && e.size > STREAM_OVER;
   const handle = big && req.method !== 'HEAD' ? await fs.open(file) : undefined;
   const body = fresh || big ? undefined : await cache.body(file, e.sha256, encoding);
-  securityHeaders(res, html);
-  if (compressible) res.setHeader('Vary', 'Accept-Encoding');
-  res.setHeader('Content-Type', e.contentType);
-  res.setHeader('ETag', etagOf(e, encoding));
-  res.setHeader('Last-Modified', new Date(e.since).toUTCString());
-  res.setHeader('Cache-Control', e.status === 410 ? 'public, max-age=3600' : 'public, max-age=300, must-revalidate');
+  for (const [name, value] of entityHeaders(e, encoding)) res.setHeader(name, value);
   if (fresh) {
     res.status(304).end();
     return;

@@ -38,6 +38,11 @@ export class BodyCache {
     }
   }
 
+  /** The cached bytes, if they are in memory now (the hot path answers without any await). */
+  peek(sha: string, encoding: Encoding): Buffer | undefined {
+    return this.entries.get(`${sha}:${encoding}`);
+  }
+
   /** The bytes of `file` (content hash `sha`) in `encoding`, read and compressed at most once. */
   async body(file: string, sha: string, encoding: Encoding): Promise<Buffer> {
     const key = `${sha}:${encoding}`;

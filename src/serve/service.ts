@@ -5,7 +5,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type express from 'express';
 import { buildProject } from '../build/build';
 import { isJobcastError } from '../errors';
@@ -15,7 +15,7 @@ import type { Project } from '../project';
 import type { Notifier } from '../publish/notifier';
 import { publish, type PublishResult } from '../publish/run';
 import { startSchedule, type Schedule } from '../schedule/scheduler';
-import { createApp, type HealthReport } from './app';
+import { createApp, createFastPath, type HealthReport } from './app';
 import { BodyCache } from './body-cache';
 import { Metrics } from './metrics';
 import { loadSnapshot, type Snapshot } from './snapshot';
@@ -156,8 +156,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       refreshing = undefined;
     }));
   const app = createApp({ snapshot: () => snapshot, refresh, log, health, metrics, cache, ...(indexNowKey ? { indexNowKey } : {}), ...(admin ? { admin } : {}) });
+  const fast = createFastPath({ snapshot: () => snapshot }, cache);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve(s));
+    const s = http.createServer((req, res) => {
+      if (!fast(req, res)) app(req, res);
+    });
+    s.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve(s));
     s.on('error', reject);
   });
   server.keepAliveTimeout = 5000;
