@@ -199,7 +199,7 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
     const m = roleEmail(e, ctx, primaryList(e.posting, ctx));
     return [
       { path: `jobs/${e.id}/email.txt`, contentType: 'text/plain; charset=utf-8', posting: e.id, body: m.text },
-      { path: `jobs/${e.id}/email.eml`, contentType: 'message/rfc822', posting: e.id, body: messageBody(m.spec) },
+      { path: `jobs/${e.id}/email.eml`, contentType: 'message/rfc822; charset=utf-8', posting: e.id, body: messageBody(m.spec) },
     ];
   },
 });

@@ -139,7 +139,7 @@ describe('jobcast preview', () => {
     const headers = run.stdout.split('\n').filter((l) => l.startsWith('==> '));
     expect(headers).toEqual([
       '==> email: /jobs/backend-engineer/email.txt (text/plain; charset=utf-8) <==',
-      '==> email: /jobs/backend-engineer/email.eml (message/rfc822) <==',
+      '==> email: /jobs/backend-engineer/email.eml (message/rfc822; charset=utf-8) <==',
     ]);
     expect(run.stdout).toContain('Backend Engineer\nExample Corp\n');
   });

@@ -111,7 +111,7 @@ describe('which roles get email', () => {
     expect(states).toEqual({ 'open-role': 'open', 'draft-role': 'draft', 'future-role': 'scheduled', 'closed-role': 'closed', 'expired-role': 'expired' });
     const emailFiles = Object.entries(result.manifest.artifacts).filter(([, a]) => a.channel === 'email').map(([p, a]) => [p, a.contentType]);
     expect(emailFiles).toEqual([
-      ['jobs/open-role/email.eml', 'message/rfc822'],
+      ['jobs/open-role/email.eml', 'message/rfc822; charset=utf-8'],
       ['jobs/open-role/email.txt', 'text/plain; charset=utf-8'],
     ]);
   });
