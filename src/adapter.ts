@@ -109,7 +109,7 @@ export interface Adapter<O = any, P = any> {
   readonly options?: z.ZodType<O>;
   /** Schema of `channels.<name>` in a posting file. */
   readonly postingOptions?: z.ZodType<P>;
-  /** The channel's rules for one posting; an error drops the posting from this channel only. */
+  /** The channel's rules for one posting (independent of `ctx.now`: results are cached by content); an error drops the posting from this channel only. */
   check?(entry: PostingEntry, ctx: RenderContext<O>): DiagnosticInput[];
   /**
    * Pure: the files of one posting that depend only on that posting (its content, state and

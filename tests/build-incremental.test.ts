@@ -71,3 +71,34 @@ describe('incremental build', () => {
     expect(readFileSync(path.join(project.outDir, 'jobs/backend-engineer/email.txt'), 'utf8')).toContain('Backend Engineer');
   });
 });
+
+describe('source cache', () => {
+  it('reuses what it learned about unchanged files, with the same diagnostics', async () => {
+    const first = await buildProject(await project.open(), { now: NOW });
+    const second = await buildProject(await project.open(), { now: NOW });
+    const strip = (ds: typeof first.diagnostics) => ds.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.channel ?? ''} ${d.message}`).sort();
+    expect(strip(second.diagnostics)).toEqual(strip(first.diagnostics));
+    expect(strip(second.diagnostics).length).toBeGreaterThan(0);
+  });
+
+  it('keys files by size, mtime, ctime and inode: an edit is always seen, even with the mtime put back', async () => {
+    await buildProject(await project.open(), { now: NOW });
+    const file = path.join(project.postingsDir, 'backend-engineer.yaml');
+    const before = statSync(file);
+    // Same size, mtime restored: only ctime (and perhaps the inode) tells.
+    writeFileSync(file, MINIMAL_POSTING.replace('Backend Engineer', 'Backend Engineor'));
+    const { utimesSync } = require('node:fs') as typeof import('node:fs');
+    utimesSync(file, before.atime, before.mtime);
+    const r = await buildProject(await project.open(), { now: NOW });
+    expect(r.validation.entries.find((e) => e.id === 'backend-engineer')!.posting.title).toBe('Backend Engineor');
+  });
+
+  it('never caches a file with errors', async () => {
+    project.write('broken.yaml', 'title: [unclosed\n');
+    await expect(buildProject(await project.open(), { now: NOW })).rejects.toMatchObject({ code: 'JC_BUILD_INVALID_SOURCES' });
+    project.remove('broken.yaml');
+    await buildProject(await project.open(), { now: NOW });
+    project.write('broken.yaml', 'title: [unclosed\n');
+    await expect(buildProject(await project.open(), { now: NOW })).rejects.toMatchObject({ code: 'JC_BUILD_INVALID_SOURCES' });
+  });
+});

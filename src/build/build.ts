@@ -16,6 +16,7 @@ import { validateProject, type PostingHistory, type Validation } from './validat
 import { forEachLimit } from '../util/concurrency';
 import type { Artifact, RenderResult } from '../adapter';
 import { configFingerprint, renderKey } from './fingerprint';
+import { readSourceCache, writeSourceCache } from './source-cache';
 
 const WRITE_CONCURRENCY = 32;
 
@@ -50,7 +51,8 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
   const layout = layoutFor(project.outDir);
   const previousGeneration = await currentGeneration(layout);
   const previous = await readManifest(previousGeneration);
-  const validation = await validateProject(project, now, opts.history ?? previous?.history ?? {});
+  const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
+  const validation = await validateProject(project, now, opts.history ?? previous?.history ?? {}, false, cache ? { cache } : {});
   if (validation.invalidSources) {
     const files = new Set(validation.diagnostics.filter((d) => d.severity === 'error' && !d.channel).map((d) => d.file));
     throw new JobcastError(
@@ -155,7 +157,10 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
     }
     manifest.artifacts = Object.fromEntries(Object.entries(manifest.artifacts).sort(([a], [b]) => (a < b ? -1 : 1)));
     if (opts.dryRun) await discardGeneration(generation);
-    else await commitGeneration(layout, generation, manifest);
+    else {
+      if (validation.cacheRecords) await writeSourceCache(generation.dir, validation.cacheRecords());
+      await commitGeneration(layout, generation, manifest);
+    }
   } catch (err) {
     await discardGeneration(generation);
     throw err;

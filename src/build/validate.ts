@@ -11,6 +11,8 @@ import { lifecycleOf, type LifecycleState } from '../model/lifecycle';
 import type { Project } from '../project';
 import { stableStringify } from '../util/stable-json';
 import { renderContext } from './context';
+import { codeFingerprint, configFingerprint, renderKey } from './fingerprint';
+import { sameStamp, type CachedSource, type FileStamp } from './source-cache';
 
 /** When each posting's content last changed, carried from build to build. */
 export interface PostingHistory {
@@ -32,6 +34,8 @@ export interface Validation {
   invalidSources: boolean;
   channels: ChannelSelection[];
   history: PostingHistory;
+  /** What the source cache of this build should hold (written next to the manifest). */
+  cacheRecords?: () => Iterable<CachedSource>;
 }
 
 export function postingHash(p: LoadedPosting, state: LifecycleState): string {
@@ -74,23 +78,38 @@ class ChannelChecker {
     return s;
   }
 
+  private readonly config: string;
+
   constructor(project: Project, now: Date, forValidate: boolean) {
+    this.config = configFingerprint(project.config);
     this.channels = project.adapters.map((adapter) => {
       const renders = adapter.states ?? ['open'];
       return { adapter, ctx: renderContext(adapter, project.config, now), renders, inspected: forValidate ? checkedStates(adapter) : renders, selected: [], dropped: [] };
     });
   }
 
-  check(entry: PostingEntry): void {
+  /** Per posting and channel: the render key the rules ran for and what they found (for the cache). */
+  readonly ran = new Map<string, Record<string, { key: string; diagnostics: Diagnostic[] }>>();
+
+  check(entry: PostingEntry, cached?: Record<string, { key: string; diagnostics: Diagnostic[] }>): void {
+    const ran: Record<string, { key: string; diagnostics: Diagnostic[] }> = {};
+    this.ran.set(entry.id, ran);
     for (const ch of this.channels) {
       if (!ch.inspected.includes(entry.state)) continue;
       if (entry.posting.channels?.exclude?.includes(ch.adapter.name)) continue;
+      const key = renderKey(ch.adapter.name, entry, this.config);
+      const hit = cached?.[ch.adapter.name];
       let found: Diagnostic[];
-      try {
-        found = (ch.adapter.check?.(entry, ch.ctx) ?? []).map((d) => ({ ...entry.locate(d.field ?? ''), ...d, channel: ch.adapter.name, posting: entry.id }));
-      } catch (err) {
-        found = [{ code: CODES.CHANNEL_FAILED, severity: 'error', channel: ch.adapter.name, posting: entry.id, file: entry.file, message: `channel rules crashed: ${(err as Error).message}` }];
+      if (hit && hit.key === key) {
+        found = hit.diagnostics.map((d) => ({ ...d, file: entry.file }));
+      } else {
+        try {
+          found = (ch.adapter.check?.(entry, ch.ctx) ?? []).map((d) => ({ ...entry.locate(d.field ?? ''), ...d, channel: ch.adapter.name, posting: entry.id }));
+        } catch (err) {
+          found = [{ code: CODES.CHANNEL_FAILED, severity: 'error', channel: ch.adapter.name, posting: entry.id, file: entry.file, message: `channel rules crashed: ${(err as Error).message}` }];
+        }
       }
+      ran[ch.adapter.name] = { key, diagnostics: found };
       for (const d of found) {
         // Thousands of postings share the same warning text: keep one copy of each string.
         d.message = this.intern(d.message);
@@ -123,19 +142,49 @@ export function selectChannels(entries: readonly PostingEntry[], project: Projec
  * Load, validate and run the channels' rules, one posting at a time as files finish parsing, so
  * position tables are needed only briefly (large folders stay within memory).
  */
-export async function validateProject(project: Project, now: Date, previous: PostingHistory = {}, forValidate = false): Promise<Validation> {
+export interface ValidateOptions {
+  /** The previous build's source cache (see source-cache.ts); files and rules it covers are not redone. */
+  cache?: ReadonlyMap<string, CachedSource>;
+}
+
+/**
+ * Load, validate and run the channels' rules, one posting at a time as files finish parsing, so
+ * position tables are needed only briefly (large folders stay within memory).
+ */
+export async function validateProject(project: Project, now: Date, previous: PostingHistory = {}, forValidate = false, opts: ValidateOptions = {}): Promise<Validation> {
   const checker = new ChannelChecker(project, now, forValidate);
   const entries = new Map<string, PostingEntry>();
+  const stamps = new Map<string, FileStamp>();
+  const code = codeFingerprint();
+  const cache = opts.cache;
   const loaded = await loadPostings(project.postingsDir, project.postingSchema, {
     onPosting: (p) => {
       const entry = toEntry(p, project, now, previous);
       entries.set(p.id, entry);
-      checker.check(entry);
+      checker.check(entry, cache?.get(p.absPath)?.checks);
     },
+    onStamp: (abs, stamp) => void stamps.set(abs, stamp),
+    ...(cache ? {
+      reuse: {
+        get: (abs: string, stamp: FileStamp) => {
+          const c = cache.get(abs);
+          return c && c.code === code && sameStamp(c.stamp, stamp) ? c : undefined;
+        },
+      },
+    } : {}),
   });
   const valid = new Set(loaded.postings.map((p) => p.id));
   const ordered = loaded.postings.map((p) => entries.get(p.id)!);
   const invalidSources = loaded.diagnostics.some((d) => d.severity === 'error');
   const channelDiagnostics = checker.diagnostics.filter((d) => valid.has(d.posting!));
-  return { entries: ordered, diagnostics: [...loaded.diagnostics, ...channelDiagnostics], invalidSources, channels: checker.selections(valid), history: historyOf(ordered) };
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of loaded.diagnostics) if (d.file) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  const cacheRecords = function* (): Generator<CachedSource> {
+    for (const p of loaded.postings) {
+      const stamp = stamps.get(p.absPath);
+      if (!stamp) continue;
+      yield { path: p.absPath, stamp, code, sourceHash: p.sourceHash, posting: p.posting, diagnostics: byFile.get(p.file) ?? [], checks: checker.ran.get(p.id) ?? {} };
+    }
+  };
+  return { entries: ordered, diagnostics: [...loaded.diagnostics, ...channelDiagnostics], invalidSources, channels: checker.selections(valid), history: historyOf(ordered), cacheRecords };
 }

@@ -10,10 +10,14 @@ import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema 
 import { displayPath } from './display-path';
 import { readAndParse, type ParsedFile } from './parse-file';
 import { parseFiles } from './parse-pool';
+import type { FileStamp } from '../build/source-cache';
+import { forEachLimit } from '../util/concurrency';
 import { issuesToDiagnostics, locateIn, parseYaml, withPositions, type PositionTable } from './yaml-document';
 
 export interface LoadedPosting {
   id: string;
+  /** Absolute path of the source file. */
+  absPath: string;
   /** Path as shown to the user. */
   file: string;
   posting: Posting;
@@ -112,12 +116,21 @@ export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: 
   if (/<\/?[a-z][^>]*>/i.test(posting.title)) {
     diagnostics.push({ code: CODES.WARN_TITLE_HTML, severity: 'warning', file, field: 'title', ...yaml.locate(['title']), posting: id, message: 'title looks like it contains HTML; it is plain text and will be shown literally', fix: 'remove the tags' });
   }
-  return { posting: { id, file, posting, sourceHash: parsedFile.sourceHash, locate }, diagnostics };
+  return { posting: { id, absPath, file, posting, sourceHash: parsedFile.sourceHash, locate }, diagnostics };
 }
 
 const SIMILAR_EXTENSIONS = /\.(ya?ml|YA?ML|Yaml|json)$/;
 
 export interface LoadOptions {
+  /**
+   * A previous build's results by absolute path: a file whose stamp still matches is not read,
+   * parsed or validated again (see build/source-cache.ts).
+   */
+  reuse?: {
+    get(absPath: string, stamp: FileStamp): { posting: Posting; sourceHash: string; diagnostics: Diagnostic[] } | undefined;
+  };
+  /** Told each file's stamp, so the caller can cache this run's results. */
+  onStamp?(absPath: string, stamp: FileStamp): void;
   /**
    * Called as each posting validates, while its positions are at hand; afterwards the posting's
    * `locate` re-reads the file when asked, so a 100k-role folder never holds every position table.
@@ -148,13 +161,32 @@ export async function loadPostings(dir: string, schema: PostingSchema, opts: Loa
   }
   const results = new Array<ReturnType<typeof validateParsed>>(files.length);
   const abs = files.map((f) => path.join(dir, f));
-  await parseFiles(abs.map((a) => [a, displayPath(a)]), (i, parsed) => {
-    const r = validateParsed(abs[i]!, parsed, schema);
+  const deliver = (i: number, r: ReturnType<typeof validateParsed>) => {
     if (r.posting && opts.onPosting) {
       opts.onPosting(r.posting);
       r.posting.locate = lazyLocator(abs[i]!, r.posting.file);
     }
     results[i] = r;
+  };
+  const toParse: number[] = [];
+  if (opts.reuse || opts.onStamp) {
+    await forEachLimit(abs, 32, async (a, i) => {
+      const st = await fs.stat(a).catch(() => undefined);
+      const stamp = st ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino } : undefined;
+      if (stamp) opts.onStamp?.(a, stamp);
+      const hit = stamp && opts.reuse?.get(a, stamp);
+      if (!hit) return void toParse.push(i);
+      const id = path.basename(a).replace(/\.yaml$/, '');
+      const file = displayPath(a);
+      deliver(i, { posting: { id, absPath: a, file, posting: hit.posting, sourceHash: hit.sourceHash, locate: lazyLocator(a, file) }, diagnostics: hit.diagnostics.map((d) => ({ ...d, file })) });
+    });
+    toParse.sort((x, y) => x - y);
+  } else {
+    toParse.push(...abs.keys());
+  }
+  await parseFiles(toParse.map((i) => [abs[i]!, displayPath(abs[i]!)]), (k, parsed) => {
+    const i = toParse[k]!;
+    deliver(i, validateParsed(abs[i]!, parsed, schema));
   });
   for (const r of results) {
     diagnostics.push(...r.diagnostics);
