@@ -38,8 +38,17 @@ export function sectionsOf(posting: Posting): Section[] {
   });
 }
 
+// Every channel asks for the same posting's description: compose it once per posting object.
+const composed = new WeakMap<Posting, string>();
+
 /** The description as HTML using only p, ul, li and strong (product.md). */
 export function descriptionHtml(posting: Posting): string {
+  let html = composed.get(posting);
+  if (html === undefined) composed.set(posting, (html = composeDescription(posting)));
+  return html;
+}
+
+function composeDescription(posting: Posting): string {
   const parts = paragraphsOf(posting.summary).map((p) => `<p>${escapeHtmlText(p)}</p>`);
   for (const s of sectionsOf(posting)) {
     parts.push(`<p><strong>${escapeHtmlText(s.heading)}</strong></p>`);

@@ -3,13 +3,13 @@
  * every escape function rather than a step callers remember: one stray U+0008 pasted from Word would
  * make a board reject the whole file, so no text reaches a feed without going through here.
  */
-import { XML_ILLEGAL } from '../compose/text';
+import { cleanText } from '../compose/text';
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** Remove code points XML 1.0 cannot carry at all, not even as character references. */
 export function cleanXmlText(s: string): string {
-  return s.replace(XML_ILLEGAL, '');
+  return cleanText(s);
 }
 
 /**
@@ -18,7 +18,8 @@ export function cleanXmlText(s: string): string {
  * anyway; normalising here makes what we write equal to what every consumer reads.
  */
 export function feedText(s: string): string {
-  return cleanXmlText(s).replace(/\r\n?/g, '\n');
+  const clean = cleanXmlText(s);
+  return clean.includes('\r') ? clean.replace(/\r\n?/g, '\n') : clean;
 }
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
