@@ -100,7 +100,8 @@ const titleRules: Rule = (entry, ctx) => {
       fix: 'keep just the role, e.g. "Senior Data Engineer"; the page and markup already show company, place, pay and dates',
     });
   }
-  const letters = title.replace(/[^\p{L}]/gu, '');
+  // Only letters that have case count: CJK, Arabic or Hebrew titles are never "all caps".
+  const letters = title.replace(/[^\p{Lu}\p{Ll}\p{Lt}]/gu, '');
   if (letters.length >= 6 && !/\p{Ll}/u.test(letters)) {
     out.push({ code: GOOGLE_CODES.TITLE_ALL_CAPS, severity: 'warning', field: 'title', message: 'title is in capitals; Google\'s editorial policy asks for normal capitalisation', fix: 'e.g. "Machine Learning Engineer"' });
   }

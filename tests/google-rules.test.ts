@@ -140,6 +140,8 @@ describe('title', () => {
   test('a title in capitals is warned about; acronyms are not', () => {
     expect(codes(check({ title: 'BACKEND ENGINEER' }))).toContain(GOOGLE_CODES.TITLE_ALL_CAPS);
     expect(codes(check({ title: 'ML SRE' }))).not.toContain(GOOGLE_CODES.TITLE_ALL_CAPS);
+    // Scripts without letter case are never "all caps".
+    for (const title of ['機械学習インフラエンジニア', 'مهندس بنية تحتية للتعلم الآلي', 'מהנדס תשתיות למידת מכונה']) expect(codes(check({ title }))).not.toContain(GOOGLE_CODES.TITLE_ALL_CAPS);
   });
 
   test('a title with nothing printable is an error', () => {

@@ -99,6 +99,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   attempts INTEGER NOT NULL DEFAULT 0, next_attempt TEXT, last_error TEXT, response TEXT, done_at TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (status, id);
+CREATE INDEX IF NOT EXISTS outbox_posting ON outbox (posting, target, id);
 CREATE TABLE IF NOT EXISTS quota (notifier TEXT NOT NULL, day TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (notifier, day));
 CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT, ok INTEGER, summary TEXT);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -167,8 +168,11 @@ export class Ledger {
     return this.db.prepare('SELECT * FROM publications ORDER BY posting, channel').all() as PublicationRow[];
   }
 
+  private upsertStatement?: Database.Statement;
+
   upsertPublication(row: Omit<PublicationRow, 'attempts' | 'last_error'> & { attempts?: number; last_error?: string | null }): void {
-    this.db
+    // Prepared once: a publish of 10k roles upserts ~100k rows.
+    (this.upsertStatement ??= this.db
       .prepare(
         `INSERT INTO publications (posting, channel, hash, status, first_published, last_changed, attempts, last_error)
          VALUES (@posting, @channel, @hash, @status, @first_published, @last_changed, @attempts, @last_error)
@@ -177,7 +181,7 @@ export class Ledger {
            last_changed = excluded.last_changed,
            attempts = CASE WHEN excluded.attempts >= 0 THEN excluded.attempts ELSE publications.attempts END,
            last_error = excluded.last_error`,
-      )
+      ))
       .run({ attempts: -1, last_error: null, ...row });
   }
 

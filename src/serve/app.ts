@@ -41,7 +41,8 @@ export interface AppDeps {
 
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const COMPRESSIBLE = /^(text\/|application\/(xml|json|rss\+xml|atom\+xml|feed\+json|ld\+json|javascript)|message\/rfc822)/;
-const STREAM_OVER = 64 * 1024 * 1024;
+// Feeds of 10k roles are ~70 MB: kept in memory (and precompressed) up to this size, streamed beyond.
+const STREAM_OVER = 256 * 1024 * 1024;
 
 const etagOf = (e: ManifestEntry, enc: Encoding) => `"${e.sha256.slice(0, 40)}${enc === 'identity' ? '' : `-${enc}`}"`;
 

@@ -16,7 +16,7 @@ export class BodyCache {
   private bytes = 0;
   private readonly inflight = new Map<string, Promise<Buffer>>();
 
-  constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+  constructor(private readonly maxBytes = 768 * 1024 * 1024) {}
 
   private get(key: string): Buffer | undefined {
     const b = this.entries.get(key);
@@ -28,7 +28,7 @@ export class BodyCache {
   }
 
   private put(key: string, buf: Buffer): void {
-    if (buf.length > this.maxBytes / 4) return;
+    if (buf.length > this.maxBytes / 2) return;
     this.entries.set(key, buf);
     this.bytes += buf.length;
     for (const [k, v] of this.entries) {
