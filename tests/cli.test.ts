@@ -176,3 +176,22 @@ describe('jobcast preview', () => {
     expect(run.stdout).toMatch(/backend-engineer\.yaml:2:9 status: error/);
   });
 });
+
+describe('large folders', () => {
+  it('parses in worker threads (compiled CLI) with exactly the diagnostics of inline parsing', async () => {
+    for (let i = 0; i < 420; i++) {
+      let text = MINIMAL_POSTING.replace('Backend Engineer', `Backend Engineer ${i}`);
+      if (i % 50 === 7) text = text.replace('status: open', 'status: opne');
+      if (i % 70 === 3) text = text.replace('currency: EUR', 'currency: eur');
+      project.write(`role-${String(i).padStart(3, '0')}.yaml`, text);
+    }
+    const inline = await runCli(['validate', '--format', 'json', ...flags()]);
+    const compiled = spawnSync(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), 'validate', '--format', 'json', ...flags()], { encoding: 'utf8', cwd: REPO });
+    expect(compiled.status).toBe(1);
+    expect(inline.code).toBe(1);
+    const a = JSON.parse(inline.stdout);
+    const b = JSON.parse(compiled.stdout);
+    expect(b.diagnostics).toEqual(a.diagnostics);
+    expect(b.errors).toBe(9 + 6);
+  });
+});
