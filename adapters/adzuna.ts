@@ -14,7 +14,7 @@ import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { countryName } from '../src/model/iso-codes';
 import type { EmploymentType, Posting, SalaryUnit } from '../src/model/posting';
-import { charLength, isChecked, listedEntries, titleDiagnostics, visibleText } from '../src/xml/feed';
+import { charLength, isChecked, listedEntries, titleDiagnostics, descriptionText } from '../src/xml/feed';
 import { cdataEl, el, xmlDocument, type XmlElement } from '../src/xml/writer';
 
 export const ADZUNA_CODES = {
@@ -91,7 +91,7 @@ function check(entry: PostingEntry): DiagnosticInput[] {
     message: `Adzuna wants an actual job title without location, salary, ID or keywords, but ${deco.reason}`,
     fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title; location, salary and job type have their own fields',
   })));
-  const length = charLength(visibleText(descriptionHtml(p)));
+  const length = charLength(descriptionText(p));
   if (length < ADZUNA_MIN_DESCRIPTION) {
     out.push({
       code: ADZUNA_CODES.DESCRIPTION_TOO_SHORT, severity: 'error', field: 'summary',

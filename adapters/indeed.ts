@@ -23,7 +23,7 @@ import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { email, type Credential, type EmploymentType, type Posting } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
-import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDiagnostics, visibleText } from '../src/xml/feed';
+import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDiagnostics, descriptionText } from '../src/xml/feed';
 import { cdataEl, el, xmlDocument, type XmlContent, type XmlElement } from '../src/xml/writer';
 
 export const INDEED_CODES = {
@@ -187,7 +187,7 @@ function sharedRules<O extends IndeedShapeOptions>(profile: IndeedShapedProfile<
     message: `${board} wants the job title only, but ${deco.reason}; ${board} rejects or ranks down decorated titles`,
     fix: deco.suggestion ? `write title: ${deco.suggestion} (location, salary and job type have their own fields)` : 'keep only the job title; location, salary and job type have their own fields',
   })));
-  if (!visibleText(descriptionHtml(p))) {
+  if (!descriptionText(p)) {
     out.push({ code: codes.DESCRIPTION_EMPTY, severity: 'error', field: 'summary', message: `${board} requires a description, and this one is empty once control characters are removed`, fix: 'write the summary as plain text' });
   }
   for (const d of duplicates) {

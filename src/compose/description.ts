@@ -3,6 +3,7 @@
  * the page, Google, Indeed, LinkedIn and Adzuna all carry the same text (Google and Indeed require it).
  */
 import type { Posting } from '../model/posting';
+import { recentlyUsed } from '../util/recent';
 import { escapeHtmlText } from './text';
 
 export const SECTION_KEYS = ['responsibilities', 'qualifications', 'preferredQualifications', 'benefits'] as const;
@@ -38,15 +39,8 @@ export function sectionsOf(posting: Posting): Section[] {
   });
 }
 
-// Every channel asks for the same posting's description: compose it once per posting object.
-const composed = new WeakMap<Posting, string>();
-
 /** The description as HTML using only p, ul, li and strong (product.md). */
-export function descriptionHtml(posting: Posting): string {
-  let html = composed.get(posting);
-  if (html === undefined) composed.set(posting, (html = composeDescription(posting)));
-  return html;
-}
+export const descriptionHtml: (posting: Posting) => string = recentlyUsed((posting: Posting) => composeDescription(posting));
 
 function composeDescription(posting: Posting): string {
   const parts = paragraphsOf(posting.summary).map((p) => `<p>${escapeHtmlText(p)}</p>`);

@@ -2,6 +2,8 @@
  * What every feed shares beyond XML syntax: which entries are listed, a deterministic build date,
  * and the text rules several boards apply (visible description length, decorated titles).
  */
+import { descriptionHtml } from '../compose/description';
+import { recentlyUsed } from '../util/recent';
 import type { DiagnosticInput } from '../diagnostics';
 import { containsWord } from '../util/words';
 import type { PostingEntry } from '../adapter';
@@ -54,6 +56,9 @@ export function visibleText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** The visible text of a posting's composed description (several boards' length rules ask in a row). */
+export const descriptionText: (p: Posting) => string = recentlyUsed((p: Posting) => visibleText(descriptionHtml(p)));
 
 /** Length in characters as a person counts them (code points, so an emoji is one). */
 export const charLength = (s: string): number => [...s].length;
