@@ -3,6 +3,7 @@
  * body equal to email.txt; determinism per role version; the bytes an SMTP server receives; and,
  * property-based, that no posting text can inject a header or break the wrapping rule.
  */
+import { collectBytes } from '../src/util/artifact-body';
 import { renderAll } from '../src/adapter';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { email, primaryList, roleEmail } from '../adapters/email';
-import type { ArtifactBody, PostingEntry } from '../src/adapter';
+import type { PostingEntry } from '../src/adapter';
 import { buildProject } from '../src/build/build';
 import { renderContext } from '../src/build/context';
 import { validateProject } from '../src/build/validate';
@@ -26,13 +27,6 @@ const ID = 'ml-infrastructure-engineer';
 /** Every header field a message carries, for a role on a list with https + mailto unsubscribe. */
 const HEADERS = ['content-transfer-encoding', 'content-type', 'date', 'from', 'list-unsubscribe', 'list-unsubscribe-post', 'message-id', 'mime-version', 'subject', 'to'];
 
-async function bytesOf(body: ArtifactBody): Promise<Buffer> {
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof Uint8Array) return Buffer.from(body);
-  const parts: Buffer[] = [];
-  for await (const c of body) parts.push(Buffer.from(c));
-  return Buffer.concat(parts);
-}
 
 const codePoints = (s: string) => [...s].length;
 const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
@@ -186,8 +180,8 @@ describe('posting text cannot inject a header or break the wrapping rule (proper
     };
     const ctx = renderContext(email, org === undefined ? site : { ...site, organization: { ...site.organization, name: org } }, NOW);
     const [txtArtifact, emlArtifact] = renderAll(email, [entry], ctx).artifacts;
-    const txt = (await bytesOf(txtArtifact!.body)).toString('utf8');
-    const raw = await bytesOf(emlArtifact!.body);
+    const txt = (await collectBytes(txtArtifact!.body)).toString('utf8');
+    const raw = await collectBytes(emlArtifact!.body);
     return { txt, raw, m: await simpleParser(raw) };
   }
 

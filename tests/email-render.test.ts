@@ -2,11 +2,11 @@
  * The email adapter through the real build: the golden body for the shipped role, the seed text word
  * for word, the 72-column rule, which roles get email, list resolution and its diagnostics.
  */
+import { collectBytes } from '../src/util/artifact-body';
 import { renderAll } from '../src/adapter';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { email, emailOptions, roleEmail, type EmailOptions } from '../adapters/email';
-import type { ArtifactBody } from '../src/adapter';
 import { renderContext } from '../src/build/context';
 import { buildProject, type BuildResult } from '../src/build/build';
 import { validateProject } from '../src/build/validate';
@@ -19,13 +19,6 @@ const ID = 'ml-infrastructure-engineer';
 
 const codePoints = (s: string) => [...s].length;
 
-async function bytesOf(body: ArtifactBody): Promise<Buffer> {
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof Uint8Array) return Buffer.from(body);
-  const parts: Buffer[] = [];
-  for await (const c of body) parts.push(Buffer.from(c));
-  return Buffer.concat(parts);
-}
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** The body rules every email.txt must meet, as a list of problems (empty when fine). */
@@ -156,7 +149,7 @@ describe('lists', () => {
     const ctx = renderContext(email, { ...p.config, channels: { ...p.config.channels, email: options } }, NOW);
     const [txt, eml] = renderAll(email, entries, ctx).artifacts;
     expect(txt!.body).toMatch(/To unsubscribe, send an email with the subject "unsubscribe" to:\nall-leave@lists\.example\.org\n$/);
-    const raw = (await bytesOf(eml!.body)).toString();
+    const raw = (await collectBytes(eml!.body)).toString();
     expect(raw).toMatch(/^To: all@lists\.example\.org\r$/m);
     expect(raw).toMatch(/^From: Example Corp <talent@example\.org>\r$/m);
     expect(raw).toMatch(/^List-Unsubscribe: <mailto:all-leave@lists\.example\.org\?subject=unsubscribe>\r$/m);

@@ -55,11 +55,6 @@ export function toEntry(p: LoadedPosting, project: Project, now: Date, previous:
   };
 }
 
-export function toEntries(loaded: readonly LoadedPosting[], project: Project, now: Date, previous: PostingHistory): { entries: PostingEntry[]; history: PostingHistory } {
-  const entries = loaded.map((p) => toEntry(p, project, now, previous));
-  return { entries, history: historyOf(entries) };
-}
-
 const historyOf = (entries: readonly PostingEntry[]): PostingHistory =>
   Object.fromEntries(entries.map((e) => [e.id, { hash: e.hash, since: e.changedAt.toISOString() }]));
 

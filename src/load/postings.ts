@@ -8,7 +8,7 @@ import type { Diagnostic, Place } from '../diagnostics';
 import { CODES, JobcastError } from '../errors';
 import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema } from '../model/posting';
 import { displayPath } from './display-path';
-import { readAndParse, type ParsedFile } from './parse-file';
+import type { ParsedFile } from './parse-file';
 import { parseFiles } from './parse-pool';
 import type { FileStamp } from '../build/source-cache';
 import { forEachLimit } from '../util/concurrency';
@@ -58,11 +58,6 @@ function fileNameProblems(id: string, file: string): Diagnostic[] {
     message: `file name "${id}" is not a valid posting id: it ${badId}`,
     ...(fix ? { fix: `rename the file to ${fix}.yaml` } : {}),
   }];
-}
-
-/** Load one posting file. */
-export async function loadPostingFile(absPath: string, schema: PostingSchema): Promise<{ posting?: LoadedPosting; diagnostics: Diagnostic[] }> {
-  return validateParsed(absPath, await readAndParse(absPath, displayPath(absPath)), schema);
 }
 
 const fieldToPath = (field: string): PropertyKey[] => (field ? field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : []);

@@ -3,16 +3,20 @@ import type { ArtifactBody } from '../adapter';
 
 const toBuffer = (chunk: string | Uint8Array): Buffer => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
 
-/** Strings and byte arrays are iterable themselves, so they are recognised before the iterables. */
-export async function collectBody(body: ArtifactBody): Promise<string> {
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return toBuffer(body).toString('utf8');
+/** Every byte of a body; strings and byte arrays are iterable themselves, so they are recognised first. */
+export async function collectBytes(body: ArtifactBody): Promise<Buffer> {
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return toBuffer(body);
   const chunks: Buffer[] = [];
   if (Symbol.asyncIterator in body) {
     for await (const chunk of body) chunks.push(toBuffer(chunk));
   } else {
     for (const chunk of body) chunks.push(toBuffer(chunk));
   }
-  // Decoding once at the end, so a multi-byte character split across chunks survives.
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** A body as one string, decoded once at the end so a multi-byte character split across chunks survives. */
+export async function collectBody(body: ArtifactBody): Promise<string> {
+  return typeof body === 'string' ? body : (await collectBytes(body)).toString('utf8');
 }
