@@ -63,8 +63,8 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
     );
   }
   const diagnostics = [...validation.diagnostics];
-  // Named by wall-clock creation time, not the logical `now`: pruning keeps "the current one and the
-  // one before it" by name order, which must be build order (same-`now` or backdated builds broke it).
+  // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
+  // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);
   const manifest: Manifest = { version: 1, builtFor: now.toISOString(), artifacts: {}, history: validation.history };
   const madeDirs = new Set<string>();
@@ -166,7 +166,7 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
     throw err;
   }
   if (opts.dryRun) return { outDir: layout.outDir, generation: generation.dir, manifest, ...(previous ? { previous } : {}), validation, diagnostics };
-  await pruneGenerations(layout);
+  await pruneGenerations(layout, previousGeneration);
   return { outDir: layout.outDir, generation: generation.dir, manifest, ...(previous ? { previous } : {}), validation, diagnostics };
 }
 

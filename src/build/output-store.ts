@@ -170,21 +170,23 @@ export async function discardGeneration(generation: Generation): Promise<void> {
   await fs.rm(generation.dir, { recursive: true, force: true });
 }
 
-/** Delete old generations, keeping the current one and `keep - 1` before it (readers may hold them). */
-export async function pruneGenerations(layout: OutputLayout, keep = 2): Promise<void> {
+/**
+ * Delete old generations: keep the one now served and the one served just before it (a reader may
+ * still hold it), named explicitly rather than guessed from name order. Newer ones may be builds in
+ * progress in another process, so only names older than the current one go.
+ */
+export async function pruneGenerations(layout: OutputLayout, previous?: string): Promise<void> {
   const current = await currentGeneration(layout);
+  if (!current) return;
   let names: string[];
   try {
-    names = (await fs.readdir(layout.generationsDir)).sort();
+    names = await fs.readdir(layout.generationsDir);
   } catch {
     return;
   }
-  const currentName = current ? path.basename(current) : undefined;
-  const idx = currentName ? names.indexOf(currentName) : names.length;
-  const keepFrom = Math.max(0, idx - (keep - 1));
-  for (const [i, name] of names.entries()) {
-    // Only older generations go: a newer one may be a build in progress.
-    if (name === currentName || i >= keepFrom) continue;
+  const keep = new Set([path.basename(current), previous ? path.basename(previous) : '']);
+  for (const name of names) {
+    if (keep.has(name) || name > path.basename(current)) continue;
     await fs.rm(path.join(layout.generationsDir, name), { recursive: true, force: true });
   }
 }
