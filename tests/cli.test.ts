@@ -132,6 +132,16 @@ describe('the shipped posting and its editor schema', () => {
   });
 });
 
+describe('jobcast publish', () => {
+  it('exits 1 with the state path, not a stack trace, when the state database cannot be opened', async () => {
+    writeFileSync(path.join(project.dir, 'not-a-folder'), 'x');
+    const run = await runCli(['publish', ...flags(), '--out', project.outDir, '--state', path.join(project.dir, 'not-a-folder', 'state.db')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot open the state database .*not-a-folder\/state\.db: .*\[JC_STATE_OPEN\]/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('jobcast preview', () => {
   it("prints one channel's output for one posting", async () => {
     const run = await runCli(['preview', 'backend-engineer', '--channel', 'email', ...flags()]);

@@ -14,6 +14,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { JobcastError } from '../errors';
 import type { PostingHistory } from '../build/validate';
 
 export type PublicationStatus = 'pending' | 'live' | 'failed' | 'closed';
@@ -109,12 +110,17 @@ export class Ledger {
   readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    try {
+      if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    } catch (err) {
+      // A wrong `state` path or permissions is a setup mistake: say which file, not a stack trace.
+      throw new JobcastError('JC_STATE_OPEN', `cannot open the state database ${file}: ${(err as Error).message} (check the config's state: path)`, 1);
+    }
   }
 
   close(): void {
@@ -127,8 +133,10 @@ export class Ledger {
 
   // history ------------------------------------------------------------------------------------
 
+  /** When each posting last changed (without the stored posting contents, which `known` reads). */
   history(): PostingHistory {
-    return Object.fromEntries(Object.entries(this.known()).map(([id, r]) => [id, { hash: r.hash, since: r.since }]));
+    const rows = this.db.prepare('SELECT posting, hash, since FROM history').all() as { posting: string; hash: string; since: string }[];
+    return Object.fromEntries(rows.map((r) => [r.posting, { hash: r.hash, since: r.since }]));
   }
 
   /** Every posting the ledger knows: the state and content it was last published with. */
