@@ -196,6 +196,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       clearTimeout(timer);
       timer = setTimeout(rebuild, 250);
     });
+    // The folder vanishing (or a watch limit) must not take the server down: log it, keep serving.
+    watcher.on('error', (err) => log.warn({ event: 'watch.error' }, `stopped watching ${project.postingsDir}: ${err.message}`));
   }
 
   service.close = async () => {
