@@ -1,8 +1,14 @@
 /**
  * Plain-text email: `jobs/<id>/email.txt` (the body) and `jobs/<id>/email.eml` (the whole message a
  * list receives) per open role. SMTP delivery is not here: it composes the same message through
- * `roleEmail` + `composeMessage`, so what a list receives is byte for byte what the build published.
+ * `roleEmail` + `composeMessage`, so a list receives what the build published, except for the
+ * Message-ID, which names the role's version in the ledger (a reopened role is a new message).
+ *
+ * Each configured list is a receiver `email:<list>` (docs/publication.md): a role is announced when
+ * it goes live for a list, and again only where the list has `announceChanges` and a material field
+ * changed; a close is not announced, and an email not yet sent is withdrawn.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineAdapter, type Announcement, type PostingEntry, type RenderContext } from '../src/adapter';
 import { paragraphsOf, sectionsOf } from '../src/compose/description';
@@ -147,8 +153,9 @@ export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>,
 function materialView(p: Posting): unknown {
   return [p.title, p.salary ?? null, p.workplace, p.locations ?? null, p.applicantLocations ?? null, p.validThrough ?? null];
 }
-const materiallyChanged = (before: Posting | undefined, after: Posting): boolean =>
-  !before || JSON.stringify(materialView(before)) !== JSON.stringify(materialView(after));
+const materialFingerprint = (p: Posting): string => createHash('sha256').update(JSON.stringify(materialView(p))).digest('hex').slice(0, 32);
+
+const RECEIVER = 'email:';
 
 export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
   name: 'email',
@@ -173,25 +180,27 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
           }],
     );
   },
-  announce(changes, ctx) {
+  audience(entry, ctx) {
+    if (entry.state !== 'open') return [];
+    const fingerprint = materialFingerprint(entry.posting);
+    return postingLists(entry.posting, ctx).map((name) => ({ receiver: `${RECEIVER}${name}`, fingerprint }));
+  },
+  ownsReceiver: (receiver) => receiver.startsWith(RECEIVER),
+  announce(transitions, ctx) {
     const out: Announcement[] = [];
-    for (const change of changes) {
-      // A closed role is never announced; an update only where the list asks for material changes.
-      if (!change.entry || change.entry.state !== 'open' || change.event === 'posting.closed') continue;
-      for (const name of postingLists(change.entry.posting, ctx)) {
-        const list = ctx.options.lists[name]!;
-        if (change.event === 'posting.updated' && !(list.announceChanges && materiallyChanged(change.previous, change.entry.posting))) continue;
-        const m = roleEmail(change.entry, ctx, name);
-        out.push({
-          // One message per (role version, list), ever.
-          key: `email:${name}:${change.id}:${change.entry.hash}`,
-          target: `email:${name}`,
-          posting: change.id,
-          transport: 'smtp',
-          payload: { smtpUrlEnv: ctx.options.smtpUrlEnv, spec: { ...m.spec, date: m.spec.date.toISOString() } },
-          summary: `email to ${list.address} (${name}): "${m.spec.subject}"`,
-        });
-      }
+    const host = new URL(ctx.site.baseUrl).hostname;
+    for (const t of transitions) {
+      const name = t.receiver.slice(RECEIVER.length);
+      const list = isConfigured(ctx.options, name) ? ctx.options.lists[name]! : undefined;
+      // A close is never announced; an update only where the list asks for material changes.
+      if (!list || !t.entry || t.event === 'close' || (t.event === 'update' && !list.announceChanges)) continue;
+      const m = roleEmail(t.entry, ctx, name);
+      const spec = { ...m.spec, messageId: `<jobcast.${t.id}.v${t.version}.${name}@${host}>` };
+      out.push({
+        receiver: t.receiver, posting: t.id, version: t.version, event: t.event, transport: 'smtp', cancelIfGone: true,
+        payload: { smtpUrlEnv: ctx.options.smtpUrlEnv, spec: { ...spec, date: spec.date.toISOString() } },
+        summary: `email to ${list.address} (${name}): "${m.spec.subject}"`,
+      });
     }
     return out;
   },

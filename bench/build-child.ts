@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 
   if (args.seedLedgerTo) {
     report.phase(`seeding a ledger for the publish step`);
-    seedLedger(args.seedLedgerTo, result);
+    await seedLedger(project, args.seedLedgerTo);
   }
 
   if (args.editId) {

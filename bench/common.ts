@@ -6,9 +6,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import type { Adapter, ArtifactBody } from '../src/adapter';
+import { copyFileSync } from 'node:fs';
 import type { BuildResult } from '../src/build/build';
+import { currentGeneration, layoutFor, readManifest } from '../src/build/output-store';
 import { Ledger } from '../src/ledger/ledger';
-import { pagesOf } from '../src/publish/changes';
+import { adoptionOf } from '../src/publish/adopt';
+import { notifiers } from '../src/publish/notifiers';
+import { planContext } from '../src/publish/run';
+import type { Project } from '../src/project';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const SHIPPED_CONFIG = path.join(REPO, 'jobcast.config.yaml');
@@ -326,21 +331,26 @@ export class BuildProbe {
 // Ledger seeding
 
 /**
- * Record a build in a ledger the way a publish run would (history + pages), without notifying: the
- * state a later `publish` diffs against. Publications are left empty (they are per-channel rows the
- * next run writes either way).
+ * Record the current output in the project's ledger as already told (what `jobcast state adopt`
+ * does), without notifying: the state a later `publish` plans against. Copied to `to` when given.
  */
-export function seedLedger(statePath: string, result: BuildResult): void {
-  const ledger = new Ledger(statePath);
+export async function seedLedger(project: Project, to?: string): Promise<void> {
+  const ledger = new Ledger(project.statePath);
   try {
-    const current = Object.fromEntries(result.validation.entries.map((e) => [e.id, { state: e.state, content: e.posting }]));
-    ledger.transaction(() => {
-      ledger.replacePages(pagesOf(result.manifest));
-      ledger.saveHistory(result.validation.history, current);
-    });
+    const lease = await ledger.lease.acquire('adopt');
+    try {
+      const generation = (await currentGeneration(layoutFor(project.outDir)))!;
+      const manifest = (await readManifest(generation))!;
+      const ctx = planContext(project, new Date(manifest.builtFor));
+      const adopted = await adoptionOf(project, manifest, generation, notifiers.filter((n) => n.enabled(ctx)), ctx);
+      ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, new Date());
+    } finally {
+      lease.release();
+    }
   } finally {
     ledger.close();
   }
+  if (to) copyFileSync(project.statePath, to);
 }
 
 export const round = (x: number, digits = 0): number => {

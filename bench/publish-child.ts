@@ -56,7 +56,8 @@ async function main(): Promise<void> {
   } else {
     seededBy = 'build here';
     report.phase(`seeding the ledger (one build)`);
-    seedLedger(args.statePath, await buildProject(project, { now: at }));
+    await buildProject(project, { now: at });
+    await seedLedger(project);
   }
 
   report.phase(`editing every role`);
@@ -73,43 +74,21 @@ async function main(): Promise<void> {
   }
 
   const ledger = new Ledger(project.statePath);
-  const marks: { historyDone?: number; known?: number; txStart?: number; txEnd?: number; lastDelivery?: number; finish?: number } = {};
-  let inHistory = false;
-  const origHistory = ledger.history.bind(ledger);
-  const origKnown = ledger.known.bind(ledger);
-  const origTransaction = ledger.transaction.bind(ledger);
+  const marks: { start?: number; txStart?: number; txEnd?: number; lastDelivery?: number; finish?: number } = {};
+  const origCommit = ledger.commitRun.bind(ledger);
   const origFinish = ledger.finishRun.bind(ledger);
-  ledger.history = () => {
-    inHistory = true;
+  report.phase(`build inside publish`);
+  ledger.commitRun = (...a: Parameters<Ledger['commitRun']>) => {
+    marks.txStart = now();
     try {
-      return origHistory();
+      return origCommit(...a);
     } finally {
-      inHistory = false;
-      marks.historyDone ??= now();
-      report.phase(`build inside publish`);
+      marks.txEnd = now();
+      report.phase(`delivering`);
     }
   };
-  ledger.known = () => {
-    if (!inHistory && marks.historyDone !== undefined && marks.known === undefined) {
-      marks.known = now();
-      report.phase(`planning`);
-    }
-    return origKnown();
-  };
-  ledger.transaction = <T>(fn: () => T): T => {
-    const outer = marks.known !== undefined && marks.txStart === undefined;
-    if (outer) marks.txStart = now();
-    try {
-      return origTransaction(fn);
-    } finally {
-      if (outer) {
-        marks.txEnd = now();
-        report.phase(`delivering`);
-      }
-    }
-  };
-  // The last outcome recorded ends delivering; what follows until finishRun mirrors delivery state.
-  for (const method of ['markDone', 'markFailed', 'defer'] as const) {
+  // The last outcome recorded ends delivering; what follows until finishRun is bookkeeping.
+  for (const method of ['markDone', 'markFailed', 'markRetry', 'defer'] as const) {
     const orig = (ledger[method] as (...a: unknown[]) => void).bind(ledger);
     (ledger as unknown as Record<string, (...a: unknown[]) => void>)[method] = (...a: unknown[]) => {
       orig(...a);
@@ -122,6 +101,7 @@ async function main(): Promise<void> {
   };
 
   const t0 = now();
+  marks.start = t0;
   const result = await publish(project, ledger, {
     now: new Date(at.getTime() + 15 * 60_000),
     dryRun: false,
@@ -138,15 +118,15 @@ async function main(): Promise<void> {
     changedRoles,
     totalMs,
     phases: {
-      buildMs: span(marks.historyDone, marks.known),
-      planMs: span(marks.known, marks.txStart),
+      buildMs: result.buildMs,
+      planMs: span(marks.start === undefined ? undefined : marks.start + result.buildMs, marks.txStart),
       writeMs: span(marks.txStart, marks.txEnd),
       deliverMs: span(marks.txEnd, marks.lastDelivery ?? marks.txEnd),
       mirrorMs: span(marks.lastDelivery ?? marks.txEnd, marks.finish),
     },
     planned: result.planned.length,
     plannedByNotifier,
-    postingEvents: result.changes?.postings.length ?? 0,
+    postingEvents: result.transitions.filter((t) => t.receiver.startsWith('webhook:')).length,
     delivery: result.delivery,
     ok: result.ok,
     ...(result.error ? { error: `${result.error.code}: ${result.error.message}` } : {}),

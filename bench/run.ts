@@ -741,10 +741,10 @@ function publishTable(pb: PublishRow): string {
   const per = (ms?: number) => (ms === undefined ? '–' : `${(ms / d.changedRoles).toFixed(3)} ms/role`);
   const rows = [
     ['build (inside publish)', s(d.phases.buildMs), per(d.phases.buildMs)],
-    ['plan: diff output + postings, notifier/channel plans', s(d.phases.planMs), per(d.phases.planMs)],
-    ['write: enqueue + pages + history + publications (1 txn)', s(d.phases.writeMs), per(d.phases.writeMs)],
+    ['plan: observe receivers, versions, transitions, messages', s(d.phases.planMs), per(d.phases.planMs)],
+    ['write: versions + told states + outbox (1 txn, fenced)', s(d.phases.writeMs), per(d.phases.writeMs)],
     ['deliver (webhook → local fake, 200)', s(d.phases.deliverMs), per(d.phases.deliverMs)],
-    ['mirror delivery state into publications', s(d.phases.mirrorMs), per(d.phases.mirrorMs)],
+    ['bookkeeping after the last delivery', s(d.phases.mirrorMs), per(d.phases.mirrorMs)],
     ['publish() total', s(d.totalMs), per(d.totalMs)],
   ];
   const planned = Object.entries(d.plannedByNotifier).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';

@@ -23,6 +23,8 @@ export interface PostingEntry {
   changedAt: Date;
   /** Position of a field path (`salary.max`) in the source file. */
   locate(field: string): Place;
+  /** The source file is invalid now: this is the role's last good version, kept live (docs/publication.md). */
+  kept?: true;
 }
 
 /**
@@ -68,34 +70,46 @@ export interface RenderContext<O = unknown> {
   postingOptions<P = unknown>(posting: Posting): P | undefined;
 }
 
-/** A posting-level change a channel may announce (a role went live, changed while live, or left). */
-export interface PostingChangeInfo {
+/**
+ * What one of a channel's receivers (`email:<list>`) would know of a posting now: the posting is live
+ * for it. Equal fingerprints mean nothing this receiver is told about changed (docs/publication.md).
+ */
+export interface Audience {
+  receiver: string;
+  fingerprint: string;
+}
+
+/** A transition of one of the channel's receivers, by the publication table. */
+export interface PostingTransition {
+  receiver: string;
   id: string;
-  event: 'posting.published' | 'posting.updated' | 'posting.closed';
+  event: 'publish' | 'update' | 'close';
+  /** The posting's version in the ledger: part of the message's key. */
+  version: number;
+  /** Lifecycle state now (`removed` once its file is gone). */
+  state: string;
+  /** The posting as built now (absent once removed). */
   entry?: PostingEntry;
-  /** The posting as it was when last published, when known (to tell material changes apart). */
-  previous?: Posting;
-  /** Content hash before and after: part of idempotency keys. */
-  from: string;
-  to: string;
 }
 
 /**
- * A message a channel wants delivered because of a change (an email to a list). Planned purely by the
- * adapter; queued, delivered, retried and recorded by the publish layer through a named transport.
+ * A message a channel wants delivered because of a transition (an email to a list). Planned purely by
+ * the adapter; keyed (receiver, posting, version), queued, delivered, retried and recorded by the
+ * publish layer through a named transport.
  */
 export interface Announcement {
-  /** Idempotency key: the same key is never delivered twice. */
-  key: string;
-  /** Recipient for the ledger and the admin, e.g. `email:engineering-referrals`. */
-  target: string;
+  receiver: string;
   posting: string;
+  version: number;
+  event: PostingTransition['event'];
   /** The publish layer's transport that carries it (e.g. `smtp`). */
   transport: string;
   /** Transport-specific, JSON-serialisable; fixed at planning so a retry sends the same message. */
   payload: unknown;
   /** One line for --dry-run and the admin: who gets what. */
   summary: string;
+  /** Withdraw it if the posting leaves before it was sent (an email about a closed role is wrong). */
+  cancelIfGone?: boolean;
 }
 
 export interface Adapter<O = any, P = any> {
@@ -119,8 +133,12 @@ export interface Adapter<O = any, P = any> {
   renderPosting?(entry: PostingEntry, ctx: RenderContext<O>): Artifact[];
   /** Pure: the channel's files that span postings (feeds, listings), for the postings that passed `check`. */
   render?(entries: readonly PostingEntry[], ctx: RenderContext<O>): RenderResult;
-  /** Pure: messages to deliver for these changes (only changes of postings this channel carries). */
-  announce?(changes: readonly PostingChangeInfo[], ctx: RenderContext<O>): Announcement[];
+  /** Pure: the channel's receivers this posting (which the channel carries) is live for now. */
+  audience?(entry: PostingEntry, ctx: RenderContext<O>): Audience[];
+  /** Whether a receiver id is one of this channel's (so it hears of a close after it left the config). */
+  ownsReceiver?(receiver: string): boolean;
+  /** Pure: messages for transitions of this channel's receivers. */
+  announce?(transitions: readonly PostingTransition[], ctx: RenderContext<O>): Announcement[];
 }
 
 /** Identity helper that keeps an adapter's option types checked at its definition. */

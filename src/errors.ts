@@ -12,6 +12,8 @@ export const CODES = {
   FILE_EMPTY: 'JC_FILE_EMPTY',
   FILE_NAME: 'JC_FILE_NAME',
   FILE_EXTENSION: 'JC_FILE_EXTENSION',
+  /** A file in the postings folder that is not a posting (README, .json): ignored, with a warning. */
+  FILE_IGNORED: 'JC_FILE_IGNORED',
   POSTINGS_DIR: 'JC_POSTINGS_DIR',
   // YAML
   YAML_SYNTAX: 'JC_YAML_SYNTAX',
@@ -52,6 +54,15 @@ export const CODES = {
   CONFIG_ENV: 'JC_CONFIG_ENV',
   // Channel / build
   CHANNEL_FAILED: 'JC_CHANNEL_FAILED',
+  /** Some source files are invalid: the rest was built, those roles keep their last good version. */
+  SOURCES_INVALID: 'JC_SOURCES_INVALID',
+  // The ledger and the writer lease (docs/publication.md)
+  STATE_OPEN: 'JC_STATE_OPEN',
+  STATE_NEWER: 'JC_STATE_NEWER',
+  /** The served output was built with another ledger (deleted, truncated, restored, another site). */
+  STATE_MISMATCH: 'JC_STATE_MISMATCH',
+  LEASE_HELD: 'JC_LEASE_HELD',
+  LEASE_LOST: 'JC_LEASE_LOST',
 } as const;
 
 export type CoreCode = (typeof CODES)[keyof typeof CODES];

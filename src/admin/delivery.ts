@@ -1,45 +1,66 @@
-/** What the ledger says each channel and notification target did with a role. */
-import type { Ledger, OutboxRow, PublicationRow } from '../ledger/ledger';
+/**
+ * What each receiver was told about a role, from the ledger: its told state, the newest
+ * notification, and what is built but not yet told (src/publish/status.ts).
+ */
+import { Ledger, type OutboxRow, type ToldRow } from '../ledger/ledger';
+import type { Transition } from '../publish/protocol';
 import { whenIso } from './format';
 
 export type DeliveryView = { key: string; label: string; detail: string; error: string; retry: string };
 
-const key = (posting: string, target: string): string => `${posting}\u0000${target}`;
+const EVENT_LABEL = { publish: 'publish', update: 'update', close: 'close' } as const;
 
-/** The ledger's publications and the next retry of each (posting, target), read once per page. */
+/** The ledger's view of every (receiver, role), read once per page. */
 export class DeliveryIndex {
-  private readonly publications = new Map<string, PublicationRow>();
-  private readonly retries = new Map<string, string>();
-  readonly byPosting = new Map<string, PublicationRow[]>();
+  private readonly told = new Map<string, ToldRow>();
+  private readonly latest: Map<string, OutboxRow>;
+  private readonly pending = new Map<string, Transition>();
+  /** Receivers that know of each role (told, notified or due to be). */
+  readonly receivers = new Map<string, Set<string>>();
 
-  constructor(ledger: Ledger) {
-    for (const p of ledger.publications()) {
-      this.publications.set(key(p.posting, p.channel), p);
-      this.byPosting.set(p.posting, [...(this.byPosting.get(p.posting) ?? []), p]);
+  constructor(ledger: Ledger, untold: readonly Transition[], subject?: string) {
+    const add = (s: string, r: string) => void (this.receivers.get(s) ?? this.receivers.set(s, new Set()).get(s)!).add(r);
+    for (const t of ledger.told().values()) {
+      if (subject && t.subject !== subject) continue;
+      this.told.set(Ledger.toldKey(t.receiver, t.subject), t);
+      add(t.subject, t.receiver);
     }
-    for (const row of ledger.outbox({ status: 'pending' })) {
-      if (!row.posting || !row.next_attempt) continue;
-      const k = key(row.posting, row.target);
-      const known = this.retries.get(k);
-      if (!known || row.next_attempt < known) this.retries.set(k, row.next_attempt);
+    this.latest = ledger.latestPerReceiver(subject);
+    for (const r of this.latest.values()) add(r.subject!, r.receiver);
+    for (const t of untold) {
+      if (subject && t.subject.id !== subject) continue;
+      this.pending.set(Ledger.toldKey(t.receiver, t.subject.id), t);
+      add(t.subject.id, t.receiver);
     }
   }
 
-  view(posting: string, target: string, timeZone: string): DeliveryView {
-    const p = this.publications.get(key(posting, target));
-    const retry = whenIso(this.retries.get(key(posting, target)), timeZone);
-    const error = p?.last_error ?? '';
-    if (!p) return { key: 'none', label: 'Not published', detail: '', error: '', retry };
-    switch (p.status) {
-      case 'live':
-        return { key: 'live', label: 'Live', detail: p.last_changed ? `since ${whenIso(p.last_changed, timeZone)}` : '', error: '', retry };
+  receiversOf(posting: string): string[] {
+    return [...(this.receivers.get(posting) ?? [])].sort();
+  }
+
+  view(posting: string, receiver: string, timeZone: string): DeliveryView {
+    const k = Ledger.toldKey(receiver, posting);
+    const due = this.pending.get(k);
+    if (due) return { key: 'untold', label: 'Built, not yet told', detail: `${EVENT_LABEL[due.event]} pending (version ${due.version}); sent at the next publish`, error: '', retry: '' };
+    const row = this.latest.get(k);
+    const told = this.told.get(k);
+    const retry = row?.status === 'pending' ? whenIso(row.next_attempt, timeZone) : '';
+    switch (row?.status) {
+      case 'sending':
+        return { key: 'pending', label: 'Sending', detail: `version ${row.version ?? '?'}`, error: '', retry: '' };
       case 'pending':
-        return { key: 'pending', label: 'Pending', detail: `${p.attempts} attempt${p.attempts === 1 ? '' : 's'} so far`, error, retry };
+        return row.attempts
+          ? { key: 'pending', label: 'Retrying', detail: `${row.attempts} attempt${row.attempts === 1 ? '' : 's'} so far`, error: row.last_error ?? '', retry }
+          : { key: 'pending', label: 'Queued', detail: `version ${row.version ?? '?'}`, error: '', retry };
+      case 'waiting':
+        return { key: 'waiting', label: 'Waiting for configuration', detail: 'goes out once configured', error: row.last_error ?? '', retry: '' };
       case 'failed':
-        return { key: 'failed', label: 'Failed', detail: p.attempts ? `after ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}` : '', error, retry };
-      case 'closed':
-        return { key: 'closed', label: 'Withdrawn', detail: p.last_changed ? `since ${whenIso(p.last_changed, timeZone)}` : '', error: '', retry };
+        return { key: 'failed', label: 'Failed', detail: `after ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}`, error: row.last_error ?? '', retry: '' };
     }
+    if (!told) return { key: 'none', label: 'Not told', detail: '', error: '', retry: '' };
+    return told.state === 'live'
+      ? { key: 'live', label: 'Told: live', detail: `version ${told.version}, ${whenIso(told.at, timeZone)}`, error: '', retry: '' }
+      : { key: 'closed', label: 'Told: withdrawn', detail: `version ${told.version}, ${whenIso(told.at, timeZone)}`, error: '', retry: '' };
   }
 }
 
@@ -51,7 +72,7 @@ export type OutboxView = {
 export const outboxView = (r: OutboxRow, timeZone: string): OutboxView => ({
   created: whenIso(r.created, timeZone),
   notifier: r.notifier,
-  target: r.target,
+  target: r.receiver,
   status: r.status,
   attempts: r.attempts,
   nextAttempt: r.status === 'pending' ? whenIso(r.next_attempt, timeZone) : '',
@@ -60,13 +81,6 @@ export const outboxView = (r: OutboxRow, timeZone: string): OutboxView => ({
   response: r.response ?? '',
 });
 
-export type PublicationView = { channel: string; status: string; firstPublished: string; lastChanged: string; attempts: number; error: string };
+export type ToldView = { receiver: string; status: string; version: number; at: string };
 
-export const publicationView = (p: PublicationRow, timeZone: string): PublicationView => ({
-  channel: p.channel,
-  status: p.status,
-  firstPublished: whenIso(p.first_published, timeZone),
-  lastChanged: whenIso(p.last_changed, timeZone),
-  attempts: p.attempts,
-  error: p.last_error ?? '',
-});
+export const toldView = (t: ToldRow, timeZone: string): ToldView => ({ receiver: t.receiver, status: t.state, version: t.version, at: whenIso(t.at, timeZone) });

@@ -7,7 +7,9 @@ import path from 'node:path';
 import type { PostingEntry } from '../adapter';
 import type { ChannelSelection, Validation } from '../build/validate';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics';
+import type { Manifest } from '../build/output-store';
 import type { Ledger } from '../ledger/ledger';
+import type { Transition } from '../publish/protocol';
 import { DeliveryIndex, type DeliveryView } from './delivery';
 import { diagnosticView, plural, stateView, whenIso, type DiagnosticView, type StateView } from './format';
 
@@ -65,6 +67,19 @@ export interface OverviewInput {
   ledger: Ledger;
   now: Date;
   timeZone: string;
+  /** The manifest of the output being served, if any. */
+  served?: Manifest;
+  /** What is built but not yet told (src/publish/status.ts). */
+  untold: readonly Transition[];
+}
+
+/** Whether the served output carries this version of the role for a channel that gets it. */
+export function servedView(entry: PostingEntry, reach: Reach, served: Manifest | undefined): DeliveryView {
+  const none = { detail: '', error: '', retry: '' };
+  if (reach.key !== 'included') return { key: 'none', label: '—', ...none };
+  const built = served?.history[entry.id];
+  if (built?.hash === entry.hash) return { key: 'live', label: 'Served', ...none, detail: entry.kept ? 'its last good version (the file has errors)' : '' };
+  return { key: 'pending', label: 'Not built yet', ...none, detail: built ? 'the served output has an older version' : 'not in the served output' };
 }
 
 function roleSummary(entry: PostingEntry, input: OverviewInput, deliveries: DeliveryIndex): RoleSummary {
@@ -72,13 +87,12 @@ function roleSummary(entry: PostingEntry, input: OverviewInput, deliveries: Deli
   const mine = validation.diagnostics.filter((d) => belongsTo(d, entry));
   const channels = validation.channels.map((sel): ChannelRow => {
     const own = mine.filter((d) => d.channel === sel.adapter.name);
-    return { name: sel.adapter.name, reach: reachOf(entry, sel), delivery: deliveries.view(entry.id, sel.adapter.name, timeZone), checks: checksOf(own) };
+    const reach = reachOf(entry, sel);
+    return { name: sel.adapter.name, reach, delivery: servedView(entry, reach, input.served), checks: checksOf(own) };
   });
-  // Notification targets (webhook:<name>, …) have ledger rows but no adapter.
-  const adapterNames = new Set(validation.channels.map((c) => c.adapter.name));
-  for (const p of deliveries.byPosting.get(entry.id) ?? []) {
-    if (adapterNames.has(p.channel)) continue;
-    channels.push({ name: p.channel, reach: { key: 'notify', label: 'Notified', long: 'Notified' }, delivery: deliveries.view(entry.id, p.channel, timeZone), checks: { key: 'none', label: '—' } });
+  // Receivers (google-indexing, webhook:<name>, email:<list>, …): what each was told.
+  for (const receiver of deliveries.receiversOf(entry.id)) {
+    channels.push({ name: receiver, reach: { key: 'notify', label: 'Notified', long: 'Notified' }, delivery: deliveries.view(entry.id, receiver, timeZone), checks: { key: 'none', label: '—' } });
   }
   const errors = count(mine, 'error');
   const warnings = count(mine, 'warning');
@@ -96,21 +110,14 @@ function roleSummary(entry: PostingEntry, input: OverviewInput, deliveries: Deli
   };
 }
 
-function invalidFiles(input: OverviewInput, deliveries: DeliveryIndex): InvalidFile[] {
-  const { validation, ledger } = input;
-  const validFiles = new Set(validation.entries.map((e) => e.file));
-  const broken = new Set(validation.diagnostics.filter((d) => d.severity === 'error' && !d.channel && d.file && !validFiles.has(d.file)).map((d) => d.file!));
-  const known = ledger.known();
-  return [...broken].sort().map((file) => {
-    const id = path.basename(file).replace(/\.ya?ml$/i, '');
-    const published = Boolean(known[id]) || deliveries.byPosting.has(id);
-    return {
-      file,
-      id,
-      served: published ? 'The last valid version stays published until this file is fixed.' : 'Never published: nothing goes out until this file is fixed.',
-      groups: diagnosticGroups(validation.diagnostics.filter((d) => d.file === file)),
-    };
-  });
+function invalidFiles(input: OverviewInput): InvalidFile[] {
+  const { validation } = input;
+  return validation.broken.map((b) => ({
+    file: b.file,
+    id: b.id,
+    served: b.kept ? 'Its last valid version stays published everywhere until this file is fixed.' : 'Never published: nothing goes out until this file is fixed.',
+    groups: diagnosticGroups(validation.diagnostics.filter((d) => d.file === b.file && !d.channel)),
+  }));
 }
 
 function runView(r: ReturnType<Ledger['runs']>[number], timeZone: string): RunView {
@@ -127,14 +134,13 @@ function runView(r: ReturnType<Ledger['runs']>[number], timeZone: string): RunVi
 
 export function buildOverview(input: OverviewInput): Overview {
   const { validation, ledger, timeZone } = input;
-  const deliveries = new DeliveryIndex(ledger);
-  const invalid = invalidFiles(input, deliveries);
+  const deliveries = new DeliveryIndex(ledger, input.untold);
+  const invalid = invalidFiles(input);
   const present = new Set([...validation.entries.map((e) => e.id), ...invalid.map((f) => f.id)]);
-  const known = ledger.known();
-  const removed = [...new Set([...Object.keys(known), ...deliveries.byPosting.keys()])]
-    .filter((id) => !present.has(id))
-    .sort()
-    .map((id) => ({ id, status: known[id]?.state ? `last published as ${known[id]!.state}` : 'known to the ledger only' }));
+  const removed = [...ledger.subjects().values()]
+    .filter((s) => s.kind === 'posting' && !present.has(s.subject))
+    .sort((a, b) => (a.subject < b.subject ? -1 : 1))
+    .map((s) => ({ id: s.subject, status: s.lifecycle === 'removed' ? 'file deleted; receivers were told it is gone' : `last published as ${s.lifecycle}` }));
   const placed = new Set([...validation.entries.map((e) => e.file), ...invalid.map((f) => f.file)]);
   const entryIds = new Set(validation.entries.map((e) => e.id));
   const other = validation.diagnostics.filter((d) => !(d.posting && entryIds.has(d.posting)) && !(d.file && placed.has(d.file)));

@@ -16,8 +16,8 @@ function headline(result: PublishResult): string {
   if (result.error) return result.dryRun ? 'Dry run: the sources cannot be built' : 'Not published: the sources cannot be built';
   const planned = describePlan(result).length;
   if (result.dryRun) return planned ? `Dry run: would send ${plural(planned, 'notification')}` : 'Dry run: nothing to send, no change since the last publish';
-  if (!planned && !d.sent && !d.failed && !d.retrying) return 'Published: nothing to send, no change since the last publish';
-  return `Published: ${d.sent} sent, ${d.retrying} to retry, ${d.failed} failed`;
+  if (!planned && !d.sent && !d.failed && !d.retrying && !d.waiting) return 'Published: nothing to send, no change since the last publish';
+  return `Published: ${d.sent} sent, ${d.retrying} to retry, ${d.failed} failed${d.waiting ? `, ${d.waiting} waiting for configuration` : ''}`;
 }
 
 export function publishView(result: PublishResult, ledger: Ledger, timeZone: string, at: Date): PublishView {
@@ -35,10 +35,10 @@ export function publishView(result: PublishResult, ledger: Ledger, timeZone: str
       ? [{ label: 'would be queued', value: result.planned.length }, { label: 'waiting from earlier runs', value: result.outstanding.length }]
       : [
           { label: 'queued', value: result.planned.length }, { label: 'sent', value: d.sent }, { label: 'to retry', value: d.retrying },
-          { label: 'deferred', value: d.deferred }, { label: 'failed', value: d.failed }, { label: 'not attempted', value: d.remaining },
+          { label: 'deferred', value: d.deferred }, { label: 'waiting for configuration', value: d.waiting }, { label: 'failed', value: d.failed }, { label: 'not attempted', value: d.remaining },
         ],
     problems: `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')} in the sources`,
-    deliveries: result.dryRun ? [] : ledger.outbox().filter((r) => keys.has(r.key)).map((r) => outboxView(r, timeZone)),
+    deliveries: result.dryRun ? [] : ledger.outbox({ keys: [...keys] }).map((r) => outboxView(r, timeZone)),
   };
 }
 

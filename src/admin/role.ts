@@ -3,14 +3,14 @@ import path from 'node:path';
 import type { Validation } from '../build/validate';
 import type { Ledger } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
-import { outboxView, publicationView, type OutboxView, type PublicationView } from './delivery';
+import { outboxView, toldView, type OutboxView, type ToldView } from './delivery';
 import { stateView, type StateView } from './format';
 import { diagnosticGroups, type DiagnosticGroup } from './overview';
 import { channelPreview, type ChannelPreview } from './previews';
 
 export type RoleView = {
   id: string; title: string; file: string; state: StateView | null; note: string; invalid: boolean;
-  sourceGroups: DiagnosticGroup[]; channels: ChannelPreview[]; publications: PublicationView[]; outbox: OutboxView[];
+  sourceGroups: DiagnosticGroup[]; channels: ChannelPreview[]; publications: ToldView[]; outbox: OutboxView[];
 };
 
 /** Newest deliveries first; older ones are in the ledger for whoever needs them. */
@@ -34,8 +34,8 @@ export interface RoleInput {
 function history(input: RoleInput): Pick<RoleView, 'publications' | 'outbox'> {
   const tz = input.site.schedule.timezone;
   return {
-    publications: input.ledger.publications().filter((p) => p.posting === input.id).map((p) => publicationView(p, tz)),
-    outbox: input.ledger.outbox({ posting: input.id }).reverse().slice(0, HISTORY_LIMIT).map((r) => outboxView(r, tz)),
+    publications: [...input.ledger.told().values()].filter((t) => t.subject === input.id).sort((a, b) => (a.receiver < b.receiver ? -1 : 1)).map((t) => toldView(t, tz)),
+    outbox: input.ledger.outbox({ subject: input.id }).reverse().slice(0, HISTORY_LIMIT).map((r) => outboxView(r, tz)),
   };
 }
 
@@ -64,8 +64,9 @@ export async function buildRoleView(input: RoleInput): Promise<RoleView | undefi
     c.blocks.some((b) => b.google) ? 0 : c.blocks.some((b) => b.fields || b.text) ? 1 : c.blocks.length ? 2 : 3;
   channels.sort((a, b) => rank(a) - rank(b));
   const source = validation.diagnostics.filter((d) => !d.channel && (d.posting === id || (!d.posting && d.file === entry.file)));
+  const note = entry.kept ? 'This file has errors: its last good version, shown here, stays published everywhere until the file is fixed.' : NOTES[entry.state] ?? '';
   return {
     id, title: entry.posting.title, file: entry.file, state: stateView(entry, now, site.schedule.timezone),
-    note: NOTES[entry.state] ?? '', invalid: false, sourceGroups: diagnosticGroups(source), channels, ...history(input),
+    note, invalid: Boolean(entry.kept), sourceGroups: diagnosticGroups(source), channels, ...history(input),
   };
 }

@@ -6,6 +6,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { validateProject } from '../build/validate';
+import { untold } from '../publish/status';
 import { isJobcastError } from '../errors';
 import type { Logger } from '../log';
 import type { Service } from '../serve/service';
@@ -64,8 +65,9 @@ export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logge
 
   router.get('/', requireSession, async (_req, res) => {
     const at = ctx.now();
-    const validation = await validateProject(project, at, ledger.history(), true);
-    const overview = buildOverview({ validation, ledger, now: at, timeZone });
+    const validation = await validateProject(project, at, ledger.history(), true, { lastGood: (id) => ledger.lastGood(id) });
+    const served = service.snapshot()?.manifest;
+    const overview = buildOverview({ validation, ledger, now: at, timeZone, ...(served ? { served } : {}), untold: served ? untold(project, ledger, validation, served, at) : [] });
     const summary = `${plural(overview.roles.length, 'role')}${overview.invalid.length ? `, ${plural(overview.invalid.length, 'file')} with errors` : ''} · checked ${when(at, timeZone)}`;
     sendPage(ctx, res, 200, 'overview', 'Overview', { overview, summary, csrf: sessionOf(res)!.csrf }, `${BASE}/`);
   });
@@ -73,7 +75,7 @@ export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logge
   router.get('/roles/:id', requireSession, async (req, res) => {
     const id = String(req.params.id);
     const at = ctx.now();
-    const role = ROLE_ID.test(id) ? await buildRoleView({ id, validation: await validateProject(project, at, ledger.history(), true), ledger, site: project.config, now: at }) : undefined;
+    const role = ROLE_ID.test(id) ? await buildRoleView({ id, validation: await validateProject(project, at, ledger.history(), true, { lastGood: (x) => ledger.lastGood(x) }), ledger, site: project.config, now: at }) : undefined;
     if (!role) return sendMessage(ctx, res, 404, 'No such role', `There is no role "${id}" in the source files or the ledger.`, { href: `${BASE}/`, label: 'Back to the overview' });
     sendPage(ctx, res, 200, 'role', role.title, { role });
   });

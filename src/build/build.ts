@@ -1,6 +1,8 @@
 /**
- * The build: validate → lifecycle → channels → a fresh generation → one atomic swap.
- * Invalid sources or a failing channel leave the previous output exactly as it was.
+ * The build: validate → lifecycle → channels → a fresh generation → one atomic swap, under the
+ * writer lease (docs/publication.md, "One writer"). A failing channel leaves the previous output
+ * exactly as it was; an invalid source file keeps its role's last good version and is reported,
+ * while every other role is built as usual.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +14,12 @@ import {
   assertSafeArtifactPath, commitGeneration, currentGeneration, discardGeneration, layoutFor, pruneGenerations,
   readManifest, startGeneration, writeBody, type Manifest, type ManifestEntry,
 } from './output-store';
-import { validateProject, type PostingHistory, type Validation } from './validate';
+import { validateProject, type BrokenFile, type PostingHistory, type Validation } from './validate';
+import { Ledger } from '../ledger/ledger';
+import type { LeaseHolder, WriterLease } from '../ledger/lease';
+import type { Posting } from '../model/posting';
+import { CODES } from '../errors';
+import { identityProblem } from '../publish/identity';
 import { forEachLimit } from '../util/concurrency';
 import type { Artifact, RenderResult } from '../adapter';
 import { configFingerprint, renderKey } from './fingerprint';
@@ -21,10 +28,12 @@ import { readSourceCache, writeSourceCache } from './source-cache';
 const WRITE_CONCURRENCY = 32;
 
 export const BUILD_CODES = {
-  INVALID_SOURCES: 'JC_BUILD_INVALID_SOURCES',
   CHANNEL_CRASHED: 'JC_BUILD_CHANNEL_CRASHED',
   PATH_CLASH: 'JC_BUILD_PATH_CLASH',
 } as const;
+
+/** How long `jobcast build` waits for another writer before giving up. */
+export const BUILD_LEASE_WAIT_MS = 120_000;
 
 export interface BuildOptions {
   now?: Date;
@@ -34,6 +43,17 @@ export interface BuildOptions {
   dryRun?: boolean;
   /** Carry unchanged postings' files over from the previous output (default true). */
   reuse?: boolean;
+  /** The writer lease, when the caller holds it (publish); otherwise the build takes it itself. */
+  lease?: WriterLease;
+  /** The ledger to take the lease from and read last good versions from (default: open project.statePath). */
+  ledger?: Ledger;
+  /** What the manifest records of the ledger; with a lease given, the caller decides. */
+  identity?: Manifest['ledger'];
+  /** A broken file's last good content when the previous output does not have it. */
+  lastGood?(id: string): Posting | undefined;
+  /** How long to wait for another writer (ms; default two minutes). */
+  waitMs?: number;
+  onWait?(holder: LeaseHolder): void;
 }
 
 export interface BuildResult {
@@ -44,29 +64,50 @@ export interface BuildResult {
   previous?: Manifest;
   validation: Validation;
   diagnostics: Diagnostic[];
+  /** Source files with errors (their roles keep their last good version where they had one). */
+  broken: BrokenFile[];
 }
 
+/** Build under the writer lease: the caller's, or one taken (and released) here. */
 export async function buildProject(project: Project, opts: BuildOptions = {}): Promise<BuildResult> {
+  if (opts.lease) return buildLeased(project, opts.lease, opts);
+  const ledger = opts.ledger ?? new Ledger(project.statePath);
+  try {
+    const lease = await ledger.lease.acquire('build', { waitMs: opts.waitMs ?? BUILD_LEASE_WAIT_MS, ...(opts.onWait ? { onWait: opts.onWait } : {}) });
+    try {
+      const previous = await readManifest(await currentGeneration(layoutFor(project.outDir)));
+      const problem = identityProblem(ledger, previous?.ledger, project);
+      // A mismatched ledger must not overwrite the evidence: the output keeps the identity it had.
+      const identity = problem ? previous!.ledger! : { ...ledger.identity(), told: false };
+      const result = await buildLeased(project, lease, { ...opts, identity, lastGood: (id) => ledger.lastGood(id) });
+      if (problem) result.diagnostics.push({ code: CODES.STATE_MISMATCH, severity: 'warning', message: problem });
+      return result;
+    } finally {
+      lease.release();
+    }
+  } finally {
+    if (!opts.ledger) ledger.close();
+  }
+}
+
+async function buildLeased(project: Project, lease: WriterLease, opts: BuildOptions): Promise<BuildResult> {
   const now = opts.now ?? new Date();
   const layout = layoutFor(project.outDir);
   const previousGeneration = await currentGeneration(layout);
   const previous = await readManifest(previousGeneration);
   const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
-  const validation = await validateProject(project, now, opts.history ?? previous?.history ?? {}, false, cache ? { cache } : {});
-  if (validation.invalidSources) {
-    const files = new Set(validation.diagnostics.filter((d) => d.severity === 'error' && !d.channel).map((d) => d.file));
-    throw new JobcastError(
-      BUILD_CODES.INVALID_SOURCES,
-      `${files.size} source file${files.size === 1 ? ' has' : 's have'} errors; nothing was built and the previous output is untouched`,
-      1,
-      validation.diagnostics,
-    );
-  }
+  const validation = await validateProject(project, now, opts.history ?? previous?.history ?? {}, false, {
+    ...(cache ? { cache } : {}), ...(opts.lastGood ? { lastGood: opts.lastGood } : {}),
+  });
   const diagnostics = [...validation.diagnostics];
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);
-  const manifest: Manifest = { version: 1, builtFor: now.toISOString(), artifacts: {}, history: validation.history };
+  const manifest: Manifest = {
+    version: 1, builtFor: now.toISOString(), artifacts: {}, history: validation.history,
+    ...(opts.identity ? { ledger: opts.identity } : {}),
+    ...(validation.broken.length ? { problems: validation.broken.map((b) => ({ file: b.file, ...(b.error.line ? { line: b.error.line } : {}), ...(b.error.col ? { col: b.error.col } : {}), code: b.error.code, message: b.error.message, kept: b.kept })) } : {}),
+  };
   const madeDirs = new Set<string>();
   const claimed = new Map<string, string>();
   const config = configFingerprint(project.config);
@@ -159,15 +200,17 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
     if (opts.dryRun) await discardGeneration(generation);
     else {
       if (validation.cacheRecords) await writeSourceCache(generation.dir, validation.cacheRecords());
-      await commitGeneration(layout, generation, manifest);
+      await commitGeneration(layout, generation, manifest, () => lease.assertHeld());
     }
   } catch (err) {
     await discardGeneration(generation);
     throw err;
   }
-  if (opts.dryRun) return { outDir: layout.outDir, generation: generation.dir, manifest, ...(previous ? { previous } : {}), validation, diagnostics };
+  const result = { outDir: layout.outDir, generation: generation.dir, manifest, ...(previous ? { previous } : {}), validation, diagnostics, broken: validation.broken };
+  if (opts.dryRun) return result;
+  lease.assertHeld();
   await pruneGenerations(layout, previousGeneration);
-  return { outDir: layout.outDir, generation: generation.dir, manifest, ...(previous ? { previous } : {}), validation, diagnostics };
+  return result;
 }
 
 /** The previous build's per-posting files, by channel and posting. */

@@ -28,12 +28,34 @@ export interface ManifestEntry {
   key?: string;
 }
 
+/** Which ledger the output belongs to (docs/publication.md, "The output and the ledger belong together"). */
+export interface ManifestLedger {
+  id: string;
+  /** The publish run this output was built for (a build alone: the ledger's last run). */
+  seq: number;
+  /** Built by a publish run, which planned the notifications for it; false for `build` and watch. */
+  told: boolean;
+}
+
+/** A broken source file at build time (for /healthz and the admin of any process). */
+export interface ManifestProblem {
+  file: string;
+  line?: number;
+  col?: number;
+  code: string;
+  message: string;
+  /** Its role's last good version was built in its place. */
+  kept: boolean;
+}
+
 export interface Manifest {
   version: 1;
   /** Instant the build was for. */
   builtFor: string;
   artifacts: Record<string, ManifestEntry>;
   history: PostingHistory;
+  ledger?: ManifestLedger;
+  problems?: ManifestProblem[];
 }
 
 export interface OutputLayout {
@@ -144,11 +166,20 @@ export async function writeBody(file: string, body: ArtifactBody, madeDirs?: Set
   return { sha256: hash.digest('hex'), size };
 }
 
-/** Point the output at `generation` with one atomic rename; keep the previous generation for readers. */
-export async function commitGeneration(layout: OutputLayout, generation: Generation, manifest: Manifest): Promise<void> {
+/** Marker a generation gets when another replaces it; pruning waits GRACE after it. */
+const RETIRED = 'retired-at';
+/** Long enough for every server to notice the swap (they check every 250 ms) and finish reads. */
+export const GENERATION_GRACE_MS = 30_000;
+
+/**
+ * Point the output at `generation` with one atomic rename, after `beforeSwap` (the writer's fence
+ * check); the generation it replaces is marked retired, kept for readers, pruned later.
+ */
+export async function commitGeneration(layout: OutputLayout, generation: Generation, manifest: Manifest, beforeSwap: () => void = () => undefined): Promise<void> {
   await fs.writeFile(path.join(generation.dir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
   const target = path.relative(path.dirname(layout.outDir), generation.site);
   const tmpLink = `${layout.outDir}.${randomBytes(4).toString('hex')}.tmp`;
+  const replaced = await currentGeneration(layout);
   await fs.symlink(target, tmpLink);
   try {
     const existing = await fs.lstat(layout.outDir).catch(() => undefined);
@@ -159,23 +190,35 @@ export async function commitGeneration(layout: OutputLayout, generation: Generat
       await fs.mkdir(aside);
       await fs.rename(layout.outDir, path.join(aside, 'site'));
     }
+    beforeSwap();
     await fs.rename(tmpLink, layout.outDir);
   } catch (err) {
     await fs.rm(tmpLink, { force: true });
     throw err;
   }
+  if (replaced) await retire(replaced);
+}
+
+async function retire(generation: string): Promise<void> {
+  await fs.writeFile(path.join(generation, RETIRED), new Date().toISOString() + '\n', { flag: 'wx' }).catch(() => undefined);
 }
 
 export async function discardGeneration(generation: Generation): Promise<void> {
   await fs.rm(generation.dir, { recursive: true, force: true });
 }
 
+/** When a generation was retired (its marker's time), or undefined when it has no marker yet. */
+async function retiredAt(dir: string): Promise<number | undefined> {
+  const st = await fs.stat(path.join(dir, RETIRED)).catch(() => undefined);
+  return st?.mtimeMs;
+}
+
 /**
- * Delete old generations: keep the one now served and the one served just before it (a reader may
- * still hold it), named explicitly rather than guessed from name order. Newer ones may be builds in
- * progress in another process, so only names older than the current one go.
+ * Delete generations nobody can be reading: not the current one, not the one it replaced, and only
+ * `graceMs` after they were retired. Only the lease holder prunes, so a generation without a manifest
+ * is a build that died; it is marked now and removed a grace later, like any other.
  */
-export async function pruneGenerations(layout: OutputLayout, previous?: string): Promise<void> {
+export async function pruneGenerations(layout: OutputLayout, previous?: string, graceMs = GENERATION_GRACE_MS, now = Date.now()): Promise<void> {
   const current = await currentGeneration(layout);
   if (!current) return;
   let names: string[];
@@ -186,7 +229,10 @@ export async function pruneGenerations(layout: OutputLayout, previous?: string):
   }
   const keep = new Set([path.basename(current), previous ? path.basename(previous) : '']);
   for (const name of names) {
-    if (keep.has(name) || name > path.basename(current)) continue;
-    await fs.rm(path.join(layout.generationsDir, name), { recursive: true, force: true });
+    if (keep.has(name)) continue;
+    const dir = path.join(layout.generationsDir, name);
+    const at = await retiredAt(dir);
+    if (at === undefined) await retire(dir);
+    else if (now - at >= graceMs) await fs.rm(dir, { recursive: true, force: true });
   }
 }

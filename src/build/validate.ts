@@ -8,7 +8,10 @@ import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
 import { loadPostings, type LoadedPosting } from '../load/postings';
 import { lifecycleOf, type LifecycleState } from '../model/lifecycle';
+import type { Posting } from '../model/posting';
 import type { Project } from '../project';
+import { displayPath } from '../load/display-path';
+import path from 'node:path';
 import { stableStringify } from '../util/stable-json';
 import { renderContext } from './context';
 import { codeFingerprint, configFingerprint, renderKey } from './fingerprint';
@@ -27,11 +30,23 @@ export interface ChannelSelection {
   dropped: string[];
 }
 
+/** A source file with errors. Its role, if it ever was valid, keeps its last good version. */
+export interface BrokenFile {
+  file: string;
+  id: string;
+  /** The first error, for one-line reports. */
+  error: Diagnostic;
+  /** The role's last good version is built in its place. */
+  kept: boolean;
+}
+
 export interface Validation {
+  /** Valid postings, and the last good version of postings whose file is broken now (`kept`). */
   entries: PostingEntry[];
   diagnostics: Diagnostic[];
-  /** True when a source file is invalid: nothing may be built from this state. */
+  /** True when a source file is invalid (reported, exit 1); the rest is still built. */
   invalidSources: boolean;
+  broken: BrokenFile[];
   channels: ChannelSelection[];
   history: PostingHistory;
   /** What the source cache of this build should hold (written next to the manifest). */
@@ -116,6 +131,18 @@ class ChannelChecker {
     }
   }
 
+  /** Drop what the rules said of a posting (its file turned out invalid; its last good version is checked instead). */
+  forget(id: string): void {
+    for (const ch of this.channels) {
+      ch.selected = ch.selected.filter((e) => e.id !== id);
+      ch.dropped = ch.dropped.filter((d) => d !== id);
+    }
+    const rest = this.diagnostics.filter((d) => d.posting !== id);
+    this.diagnostics.length = 0;
+    this.diagnostics.push(...rest);
+    this.ran.delete(id);
+  }
+
   /** The selections, keeping only `valid` postings, in id order (files are checked as they finish loading). */
   selections(valid: ReadonlySet<string>): ChannelSelection[] {
     const byId = (a: PostingEntry, b: PostingEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -140,6 +167,8 @@ export function selectChannels(entries: readonly PostingEntry[], project: Projec
 export interface ValidateOptions {
   /** The previous build's source cache (see source-cache.ts); files and rules it covers are not redone. */
   cache?: ReadonlyMap<string, CachedSource>;
+  /** A role's last good content when its file is broken and the cache does not have it (the ledger). */
+  lastGood?(id: string): Posting | undefined;
 }
 
 /**
@@ -168,8 +197,22 @@ export async function validateProject(project: Project, now: Date, previous: Pos
       },
     } : {}),
   });
-  const valid = new Set(loaded.postings.map((p) => p.id));
-  const ordered = loaded.postings.map((p) => entries.get(p.id)!);
+  const broken = brokenFiles(loaded.diagnostics, new Set(loaded.postings.map((p) => p.absPath)), project.postingsDir);
+  const kept: { entry: PostingEntry; record?: CachedSource }[] = [];
+  for (const b of broken) {
+    const record = cache?.get(b.absPath);
+    const content = record?.posting ?? opts.lastGood?.(b.id);
+    if (!content) continue;
+    const file = displayPath(b.absPath);
+    const entry: PostingEntry = { ...toEntry({ id: b.id, absPath: b.absPath, file, posting: content, sourceHash: record?.sourceHash ?? '', locate: () => ({ file }) }, project, now, previous), kept: true };
+    entries.set(b.id, entry);
+    checker.forget(b.id);
+    checker.check(entry, record?.checks);
+    kept.push({ entry, ...(record ? { record } : {}) });
+    b.kept = true;
+  }
+  const ordered = [...loaded.postings.map((p) => entries.get(p.id)!), ...kept.map((k) => k.entry)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const valid = new Set(ordered.map((e) => e.id));
   const invalidSources = loaded.diagnostics.some((d) => d.severity === 'error');
   const channelDiagnostics = checker.diagnostics.filter((d) => valid.has(d.posting!));
   const byFile = new Map<string, Diagnostic[]>();
@@ -180,6 +223,31 @@ export async function validateProject(project: Project, now: Date, previous: Pos
       if (!stamp) continue;
       yield { path: p.absPath, stamp, code, sourceHash: p.sourceHash, posting: p.posting, diagnostics: byFile.get(p.file) ?? [], checks: checker.ran.get(p.id) ?? {} };
     }
+    // A kept role's last good record travels on, so every later build still has it.
+    for (const k of kept) {
+      const checks = checker.ran.get(k.entry.id) ?? {};
+      if (k.record) yield { ...k.record, checks };
+      else yield { path: path.join(project.postingsDir, `${k.entry.id}.yaml`), stamp: { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 }, code, sourceHash: '', posting: k.entry.posting, diagnostics: [], checks };
+    }
   };
-  return { entries: ordered, diagnostics: [...loaded.diagnostics, ...channelDiagnostics], invalidSources, channels: checker.selections(valid), history: historyOf(ordered), cacheRecords };
+  return {
+    entries: ordered, diagnostics: [...loaded.diagnostics, ...channelDiagnostics], invalidSources,
+    broken: broken.map(({ absPath: _a, ...b }) => b), channels: checker.selections(valid), history: historyOf(ordered), cacheRecords,
+  };
+}
+
+/** Files with source errors, each with its first error; the id is the file name (when it is one). */
+function brokenFiles(diagnostics: readonly Diagnostic[], validPaths: ReadonlySet<string>, dir: string): (BrokenFile & { absPath: string })[] {
+  const first = new Map<string, Diagnostic>();
+  for (const d of diagnostics) if (d.severity === 'error' && !d.channel && d.file && !first.has(d.file)) first.set(d.file, d);
+  const out: (BrokenFile & { absPath: string })[] = [];
+  for (const [file, error] of first) {
+    const base = path.basename(file);
+    if (!base.endsWith('.yaml')) continue;
+    const absPath = path.join(dir, base);
+    if (validPaths.has(absPath)) continue;
+    const id = base.slice(0, -'.yaml'.length);
+    out.push({ file, id, error, kept: false, absPath });
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : 1));
 }

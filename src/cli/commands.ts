@@ -15,10 +15,13 @@ import { renderAll } from '../adapter';
 import { renderContext } from '../build/context';
 import { collectBody } from '../util/artifact-body';
 import type { CliIo } from './main';
+import { describeHolder } from '../ledger/lease';
+import type { BrokenFile } from '../build/validate';
+import { state } from './state';
 
 export interface CommandContext {
   io: CliIo;
-  values: { config?: string; postings?: string; out?: string; state?: string; port?: string; channel?: string; 'dry-run'?: boolean; watch?: boolean };
+  values: { config?: string; postings?: string; out?: string; state?: string; port?: string; channel?: string; 'dry-run'?: boolean; 'resend-all'?: boolean; watch?: boolean };
   positionals: string[];
   reportOptions: ReportOptions;
   adapters: readonly Adapter[];
@@ -47,18 +50,30 @@ const validate: Command = async (ctx) => {
   return v.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 };
 
+/** One line on broken source files: what happened to their roles. */
+function brokenLine(broken: readonly BrokenFile[]): string {
+  const kept = broken.filter((b) => b.kept).length;
+  const parts = [kept ? `${kept} keep${kept === 1 ? 's its' : ' their'} last good version` : '', broken.length - kept ? `${broken.length - kept} never valid, not published` : ''].filter(Boolean);
+  return `✖ ${broken.length} source file${broken.length === 1 ? ' has' : 's have'} errors (${parts.join('; ')}); every other role was built\n`;
+}
+
+const waitNote = (ctx: CommandContext) => (holder: Parameters<typeof describeHolder>[0]) =>
+  ctx.io.stderr.write(`jobcast: waiting for the writer lease: ${describeHolder(holder)}\n`);
+
 const build: Command = async (ctx) => {
   const project = await open(ctx);
-  const result = await buildProject(project, ctx.now ? { now: ctx.now } : {});
+  const result = await buildProject(project, { ...(ctx.now ? { now: ctx.now } : {}), onWait: waitNote(ctx) });
   const files = Object.keys(result.manifest.artifacts).length;
   const where = displayPath(result.outDir);
+  const valid = result.validation.entries.filter((e) => !e.kept).length;
   if (ctx.reportOptions.format === 'json') {
-    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, { out: result.outDir, files, postings: result.validation.entries.map((e) => ({ id: e.id, state: e.state })) });
+    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, { out: result.outDir, files, postings: result.validation.entries.map((e) => ({ id: e.id, state: e.state, ...(e.kept ? { kept: true } : {}) })), broken: result.broken.map((b) => ({ file: b.file, id: b.id, kept: b.kept })) });
   } else {
-    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, {}, result.validation.entries.length);
+    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, {}, valid);
     ctx.io.stdout.write(`built ${files} files into ${where}/\n`);
+    if (result.broken.length) ctx.io.stdout.write(brokenLine(result.broken));
   }
-  return 0;
+  return result.broken.length ? 1 : 0;
 };
 
 const schema: Command = async (ctx) => {
@@ -73,26 +88,37 @@ const publish: Command = async (ctx) => {
     const dryRun = Boolean(ctx.values['dry-run']);
     const json = ctx.reportOptions.format === 'json';
     const log = createLogger(ctx.io.env.LOG_LEVEL ?? (dryRun || json ? 'silent' : 'warn'));
-    const result = await publishRun(project, ledger, { ...(ctx.now ? { now: ctx.now } : {}), dryRun, log, env: ctx.io.env });
-    const summary = { ok: result.ok, dryRun, error: result.error, planned: result.planned, outstanding: result.outstanding.map((r) => ({ key: r.key, notifier: r.notifier, attempts: r.attempts })), delivery: result.delivery };
-    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, result.build?.validation.entries.length ?? 0);
-    if (!json) {
-      const out = ctx.io.stdout;
-      if (result.error) out.write(`✖ ${result.error.message} [${result.error.code}]\n`);
-      const lines = describePlan(result);
-      if (dryRun) {
-        out.write(lines.length ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : 'nothing to send: no change since the last publish\n');
-      } else {
-        const d = result.delivery;
-        if (result.build) out.write(`published ${Object.keys(result.build.manifest.artifacts).length} files into ${displayPath(result.build.outDir)}/\n`);
-        out.write(`notifications: ${result.planned.length} queued, ${d.sent} sent, ${d.retrying} to retry, ${d.deferred} deferred, ${d.failed} failed\n`);
-      }
-    }
-    return result.ok && result.delivery.failed === 0 ? 0 : 1;
+    const result = await publishRun(project, ledger, { ...(ctx.now ? { now: ctx.now } : {}), dryRun, resendAll: Boolean(ctx.values['resend-all']), log, env: ctx.io.env });
+    const summary = {
+      ok: result.ok, dryRun, error: result.error, planned: result.planned,
+      outstanding: result.outstanding.map((r) => ({ key: r.key, notifier: r.notifier, receiver: r.receiver, status: r.status, attempts: r.attempts })),
+      delivery: result.delivery, broken: result.broken.map((b) => ({ file: b.file, id: b.id, kept: b.kept })),
+    };
+    const valid = result.build?.validation.entries.filter((e) => !e.kept).length ?? 0;
+    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
+    if (!json) writePublishSummary(ctx, result, dryRun);
+    return result.ok && result.delivery.failed === 0 && !result.broken.length ? 0 : 1;
   } finally {
     ledger.close();
   }
 };
+
+function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typeof publishRun>>, dryRun: boolean): void {
+  const out = ctx.io.stdout;
+  if (result.error) out.write(`✖ ${result.error.message} [${result.error.code}]\n`);
+  if (result.broken.length) out.write(brokenLine(result.broken));
+  const lines = describePlan(result);
+  if (dryRun) {
+    out.write(lines.length ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : 'nothing to send: every receiver has been told the output it would be sent\n');
+    return;
+  }
+  const d = result.delivery;
+  if (result.build) out.write(`published ${Object.keys(result.build.manifest.artifacts).length} files into ${displayPath(result.build.outDir)}/\n`);
+  if (result.error && !result.build) return;
+  out.write(`notifications: ${result.planned.length} queued, ${d.sent} sent, ${d.retrying} to retry, ${d.deferred} deferred, ${d.waiting} waiting for configuration, ${d.failed} failed\n`);
+  if (d.interrupted) out.write(`  ${d.interrupted} interrupted by an earlier run's crash were re-sent with the same key\n`);
+  for (const [receiver, why] of Object.entries(d.waitingFor)) out.write(`  ${receiver} waits for configuration: ${why}\n`);
+}
 
 const serve: Command = async (ctx) => {
   const project = await open(ctx);
@@ -175,4 +201,4 @@ const preview: Command = async (ctx) => {
   return 0;
 };
 
-export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview };
+export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview, state: state(open) };

@@ -25,8 +25,11 @@ Commands:
   build    [--out DIR]           render every channel into DIR atomically
   serve    [--port N] [--watch]  HTTP server + the republish schedule
   publish  [--dry-run]           one republish run now; --dry-run prints what would be sent
+           [--resend-all]        tell every receiver everything again (after the state was lost)
   preview  <id> [--channel NAME] print one channel's output for one posting
   schema                         print the JSON Schema of a posting file
+  state    [show|adopt]          the ledger against the output; adopt: rebuild a lost ledger
+                                 from the output being served, as already told (sends nothing)
 
 Options:
   --config FILE     site config (default jobcast.config.yaml)
@@ -48,6 +51,7 @@ const OPTIONS = {
   port: { type: 'string' },
   channel: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'resend-all': { type: 'boolean' },
   watch: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

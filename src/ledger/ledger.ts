@@ -1,56 +1,74 @@
 /**
- * The ledger: what the world has been told, in an embedded SQLite file (better-sqlite3@12).
+ * The ledger: what the world has been told, in an embedded SQLite file (better-sqlite3@12). The
+ * protocol it records is docs/publication.md:
  *
- * - `publications`: one row per (posting, channel) — hash, status, first published, last changed,
- *   attempts, last error.
- * - `pages`: the last state of every public file that notifications were planned for. The next run
- *   diffs the new output against this (not against the previous output folder), so a crash between
- *   the swap and the outbox write loses nothing: the change is simply planned again.
- * - `history`: when each posting's content first took its current form (sitemap lastmod, feed dates).
- * - `outbox`: notifications, written in the same transaction as the state they announce, delivered
- *   afterwards, marked done only on a confirmed success. Keys are idempotency keys: the same change
- *   can never be queued twice.
+ * - `subjects`: every posting and feed with its version (only grows), lifecycle, content hash and
+ *   the digest of its last observation; a posting also keeps its last good content.
+ * - `told`: per (receiver, subject), what the receiver was last told: live or gone, at which version.
+ * - `outbox`: notifications keyed (receiver, subject, version), written in the same transaction as
+ *   the versions and told states they announce, delivered afterwards.
+ * - `lease`: the one-writer lease (./lease.ts); `meta`: the ledger's id and last run's sequence.
+ *
+ * No SQL outside this folder: callers use the methods below.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { JobcastError } from '../errors';
+import { CODES, JobcastError } from '../errors';
 import type { PostingHistory } from '../build/validate';
+import type { Posting } from '../model/posting';
+import { SqliteLeaseStore, type LeaseStore, type WriterLease } from './lease';
+import { migrate } from './schema';
 
-export type PublicationStatus = 'pending' | 'live' | 'failed' | 'closed';
-export type OutboxStatus = 'pending' | 'done' | 'failed';
+export type SubjectKind = 'posting' | 'feed';
+export type TellState = 'live' | 'gone';
+export type OutboxStatus = 'pending' | 'sending' | 'done' | 'failed' | 'waiting' | 'cancelled';
 
-export interface PublicationRow {
-  posting: string;
-  channel: string;
-  hash: string | null;
-  status: PublicationStatus;
-  first_published: string | null;
-  last_changed: string | null;
-  attempts: number;
-  last_error: string | null;
+export interface SubjectRow {
+  subject: string;
+  kind: SubjectKind;
+  version: number;
+  /** Digest of the observation recorded at `version` (see src/publish/observe.ts). */
+  digest: string;
+  /** Lifecycle state (open, closed, expired, draft, scheduled, removed) or `feed`. */
+  lifecycle: string;
+  hash: string;
+  /** When the content took its current form (sitemap lastmod, feed dates). */
+  since: string;
+  /** When `version` was reached. */
+  changed: string;
+  /** A posting's last good content (JSON). */
+  content: string | null;
 }
 
-export interface PageRow {
-  path: string;
-  sha256: string;
-  status: number;
-  posting: string | null;
-  channel: string;
-  content_type: string;
-  since: string;
+export interface ToldRow {
+  receiver: string;
+  subject: string;
+  state: TellState;
+  version: number;
+  fingerprint: string;
+  /** What the receiver knows beyond the fingerprint (the page URLs it was told), JSON. */
+  detail: string | null;
+  at: string;
 }
 
 export interface OutboxRow {
   id: number;
   key: string;
   notifier: string;
-  target: string;
-  posting: string | null;
+  receiver: string;
+  subject: string | null;
+  version: number | null;
+  event: string | null;
   payload: string;
   created: string;
+  run: number | null;
   status: OutboxStatus;
   attempts: number;
+  attempt_id: string | null;
+  ambiguous: number;
+  cancel_if_gone: number;
   next_attempt: string | null;
   last_error: string | null;
   response: string | null;
@@ -59,18 +77,24 @@ export interface OutboxRow {
 
 export interface NewOutboxItem {
   key: string;
+  /** The transport that delivers it (a notifier's name). */
   notifier: string;
-  target: string;
-  posting?: string;
+  receiver: string;
+  subject?: string;
+  version?: number;
+  event?: string;
   payload: unknown;
+  /** Withdraw it when its subject leaves the receiver before it was sent (emails). */
+  cancelIfGone?: boolean;
 }
 
-export interface KnownPostingRow {
-  hash: string;
-  since: string;
-  state: string | null;
-  /** The posting's JSON as last published. */
-  content: string | null;
+/** What one publish run records, in one transaction. */
+export interface RunCommit {
+  subjects: readonly SubjectRow[];
+  told: readonly ToldRow[];
+  items: readonly NewOutboxItem[];
+  /** (receiver, subject) pairs that went gone: their unsent `cancelIfGone` items are withdrawn. */
+  gone: readonly { receiver: string; subject: string }[];
 }
 
 export interface RunRow {
@@ -81,194 +105,280 @@ export interface RunRow {
   summary: string | null;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS publications (
-  posting TEXT NOT NULL, channel TEXT NOT NULL, hash TEXT,
-  status TEXT NOT NULL CHECK (status IN ('pending', 'live', 'failed', 'closed')),
-  first_published TEXT, last_changed TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,
-  PRIMARY KEY (posting, channel)
-);
-CREATE TABLE IF NOT EXISTS pages (
-  path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, status INTEGER NOT NULL, posting TEXT, channel TEXT NOT NULL,
-  content_type TEXT NOT NULL, since TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS history (posting TEXT PRIMARY KEY, hash TEXT NOT NULL, since TEXT NOT NULL, state TEXT, content TEXT);
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, notifier TEXT NOT NULL, target TEXT NOT NULL,
-  posting TEXT, payload TEXT NOT NULL, created TEXT NOT NULL,
-  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
-  attempts INTEGER NOT NULL DEFAULT 0, next_attempt TEXT, last_error TEXT, response TEXT, done_at TEXT
-);
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (status, id);
-CREATE INDEX IF NOT EXISTS outbox_posting ON outbox (posting, target, id);
-CREATE TABLE IF NOT EXISTS quota (notifier TEXT NOT NULL, day TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (notifier, day));
-CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT, ok INTEGER, summary TEXT);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
+export interface LedgerIdentity {
+  id: string;
+  /** Sequence number of the last publish run that committed. */
+  seq: number;
+}
+
+const toldKey = (receiver: string, subject: string): string => `${receiver}\u0000${subject}`;
 
 export class Ledger {
-  readonly db: Database.Database;
+  readonly #db: Database.Database;
+  readonly file: string;
+  readonly lease: LeaseStore;
 
-  constructor(file: string) {
+  constructor(file: string, env: NodeJS.ProcessEnv = process.env) {
+    this.file = file;
     try {
       if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-      this.db = new Database(file);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('busy_timeout = 5000');
-      this.db.exec(SCHEMA);
+      this.#db = new Database(file);
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+      this.#db.pragma('busy_timeout = 5000');
     } catch (err) {
       // A wrong `state` path or permissions is a setup mistake: say which file, not a stack trace.
-      throw new JobcastError('JC_STATE_OPEN', `cannot open the state database ${file}: ${(err as Error).message} (check the config's state: path)`, 1);
+      throw new JobcastError(CODES.STATE_OPEN, `cannot open the state database ${file}: ${(err as Error).message} (check the config's state: path)`, 1);
     }
+    try {
+      migrate(this.#db);
+    } catch (err) {
+      this.#db.close();
+      const newer = /newer than this jobcast/.test((err as Error).message);
+      throw new JobcastError(
+        newer ? CODES.STATE_NEWER : CODES.STATE_OPEN,
+        `cannot use the state database ${file}: ${(err as Error).message}${newer ? '' : ' (if the file is damaged, `jobcast state adopt` sets it aside and rebuilds the ledger from the current output)'}`,
+        1,
+      );
+    }
+    this.lease = new SqliteLeaseStore(this.#db, env);
+    this.#db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('ledger_id', ?)`).run(randomUUID());
+    this.#db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('run_seq', '0')`).run();
   }
 
   close(): void {
-    this.db.close();
+    if (this.#db.open) this.#db.close();
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+  private meta(key: string): string | undefined {
+    return (this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
-  // history ------------------------------------------------------------------------------------
-
-  /** When each posting last changed (without the stored posting contents, which `known` reads). */
-  history(): PostingHistory {
-    const rows = this.db.prepare('SELECT posting, hash, since FROM history').all() as { posting: string; hash: string; since: string }[];
-    return Object.fromEntries(rows.map((r) => [r.posting, { hash: r.hash, since: r.since }]));
+  private setMeta(key: string, value: string | undefined): void {
+    if (value === undefined) this.#db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+    else this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
-  /** Every posting the ledger knows: the state and content it was last published with. */
-  known(): Record<string, KnownPostingRow> {
-    const rows = this.db.prepare('SELECT posting, hash, since, state, content FROM history').all() as ({ posting: string } & KnownPostingRow)[];
-    return Object.fromEntries(rows.map(({ posting, ...r }) => [posting, r]));
-  }
-
-  /** Replace the history with the latest build's (postings no longer in the sources are forgotten). */
-  saveHistory(history: PostingHistory, current: Readonly<Record<string, { state: string; content: unknown }>>): void {
-    const upsert = this.db.prepare('INSERT INTO history (posting, hash, since, state, content) VALUES (?, ?, ?, ?, ?) ON CONFLICT (posting) DO UPDATE SET hash = excluded.hash, since = excluded.since, state = excluded.state, content = excluded.content');
-    const del = this.db.prepare('DELETE FROM history WHERE posting = ?');
-    const known = (this.db.prepare('SELECT posting FROM history').all() as { posting: string }[]).map((r) => r.posting);
-    for (const [id, h] of Object.entries(history)) {
-      const c = current[id];
-      upsert.run(id, h.hash, h.since, c?.state ?? null, c ? JSON.stringify(c.content) : null);
+  /** Throws JC_LEASE_LOST inside a transaction unless `lease` is still the current one. */
+  private fenced(lease: WriterLease): void {
+    const row = this.#db.prepare(`SELECT fence, holder FROM lease WHERE name = 'writer'`).get() as { fence: number; holder: string } | undefined;
+    if (!row || row.fence !== lease.fence || !row.holder) {
+      throw new JobcastError(CODES.LEASE_LOST, `the writer lease (fence ${lease.fence}) was lost to another run (fence ${row?.fence ?? 'none'}); nothing was written`, 1);
     }
-    for (const id of known) if (!history[id]) del.run(id);
   }
 
-  // pages --------------------------------------------------------------------------------------
+  // identity -----------------------------------------------------------------------------------
 
-  pages(): Map<string, PageRow> {
-    const rows = this.db.prepare('SELECT * FROM pages').all() as PageRow[];
-    return new Map(rows.map((r) => [r.path, r]));
+  identity(): LedgerIdentity {
+    return { id: this.meta('ledger_id')!, seq: Number(this.meta('run_seq') ?? 0) };
   }
 
-  replacePages(rows: readonly PageRow[]): void {
-    this.db.prepare('DELETE FROM pages').run();
-    const ins = this.db.prepare('INSERT INTO pages (path, sha256, status, posting, channel, content_type, since) VALUES (@path, @sha256, @status, @posting, @channel, @content_type, @since)');
-    for (const r of rows) ins.run(r);
+  /** Why the next writer must adopt the output as already told before planning (a legacy ledger). */
+  adoptPending(): string | undefined {
+    return this.meta('adopt_pending');
   }
 
-  // publications --------------------------------------------------------------------------------
-
-  publications(): PublicationRow[] {
-    return this.db.prepare('SELECT * FROM publications ORDER BY posting, channel').all() as PublicationRow[];
+  /** Nothing recorded yet: no subject, no told state, no notification. */
+  isBlank(): boolean {
+    const n = (t: string) => (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+    return n('subjects') === 0 && n('told') === 0 && n('outbox') === 0;
   }
 
-  private upsertStatement?: Database.Statement;
+  // subjects and told state ----------------------------------------------------------------------
 
-  upsertPublication(row: Omit<PublicationRow, 'attempts' | 'last_error'> & { attempts?: number; last_error?: string | null }): void {
-    // Prepared once: a publish of 10k roles upserts ~100k rows.
-    (this.upsertStatement ??= this.db
-      .prepare(
-        `INSERT INTO publications (posting, channel, hash, status, first_published, last_changed, attempts, last_error)
-         VALUES (@posting, @channel, @hash, @status, @first_published, @last_changed, @attempts, @last_error)
-         ON CONFLICT (posting, channel) DO UPDATE SET hash = excluded.hash, status = excluded.status,
-           first_published = COALESCE(publications.first_published, excluded.first_published),
-           last_changed = excluded.last_changed,
-           attempts = CASE WHEN excluded.attempts >= 0 THEN excluded.attempts ELSE publications.attempts END,
-           last_error = excluded.last_error`,
-      ))
-      .run({ attempts: -1, last_error: null, ...row });
+  subjects(): Map<string, SubjectRow> {
+    const rows = this.#db.prepare('SELECT * FROM subjects').all() as SubjectRow[];
+    return new Map(rows.map((r) => [r.subject, r]));
+  }
+
+  /** Each posting's content hash and since, for the build (without the stored contents). */
+  history(): PostingHistory {
+    const rows = this.#db.prepare(`SELECT subject, hash, since FROM subjects WHERE kind = 'posting'`).all() as { subject: string; hash: string; since: string }[];
+    return Object.fromEntries(rows.map((r) => [r.subject, { hash: r.hash, since: r.since }]));
+  }
+
+  /** A posting's last good content, as last recorded. */
+  lastGood(id: string): Posting | undefined {
+    const row = this.#db.prepare(`SELECT content FROM subjects WHERE subject = ? AND kind = 'posting'`).get(id) as { content: string | null } | undefined;
+    return row?.content ? (JSON.parse(row.content) as Posting) : undefined;
+  }
+
+  told(): Map<string, ToldRow> {
+    const rows = this.#db.prepare('SELECT * FROM told').all() as ToldRow[];
+    return new Map(rows.map((r) => [toldKey(r.receiver, r.subject), r]));
+  }
+
+  static toldKey = toldKey;
+
+  private writeRun(run: RunCommit, now: Date): number {
+    const subject = this.#db.prepare(
+      `INSERT INTO subjects (subject, kind, version, digest, lifecycle, hash, since, changed, content)
+       VALUES (@subject, @kind, @version, @digest, @lifecycle, @hash, @since, @changed, @content)
+       ON CONFLICT (subject) DO UPDATE SET kind = excluded.kind, version = excluded.version, digest = excluded.digest,
+         lifecycle = excluded.lifecycle, hash = excluded.hash, since = excluded.since, changed = excluded.changed,
+         content = COALESCE(excluded.content, subjects.content)`,
+    );
+    const told = this.#db.prepare(
+      `INSERT INTO told (receiver, subject, state, version, fingerprint, detail, at) VALUES (@receiver, @subject, @state, @version, @fingerprint, @detail, @at)
+       ON CONFLICT (receiver, subject) DO UPDATE SET state = excluded.state, version = excluded.version, fingerprint = excluded.fingerprint, detail = excluded.detail, at = excluded.at`,
+    );
+    const withdraw = this.#db.prepare(
+      `UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn: the role left before this was sent'
+       WHERE receiver = ? AND subject = ? AND cancel_if_gone = 1 AND ambiguous = 0 AND status IN ('pending', 'waiting')`,
+    );
+    const insert = this.#db.prepare(
+      `INSERT OR IGNORE INTO outbox (key, notifier, receiver, subject, version, event, payload, created, run, cancel_if_gone)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const s of run.subjects) subject.run(s);
+    for (const t of run.told) told.run(t);
+    for (const g of run.gone) withdraw.run(g.receiver, g.subject);
+    const seq = this.identity().seq + 1;
+    let added = 0;
+    for (const it of run.items) {
+      added += insert.run(it.key, it.notifier, it.receiver, it.subject ?? null, it.version ?? null, it.event ?? null, JSON.stringify(it.payload), now.toISOString(), seq, it.cancelIfGone ? 1 : 0).changes;
+    }
+    this.setMeta('run_seq', String(seq));
+    return added;
+  }
+
+  /**
+   * Record one run — new versions, told states and their notifications — in one transaction, and
+   * advance the run sequence. Fenced: nothing is written unless `lease` is still current.
+   * Returns how many notifications were new (a key already queued is never queued twice).
+   */
+  commitRun(lease: WriterLease, run: RunCommit, now: Date): number {
+    return this.#db.transaction(() => {
+      this.fenced(lease);
+      return this.writeRun(run, now);
+    }).immediate();
+  }
+
+  /**
+   * Replace what the ledger knows with `run` as already told (nothing queued), under `identity`.
+   * Used by `jobcast state adopt` and by the first run on a legacy ledger.
+   */
+  adopt(lease: WriterLease, run: Omit<RunCommit, 'items' | 'gone'>, identity: LedgerIdentity, now: Date): void {
+    this.#db.transaction(() => {
+      this.fenced(lease);
+      this.#db.prepare('DELETE FROM subjects').run();
+      this.#db.prepare('DELETE FROM told').run();
+      this.writeRun({ ...run, items: [], gone: [] }, now);
+      this.setMeta('ledger_id', identity.id);
+      this.setMeta('run_seq', String(identity.seq));
+      this.setMeta('adopt_pending', undefined);
+    }).immediate();
   }
 
   // outbox -------------------------------------------------------------------------------------
 
-  /** Queue items; an item whose key is already queued (pending or done) is ignored. Returns how many were new. */
-  enqueue(items: readonly NewOutboxItem[], now: Date): number {
-    const ins = this.db.prepare(
-      `INSERT OR IGNORE INTO outbox (key, notifier, target, posting, payload, created) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    let added = 0;
-    for (const it of items) added += ins.run(it.key, it.notifier, it.target, it.posting ?? null, JSON.stringify(it.payload), now.toISOString()).changes;
-    return added;
-  }
-
-  /** Pending items due at `now`, oldest first. */
-  due(now: Date): OutboxRow[] {
-    return this.db
-      .prepare(`SELECT * FROM outbox WHERE status = 'pending' AND (next_attempt IS NULL OR next_attempt <= ?) ORDER BY id`)
-      .all(now.toISOString()) as OutboxRow[];
-  }
-
-  outbox(filter: { status?: OutboxStatus; posting?: string } = {}): OutboxRow[] {
+  outbox(filter: { status?: OutboxStatus; subject?: string; keys?: readonly string[] } = {}): OutboxRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.status) {
-      where.push('status = ?');
-      args.push(filter.status);
-    }
-    if (filter.posting) {
-      where.push('posting = ?');
-      args.push(filter.posting);
-    }
-    return this.db.prepare(`SELECT * FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`).all(...args) as OutboxRow[];
+    if (filter.status) (where.push('status = ?'), args.push(filter.status));
+    if (filter.subject) (where.push('subject = ?'), args.push(filter.subject));
+    const rows = this.#db.prepare(`SELECT * FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`).all(...args) as OutboxRow[];
+    if (!filter.keys) return rows;
+    const keys = new Set(filter.keys);
+    return rows.filter((r) => keys.has(r.key));
+  }
+
+  /** Items still to deliver (pending or waiting for configuration), oldest first. */
+  unresolved(): OutboxRow[] {
+    return this.#db.prepare(`SELECT * FROM outbox WHERE status IN ('pending', 'waiting') ORDER BY id`).all() as OutboxRow[];
+  }
+
+  /** The newest item per (receiver, subject): what the admin shows as a delivery's state. */
+  latestPerReceiver(subject?: string): Map<string, OutboxRow> {
+    const rows = this.#db
+      .prepare(`SELECT o.* FROM outbox o JOIN (SELECT MAX(id) AS id FROM outbox WHERE subject IS NOT NULL ${subject ? 'AND subject = ?' : ''} GROUP BY receiver, subject) m ON o.id = m.id`)
+      .all(...(subject ? [subject] : [])) as OutboxRow[];
+    return new Map(rows.map((r) => [toldKey(r.receiver, r.subject!), r]));
+  }
+
+  /**
+   * Items a dead writer left `sending`: the request may or may not have reached the receiver, so they
+   * go back to pending, marked ambiguous, and are re-sent under the same key. Fenced.
+   */
+  recoverInterrupted(lease: WriterLease): number {
+    return this.#db.transaction(() => {
+      this.fenced(lease);
+      return this.#db
+        .prepare(`UPDATE outbox SET status = 'pending', ambiguous = 1, attempt_id = NULL,
+          last_error = 'interrupted while sending: it may have been delivered; re-sent with the same key' WHERE status = 'sending'`)
+        .run().changes;
+    }).immediate();
+  }
+
+  /** Mark an item `sending` under this attempt, if the lease is still ours and the item still open. */
+  claim(id: number, attemptId: string, lease: WriterLease): boolean {
+    return this.#db
+      .prepare(`UPDATE outbox SET status = 'sending', attempt_id = ? WHERE id = ? AND status IN ('pending', 'waiting')
+        AND EXISTS (SELECT 1 FROM lease WHERE name = 'writer' AND fence = ? AND holder != '')`)
+      .run(attemptId, id, lease.fence).changes === 1;
   }
 
   markDone(id: number, response: string, now: Date): void {
-    this.db.prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL WHERE id = ?`).run(response, now.toISOString(), id);
+    this.#db.prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL, next_attempt = NULL WHERE id = ?`).run(response, now.toISOString(), id);
   }
 
-  /** A failed attempt: retried at `next` (pending), or given up (failed) when `next` is null. */
-  markFailed(id: number, error: string, next: Date | null): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt = ? WHERE id = ?`)
-      .run(next ? 'pending' : 'failed', error, next ? next.toISOString() : null, id);
+  /** A failed attempt to try again at `next`; `ambiguous` when the receiver may have got it. */
+  markRetry(id: number, error: string, next: Date, ambiguous: boolean): void {
+    this.#db
+      .prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt = ?, ambiguous = MAX(ambiguous, ?) WHERE id = ?`)
+      .run(error, next.toISOString(), ambiguous ? 1 : 0, id);
   }
 
-  /** Put an item back for a later run without counting an attempt (quota exhausted). */
-  defer(id: number, until: Date): void {
-    this.db.prepare(`UPDATE outbox SET next_attempt = ? WHERE id = ?`).run(until.toISOString(), id);
+  markFailed(id: number, error: string): void {
+    this.#db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt = NULL WHERE id = ?`).run(error, id);
+  }
+
+  /** Not attempted: the transport is not configured. No attempt counted; checked again every run. */
+  markWaiting(id: number, reason: string): void {
+    this.#db.prepare(`UPDATE outbox SET status = 'waiting', last_error = ?, next_attempt = NULL WHERE id = ?`).run(reason, id);
+  }
+
+  /** Back to pending without counting an attempt (quota, a receiver's budget for this run). */
+  defer(id: number, until: Date | null, reason?: string): void {
+    this.#db.prepare(`UPDATE outbox SET status = 'pending', next_attempt = ?, last_error = COALESCE(?, last_error) WHERE id = ?`).run(until ? until.toISOString() : null, reason ?? null, id);
+  }
+
+  outboxCounts(): { notifier: string; status: string; n: number }[] {
+    return this.#db.prepare(`SELECT notifier, status, COUNT(*) AS n FROM outbox GROUP BY notifier, status ORDER BY notifier, status`).all() as { notifier: string; status: string; n: number }[];
+  }
+
+  /** Postings per lifecycle state as last recorded (for /metrics). */
+  lifecycleCounts(): { lifecycle: string; n: number }[] {
+    return this.#db.prepare(`SELECT lifecycle, COUNT(*) AS n FROM subjects WHERE kind = 'posting' GROUP BY lifecycle ORDER BY lifecycle`).all() as { lifecycle: string; n: number }[];
   }
 
   // quota --------------------------------------------------------------------------------------
 
   quotaUsed(notifier: string, day: string): number {
-    const row = this.db.prepare('SELECT used FROM quota WHERE notifier = ? AND day = ?').get(notifier, day) as { used: number } | undefined;
+    const row = this.#db.prepare('SELECT used FROM quota WHERE notifier = ? AND day = ?').get(notifier, day) as { used: number } | undefined;
     return row?.used ?? 0;
   }
 
   /** Count `by` requests against the day's budget (−1 gives back a reservation that was not used). */
   useQuota(notifier: string, day: string, by = 1): void {
-    this.db.prepare('INSERT INTO quota (notifier, day, used) VALUES (?, ?, MAX(0, ?)) ON CONFLICT (notifier, day) DO UPDATE SET used = MAX(0, used + ?)').run(notifier, day, by, by);
+    this.#db.prepare('INSERT INTO quota (notifier, day, used) VALUES (?, ?, MAX(0, ?)) ON CONFLICT (notifier, day) DO UPDATE SET used = MAX(0, used + ?)').run(notifier, day, by, by);
   }
 
   // runs ---------------------------------------------------------------------------------------
 
   startRun(now: Date): number {
-    return Number(this.db.prepare('INSERT INTO runs (started) VALUES (?)').run(now.toISOString()).lastInsertRowid);
+    return Number(this.#db.prepare('INSERT INTO runs (started) VALUES (?)').run(now.toISOString()).lastInsertRowid);
   }
 
   finishRun(id: number, ok: boolean, summary: unknown, now: Date): void {
-    this.db.prepare('UPDATE runs SET finished = ?, ok = ?, summary = ? WHERE id = ?').run(now.toISOString(), ok ? 1 : 0, JSON.stringify(summary), id);
+    this.#db.prepare('UPDATE runs SET finished = ?, ok = ?, summary = ? WHERE id = ?').run(now.toISOString(), ok ? 1 : 0, JSON.stringify(summary), id);
   }
 
   runs(limit = 20): RunRow[] {
-    return this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as RunRow[];
+    return this.#db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as RunRow[];
   }
 
   lastSuccessfulRun(): RunRow | undefined {
-    return this.db.prepare('SELECT * FROM runs WHERE ok = 1 ORDER BY id DESC LIMIT 1').get() as RunRow | undefined;
+    return this.#db.prepare('SELECT * FROM runs WHERE ok = 1 ORDER BY id DESC LIMIT 1').get() as RunRow | undefined;
   }
 }

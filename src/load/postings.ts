@@ -146,13 +146,13 @@ export async function loadPostings(dir: string, schema: PostingSchema, opts: Loa
   const postings: LoadedPosting[] = [];
   const files = names.filter((n) => n.endsWith('.yaml') && !n.startsWith('.'));
   for (const n of names) {
-    if (!n.startsWith('.') && !n.endsWith('.yaml') && SIMILAR_EXTENSIONS.test(n)) {
-      const base = n.replace(SIMILAR_EXTENSIONS, '');
-      diagnostics.push({
-        code: CODES.FILE_EXTENSION, severity: 'error', file: displayPath(path.join(dir, n)), line: 1, col: 1, field: '(file name)',
-        message: `posting files end in .yaml; "${n}" would be ignored`, fix: `rename it to ${base}.yaml`,
-      });
-    }
+    if (n.startsWith('.') || n.endsWith('.yaml')) continue;
+    // Not a posting: said once, never an error that would hold up every other role.
+    const file = displayPath(path.join(dir, n));
+    const base = n.replace(SIMILAR_EXTENSIONS, '');
+    diagnostics.push(SIMILAR_EXTENSIONS.test(n)
+      ? { code: CODES.FILE_EXTENSION, severity: 'warning', file, line: 1, col: 1, field: '(file name)', message: `posting files end in .yaml; "${n}" is ignored`, fix: `rename it to ${base}.yaml if it is a posting` }
+      : { code: CODES.FILE_IGNORED, severity: 'warning', file, line: 1, col: 1, field: '(file name)', message: `"${n}" is not a posting (posting files end in .yaml) and is ignored`, fix: 'keep other files outside the postings folder' });
   }
   const results = new Array<ReturnType<typeof validateParsed>>(files.length);
   const abs = files.map((f) => path.join(dir, f));

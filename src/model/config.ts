@@ -102,6 +102,10 @@ export const notifySchema = z.strictObject({
       timeoutMs: z.int().min(100).default(10000),
       retries: z.int().min(0).max(10).default(4),
       backoffMs: z.int().min(1).default(500),
+      /** Requests in flight at once per receiver (default: each notifier's own, 1–4). */
+      concurrency: z.int().min(1).max(64).optional(),
+      /** Time per receiver per run; after it no new request starts and the rest waits for the next run. */
+      budgetMs: z.int().min(1000).default(60000),
     })
     .prefault({}),
 });

@@ -1,9 +1,11 @@
 /**
  * Outgoing HTTP for notifications: axios with a timeout, retries with exponential backoff and full
- * jitter on network errors, 5xx and 429 (honouring Retry-After), and no blind retry on other 4xx,
- * which mean our request or config is wrong.
+ * jitter where the request certainly was not processed (connection refused, DNS, 5xx, 429, 408,
+ * honouring Retry-After), and no blind retry on other 4xx, which mean our request or config is wrong.
+ * A timeout or a reset after the request was written is ambiguous — the receiver may have acted on
+ * it — so it is never repeated within the run: the caller leaves it for the next run, same key.
  */
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { type AxiosError, type AxiosInstance } from 'axios';
 
 export interface HttpRequest {
   method: 'POST' | 'GET';
@@ -24,7 +26,7 @@ export interface HttpPolicy {
 
 export type HttpOutcome =
   | { ok: true; status: number; body: string }
-  | { ok: false; retryable: boolean; error: string; status?: number; retryAfterMs?: number };
+  | { ok: false; retryable: boolean; error: string; status?: number; retryAfterMs?: number; ambiguous?: boolean };
 
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +52,9 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** The request never reached the receiver: safe to repeat at once. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
 
 /** One attempt. */
 export async function attempt(client: AxiosInstance, req: HttpRequest): Promise<HttpOutcome> {
@@ -63,8 +67,10 @@ export async function attempt(client: AxiosInstance, req: HttpRequest): Promise<
     return { ok: false, retryable, status: res.status, error: `HTTP ${res.status}${body ? `: ${body.slice(0, 300)}` : ''}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   } catch (err) {
     const e = err as AxiosError;
-    const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code ?? 'ERROR';
-    return { ok: false, retryable: RETRYABLE_CODES.has(code) || e.code === AxiosError.ECONNABORTED || e.code === AxiosError.ETIMEDOUT, error: `${code}: ${e.message}` };
+    const code = (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.code ?? 'ERROR';
+    if (NOT_SENT.has(code)) return { ok: false, retryable: true, error: `${code}: ${e.message}` };
+    // Anything else (a timeout, a reset, an error we do not know) may have reached the receiver.
+    return { ok: false, retryable: true, ambiguous: true, error: `${code}: ${e.message} (the receiver may have got it; re-sent in a later run with the same key)` };
   }
 }
 
@@ -73,7 +79,7 @@ export async function send(client: AxiosInstance, req: HttpRequest, policy: Http
   let last: HttpOutcome = { ok: false, retryable: true, error: 'not attempted' };
   for (let n = 0; n <= policy.retries; n++) {
     last = await attempt(client, req);
-    if (last.ok || !last.retryable) return { ...last, attempts: n + 1 };
+    if (last.ok || !last.retryable || last.ambiguous) return { ...last, attempts: n + 1 };
     if (n === policy.retries) break;
     const backoff = random() * policy.backoffMs * 2 ** n;
     const wait = last.retryAfterMs !== undefined ? Math.max(last.retryAfterMs, backoff) : backoff;

@@ -1,10 +1,13 @@
-/** The notifier contract: plan (pure, from a ChangeSet) and deliver (one queued item, with I/O). */
+/**
+ * The notifier contract (docs/publication.md): a notifier observes subjects for its receivers, makes
+ * messages of their transitions (pure), and delivers one queued item at a time (I/O).
+ */
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
-import type { NewOutboxItem, OutboxRow, Ledger } from '../ledger/ledger';
+import type { Ledger, OutboxRow } from '../ledger/ledger';
 import type { NotifyConfig, SiteConfig } from '../model/config';
-import type { ChangeSet } from './changes';
 import type { HttpPolicy, Sleep } from './http';
+import type { Message, Observation, Subject, Transition } from './protocol';
 
 export interface PlanContext {
   site: SiteConfig;
@@ -29,13 +32,29 @@ export interface DeliverContext {
 
 export type DeliveryOutcome =
   | { ok: true; response: string }
-  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number }
-  /** Not attempted now (quota); stays pending until `until`, no attempt counted. */
-  | { deferred: Date; reason: string };
+  /** `ambiguous`: the request may have reached the receiver (a timeout, a reset after sending). */
+  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number; ambiguous?: boolean }
+  /** Not attempted now (quota); stays pending until `deferred`, no attempt counted. */
+  | { deferred: Date; reason: string }
+  /** Not attempted: the transport lacks its configuration (a secret, a key file); checked every run. */
+  | { waiting: string };
+
+/** How one receiver's queue runs within a publish. */
+export interface QueuePolicy {
+  /** Requests in flight at once for one receiver. */
+  concurrency: number;
+}
 
 export interface Notifier {
+  /** The transport's name: the outbox's `notifier` column. */
   readonly name: string;
   enabled(ctx: PlanContext): boolean;
-  plan(changes: ChangeSet, ctx: PlanContext): NewOutboxItem[];
+  /** Whether a receiver id is one of this notifier's (so a close reaches it after it left the config). */
+  owns(receiver: string): boolean;
+  /** This notifier's receivers that `subject` is live for now, with what each would know. */
+  observe?(subject: Subject, ctx: PlanContext): Observation[];
+  /** Messages for transitions of this notifier's receivers. */
+  plan?(transitions: readonly Transition[], ctx: PlanContext): Message[];
   deliver(item: OutboxRow, ctx: DeliverContext): Promise<DeliveryOutcome>;
+  readonly queue?: Partial<QueuePolicy>;
 }

@@ -1,59 +1,63 @@
 /**
- * A publish run: build → atomic swap → diff against the ledger → queue notifications in the same
- * transaction as the new state → deliver → record. Invalid sources keep the last good output serving
- * and are reported; queued notifications from earlier runs are still delivered, so nothing is lost.
+ * A publish run, under the writer lease (docs/publication.md):
+ * check the output belongs to this ledger → recover interrupted deliveries → build and swap (fenced)
+ * → observe every receiver → plan versions and transitions by the table → record them with their
+ * notifications in one transaction (fenced) → deliver, each receiver in its own queue → record.
  */
 import { buildProject, type BuildResult } from '../build/build';
 import { siteUrl } from '../build/context';
+import { currentGeneration, layoutFor, readManifest } from '../build/output-store';
+import type { BrokenFile } from '../build/validate';
 import type { Diagnostic } from '../diagnostics';
-import { isJobcastError } from '../errors';
+import { CODES, isJobcastError } from '../errors';
 import type { Ledger, NewOutboxItem, OutboxRow } from '../ledger/ledger';
+import type { WriterLease } from '../ledger/lease';
 import { silentLogger, type Logger } from '../log';
 import type { NotifyConfig } from '../model/config';
 import type { Project } from '../project';
-import type { PostingChangeInfo } from '../adapter';
-import { renderContext } from '../build/context';
-import type { KnownPostingRow } from '../ledger/ledger';
-import type { Posting } from '../model/posting';
-import { diffOutput, diffPostings, pagesOf, type ChangeSet, type PostingChange } from './changes';
+import { adoptionOf } from './adopt';
+import { deliverOutbox, emptySummary, type DeliverySummary } from './deliver';
 import { createHttpClient, realSleep, type Sleep } from './http';
-import { acquireLock } from './lock';
+import { identityProblem } from './identity';
+import { messagesFor } from './messages';
 import type { DeliverContext, Notifier, PlanContext } from './notifier';
 import { notifiers as defaultNotifiers } from './notifiers';
+import { observe, subjectsOf } from './observe';
+import { planRun } from './plan';
+import type { Transition } from './protocol';
+
+export type { DeliverySummary } from './deliver';
 
 export interface PublishOptions {
   now?: Date;
   dryRun?: boolean;
+  /** Publish although the output was built with another ledger: every receiver is told again. */
+  resendAll?: boolean;
   /** Stop delivering at the next safe point (between notifications). */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   sleep?: Sleep;
   log?: Logger;
   notifiers?: readonly Notifier[];
-  /** How long to wait for another publisher's lock (ms). */
+  /** How long to wait for another writer's lease (ms); 0 fails at once. */
   waitForLock?: number;
-  /** How many notifications are in flight at once. */
+  /** The writer lease, when the caller already holds it. */
+  lease?: WriterLease;
+  /** Per-receiver concurrency (default: each notifier's own). */
   concurrency?: number;
-}
-
-export interface DeliverySummary {
-  sent: number;
-  failed: number;
-  retrying: number;
-  deferred: number;
-  remaining: number;
-  /** The same counts per notifier (google-indexing, indexnow, websub, webhook, smtp). */
-  byNotifier: Record<string, { sent: number; failed: number; retrying: number; deferred: number }>;
 }
 
 export interface PublishResult {
   ok: boolean;
   dryRun: boolean;
-  /** Why the run could not build, when it could not. */
+  /** Why the run could not build or publish, when it could not. */
   error?: { code: string; message: string };
   diagnostics: Diagnostic[];
+  /** Source files with errors: their roles keep their last good version; exit 1. */
+  broken: BrokenFile[];
   build?: BuildResult;
-  changes?: ChangeSet;
+  /** What the table decided for each receiver (for --dry-run: what it would decide). */
+  transitions: Transition[];
   /** Notifications queued by this run (for --dry-run: what would be queued). */
   planned: NewOutboxItem[];
   /** Notifications from earlier runs still waiting (delivered now unless dry-run). */
@@ -64,165 +68,115 @@ export interface PublishResult {
   buildMs: number;
 }
 
-/** Give up on an item after this many failed attempts across runs. */
-const MAX_ATTEMPTS = 12;
-
-/** Backoff between runs for an item that failed: 1 min, 2, 4 … capped at 6 h, plus jitter. */
-function nextAttemptAt(now: Date, attempts: number, retryAfterMs?: number, random = Math.random): Date {
-  const base = Math.min(6 * 3600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
-  return new Date(now.getTime() + Math.max(retryAfterMs ?? 0, base / 2 + random() * (base / 2)));
-}
-
-export function lockFileFor(project: Project): string {
-  return `${project.statePath}.lock`;
+export function planContext(project: Project, now: Date): PlanContext {
+  return { site: project.config, notify: project.config.notify as NotifyConfig, now, url: (p) => siteUrl(project.config, p) };
 }
 
 export async function publish(project: Project, ledger: Ledger, opts: PublishOptions = {}): Promise<PublishResult> {
   const started = Date.now();
-  const lock = await acquireLock(lockFileFor(project), opts.waitForLock ?? 0);
+  const lease = opts.lease ?? (await ledger.lease.acquire('publish', { waitMs: opts.waitForLock ?? 0 }));
   try {
-    return await publishLocked(project, ledger, opts, started);
+    return await publishHeld(project, ledger, lease, opts, started);
   } finally {
-    await lock.release();
+    if (!opts.lease) lease.release();
   }
 }
 
-async function publishLocked(project: Project, ledger: Ledger, opts: PublishOptions, started: number): Promise<PublishResult> {
+async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease, opts: PublishOptions, started: number): Promise<PublishResult> {
   const now = opts.now ?? new Date();
   const log = opts.log ?? silentLogger();
   const dryRun = opts.dryRun ?? false;
-  const notify = project.config.notify as NotifyConfig;
-  const planCtx: PlanContext = { site: project.config, notify, now, url: (p) => siteUrl(project.config, p) };
-  const active = (opts.notifiers ?? defaultNotifiers).filter((n) => n.enabled(planCtx));
-  const runId = dryRun ? 0 : ledger.startRun(now);
+  const ctx = planContext(project, now);
+  const active = (opts.notifiers ?? defaultNotifiers).filter((n) => n.enabled(ctx));
   const result: PublishResult = {
-    ok: true, dryRun, diagnostics: [], planned: [], outstanding: [],
-    delivery: { sent: 0, failed: 0, retrying: 0, deferred: 0, remaining: 0, byNotifier: {} }, durationMs: 0, buildMs: 0,
+    ok: true, dryRun, diagnostics: [], broken: [], transitions: [], planned: [], outstanding: [], delivery: emptySummary(), durationMs: 0, buildMs: 0,
   };
+  const finish = () => ((result.durationMs = Date.now() - started), result);
+
+  const generation = await currentGeneration(layoutFor(project.outDir));
+  const served = await readManifest(generation);
+  const problem = opts.resendAll ? undefined : identityProblem(ledger, served?.ledger, project);
+  if (problem) {
+    result.ok = false;
+    result.error = { code: CODES.STATE_MISMATCH, message: problem };
+    log.error({ event: 'publish.state_mismatch' }, problem);
+    return finish();
+  }
+  const runId = dryRun ? 0 : ledger.startRun(now);
+  const interrupted = dryRun ? 0 : ledger.recoverInterrupted(lease);
+  if (interrupted) log.warn({ event: 'publish.recovered', interrupted }, `${interrupted} notification(s) were being sent when a run died; they are re-sent with the same key`);
+
+  let known = ledger.subjects();
+  let told = ledger.told();
+  if (ledger.adoptPending() && served && generation) {
+    // A legacy ledger: the output it served was told; record that before planning anything.
+    const adopted = await adoptionOf(project, served, generation, active, ctx);
+    if (dryRun) {
+      known = new Map(adopted.subjects.map((s) => [s.subject, s]));
+      told = new Map(adopted.told.map((t) => [`${t.receiver}\u0000${t.subject}`, t]));
+    } else {
+      ledger.adopt(lease, adopted, ledger.identity(), now);
+      known = ledger.subjects();
+      told = ledger.told();
+    }
+  }
 
   const buildStarted = Date.now();
   try {
-    result.build = await buildProject(project, { now, history: ledger.history(), dryRun });
+    const identity = { ...ledger.identity(), told: true };
+    result.build = await buildProject(project, {
+      now, lease, dryRun, history: ledger.history(), lastGood: (id) => ledger.lastGood(id), identity: { ...identity, seq: identity.seq + 1 },
+    });
     result.diagnostics = result.build.diagnostics;
+    result.broken = result.build.broken;
   } catch (err) {
     if (!isJobcastError(err)) throw err;
     result.ok = false;
     result.error = { code: err.code, message: err.message };
     result.diagnostics = [...err.details];
-    log.error({ event: 'publish.build_failed', code: err.code, errors: err.details.filter((d) => d.severity === 'error').length }, err.message);
+    log.error({ event: 'publish.build_failed', code: err.code }, err.message);
   }
   result.buildMs = Date.now() - buildStarted;
 
   if (result.build) {
-    const { manifest, validation } = result.build;
-    const known = ledger.known();
-    result.changes = {
-      ...diffOutput(manifest, ledger.pages(), planCtx.url),
-      postings: diffPostings(validation.entries, known),
-    };
-    result.planned = [...active.flatMap((n) => n.plan(result.changes!, planCtx)), ...announcements(result.build, result.changes.postings, known, project, now)];
+    const { validation, manifest } = result.build;
+    const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
+    observe(subjects, validation.channels, active, ctx, project.config);
+    const plan = planRun(subjects, known, told, now, (ts) => messagesFor(ts, active, project.adapters, project.config, ctx));
+    result.transitions = plan.transitions;
+    result.planned = [...plan.items];
     if (!dryRun) {
-      const current = Object.fromEntries(validation.entries.map((e) => [e.id, { state: e.state, content: e.posting }]));
-      ledger.transaction(() => {
-        ledger.enqueue(result.planned, now);
-        ledger.replacePages(pagesOf(manifest));
-        ledger.saveHistory(validation.history, current);
-        recordPublications(ledger, result.build!, now);
-      });
-      log.info({ event: 'publish.built', files: Object.keys(manifest.artifacts).length, planned: result.planned.length, pagesUpdated: result.changes.pagesUpdated.length, pagesGone: result.changes.pagesGone.length, feedsChanged: result.changes.feedsChanged.length, postingEvents: result.changes.postings.length });
+      try {
+        ledger.commitRun(lease, plan, now);
+      } catch (err) {
+        if (!isJobcastError(err)) throw err;
+        result.ok = false;
+        result.error = { code: err.code, message: err.message };
+      }
+      log.info({ event: 'publish.planned', files: Object.keys(manifest.artifacts).length, transitions: plan.transitions.length, planned: plan.items.length, broken: result.broken.length });
+    }
+    for (const b of result.broken) {
+      log.error({ event: 'publish.broken_file', file: b.file, line: b.error.line, col: b.error.col, code: b.error.code, kept: b.kept }, `${b.file}:${b.error.line ?? 1}:${b.error.col ?? 1} ${b.error.message}`);
     }
   }
 
   if (dryRun) {
     const plannedKeys = new Set(result.planned.map((p) => p.key));
-    result.outstanding = ledger.due(now).filter((r) => !plannedKeys.has(r.key));
-  } else {
-    result.delivery = await deliverDue(ledger, active, project, now, opts, log);
-    updatePublicationDeliveries(ledger);
-    ledger.finishRun(runId, result.ok, { error: result.error, planned: result.planned.length, delivery: result.delivery }, new Date());
+    result.outstanding = ledger.unresolved().filter((r) => !plannedKeys.has(r.key));
+    return finish();
   }
-  result.durationMs = Date.now() - started;
-  return result;
+  result.delivery = await deliverOutbox({
+    ledger, lease, notifiers: active, ctx: deliverContext(project, ledger, now, opts, log), log, budgetMs: ctx.notify.http.budgetMs,
+    ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.concurrency ?? ctx.notify.http.concurrency ? { concurrency: opts.concurrency ?? ctx.notify.http.concurrency! } : {}),
+  });
+  result.delivery.interrupted = interrupted;
+  ledger.finishRun(runId, result.ok, { error: result.error, planned: result.planned.length, broken: result.broken.map((b) => b.file), delivery: result.delivery }, new Date());
+  return finish();
 }
 
-/** Messages channels announce (e.g. email to lists), for the changes of postings each channel carries. */
-function announcements(build: BuildResult, changes: readonly PostingChange[], known: Record<string, KnownPostingRow>, project: Project, now: Date): NewOutboxItem[] {
-  const items: NewOutboxItem[] = [];
-  for (const { adapter, entries } of build.validation.channels) {
-    if (!adapter.announce) continue;
-    const carried = new Set(entries.map((e) => e.id));
-    const mine: PostingChangeInfo[] = changes
-      .filter((c) => carried.has(c.id) || c.event === 'posting.closed')
-      .map((c) => {
-        const previous = known[c.id]?.content;
-        return { id: c.id, event: c.event, from: c.from, to: c.to, ...(c.entry ? { entry: c.entry } : {}), ...(previous ? { previous: JSON.parse(previous) as Posting } : {}) };
-      });
-    if (!mine.length) continue;
-    for (const a of adapter.announce(mine, renderContext(adapter, project.config, now))) {
-      items.push({ key: a.key, notifier: a.transport, target: a.target, posting: a.posting, payload: { summary: a.summary, ...(a.payload as object) } });
-    }
-  }
-  return items;
-}
-
-/** Per (posting, channel): live where rendered, failed where the channel's rules dropped it, closed where it left. */
-function recordPublications(ledger: Ledger, build: BuildResult, now: Date): void {
-  const existing = new Map(ledger.publications().map((p) => [`${p.posting}\u0000${p.channel}`, p]));
-  const seen = new Set<string>();
-  for (const { adapter, entries, dropped } of build.validation.channels) {
-    for (const e of entries) {
-      const k = `${e.id}\u0000${adapter.name}`;
-      seen.add(k);
-      const live = e.state === 'open';
-      const before = existing.get(k);
-      const changed = !before || before.hash !== e.hash || before.status !== (live ? 'live' : 'closed');
-      ledger.upsertPublication({
-        posting: e.id, channel: adapter.name, hash: e.hash, status: live ? 'live' : 'closed',
-        first_published: live ? now.toISOString() : null, last_changed: changed ? now.toISOString() : before!.last_changed,
-        attempts: before?.attempts ?? 0, last_error: null,
-      });
-    }
-    for (const id of dropped) {
-      const k = `${id}\u0000${adapter.name}`;
-      seen.add(k);
-      const d = build.diagnostics.find((x) => x.channel === adapter.name && x.posting === id && x.severity === 'error');
-      ledger.upsertPublication({ posting: id, channel: adapter.name, hash: null, status: 'failed', first_published: null, last_changed: now.toISOString(), last_error: d ? `${d.code}: ${d.message}` : 'dropped by the channel rules' });
-    }
-  }
-  for (const [k, p] of existing) {
-    if (seen.has(k) || p.status === 'closed' || p.channel.includes(':')) continue;
-    ledger.upsertPublication({ ...p, status: 'closed', last_changed: now.toISOString() });
-  }
-}
-
-/** Notification-level rows (webhook:<name>, …) and page channels mirror the state of their deliveries. */
-function updatePublicationDeliveries(ledger: Ledger): void {
-  const rows = ledger.db
-    .prepare(
-      `SELECT posting, target AS channel, COUNT(*) AS n, SUM(attempts) AS attempts,
-              SUM(status = 'pending') AS pending, SUM(status = 'failed') AS failed,
-              (SELECT last_error FROM outbox o2 WHERE o2.posting = o.posting AND o2.target = o.target AND o2.last_error IS NOT NULL ORDER BY id DESC LIMIT 1) AS last_error
-       FROM outbox o WHERE posting IS NOT NULL GROUP BY posting, target`,
-    )
-    .all() as { posting: string; channel: string; attempts: number; pending: number; failed: number; last_error: string | null }[];
-  const current = new Map(ledger.publications().map((p) => [`${p.posting}\u0000${p.channel}`, p]));
-  for (const r of rows) {
-    const before = current.get(`${r.posting}\u0000${r.channel}`);
-    if (before?.status === 'closed' && !r.pending && !r.failed) continue;
-    if (before?.status === 'failed' && !before.hash) continue;
-    const status = r.failed ? 'failed' : r.pending ? 'pending' : before?.status === 'closed' ? 'closed' : 'live';
-    ledger.upsertPublication({
-      posting: r.posting, channel: r.channel, hash: before?.hash ?? null, status,
-      first_published: before?.first_published ?? null, last_changed: before?.last_changed ?? null,
-      attempts: r.attempts, last_error: r.failed || r.pending ? r.last_error : null,
-    });
-  }
-}
-
-async function deliverDue(ledger: Ledger, active: readonly Notifier[], project: Project, now: Date, opts: PublishOptions, log: Logger): Promise<DeliverySummary> {
+function deliverContext(project: Project, ledger: Ledger, now: Date, opts: PublishOptions, log: Logger): DeliverContext {
   const notify = project.config.notify as NotifyConfig;
-  const byName = new Map(active.map((n) => [n.name, n]));
-  const ctx: DeliverContext = {
+  return {
     site: project.config, notify, now, ledger, log,
     http: createHttpClient(notify.http.timeoutMs),
     policy: { timeoutMs: notify.http.timeoutMs, retries: notify.http.retries, backoffMs: notify.http.backoffMs },
@@ -230,64 +184,16 @@ async function deliverDue(ledger: Ledger, active: readonly Notifier[], project: 
     env: opts.env ?? process.env,
     memo: new Map(),
   };
-  const summary: DeliverySummary = { sent: 0, failed: 0, retrying: 0, deferred: 0, remaining: 0, byNotifier: {} };
-  const count = (notifier: string, what: 'sent' | 'failed' | 'retrying' | 'deferred') => {
-    summary[what]++;
-    (summary.byNotifier[notifier] ??= { sent: 0, failed: 0, retrying: 0, deferred: 0 })[what]++;
-  };
-  const queue = ledger.due(now);
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length) {
-      if (opts.signal?.aborted) return;
-      const item = queue[next++]!;
-      const notifier = byName.get(item.notifier);
-      if (!notifier) {
-        // Its notifier was switched off in the config: keep it queued until it is back.
-        summary.remaining++;
-        continue;
-      }
-      let outcome;
-      try {
-        outcome = await notifier.deliver(item, ctx);
-      } catch (err) {
-        outcome = { ok: false as const, retryable: true, error: `internal: ${(err as Error).message}` };
-      }
-      if ('deferred' in outcome) {
-        ledger.defer(item.id, outcome.deferred);
-        count(item.notifier, 'deferred');
-        log.warn({ event: 'notify.deferred', notifier: item.notifier, key: item.key, until: outcome.deferred.toISOString() }, outcome.reason);
-      } else if (outcome.ok) {
-        ledger.markDone(item.id, outcome.response, new Date());
-        count(item.notifier, 'sent');
-        log.info({ event: 'notify.sent', notifier: item.notifier, target: item.target, posting: item.posting, key: item.key });
-      } else {
-        const attempts = item.attempts + 1;
-        const giveUp = !outcome.retryable || attempts >= MAX_ATTEMPTS;
-        ledger.markFailed(item.id, outcome.error, giveUp ? null : nextAttemptAt(now, attempts, outcome.retryAfterMs));
-        count(item.notifier, giveUp ? 'failed' : 'retrying');
-        log.error({ event: giveUp ? 'notify.failed' : 'notify.retry_later', notifier: item.notifier, target: item.target, posting: item.posting, key: item.key, attempts }, outcome.error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
-  summary.remaining += queue.length - next;
-  return summary;
 }
 
-export function describePlan(result: PublishResult): string[] {
+export function describePlan(result: Pick<PublishResult, 'planned' | 'outstanding'>): string[] {
   const lines: string[] = [];
-  for (const item of result.planned) lines.push(`${item.notifier} → ${describeTarget(item)}`);
-  for (const row of result.outstanding) lines.push(`${row.notifier} → ${describeTarget({ ...row, payload: JSON.parse(row.payload) })} (queued earlier, attempt ${row.attempts + 1})`);
+  for (const item of result.planned) lines.push(`${item.notifier} → ${describe(item.payload)}`);
+  for (const row of result.outstanding) {
+    const state = row.status === 'waiting' ? `waiting for configuration: ${row.last_error ?? ''}` : `queued earlier, attempt ${row.attempts + 1}`;
+    lines.push(`${row.notifier} → ${describe(JSON.parse(row.payload))} (${state})`);
+  }
   return lines;
 }
 
-function describeTarget(item: { target: string; posting?: string | null; payload: unknown }): string {
-  const p = item.payload as Record<string, unknown>;
-  if (typeof p.type === 'string' && typeof p.url === 'string') return `${p.type} ${p.url}`;
-  if (Array.isArray(p.urlList)) return `${p.host}: ${p.urlList.length} URL(s) ${(p.urlList as string[]).join(' ')}`;
-  if (typeof p.hub === 'string') return `${p.hub} hub.url=${String(p.feed)}`;
-  if (typeof p.event === 'string') return `${item.target} ${p.event} ${item.posting ?? ''}`.trim();
-  if (typeof p.summary === 'string') return p.summary;
-  return `${item.target}${item.posting ? ` ${item.posting}` : ''}`;
-}
+const describe = (payload: unknown): string => String((payload as { summary?: unknown }).summary ?? '');

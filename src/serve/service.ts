@@ -1,14 +1,20 @@
 /**
  * `jobcast serve`: the HTTP server, the republish schedule and (optionally) a file watcher, sharing
- * one ledger and one view of the current output. Stops cleanly on SIGTERM/SIGINT: the schedule stops,
- * a running publish halts at its next safe point, the server drains, the ledger closes.
+ * one ledger and one view of the current output. The output is whatever the output link points at,
+ * whoever built it: the link is watched (and checked every 250 ms), so a build by the CLI or another
+ * process is served within a second. Every build and publish takes the writer lease
+ * (docs/publication.md). Stops cleanly on SIGTERM/SIGINT: the schedule stops, a running publish
+ * halts at its next safe point, the server drains, the ledger closes.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
 import type express from 'express';
 import { buildProject } from '../build/build';
-import { isJobcastError } from '../errors';
+import { layoutFor } from '../build/output-store';
+import { CODES, isJobcastError } from '../errors';
+import { describeHolder } from '../ledger/lease';
 import { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Project } from '../project';
@@ -31,6 +37,8 @@ export interface ServiceOptions {
   schedule?: boolean;
   /** Rebuild (no notifications) within moments of a posting file changing. */
   watch?: boolean;
+  /** How often the output link is checked for builds by other processes (ms; default 250). */
+  outputPollMs?: number;
   /** The admin router factory (issue #8); given the service so it can publish and read the ledger. */
   admin?: (service: Service) => express.Router | undefined;
   now?: () => Date;
@@ -52,6 +60,9 @@ export interface Service {
   /** Settles when the start-up run is done (immediately without a schedule). */
   ready: Promise<void>;
 }
+
+/** How long the service's runs wait for another writer (a CLI build or publish). */
+const PUBLISH_LEASE_WAIT_MS = 30_000;
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const { project, log } = opts;
@@ -82,16 +93,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   };
 
   const updatePostingGauges = () => {
-    const counts = new Map<string, number>();
-    const history = ledger.known();
-    for (const h of Object.values(history)) if (h.state) counts.set(h.state, (counts.get(h.state) ?? 0) + 1);
-    metrics.setAll('jobcast_postings', 'Postings by lifecycle state at the last publish', [...counts].map(([state, value]) => ({ labels: { state }, value })));
+    metrics.setAll('jobcast_postings', 'Postings by lifecycle state at the last publish', ledger.lifecycleCounts().map((r) => ({ labels: { state: r.lifecycle }, value: r.n })));
   };
 
   const runPublish = async (reason: string, dryRun = false): Promise<PublishResult> => {
     while (running) await running.catch(() => undefined);
     const started = Date.now();
-    const work = publish(project, ledger, { now: now(), dryRun, signal: abort.signal, log, waitForLock: 30_000, ...(opts.env ? { env: opts.env } : {}), ...(opts.notifiers ? { notifiers: opts.notifiers } : {}), ...(opts.sleep ? { sleep: opts.sleep } : {}) });
+    const work = publish(project, ledger, { now: now(), dryRun, signal: abort.signal, log, waitForLock: PUBLISH_LEASE_WAIT_MS, ...(opts.env ? { env: opts.env } : {}), ...(opts.notifiers ? { notifiers: opts.notifiers } : {}), ...(opts.sleep ? { sleep: opts.sleep } : {}) });
     running = work;
     try {
       const result = await work;
@@ -105,7 +113,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
             if (n) metrics.inc('jobcast_deliveries_total', 'Notification attempts by notifier and outcome', { notifier, result: outcome }, n);
           }
         }
-        for (const row of ledger.db.prepare(`SELECT notifier, status, COUNT(*) AS n FROM outbox GROUP BY notifier, status`).all() as { notifier: string; status: string; n: number }[]) {
+        for (const row of ledger.outboxCounts()) {
           metrics.set('jobcast_outbox_items', 'Notifications in the outbox by notifier and status', row.n, { notifier: row.notifier, status: row.status });
         }
         lastRun = { at: new Date().toISOString(), ok: result.ok, durationMs: Date.now() - started, ...(result.error ? { error: result.error.message } : {}) };
@@ -114,9 +122,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       }
       return result;
     } catch (err) {
-      metrics.inc('jobcast_publish_runs_total', 'Publish runs by result', { result: 'error', reason });
-      lastRun = { at: new Date().toISOString(), ok: false, error: (err as Error).message, durationMs: Date.now() - started };
-      log.error({ event: 'publish.error', reason, code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
+      const busy = isJobcastError(err) && err.code === CODES.LEASE_HELD;
+      metrics.inc('jobcast_publish_runs_total', 'Publish runs by result', { result: busy ? 'skipped' : 'error', reason });
+      // Another writer (a CLI publish) is at it: not a failure of this service.
+      if (!busy) lastRun = { at: new Date().toISOString(), ok: false, error: (err as Error).message, durationMs: Date.now() - started };
+      (busy ? log.warn.bind(log) : log.error.bind(log))({ event: busy ? 'publish.skipped' : 'publish.error', reason, code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
       throw err;
     } finally {
       running = undefined;
@@ -125,9 +135,17 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   const health = (): HealthReport => {
     const last = ledger.lastSuccessfulRun();
+    const problems = snapshot?.manifest.problems ?? [];
+    const holder = ledger.lease.current();
     return {
-      status: !snapshot ? 'unavailable' : lastRun && !lastRun.ok ? 'degraded' : 'ok',
-      output: snapshot ? { builtFor: snapshot.manifest.builtFor, files: snapshot.files.size } : null,
+      status: !snapshot ? 'unavailable' : problems.length || (lastRun && !lastRun.ok) ? 'degraded' : 'ok',
+      output: snapshot
+        ? { builtFor: snapshot.manifest.builtFor, generation: path.basename(snapshot.generation), files: snapshot.files.size, told: snapshot.manifest.ledger?.told ?? false, run: snapshot.manifest.ledger?.seq ?? null }
+        : null,
+      brokenFiles: problems.map((p) => ({ file: p.file, line: p.line ?? null, col: p.col ?? null, code: p.code, message: p.message, servingLastGood: p.kept })),
+      ledger: { id: ledger.identity().id, run: ledger.identity().seq },
+      writer: holder ? describeHolder(holder) : null,
+      outbox: Object.fromEntries(ledger.outboxCounts().filter((r) => ['pending', 'sending', 'waiting', 'failed'].includes(r.status)).map((r) => [`${r.notifier}.${r.status}`, r.n])),
       lastSuccessfulPublish: last?.finished ?? null,
       lastRun: lastRun ?? null,
       nextRun: schedule?.nextRun()?.toISOString() ?? null,
@@ -175,27 +193,54 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     service.ready = schedule.started;
   }
 
+  // Builds by any process: follow the output link.
+  const outLink = layoutFor(project.outDir).outDir;
+  let linkSeen = await fs.readlink(outLink).catch(() => '');
+  const checkOutput = async () => {
+    const target = await fs.readlink(outLink).catch(() => '');
+    if (target === linkSeen) return;
+    linkSeen = target;
+    await reload().catch((err: Error) => log.warn({ event: 'serve.reload_failed' }, err.message));
+  };
+  const outputTimer = setInterval(() => void checkOutput(), opts.outputPollMs ?? 250);
+  outputTimer.unref();
+  let outputWatcher: FSWatcher | undefined;
+  try {
+    outputWatcher = watch(path.dirname(outLink), (_event, name) => {
+      if (!name || String(name) === path.basename(outLink)) void checkOutput();
+    });
+    outputWatcher.on('error', () => outputWatcher?.close());
+  } catch {
+    // No folder yet, or no watch support: the periodic check does it.
+  }
+
   let watcher: FSWatcher | undefined;
+  let watchTimer: NodeJS.Timeout | undefined;
   if (opts.watch) {
-    let timer: NodeJS.Timeout | undefined;
     let building = Promise.resolve();
     const rebuild = () => {
       building = building.then(async () => {
         try {
-          // A preview build: the output changes, the ledger does not, so the next publish still
-          // announces the edit.
-          await buildProject(project, { now: now() });
+          // A build, not a publish: the output changes and is served at once; it is told at the next
+          // publish, and until then the admin shows it as built, not yet told (docs/publication.md).
+          const result = await buildProject(project, { now: now(), ledger, waitMs: PUBLISH_LEASE_WAIT_MS });
           await reload();
-          log.info({ event: 'watch.rebuilt' });
+          for (const b of result.broken) {
+            log.warn({ event: 'watch.broken_file', file: b.file, line: b.error.line, col: b.error.col, code: b.error.code, servingLastGood: b.kept }, `${b.file}:${b.error.line ?? 1}:${b.error.col ?? 1} ${b.error.message}`);
+          }
+          log.info({ event: 'watch.rebuilt', broken: result.broken.length });
         } catch (err) {
           log.warn({ event: 'watch.build_failed', code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
+          // Another writer held the lease: try again shortly rather than miss the edit.
+          if (isJobcastError(err) && err.code === CODES.LEASE_HELD) schedule_(2000);
         }
       });
     };
-    watcher = watch(project.postingsDir, () => {
-      clearTimeout(timer);
-      timer = setTimeout(rebuild, 250);
-    });
+    const schedule_ = (ms: number) => {
+      clearTimeout(watchTimer);
+      watchTimer = setTimeout(rebuild, ms);
+    };
+    watcher = watch(project.postingsDir, () => schedule_(250));
     // The folder vanishing (or a watch limit) must not take the server down: log it, keep serving.
     watcher.on('error', (err) => log.warn({ event: 'watch.error' }, `stopped watching ${project.postingsDir}: ${err.message}`));
   }
@@ -203,6 +248,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   service.close = async () => {
     schedule?.stop();
     watcher?.close();
+    clearTimeout(watchTimer);
+    clearInterval(outputTimer);
+    outputWatcher?.close();
     abort.abort();
     await running?.catch(() => undefined);
     await new Promise<void>((resolve) => {

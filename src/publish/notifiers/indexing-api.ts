@@ -1,5 +1,6 @@
 /**
- * Google Indexing API: URL_UPDATED for new or changed job pages, URL_DELETED for pages now 410/404.
+ * Google Indexing API: URL_UPDATED when a job page goes live or changes, URL_DELETED for the URLs it
+ * was told once the page is gone (410 or 404).
  * Service-account JWT auth (RS256, scope indexing); a daily budget (Google's default quota is 200
  * publishes a day, reset at midnight Pacific) with the rest carried to the next run.
  */
@@ -8,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { OutboxRow } from '../../ledger/ledger';
 import { send, type HttpOutcome } from '../http';
 import type { DeliverContext, DeliveryOutcome, Notifier } from '../notifier';
+import { pageObservation, pageUrlChanges } from './pages';
 
 const NAME = 'google-indexing';
 const SCOPE = 'https://www.googleapis.com/auth/indexing';
@@ -44,25 +46,25 @@ function nextPacificMidnight(at: Date): Date {
   return new Date(t);
 }
 
-async function accessToken(ctx: DeliverContext): Promise<{ token: string } | { error: string; retryable: boolean }> {
+async function accessToken(ctx: DeliverContext): Promise<{ token: string } | { error: string; retryable: boolean } | { waiting: string }> {
   const cached = ctx.memo.get(`${NAME}:token`) as { token: string; expires: number } | undefined;
   if (cached && cached.expires > ctx.now.getTime() + 60_000) return { token: cached.token };
   const envName = ctx.notify.google.credentialsEnv;
   const file = ctx.env[envName];
-  if (!file) return { error: `set ${envName} to the path of the service-account JSON key`, retryable: false };
+  if (!file) return { waiting: `set ${envName} to the path of the service-account JSON key` };
   let account: ServiceAccount;
   try {
     account = JSON.parse(readFileSync(file, 'utf8')) as ServiceAccount;
     if (!account.client_email || !account.private_key) throw new Error('client_email or private_key missing');
   } catch (err) {
-    return { error: `cannot use the service-account key named by ${envName}: ${(err as Error).message}`, retryable: false };
+    return { waiting: `cannot use the service-account key named by ${envName}: ${(err as Error).message}` };
   }
   const tokenUrl = ctx.notify.google.tokenUrl;
   let assertion: string;
   try {
     assertion = signJwt(account, tokenUrl, Math.floor(ctx.now.getTime() / 1000));
   } catch (err) {
-    return { error: `cannot sign with the service-account key: ${(err as Error).message}`, retryable: false };
+    return { waiting: `cannot sign with the service-account key: ${(err as Error).message}` };
   }
   const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString();
   const res: HttpOutcome = await send(ctx.http, { method: 'POST', url: tokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }, ctx.policy, ctx.sleep);
@@ -79,18 +81,20 @@ async function accessToken(ctx: DeliverContext): Promise<{ token: string } | { e
 export const indexingApi: Notifier = {
   name: NAME,
   enabled: (ctx) => ctx.notify.google.enabled,
-  plan(changes) {
-    const items = [
-      ...changes.pagesUpdated.map((c) => ({ c, type: 'URL_UPDATED' as const })),
-      ...changes.pagesGone.map((c) => ({ c, type: 'URL_DELETED' as const })),
-    ];
-    return items.map(({ c, type }) => ({
-      key: `${NAME}:${type}:${c.url}:${c.from}>${c.to}`,
-      notifier: NAME,
-      target: c.channel,
-      ...(c.posting ? { posting: c.posting } : {}),
-      payload: { url: c.url, type } satisfies Payload,
-    }));
+  owns: (receiver) => receiver === NAME,
+  queue: { concurrency: 4 },
+  observe: (subject) => pageObservation(NAME, subject),
+  plan(transitions) {
+    return transitions.flatMap((t) => {
+      const { updated, deleted } = pageUrlChanges(t);
+      return [
+        ...updated.map((url) => ({ url, type: 'URL_UPDATED' as const })),
+        ...deleted.map((url) => ({ url, type: 'URL_DELETED' as const })),
+      ].map(({ url, type }) => ({
+        receiver: NAME, transport: NAME, subject: t.subject.id, version: t.version, event: t.event, part: url,
+        payload: { url, type } satisfies Payload, summary: `${type} ${url}`,
+      }));
+    });
   },
   async deliver(item: OutboxRow, ctx): Promise<DeliveryOutcome> {
     const day = pacificDay(ctx.now);
@@ -100,9 +104,9 @@ export const indexingApi: Notifier = {
     }
     ctx.ledger.useQuota(NAME, day);
     const token = await accessToken(ctx);
-    if ('error' in token) {
+    if (!('token' in token)) {
       ctx.ledger.useQuota(NAME, day, -1);
-      return { ok: false, retryable: token.retryable, error: token.error };
+      return 'waiting' in token ? token : { ok: false, retryable: token.retryable, error: token.error };
     }
     const payload = JSON.parse(item.payload) as Payload;
     const res = await send(ctx.http, {
@@ -114,6 +118,6 @@ export const indexingApi: Notifier = {
     if (res.ok) return { ok: true, response: `${res.status} ${res.body.slice(0, 500)}` };
     if (res.status === 401) ctx.memo.delete(`${NAME}:token`);
     const hint = res.status === 403 ? ' (add the service account as an Owner of the site in Search Console)' : '';
-    return { ok: false, retryable: res.retryable, error: res.error + hint, ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}) };
+    return { ok: false, retryable: res.retryable, error: res.error + hint, ...(res.ambiguous ? { ambiguous: true } : {}), ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}) };
   },
 };

@@ -32,12 +32,13 @@ function transportFor(url: string, ctx: DeliverContext) {
 export const smtp: Notifier = {
   name: NAME,
   enabled: () => true,
-  // Announcements are planned by the channels themselves; this transport only delivers.
-  plan: () => [],
+  // Email receivers (`email:<list>`) belong to the email channel, which plans them; this only delivers.
+  owns: () => false,
+  queue: { concurrency: 2 },
   async deliver(item, ctx): Promise<DeliveryOutcome> {
     const payload = JSON.parse(item.payload) as SmtpPayload;
     const url = ctx.env[payload.smtpUrlEnv];
-    if (!url) return { ok: false, retryable: false, error: `set ${payload.smtpUrlEnv} to the SMTP URL (smtp://user:pass@host:port) to deliver email` };
+    if (!url) return { waiting: `set ${payload.smtpUrlEnv} to the SMTP URL (smtp://user:pass@host:port) to deliver email` };
     const composed = await composeMessage({ ...payload.spec, date: new Date(payload.spec.date) });
     try {
       const info = await transportFor(url, ctx).sendMail({
@@ -49,8 +50,10 @@ export const smtp: Notifier = {
       const e = err as { responseCode?: number; code?: string; response?: string; message: string };
       const code = e.responseCode;
       const retryable = code !== undefined ? code >= 400 && code < 500 : TRANSIENT.has(e.code ?? '') || !e.code;
+      // Without an SMTP reply code the connection broke: the relay may have taken the message.
+      const ambiguous = code === undefined && e.code !== 'ECONNREFUSED' && e.code !== 'EDNS';
       // Never echo the URL: nodemailer messages can contain the host but not the credentials.
-      return { ok: false, retryable, error: `SMTP ${code ?? e.code ?? 'error'}: ${(e.response ?? e.message).slice(0, 300)}` };
+      return { ok: false, retryable, ...(ambiguous ? { ambiguous } : {}), error: `SMTP ${code ?? e.code ?? 'error'}: ${(e.response ?? e.message).slice(0, 300)}` };
     }
   },
 };

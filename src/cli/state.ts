@@ -1,0 +1,115 @@
+/**
+ * `jobcast state adopt` and `jobcast state show`: the ledger's identity against the output's, and
+ * rebuilding a lost or damaged ledger from the output being served (docs/publication.md).
+ */
+import { existsSync, renameSync } from 'node:fs';
+import { currentGeneration, layoutFor, readManifest } from '../build/output-store';
+import { CODES, isJobcastError } from '../errors';
+import { describeHolder } from '../ledger/lease';
+import { Ledger } from '../ledger/ledger';
+import { displayPath } from '../load/display-path';
+import { adoptionOf } from '../publish/adopt';
+import { identityProblem } from '../publish/identity';
+import { notifiers } from '../publish/notifiers';
+import { planContext } from '../publish/run';
+import type { Project } from '../project';
+import type { Command, CommandContext } from './commands';
+
+/** Move a ledger file (and its WAL companions) aside, keeping it for whoever wants to look. */
+function setAside(file: string, why: string): string {
+  const to = `${file}.${why}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, to + suffix);
+  return to;
+}
+
+/** The ledger to adopt into: the current one if it can be used for it, else a fresh one beside it. */
+function ledgerForAdoption(project: Project, write: (s: string) => void): Ledger {
+  let ledger: Ledger;
+  try {
+    ledger = new Ledger(project.statePath);
+  } catch (err) {
+    if (!isJobcastError(err) || err.code !== CODES.STATE_OPEN || !existsSync(project.statePath)) throw err;
+    write(`jobcast: the state database cannot be opened (${err.message}); kept as ${displayPath(setAside(project.statePath, 'damaged'))}\n`);
+    return new Ledger(project.statePath);
+  }
+  return ledger;
+}
+
+async function adopt(ctx: CommandContext, project: Project): Promise<number> {
+  const out = ctx.io.stdout;
+  const generation = await currentGeneration(layoutFor(project.outDir));
+  const manifest = await readManifest(generation);
+  if (!generation || !manifest) {
+    ctx.io.stderr.write(`jobcast: nothing to adopt: there is no output in ${displayPath(project.outDir)} yet (run jobcast publish)\n`);
+    return 1;
+  }
+  let ledger = ledgerForAdoption(project, (s) => ctx.io.stderr.write(s));
+  try {
+    const problem = identityProblem(ledger, manifest.ledger, project);
+    if (!problem && !ledger.adoptPending() && !ledger.isBlank()) {
+      out.write(`the state database already belongs to the output in ${displayPath(project.outDir)} (ledger ${ledger.identity().id}, run ${ledger.identity().seq}); nothing to adopt\n`);
+      return 0;
+    }
+    if (problem && !ledger.isBlank()) {
+      // Another output's ledger: its told states and queue are not this output's. Keep it aside.
+      ledger.close();
+      ctx.io.stderr.write(`jobcast: the state database belonged to another output; kept as ${displayPath(setAside(project.statePath, 'replaced'))}\n`);
+      ledger = new Ledger(project.statePath);
+    }
+    const lease = await ledger.lease.acquire('adopt');
+    try {
+      const at = ctx.now ?? new Date();
+      const plan = planContext(project, at);
+      const adopted = await adoptionOf(project, manifest, generation, notifiers.filter((n) => n.enabled(plan)), plan);
+      ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, at);
+      const roles = adopted.subjects.filter((s) => s.kind === 'posting').length;
+      const receivers = new Set(adopted.told.map((t) => t.receiver)).size;
+      out.write(`adopted the output in ${displayPath(project.outDir)} (built for ${manifest.builtFor}): ${roles} role(s) and ${adopted.subjects.length - roles} feed(s) recorded as already told to ${receivers} receiver(s); nothing was sent\n`);
+      if (adopted.missing.length) ctx.io.stderr.write(`jobcast: warning: the output has no stored content for ${adopted.missing.join(', ')}; the next publish tells them as new\n`);
+      out.write('the next jobcast publish tells only what changed since that output was built\n');
+      return 0;
+    } finally {
+      lease.release();
+    }
+  } finally {
+    ledger.close();
+  }
+}
+
+async function show(ctx: CommandContext, project: Project): Promise<number> {
+  const manifest = await readManifest(await currentGeneration(layoutFor(project.outDir)));
+  const ledger = new Ledger(project.statePath);
+  try {
+    const id = ledger.identity();
+    const problem = identityProblem(ledger, manifest?.ledger, project);
+    const holder = ledger.lease.current();
+    const info = {
+      state: displayPath(project.statePath), ledger: id.id, run: id.seq,
+      output: manifest ? { builtFor: manifest.builtFor, ledger: manifest.ledger?.id ?? null, run: manifest.ledger?.seq ?? null, told: manifest.ledger?.told ?? null } : null,
+      matches: !problem, problem: problem ?? null, writer: holder ? describeHolder(holder) : null,
+      outbox: Object.fromEntries(ledger.outboxCounts().map((r) => [`${r.notifier}.${r.status}`, r.n])),
+    };
+    if (ctx.reportOptions.format === 'json') ctx.io.stdout.write(JSON.stringify(info, null, 2) + '\n');
+    else {
+      const o = ctx.io.stdout;
+      o.write(`state database  ${info.state} (ledger ${info.ledger}, run ${info.run})\n`);
+      o.write(`output          ${manifest ? `built for ${manifest.builtFor}${manifest.ledger ? ` with ledger ${manifest.ledger.id}, run ${manifest.ledger.seq}${manifest.ledger.told ? '' : ' (built, not yet told)'}` : ''}` : 'none yet'}\n`);
+      o.write(`belong together ${problem ? `no: ${problem}` : 'yes'}\n`);
+      o.write(`writer lease    ${info.writer ?? 'free'}\n`);
+      for (const [k, n] of Object.entries(info.outbox)) o.write(`outbox          ${k} ${n}\n`);
+    }
+    return problem ? 1 : 0;
+  } finally {
+    ledger.close();
+  }
+}
+
+export const state = (open: (ctx: CommandContext) => Promise<Project>): Command => async (ctx) => {
+  const [sub, ...extra] = ctx.positionals;
+  const run = sub === 'adopt' ? adopt : sub === 'show' || sub === undefined ? show : undefined;
+  if (!run || extra.length) {
+    ctx.io.stderr.write('jobcast: usage: jobcast state [show|adopt]\n');
+    return 2;
+  }
+  return run(ctx, await open(ctx));
+};

@@ -1,0 +1,72 @@
+/**
+ * The ledger's tables, versioned with SQLite's `user_version`. Each migration runs once, in one
+ * transaction, when a ledger is opened; a database newer than this code is refused rather than
+ * written with a schema it does not know. The protocol the tables serve is docs/publication.md.
+ */
+import type Database from 'better-sqlite3';
+
+export const SCHEMA_VERSION = 2;
+
+const V2 = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lease (
+  name TEXT PRIMARY KEY, holder TEXT NOT NULL, purpose TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL,
+  acquired TEXT NOT NULL, expires TEXT NOT NULL, fence INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS subjects (
+  subject TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('posting', 'feed')),
+  version INTEGER NOT NULL, digest TEXT NOT NULL, lifecycle TEXT NOT NULL, hash TEXT NOT NULL,
+  since TEXT NOT NULL, changed TEXT NOT NULL, content TEXT
+);
+CREATE TABLE IF NOT EXISTS told (
+  receiver TEXT NOT NULL, subject TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('live', 'gone')),
+  version INTEGER NOT NULL, fingerprint TEXT NOT NULL, detail TEXT, at TEXT NOT NULL,
+  PRIMARY KEY (receiver, subject)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, notifier TEXT NOT NULL, receiver TEXT NOT NULL,
+  subject TEXT, version INTEGER, event TEXT, payload TEXT NOT NULL, created TEXT NOT NULL, run INTEGER,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'done', 'failed', 'waiting', 'cancelled')),
+  attempts INTEGER NOT NULL DEFAULT 0, attempt_id TEXT, ambiguous INTEGER NOT NULL DEFAULT 0,
+  cancel_if_gone INTEGER NOT NULL DEFAULT 0, next_attempt TEXT, last_error TEXT, response TEXT, done_at TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_open ON outbox (status, id);
+CREATE INDEX IF NOT EXISTS outbox_subject ON outbox (subject, receiver, id);
+CREATE TABLE IF NOT EXISTS quota (notifier TEXT NOT NULL, day TEXT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (notifier, day));
+CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT, ok INTEGER, summary TEXT);
+`;
+
+const hasTable = (db: Database.Database, name: string): boolean =>
+  Boolean(db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name));
+
+/**
+ * The first ledgers (no user_version) kept content-hash keys, page rows and per-channel rows. Their
+ * roles become subjects at version 1; what each receiver was told cannot be recovered from them, so
+ * the next writer adopts the output it finds as already told (`adopt_pending`), which is what those
+ * ledgers had recorded. Unsent notifications are kept and still delivered.
+ */
+function fromLegacy(db: Database.Database): void {
+  db.exec(`ALTER TABLE outbox RENAME TO outbox_legacy`);
+  db.exec(V2);
+  db.exec(`INSERT INTO outbox (key, notifier, receiver, subject, payload, created, status, attempts, next_attempt, last_error, response, done_at)
+    SELECT key, notifier, target, posting, payload, created, status, attempts, next_attempt, last_error, response, done_at FROM outbox_legacy`);
+  if (hasTable(db, 'history')) {
+    db.exec(`INSERT INTO subjects (subject, kind, version, digest, lifecycle, hash, since, changed, content)
+      SELECT posting, 'posting', 1, '', COALESCE(state, 'open'), hash, since, since, content FROM history`);
+  }
+  for (const t of ['outbox_legacy', 'history', 'pages', 'publications']) db.exec(`DROP TABLE IF EXISTS ${t}`);
+  db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('adopt_pending', 'legacy ledger')`).run();
+}
+
+/** Bring `db` to SCHEMA_VERSION; returns the version it found. Throws a plain Error when it is newer. */
+export function migrate(db: Database.Database): number {
+  const found = db.pragma('user_version', { simple: true }) as number;
+  if (found > SCHEMA_VERSION) throw new Error(`it has schema version ${found}, newer than this jobcast (${SCHEMA_VERSION}); upgrade jobcast`);
+  if (found === SCHEMA_VERSION) return found;
+  db.transaction(() => {
+    if (found === 0 && hasTable(db, 'outbox')) fromLegacy(db);
+    else db.exec(V2);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+  return found;
+}

@@ -1,0 +1,55 @@
+/**
+ * Adopting an output: the ledger records every role and feed of the output being served as already
+ * told, at version 1, and sends nothing (`jobcast state adopt`; the first run on a legacy ledger).
+ * The roles are the ones that output was built from: its source cache holds their content.
+ */
+import path from 'node:path';
+import type { PostingEntry } from '../adapter';
+import type { Manifest } from '../build/output-store';
+import { readSourceCache } from '../build/source-cache';
+import { selectChannels, toEntry } from '../build/validate';
+import type { SubjectRow, ToldRow } from '../ledger/ledger';
+import { displayPath } from '../load/display-path';
+import type { Project } from '../project';
+import type { Notifier, PlanContext } from './notifier';
+import { digestOf, observe, subjectsOf } from './observe';
+
+export interface Adoption {
+  subjects: SubjectRow[];
+  told: ToldRow[];
+  /** Roles of the output whose content the source cache did not have (told state from the pages only). */
+  missing: string[];
+}
+
+/** The served output (`manifest` of `generation`) as a told ledger state. */
+export async function adoptionOf(project: Project, manifest: Manifest, generation: string, active: readonly Notifier[], ctx: PlanContext): Promise<Adoption> {
+  const builtFor = new Date(manifest.builtFor);
+  const cache = await readSourceCache(generation);
+  const byId = new Map([...cache.values()].map((c) => [path.basename(c.path).replace(/\.yaml$/, ''), c]));
+  const entries: PostingEntry[] = [];
+  const missing: string[] = [];
+  for (const id of Object.keys(manifest.history).sort()) {
+    const c = byId.get(id);
+    if (!c) {
+      missing.push(id);
+      continue;
+    }
+    const file = displayPath(c.path);
+    entries.push(toEntry({ id, absPath: c.path, file, posting: c.posting, sourceHash: c.sourceHash, locate: () => ({ file }) }, project, builtFor, manifest.history));
+  }
+  const { channels } = selectChannels(entries, project, builtFor, false);
+  const subjects = subjectsOf({ entries, channels, manifest }, new Map(), ctx.url);
+  observe(subjects, channels, active, { ...ctx, now: builtFor }, project.config);
+  const at = ctx.now.toISOString();
+  return {
+    missing,
+    subjects: subjects.map((s) => ({
+      subject: s.id, kind: s.kind, version: 1, digest: digestOf(s), lifecycle: s.lifecycle, hash: s.hash, since: s.since, changed: at,
+      content: s.content ? JSON.stringify(s.content) : null,
+    })),
+    told: subjects.flatMap((s) => s.observations.map((o) => ({
+      receiver: o.receiver, subject: s.id, state: 'live' as const, version: 1, fingerprint: o.fingerprint,
+      detail: o.detail !== undefined ? JSON.stringify(o.detail) : null, at,
+    }))),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Routing transitions to whoever speaks for their receivers: an active notifier that owns the
+ * receiver, or a channel that announces to it (email lists). A transition nobody speaks for (its
+ * notifier switched off) sends nothing, but is still recorded by the table.
+ */
+import type { Adapter, PostingTransition } from '../adapter';
+import { renderContext } from '../build/context';
+import type { SiteConfig } from '../model/config';
+import type { Notifier, PlanContext } from './notifier';
+import type { Message, Transition } from './protocol';
+
+const toPostingTransition = (t: Transition): PostingTransition => ({
+  receiver: t.receiver, id: t.subject.id, event: t.event, version: t.version, state: t.subject.lifecycle,
+  ...(t.subject.entry ? { entry: t.subject.entry } : {}),
+});
+
+export function messagesFor(transitions: readonly Transition[], active: readonly Notifier[], adapters: readonly Adapter[], site: SiteConfig, ctx: PlanContext): Message[] {
+  const out: Message[] = [];
+  for (const n of active) {
+    const mine = transitions.filter((t) => n.owns(t.receiver));
+    if (mine.length && n.plan) out.push(...n.plan(mine, ctx));
+  }
+  for (const a of adapters) {
+    if (!a.announce || !a.ownsReceiver) continue;
+    const mine = transitions.filter((t) => t.subject.kind === 'posting' && a.ownsReceiver!(t.receiver));
+    if (!mine.length) continue;
+    for (const m of a.announce(mine.map(toPostingTransition), renderContext(a, site, ctx.now))) {
+      out.push({
+        receiver: m.receiver, transport: m.transport, subject: m.posting, version: m.version, event: m.event,
+        payload: m.payload, summary: m.summary, ...(m.cancelIfGone ? { cancelIfGone: true } : {}),
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * One run's plan: new versions where a subject's observation changed, each receiver's transition by
+ * the table (./transitions.ts), and the messages the notifiers and channels make of them. Pure:
+ * subjects and the ledger's rows in, what to record and queue out (see Ledger.commitRun).
+ */
+import type { NewOutboxItem, RunCommit, SubjectRow, ToldRow } from '../ledger/ledger';
+import { digestOf } from './observe';
+import { messageKey, type Message, type Subject, type Transition } from './protocol';
+import { eventFor } from './transitions';
+
+export interface Plan extends RunCommit {
+  transitions: Transition[];
+  messages: Message[];
+}
+
+/** Subjects' versions and transitions against what the ledger recorded. */
+export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<string, SubjectRow>, told: ReadonlyMap<string, ToldRow>, now: Date): Pick<Plan, 'subjects' | 'transitions' | 'told' | 'gone'> {
+  const toldBySubject = new Map<string, ToldRow[]>();
+  for (const t of told.values()) toldBySubject.set(t.subject, [...(toldBySubject.get(t.subject) ?? []), t]);
+  const rows: SubjectRow[] = [];
+  const transitions: Transition[] = [];
+  const toldRows: ToldRow[] = [];
+  const gone: { receiver: string; subject: string }[] = [];
+  const at = now.toISOString();
+  for (const s of subjects) {
+    const prev = known.get(s.id);
+    const digest = digestOf(s);
+    const version = !prev ? 1 : prev.digest === digest ? prev.version : prev.version + 1;
+    if (!prev || prev.digest !== digest || prev.since !== s.since || prev.hash !== s.hash || prev.lifecycle !== s.lifecycle) {
+      rows.push({
+        subject: s.id, kind: s.kind, version, digest, lifecycle: s.lifecycle, hash: s.hash, since: s.since,
+        changed: prev && prev.version === version ? prev.changed : at, content: s.content ? JSON.stringify(s.content) : null,
+      });
+    }
+    const before = new Map((toldBySubject.get(s.id) ?? []).map((t) => [t.receiver, t]));
+    const receivers = new Set([...s.observations.map((o) => o.receiver), ...before.keys()]);
+    const byReceiver = new Map(s.observations.map((o) => [o.receiver, o]));
+    for (const receiver of [...receivers].sort()) {
+      const observed = byReceiver.get(receiver);
+      const prior = before.get(receiver);
+      const event = eventFor(prior, observed);
+      if (!event) continue;
+      transitions.push({ receiver, subject: s, event, version, ...(observed ? { observed } : {}), ...(prior ? { told: prior } : {}) });
+      toldRows.push({
+        receiver, subject: s.id, state: observed ? 'live' : 'gone', version,
+        fingerprint: observed?.fingerprint ?? prior?.fingerprint ?? '', detail: observed?.detail !== undefined ? JSON.stringify(observed.detail) : prior?.detail ?? null, at,
+      });
+      if (!observed) gone.push({ receiver, subject: s.id });
+    }
+  }
+  return { subjects: rows, transitions, told: toldRows, gone };
+}
+
+/** Outbox items for messages: keyed (receiver, subject, version), payload with its summary. */
+export function outboxItems(messages: readonly Message[]): NewOutboxItem[] {
+  return messages.map((m) => ({
+    key: messageKey(m), notifier: m.transport, receiver: m.receiver,
+    ...(m.subject !== undefined ? { subject: m.subject } : {}), ...(m.version !== undefined ? { version: m.version } : {}), ...(m.event ? { event: m.event } : {}),
+    payload: { summary: m.summary, ...(m.payload as object) },
+    ...(m.cancelIfGone ? { cancelIfGone: true } : {}),
+  }));
+}
+
+export function planRun(subjects: readonly Subject[], known: ReadonlyMap<string, SubjectRow>, told: ReadonlyMap<string, ToldRow>, now: Date, messagesFor: (t: readonly Transition[]) => Message[]): Plan {
+  const base = transitionsOf(subjects, known, told, now);
+  const messages = messagesFor(base.transitions);
+  return { ...base, messages, items: outboxItems(messages) };
+}

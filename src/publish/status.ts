@@ -1,0 +1,24 @@
+/**
+ * What has not been told yet: the same observation and table a publish uses, over the output being
+ * served and the ledger, without recording anything. The admin, /healthz and `publish --dry-run`
+ * all read status this way, so they cannot disagree (docs/publication.md).
+ */
+import type { Manifest } from '../build/output-store';
+import type { Validation } from '../build/validate';
+import type { Ledger } from '../ledger/ledger';
+import type { Project } from '../project';
+import type { Notifier } from './notifier';
+import { notifiers as defaultNotifiers } from './notifiers';
+import { observe, subjectsOf } from './observe';
+import { transitionsOf } from './plan';
+import type { Transition } from './protocol';
+import { planContext } from './run';
+
+export function untold(project: Project, ledger: Pick<Ledger, 'subjects' | 'told'>, validation: Pick<Validation, 'entries' | 'channels'>, manifest: Manifest, now: Date, notifiers: readonly Notifier[] = defaultNotifiers): Transition[] {
+  const ctx = planContext(project, now);
+  const active = notifiers.filter((n) => n.enabled(ctx));
+  const known = ledger.subjects();
+  const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
+  observe(subjects, validation.channels, active, ctx, project.config);
+  return transitionsOf(subjects, known, ledger.told(), now).transitions;
+}
