@@ -181,11 +181,13 @@ describe('admin in Chromium', () => {
     for (const code of ['JC_WARN_NO_SALARY', 'GOOGLE_NO_VALID_THROUGH', 'GOOGLE_PAY_TRANSPARENCY']) expect(problems).toContain(code);
     expect(problems).toMatch(new RegExp(`${ROLE}\\.yaml:2:1`));
     expect(problems).toContain('Fix: add validThrough: 2027-02-28');
-    // Every channel has a row; nothing has been published yet.
+    // Every channel has a row; the output is built and served, but nobody has been told yet.
     for (const a of adapters) {
       const row = role.locator('tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${a.name}$`) }) });
-      await expect(row.locator('.delivery-none').textContent()).resolves.toBe('Not published');
+      await expect(row.locator('td[data-label="Delivery"] .badge').textContent()).resolves.toMatch(/^(Served|—)$/);
     }
+    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^linkedin$/ }) }).locator('.delivery-live').textContent()).resolves.toBe('Served');
+    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^webhook:board$/ }) }).locator('.delivery-untold').textContent()).resolves.toBe('Built, not yet told');
     await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^google$/ }) }).locator('.sev-warning').textContent()).resolves.toBe('2 warnings');
     await shot('overview');
     expect(await fitsPhone()).toBe(0);
@@ -280,8 +282,8 @@ describe('admin in Chromium', () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.waitForLoadState();
     const role = page.locator(`#role-${ROLE}`);
-    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^webhook:board$/ }) }).locator('.delivery-live').textContent()).resolves.toBe('Live');
-    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^linkedin$/ }) }).locator('.delivery-live').textContent()).resolves.toBe('Live');
+    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^webhook:board$/ }) }).locator('.delivery-live').textContent()).resolves.toBe('Told: live');
+    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^linkedin$/ }) }).locator('.delivery-live').textContent()).resolves.toBe('Served');
     await page.getByRole('link', { name: 'ML Infrastructure Engineer' }).click();
     await page.waitForLoadState();
     const history = await page.locator('[aria-label="Notifications about this role"]').innerText();

@@ -3,7 +3,8 @@
  * real (in-memory) ledger: every lifecycle state, delivery states from the ledger, channels that
  * leave a role out, and hostile text that must stay text.
  */
-import { Ledger } from '../src/ledger/ledger';
+import { Ledger, type SubjectRow, type ToldRow } from '../src/ledger/ledger';
+import type { Transition } from '../src/publish/protocol';
 import { buildOverview, type RoleSummary } from '../src/admin/overview';
 import { renderPage } from '../src/admin/pages';
 import { buildRoleView } from '../src/admin/role';
@@ -36,9 +37,24 @@ afterEach(() => {
   tp.cleanup();
 });
 
-async function overview() {
-  const validation = await validateProject(project, NOW, ledger.history(), true);
-  return buildOverview({ validation, ledger, now: NOW, timeZone: 'UTC' });
+async function overview(untold: Transition[] = []) {
+  const validation = await validateProject(project, NOW, ledger.history(), true, { lastGood: (id) => ledger.lastGood(id) });
+  return buildOverview({ validation, ledger, now: NOW, timeZone: 'UTC', untold });
+}
+
+const subjectRow = (id: string, lifecycle: string, content: unknown = null): SubjectRow => ({
+  subject: id, kind: 'posting', version: 1, digest: 'd', lifecycle, hash: 'h', since: NOW.toISOString(), changed: NOW.toISOString(), content: content ? JSON.stringify(content) : null,
+});
+const toldRow = (receiver: string, state: 'live' | 'gone'): ToldRow => ({ receiver, subject: 'open-role', state, version: 1, fingerprint: 'f', detail: null, at: '2026-11-30T10:00:00.000Z' });
+
+/** Record state as a publish run would, under the writer lease. */
+async function record(run: Parameters<Ledger['commitRun']>[1]) {
+  const lease = await ledger.lease.acquire('publish');
+  try {
+    ledger.commitRun(lease, run, NOW);
+  } finally {
+    lease.release();
+  }
 }
 
 const role = (o: Awaited<ReturnType<typeof overview>>, id: string): RoleSummary => {
@@ -70,32 +86,47 @@ describe('admin overview', () => {
     expect(reach('closed-role', 'indeed')).toBe('No (closed)');
   });
 
-  it('shows failed and pending deliveries from the ledger with the last error and the next retry', async () => {
-    ledger.upsertPublication({ posting: 'open-role', channel: 'google', hash: 'h', status: 'live', first_published: '2026-11-30T10:00:00.000Z', last_changed: '2026-11-30T10:00:00.000Z' });
-    ledger.upsertPublication({ posting: 'open-role', channel: 'webhook:board', hash: 'h', status: 'pending', first_published: null, last_changed: null, attempts: 2, last_error: 'HTTP 503: try later' });
-    ledger.upsertPublication({ posting: 'open-role', channel: 'linkedin', hash: null, status: 'failed', first_published: null, last_changed: '2026-11-30T10:00:00.000Z', last_error: 'LINKEDIN_X: rejected' });
-    ledger.enqueue([{ key: 'k1', notifier: 'webhook', target: 'webhook:board', posting: 'open-role', payload: {} }], NOW);
-    const [row] = ledger.outbox({ posting: 'open-role' });
-    ledger.markFailed(row!.id, 'HTTP 503: try later', new Date('2026-12-01T12:04:00Z'));
+  it('shows per receiver what it was told, what is queued, retrying, waiting or failed, and what is built but not yet told', async () => {
+    await record({
+      subjects: [subjectRow('open-role', 'open')],
+      told: [toldRow('google-indexing', 'live'), toldRow('webhook:board', 'live'), toldRow('email:eng', 'live'), toldRow('webhook:x', 'live'), toldRow('webhook:old', 'gone')],
+      items: ['webhook:board', 'email:eng', 'webhook:x'].map((receiver, i) => ({ key: `k${i}`, notifier: receiver.startsWith('email') ? 'smtp' : 'webhook', receiver, subject: 'open-role', version: 1, payload: {} })),
+      gone: [],
+    });
+    const [board, eng, x] = ledger.outbox();
+    ledger.markRetry(board!.id, 'HTTP 503: try later', new Date('2026-12-01T12:04:00Z'), false);
+    ledger.markWaiting(eng!.id, 'set SMTP_URL to the SMTP URL');
+    ledger.markFailed(x!.id, 'HTTP 400: rejected');
+    const pending = { receiver: 'indexnow', event: 'publish', version: 2, subject: { id: 'open-role' } } as unknown as Transition;
 
-    const channels = Object.fromEntries(role(await overview(), 'open-role').channels.map((c) => [c.name, c.delivery]));
-    expect(channels.google).toMatchObject({ key: 'live', label: 'Live', detail: 'since 2026-11-30 10:00 UTC' });
-    expect(channels['webhook:board']).toEqual({ key: 'pending', label: 'Pending', detail: '2 attempts so far', error: 'HTTP 503: try later', retry: '2026-12-01 12:04 UTC' });
-    expect(channels.linkedin).toMatchObject({ key: 'failed', label: 'Failed', error: 'LINKEDIN_X: rejected' });
-    expect(channels.indeed).toMatchObject({ key: 'none', label: 'Not published' });
+    const channels = Object.fromEntries(role(await overview([pending]), 'open-role').channels.map((c) => [c.name, c.delivery]));
+    expect(channels['google-indexing']).toMatchObject({ key: 'live', label: 'Told: live', detail: 'version 1, 2026-11-30 10:00 UTC' });
+    expect(channels['webhook:board']).toEqual({ key: 'pending', label: 'Retrying', detail: '1 attempt so far', error: 'HTTP 503: try later', retry: '2026-12-01 12:04 UTC' });
+    expect(channels['email:eng']).toMatchObject({ key: 'waiting', label: 'Waiting for configuration', error: 'set SMTP_URL to the SMTP URL' });
+    expect(channels['webhook:x']).toMatchObject({ key: 'failed', label: 'Failed', error: 'HTTP 400: rejected' });
+    expect(channels['webhook:old']).toMatchObject({ key: 'closed', label: 'Told: withdrawn' });
+    expect(channels.indexnow).toMatchObject({ key: 'untold', label: 'Built, not yet told', detail: 'publish pending (version 2); sent at the next publish' });
+    // Channels are pulled: whether the served output carries this version (none is served here).
+    expect(channels.indeed).toMatchObject({ key: 'pending', label: 'Not built yet' });
+    expect(channels.adzuna).toMatchObject({ key: 'pending' });
   });
 
-  it('lists invalid files with their diagnostics, and roles only the ledger still knows', async () => {
-    tp.write('broken-role.yaml', posting({ salary: '{ currency: EUR, min: 90000, max: 70000, unit: YEAR }' }));
-    ledger.saveHistory({ 'broken-role': { hash: 'x', since: NOW.toISOString() }, 'gone-role': { hash: 'y', since: NOW.toISOString() } }, { 'broken-role': { state: 'open', content: {} }, 'gone-role': { state: 'open', content: {} } });
+  it('lists invalid files with their diagnostics, keeps a once-valid role at its last good version, and lists roles only the ledger still knows', async () => {
+    tp.write('broken-role.yaml', posting({ title: 'Broken Role' }));
+    const good = (await validateProject(project, NOW, {}, true)).entries.find((e) => e.id === 'broken-role')!.posting;
+    await record({ subjects: [subjectRow('broken-role', 'open', good), subjectRow('gone-role', 'removed')], told: [], items: [], gone: [] });
+    tp.write('broken-role.yaml', posting({ title: 'Broken Role', salary: '{ currency: EUR, min: 90000, max: 70000, unit: YEAR }' }));
+    tp.write('never-valid.yaml', posting({ status: 'opne' }));
     const o = await overview();
-    expect(o.roles.map((r) => r.id)).not.toContain('broken-role');
-    expect(o.invalid).toHaveLength(1);
-    expect(o.invalid[0]!.id).toBe('broken-role');
-    expect(o.invalid[0]!.served).toBe('The last valid version stays published until this file is fixed.');
+    expect(role(o, 'broken-role').title).toBe('Broken Role');
+    expect(o.roles.map((r) => r.id)).not.toContain('never-valid');
+    expect(o.invalid.map((f) => [f.id, f.served])).toEqual([
+      ['broken-role', 'Its last valid version stays published everywhere until this file is fixed.'],
+      ['never-valid', 'Never published: nothing goes out until this file is fixed.'],
+    ]);
     const items = o.invalid[0]!.groups.flatMap((g) => g.items);
     expect(items.some((d) => d.severity === 'error' && /broken-role\.yaml:\d+:\d+$/.test(d.where) && d.field.startsWith('salary'))).toBe(true);
-    expect(o.removed).toEqual([{ id: 'gone-role', status: 'last published as open' }]);
+    expect(o.removed).toEqual([{ id: 'gone-role', status: 'file deleted; receivers were told it is gone' }]);
   });
 });
 

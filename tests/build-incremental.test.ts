@@ -95,10 +95,13 @@ describe('source cache', () => {
 
   it('never caches a file with errors', async () => {
     project.write('broken.yaml', 'title: [unclosed\n');
-    await expect(buildProject(await project.open(), { now: NOW })).rejects.toMatchObject({ code: 'JC_BUILD_INVALID_SOURCES' });
+    const first = await buildProject(await project.open(), { now: NOW });
+    expect(first.broken).toMatchObject([{ id: 'broken', kept: false, error: { code: 'JC_YAML_SYNTAX' } }]);
     project.remove('broken.yaml');
     await buildProject(await project.open(), { now: NOW });
     project.write('broken.yaml', 'title: [unclosed\n');
-    await expect(buildProject(await project.open(), { now: NOW })).rejects.toMatchObject({ code: 'JC_BUILD_INVALID_SOURCES' });
+    const again = await buildProject(await project.open(), { now: NOW });
+    expect(again.broken).toMatchObject([{ id: 'broken', kept: false, error: { code: 'JC_YAML_SYNTAX' } }]);
+    expect(again.validation.entries.map((e) => e.id)).not.toContain('broken');
   });
 });

@@ -1,9 +1,10 @@
 /** The build: atomic swap, untouched previous output on failure, byte-identical rebuilds. */
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
 import { defineAdapter, type Adapter } from '../src/adapter';
 import { buildProject } from '../src/build/build';
+import { layoutFor, pruneGenerations } from '../src/build/output-store';
 import { isJobcastError } from '../src/errors';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
 
@@ -84,12 +85,48 @@ describe('build', () => {
     expect(readdirSync(path.join(project.dir, '.dist.generations'))).toHaveLength(1);
   });
 
-  it('leaves the previous output in place when a source becomes invalid', async () => {
+  it('keeps a role whose file becomes invalid at its last good version, and builds every other edit', async () => {
+    project.write('other-role.yaml', MINIMAL_POSTING.replace('Backend Engineer', 'Other Engineer'));
     await buildProject(await project.open(), { now: NOW });
     const before = tree(project.outDir);
     project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
-    await expect(buildProject(await project.open(), { now: NOW })).rejects.toMatchObject({ code: 'JC_BUILD_INVALID_SOURCES', exitCode: 1 });
-    expect(tree(project.outDir)).toEqual(before);
+    project.write('other-role.yaml', MINIMAL_POSTING.replace('Backend Engineer', 'Other Engineer II'));
+    const result = await buildProject(await project.open(), { now: NOW });
+    expect(result.broken).toMatchObject([{ id: 'backend-engineer', kept: true, error: { code: 'JC_FIELD_ENUM', line: 2 } }]);
+    const after = tree(project.outDir);
+    for (const f of Object.keys(before).filter((p) => p.startsWith('jobs/backend-engineer/'))) expect(after[f]).toEqual(before[f]);
+    expect(Buffer.from(after['jobs/other-role/index.html']!, 'base64').toString('utf8')).toContain('Other Engineer II');
+    expect(result.manifest.problems).toMatchObject([{ code: 'JC_FIELD_ENUM', kept: true, line: 2 }]);
+    // Still kept on the build after (its last good version travels in the source cache).
+    const again = await buildProject(await project.open(), { now: NOW });
+    expect(again.broken[0]!.kept).toBe(true);
+    expect(tree(project.outDir)['jobs/backend-engineer/index.html']).toEqual(before['jobs/backend-engineer/index.html']);
+  });
+
+  it('does not publish a new file that has never been valid', async () => {
+    project.write('new-role.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
+    const result = await buildProject(await project.open(), { now: NOW });
+    expect(result.broken).toMatchObject([{ id: 'new-role', kept: false }]);
+    expect(Object.keys(result.manifest.artifacts).some((p) => p.includes('new-role'))).toBe(false);
+  });
+
+  it('prunes replaced generations only after a grace period, never the current or the one before', async () => {
+    const layout = layoutFor(project.outDir);
+    for (let i = 0; i < 4; i++) {
+      project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('Backend Engineer', `Backend Engineer ${i}`));
+      await buildProject(await project.open(), { now: NOW });
+    }
+    const gens = () => readdirSync(layout.generationsDir).sort();
+    expect(gens()).toHaveLength(4);
+    const current = path.basename(path.dirname(realpathSync(project.outDir)));
+    await pruneGenerations(layout, undefined, 0);
+    expect(gens()).toEqual([current]);
+    // A folder without a manifest (a build that died) is marked first and removed a grace later.
+    mkdirSync(path.join(layout.generationsDir, '000000000000000001-dead'));
+    await pruneGenerations(layout, undefined, 60_000);
+    expect(gens()).toContain('000000000000000001-dead');
+    await pruneGenerations(layout, undefined, 0);
+    expect(gens()).toEqual([current]);
   });
 
   it('drops a posting from one channel only when that channel reports an error', async () => {

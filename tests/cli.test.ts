@@ -1,6 +1,6 @@
 /** The command line as users and CI meet it: exit codes, formats, annotations, no stack traces. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { adapters } from '../adapters';
@@ -97,11 +97,14 @@ describe('jobcast build', () => {
     expect(readFileSync(path.join(project.outDir, 'jobs', 'backend-engineer', 'posting.json'), 'utf8')).toContain('"Backend Engineer"');
   });
 
-  it('exits 1 and builds nothing for invalid postings', async () => {
+  it('exits 1 for an invalid posting, names it with file:line:col, and builds every other role', async () => {
     project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
+    project.write('other-role.yaml', MINIMAL_POSTING.replace('Backend Engineer', 'Other Engineer'));
     const run = await runCli(['build', ...flags(), '--out', project.outDir]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/nothing was built/);
+    expect(run.stdout).toMatch(/backend-engineer\.yaml:2:\d+ status: error: .*\[JC_FIELD_ENUM\]/);
+    expect(run.stdout).toMatch(/1 source file has errors \(1 never valid, not published\); every other role was built/);
+    expect(existsSync(path.join(project.outDir, 'jobs', 'other-role', 'index.html'))).toBe(true);
   });
 });
 

@@ -140,11 +140,31 @@ describe('email delivery', () => {
     expect(new Set(ids).size).toBe(3);
   });
 
-  it('reports a missing SMTP URL without sending', async () => {
+  it('keeps emails waiting while SMTP is not configured, and sends each once when it is', async () => {
     delete env.env.SMTP_URL;
     const r = await env.run('2026-11-28T12:00:00Z');
-    expect(r.delivery.failed).toBe(3);
+    expect(r.delivery).toMatchObject({ waiting: 3, failed: 0 });
     expect(env.ledger.outbox().find((o) => o.notifier === 'smtp')!.last_error).toMatch(/set SMTP_URL/);
+    expect(env.ledger.outbox().filter((o) => o.notifier === 'smtp').map((o) => o.status)).toEqual(['waiting', 'waiting', 'waiting']);
+    expect(smtp.inbox).toHaveLength(0);
+    // Nothing changed in the sources: still, once SMTP is configured, the three emails go out.
+    env.env.SMTP_URL = smtp.url;
+    const later = await env.run('2026-11-28T12:15:00Z');
+    expect(later.delivery.sent).toBe(3);
+    expect(smtp.inbox).toHaveLength(3);
+    await env.run('2026-11-28T12:30:00Z');
+    expect(smtp.inbox).toHaveLength(3);
+  });
+
+  it('withdraws an email not yet sent when its role closes before SMTP is configured', async () => {
+    delete env.env.SMTP_URL;
+    await env.run('2026-11-28T12:00:00Z');
+    env.project.write('backend-engineer.yaml', OTHER.replace('status: open', 'status: closed'));
+    await env.run('2026-11-28T12:15:00Z');
+    env.env.SMTP_URL = smtp.url;
+    await env.run('2026-11-28T12:30:00Z');
+    expect(smtp.inbox.map((m) => m.to[0]).sort()).toEqual(['alumni@lists.example.com', 'engineering-referrals@lists.example.com']);
+    expect(env.ledger.outbox({ status: 'cancelled' }).map((o) => `${o.receiver} ${o.subject}`)).toEqual(['email:alumni backend-engineer']);
   });
 
   it('shows who would get what with --dry-run', async () => {

@@ -125,7 +125,9 @@ describe('lists', () => {
 
   it('rejects a posting whose email options are misspelt (strict posting schema)', async () => {
     const posting = MINIMAL_POSTING + 'channels:\n  email: { list: [engineering-referrals] }\n';
-    await expect(build({ 'backend-engineer.yaml': posting })).rejects.toMatchObject({ code: 'JC_BUILD_INVALID_SOURCES' });
+    const result = await build({ 'backend-engineer.yaml': posting });
+    expect(result.broken).toMatchObject([{ id: 'backend-engineer', kept: false, error: { code: 'JC_FIELD_UNKNOWN', field: 'channels.email.list' } }]);
+    expect(Object.keys(result.manifest.artifacts).filter((p) => p.startsWith('jobs/backend-engineer/'))).toEqual([]);
   });
 
   it('without any list addresses the .eml to the sender, with a footer that names who to write to and no List-Unsubscribe', async () => {

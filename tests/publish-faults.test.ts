@@ -42,13 +42,33 @@ describe('delivery faults', () => {
     expect(Math.max(...env.sleeps)).toBeGreaterThanOrEqual(2000);
   });
 
-  it('retries a timeout and a connection reset', async () => {
+  it('never repeats a timed-out or reset request in the same run; the next run re-sends it once, same key', async () => {
     await setup();
-    remote.script('/indexing', { hang: true }, { reset: true });
+    remote.script('/indexing', { hang: true });
+    remote.script('/webhook', { reset: true });
     const r = await env.run('2026-11-28T12:00:00Z');
-    expect(remote.to('/indexing')).toHaveLength(3);
-    expect(r.delivery.failed + r.delivery.retrying).toBe(0);
-    expect(env.ledger.outbox().find((o) => o.notifier === 'google-indexing')).toMatchObject({ status: 'done' });
+    expect(remote.to('/indexing')).toHaveLength(1);
+    expect(remote.to('/webhook')).toHaveLength(1);
+    expect(r.delivery.retrying).toBe(2);
+    for (const notifier of ['google-indexing', 'webhook']) {
+      expect(env.ledger.outbox().find((o) => o.notifier === notifier)).toMatchObject({ status: 'pending', ambiguous: 1, attempts: 1 });
+    }
+    await env.run('2026-11-28T13:00:00Z');
+    expect(remote.to('/indexing')).toHaveLength(2);
+    const hooks = remote.to('/webhook');
+    expect(hooks).toHaveLength(2);
+    expect(hooks[1]!.body).toBe(hooks[0]!.body);
+    expect(hooks[1]!.headers['idempotency-key']).toBe(hooks[0]!.headers['idempotency-key']);
+    expect(env.ledger.outbox().filter((o) => o.status !== 'done')).toEqual([]);
+  });
+
+  it('receives an answer that comes after the timeout once per run, not once per retry', async () => {
+    await setup();
+    remote.otherwise('/webhook', { status: 200, delayMs: 700 });
+    await env.run('2026-11-28T12:00:00Z');
+    // The endpoint got it (and answered late); the run did not send it again.
+    expect(remote.to('/webhook')).toHaveLength(1);
+    expect(env.ledger.outbox().find((o) => o.notifier === 'webhook')).toMatchObject({ status: 'pending', ambiguous: 1 });
   });
 
   it('keeps a still-failing item for a later run with backoff, then delivers it exactly once', async () => {
@@ -86,15 +106,22 @@ describe('delivery faults', () => {
     expect(row.last_error).toMatch(/403.*Search Console/);
     await env.run('2026-11-28T13:00:00Z');
     expect(remote.to('/indexing')).toHaveLength(1);
-    expect(env.ledger.publications().find((p) => p.posting === 'backend-engineer' && p.channel === 'google')).toMatchObject({ status: 'failed' });
+    expect(env.ledger.outbox({ status: 'failed' }).map((o) => o.receiver)).toEqual(['google-indexing']);
   });
 
-  it('reports a missing secret without sending anything unsigned', async () => {
+  it('keeps a notification whose secret is missing waiting, unsigned nothing sent, and sends it once configured', async () => {
     await setup();
     const r = await env.run('2026-11-28T12:00:00Z', { env: { ...env.env, BOARD_SECRET: '' } });
     expect(remote.to('/webhook')).toHaveLength(0);
+    expect(env.ledger.outbox().find((o) => o.notifier === 'webhook')).toMatchObject({ status: 'waiting', attempts: 0 });
     expect(env.ledger.outbox().find((o) => o.notifier === 'webhook')!.last_error).toMatch(/set BOARD_SECRET/);
-    expect(r.delivery.failed).toBe(1);
+    expect(r.delivery).toMatchObject({ waiting: 1, failed: 0 });
+    expect(r.delivery.waitingFor['webhook:board']).toMatch(/set BOARD_SECRET/);
+    const later = await env.run('2026-11-28T12:15:00Z');
+    expect(later.delivery.sent).toBe(1);
+    expect(remote.to('/webhook')).toHaveLength(1);
+    await env.run('2026-11-28T12:30:00Z');
+    expect(remote.to('/webhook')).toHaveLength(1);
   });
 
   it('spends at most the daily Indexing API budget and carries the rest to the next Pacific day', async () => {

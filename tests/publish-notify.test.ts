@@ -3,6 +3,8 @@
  * 127.0.0.1: a new role, an edit, a close, an expiry, a scheduled role going live, and no change.
  */
 import { createHmac, createVerify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { startFakeRemote, type FakeRemote, type Recorded } from './helpers/fake-remote';
 import { BASE_URL, BOARD_SECRET, INDEXNOW_KEY, publishEnv, type PublishEnv } from './helpers/publish-env';
 import { MINIMAL_POSTING } from './helpers/project';
@@ -153,15 +155,17 @@ describe('publish notifications', () => {
     expect(real.result.planned.map((p) => p.key).sort()).toEqual(dry.planned.map((p) => p.key).sort());
   });
 
-  it('keeps serving the last good output and reports, when a source becomes invalid', async () => {
+  it('keeps a broken role live at its last good version, reports it, and tells nothing about it', async () => {
     const good = await step('2026-11-28T12:00:00Z');
+    const page = readFileSync(path.join(env.project.outDir, 'jobs/backend-engineer/index.html'), 'utf8');
     env.project.write('backend-engineer.yaml', ROLE.replace('status: open', 'status: opne'));
     const bad = await step('2026-11-28T13:00:00Z');
-    expect(bad.result.ok).toBe(false);
-    expect(bad.result.error!.code).toBe('JC_BUILD_INVALID_SOURCES');
+    expect(bad.result.ok).toBe(true);
+    expect(bad.result.broken).toMatchObject([{ id: 'backend-engineer', kept: true, error: { code: 'JC_FIELD_ENUM', line: 2 } }]);
     expect(bad.result.diagnostics.some((d) => d.code === 'JC_FIELD_ENUM' && d.line === 2)).toBe(true);
     expect(bad.requests).toEqual([]);
     expect(good.result.build!.outDir).toBe(env.project.outDir);
-    expect(env.ledger.runs(1)[0]!.ok).toBe(0);
+    expect(readFileSync(path.join(env.project.outDir, 'jobs/backend-engineer/index.html'), 'utf8')).toBe(page);
+    expect(readFileSync(path.join(env.project.outDir, 'feeds/indeed.xml'), 'utf8')).toContain('backend-engineer');
   });
 });

@@ -105,7 +105,7 @@ describe('publish across processes', () => {
     const codes = results.map((r) => r.code).sort();
     expect(codes).toEqual([0, 1]);
     const loser = results.find((r) => r.code === 1)!;
-    expect(loser.out).toMatch(/another publish is running \(pid \d+\)/);
+    expect(loser.out).toMatch(/another jobcast run holds the writer lease: publish by pid \d+ on .+, since \d{4}-\d\d-\d\dT[^ ]+ \(expires in \d+ s\); nothing was done \[JC_LEASE_HELD\]/);
     const nonToken = remote.requests.filter((r) => r.path !== '/token');
     const keys = nonToken.map((r) => `${r.path} ${r.body}`);
     expect(new Set(keys).size).toBe(keys.length);

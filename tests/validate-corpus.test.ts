@@ -135,11 +135,16 @@ describe('file-level failures', () => {
     expect(errors[0]!.message).toContain('40');
   });
 
-  it('does not silently ignore a .yml file', async () => {
-    const { code, errors } = await only('data-engineer.yml', valid);
-    expect(code).toBe(1);
-    expect(errors[0]).toMatchObject({ code: 'JC_FILE_EXTENSION' });
-    expect(errors[0]!.fix).toContain('data-engineer.yaml');
+  it('warns once about a .yml file, and about any other file that is not a posting, without failing', async () => {
+    writeFileSync(path.join(project.postingsDir, 'README.md'), '# Our postings\n');
+    writeFileSync(path.join(project.postingsDir, 'data-engineer.yml'), valid);
+    const { code, diagnostics } = await validate();
+    expect(code).toBe(0);
+    const yml = diagnostics.filter((d) => d.file?.endsWith('data-engineer.yml'));
+    const readme = diagnostics.filter((d) => d.file?.endsWith('README.md'));
+    expect(yml.map((d) => [d.code, d.severity])).toEqual([['JC_FILE_EXTENSION', 'warning']]);
+    expect(yml[0]!.fix).toContain('data-engineer.yaml');
+    expect(readme.map((d) => [d.code, d.severity])).toEqual([['JC_FILE_IGNORED', 'warning']]);
   });
 
   it('rejects tabs used for indentation', async () => {

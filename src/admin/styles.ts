@@ -47,9 +47,9 @@ input[type=password]{display:block;width:100%;max-width:24rem;padding:.6rem;bord
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:0 0 1rem}
 .actions form{margin:0}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.8rem;font-weight:700;border:1px solid;white-space:nowrap;background:var(--card);color:var(--fg)}
-.state-open,.reach-included,.delivery-live,.outbox-done,.sev-ok{background:var(--ok-bg);color:var(--ok);border-color:var(--ok)}
-.state-closing-soon,.state-scheduled,.reach-later,.delivery-pending,.outbox-pending,.sev-warning{background:var(--warn-bg);color:var(--warn);border-color:var(--warn)}
-.state-closed,.state-expired,.state-draft,.reach-withdrawn,.reach-excluded,.delivery-closed,.delivery-none,.reach-notify{background:var(--card);color:var(--muted);border-color:var(--line)}
+.state-open,.reach-included,.delivery-live,.outbox-done,.told-live,.sev-ok{background:var(--ok-bg);color:var(--ok);border-color:var(--ok)}
+.state-closing-soon,.state-scheduled,.reach-later,.delivery-pending,.delivery-untold,.delivery-waiting,.outbox-pending,.outbox-sending,.outbox-waiting,.sev-warning{background:var(--warn-bg);color:var(--warn);border-color:var(--warn)}
+.state-closed,.state-expired,.state-draft,.reach-withdrawn,.reach-excluded,.delivery-closed,.delivery-none,.reach-notify,.told-gone,.outbox-cancelled{background:var(--card);color:var(--muted);border-color:var(--line)}
 .reach-blocked,.delivery-failed,.outbox-failed,.sev-error{background:var(--err-bg);color:var(--err);border-color:var(--err)}
 .sev-info{background:var(--info-bg);color:var(--info);border-color:var(--info)}
 .roles{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:minmax(0,1fr);gap:1.25rem}
