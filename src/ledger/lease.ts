@@ -92,7 +92,8 @@ export class SqliteLeaseStore implements LeaseStore {
   /** Free: never taken, released, expired, or its holder's process on this machine is gone. */
   private free(row: LeaseHolder | undefined, now: number): boolean {
     if (!row || !row.holder) return true;
-    if (Date.parse(row.expires) <= now) return true;
+    // An unreadable expiry counts as expired: a damaged row must never block every later run.
+    if (!(Date.parse(row.expires) > now)) return true;
     return row.host === this.host && row.pid !== process.pid && processGone(row.pid);
   }
 
