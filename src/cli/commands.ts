@@ -87,7 +87,8 @@ const publish: Command = async (ctx) => {
   try {
     const dryRun = Boolean(ctx.values['dry-run']);
     const json = ctx.reportOptions.format === 'json';
-    const log = createLogger(ctx.io.env.LOG_LEVEL ?? (dryRun || json ? 'silent' : 'warn'));
+    // The summary below says what went wrong, in words; JSON log lines only when asked for.
+    const log = createLogger(ctx.io.env.LOG_LEVEL ?? 'silent');
     const result = await publishRun(project, ledger, { ...(ctx.now ? { now: ctx.now } : {}), dryRun, resendAll: Boolean(ctx.values['resend-all']), log, env: ctx.io.env });
     const summary = {
       ok: result.ok, dryRun, error: result.error, planned: result.planned,
@@ -95,7 +96,8 @@ const publish: Command = async (ctx) => {
       delivery: result.delivery, broken: result.broken.map((b) => ({ file: b.file, id: b.id, kept: b.kept })),
     };
     const valid = result.build?.validation.entries.filter((e) => !e.kept).length ?? 0;
-    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
+    // Refused before building (the state does not match): no postings were read, so no tally of them.
+    if (json || result.build || result.diagnostics.length) report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
     if (!json) writePublishSummary(ctx, result, dryRun);
     return result.ok && result.delivery.failed === 0 && !result.broken.length ? 0 : 1;
   } finally {
@@ -109,7 +111,7 @@ function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typ
   if (result.broken.length) out.write(brokenLine(result.broken));
   const lines = describePlan(result);
   if (dryRun) {
-    out.write(lines.length ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : 'nothing to send: every receiver has been told the output it would be sent\n');
+    out.write(lines.length ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : 'nothing to send: every receiver already knows what this output says\n');
     return;
   }
   const d = result.delivery;
@@ -118,6 +120,7 @@ function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typ
   out.write(`notifications: ${result.planned.length} queued, ${d.sent} sent, ${d.retrying} to retry, ${d.deferred} deferred, ${d.waiting} waiting for configuration, ${d.failed} failed\n`);
   if (d.interrupted) out.write(`  ${d.interrupted} interrupted by an earlier run's crash were re-sent with the same key\n`);
   for (const [receiver, why] of Object.entries(d.waitingFor)) out.write(`  ${receiver} waits for configuration: ${why}\n`);
+  for (const p of d.problems) out.write(`  ${p.receiver}${p.subject ? ` ${p.subject}` : ''}: ${p.outcome === 'failed' ? 'failed' : 'will retry'}: ${p.error}\n`);
 }
 
 const serve: Command = async (ctx) => {

@@ -28,9 +28,13 @@ export interface DeliverySummary extends DeliveryCounts {
   byNotifier: Record<string, DeliveryCounts>;
   /** Why items wait for configuration, per receiver (e.g. "set SMTP_URL …"). */
   waitingFor: Record<string, string>;
+  /** The first failures and retries of this run, with the receiver's answer (for people). */
+  problems: { receiver: string; subject: string | null; outcome: 'failed' | 'retrying'; error: string }[];
 }
 
-export const emptySummary = (): DeliverySummary => ({ sent: 0, failed: 0, retrying: 0, deferred: 0, waiting: 0, remaining: 0, interrupted: 0, byNotifier: {}, waitingFor: {} });
+const MAX_PROBLEMS = 20;
+
+export const emptySummary = (): DeliverySummary => ({ sent: 0, failed: 0, retrying: 0, deferred: 0, waiting: 0, remaining: 0, interrupted: 0, byNotifier: {}, waitingFor: {}, problems: [] });
 
 export interface DeliverOptions {
   ledger: Ledger;
@@ -135,11 +139,13 @@ async function deliverReceiver(receiver: string, rows: OutboxRow[], byName: Map<
     if (!outcome.retryable || attempts >= MAX_ATTEMPTS) {
       ledger.markFailed(item.id, outcome.error);
       count(item.notifier, 'failed');
+      if (summary.problems.length < MAX_PROBLEMS) summary.problems.push({ receiver, subject: item.subject, outcome: 'failed', error: outcome.error });
       log.error({ event: 'notify.failed', ...at, attempts }, outcome.error);
       return 'failed';
     }
     ledger.markRetry(item.id, outcome.error, nextAttemptAt(now, attempts, outcome.retryAfterMs, opts.random), Boolean(outcome.ambiguous));
     count(item.notifier, 'retrying');
+    if (summary.problems.length < MAX_PROBLEMS) summary.problems.push({ receiver, subject: item.subject, outcome: 'retrying', error: outcome.error });
     log.warn({ event: 'notify.retry_later', ...at, attempts, ambiguous: Boolean(outcome.ambiguous) }, outcome.error);
     return outcome.ambiguous ? 'ambiguous' : 'blocked';
   };

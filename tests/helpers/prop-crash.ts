@@ -1,0 +1,132 @@
+/**
+ * Tools for crash tests of publish: a Ledger that "dies" at its k-th write (the process is gone from
+ * then on: its database is closed and every later call throws), notifiers whose in-flight deliveries
+ * can be awaited (what a dead process had on the wire may still arrive), and an SMTP inbox on 127.0.0.1.
+ */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import type { Ledger } from '../../src/ledger/ledger';
+import type { Notifier } from '../../src/publish/notifier';
+
+/** Every Ledger method that writes the state database (the points a crash can hit). */
+export const WRITE_METHODS = [
+  'startRun', 'recoverInterrupted', 'commitRun', 'adopt', 'claim', 'markDone', 'markRetry', 'markFailed',
+  'markWaiting', 'defer', 'useQuota', 'finishRun',
+] as const;
+
+export class SimulatedCrash extends Error {
+  constructor(what: string) {
+    super(`simulated crash: ${what}`);
+    this.name = 'SimulatedCrash';
+  }
+}
+
+/** Where a run dies: at its `at`-th write (0-based), before or after that write is done. */
+export interface CrashPoint {
+  at: number;
+  after: boolean;
+}
+
+export interface CrashingLedger {
+  ledger: Ledger;
+  /** Set once the crash happened: which write, before or after it. */
+  crashedAt(): string | undefined;
+  /** The writes seen so far, in order. */
+  writes: string[];
+}
+
+/**
+ * Wrap `real` so that the `point.at`-th write closes the database (as a kill -9 would leave it: the
+ * lease row still held, whatever was `sending` still `sending`) and throws; after that every call throws.
+ */
+export function crashingLedger(real: Ledger, point: CrashPoint | null): CrashingLedger {
+  const writes: string[] = [];
+  let crashed: string | undefined;
+  const die = (what: string): never => {
+    crashed ??= what;
+    real.close();
+    throw new SimulatedCrash(what);
+  };
+  const writeSet = new Set<string>(WRITE_METHODS);
+  const proxy = new Proxy(real, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') {
+        if (crashed) throw new SimulatedCrash(`${String(prop)} read after the crash`);
+        return value;
+      }
+      const name = String(prop);
+      return (...args: unknown[]) => {
+        if (crashed) throw new SimulatedCrash(`${name} called after the crash at ${crashed}`);
+        if (!writeSet.has(name)) return (value as (...a: unknown[]) => unknown).apply(target, args);
+        const n = writes.push(name) - 1;
+        if (point && n === point.at && !point.after) die(`before ${name} (write #${n})`);
+        const out = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (point && n === point.at && point.after) die(`after ${name} (write #${n})`);
+        return out;
+      };
+    },
+  });
+  return { ledger: proxy, crashedAt: () => crashed, writes };
+}
+
+export interface TrackedNotifiers {
+  notifiers: Notifier[];
+  /** How many deliveries are on the wire now. */
+  inflight(): number;
+  /** Resolves once nothing is on the wire; rejects after `deadlineMs`. */
+  settle(deadlineMs: number): Promise<void>;
+}
+
+/** The same notifiers, with every delivery counted while it is on the wire. */
+export function trackDeliveries(base: readonly Notifier[]): TrackedNotifiers {
+  const open = new Set<Promise<unknown>>();
+  const notifiers = base.map((n): Notifier => ({
+    ...n,
+    deliver: (item, ctx) => {
+      const p = n.deliver(item, ctx);
+      open.add(p);
+      const done = () => void open.delete(p);
+      p.then(done, done);
+      return p;
+    },
+  }));
+  return {
+    notifiers,
+    inflight: () => open.size,
+    settle: async (deadlineMs) => {
+      const deadline = Date.now() + deadlineMs;
+      while (open.size) {
+        if (Date.now() > deadline) throw new Error(`${open.size} delivery(ies) of a dead run still on the wire after ${deadlineMs} ms`);
+        await Promise.race([Promise.allSettled([...open]), new Promise((r) => setTimeout(r, 50))]);
+      }
+      // Let the dead run's continuations (which now only throw) run out.
+      await new Promise((r) => setImmediate(r));
+    },
+  };
+}
+
+export interface SmtpInbox {
+  url: string;
+  /** Raw messages as accepted (250), in arrival order. */
+  mail: Buffer[];
+  close(): Promise<void>;
+}
+
+export async function startSmtpInbox(): Promise<SmtpInbox> {
+  const mail: Buffer[] = [];
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+    onData(stream, _session, cb) {
+      const parts: Buffer[] = [];
+      stream.on('data', (c: Buffer) => parts.push(c));
+      stream.on('end', () => (mail.push(Buffer.concat(parts)), cb(null)));
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
+    mail,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
