@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { PostingEntry } from '../adapter';
 import type { Manifest } from '../build/output-store';
 import { readSourceCache } from '../build/source-cache';
-import { selectChannels, toEntry } from '../build/validate';
+import { selectChannels, toEntry, type ChannelSelection } from '../build/validate';
 import type { SubjectRow, ToldRow } from '../ledger/ledger';
 import { displayPath } from '../load/display-path';
 import type { Project } from '../project';
@@ -21,8 +21,8 @@ export interface Adoption {
   missing: string[];
 }
 
-/** The served output (`manifest` of `generation`) as a told ledger state. */
-export async function adoptionOf(project: Project, manifest: Manifest, generation: string, active: readonly Notifier[], ctx: PlanContext): Promise<Adoption> {
+/** The roles the served output was built from, with the channels that carried them (from its source cache). */
+export async function servedEntries(project: Project, manifest: Manifest, generation: string): Promise<{ entries: PostingEntry[]; channels: ChannelSelection[]; missing: string[] }> {
   const builtFor = new Date(manifest.builtFor);
   const cache = await readSourceCache(generation);
   const byId = new Map([...cache.values()].map((c) => [path.basename(c.path).replace(/\.yaml$/, ''), c]));
@@ -37,7 +37,13 @@ export async function adoptionOf(project: Project, manifest: Manifest, generatio
     const file = displayPath(c.path);
     entries.push(toEntry({ id, absPath: c.path, file, posting: c.posting, sourceHash: c.sourceHash, locate: () => ({ file }) }, project, builtFor, manifest.history));
   }
-  const { channels } = selectChannels(entries, project, builtFor, false);
+  return { entries, channels: selectChannels(entries, project, builtFor, false).channels, missing };
+}
+
+/** The served output (`manifest` of `generation`) as a told ledger state. */
+export async function adoptionOf(project: Project, manifest: Manifest, generation: string, active: readonly Notifier[], ctx: PlanContext): Promise<Adoption> {
+  const builtFor = new Date(manifest.builtFor);
+  const { entries, channels, missing } = await servedEntries(project, manifest, generation);
   const subjects = subjectsOf({ entries, channels, manifest }, new Map(), ctx.url);
   observe(subjects, channels, active, { ...ctx, now: builtFor }, project.config);
   const at = ctx.now.toISOString();

@@ -15,6 +15,8 @@ import { buildProject } from '../build/build';
 import { layoutFor } from '../build/output-store';
 import { CODES, isJobcastError } from '../errors';
 import { describeHolder } from '../ledger/lease';
+import { servedEntries } from '../publish/adopt';
+import { untold } from '../publish/status';
 import { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Project } from '../project';
@@ -89,7 +91,27 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       if (e.size > 256 * 1024 && e.status === 200) cache.warm(`${next.site}/${p}`, e.sha256, ['gzip', 'br']);
     }
     updatePostingGauges();
+    void countUntold();
     return next;
+  };
+
+  /** What the served output says that receivers have not been told (the admin's comparison). */
+  let pending: { generation: string; run: number; byEvent: Record<string, number> } | undefined;
+  let counting = Promise.resolve();
+  const countUntold = () => {
+    counting = counting.then(async () => {
+      const snap = snapshot;
+      if (!snap) return;
+      try {
+        const served = await servedEntries(project, snap.manifest, snap.generation);
+        const byEvent: Record<string, number> = { publish: 0, update: 0, close: 0 };
+        for (const t of untold(project, ledger, served, snap.manifest, now(), opts.notifiers)) byEvent[t.event]!++;
+        pending = { generation: snap.generation, run: ledger.identity().seq, byEvent };
+      } catch (err) {
+        log.warn({ event: 'serve.untold_failed' }, (err as Error).message);
+      }
+    });
+    return counting;
   };
 
   const updatePostingGauges = () => {
@@ -133,6 +155,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     }
   };
 
+  /** Every receiver has been told what the served output says (null until counted). */
+  const toldAll = (): boolean | null => {
+    if (!pending || !snapshot || pending.generation !== snapshot.generation || pending.run !== ledger.identity().seq) return null;
+    return Object.values(pending.byEvent).every((n) => n === 0);
+  };
+
   const health = (): HealthReport => {
     const last = ledger.lastSuccessfulRun();
     const problems = snapshot?.manifest.problems ?? [];
@@ -140,8 +168,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     return {
       status: !snapshot ? 'unavailable' : problems.length || (lastRun && !lastRun.ok) ? 'degraded' : 'ok',
       output: snapshot
-        ? { builtFor: snapshot.manifest.builtFor, generation: path.basename(snapshot.generation), files: snapshot.files.size, told: snapshot.manifest.ledger?.told ?? false, run: snapshot.manifest.ledger?.seq ?? null }
+        ? { builtFor: snapshot.manifest.builtFor, generation: path.basename(snapshot.generation), files: snapshot.files.size, told: toldAll(), run: snapshot.manifest.ledger?.seq ?? null }
         : null,
+      // Notifications the served output calls for that the ledger has not recorded (a --watch or CLI build).
+      untold: pending && snapshot && pending.generation === snapshot.generation && pending.run === ledger.identity().seq ? pending.byEvent : null,
       brokenFiles: problems.map((p) => ({ file: p.file, line: p.line ?? null, col: p.col ?? null, code: p.code, message: p.message, servingLastGood: p.kept })),
       ledger: { id: ledger.identity().id, run: ledger.identity().seq },
       writer: holder ? describeHolder(holder) : null,
