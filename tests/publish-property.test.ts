@@ -57,9 +57,14 @@ interface Action {
   role: number;
   kind: Kind;
 }
+/** Where in its run the process dies: a fraction of the run's writes to the ledger, before or after that write. */
+interface CrashAt {
+  permille: number;
+  after: boolean;
+}
 interface Step {
   action: Action;
-  crash: CrashPoint | null;
+  crash: CrashAt | null;
 }
 interface Scenario {
   initial: { present: boolean; spec: Spec }[];
@@ -297,6 +302,14 @@ async function runScenario(sc: Scenario): Promise<void> {
   const problems: string[] = [];
   const runOnce = async (l: Ledger, now: Date, tracked = trackDeliveries(defaultNotifiers), waitForLock = 0): Promise<PublishResult> =>
     publish(await project.open(), l, { now, env, log: silentLogger(), sleep: NO_SLEEP, notifiers: tracked.notifiers, waitForLock });
+  /** The write to die at: the run's writes are counted from what a dry run of it plans. */
+  const crashPoint = async (c: CrashAt, l: Ledger, now: Date): Promise<CrashPoint> => {
+    const dry = await publish(await project.open(), l, { now, env, log: silentLogger(), dryRun: true });
+    const items = [...dry.planned.map((p) => p.notifier), ...dry.outstanding.map((o) => o.notifier)];
+    // startRun, recoverInterrupted, commitRun; claim + its outcome per item (Google also takes quota); finishRun.
+    const writes = 3 + items.reduce((n, notifier) => n + (notifier === 'google-indexing' ? 3 : 2), 0) + 1;
+    return { at: Math.floor((c.permille / 1000) * writes), after: c.after };
+  };
   const checkResult = (r: PublishResult, where: string) => {
     if (r.error) problems.push(`${where}: publish failed: ${r.error.code} ${r.error.message}`);
     if (r.delivery.failed || r.delivery.retrying || r.delivery.remaining || r.delivery.waiting) problems.push(`${where}: delivery not complete: ${JSON.stringify(r.delivery)}`);
@@ -320,7 +333,7 @@ async function runScenario(sc: Scenario): Promise<void> {
       const r0 = remote.requests.length;
       const m0 = smtp.mail.length;
       const tracked = trackDeliveries(defaultNotifiers);
-      const dying = crashingLedger(ledger, crash);
+      const dying = crashingLedger(ledger, crash ? await crashPoint(crash, ledger, clock(i)) : null);
       let result: PublishResult | undefined;
       let thrown: unknown;
       try {
@@ -396,7 +409,7 @@ const specArb: fc.Arbitrary<Spec> = fc.record({
 
 const stepArb: fc.Arbitrary<Step> = fc.record({
   action: fc.record({ role: fc.nat({ max: ROLES.length - 1 }), kind: fc.constantFrom(...KINDS) }),
-  crash: fc.option(fc.record({ at: fc.nat({ max: 20 }), after: fc.boolean() }), { freq: 2, nil: null }),
+  crash: fc.option(fc.record({ permille: fc.nat({ max: 999 }), after: fc.boolean() }), { freq: 2, nil: null }),
 });
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
