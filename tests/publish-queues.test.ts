@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SMTPServer } from 'smtp-server';
+import { startSmtpInbox, type SmtpInbox } from './helpers/smtp-inbox';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { publishEnv, type PublishEnv } from './helpers/publish-env';
 import { MINIMAL_POSTING } from './helpers/project';
@@ -41,29 +41,15 @@ async function heldBoard() {
   };
 }
 
-async function smtpInbox() {
-  const mail: Buffer[] = [];
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-    onData(stream, _s, cb) {
-      const parts: Buffer[] = [];
-      stream.on('data', (c: Buffer) => parts.push(c));
-      stream.on('end', () => (mail.push(Buffer.concat(parts)), cb(null)));
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, mail, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 let remote: FakeRemote;
 let env: PublishEnv;
 let board: Awaited<ReturnType<typeof heldBoard>>;
-let smtp: Awaited<ReturnType<typeof smtpInbox>>;
+let smtp: SmtpInbox;
 
 async function setup(timeoutMs: number) {
   remote = await startFakeRemote();
   board = await heldBoard();
-  smtp = await smtpInbox();
+  smtp = await startSmtpInbox();
   env = await publishEnv(remote, roles, LIST);
   env.env.SMTP_URL = smtp.url;
   const file = env.project.configFile;

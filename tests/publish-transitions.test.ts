@@ -4,9 +4,8 @@
  * is a real publish; the assertions are on what each receiver actually got.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { startSmtpInbox, type SmtpInbox } from './helpers/smtp-inbox';
 import { startFakeRemote, type FakeRemote, type Recorded } from './helpers/fake-remote';
 import { BASE_URL, publishEnv, type PublishEnv } from './helpers/publish-env';
 import { MINIMAL_POSTING } from './helpers/project';
@@ -23,34 +22,14 @@ const LIST = `channels:
 const ROLE = `${MINIMAL_POSTING}channels:\n  email: { lists: [eng] }\n`;
 const salary = (max: number) => ROLE.replace('max: 90000', `max: ${max}`);
 
-interface Inbox {
-  url: string;
-  mail: Buffer[];
-  close(): Promise<void>;
-}
-
-async function startSmtp(): Promise<Inbox> {
-  const mail: Buffer[] = [];
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-    onData(stream, _session, cb) {
-      const parts: Buffer[] = [];
-      stream.on('data', (c: Buffer) => parts.push(c));
-      stream.on('end', () => (mail.push(Buffer.concat(parts)), cb(null)));
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, mail, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 let remote: FakeRemote;
-let smtp: Inbox;
+let smtp: SmtpInbox;
 let env: PublishEnv;
 let clock = Date.parse('2026-11-28T12:00:00Z');
 
 beforeEach(async () => {
   remote = await startFakeRemote();
-  smtp = await startSmtp();
+  smtp = await startSmtpInbox();
   env = await publishEnv(remote, { [`${ID}.yaml`]: ROLE }, LIST);
   env.env.SMTP_URL = smtp.url;
   // A second board that only wants closes: a filtered publish must still make a later close a close.
