@@ -341,7 +341,7 @@ export async function seedLedger(project: Project, to?: string): Promise<void> {
     try {
       const generation = (await currentGeneration(layoutFor(project.outDir)))!;
       const manifest = (await readManifest(generation))!;
-      const ctx = planContext(project, new Date(manifest.builtFor));
+      const ctx = planContext(project, new Date(manifest.builtFor), ledger.keySpace());
       const adopted = await adoptionOf(project, manifest, generation, notifiers.filter((n) => n.enabled(ctx)), ctx);
       ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, new Date());
     } finally {

@@ -86,6 +86,8 @@ export interface PostingTransition {
   event: 'publish' | 'update' | 'close';
   /** The posting's version in the ledger: part of the message's key. */
   version: number;
+  /** The ledger's key space, the other part (a rebuilt ledger never repeats a key). */
+  keySpace: string;
   /** Lifecycle state now (`removed` once its file is gone). */
   state: string;
   /** The posting as built now (absent once removed). */

@@ -69,7 +69,8 @@ async function step(): Promise<Told> {
     const b = JSON.parse(r.body);
     return `${b.event} v${b.posting.version}`;
   };
-  const mail = await Promise.all(smtp.mail.slice(mailBefore).map(async (raw) => (await simpleParser(raw)).messageId ?? ''));
+  // The Message-ID names the role's version and the ledger's key space (shown as K).
+  const mail = await Promise.all(smtp.mail.slice(mailBefore).map(async (raw) => ((await simpleParser(raw)).messageId ?? '').replace(/\.[0-9a-f]{8}\.eng@/, '.K.eng@')));
   return {
     board: at('/webhook').map(hook),
     closer: at('/closer').map(hook),
@@ -88,7 +89,7 @@ describe('the transition table, row by row', () => {
   it('nothing → live: publish to every receiver; live → same: nothing', async () => {
     expect(await step()).toEqual({
       board: ['posting.published v1'], closer: [], google: ['URL_UPDATED'], indexnow: [PAGE], hub: FEEDS,
-      mail: [`<jobcast.${ID}.v1.eng@jobs.example.com>`],
+      mail: [`<jobcast.${ID}.v1.K.eng@jobs.example.com>`],
     });
     expect(await step()).toEqual(NOTHING);
   });
@@ -97,7 +98,7 @@ describe('the transition table, row by row', () => {
     await step();
     write(salary(99000));
     const pay = await step();
-    expect(pay).toMatchObject({ board: ['posting.updated v2'], closer: [], google: ['URL_UPDATED'], indexnow: [PAGE], mail: [`<jobcast.${ID}.v2.eng@jobs.example.com>`] });
+    expect(pay).toMatchObject({ board: ['posting.updated v2'], closer: [], google: ['URL_UPDATED'], indexnow: [PAGE], mail: [`<jobcast.${ID}.v2.K.eng@jobs.example.com>`] });
     write(salary(99000).replace('likes correctness.', 'likes correctness and tests.'));
     const wording = await step();
     expect(wording).toMatchObject({ board: ['posting.updated v3'], google: ['URL_UPDATED'], mail: [] });
@@ -117,7 +118,8 @@ describe('the transition table, row by row', () => {
     expect(await step()).toEqual(NOTHING);
     write(ROLE);
     const back = await step();
-    expect(back).toMatchObject({ board: ['posting.published v3'], closer: [], google: ['URL_UPDATED'], indexnow: [PAGE], mail: [`<jobcast.${ID}.v3.eng@jobs.example.com>`] });
+    // A version is the number of the run that saw the change: run 4 here.
+    expect(back).toMatchObject({ board: ['posting.published v4'], closer: [], google: ['URL_UPDATED'], indexnow: [PAGE], mail: [`<jobcast.${ID}.v4.K.eng@jobs.example.com>`] });
   });
 
   it('gone → gone: a closed role set to draft, then deleted, tells nobody again', async () => {
@@ -172,7 +174,7 @@ describe('repeated transitions are told every time', () => {
       expect(t.google).toEqual(['URL_UPDATED']);
     }
     expect(updates).toEqual(['posting.updated v2', 'posting.updated v3', 'posting.updated v4']);
-    expect(mails).toEqual([2, 3, 4].map((v) => `<jobcast.${ID}.v${v}.eng@jobs.example.com>`));
+    expect(mails).toEqual([2, 3, 4].map((v) => `<jobcast.${ID}.v${v}.K.eng@jobs.example.com>`));
   });
 });
 

@@ -109,6 +109,7 @@ function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typ
   const out = ctx.io.stdout;
   if (result.error) out.write(`✖ ${result.error.message} [${result.error.code}]\n`);
   if (result.broken.length) out.write(brokenLine(result.broken));
+  if (result.error && !result.build) return;
   const lines = describePlan(result);
   if (dryRun) {
     out.write(lines.length ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : 'nothing to send: every receiver already knows what this output says\n');
@@ -116,7 +117,6 @@ function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typ
   }
   const d = result.delivery;
   if (result.build) out.write(`published ${Object.keys(result.build.manifest.artifacts).length} files into ${displayPath(result.build.outDir)}/\n`);
-  if (result.error && !result.build) return;
   out.write(`notifications: ${result.planned.length} queued, ${d.sent} sent, ${d.retrying} to retry, ${d.deferred} deferred, ${d.waiting} waiting for configuration, ${d.failed} failed\n`);
   if (d.interrupted) out.write(`  ${d.interrupted} interrupted by an earlier run's crash were re-sent with the same key\n`);
   for (const [receiver, why] of Object.entries(d.waitingFor)) out.write(`  ${receiver} waits for configuration: ${why}\n`);

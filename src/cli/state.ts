@@ -51,15 +51,17 @@ async function adopt(ctx: CommandContext, project: Project): Promise<number> {
       return 0;
     }
     if (problem && !ledger.isBlank()) {
-      // Another output's ledger: its told states and queue are not this output's. Keep it aside.
+      // Another output's ledger, or an older copy of this one: its told states are not this output's. Keep it aside.
+      const older = ledger.identity().id === manifest.ledger?.id;
       ledger.close();
-      ctx.io.stderr.write(`jobcast: the state database belonged to another output; kept as ${displayPath(setAside(project.statePath, 'replaced'))}\n`);
+      const kept = displayPath(setAside(project.statePath, older ? 'older' : 'replaced'));
+      ctx.io.stderr.write(`jobcast: the state database ${older ? 'was older than the output' : 'belonged to another output'}; kept as ${kept}\n`);
       ledger = new Ledger(project.statePath);
     }
     const lease = await ledger.lease.acquire('adopt');
     try {
       const at = ctx.now ?? new Date();
-      const plan = planContext(project, at);
+      const plan = planContext(project, at, ledger.keySpace());
       const adopted = await adoptionOf(project, manifest, generation, notifiers.filter((n) => n.enabled(plan)), plan);
       ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, at);
       const roles = adopted.subjects.filter((s) => s.kind === 'posting').length;

@@ -95,6 +95,8 @@ export interface RunCommit {
   items: readonly NewOutboxItem[];
   /** (receiver, subject) pairs that went gone: their unsent `cancelIfGone` items are withdrawn. */
   gone: readonly { receiver: string; subject: string }[];
+  /** This run's sequence number (default: the last one + 1); versions recorded in it are this number. */
+  seq?: number;
 }
 
 export interface RunRow {
@@ -113,6 +115,8 @@ export interface LedgerIdentity {
 
 const toldKey = (receiver: string, subject: string): string => `${receiver}\u0000${subject}`;
 
+const DAMAGED_HINT = 'if the file is damaged, `jobcast state adopt` sets it aside and rebuilds the ledger from the current output';
+
 export class Ledger {
   readonly #db: Database.Database;
   readonly file: string;
@@ -128,7 +132,9 @@ export class Ledger {
       this.#db.pragma('busy_timeout = 5000');
     } catch (err) {
       // A wrong `state` path or permissions is a setup mistake: say which file, not a stack trace.
-      throw new JobcastError(CODES.STATE_OPEN, `cannot open the state database ${file}: ${(err as Error).message} (check the config's state: path)`, 1);
+      const damaged = /^SQLITE_(NOTADB|CORRUPT)/.test(String((err as { code?: unknown }).code ?? ''));
+      const hint = damaged ? DAMAGED_HINT : "check the config's state: path";
+      throw new JobcastError(CODES.STATE_OPEN, `cannot open the state database ${file}: ${(err as Error).message} (${hint})`, 1);
     }
     try {
       migrate(this.#db);
@@ -137,7 +143,7 @@ export class Ledger {
       const newer = /newer than this jobcast/.test((err as Error).message);
       throw new JobcastError(
         newer ? CODES.STATE_NEWER : CODES.STATE_OPEN,
-        `cannot use the state database ${file}: ${(err as Error).message}${newer ? '' : ' (if the file is damaged, `jobcast state adopt` sets it aside and rebuilds the ledger from the current output)'}`,
+        `cannot use the state database ${file}: ${(err as Error).message}${newer ? '' : ` (${DAMAGED_HINT})`}`,
         1,
       );
     }
@@ -171,6 +177,19 @@ export class Ledger {
 
   identity(): LedgerIdentity {
     return { id: this.meta('ledger_id')!, seq: Number(this.meta('run_seq') ?? 0) };
+  }
+
+  /**
+   * What makes this ledger's keys its own: a new ledger (a lost one replaced, `--resend-all`) never
+   * reuses a key a receiver has seen. Adopting an output keeps its ledger's, and its run numbers.
+   */
+  keySpace(): string {
+    return (this.meta('key_space') ?? this.identity().id).replace(/-/g, '').slice(0, 8);
+  }
+
+  /** Start a new key space (`--resend-all`: everything is told again, under new keys). */
+  newKeySpace(): void {
+    this.setMeta('key_space', randomUUID());
   }
 
   /** Why the next writer must adopt the output as already told before planning (a legacy ledger). */
@@ -233,7 +252,7 @@ export class Ledger {
     for (const s of run.subjects) subject.run(s);
     for (const t of run.told) told.run(t);
     for (const g of run.gone) withdraw.run(g.receiver, g.subject);
-    const seq = this.identity().seq + 1;
+    const seq = run.seq ?? this.identity().seq + 1;
     let added = 0;
     for (const it of run.items) {
       added += insert.run(it.key, it.notifier, it.receiver, it.subject ?? null, it.version ?? null, it.event ?? null, JSON.stringify(it.payload), now.toISOString(), seq, it.cancelIfGone ? 1 : 0).changes;

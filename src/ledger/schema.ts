@@ -64,7 +64,10 @@ export function migrate(db: Database.Database): number {
   if (found > SCHEMA_VERSION) throw new Error(`it has schema version ${found}, newer than this jobcast (${SCHEMA_VERSION}); upgrade jobcast`);
   if (found === SCHEMA_VERSION) return found;
   db.transaction(() => {
-    if (found === 0 && hasTable(db, 'outbox')) fromLegacy(db);
+    // Read again under the write lock: another process may have created the schema meanwhile.
+    const now = db.pragma('user_version', { simple: true }) as number;
+    if (now === SCHEMA_VERSION) return;
+    if (now === 0 && hasTable(db, 'outbox')) fromLegacy(db);
     else db.exec(V2);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

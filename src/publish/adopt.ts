@@ -40,8 +40,12 @@ export async function servedEntries(project: Project, manifest: Manifest, genera
   return { entries, channels: selectChannels(entries, project, builtFor, false).channels, missing };
 }
 
-/** The served output (`manifest` of `generation`) as a told ledger state. */
+/**
+ * The served output (`manifest` of `generation`) as a told ledger state. Versions are the output's
+ * run number, so the next run's changes get higher ones than anything told before the loss.
+ */
 export async function adoptionOf(project: Project, manifest: Manifest, generation: string, active: readonly Notifier[], ctx: PlanContext): Promise<Adoption> {
+  const version = manifest.ledger?.seq ?? 0;
   const builtFor = new Date(manifest.builtFor);
   const { entries, channels, missing } = await servedEntries(project, manifest, generation);
   const subjects = subjectsOf({ entries, channels, manifest }, new Map(), ctx.url);
@@ -50,11 +54,11 @@ export async function adoptionOf(project: Project, manifest: Manifest, generatio
   return {
     missing,
     subjects: subjects.map((s) => ({
-      subject: s.id, kind: s.kind, version: 1, digest: digestOf(s), lifecycle: s.lifecycle, hash: s.hash, since: s.since, changed: at,
+      subject: s.id, kind: s.kind, version, digest: digestOf(s), lifecycle: s.lifecycle, hash: s.hash, since: s.since, changed: at,
       content: s.content ? JSON.stringify(s.content) : null,
     })),
     told: subjects.flatMap((s) => s.observations.map((o) => ({
-      receiver: o.receiver, subject: s.id, state: 'live' as const, version: 1, fingerprint: o.fingerprint,
+      receiver: o.receiver, subject: s.id, state: 'live' as const, version, fingerprint: o.fingerprint,
       detail: o.detail !== undefined ? JSON.stringify(o.detail) : null, at,
     }))),
   };

@@ -9,8 +9,8 @@ import type { SiteConfig } from '../model/config';
 import type { Notifier, PlanContext } from './notifier';
 import type { Message, Transition } from './protocol';
 
-const toPostingTransition = (t: Transition): PostingTransition => ({
-  receiver: t.receiver, id: t.subject.id, event: t.event, version: t.version, state: t.subject.lifecycle,
+const toPostingTransition = (t: Transition, keySpace: string): PostingTransition => ({
+  receiver: t.receiver, id: t.subject.id, event: t.event, version: t.version, keySpace, state: t.subject.lifecycle,
   ...(t.subject.entry ? { entry: t.subject.entry } : {}),
 });
 
@@ -24,7 +24,7 @@ export function messagesFor(transitions: readonly Transition[], active: readonly
     if (!a.announce || !a.ownsReceiver) continue;
     const mine = transitions.filter((t) => t.subject.kind === 'posting' && a.ownsReceiver!(t.receiver));
     if (!mine.length) continue;
-    for (const m of a.announce(mine.map(toPostingTransition), renderContext(a, site, ctx.now))) {
+    for (const m of a.announce(mine.map((t) => toPostingTransition(t, ctx.keySpace)), renderContext(a, site, ctx.now))) {
       out.push({
         receiver: m.receiver, transport: m.transport, subject: m.posting, version: m.version, event: m.event,
         payload: m.payload, summary: m.summary, ...(m.cancelIfGone ? { cancelIfGone: true } : {}),

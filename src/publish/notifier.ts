@@ -14,6 +14,8 @@ export interface PlanContext {
   notify: NotifyConfig;
   now: Date;
   url(path: string): string;
+  /** The ledger's key space: part of every idempotency key (see Ledger.keySpace). */
+  keySpace: string;
 }
 
 export interface DeliverContext {

@@ -13,8 +13,18 @@ export interface Plan extends RunCommit {
   messages: Message[];
 }
 
-/** Subjects' versions and transitions against what the ledger recorded. */
-export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<string, SubjectRow>, told: ReadonlyMap<string, ToldRow>, now: Date): Pick<Plan, 'subjects' | 'transitions' | 'told' | 'gone'> {
+export interface RunNumbers {
+  /** The sequence number of the run being planned: a subject whose observation changed gets it as its version. */
+  seq: number;
+  /** Tell every receiver everything again: every live observation is a publish, at this run's version. */
+  resendAll?: boolean;
+}
+
+/**
+ * Subjects' versions and transitions against what the ledger recorded. A version is the number of
+ * the run that saw the change, so it only grows, also across a ledger rebuilt from the output.
+ */
+export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<string, SubjectRow>, told: ReadonlyMap<string, ToldRow>, now: Date, run: RunNumbers): Pick<Plan, 'subjects' | 'transitions' | 'told' | 'gone'> {
   const toldBySubject = new Map<string, ToldRow[]>();
   for (const t of told.values()) toldBySubject.set(t.subject, [...(toldBySubject.get(t.subject) ?? []), t]);
   const rows: SubjectRow[] = [];
@@ -25,7 +35,7 @@ export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<s
   for (const s of subjects) {
     const prev = known.get(s.id);
     const digest = digestOf(s);
-    const version = !prev ? 1 : prev.digest === digest ? prev.version : prev.version + 1;
+    const version = prev && prev.digest === digest && !run.resendAll ? prev.version : run.seq;
     if (!prev || prev.digest !== digest || prev.since !== s.since || prev.hash !== s.hash || prev.lifecycle !== s.lifecycle) {
       rows.push({
         subject: s.id, kind: s.kind, version, digest, lifecycle: s.lifecycle, hash: s.hash, since: s.since,
@@ -38,7 +48,8 @@ export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<s
     for (const receiver of [...receivers].sort()) {
       const observed = byReceiver.get(receiver);
       const prior = before.get(receiver);
-      const event = eventFor(prior, observed);
+      // Resending everything: what is live now is published again; what was told live and left is closed.
+      const event = run.resendAll && observed ? 'publish' : eventFor(prior, observed);
       if (!event) continue;
       transitions.push({ receiver, subject: s, event, version, ...(observed ? { observed } : {}), ...(prior ? { told: prior } : {}) });
       toldRows.push({
@@ -51,18 +62,18 @@ export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<s
   return { subjects: rows, transitions, told: toldRows, gone };
 }
 
-/** Outbox items for messages: keyed (receiver, subject, version), payload with its summary. */
-export function outboxItems(messages: readonly Message[]): NewOutboxItem[] {
+/** Outbox items for messages: keyed (receiver, subject, version) in this ledger's key space, payload with its summary. */
+export function outboxItems(messages: readonly Message[], keySpace: string): NewOutboxItem[] {
   return messages.map((m) => ({
-    key: messageKey(m), notifier: m.transport, receiver: m.receiver,
+    key: messageKey(m, keySpace), notifier: m.transport, receiver: m.receiver,
     ...(m.subject !== undefined ? { subject: m.subject } : {}), ...(m.version !== undefined ? { version: m.version } : {}), ...(m.event ? { event: m.event } : {}),
     payload: { summary: m.summary, ...(m.payload as object) },
     ...(m.cancelIfGone ? { cancelIfGone: true } : {}),
   }));
 }
 
-export function planRun(subjects: readonly Subject[], known: ReadonlyMap<string, SubjectRow>, told: ReadonlyMap<string, ToldRow>, now: Date, messagesFor: (t: readonly Transition[]) => Message[]): Plan {
-  const base = transitionsOf(subjects, known, told, now);
+export function planRun(subjects: readonly Subject[], known: ReadonlyMap<string, SubjectRow>, told: ReadonlyMap<string, ToldRow>, now: Date, run: RunNumbers & { keySpace: string }, messagesFor: (t: readonly Transition[]) => Message[]): Plan {
+  const base = transitionsOf(subjects, known, told, now, run);
   const messages = messagesFor(base.transitions);
-  return { ...base, messages, items: outboxItems(messages) };
+  return { ...base, messages, items: outboxItems(messages, run.keySpace), seq: run.seq };
 }

@@ -73,10 +73,10 @@ export interface Message {
   cancelIfGone?: boolean;
 }
 
-/** The idempotency key of a message: (receiver, subject, version), or the batch's own. */
-export function messageKey(m: Message): string {
-  if (m.key) return m.key;
-  return `${m.receiver}|${m.subject ?? ''}|v${m.version ?? 0}${m.part ? `|${m.part}` : ''}`;
+/** The idempotency key of a message: (receiver, subject, version) in a ledger's key space, or the batch's own. */
+export function messageKey(m: Message, keySpace: string): string {
+  if (m.key) return `${m.key}@${keySpace}`;
+  return `${m.receiver}|${m.subject ?? ''}|v${m.version ?? 0}${m.part ? `|${m.part}` : ''}@${keySpace}`;
 }
 
 /** Parse a detail stored in a told row. */

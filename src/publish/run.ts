@@ -68,8 +68,8 @@ export interface PublishResult {
   buildMs: number;
 }
 
-export function planContext(project: Project, now: Date): PlanContext {
-  return { site: project.config, notify: project.config.notify as NotifyConfig, now, url: (p) => siteUrl(project.config, p) };
+export function planContext(project: Project, now: Date, keySpace: string): PlanContext {
+  return { site: project.config, notify: project.config.notify as NotifyConfig, now, url: (p) => siteUrl(project.config, p), keySpace };
 }
 
 export async function publish(project: Project, ledger: Ledger, opts: PublishOptions = {}): Promise<PublishResult> {
@@ -86,7 +86,10 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   const now = opts.now ?? new Date();
   const log = opts.log ?? silentLogger();
   const dryRun = opts.dryRun ?? false;
-  const ctx = planContext(project, now);
+  const resendAll = opts.resendAll ?? false;
+  // Everything again means new keys: receivers that remember keys must not drop the new copies.
+  if (resendAll && !dryRun) ledger.newKeySpace();
+  const ctx = planContext(project, now, ledger.keySpace());
   const active = (opts.notifiers ?? defaultNotifiers).filter((n) => n.enabled(ctx));
   const result: PublishResult = {
     ok: true, dryRun, diagnostics: [], broken: [], transitions: [], planned: [], outstanding: [], delivery: emptySummary(), durationMs: 0, buildMs: 0,
@@ -95,7 +98,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
 
   const generation = await currentGeneration(layoutFor(project.outDir));
   const served = await readManifest(generation);
-  const problem = opts.resendAll ? undefined : identityProblem(ledger, served?.ledger, project);
+  const problem = resendAll ? undefined : identityProblem(ledger, served?.ledger, project);
   if (problem) {
     result.ok = false;
     result.error = { code: CODES.STATE_MISMATCH, message: problem };
@@ -121,11 +124,13 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     }
   }
 
+  // This run's number, which is also the version of what changes in it. After a lost ledger it
+  // continues from the output's, so a version is never used twice.
+  const seq = Math.max(ledger.identity().seq, resendAll ? served?.ledger?.seq ?? 0 : 0) + 1;
   const buildStarted = Date.now();
   try {
-    const identity = { ...ledger.identity(), told: true };
     result.build = await buildProject(project, {
-      now, lease, dryRun, history: ledger.history(), lastGood: (id) => ledger.lastGood(id), identity: { ...identity, seq: identity.seq + 1 },
+      now, lease, dryRun, history: ledger.history(), lastGood: (id) => ledger.lastGood(id), identity: { id: ledger.identity().id, seq, told: true },
     });
     result.diagnostics = result.build.diagnostics;
     result.broken = result.build.broken;
@@ -142,7 +147,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     const { validation, manifest } = result.build;
     const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
     observe(subjects, validation.channels, active, ctx, project.config);
-    const plan = planRun(subjects, known, told, now, (ts) => messagesFor(ts, active, project.adapters, project.config, ctx));
+    const plan = planRun(subjects, known, told, now, { seq, resendAll, keySpace: ctx.keySpace }, (ts) => messagesFor(ts, active, project.adapters, project.config, ctx));
     result.transitions = plan.transitions;
     result.planned = [...plan.items];
     if (!dryRun) {

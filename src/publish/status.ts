@@ -14,11 +14,11 @@ import { transitionsOf } from './plan';
 import type { Transition } from './protocol';
 import { planContext } from './run';
 
-export function untold(project: Project, ledger: Pick<Ledger, 'subjects' | 'told'>, validation: Pick<Validation, 'entries' | 'channels'>, manifest: Manifest, now: Date, notifiers: readonly Notifier[] = defaultNotifiers): Transition[] {
-  const ctx = planContext(project, now);
+export function untold(project: Project, ledger: Pick<Ledger, 'subjects' | 'told' | 'identity' | 'keySpace'>, validation: Pick<Validation, 'entries' | 'channels'>, manifest: Manifest, now: Date, notifiers: readonly Notifier[] = defaultNotifiers): Transition[] {
+  const ctx = planContext(project, now, ledger.keySpace());
   const active = notifiers.filter((n) => n.enabled(ctx));
   const known = ledger.subjects();
   const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
   observe(subjects, validation.channels, active, ctx, project.config);
-  return transitionsOf(subjects, known, ledger.told(), now).transitions;
+  return transitionsOf(subjects, known, ledger.told(), now, { seq: ledger.identity().seq + 1 }).transitions;
 }

@@ -47,7 +47,7 @@ export const webhooks: Notifier = {
       // A filtered event is not sent, but its told state still follows the table.
       if (!hook || (hook.events && !hook.events.includes(event))) continue;
       const message: Message = { receiver: t.receiver, transport: NAME, subject: t.subject.id, version: t.version, event: t.event, payload: {}, summary: '' };
-      const delivery = createHash('sha256').update(messageKey(message)).digest('hex').slice(0, 32);
+      const delivery = createHash('sha256').update(messageKey(message, ctx.keySpace)).digest('hex').slice(0, 32);
       const p = t.subject.entry?.posting;
       const body = JSON.stringify({
         event,
