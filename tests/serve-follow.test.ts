@@ -5,7 +5,7 @@
  * (docs/publication.md, "One writer" and "A broken file never freezes the others").
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -16,6 +16,7 @@ import type { Project } from '../src/project';
 import { startService, type Service } from '../src/serve/service';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { jobcastChild, killChildren, statePath, until } from './helpers/follow-cli';
+import { createLedgerElsewhere } from './helpers/follow-ledger';
 import {
   ageRetiredMarkers, currentGeneration, generationsDir, generationsOnDisk, isRetired, outputProblems, readManifestOf,
 } from './helpers/follow-output';
@@ -47,10 +48,16 @@ const revisionOf = (res: HttpResponse): number | undefined => {
 
 interface Health {
   status: string;
-  output: { builtFor: string; generation: string; files: number; told: boolean; run: number | null } | null;
+  output: { builtFor: string; generation: string; files: number; told: boolean | null; run: number | null } | null;
   brokenFiles: { file: string; line: number | null; col: number | null; code: string; message: string; servingLastGood: boolean }[];
   ledger: { id: string; run: number };
 }
+/** /healthz once it has compared the served output with the ledger (`told` is null until then). */
+const toldSettled = (svc: Service) =>
+  until('/healthz to say whether the served output was told', async () => {
+    const h = await health(svc);
+    return typeof h.output?.told === 'boolean' ? h.output : undefined;
+  }, { deadline: Date.now() + 10_000 });
 const health = async (svc: Service): Promise<Health> => JSON.parse((await request(svc.url, '/healthz')).body.toString('utf8')) as Health;
 
 let remote: FakeRemote;
@@ -92,10 +99,17 @@ async function stop(svc: Service): Promise<void> {
  */
 async function servedWithinOneSecond(svc: Service, revision: number, exitedAt: number): Promise<Health> {
   const generation = path.basename(currentGeneration(env.project));
-  return until(`revision ${revision} served from ${generation}`, async () => {
+  let seen = 'nothing yet';
+  // Polled past the deadline only to say how late it was (or that it never came) when it fails.
+  const { h, at: servedAt } = await until(`revision ${revision} served from ${generation}`, async () => {
     const [page, feed, h] = await Promise.all([request(svc.url, PAGE), request(svc.url, FEED), health(svc)]);
-    return page.status === 200 && feed.status === 200 && revisionOf(page) === revision && revisionOf(feed) === revision && h.output?.generation === generation ? h : undefined;
-  }, { deadline: exitedAt + 1000, everyMs: 10 });
+    seen = `page ${page.status} revision ${revisionOf(page)}, feed ${feed.status} revision ${revisionOf(feed)}, /healthz generation ${h.output?.generation}`;
+    return page.status === 200 && feed.status === 200 && revisionOf(page) === revision && revisionOf(feed) === revision && h.output?.generation === generation ? { h, at: Date.now() } : undefined;
+  }, { deadline: exitedAt + 10_000, everyMs: 10 }).catch((err: Error) => {
+    throw new Error(`${err.message}; last seen: ${seen}`);
+  });
+  expect({ servedMsAfterExit: servedAt - exitedAt, withinOneSecond: servedAt - exitedAt <= 1000 }).toEqual({ servedMsAfterExit: servedAt - exitedAt, withinOneSecond: true });
+  return h;
 }
 
 describe('the running service follows builds by other processes', () => {
@@ -111,8 +125,10 @@ describe('the running service follows builds by other processes', () => {
 
     const h = await servedWithinOneSecond(svc, 1, done.at);
     expect(h.output!.generation).not.toBe(generationBefore);
-    expect(h.output).toMatchObject({ builtFor: at(5).toISOString(), told: false });
+    expect(h.output).toMatchObject({ builtFor: at(5).toISOString() });
     expect(h.status).toBe('ok');
+    // Built, not yet told (docs/publication.md, "What ops see").
+    expect((await toldSettled(svc)).told).toBe(false);
     // The role that did not change is served as before.
     expect((await request(svc.url, OTHER_PAGE)).status).toBe(200);
   });
@@ -128,8 +144,9 @@ describe('the running service follows builds by other processes', () => {
     expect(remote.to('/webhook').map((r) => (JSON.parse(r.body) as { posting: { id: string } }).posting.id).sort()).toEqual([OPEN, OTHER]);
 
     const h = await servedWithinOneSecond(svc, 2, done.at);
-    expect(h.output).toMatchObject({ builtFor: at(5).toISOString(), told: true, run: 1 });
+    expect(h.output).toMatchObject({ builtFor: at(5).toISOString(), run: 1 });
     expect(h.ledger.run).toBe(1);
+    expect((await toldSettled(svc)).told).toBe(true);
   });
 });
 
@@ -191,6 +208,13 @@ describe('concurrent builds', () => {
       }
       const made = results.map((r) => path.basename(r.generation));
       expect(generationsOnDisk(env.project).filter((g) => !before.has(g)).sort()).toEqual([...made].sort());
+      // They took turns: the one that swapped last started from the other's output, not from the one before.
+      const second = results.find((r) => r.generation === currentGeneration(env.project));
+      const first = results.find((r) => r !== second);
+      expect({ pair: i, second: Boolean(second), first: Boolean(first) }).toEqual({ pair: i, second: true, first: true });
+      const pageSha = (m: BuildResult['manifest'] | undefined) => m?.artifacts[`jobs/${OPEN}/index.html`]?.sha256;
+      expect({ pair: i, secondStartedFrom: pageSha(second!.previous) }).toEqual({ pair: i, secondStartedFrom: pageSha(first!.manifest) });
+      expect({ pair: i, firstStartedFromOlder: pageSha(first!.previous) !== pageSha(first!.manifest) }).toEqual({ pair: i, firstStartedFromOlder: true });
       notePruned();
       await checkAfterPair(svc, `in-process pair ${i}`, i, made);
       // As if the 30 s grace had passed for every retired generation: the next pair prunes them.
@@ -213,6 +237,31 @@ describe('concurrent builds', () => {
     // what is left is the current one, the one it replaced and the one retired by this last pair.
     expect(pruned.size).toBeGreaterThan(100);
     expect(generationsOnDisk(env.project).length).toBeLessThanOrEqual(3);
+  });
+
+  it('a build that opens the state database while another process is still creating it waits, then builds', async () => {
+    // Two `jobcast build` processes started together on a project without a state database yet:
+    // the second opens the file while the first is inside its schema migration.
+    const fresh: Project = { ...project, statePath: path.join(env.project.dir, 'fresh', 'state.db') };
+    mkdirSync(path.dirname(fresh.statePath));
+    const creator = createLedgerElsewhere(fresh.statePath, 500);
+    try {
+      await creator.ready;
+      env.project.write(`${OPEN}.yaml`, posting(3));
+      const result = await buildProject(fresh, { now: at(3) });
+      expect(path.basename(result.generation)).toBe(path.basename(currentGeneration(env.project)));
+      expect(await creator.exited).toBe(0);
+      const ledger = new Ledger(fresh.statePath);
+      try {
+        // A fresh ledger, not one mistaken for a first-version ledger to adopt.
+        expect(ledger.adoptPending()).toBeUndefined();
+      } finally {
+        ledger.close();
+      }
+    } finally {
+      creator.kill();
+      await creator.exited;
+    }
   });
 
   it('never serves bytes of a pruned generation while builds swap and prune under load', async () => {
@@ -248,8 +297,9 @@ describe('concurrent builds', () => {
     const failures: string[] = [];
     let answered = 0;
     let stop = false;
+    const loopDeadline = Date.now() + 40_000;
     const loop = async (i: number) => {
-      for (let n = 0; !stop; n++) {
+      for (let n = 0; !stop && Date.now() < loopDeadline; n++) {
         const t = targets[(i + n) % targets.length]!;
         const sentAt = Date.now();
         try {
@@ -330,7 +380,7 @@ describe('a broken posting file', () => {
     const h = await until('the degraded output served', async () => {
       const got = await health(svc);
       return got.output?.generation === generation ? got : undefined;
-    }, { deadline: done.at + 1000, everyMs: 10 });
+    }, { deadline: done.at + 10_000, everyMs: 10 });
     expect(h.status).toBe('degraded');
     expect(h.brokenFiles).toHaveLength(1);
     expect(h.brokenFiles[0]).toMatchObject({ line: 8, col: 56, code: 'JC_FIELD_ENUM', servingLastGood: true });
