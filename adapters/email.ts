@@ -195,7 +195,7 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
       // A close is never announced; an update only where the list asks for material changes.
       if (!list || !t.entry || t.event === 'close' || (t.event === 'update' && !list.announceChanges)) continue;
       const m = roleEmail(t.entry, ctx, name);
-      const spec = { ...m.spec, messageId: `<jobcast.${t.id}.v${t.version}.${name}@${host}>` };
+      const spec = { ...m.spec, messageId: `<jobcast.${t.id}.v${t.version}.${t.keySpace}.${name}@${host}>` };
       out.push({
         receiver: t.receiver, posting: t.id, version: t.version, event: t.event, transport: 'smtp', cancelIfGone: true,
         payload: { smtpUrlEnv: ctx.options.smtpUrlEnv, spec: { ...spec, date: spec.date.toISOString() } },
