@@ -94,9 +94,12 @@ describe('admin overview', () => {
       gone: [],
     });
     const [board, eng, x] = ledger.outbox();
-    ledger.markRetry(board!.id, 'HTTP 503: try later', new Date('2026-12-01T12:04:00Z'), false);
-    ledger.markWaiting(eng!.id, 'set SMTP_URL to the SMTP URL');
-    ledger.markFailed(x!.id, 'HTTP 400: rejected');
+    const lease = await ledger.lease.acquire('publish');
+    for (const row of [board!, eng!, x!]) expect(ledger.claim(row.id, `attempt-${row.id}`, lease)).toBe(true);
+    ledger.markRetry(board!.id, `attempt-${board!.id}`, 'HTTP 503: try later', new Date('2026-12-01T12:04:00Z'), false);
+    ledger.markWaiting(eng!.id, `attempt-${eng!.id}`, 'set SMTP_URL to the SMTP URL');
+    ledger.markFailed(x!.id, `attempt-${x!.id}`, 'HTTP 400: rejected');
+    lease.release();
     const pending = { receiver: 'indexnow', event: 'publish', version: 2, subject: { id: 'open-role' } } as unknown as Transition;
 
     const channels = Object.fromEntries(role(await overview([pending]), 'open-role').channels.map((c) => [c.name, c.delivery]));

@@ -115,6 +115,23 @@ export interface LedgerIdentity {
 
 const toldKey = (receiver: string, subject: string): string => `${receiver}\u0000${subject}`;
 
+/**
+ * Switch to WAL. On a new file another process may hold the write lock; SQLite then answers BUSY at
+ * once, without its busy handler (which could deadlock there), so wait here instead, up to 5 s.
+ */
+function walMode(db: Database.Database): void {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
 const DAMAGED_HINT = 'if the file is damaged, `jobcast state adopt` sets it aside and rebuilds the ledger from the current output';
 
 export class Ledger {
@@ -127,9 +144,9 @@ export class Ledger {
     try {
       if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
       this.#db = new Database(file);
-      this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('busy_timeout = 5000');
+      walMode(this.#db);
+      this.#db.pragma('synchronous = NORMAL');
     } catch (err) {
       // A wrong `state` path or permissions is a setup mistake: say which file, not a stack trace.
       const damaged = /^SQLITE_(NOTADB|CORRUPT)/.test(String((err as { code?: unknown }).code ?? ''));
@@ -337,29 +354,35 @@ export class Ledger {
       .run(attemptId, id, lease.fence).changes === 1;
   }
 
-  markDone(id: number, response: string, now: Date): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL, next_attempt = NULL WHERE id = ?`).run(response, now.toISOString(), id);
+  /*
+   * An attempt's outcome is written only while the item is still `sending` under that attempt: a
+   * writer that lost its lease (stopped, then woke up) cannot overwrite what the next one recorded.
+   */
+  private static readonly MINE = `WHERE id = ? AND status = 'sending' AND attempt_id = ?`;
+
+  markDone(id: number, attemptId: string, response: string, now: Date): void {
+    this.#db.prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL, next_attempt = NULL ${Ledger.MINE}`).run(response, now.toISOString(), id, attemptId);
   }
 
   /** A failed attempt to try again at `next`; `ambiguous` when the receiver may have got it. */
-  markRetry(id: number, error: string, next: Date, ambiguous: boolean): void {
+  markRetry(id: number, attemptId: string, error: string, next: Date, ambiguous: boolean): void {
     this.#db
-      .prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt = ?, ambiguous = MAX(ambiguous, ?) WHERE id = ?`)
-      .run(error, next.toISOString(), ambiguous ? 1 : 0, id);
+      .prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt = ?, ambiguous = MAX(ambiguous, ?) ${Ledger.MINE}`)
+      .run(error, next.toISOString(), ambiguous ? 1 : 0, id, attemptId);
   }
 
-  markFailed(id: number, error: string): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt = NULL WHERE id = ?`).run(error, id);
+  markFailed(id: number, attemptId: string, error: string): void {
+    this.#db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt = NULL ${Ledger.MINE}`).run(error, id, attemptId);
   }
 
   /** Not attempted: the transport is not configured. No attempt counted; checked again every run. */
-  markWaiting(id: number, reason: string): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'waiting', last_error = ?, next_attempt = NULL WHERE id = ?`).run(reason, id);
+  markWaiting(id: number, attemptId: string, reason: string): void {
+    this.#db.prepare(`UPDATE outbox SET status = 'waiting', last_error = ?, next_attempt = NULL ${Ledger.MINE}`).run(reason, id, attemptId);
   }
 
   /** Back to pending without counting an attempt (quota, a receiver's budget for this run). */
-  defer(id: number, until: Date | null, reason?: string): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'pending', next_attempt = ?, last_error = COALESCE(?, last_error) WHERE id = ?`).run(until ? until.toISOString() : null, reason ?? null, id);
+  defer(id: number, attemptId: string, until: Date | null, reason?: string): void {
+    this.#db.prepare(`UPDATE outbox SET status = 'pending', next_attempt = ?, last_error = COALESCE(?, last_error) ${Ledger.MINE}`).run(until ? until.toISOString() : null, reason ?? null, id, attemptId);
   }
 
   outboxCounts(): { notifier: string; status: string; n: number }[] {

@@ -95,7 +95,8 @@ async function deliverReceiver(receiver: string, rows: OutboxRow[], byName: Map<
       const notifier = byName.get(item.notifier);
       const due = item.status === 'waiting' || !item.next_attempt || Date.parse(item.next_attempt) <= now.getTime();
       if (!notifier || !due || stop()) return void (summary.remaining += lane.length - i);
-      if (!ledger.claim(item.id, randomUUID(), opts.lease)) {
+      const attempt = randomUUID();
+      if (!ledger.claim(item.id, attempt, opts.lease)) {
         // The lease is gone (another writer took over): stop everything, write nothing more.
         stopped = true;
         return void (summary.remaining += lane.length - i);
@@ -106,7 +107,7 @@ async function deliverReceiver(receiver: string, rows: OutboxRow[], byName: Map<
       } catch (err) {
         outcome = { ok: false, retryable: true, ambiguous: true, error: `internal: ${(err as Error).message}` };
       }
-      const next = record(item, outcome);
+      const next = record(item, attempt, outcome);
       if (next === 'sent') unconfirmed = 0;
       if (next === 'ambiguous') unconfirmed++;
       // Later items of this subject wait behind one that is not settled.
@@ -115,35 +116,35 @@ async function deliverReceiver(receiver: string, rows: OutboxRow[], byName: Map<
   };
 
   /** Write the outcome; what it means for the lane. */
-  const record = (item: OutboxRow, outcome: DeliveryOutcome): 'sent' | 'failed' | 'blocked' | 'ambiguous' => {
+  const record = (item: OutboxRow, attempt: string, outcome: DeliveryOutcome): 'sent' | 'failed' | 'blocked' | 'ambiguous' => {
     const at = { notifier: item.notifier, receiver, subject: item.subject, key: item.key };
     if ('waiting' in outcome) {
-      ledger.markWaiting(item.id, outcome.waiting);
+      ledger.markWaiting(item.id, attempt, outcome.waiting);
       count(item.notifier, 'waiting');
       summary.waitingFor[receiver] = outcome.waiting;
       return 'blocked';
     }
     if ('deferred' in outcome) {
-      ledger.defer(item.id, outcome.deferred, outcome.reason);
+      ledger.defer(item.id, attempt, outcome.deferred, outcome.reason);
       count(item.notifier, 'deferred');
       log.warn({ event: 'notify.deferred', ...at, until: outcome.deferred.toISOString() }, outcome.reason);
       return 'blocked';
     }
     if (outcome.ok) {
-      ledger.markDone(item.id, outcome.response, new Date());
+      ledger.markDone(item.id, attempt, outcome.response, new Date());
       count(item.notifier, 'sent');
       log.info({ event: 'notify.sent', ...at });
       return 'sent';
     }
     const attempts = item.attempts + 1;
     if (!outcome.retryable || attempts >= MAX_ATTEMPTS) {
-      ledger.markFailed(item.id, outcome.error);
+      ledger.markFailed(item.id, attempt, outcome.error);
       count(item.notifier, 'failed');
       if (summary.problems.length < MAX_PROBLEMS) summary.problems.push({ receiver, subject: item.subject, outcome: 'failed', error: outcome.error });
       log.error({ event: 'notify.failed', ...at, attempts }, outcome.error);
       return 'failed';
     }
-    ledger.markRetry(item.id, outcome.error, nextAttemptAt(now, attempts, outcome.retryAfterMs, opts.random), Boolean(outcome.ambiguous));
+    ledger.markRetry(item.id, attempt, outcome.error, nextAttemptAt(now, attempts, outcome.retryAfterMs, opts.random), Boolean(outcome.ambiguous));
     count(item.notifier, 'retrying');
     if (summary.problems.length < MAX_PROBLEMS) summary.problems.push({ receiver, subject: item.subject, outcome: 'retrying', error: outcome.error });
     log.warn({ event: 'notify.retry_later', ...at, attempts, ambiguous: Boolean(outcome.ambiguous) }, outcome.error);
