@@ -1,26 +1,38 @@
 /**
- * Property: over random edit sequences, with a simulated crash (the process dies at a random write
- * to the ledger, before or after it) in random publishes, every change reaches every receiver exactly
- * once under a new key — or, only in a run that crashed, once more under the same key with the same
- * body — nothing is lost, nothing is sent for a non-change (docs/publication.md).
+ * Property: over random edit sequences, with simulated crashes (the process dies at a random write
+ * to the ledger, before or after it) in random publishes, every change reaches every receiver once
+ * under a key of its own — or again, under the same key with the same bytes, only where a crashed
+ * run had it on the wire without recording the answer — nothing is lost, and nothing is sent for a
+ * non-change (docs/publication.md).
  *
- * The receivers are real servers on 127.0.0.1: the board webhook, the Indexing API and IndexNow
- * (fake remote), and an SMTP server for the email list `eng` (announceChanges). What each of them
- * must get is derived from a model of the roles written here, independently of src/: a role is live
- * while its file is present, open and posted in the past — a broken file keeps the role's last good
- * state, a file that was never valid publishes nothing — and its content is the salary.
+ * The receivers are real servers on 127.0.0.1: the board webhook, the Indexing API and IndexNow (fake
+ * remote), and an SMTP server for the email list `eng` (announceChanges). What each must get comes
+ * from a model of the roles written here, independently of src/:
+ *
+ * - a role is live while its file is present, valid, `open` and posted in the past; its content is
+ *   the salary. A broken file keeps the last good content a build saw of it; a file that was never
+ *   valid since its role was removed (or ever) is not published.
+ * - each run that commits compares what receivers would know now with what was committed last:
+ *   gone → live is a publish, live → live with another salary an update, live → gone a close.
+ *   A run that died before its commit told nothing (its change is seen by the next run), but the
+ *   output it built is served, so what it saw of the files counts as seen.
+ * - the board gets all three events; Google URL_UPDATED / URL_DELETED; IndexNow the URL; the list an
+ *   email for publish and update only (one not yet sent when its role leaves may be withdrawn).
+ *
+ * After a crash a new process (a new Ledger on the same file) runs either at once, with the same
+ * sources, or only with the next edit; it waits for the dead run's lease to expire.
  */
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { Ledger } from '../src/ledger/ledger';
+import { Ledger, type OutboxRow } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
 import { notifiers as defaultNotifiers } from '../src/publish/notifiers';
 import { publish, type PublishResult } from '../src/publish/run';
 import { startFakeRemote, type FakeRemote, type Recorded } from './helpers/fake-remote';
 import { BASE_URL, BOARD_SECRET, notifyConfig } from './helpers/publish-env';
-import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
+import { MINIMAL_POSTING, tempProject } from './helpers/project';
 import { crashingLedger, startSmtpInbox, trackDeliveries, type CrashPoint, type SmtpInbox } from './helpers/prop-crash';
 
 // ---------------------------------------------------------------------------------------------
@@ -34,7 +46,7 @@ type Status = 'open' | 'closed' | 'draft';
 type Salary = 'A' | 'B';
 type Broken = 'none' | 'yaml' | 'enum';
 
-/** What a file says (when it is valid). */
+/** What a valid file says. */
 interface Content {
   status: Status;
   future: boolean;
@@ -47,7 +59,7 @@ interface Spec extends Content {
 interface RoleModel {
   present: boolean;
   spec: Spec;
-  /** The role's last good content while its file exists (a broken file keeps it). */
+  /** The last good content a build saw while the file existed (a broken file keeps it). */
   lastGood: Content | undefined;
 }
 
@@ -61,10 +73,16 @@ interface Action {
 interface CrashAt {
   permille: number;
   after: boolean;
+  /** Instead: die at the first call of this write. */
+  method?: CrashPoint['method'];
 }
 interface Step {
-  action: Action;
-  crash: CrashAt | null;
+  /** Edits made before this step's publish. */
+  actions: Action[];
+  /** The publish dies at the first point; its restart at the second, and so on. */
+  crashes: CrashAt[];
+  /** After the last crash, the next process starts only with the next step (or at the end). */
+  restartLater: boolean;
 }
 interface Scenario {
   initial: { present: boolean; spec: Spec }[];
@@ -73,23 +91,9 @@ interface Scenario {
 
 type TellEvent = 'publish' | 'update' | 'close';
 /** Live with this salary, or gone. */
-type Told = Salary | null;
+type Seen = Salary | null;
 
-/** What receivers would know of a role now: its salary while it is live, else null. */
-function effective(r: RoleModel): Told {
-  if (!r.present) return null;
-  const c = r.spec.broken === 'none' ? r.spec : r.lastGood;
-  if (!c) return null;
-  return c.status === 'open' && !c.future ? c.salary : null;
-}
-
-/** The table: gone → live publishes, live → live with other content updates, live → gone closes. */
-function eventOf(before: Told, after: Told): TellEvent | undefined {
-  if (before === null) return after === null ? undefined : 'publish';
-  if (after === null) return 'close';
-  return before === after ? undefined : 'update';
-}
-
+/** An edit in the editor: what it does to the file. */
 function applyAction(r: RoleModel, kind: Kind): { write: boolean; remove: boolean } {
   const s = r.spec;
   switch (kind) {
@@ -107,15 +111,37 @@ function applyAction(r: RoleModel, kind: Kind): { write: boolean; remove: boolea
     case 'delete':
       if (!r.present) return { write: false, remove: false };
       r.present = false;
-      // The role is removed: a file created later under its name starts afresh.
-      r.lastGood = undefined;
       return { write: false, remove: true };
     case 'recreate':
       r.present = true;
       break;
   }
-  if (r.present && s.broken === 'none') r.lastGood = { status: s.status, future: s.future, salary: s.salary };
   return { write: r.present, remove: false };
+}
+
+/**
+ * What a build sees of the files: a valid file is the role's last good content; a removed role has
+ * none (a file created later under its name starts afresh); a broken file keeps what was seen last.
+ * Only builds count: a file broken before any build read it was never valid.
+ */
+function build(model: RoleModel[]): void {
+  for (const r of model) {
+    if (!r.present) r.lastGood = undefined;
+    else if (r.spec.broken === 'none') r.lastGood = { status: r.spec.status, future: r.spec.future, salary: r.spec.salary };
+  }
+}
+
+/** What receivers would know of a role after that build: its salary while it is live, else null. */
+function seen(r: RoleModel): Seen {
+  const c = r.present ? r.lastGood : undefined;
+  return c && c.status === 'open' && !c.future ? c.salary : null;
+}
+
+/** The table: gone → live publishes, live → live with other content updates, live → gone closes. */
+function eventOf(before: Seen, after: Seen): TellEvent | undefined {
+  if (before === null) return after === null ? undefined : 'publish';
+  if (after === null) return 'close';
+  return before === after ? undefined : 'update';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -126,8 +152,8 @@ const PAST = '2026-11-01';
 const FUTURE = '2027-06-01';
 const BASE = Date.parse('2026-11-28T12:00:00Z');
 const clock = (i: number) => new Date(BASE + i * 15 * 60_000);
-const HOST = new URL(BASE_URL).hostname;
 const page = (id: string) => `${BASE_URL}/jobs/${id}/`;
+const LIST_ADDRESS = 'eng@lists.example.com';
 
 function postingText(id: RoleId, s: Spec): string {
   let t = MINIMAL_POSTING.replace('Backend Engineer', TITLES[id])
@@ -145,12 +171,14 @@ const LIST = `channels:
   email:
     lists:
       eng:
-        address: eng@lists.example.com
+        address: ${LIST_ADDRESS}
         announceChanges: true
 `;
 
-/** The lease of a dead run expires after this; the restart waits for it. */
-const LEDGER_ENV: NodeJS.ProcessEnv = { JOBCAST_LEASE_TTL_MS: '250' };
+/** A dead run's lease expires this long after its last renewal; the next process waits for it. */
+const LEDGER_ENV: NodeJS.ProcessEnv = { JOBCAST_LEASE_TTL_MS: '200' };
+const LOCK_WAIT_MS = 15_000;
+const NO_SLEEP = async () => undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Receivers
@@ -173,11 +201,11 @@ afterAll(async () => {
   await remote?.close();
 });
 
-/** One notification as a receiver got it: its key, what it says, and the bytes to compare copies by. */
+/** A keyed notification as received: its key, what it says, and its bytes (copies must be equal). */
 interface Got {
   key: string;
-  event: string;
-  version?: number;
+  what: string;
+  version: number;
   bytes: string;
 }
 
@@ -188,210 +216,285 @@ function webhookGot(reqs: readonly Recorded[], id: string): Got[] {
   return reqs.filter((r) => r.path === '/webhook').flatMap((r) => {
     const b = JSON.parse(r.body) as { event: string; delivery: string; posting: { id: string; version: number } };
     if (b.posting.id !== id) return [];
-    return [{ key: String(r.headers['idempotency-key']), event: b.event, version: b.posting.version, bytes: `${r.headers['x-jobcast-delivery']} ${b.delivery} ${r.body}` }];
+    return [{ key: String(r.headers['idempotency-key']), what: b.event, version: b.posting.version, bytes: `${String(r.headers['x-jobcast-delivery'])} ${b.delivery} ${r.body}` }];
   });
 }
 
-function indexingGot(reqs: readonly Recorded[], id: string): Got[] {
-  return reqs.filter((r) => r.path === '/indexing').flatMap((r) => {
-    const b = JSON.parse(r.body) as { url: string; type: string };
-    return b.url === page(id) ? [{ key: `${b.type} ${b.url}`, event: b.type, bytes: r.body }] : [];
-  });
-}
-
-function indexNowGot(reqs: readonly Recorded[], id: string): Got[] {
-  return reqs.filter((r) => r.path === '/indexnow').flatMap((r) => {
-    const b = JSON.parse(r.body) as { urlList: string[] };
-    return b.urlList.includes(page(id)) ? [{ key: r.body, event: 'url', bytes: r.body }] : [];
-  });
-}
+/** `<jobcast.<id>.v<version>.<key space>.<list>@<host>>` (docs/publication.md, "Keys"). */
+const MESSAGE_ID = /^Message-ID:\s*(<jobcast\.([a-z0-9-]+)\.v(\d+)\.([0-9a-f]{8})\.([a-z0-9-]+)@([^>]+)>)/im;
 
 function mailGot(mail: readonly Buffer[], id: string): Got[] {
   return mail.flatMap((raw) => {
     const text = raw.toString('utf8');
-    const m = /^Message-ID:\s*<jobcast\.([a-z0-9-]+)\.v(\d+)\.([a-z0-9-]+)@([^>]+)>/im.exec(text);
-    if (!m) return [{ key: `unparsable Message-ID in ${text.slice(0, 200)}`, event: '?', bytes: text }];
-    if (m[1] !== id) return [];
-    return [{ key: m[0].slice(m[0].indexOf('<')), event: `${m[3]}@${m[4]}`, version: Number(m[2]), bytes: text }];
+    const m = MESSAGE_ID.exec(text);
+    if (!m || m[2] !== id) return [];
+    const to = /^To:\s*(.*)$/im.exec(text)?.[1]?.trim() ?? '';
+    return [{ key: m[1]!, what: `${m[5]}@${m[6]} ${to}`, version: Number(m[3]), bytes: text }];
   });
+}
+
+const indexingGot = (reqs: readonly Recorded[], id: string): string[] =>
+  reqs.filter((r) => r.path === '/indexing').map((r) => JSON.parse(r.body) as { url: string; type: string }).filter((b) => b.url === page(id)).map((b) => b.type);
+
+const indexNowCount = (reqs: readonly Recorded[], id: string): number =>
+  reqs.filter((r) => r.path === '/indexnow').filter((r) => (JSON.parse(r.body) as { urlList: string[] }).urlList.includes(page(id))).length;
+
+/** Distinct keys in order of first arrival, each with its copies. */
+function byKey(got: readonly Got[]): { first: Got; copies: Got[] }[] {
+  const out = new Map<string, { first: Got; copies: Got[] }>();
+  for (const g of got) {
+    const e = out.get(g.key);
+    if (e) e.copies.push(g);
+    else out.set(g.key, { first: g, copies: [g] });
+  }
+  return [...out.values()];
+}
+
+/** The key a receiver sees of an outbox item (webhook delivery id, Message-ID), if it sees one. */
+function receivedKeyOf(o: OutboxRow): string | undefined {
+  const p = JSON.parse(o.payload) as { delivery?: string; spec?: { messageId?: string } };
+  return o.notifier === 'webhook' ? p.delivery : o.notifier === 'smtp' ? p.spec?.messageId : undefined;
+}
+
+/** Is `got` `want` with each element repeated at most `max` times in a row (copies of one notification)? */
+function isStutter(got: readonly string[], want: readonly string[], max: number): boolean {
+  const memo = new Map<string, boolean>();
+  const go = (i: number, j: number): boolean => {
+    if (j === want.length) return i === got.length;
+    const k = `${i},${j}`;
+    if (memo.has(k)) return memo.get(k)!;
+    let ok = false;
+    for (let n = 1; n <= max && i + n <= got.length && got[i + n - 1] === want[j]; n++) if (go(i + n, j + 1)) { ok = true; break; }
+    memo.set(k, ok);
+    return ok;
+  };
+  return go(0, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
 // One scenario
 
-interface StepRecord {
-  action: string;
+interface RunRecord {
+  step: number;
   crash: string | undefined;
-  expected: Partial<Record<RoleId, TellEvent>>;
+  committed: Partial<Record<RoleId, TellEvent>>;
   requests: Recorded[];
   mail: Buffer[];
 }
 
-const STATS: string[] = [];
-afterAll(() => { if (process.env.PROP_DEBUG) require('node:fs').writeFileSync('/tmp/prop-stats.txt', STATS.join('\n')); });
-const NO_SLEEP = async () => undefined;
-
-function describeRun(steps: readonly StepRecord[]): string {
-  return steps.map((s, i) => {
-    const exp = Object.entries(s.expected).map(([id, e]) => `${id}:${e}`).join(' ') || '-';
-    const hooks = s.requests.filter((r) => r.path === '/webhook').map((r) => {
-      const b = JSON.parse(r.body) as { event: string; posting: { id: string; version: number } };
+function describeRuns(sc: Scenario, runs: readonly RunRecord[]): string {
+  const lines = [`  initial ${sc.initial.map((r, i) => `${ROLES[i]}=${r.present ? JSON.stringify(r.spec) : 'absent'}`).join(' ')}`];
+  let last = -1;
+  for (const r of runs) {
+    if (r.step !== last && r.step < sc.steps.length) {
+      const s = sc.steps[r.step]!;
+      lines.push(`  step ${r.step}: ${s.actions.map((a) => `${a.kind} ${ROLES[a.role]}`).join(', ')}`);
+    } else if (r.step !== last) lines.push('  final run');
+    last = r.step;
+    const hooks = r.requests.filter((q) => q.path === '/webhook').map((q) => {
+      const b = JSON.parse(q.body) as { event: string; posting: { id: string; version: number } };
       return `${b.event.replace('posting.', '')} ${b.posting.id} v${b.posting.version}`;
     });
-    const idx = s.requests.filter((r) => r.path === '/indexing').map((r) => { const b = JSON.parse(r.body) as { url: string; type: string }; return `${b.type} ${b.url.replace(BASE_URL, '')}`; });
-    const mails = s.mail.map((m) => /^Message-ID:\s*(\S+)/im.exec(m.toString('utf8'))?.[1] ?? '?');
-    return `  step ${i}: ${s.action}${s.crash ? ` [crash ${s.crash}]` : ''}\n    expected ${exp}\n    webhook [${hooks.join(', ')}]\n    indexing [${idx.join(', ')}]\n    mail [${mails.join(', ')}]`;
-  }).join('\n');
-}
-
-/** Check one receiver's notifications about one role, step by step, against the model. */
-function checkReceiver(
-  problems: string[], steps: readonly StepRecord[], id: RoleId, receiver: string,
-  got: (s: StepRecord) => Got[], expect: (e: TellEvent) => string | undefined, keyed = true,
-): number[] {
-  const seen = new Map<string, number>();
-  const versions: number[] = [];
-  steps.forEach((s, i) => {
-    const event = s.expected[id];
-    const want = event ? expect(event) : undefined;
-    const msgs = got(s);
-    const where = `step ${i} ${receiver} ${id}`;
-    if (want === undefined) {
-      if (msgs.length) problems.push(`${where}: expected nothing (${event ?? 'no change'}), got ${msgs.map((m) => `${m.event} ${m.key}`).join(', ')}`);
-      versions.push(NaN);
-      return;
-    }
-    if (!msgs.length) return void problems.push(`${where}: ${event} lost (expected ${want})`);
-    const keys = new Set(msgs.map((m) => m.key));
-    if (keys.size > 1) problems.push(`${where}: one change, several keys: ${[...keys].join(', ')}`);
-    const limit = s.crash ? 2 : 1;
-    if (msgs.length > limit) problems.push(`${where}: got ${msgs.length} copies${s.crash ? ' (crashed run: at most one repeat)' : ' without a crash'}`);
-    for (const m of msgs) {
-      if (m.event !== want) problems.push(`${where}: expected ${want}, got ${m.event}`);
-      if (m.bytes !== msgs[0]!.bytes) problems.push(`${where}: a repeat under key ${m.key} differs from the first copy`);
-    }
-    const key = msgs[0]!.key;
-    if (keyed && seen.has(key)) problems.push(`${where}: key ${key} was already used for the change of step ${seen.get(key)}`);
-    seen.set(key, i);
-    versions.push(msgs[0]!.version ?? NaN);
-  });
-  // Versions only grow: each change has a version (and key) of its own.
-  const real = versions.filter((v) => !Number.isNaN(v));
-  for (let k = 1; k < real.length; k++) if (!(real[k]! > real[k - 1]!)) problems.push(`${receiver} ${id}: versions do not grow: ${real.join(', ')}`);
-  return versions;
+    const idx = r.requests.filter((q) => q.path === '/indexing').map((q) => { const b = JSON.parse(q.body) as { url: string; type: string }; return `${b.type} ${b.url.replace(BASE_URL, '')}`; });
+    const mails = r.mail.map((m) => MESSAGE_ID.exec(m.toString('utf8'))?.[1] ?? '?');
+    const committed = Object.entries(r.committed).map(([id, e]) => `${id}:${e}`).join(' ');
+    lines.push(`    run${r.crash ? ` crashed ${r.crash}` : ''}; model commits [${committed}]`);
+    lines.push(`      webhook [${hooks.join(', ')}] indexing [${idx.join(', ')}] mail [${mails.join(', ')}]`);
+  }
+  return lines.join('\n');
 }
 
 async function runScenario(sc: Scenario): Promise<void> {
   remote.requests.length = 0;
   smtp.mail.length = 0;
-  const project: TempProject = tempProject({}, notifyConfig(remote.url, LIST));
+  const project = tempProject({}, notifyConfig(remote.url, LIST));
   const keyFile = path.join(project.dir, 'service-account.json');
   writeFileSync(keyFile, keyJson);
   const env: NodeJS.ProcessEnv = { GOOGLE_APPLICATION_CREDENTIALS: keyFile, BOARD_SECRET, SMTP_URL: smtp.url };
   const statePath = path.join(project.dir, 'state.db');
-  const model: RoleModel[] = sc.initial.map((r) => ({ present: false, spec: { ...r.spec }, lastGood: undefined }));
-  sc.initial.forEach((r, i) => {
-    if (!r.present) return;
-    model[i]!.present = true;
-    applyAction(model[i]!, 'recreate');
-    project.write(`${ROLES[i]}.yaml`, postingText(ROLES[i]!, model[i]!.spec));
-  });
-  let told: Told[] = ROLES.map(() => null);
+
+  const model: RoleModel[] = sc.initial.map((r) => ({ present: r.present, spec: { ...r.spec }, lastGood: undefined }));
+  sc.initial.forEach((r, i) => void (r.present && project.write(`${ROLES[i]}.yaml`, postingText(ROLES[i]!, r.spec))));
+  /** What the last committing run recorded of each role. */
+  let committedSeen: Seen[] = ROLES.map(() => null);
+  const expected = new Map<RoleId, TellEvent[]>(ROLES.map((id) => [id, []]));
+
   let ledger = new Ledger(statePath, LEDGER_ENV);
-  const steps: StepRecord[] = [];
+  /** A process died and its successor has not started yet. */
+  let dead: ReturnType<typeof trackDeliveries> | undefined;
+  let crashes = 0;
+  /**
+   * Items a crashed run handed to a notifier without writing their confirmation: the only ones that
+   * may reach a receiver again (docs/publication.md, "Delivery"). Each such run allows one more copy.
+   */
+  const unconfirmed: OutboxRow[] = [];
+  const runs: RunRecord[] = [];
   const problems: string[] = [];
-  const runOnce = async (l: Ledger, now: Date, tracked = trackDeliveries(defaultNotifiers), waitForLock = 0): Promise<PublishResult> =>
-    publish(await project.open(), l, { now, env, log: silentLogger(), sleep: NO_SLEEP, notifiers: tracked.notifiers, waitForLock });
-  /** The write to die at: the run's writes are counted from what a dry run of it plans. */
-  const crashPoint = async (c: CrashAt, l: Ledger, now: Date): Promise<CrashPoint> => {
-    const dry = await publish(await project.open(), l, { now, env, log: silentLogger(), dryRun: true });
+
+  const options = (tracked: ReturnType<typeof trackDeliveries>, now: Date) => ({ now, env, log: silentLogger(), sleep: NO_SLEEP, notifiers: tracked.notifiers, waitForLock: LOCK_WAIT_MS });
+  /** A new process after a crash: what the dead one had on the wire has arrived; a new Ledger on the file. */
+  const restart = async () => {
+    if (!dead) return;
+    await dead.settle(LOCK_WAIT_MS);
+    dead = undefined;
+    ledger = new Ledger(statePath, LEDGER_ENV);
+  };
+  /** The write to die at: the run's writes are estimated from what a dry run plans. */
+  const crashPoint = async (c: CrashAt, now: Date): Promise<CrashPoint> => {
+    if (c.method) return { at: 0, after: c.after, method: c.method };
+    const dry = await publish(await project.open(), ledger, { now, env, log: silentLogger(), dryRun: true, waitForLock: LOCK_WAIT_MS });
     const items = [...dry.planned.map((p) => p.notifier), ...dry.outstanding.map((o) => o.notifier)];
-    // startRun, recoverInterrupted, commitRun; claim + its outcome per item (Google also takes quota); finishRun.
+    // startRun, recoverInterrupted, commitRun; claim + outcome per item (Google also takes quota); finishRun.
     const writes = 3 + items.reduce((n, notifier) => n + (notifier === 'google-indexing' ? 3 : 2), 0) + 1;
     return { at: Math.floor((c.permille / 1000) * writes), after: c.after };
   };
-  const checkResult = (r: PublishResult, where: string) => {
-    if (r.error) problems.push(`${where}: publish failed: ${r.error.code} ${r.error.message}`);
-    if (r.delivery.failed || r.delivery.retrying || r.delivery.remaining || r.delivery.waiting) problems.push(`${where}: delivery not complete: ${JSON.stringify(r.delivery)}`);
-  };
-  try {
-    for (let i = 0; i < sc.steps.length; i++) {
-      const { action, crash } = sc.steps[i]!;
-      const id = ROLES[action.role]!;
-      const r = model[action.role]!;
-      const io = applyAction(r, action.kind);
-      if (io.remove) project.remove(`${id}.yaml`);
-      if (io.write) project.write(`${id}.yaml`, postingText(id, r.spec));
-      const after = model.map(effective);
-      const expected: StepRecord['expected'] = {};
-      ROLES.forEach((rid, k) => {
-        const e = eventOf(told[k]!, after[k]!);
-        if (e) expected[rid] = e;
-      });
-      told = after;
-
-      const r0 = remote.requests.length;
-      const m0 = smtp.mail.length;
-      const tracked = trackDeliveries(defaultNotifiers);
-      const dying = crashingLedger(ledger, crash ? await crashPoint(crash, ledger, clock(i)) : null);
-      let result: PublishResult | undefined;
-      let thrown: unknown;
-      try {
-        result = await runOnce(dying.ledger, clock(i), tracked);
-      } catch (err) {
-        thrown = err;
-      }
-      const crashedAt = dying.crashedAt();
-      if (!crashedAt) {
-        if (thrown) throw thrown;
-        checkResult(result!, `step ${i}`);
-      } else {
-        if (result) problems.push(`step ${i}: the run survived its crash (${crashedAt})`);
-        // What the dead run had on the wire may still arrive; then a new process starts on the same state.
-        await tracked.settle(15_000);
-        ledger = new Ledger(statePath, LEDGER_ENV);
-        checkResult(await runOnce(ledger, clock(i), trackDeliveries(defaultNotifiers), 15_000), `step ${i} restart`);
-      }
-      if (process.env.PROP_DEBUG) STATS.push(`${crashedAt ?? 'nocrash'} writes=${dying.writes.length} dupHooks=${remote.requests.slice(r0).filter((q) => q.path === '/webhook').length - new Set(remote.requests.slice(r0).filter((q) => q.path === '/webhook').map((q) => q.body)).size} dupMail=${smtp.mail.slice(m0).length - new Set(smtp.mail.slice(m0).map(String)).size} exp=${JSON.stringify(expected)} ${action.kind}`);
-      steps.push({ action: `${action.kind} ${id}`, crash: crashedAt, expected, requests: remote.requests.slice(r0), mail: smtp.mail.slice(m0) });
-    }
-
-    // Nothing changed since: nothing at all is sent.
+  /** One publish, maybe dying; the model follows what it built and committed. Returns whether it died. */
+  const runOnce = async (step: number, crash: CrashAt | null): Promise<boolean> => {
+    await restart();
+    const now = clock(step);
+    const point = crash ? await crashPoint(crash, now) : null;
+    const tracked = trackDeliveries(defaultNotifiers);
+    const dying = crashingLedger(ledger, point);
     const r0 = remote.requests.length;
     const m0 = smtp.mail.length;
-    const quiet = await runOnce(ledger, clock(sc.steps.length));
-    checkResult(quiet, 'final run');
-    if (quiet.planned.length) problems.push(`final run without edits planned: ${quiet.planned.map((p) => p.key).join(', ')}`);
-    if (remote.requests.length > r0 || smtp.mail.length > m0) problems.push(`final run without edits sent ${remote.requests.slice(r0).map((q) => q.path).join(', ')} ${smtp.mail.length - m0} mail(s)`);
+    let result: PublishResult | undefined;
+    let thrown: unknown;
+    try {
+      result = await publish(await project.open(), dying.ledger, options(tracked, now));
+    } catch (err) {
+      thrown = err;
+    }
+    const crashedAt = dying.crashedAt();
+    if (!crashedAt && thrown) throw thrown;
+    if (crashedAt && result) problems.push(`step ${step}: the run survived its crash (${crashedAt})`);
+    if (result) {
+      if (result.error) problems.push(`step ${step}: publish failed: ${result.error.code} ${result.error.message}`);
+      const d = result.delivery;
+      if (d.failed || d.retrying || d.remaining || d.waiting || d.deferred) problems.push(`step ${step}: delivery not complete: ${JSON.stringify(d)}`);
+    }
+    if (crashedAt) {
+      crashes++;
+      dead = tracked;
+    }
+    // The build ran when commitRun was reached; the commit happened when commitRun was done.
+    const committed: RunRecord['committed'] = {};
+    if (dying.writes.includes('commitRun')) build(model);
+    if (dying.done.includes('commitRun')) {
+      const now = model.map(seen);
+      ROLES.forEach((id, k) => {
+        const e = eventOf(committedSeen[k]!, now[k]!);
+        if (e) (expected.get(id)!.push(e), (committed[id] = e));
+      });
+      committedSeen = now;
+    }
+    if (crashedAt) {
+      await dead!.settle(LOCK_WAIT_MS);
+      const attempted = new Map(tracked.attempts.map((a) => [a.id, a]));
+      for (const item of attempted.values()) if (!dying.confirmed.has(item.id)) unconfirmed.push(item);
+    }
+    runs.push({ step, crash: crashedAt, committed, requests: remote.requests.slice(r0), mail: smtp.mail.slice(m0) });
+    return Boolean(crashedAt);
+  };
 
-    // Nothing is left undelivered.
-    for (const o of ledger.outbox()) {
+  try {
+    for (let i = 0; i < sc.steps.length; i++) {
+      const step = sc.steps[i]!;
+      for (const action of step.actions) {
+        const id = ROLES[action.role]!;
+        const r = model[action.role]!;
+        const io = applyAction(r, action.kind);
+        if (io.remove) project.remove(`${id}.yaml`);
+        if (io.write) project.write(`${id}.yaml`, postingText(id, r.spec));
+      }
+      for (let j = 0; ; j++) {
+        const died = await runOnce(i, step.crashes[j] ?? null);
+        if (!died) break;
+        if (j + 1 >= step.crashes.length && step.restartLater) break;
+      }
+    }
+    // A process still dead starts now; then a run without edits sends nothing at all.
+    if (dead) await runOnce(sc.steps.length, null);
+    const end = sc.steps.length + 1;
+    await restart();
+    const r0 = remote.requests.length;
+    const m0 = smtp.mail.length;
+    const quiet = await publish(await project.open(), ledger, options(trackDeliveries(defaultNotifiers), clock(end)));
+    if (quiet.error) problems.push(`final run: ${quiet.error.code} ${quiet.error.message}`);
+    if (quiet.planned.length || quiet.outstanding.length) problems.push(`final run without edits planned ${quiet.planned.map((p) => p.key).join(', ')}`);
+    if (remote.requests.length > r0 || smtp.mail.length > m0) {
+      problems.push(`final run without edits sent ${remote.requests.slice(r0).map((q) => q.path).join(', ')} and ${smtp.mail.length - m0} mail(s)`);
+    }
+
+    // Nothing is left undelivered; only an email whose role left before it was sent may be withdrawn.
+    const outbox = ledger.outbox();
+    for (const o of outbox) {
       if (o.status === 'done' || (o.status === 'cancelled' && o.notifier === 'smtp')) continue;
       problems.push(`outbox ${o.key} left ${o.status} (${o.last_error ?? ''})`);
     }
 
-    for (const id of ROLES) {
-      const hooks = checkReceiver(problems, steps, id, 'webhook:board', (s) => webhookGot(s.requests, id), (e) => WEBHOOK_EVENT[e]);
-      checkReceiver(problems, steps, id, 'google-indexing', (s) => indexingGot(s.requests, id), (e) => INDEXING_TYPE[e], false);
-      checkReceiver(problems, steps, id, 'indexnow', (s) => indexNowGot(s.requests, id), () => 'url', false);
-      const mails = checkReceiver(problems, steps, id, 'email:eng', (s) => mailGot(s.mail, id), (e) => (e === 'close' ? undefined : `eng@${HOST}`));
-      steps.forEach((s, i) => {
-        // The key names the change: the board's key is (receiver, subject, version) hashed, and the
-        // board and the list name the same version of the role for the same change.
-        for (const g of webhookGot(s.requests, id)) {
-          const want = createHash('sha256').update(`webhook:board|${id}|v${g.version}`).digest('hex').slice(0, 32);
-          if (g.key !== want) problems.push(`step ${i} webhook ${id}: key ${g.key} is not that of v${g.version}`);
-        }
-        if (!Number.isNaN(mails[i]!) && !Number.isNaN(hooks[i]!) && mails[i] !== hooks[i]) {
-          problems.push(`step ${i} ${id}: the board was told v${hooks[i]}, the list v${mails[i]}`);
-        }
+    const all = runs.flatMap((r) => r.requests);
+    const mail = runs.flatMap((r) => r.mail);
+    /** How many more copies of a notification may arrive: one per crashed run that left it unconfirmed. */
+    const extraCopies = (receivedKey: string) => unconfirmed.filter((o) => receivedKeyOf(o) === receivedKey).length;
+    const checkCopies = (who: string, groups: { first: Got; copies: Got[] }[], perRun: (r: RunRecord) => Got[]) => {
+      for (const g of groups) {
+        const allowed = 1 + extraCopies(g.first.key);
+        if (g.copies.length > allowed) problems.push(`${who}: ${g.first.key} received ${g.copies.length} times; ${allowed - 1} crashed run(s) had it on the wire unconfirmed`);
+        if (g.copies.some((c) => c.bytes !== g.first.bytes)) problems.push(`${who}: a copy of ${g.first.key} differs from the first`);
+      }
+      runs.forEach((r, k) => {
+        const keys = perRun(r).map((g) => g.key);
+        if (new Set(keys).size !== keys.length) problems.push(`${who}: run ${k} (step ${r.step}) sent one notification twice: ${keys.join(', ')}`);
       });
+    };
+    for (const m of mail) if (!MESSAGE_ID.test(m.toString('utf8'))) problems.push(`a mail without a jobcast Message-ID: ${m.toString('utf8').slice(0, 300)}`);
+    // One ledger throughout (crashes do not replace it): one key space.
+    const spaces = new Set(mail.map((m) => MESSAGE_ID.exec(m.toString('utf8'))?.[4]));
+    if (spaces.size > 1) problems.push(`mails in several key spaces: ${[...spaces].join(', ')}`);
+    for (const id of ROLES) {
+      const want = expected.get(id)!;
+      // The board: every event, in order, each under the key of its (receiver, subject, version).
+      const hooks = byKey(webhookGot(all, id));
+      checkCopies(`webhook ${id}`, hooks, (r) => webhookGot(r.requests, id));
+      const gotEvents = hooks.map((h) => h.first.what);
+      if (JSON.stringify(gotEvents) !== JSON.stringify(want.map((e) => WEBHOOK_EVENT[e]))) {
+        problems.push(`webhook ${id}: expected [${want.map((e) => WEBHOOK_EVENT[e]).join(', ')}], got [${gotEvents.join(', ')}]`);
+      }
+      const versions = hooks.map((h) => h.first.version);
+      if (versions.some((v, k) => k > 0 && !(v > versions[k - 1]!))) problems.push(`webhook ${id}: versions do not grow: ${versions.join(', ')}`);
+      for (const h of hooks) {
+        const [delivery, bodyDelivery] = h.first.bytes.split(' ');
+        if (h.first.key !== delivery || h.first.key !== bodyDelivery) problems.push(`webhook ${id}: Idempotency-Key ${h.first.key}, X-Jobcast-Delivery ${delivery} and the body's delivery ${bodyDelivery} differ`);
+      }
+
+      // Google: URL_UPDATED / URL_DELETED in order; copies only after crashes.
+      const types = indexingGot(all, id);
+      const googleExtra = unconfirmed.filter((o) => o.notifier === 'google-indexing' && o.subject === id).length;
+      if (!isStutter(types, want.map((e) => INDEXING_TYPE[e]), 1 + googleExtra) || types.length > want.length + googleExtra) {
+        problems.push(`indexing ${id}: expected [${want.map((e) => INDEXING_TYPE[e]).join(', ')}]${googleExtra ? ` (${googleExtra} repeat(s) allowed)` : ''}, got [${types.join(', ')}]`);
+      }
+      const pinged = indexNowCount(all, id);
+      const indexNowExtra = unconfirmed.filter((o) => o.notifier === 'indexnow' && (JSON.parse(o.payload) as { urlList: string[] }).urlList.includes(page(id))).length;
+      if (pinged < want.length || pinged > want.length + indexNowExtra) problems.push(`indexnow ${id}: ${want.length} change(s)${indexNowExtra ? ` (${indexNowExtra} repeat(s) allowed)` : ''}, URL sent ${pinged} times`);
+
+      // The list: an email for each publish and update, with the version the board was told.
+      const mails = byKey(mailGot(mail, id));
+      checkCopies(`email ${id}`, mails, (r) => mailGot(r.mail, id));
+      for (const m of mails) if (m.first.what !== `eng@${new URL(BASE_URL).hostname} ${LIST_ADDRESS}`) problems.push(`email ${id}: ${m.first.key} names or went to ${m.first.what}`);
+      if (versions.length !== want.length) continue; // reported above; the list's versions are the board's
+      const told = want.map((e, k) => ({ e, v: versions[k]!, next: want[k + 1] })).filter((t) => t.e !== 'close');
+      const withdrawn = new Set(outbox.filter((o) => o.notifier === 'smtp' && o.subject === id && o.status === 'cancelled').map((o) => o.version));
+      for (const t of told) if (withdrawn.has(t.v) && t.next !== 'close') problems.push(`email ${id} v${t.v}: withdrawn, but the role did not leave after it`);
+      const wantMail = told.filter((t) => !withdrawn.has(t.v)).map((t) => `v${t.v}`);
+      const gotMail = mails.map((m) => `v${m.first.version}`);
+      if (JSON.stringify(gotMail) !== JSON.stringify(wantMail)) problems.push(`email ${id}: expected [${wantMail.join(', ')}] (the board's versions), got [${gotMail.join(', ')}]`);
     }
-    for (const s of steps) for (const m of s.mail) if (!/^Message-ID:\s*<jobcast\./im.test(m.toString('utf8'))) problems.push('a mail without a jobcast Message-ID');
     if (problems.length) {
-      throw new Error(`${problems.length} problem(s):\n${[...new Set(problems)].join('\n')}\nrun:\n  initial ${JSON.stringify(sc.initial)}\n${describeRun(steps)}`);
+      const exp = ROLES.map((id) => `${id}: [${expected.get(id)!.join(', ')}]`).join('; ');
+      throw new Error(`${problems.length} problem(s):\n${[...new Set(problems)].join('\n')}\nexpected ${exp}\nrun:\n${describeRuns(sc, runs)}`);
     }
   } finally {
+    await dead?.settle(LOCK_WAIT_MS).catch(() => undefined);
     ledger.close();
     project.cleanup();
   }
@@ -400,25 +503,62 @@ async function runScenario(sc: Scenario): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
+const weighted = <T>(...choices: [T[], number][]): fc.Arbitrary<T> =>
+  fc.oneof(...choices.map(([values, weight]) => ({ arbitrary: fc.constantFrom(...values), weight })));
+
 const specArb: fc.Arbitrary<Spec> = fc.record({
-  status: fc.constantFrom<Status>('open', 'open', 'closed', 'draft'),
-  future: fc.boolean(),
+  status: weighted<Status>([['open'], 2], [['closed', 'draft'], 1]),
+  future: weighted([[false], 4], [[true], 1]),
   salary: fc.constantFrom<Salary>('A', 'B'),
-  broken: fc.constantFrom<Broken>('none', 'none', 'none', 'yaml', 'enum'),
+  broken: weighted<Broken>([['none'], 6], [['yaml', 'enum'], 1]),
 });
 
+/** Every kind of edit; those that change a role's content or bring it back come more often. */
+const kindArb: fc.Arbitrary<Kind> = weighted<Kind>(
+  [['salaryA', 'salaryB'], 4],
+  [['open', 'past', 'fix', 'recreate'], 4],
+  [['close', 'draft', 'future', 'delete', 'breakYaml', 'breakEnum'], 3],
+  [['noop'], 1],
+);
+
+const crashArb: fc.Arbitrary<CrashAt> = fc.record({ permille: fc.nat({ max: 999 }), after: fc.boolean() });
+
 const stepArb: fc.Arbitrary<Step> = fc.record({
-  action: fc.record({ role: fc.nat({ max: ROLES.length - 1 }), kind: fc.constantFrom(...KINDS) }),
-  crash: fc.option(fc.record({ permille: fc.nat({ max: 999 }), after: fc.boolean() }), { freq: 2, nil: null }),
+  actions: fc.array(fc.record({ role: fc.nat({ max: ROLES.length - 1 }), kind: kindArb }), { minLength: 1, maxLength: 3 }),
+  crashes: weighted<number>([[0], 5], [[1], 4], [[2], 1]).chain((n) => fc.array(crashArb, { minLength: n, maxLength: n })),
+  restartLater: fc.boolean(),
 });
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
-  initial: fc.array(fc.record({ present: fc.boolean(), spec: specArb }), { minLength: ROLES.length, maxLength: ROLES.length }),
-  steps: fc.array(stepArb, { minLength: 4, maxLength: 9 }),
+  initial: fc.array(fc.record({ present: weighted([[true], 3], [[false], 1]), spec: specArb }), { minLength: ROLES.length, maxLength: ROLES.length }),
+  steps: fc.array(stepArb, { minLength: 4, maxLength: 7 }),
 });
 
 describe('publish under random edits and crashes', () => {
   it('tells every change to every receiver once under a new key, repeats only after a crash, loses nothing', async () => {
-    await fc.assert(fc.asyncProperty(scenarioArb, runScenario), { numRuns: 14, endOnFailure: true });
-  }, 300_000);
+    await fc.assert(fc.asyncProperty(scenarioArb, runScenario), {
+      numRuns: 12,
+      // Shrinking a failure re-runs whole scenarios: stop it after a while and report the smallest found.
+      interruptAfterTimeLimit: 90_000,
+    });
+  }, 240_000);
+
+  // Counterexamples the property found (docs/publication.md, "A broken file never freezes the
+  // others": a file that has never been valid is not published).
+  const role = (present: boolean): Scenario['initial'][number] => ({ present, spec: { status: 'open', future: false, salary: 'A', broken: 'none' } });
+  const step = (actions: [number, Kind][], crashes: CrashAt[] = [], restartLater = false): Step => ({ actions: actions.map(([r, kind]) => ({ role: r, kind })), crashes, restartLater });
+
+  it('does not bring a deleted role back when a broken file of its name appears', async () => {
+    await runScenario({
+      initial: [role(true), role(false), role(false)],
+      steps: [step([[0, 'noop']]), step([[0, 'delete']]), step([[0, 'breakEnum'], [0, 'recreate']])],
+    });
+  }, 60_000);
+
+  it('tells the deletion even when the run that built it died before its commit and the file comes back broken', async () => {
+    await runScenario({
+      initial: [role(true), role(false), role(false)],
+      steps: [step([[0, 'noop']]), step([[0, 'delete']], [{ permille: 0, after: false, method: 'commitRun' }], true), step([[0, 'breakEnum'], [0, 'recreate']])],
+    });
+  }, 60_000);
 });

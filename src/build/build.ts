@@ -96,8 +96,11 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const previousGeneration = await currentGeneration(layout);
   const previous = await readManifest(previousGeneration);
   const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
+  // The previous output decides a broken file's last good version (its source cache carries it); the
+  // ledger stands in only when there is no previous output. Otherwise a role deleted since would
+  // come back when a broken file takes its name.
   const validation = await validateProject(project, now, opts.history ?? previous?.history ?? {}, false, {
-    ...(cache ? { cache } : {}), ...(opts.lastGood ? { lastGood: opts.lastGood } : {}),
+    ...(cache ? { cache } : {}), ...(opts.lastGood && !previousGeneration ? { lastGood: opts.lastGood } : {}),
   });
   const diagnostics = [...validation.diagnostics];
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the

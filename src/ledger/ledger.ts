@@ -233,9 +233,9 @@ export class Ledger {
     return Object.fromEntries(rows.map((r) => [r.subject, { hash: r.hash, since: r.since }]));
   }
 
-  /** A posting's last good content, as last recorded. */
+  /** A posting's last good content, as last recorded; none once its file was deleted. */
   lastGood(id: string): Posting | undefined {
-    const row = this.#db.prepare(`SELECT content FROM subjects WHERE subject = ? AND kind = 'posting'`).get(id) as { content: string | null } | undefined;
+    const row = this.#db.prepare(`SELECT content FROM subjects WHERE subject = ? AND kind = 'posting' AND lifecycle != 'removed'`).get(id) as { content: string | null } | undefined;
     return row?.content ? (JSON.parse(row.content) as Posting) : undefined;
   }
 

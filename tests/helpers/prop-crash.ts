@@ -5,13 +5,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import type { Ledger } from '../../src/ledger/ledger';
+import type { Ledger, OutboxRow } from '../../src/ledger/ledger';
 import type { Notifier } from '../../src/publish/notifier';
 
 /** Every Ledger method that writes the state database (the points a crash can hit). */
 export const WRITE_METHODS = [
   'startRun', 'recoverInterrupted', 'commitRun', 'adopt', 'claim', 'markDone', 'markRetry', 'markFailed',
-  'markWaiting', 'defer', 'useQuota', 'finishRun',
+  'markWaiting', 'defer', 'useQuota', 'finishRun', 'newKeySpace',
 ] as const;
 
 export class SimulatedCrash extends Error {
@@ -21,18 +21,23 @@ export class SimulatedCrash extends Error {
   }
 }
 
-/** Where a run dies: at its `at`-th write (0-based), before or after that write is done. */
+/** Where a run dies: at its `at`-th write (0-based; counting only calls of `method` if given), before or after that write is done. */
 export interface CrashPoint {
   at: number;
   after: boolean;
+  method?: (typeof WRITE_METHODS)[number];
 }
 
 export interface CrashingLedger {
   ledger: Ledger;
   /** Set once the crash happened: which write, before or after it. */
   crashedAt(): string | undefined;
-  /** The writes seen so far, in order. */
+  /** The writes called so far, in order (the one it died before included). */
   writes: string[];
+  /** The writes actually done. */
+  done: string[];
+  /** Outbox ids whose confirmation (markDone) was written. */
+  confirmed: Set<number>;
 }
 
 /**
@@ -41,6 +46,8 @@ export interface CrashingLedger {
  */
 export function crashingLedger(real: Ledger, point: CrashPoint | null): CrashingLedger {
   const writes: string[] = [];
+  const done: string[] = [];
+  const confirmed = new Set<number>();
   let crashed: string | undefined;
   const die = (what: string): never => {
     crashed ??= what;
@@ -60,18 +67,23 @@ export function crashingLedger(real: Ledger, point: CrashPoint | null): Crashing
         if (crashed) throw new SimulatedCrash(`${name} called after the crash at ${crashed}`);
         if (!writeSet.has(name)) return (value as (...a: unknown[]) => unknown).apply(target, args);
         const n = writes.push(name) - 1;
-        if (point && n === point.at && !point.after) die(`before ${name} (write #${n})`);
+        const hit = point !== null && (point.method ? point.method === name && writes.filter((w) => w === name).length - 1 === point.at : n === point.at);
+        if (hit && !point.after) die(`before ${name} (write #${n})`);
         const out = (value as (...a: unknown[]) => unknown).apply(target, args);
-        if (point && n === point.at && point.after) die(`after ${name} (write #${n})`);
+        done.push(name);
+        if (name === 'markDone') confirmed.add(args[0] as number);
+        if (hit && point.after) die(`after ${name} (write #${n})`);
         return out;
       };
     },
   });
-  return { ledger: proxy, crashedAt: () => crashed, writes };
+  return { ledger: proxy, crashedAt: () => crashed, writes, done, confirmed };
 }
 
 export interface TrackedNotifiers {
   notifiers: Notifier[];
+  /** Every item handed to a notifier to deliver, in order. */
+  attempts: OutboxRow[];
   /** How many deliveries are on the wire now. */
   inflight(): number;
   /** Resolves once nothing is on the wire; rejects after `deadlineMs`. */
@@ -81,9 +93,11 @@ export interface TrackedNotifiers {
 /** The same notifiers, with every delivery counted while it is on the wire. */
 export function trackDeliveries(base: readonly Notifier[]): TrackedNotifiers {
   const open = new Set<Promise<unknown>>();
+  const attempts: OutboxRow[] = [];
   const notifiers = base.map((n): Notifier => ({
     ...n,
     deliver: (item, ctx) => {
+      attempts.push(item);
       const p = n.deliver(item, ctx);
       open.add(p);
       const done = () => void open.delete(p);
@@ -93,6 +107,7 @@ export function trackDeliveries(base: readonly Notifier[]): TrackedNotifiers {
   }));
   return {
     notifiers,
+    attempts,
     inflight: () => open.size,
     settle: async (deadlineMs) => {
       const deadline = Date.now() + deadlineMs;
