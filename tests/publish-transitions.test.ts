@@ -4,11 +4,13 @@
  * is a real publish; the assertions are on what each receiver actually got.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { startSmtpInbox, type SmtpInbox } from './helpers/smtp-inbox';
 import { startFakeRemote, type FakeRemote, type Recorded } from './helpers/fake-remote';
 import { BASE_URL, publishEnv, type PublishEnv } from './helpers/publish-env';
-import { MINIMAL_POSTING } from './helpers/project';
+import { MINIMAL_POSTING, REPO } from './helpers/project';
+import { TRANSITIONS, type ToldState } from '../src/publish/transitions';
 
 const ID = 'backend-engineer';
 const PAGE = `${BASE_URL}/jobs/${ID}/`;
@@ -199,5 +201,22 @@ describe('receivers that come and go', () => {
     write(salary(91000));
     expect((await step()).hub).toEqual(FEEDS);
     expect((await step()).hub).toEqual([]);
+  });
+});
+
+describe('docs/publication.md', () => {
+  it('states the same transition table as the code', () => {
+    const doc = readFileSync(path.join(REPO, 'docs', 'publication.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('| Told state ↓ / observed →'));
+    const rows = table.split('\n').slice(2, 6).map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    const event = (cell: string) => /\*\*(publish|update|close)\*\*/.exec(cell)?.[1] ?? null;
+    const told = (cell: string): ToldState => (cell.startsWith('nothing') ? 'nothing' : cell.startsWith('gone') ? 'gone' : 'live');
+    const documented = rows.map(([state, live, gone]) => [told(state!), /G ≠ F/.test(state!) ? 'live, fingerprint changed' : 'live', event(live!), event(gone!)]);
+    expect(documented).toEqual([
+      ['nothing', 'live', TRANSITIONS.nothing.live, TRANSITIONS.nothing.gone],
+      ['live', 'live', TRANSITIONS.live.live, TRANSITIONS.live.gone],
+      ['live', 'live, fingerprint changed', TRANSITIONS.live['live, fingerprint changed'], TRANSITIONS.live.gone],
+      ['gone', 'live', TRANSITIONS.gone.live, TRANSITIONS.gone.gone],
+    ]);
   });
 });
