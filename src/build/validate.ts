@@ -154,9 +154,10 @@ class ChannelChecker {
   }
 }
 
-export function selectChannels(entries: readonly PostingEntry[], project: Project, now: Date, forValidate: boolean): { channels: ChannelSelection[]; diagnostics: Diagnostic[] } {
+/** Each channel's selection of `entries`; `cached` gives a posting's rule results from a source cache (not re-run when current). */
+export function selectChannels(entries: readonly PostingEntry[], project: Project, now: Date, forValidate: boolean, cached?: (id: string) => CachedSource['checks'] | undefined): { channels: ChannelSelection[]; diagnostics: Diagnostic[] } {
   const checker = new ChannelChecker(project, now, forValidate);
-  for (const e of entries) checker.check(e);
+  for (const e of entries) checker.check(e, cached?.(e.id));
   return { channels: checker.selections(new Set(entries.map((e) => e.id))), diagnostics: checker.diagnostics };
 }
 

@@ -37,7 +37,8 @@ export async function servedEntries(project: Project, manifest: Manifest, genera
     const file = displayPath(c.path);
     entries.push(toEntry({ id, absPath: c.path, file, posting: c.posting, sourceHash: c.sourceHash, locate: () => ({ file }) }, project, builtFor, manifest.history));
   }
-  return { entries, channels: selectChannels(entries, project, builtFor, false).channels, missing };
+  // The rules ran when this output was built; their results are in the cache under the same render keys.
+  return { entries, channels: selectChannels(entries, project, builtFor, false, (id) => byId.get(id)?.checks).channels, missing };
 }
 
 /**

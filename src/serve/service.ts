@@ -103,10 +103,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       const snap = snapshot;
       if (!snap) return;
       try {
-        const served = await servedEntries(project, snap.manifest, snap.generation);
         const byEvent: Record<string, number> = { publish: 0, update: 0, close: 0 };
-        for (const t of untold(project, ledger, served, snap.manifest, now(), opts.notifiers)) byEvent[t.event]!++;
-        pending = { generation: snap.generation, run: ledger.identity().seq, byEvent };
+        const run = ledger.identity().seq;
+        const built = snap.manifest.ledger;
+        // Built by the publish that recorded it: told by construction, nothing to count (and no
+        // seconds of rules at 100k roles in the serving process after every scheduled run).
+        if (!(built?.told && built.seq === run)) {
+          const served = await servedEntries(project, snap.manifest, snap.generation);
+          for (const t of untold(project, ledger, served, snap.manifest, now(), opts.notifiers)) byEvent[t.event]!++;
+        }
+        pending = { generation: snap.generation, run, byEvent };
       } catch (err) {
         log.warn({ event: 'serve.untold_failed' }, (err as Error).message);
       }
@@ -155,10 +161,23 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     }
   };
 
+  /** The count for the served output and the ledger as they are now; a stale one is redone (null meanwhile). */
+  let recounting = false;
+  const currentCount = (): Record<string, number> | null => {
+    if (!snapshot) return null;
+    if (pending && pending.generation === snapshot.generation && pending.run === ledger.identity().seq) return pending.byEvent;
+    // Another process recorded a run after the swap this count was made for (a CLI publish commits after it swaps).
+    if (!recounting) {
+      recounting = true;
+      void countUntold().finally(() => (recounting = false));
+    }
+    return null;
+  };
+
   /** Every receiver has been told what the served output says (null until counted). */
   const toldAll = (): boolean | null => {
-    if (!pending || !snapshot || pending.generation !== snapshot.generation || pending.run !== ledger.identity().seq) return null;
-    return Object.values(pending.byEvent).every((n) => n === 0);
+    const counts = currentCount();
+    return counts ? Object.values(counts).every((n) => n === 0) : null;
   };
 
   const health = (): HealthReport => {
@@ -171,7 +190,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         ? { builtFor: snapshot.manifest.builtFor, generation: path.basename(snapshot.generation), files: snapshot.files.size, told: toldAll(), run: snapshot.manifest.ledger?.seq ?? null }
         : null,
       // Notifications the served output calls for that the ledger has not recorded (a --watch or CLI build).
-      untold: pending && snapshot && pending.generation === snapshot.generation && pending.run === ledger.identity().seq ? pending.byEvent : null,
+      untold: currentCount(),
       brokenFiles: problems.map((p) => ({ file: p.file, line: p.line ?? null, col: p.col ?? null, code: p.code, message: p.message, servingLastGood: p.kept })),
       ledger: { id: ledger.identity().id, run: ledger.identity().seq },
       writer: holder ? describeHolder(holder) : null,
