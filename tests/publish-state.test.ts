@@ -112,6 +112,14 @@ function ledgerIdOf(file: string): string {
   }
 }
 
+/** Every live role and feed told to every receiver, as a first publish tells them. */
+function expectEverythingTold(told: ReturnType<typeof notifications>): void {
+  expect(webhookEvents(told)).toEqual(ROLES.map((id) => `posting.published ${id}`));
+  expect(indexingCalls(told)).toEqual(ROLES.map((id) => `URL_UPDATED ${page(id)}`));
+  expect(indexNowUrls(told)).toEqual(ROLES.map(page));
+  expect(hubPings(told)).toEqual(FEEDS.map((f) => `publish ${f}`));
+}
+
 describe('a lost state database makes publish refuse', () => {
   it('deleted: refused with the remedy, nothing sent, output untouched, and still refused the next time', async () => {
     await firstPublish();
@@ -276,10 +284,7 @@ describe('the ways on', () => {
     const resent = await here(['publish'], ['--resend-all', '--now', at(15)]);
     expect(resent.code).toBe(0);
     const told = notifications(resent.requests);
-    expect(webhookEvents(told)).toEqual(ROLES.map((id) => `posting.published ${id}`));
-    expect(indexingCalls(told)).toEqual(ROLES.map((id) => `URL_UPDATED ${page(id)}`));
-    expect(indexNowUrls(told)).toEqual(ROLES.map(page));
-    expect(hubPings(told)).toEqual(FEEDS.map((f) => `publish ${f}`));
+    expectEverythingTold(told);
     // Exactly what the first publish told, again.
     expect(told.map((r) => r.path).sort()).toEqual(notifications(first.requests).map((r) => r.path).sort());
     // It built the output anew, now with this ledger.
@@ -330,10 +335,7 @@ describe('the ways on', () => {
     const resent = await here(['publish'], ['--resend-all', '--now', at(60)]);
     expect(resent.code).toBe(0);
     const told = notifications(resent.requests);
-    expect(webhookEvents(told)).toEqual(ROLES.map((id) => `posting.published ${id}`));
-    expect(indexingCalls(told)).toEqual(ROLES.map((id) => `URL_UPDATED ${page(id)}`));
-    expect(indexNowUrls(told)).toEqual(ROLES.map(page));
-    expect(hubPings(told)).toEqual(FEEDS.map((f) => `publish ${f}`));
+    expectEverythingTold(told);
     expect(await show()).toMatchObject({ code: 0, info: { matches: true } });
     expect(notifications((await here(['publish'], ['--now', at(75)])).requests)).toEqual([]);
   });

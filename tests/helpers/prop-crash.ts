@@ -3,8 +3,6 @@
  * then on: its database is closed and every later call throws), notifiers whose in-flight deliveries
  * can be awaited (what a dead process had on the wire may still arrive), and an SMTP inbox on 127.0.0.1.
  */
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import type { Ledger, OutboxRow } from '../../src/ledger/ledger';
 import type { Notifier } from '../../src/publish/notifier';
 
@@ -121,27 +119,4 @@ export function trackDeliveries(base: readonly Notifier[]): TrackedNotifiers {
   };
 }
 
-export interface SmtpInbox {
-  url: string;
-  /** Raw messages as accepted (250), in arrival order. */
-  mail: Buffer[];
-  close(): Promise<void>;
-}
-
-export async function startSmtpInbox(): Promise<SmtpInbox> {
-  const mail: Buffer[] = [];
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-    onData(stream, _session, cb) {
-      const parts: Buffer[] = [];
-      stream.on('data', (c: Buffer) => parts.push(c));
-      stream.on('end', () => (mail.push(Buffer.concat(parts)), cb(null)));
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
-    mail,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
+export { startSmtpInbox, type SmtpInbox } from './smtp-inbox';
