@@ -4,12 +4,13 @@
  * desktop and phone width go to tests/artifacts/ (gitignored) for a person to look at.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { findChromium } from './helpers/browser';
 import { SMTPServer } from 'smtp-server';
 import { adapters } from '../adapters';
 import { adminRouter } from '../src/admin/router';
@@ -18,7 +19,6 @@ import { silentLogger } from '../src/log';
 import { startService, type Service } from '../src/serve/service';
 import { REPO, SHIPPED_CONFIG_TEXT, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
 
-const CHROMIUM = '/usr/bin/chromium';
 const NOW = new Date('2026-12-01T12:00:00Z');
 const ROLE = 'ml-infrastructure-engineer';
 const TOKEN = 'browser-test-token-0c5e8a1f3b7d';
@@ -109,9 +109,7 @@ async function logIn(token: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}; install it with "apt-get install -y chromium" (.ci/run does this in CI)`);
-  }
+  const browser = await findChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   board = await fakeBoard();
   mail = await fakeSmtp();
@@ -134,7 +132,8 @@ notify:
   });
   profile = mkdtempSync(path.join(os.tmpdir(), 'jobcast-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: browser.executablePath,
+    env: { ...process.env, ...browser.env },
     headless: true,
     viewport: DESKTOP,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
