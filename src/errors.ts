@@ -63,6 +63,11 @@ export const CODES = {
   STATE_MISMATCH: 'JC_STATE_MISMATCH',
   LEASE_HELD: 'JC_LEASE_HELD',
   LEASE_LOST: 'JC_LEASE_LOST',
+  // The machine (src/util/environment.ts)
+  /** A path cannot be made or written, the disk is full, …: named with the reason. */
+  ENVIRONMENT: 'JC_ENVIRONMENT',
+  /** The server cannot listen on its port. */
+  SERVE_PORT: 'JC_SERVE_PORT',
 } as const;
 
 export type CoreCode = (typeof CODES)[keyof typeof CODES];

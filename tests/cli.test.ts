@@ -140,7 +140,7 @@ describe('jobcast publish', () => {
     writeFileSync(path.join(project.dir, 'not-a-folder'), 'x');
     const run = await runCli(['publish', ...flags(), '--out', project.outDir, '--state', path.join(project.dir, 'not-a-folder', 'state.db')]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/cannot open the state database .*not-a-folder\/state\.db: .*\[JC_STATE_OPEN\]/);
+    expect(run.stderr).toMatch(/cannot use the state folder .*not-a-folder: a part of the path is a file, not a folder \(ENOTDIR\) \[JC_ENVIRONMENT\]/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

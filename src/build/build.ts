@@ -19,6 +19,7 @@ import { Ledger } from '../ledger/ledger';
 import type { LeaseHolder, WriterLease } from '../ledger/lease';
 import type { Posting } from '../model/posting';
 import { CODES } from '../errors';
+import { environmentCode, environmentError } from '../util/environment';
 import { identityProblem } from '../publish/identity';
 import { forEachLimit } from '../util/concurrency';
 import type { Artifact, RenderResult } from '../adapter';
@@ -125,6 +126,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
       written = await writeBody(path.join(generation.site, artifact.path), artifact.body, madeDirs);
     } catch (err) {
       if (isJobcastError(err)) throw err;
+      if (environmentCode(err)) throw environmentError(err, `write ${path.join(generation.site, artifact.path)}`);
       throw new JobcastError(BUILD_CODES.CHANNEL_CRASHED, `channel ${channel} failed while writing ${artifact.path}: ${(err as Error).message}`);
     }
     const status = artifact.status ?? 200;

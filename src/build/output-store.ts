@@ -13,6 +13,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ArtifactBody } from '../adapter';
 import { CODES, JobcastError } from '../errors';
+import { makeDir } from '../util/environment';
 import type { PostingHistory } from './validate';
 
 export interface ManifestEntry {
@@ -94,7 +95,7 @@ export interface Generation {
 }
 
 export async function startGeneration(layout: OutputLayout, now = Date.now()): Promise<Generation> {
-  await fs.mkdir(layout.generationsDir, { recursive: true });
+  await makeDir(layout.generationsDir, 'output');
   const name = `${String(now).padStart(18, '0')}-${randomBytes(4).toString('hex')}`;
   const dir = path.join(layout.generationsDir, name);
   const site = path.join(dir, 'site');

@@ -15,6 +15,7 @@ import { renderAll } from '../adapter';
 import { renderContext } from '../build/context';
 import { collectBody } from '../util/artifact-body';
 import type { CliIo } from './main';
+import { CODES } from '../errors';
 import { describeHolder } from '../ledger/lease';
 import type { BrokenFile } from '../build/validate';
 import { state } from './state';
@@ -109,7 +110,8 @@ function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typ
   const out = ctx.io.stdout;
   if (result.error) out.write(`✖ ${result.error.message} [${result.error.code}]\n`);
   if (result.broken.length) out.write(brokenLine(result.broken));
-  if (result.error && !result.build) return;
+  // Refused before anything was built or sent: the error line says it all.
+  if (result.error?.code === CODES.STATE_MISMATCH) return;
   const lines = describePlan(result);
   if (dryRun) {
     out.write(lines.length ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : 'nothing to send: every receiver already knows what this output says\n');
@@ -117,6 +119,8 @@ function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typ
   }
   const d = result.delivery;
   if (result.build) out.write(`published ${Object.keys(result.build.manifest.artifacts).length} files into ${displayPath(result.build.outDir)}/\n`);
+  // Built, but its plan could not be recorded (a full disk): nothing of it is queued.
+  if (result.build && result.error) return void out.write('notifications: none recorded or sent by this run; the next run plans them again\n');
   out.write(`notifications: ${result.planned.length} queued, ${d.sent} sent, ${d.retrying} to retry, ${d.deferred} deferred, ${d.waiting} waiting for configuration, ${d.failed} failed\n`);
   if (d.interrupted) out.write(`  ${d.interrupted} interrupted by an earlier run's crash were re-sent with the same key\n`);
   for (const [receiver, why] of Object.entries(d.waitingFor)) out.write(`  ${receiver} waits for configuration: ${why}\n`);

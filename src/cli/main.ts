@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import { adapters as defaultAdapters } from '../../adapters';
 import type { Adapter } from '../adapter';
-import { isJobcastError } from '../errors';
+import { CODES, isJobcastError } from '../errors';
+import { environmentCode, reasonOf } from '../util/environment';
 import { report, type OutputFormat, type ReportOptions, type Writer } from './report';
 import { commands, type CommandContext } from './commands';
 
@@ -102,6 +103,14 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       if (err.details.length) report(io.stdout, io.stderr, err.details, reportOptions, { error: { code: err.code, message: err.message } });
       io.stderr.write(`jobcast: ${err.message} [${err.code}]\n`);
       return err.exitCode;
+    }
+    const env = environmentCode(err);
+    if (env && !values.debug) {
+      // The machine refused something: say what and where, not "a bug in jobcast".
+      const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+      const where = e.path ?? (e.address ? `${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : '');
+      io.stderr.write(`jobcast: ${e.syscall ? `${e.syscall} ` : ''}${where ? `${where}: ` : ''}${reasonOf(env)} (${env}) [${CODES.ENVIRONMENT}]\n`);
+      return 1;
     }
     if (values.debug) io.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
     else io.stderr.write(`jobcast: internal error: ${(err as Error)?.message ?? String(err)} (this is a bug in jobcast; rerun with --debug for details)\n`);

@@ -12,13 +12,13 @@
  * No SQL outside this folder: callers use the methods below.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CODES, JobcastError } from '../errors';
 import type { PostingHistory } from '../build/validate';
 import type { Posting } from '../model/posting';
 import { SqliteLeaseStore, type LeaseStore, type WriterLease } from './lease';
+import { environmentCode, environmentError, makeDirSync } from '../util/environment';
 import { migrate } from './schema';
 
 export type SubjectKind = 'posting' | 'feed';
@@ -141,8 +141,8 @@ export class Ledger {
 
   constructor(file: string, env: NodeJS.ProcessEnv = process.env) {
     this.file = file;
+    if (file !== ':memory:') makeDirSync(path.dirname(file), 'state');
     try {
-      if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
       this.#db = new Database(file);
       this.#db.pragma('busy_timeout = 5000');
       walMode(this.#db);
@@ -171,6 +171,16 @@ export class Ledger {
 
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  /** A write the machine refuses (disk full, read-only) is named with this file, not as a bug. */
+  #guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (environmentCode(err)) throw environmentError(err, `write the state database ${this.file}`);
+      throw err;
+    }
   }
 
   private meta(key: string): string | undefined {
@@ -284,10 +294,12 @@ export class Ledger {
    * Returns how many notifications were new (a key already queued is never queued twice).
    */
   commitRun(lease: WriterLease, run: RunCommit, now: Date): number {
-    return this.#db.transaction(() => {
-      this.fenced(lease);
-      return this.writeRun(run, now);
-    }).immediate();
+    return this.#guard(() => {
+      return this.#db.transaction(() => {
+        this.fenced(lease);
+        return this.writeRun(run, now);
+      }).immediate();
+    });
   }
 
   /**
@@ -295,15 +307,17 @@ export class Ledger {
    * Used by `jobcast state adopt` and by the first run on a legacy ledger.
    */
   adopt(lease: WriterLease, run: Omit<RunCommit, 'items' | 'gone'>, identity: LedgerIdentity, now: Date): void {
-    this.#db.transaction(() => {
-      this.fenced(lease);
-      this.#db.prepare('DELETE FROM subjects').run();
-      this.#db.prepare('DELETE FROM told').run();
-      this.writeRun({ ...run, items: [], gone: [] }, now);
-      this.setMeta('ledger_id', identity.id);
-      this.setMeta('run_seq', String(identity.seq));
-      this.setMeta('adopt_pending', undefined);
-    }).immediate();
+    this.#guard(() => {
+      this.#db.transaction(() => {
+        this.fenced(lease);
+        this.#db.prepare('DELETE FROM subjects').run();
+        this.#db.prepare('DELETE FROM told').run();
+        this.writeRun({ ...run, items: [], gone: [] }, now);
+        this.setMeta('ledger_id', identity.id);
+        this.setMeta('run_seq', String(identity.seq));
+        this.setMeta('adopt_pending', undefined);
+      }).immediate();
+    });
   }
 
   // outbox -------------------------------------------------------------------------------------
@@ -337,21 +351,25 @@ export class Ledger {
    * go back to pending, marked ambiguous, and are re-sent under the same key. Fenced.
    */
   recoverInterrupted(lease: WriterLease): number {
-    return this.#db.transaction(() => {
-      this.fenced(lease);
-      return this.#db
-        .prepare(`UPDATE outbox SET status = 'pending', ambiguous = 1, attempt_id = NULL,
-          last_error = 'interrupted while sending: it may have been delivered; re-sent with the same key' WHERE status = 'sending'`)
-        .run().changes;
-    }).immediate();
+    return this.#guard(() => {
+      return this.#db.transaction(() => {
+        this.fenced(lease);
+        return this.#db
+          .prepare(`UPDATE outbox SET status = 'pending', ambiguous = 1, attempt_id = NULL,
+            last_error = 'interrupted while sending: it may have been delivered; re-sent with the same key' WHERE status = 'sending'`)
+          .run().changes;
+      }).immediate();
+    });
   }
 
   /** Mark an item `sending` under this attempt, if the lease is still ours and the item still open. */
   claim(id: number, attemptId: string, lease: WriterLease): boolean {
-    return this.#db
-      .prepare(`UPDATE outbox SET status = 'sending', attempt_id = ? WHERE id = ? AND status IN ('pending', 'waiting')
-        AND EXISTS (SELECT 1 FROM lease WHERE name = 'writer' AND fence = ? AND holder != '')`)
-      .run(attemptId, id, lease.fence).changes === 1;
+    return this.#guard(() => {
+      return this.#db
+        .prepare(`UPDATE outbox SET status = 'sending', attempt_id = ? WHERE id = ? AND status IN ('pending', 'waiting')
+          AND EXISTS (SELECT 1 FROM lease WHERE name = 'writer' AND fence = ? AND holder != '')`)
+        .run(attemptId, id, lease.fence).changes === 1;
+    });
   }
 
   /*
@@ -361,28 +379,38 @@ export class Ledger {
   private static readonly MINE = `WHERE id = ? AND status = 'sending' AND attempt_id = ?`;
 
   markDone(id: number, attemptId: string, response: string, now: Date): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL, next_attempt = NULL ${Ledger.MINE}`).run(response, now.toISOString(), id, attemptId);
+    this.#guard(() => {
+      this.#db.prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL, next_attempt = NULL ${Ledger.MINE}`).run(response, now.toISOString(), id, attemptId);
+    });
   }
 
   /** A failed attempt to try again at `next`; `ambiguous` when the receiver may have got it. */
   markRetry(id: number, attemptId: string, error: string, next: Date, ambiguous: boolean): void {
-    this.#db
-      .prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt = ?, ambiguous = MAX(ambiguous, ?) ${Ledger.MINE}`)
-      .run(error, next.toISOString(), ambiguous ? 1 : 0, id, attemptId);
+    this.#guard(() => {
+      this.#db
+        .prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt = ?, ambiguous = MAX(ambiguous, ?) ${Ledger.MINE}`)
+        .run(error, next.toISOString(), ambiguous ? 1 : 0, id, attemptId);
+    });
   }
 
   markFailed(id: number, attemptId: string, error: string): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt = NULL ${Ledger.MINE}`).run(error, id, attemptId);
+    this.#guard(() => {
+      this.#db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt = NULL ${Ledger.MINE}`).run(error, id, attemptId);
+    });
   }
 
   /** Not attempted: the transport is not configured. No attempt counted; checked again every run. */
   markWaiting(id: number, attemptId: string, reason: string): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'waiting', last_error = ?, next_attempt = NULL ${Ledger.MINE}`).run(reason, id, attemptId);
+    this.#guard(() => {
+      this.#db.prepare(`UPDATE outbox SET status = 'waiting', last_error = ?, next_attempt = NULL ${Ledger.MINE}`).run(reason, id, attemptId);
+    });
   }
 
   /** Back to pending without counting an attempt (quota, a receiver's budget for this run). */
   defer(id: number, attemptId: string, until: Date | null, reason?: string): void {
-    this.#db.prepare(`UPDATE outbox SET status = 'pending', next_attempt = ?, last_error = COALESCE(?, last_error) ${Ledger.MINE}`).run(until ? until.toISOString() : null, reason ?? null, id, attemptId);
+    this.#guard(() => {
+      this.#db.prepare(`UPDATE outbox SET status = 'pending', next_attempt = ?, last_error = COALESCE(?, last_error) ${Ledger.MINE}`).run(until ? until.toISOString() : null, reason ?? null, id, attemptId);
+    });
   }
 
   outboxCounts(): { notifier: string; status: string; n: number }[] {
@@ -403,17 +431,23 @@ export class Ledger {
 
   /** Count `by` requests against the day's budget (−1 gives back a reservation that was not used). */
   useQuota(notifier: string, day: string, by = 1): void {
-    this.#db.prepare('INSERT INTO quota (notifier, day, used) VALUES (?, ?, MAX(0, ?)) ON CONFLICT (notifier, day) DO UPDATE SET used = MAX(0, used + ?)').run(notifier, day, by, by);
+    this.#guard(() => {
+      this.#db.prepare('INSERT INTO quota (notifier, day, used) VALUES (?, ?, MAX(0, ?)) ON CONFLICT (notifier, day) DO UPDATE SET used = MAX(0, used + ?)').run(notifier, day, by, by);
+    });
   }
 
   // runs ---------------------------------------------------------------------------------------
 
   startRun(now: Date): number {
-    return Number(this.#db.prepare('INSERT INTO runs (started) VALUES (?)').run(now.toISOString()).lastInsertRowid);
+    return this.#guard(() => {
+      return Number(this.#db.prepare('INSERT INTO runs (started) VALUES (?)').run(now.toISOString()).lastInsertRowid);
+    });
   }
 
   finishRun(id: number, ok: boolean, summary: unknown, now: Date): void {
-    this.#db.prepare('UPDATE runs SET finished = ?, ok = ?, summary = ? WHERE id = ?').run(now.toISOString(), ok ? 1 : 0, JSON.stringify(summary), id);
+    this.#guard(() => {
+      this.#db.prepare('UPDATE runs SET finished = ?, ok = ?, summary = ? WHERE id = ?').run(now.toISOString(), ok ? 1 : 0, JSON.stringify(summary), id);
+    });
   }
 
   runs(limit = 20): RunRow[] {

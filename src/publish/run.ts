@@ -155,8 +155,12 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
         ledger.commitRun(lease, plan, now);
       } catch (err) {
         if (!isJobcastError(err)) throw err;
+        // Nothing of this plan was recorded, so nothing is queued: the next run plans it again.
         result.ok = false;
         result.error = { code: err.code, message: err.message };
+        result.planned = [];
+        log.error({ event: 'publish.commit_failed', code: err.code }, err.message);
+        return finish();
       }
       log.info({ event: 'publish.planned', files: Object.keys(manifest.artifacts).length, transitions: plan.transitions.length, planned: plan.items.length, broken: result.broken.length });
     }

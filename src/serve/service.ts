@@ -13,7 +13,7 @@ import http, { type Server } from 'node:http';
 import type express from 'express';
 import { buildProject } from '../build/build';
 import { layoutFor } from '../build/output-store';
-import { CODES, isJobcastError } from '../errors';
+import { CODES, JobcastError, isJobcastError } from '../errors';
 import { describeHolder } from '../ledger/lease';
 import { servedEntries } from '../publish/adopt';
 import { untold } from '../publish/status';
@@ -61,6 +61,15 @@ export interface Service {
   close(): Promise<void>;
   /** Settles when the start-up run is done (immediately without a schedule). */
   ready: Promise<void>;
+}
+
+/** A port that cannot be had is the operator's to fix: name it, and the flag that changes it. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const code = err.code ?? '';
+  if (code === 'EADDRINUSE') return new JobcastError(CODES.SERVE_PORT, `cannot listen on ${host}:${port}: the port is in use by another program (EADDRINUSE); stop it, or choose another port with --port N or PORT=N`, 1);
+  if (code === 'EACCES') return new JobcastError(CODES.SERVE_PORT, `cannot listen on ${host}:${port}: not allowed (EACCES); ports below 1024 need privileges: use --port 3000 behind a proxy`, 1);
+  if (code === 'EADDRNOTAVAIL') return new JobcastError(CODES.SERVE_PORT, `cannot listen on ${host}:${port}: this machine has no such address (EADDRNOTAVAIL); check HOST`, 1);
+  return err;
 }
 
 /** How long the service's runs wait for another writer (a CLI build or publish). */
@@ -224,12 +233,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     }));
   const app = createApp({ snapshot: () => snapshot, refresh, log, health, metrics, cache, ...(indexNowKey ? { indexNowKey } : {}), ...(admin ? { admin } : {}) });
   const fast = createFastPath({ snapshot: () => snapshot }, cache);
-  const server: Server = await new Promise((resolve, reject) => {
+  const host = opts.host ?? '0.0.0.0';
+  const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = http.createServer((req, res) => {
       if (!fast(req, res)) app(req, res);
     });
-    s.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve(s));
+    s.listen(opts.port, host, () => resolve(s));
     s.on('error', reject);
+  }).catch((err: NodeJS.ErrnoException) => {
+    ledger.close();
+    throw listenError(err, host, opts.port);
   });
   server.keepAliveTimeout = 5000;
   const address = server.address() as AddressInfo;
