@@ -12,7 +12,7 @@ import { collectBody } from '../src/util/artifact-body';
 import { LoginThrottle, SessionStore, cookie, isCrossOrigin, readCookie, sameSecret } from '../src/admin/auth';
 import { decodeHeader, emailHeaders } from '../src/admin/email-headers';
 import { googleCard } from '../src/admin/google-card';
-import { REDACTED, envNamesIn, redactor, secretValues } from '../src/admin/secrets';
+import { REDACTED, envNamesIn, redactor, secretValues } from '../src/secrets';
 import { fieldsOf, findAll, parseXml, type XmlEl } from '../src/admin/xml-records';
 import { buildProject } from '../src/build/build';
 import type { SiteConfig } from '../src/model/config';

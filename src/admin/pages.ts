@@ -4,7 +4,7 @@
  * whatever path it took into the data; the finished page is checked once more as a last guard.
  */
 import { renderHtml, type HtmlData } from '../compose/html-template';
-import type { Redactor } from './secrets';
+import type { Redactor } from '../secrets';
 
 export type PageData = { readonly [key: string]: HtmlData };
 

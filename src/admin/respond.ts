@@ -5,7 +5,7 @@ import type { Service } from '../serve/service';
 import type { Session, SessionStore } from './auth';
 import { renderPage, type PageData } from './pages';
 import type { PublishView } from './publish-view';
-import type { Redactor } from './secrets';
+import type { Redactor } from '../secrets';
 
 /** Own stylesheet only, no script at all, never framed, forms post only here. */
 export const ADMIN_CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -17,7 +17,7 @@ import { buildOverview } from './overview';
 import { publishFailure, publishView } from './publish-view';
 import { adminHeaders, sendMessage, sendPage, sessionOf, type AdminContext, type SessionData } from './respond';
 import { buildRoleView } from './role';
-import { redactor, secretValues } from './secrets';
+import { redactor, secretValues } from '../secrets';
 import { ADMIN_CSS } from './styles';
 
 export const ADMIN_TOKEN_ENV = 'JOBCAST_ADMIN_TOKEN';

@@ -48,6 +48,8 @@ export interface DeliverOptions {
   budgetMs: number;
   /** Per-receiver concurrency; default the notifier's own. */
   concurrency?: number;
+  /** Applied to every text from a receiver before it is stored or logged (src/secrets.ts). */
+  redact?: (text: string) => string;
   random?: () => number;
 }
 
@@ -55,6 +57,14 @@ export interface DeliverOptions {
 export function nextAttemptAt(now: Date, attempts: number, retryAfterMs?: number, random = Math.random): Date {
   const base = Math.min(6 * 3600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
   return new Date(now.getTime() + Math.max(retryAfterMs ?? 0, base / 2 + random() * (base / 2)));
+}
+
+/** The outcome with every text a receiver sent back redacted: it is about to be stored and logged. */
+function clean(o: DeliveryOutcome, redact: (t: string) => string): DeliveryOutcome {
+  if ('waiting' in o) return { waiting: redact(o.waiting) };
+  if ('deferred' in o) return { ...o, reason: redact(o.reason) };
+  if (o.ok) return { ok: true, response: redact(o.response) };
+  return { ...o, error: redact(o.error) };
 }
 
 /** One receiver's items as lanes: a subject's items in id order; an item without a subject alone. */
@@ -116,7 +126,8 @@ async function deliverReceiver(receiver: string, rows: OutboxRow[], byName: Map<
   };
 
   /** Write the outcome; what it means for the lane. */
-  const record = (item: OutboxRow, attempt: string, outcome: DeliveryOutcome): 'sent' | 'failed' | 'blocked' | 'ambiguous' => {
+  const record = (item: OutboxRow, attempt: string, raw: DeliveryOutcome): 'sent' | 'failed' | 'blocked' | 'ambiguous' => {
+    const outcome = clean(raw, opts.redact ?? ((t) => t));
     const at = { notifier: item.notifier, receiver, subject: item.subject, key: item.key };
     if ('waiting' in outcome) {
       ledger.markWaiting(item.id, attempt, outcome.waiting);

@@ -30,6 +30,8 @@ export interface DeliverContext {
   log: Logger;
   /** Per-run memo (e.g. an OAuth token), cleared between runs. */
   memo: Map<string, unknown>;
+  /** Secrets obtained while delivering (an OAuth access token): redacted from everything stored or logged. */
+  learned: Set<string>;
 }
 
 export type DeliveryOutcome =

@@ -24,6 +24,7 @@ import type { DeliverContext, Notifier, PlanContext } from './notifier';
 import { notifiers as defaultNotifiers } from './notifiers';
 import { observe, subjectsOf } from './observe';
 import { planRun } from './plan';
+import { ADMIN_TOKEN_ENV, redactor, secretValues } from '../secrets';
 import type { Transition } from './protocol';
 
 export type { DeliverySummary } from './deliver';
@@ -174,8 +175,10 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     result.outstanding = ledger.unresolved().filter((r) => !plannedKeys.has(r.key));
     return finish();
   }
+  const delivering = deliverContext(project, ledger, now, opts, log);
   result.delivery = await deliverOutbox({
-    ledger, lease, notifiers: active, ctx: deliverContext(project, ledger, now, opts, log), log, budgetMs: ctx.notify.http.budgetMs,
+    ledger, lease, notifiers: active, ctx: delivering, log, budgetMs: ctx.notify.http.budgetMs,
+    redact: redactor(secretValues(project.config, delivering.env, [ADMIN_TOKEN_ENV]), delivering.learned),
     ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.concurrency ?? ctx.notify.http.concurrency ? { concurrency: opts.concurrency ?? ctx.notify.http.concurrency! } : {}),
   });
   result.delivery.interrupted = interrupted;
@@ -192,6 +195,7 @@ function deliverContext(project: Project, ledger: Ledger, now: Date, opts: Publi
     sleep: opts.sleep ?? realSleep,
     env: opts.env ?? process.env,
     memo: new Map(),
+    learned: new Set(),
   };
 }
 

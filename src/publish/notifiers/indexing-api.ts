@@ -71,6 +71,7 @@ async function accessToken(ctx: DeliverContext): Promise<{ token: string } | { e
   if (!res.ok) return { error: `token request failed: ${res.error}`, retryable: res.retryable };
   try {
     const json = JSON.parse(res.body) as { access_token: string; expires_in?: number };
+    if (json.access_token) ctx.learned.add(json.access_token);
     ctx.memo.set(`${NAME}:token`, { token: json.access_token, expires: ctx.now.getTime() + (json.expires_in ?? 3600) * 1000 });
     return { token: json.access_token };
   } catch {

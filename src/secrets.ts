@@ -1,11 +1,12 @@
 /**
- * Nothing secret may reach an admin page. The config holds only the NAMES of environment variables,
- * but their values can still come back through the ledger: a board that echoes a request into its
- * error body, or a client library that prints a URL with its password. So every string a page shows
- * passes through `redact`, which knows the values of every env var the config names, plus the admin
- * token, plus the credentials part of any URL.
+ * Secrets never leave: not into a log line, the ledger, or an admin page. The config holds only the
+ * NAMES of environment variables, but their values can still come back: a board that echoes a request
+ * (headers included) into its error body, or a client library that prints a URL with its password.
+ * So every string from outside that is logged, stored or shown passes through `redact`, which knows
+ * the values of every env var the config names, the admin token, secrets learned while running (an
+ * OAuth access token), any `Bearer …` credential and the credentials part of any URL.
  */
-import type { SiteConfig } from '../model/config';
+import type { SiteConfig } from './model/config';
 
 export const REDACTED = '[redacted]';
 
@@ -50,12 +51,19 @@ export function secretValues(config: SiteConfig, env: NodeJS.ProcessEnv, extraNa
   return [...values].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 }
 
+/** `Authorization: Bearer <token>` as a client or an echoing server writes it. */
+const BEARER = /\b(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi;
+
 export type Redactor = (text: string) => string;
 
-export function redactor(secrets: readonly string[]): Redactor {
+/** `learned` may grow while it is in use (a token fetched during a run). */
+export function redactor(secrets: readonly string[], learned: ReadonlySet<string> = new Set()): Redactor {
   return (text) => {
-    let out = text.replace(URL_USERINFO, `$1${REDACTED}@`);
-    for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    let out = text.replace(URL_USERINFO, `$1${REDACTED}@`).replace(BEARER, `$1${REDACTED}`);
+    for (const s of [...secrets, ...[...learned].filter((v) => v.length >= MIN_SECRET_LENGTH)]) if (out.includes(s)) out = out.split(s).join(REDACTED);
     return out;
   };
 }
+
+/** The environment variable of the admin token (a secret the config does not name). */
+export const ADMIN_TOKEN_ENV = 'JOBCAST_ADMIN_TOKEN';
