@@ -4,7 +4,6 @@
  * and /metrics. Only paths listed in the served generation's manifest exist, so no request can reach
  * a file outside the output, whatever its encoding.
  */
-import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +12,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { ManifestEntry } from '../build/output-store';
 import type { Logger } from '../log';
 import { BodyCache, negotiate, type Encoding } from './body-cache';
+import { OUTSIDE, openInside } from './inside';
 import type { Metrics } from './metrics';
 import type { Snapshot } from './snapshot';
 
@@ -136,14 +136,14 @@ export function createApp(deps: AppDeps): express.Express {
       return;
     }
     try {
-      await serveFrom(req, res, rel, snap, cache);
+      await serveFrom(req, res, rel, snap, cache, deps.log);
     } catch (err) {
       // The generation this snapshot names was deleted (builds by another process, or a request
       // outliving two swaps): answer from the output as it is now rather than with an error.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !deps.refresh || res.headersSent) throw err;
       const next = await deps.refresh();
       if (!next || next.generation === snap.generation) throw err;
-      await serveFrom(req, res, rel, next, cache);
+      await serveFrom(req, res, rel, next, cache, deps.log);
     }
   });
 
@@ -168,7 +168,7 @@ export function createApp(deps: AppDeps): express.Express {
 }
 
 /** Answer `rel` from one snapshot: the file, a 301 to the folder form, or 404. */
-async function serveFrom(req: Request, res: Response, rel: string, snap: Snapshot, cache: BodyCache): Promise<void> {
+async function serveFrom(req: Request, res: Response, rel: string, snap: Snapshot, cache: BodyCache, log?: Logger): Promise<void> {
   const file = rel.endsWith('/') ? `${rel}index.html` : rel;
   const entry = snap.files.get(file);
   if (!entry) {
@@ -181,7 +181,14 @@ async function serveFrom(req: Request, res: Response, rel: string, snap: Snapsho
     res.status(404).type('text/plain; charset=utf-8').send('Not found\n');
     return;
   }
-  await sendEntry(req, res, path.join(snap.site, file), entry, cache);
+  try {
+    await sendEntry(req, res, snap.site, file, entry, cache);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== OUTSIDE || res.headersSent) throw err;
+    log?.warn({ event: 'serve.outside_output', path: file }, (err as Error).message);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(404).type('text/plain; charset=utf-8').send('Not found\n');
+  }
 }
 
 const isCompressible = (e: ManifestEntry) => COMPRESSIBLE.test(e.contentType) && e.size >= 512;
@@ -246,15 +253,15 @@ export function createFastPath(deps: Pick<AppDeps, 'snapshot'>, cache: BodyCache
   };
 }
 
-async function sendEntry(req: Request, res: Response, file: string, e: ManifestEntry, cache: BodyCache): Promise<void> {
+async function sendEntry(req: Request, res: Response, site: string, rel: string, e: ManifestEntry, cache: BodyCache): Promise<void> {
   const compressible = isCompressible(e);
   const encoding: Encoding = compressible ? negotiate(req.headers['accept-encoding']) : 'identity';
   const fresh = e.status === 200 && isFresh(req, e);
   // Get hold of the bytes before any entity header is set: if the file is gone, the caller can
   // retry from another snapshot with a clean response.
   const big = !fresh && e.size > STREAM_OVER;
-  const handle = big && req.method !== 'HEAD' ? await fs.open(file) : undefined;
-  const body = fresh || big ? undefined : await cache.body(file, e.sha256, encoding);
+  const handle = big && req.method !== 'HEAD' ? await openInside(site, rel) : undefined;
+  const body = fresh || big ? undefined : await cache.body(site, rel, e.sha256, encoding);
   for (const [name, value] of entityHeaders(e, encoding)) res.setHeader(name, value);
   if (fresh) {
     res.status(304).end();

@@ -2,7 +2,7 @@
  * In-memory copies of hot files and their compressed forms, keyed by content hash so a swap never
  * serves stale bytes and unchanged files stay cached across builds. Bounded by total bytes (LRU).
  */
-import { promises as fs } from 'node:fs';
+import { readInside } from './inside';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
@@ -43,15 +43,15 @@ export class BodyCache {
     return this.entries.get(`${sha}:${encoding}`);
   }
 
-  /** The bytes of `file` (content hash `sha`) in `encoding`, read and compressed at most once. */
-  async body(file: string, sha: string, encoding: Encoding): Promise<Buffer> {
+  /** The bytes of `site/rel` (content hash `sha`) in `encoding`, read (inside `site` only) and compressed at most once. */
+  async body(site: string, rel: string, sha: string, encoding: Encoding): Promise<Buffer> {
     const key = `${sha}:${encoding}`;
     const hit = this.get(key);
     if (hit) return hit;
     const pending = this.inflight.get(key);
     if (pending) return pending;
     const work = (async () => {
-      const raw = encoding === 'identity' ? await fs.readFile(file) : await this.body(file, sha, 'identity');
+      const raw = encoding === 'identity' ? await readInside(site, rel) : await this.body(site, rel, sha, 'identity');
       const out =
         encoding === 'gzip' ? await gzip(raw, { level: 6 })
         : encoding === 'br' ? await brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
@@ -68,8 +68,8 @@ export class BodyCache {
   }
 
   /** Compress in the background ahead of the first request (large feeds). */
-  warm(file: string, sha: string, encodings: readonly Encoding[]): void {
-    for (const e of encodings) this.body(file, sha, e).catch(() => undefined);
+  warm(site: string, rel: string, sha: string, encodings: readonly Encoding[]): void {
+    for (const e of encodings) this.body(site, rel, sha, e).catch(() => undefined);
   }
 }
 

@@ -97,7 +97,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     snapshot = next;
     for (const [p, e] of next.files) {
       // Precompress large feeds before the first board asks for them.
-      if (e.size > 256 * 1024 && e.status === 200) cache.warm(`${next.site}/${p}`, e.sha256, ['gzip', 'br']);
+      if (e.size > 256 * 1024 && e.status === 200) cache.warm(next.site, p, e.sha256, ['gzip', 'br']);
     }
     updatePostingGauges();
     void countUntold();
