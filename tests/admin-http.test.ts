@@ -2,13 +2,14 @@
  * The admin over plain HTTP (no browser): it exists only with a token, refuses wrong tokens, forged
  * or expired sessions, cross-site and token-less POSTs, is never cached, and never shows a secret.
  */
-import http, { type IncomingHttpHeaders } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adminRouter } from '../src/admin/router';
 import { buildProject } from '../src/build/build';
 import { silentLogger } from '../src/log';
 import { startService, type Service } from '../src/serve/service';
 import { SHIPPED_CONFIG_TEXT, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
+import { cookieValue, hidden, request, type Reply } from './helpers/admin-client';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const ROLE = 'ml-infrastructure-engineer';
@@ -21,35 +22,6 @@ const SECRETS = {
   LEAKY_WEBHOOK_SECRET: 'whsec-leaky-a83f2e61d0',
 };
 const FORBIDDEN = [TOKEN, SMTP_PASSWORD, encodeURIComponent(SMTP_PASSWORD), SECRETS.SMTP_URL, SECRETS.BOARD_WEBHOOK_SECRET, SECRETS.LEAKY_WEBHOOK_SECRET];
-
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-function request(base: string, method: string, path: string, opts: { headers?: Record<string, string>; form?: Record<string, string> } = {}): Promise<Reply> {
-  const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
-  const headers = { ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}), ...opts.headers };
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, base), { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const cookieValue = (reply: Reply, name: string): string | undefined =>
-  (reply.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
-
-const hidden = (html: string, name: string): string => {
-  const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!m) throw new Error(`no hidden field ${name} in:\n${html}`);
-  return m[1]!;
-};
 
 /** A stand-in for boards: /hook answers 200, /leaky answers 500 and echoes every secret it knows. */
 function fakeBoards(): Promise<{ url: string; received: string[]; close(): Promise<void> }> {

@@ -191,17 +191,23 @@ describe('sessions and login', () => {
     expect(store.get(undefined)).toBeUndefined();
   });
 
-  it('throttles an address after repeated wrong tokens, for a window', () => {
+  it('slows an address down after repeated wrong tokens, doubling the wait, and forgets after the window', () => {
     let now = 0;
-    const throttle = new LoginThrottle(3, 1000, () => now);
+    const throttle = new LoginThrottle(3, 60_000, () => now, 8000);
     for (let i = 0; i < 3; i++) {
-      expect(throttle.blocked('a')).toBe(false);
+      expect(throttle.waitMs('a')).toBe(0);
       throttle.fail('a');
     }
-    expect(throttle.blocked('a')).toBe(true);
-    expect(throttle.blocked('b')).toBe(false);
-    now = 1001;
-    expect(throttle.blocked('a')).toBe(false);
+    expect(throttle.waitMs('a')).toBe(1000);
+    expect(throttle.waitMs('b')).toBe(0);
+    now = 1000;
+    expect(throttle.waitMs('a')).toBe(0);
+    throttle.fail('a');
+    expect(throttle.waitMs('a')).toBe(2000);
+    for (let i = 0; i < 5; i++) throttle.fail('a');
+    expect(throttle.waitMs('a')).toBe(8000);
+    now = 1000 + 60_001;
+    expect(throttle.waitMs('a')).toBe(0);
   });
 
   it('compares secrets of any length', () => {

@@ -68,14 +68,23 @@ export class SessionStore<Extra> {
   }
 }
 
-/** Too many wrong tokens from one address: further attempts wait, so the token cannot be guessed online. */
+/**
+ * Wrong tokens slow their sender down: after `free` failures within the window, each further attempt
+ * from that client waits twice as long as the one before (1 s, 2 s, 4 s … at most `maxWaitMs`) after
+ * its last failure. Per client address (behind a trusted proxy, the real one), so an attacker never
+ * locks out the token's holder elsewhere; a long random token cannot be guessed at this pace.
+ */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
 
-  constructor(private readonly limit: number, private readonly windowMs: number, private readonly clock: () => number) {}
+  constructor(private readonly free: number, private readonly windowMs: number, private readonly clock: () => number, private readonly maxWaitMs = 15 * 60_000) {}
 
-  blocked(who: string): boolean {
-    return this.recent(who).length >= this.limit;
+  /** Milliseconds this client must still wait before its next attempt is checked (0: go ahead). */
+  waitMs(who: string): number {
+    const recent = this.recent(who);
+    if (recent.length < this.free) return 0;
+    const wait = Math.min(this.maxWaitMs, 1000 * 2 ** (recent.length - this.free));
+    return Math.max(0, recent[recent.length - 1]! + wait - this.clock());
   }
 
   fail(who: string): void {

@@ -39,7 +39,7 @@ export interface Guards {
 }
 
 export function loginRoutes(router: express.Router, ctx: AdminContext, token: string): Guards {
-  const throttle = new LoginThrottle(10, 15 * 60_000, () => Date.now());
+  const throttle = new LoginThrottle(5, 15 * 60_000, () => Date.now());
 
   const requireSession = (req: Request, res: Response, next: NextFunction): void => {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE);
@@ -75,10 +75,13 @@ export function loginRoutes(router: express.Router, ctx: AdminContext, token: st
     const given = field(req, 'login_csrf');
     if (isCrossOrigin(req)) return sendMessage(ctx, res, 403, 'Request refused', 'This form was sent from another site, so it was refused.');
     if (!expected || !given || !sameSecret(given, expected)) return loginPage(ctx, req, res, 403, 'The login form expired. Please enter the token again.', next);
-    const who = req.socket.remoteAddress ?? 'unknown';
-    if (throttle.blocked(who)) {
-      res.set('Retry-After', '900');
-      return loginPage(ctx, req, res, 429, 'Too many wrong tokens. Wait 15 minutes and try again.', next);
+    // The client as the trusted proxy reports it (the config's trustProxy), else the socket's peer.
+    const who = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const wait = throttle.waitMs(who);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      res.set('Retry-After', String(seconds));
+      return loginPage(ctx, req, res, 429, `Too many wrong tokens from your address. Wait ${seconds} second${seconds === 1 ? '' : 's'} and try again.`, next);
     }
     if (!sameSecret(field(req, 'token'), token)) {
       throttle.fail(who);

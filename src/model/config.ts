@@ -129,6 +129,12 @@ export function createConfigSchema(channels: ChannelConfigSchemas, extra: Readon
     output: z.string().min(1).default('dist'),
     state: z.string().min(1).default('.jobcast/state.db'),
     tracking: trackingSchema.prefault({}),
+    /**
+     * Express's `trust proxy`: which proxies in front of jobcast may say who the client is
+     * (X-Forwarded-For) and that it used https (X-Forwarded-Proto). false (the default) trusts none;
+     * true, a hop count, or addresses/subnets such as [loopback, 10.0.0.0/8].
+     */
+    trustProxy: z.union([z.boolean(), z.int().min(0), z.string().min(1), z.array(z.string().min(1))]).default(false),
     channels: z.strictObject(channelShape).prefault({}),
     notify: notifySchema.prefault({}),
     ...extra,

@@ -37,6 +37,8 @@ export interface AppDeps {
   /** Mounted at /admin when present (issue: admin only exists with a token). */
   admin?: express.Router;
   cache?: BodyCache;
+  /** Express's `trust proxy` (the config's trustProxy): client address and https behind a proxy. */
+  trustProxy?: boolean | number | string | string[];
 }
 
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -91,7 +93,7 @@ export function createApp(deps: AppDeps): express.Express {
   const cache = deps.cache ?? new BodyCache();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   app.get('/healthz', (_req, res) => {
     const report = deps.health();

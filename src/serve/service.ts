@@ -231,7 +231,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     (refreshing ??= reload().finally(() => {
       refreshing = undefined;
     }));
-  const app = createApp({ snapshot: () => snapshot, refresh, log, health, metrics, cache, ...(indexNowKey ? { indexNowKey } : {}), ...(admin ? { admin } : {}) });
+  const app = createApp({ snapshot: () => snapshot, refresh, log, health, metrics, cache, trustProxy: project.config.trustProxy as boolean | number | string | string[], ...(indexNowKey ? { indexNowKey } : {}), ...(admin ? { admin } : {}) });
   const fast = createFastPath({ snapshot: () => snapshot }, cache);
   const host = opts.host ?? '0.0.0.0';
   const server: Server = await new Promise<Server>((resolve, reject) => {
