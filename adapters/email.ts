@@ -159,10 +159,12 @@ const RECEIVER = 'email:';
 
 export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
   name: 'email',
+  states: ['open', 'closed', 'expired'],
   description: 'Plain-text email per role for mailing lists (jobs/<id>/email.txt, jobs/<id>/email.eml)',
   options: emailOptions,
   postingOptions: emailPostingOptions,
   check(entry, ctx) {
+    if (entry.state === 'closed' || entry.state === 'expired') return [];
     const named = ctx.postingOptions<EmailPostingOptions>(entry.posting)?.lists ?? [];
     const configured = Object.keys(ctx.options.lists);
     return named.flatMap((name, i) =>
@@ -205,6 +207,11 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
     return out;
   },
   renderPosting(e, ctx) {
+    if (e.state !== 'open') {
+      // Gone: the role's email URLs answer 410 with one line, like its page.
+      const body = `${plainLine(e.posting.title)} (${plainLine(ctx.site.organization.name)}) is no longer accepting applications.\n`;
+      return ['txt', 'eml'].map((ext) => ({ path: `jobs/${e.id}/email.${ext}`, contentType: 'text/plain; charset=utf-8', status: 410 as const, posting: e.id, body }));
+    }
     const m = roleEmail(e, ctx, primaryList(e.posting, ctx));
     return [
       { path: `jobs/${e.id}/email.txt`, contentType: 'text/plain; charset=utf-8', posting: e.id, body: m.text },

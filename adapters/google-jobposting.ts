@@ -215,9 +215,11 @@ function openArtifacts(entry: PostingEntry, ctx: Ctx): Artifact[] {
   ];
 }
 
-const goneArtifact = (entry: PostingEntry, ctx: Ctx): Artifact => ({
-  path: `jobs/${entry.id}/index.html`, contentType: HTML, status: 410, posting: entry.id, body: gonePageHtml(entry, ctx),
-});
+/** A gone role's page and its JSON-LD URL both answer 410 (the JSON-LD says only that it is gone). */
+const goneArtifacts = (entry: PostingEntry, ctx: Ctx): Artifact[] => [
+  { path: `jobs/${entry.id}/index.html`, contentType: HTML, status: 410, posting: entry.id, body: gonePageHtml(entry, ctx) },
+  { path: `jobs/${entry.id}/jobposting.json`, contentType: 'application/json; charset=utf-8', status: 410, posting: entry.id, body: JSON.stringify({ id: entry.id, state: entry.state, gone: true }) + '\n' },
+];
 
 export const googleJobPosting = defineAdapter<GoogleOptions>({
   name: 'google',
@@ -230,7 +232,7 @@ export const googleJobPosting = defineAdapter<GoogleOptions>({
     return RULES.flatMap((rule) => rule(entry, ctx));
   },
   renderPosting(entry, ctx) {
-    return entry.state === 'open' ? openArtifacts(entry, ctx) : [goneArtifact(entry, ctx)];
+    return entry.state === 'open' ? openArtifacts(entry, ctx) : goneArtifacts(entry, ctx);
   },
   render(entries, ctx) {
     const sorted = [...entries].sort(byId);

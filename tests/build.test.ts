@@ -146,7 +146,7 @@ describe('build', () => {
     expect(d!.file).toMatch(/ml-infrastructure-engineer\.yaml$/);
   });
 
-  it('renders open postings; drafts and scheduled produce nothing, closed and expired only a 410 page', async () => {
+  it('renders open postings; drafts and scheduled produce nothing, closed and expired a 410 at each of their URLs', async () => {
     project.write('draft-role.yaml', MINIMAL_POSTING.replace('status: open', 'status: draft'));
     project.write('future-role.yaml', MINIMAL_POSTING.replace('datePosted: 2026-11-01', 'datePosted: 2026-12-15'));
     project.write('closed-role.yaml', MINIMAL_POSTING.replace('status: open', 'status: closed'));
@@ -156,10 +156,11 @@ describe('build', () => {
     expect(states).toMatchObject({ 'draft-role': 'draft', 'future-role': 'scheduled', 'closed-role': 'closed', 'expired-role': 'expired', 'backend-engineer': 'open' });
     const files = Object.keys(tree(project.outDir));
     for (const id of ['draft-role', 'future-role']) expect(files.filter((f) => f.includes(id))).toEqual([]);
-    // A closed or expired role keeps only its page, which answers 410 Gone.
+    // A closed or expired role keeps its URLs, each answering 410 Gone.
     for (const id of ['closed-role', 'expired-role']) {
-      expect(files.filter((f) => f.includes(id))).toEqual([`jobs/${id}/index.html`]);
-      expect(result.manifest.artifacts[`jobs/${id}/index.html`]!.status).toBe(410);
+      const own = files.filter((f) => f.includes(id)).sort();
+      expect(own).toEqual(['email.eml', 'email.txt', 'index.html', 'jobposting.json', 'posting.json'].map((f) => `jobs/${id}/${f}`));
+      for (const f of own) expect(result.manifest.artifacts[f]!.status).toBe(410);
     }
   });
 

@@ -92,7 +92,7 @@ describe('email.txt for the shipped role', () => {
 });
 
 describe('which roles get email', () => {
-  it('only open roles: drafts, scheduled, closed and expired roles get no email files', async () => {
+  it('only open roles get an email; closed and expired ones answer 410 at its URLs; drafts and scheduled have none', async () => {
     const result = await build({
       'open-role.yaml': MINIMAL_POSTING,
       'draft-role.yaml': MINIMAL_POSTING.replace('status: open', 'status: draft'),
@@ -102,10 +102,14 @@ describe('which roles get email', () => {
     });
     const states = Object.fromEntries(result.validation.entries.map((e) => [e.id, e.state]));
     expect(states).toEqual({ 'open-role': 'open', 'draft-role': 'draft', 'future-role': 'scheduled', 'closed-role': 'closed', 'expired-role': 'expired' });
-    const emailFiles = Object.entries(result.manifest.artifacts).filter(([, a]) => a.channel === 'email').map(([p, a]) => [p, a.contentType]);
+    const emailFiles = Object.entries(result.manifest.artifacts).filter(([, a]) => a.channel === 'email').map(([p, a]) => [p, a.contentType, a.status]);
     expect(emailFiles).toEqual([
-      ['jobs/open-role/email.eml', 'message/rfc822; charset=utf-8'],
-      ['jobs/open-role/email.txt', 'text/plain; charset=utf-8'],
+      ['jobs/closed-role/email.eml', 'text/plain; charset=utf-8', 410],
+      ['jobs/closed-role/email.txt', 'text/plain; charset=utf-8', 410],
+      ['jobs/expired-role/email.eml', 'text/plain; charset=utf-8', 410],
+      ['jobs/expired-role/email.txt', 'text/plain; charset=utf-8', 410],
+      ['jobs/open-role/email.eml', 'message/rfc822; charset=utf-8', 200],
+      ['jobs/open-role/email.txt', 'text/plain; charset=utf-8', 200],
     ]);
   });
 });

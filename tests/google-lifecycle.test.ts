@@ -48,8 +48,9 @@ describe.each(['closed-role', 'expired-role'])('%s', (id) => {
     expect(built.read(`jobs/${id}/index.html`)).not.toContain('JobPosting');
   });
 
-  test('has no jobposting.json and is in neither the listing nor the sitemap', () => {
-    expect(built.has(`jobs/${id}/jobposting.json`)).toBe(false);
+  test('its jobposting.json answers 410 without markup, and it is in neither the listing nor the sitemap', () => {
+    expect(built.result.manifest.artifacts[`jobs/${id}/jobposting.json`]!.status).toBe(410);
+    expect(built.read(`jobs/${id}/jobposting.json`)).not.toContain('JobPosting');
     expect(built.read('jobs/index.html')).not.toContain(`jobs/${id}/`);
     expect(built.read('sitemap.xml')).not.toContain(`jobs/${id}/`);
   });

@@ -141,4 +141,13 @@ describe('delivery faults', () => {
     const urls = remote.to('/indexing').map((q) => JSON.parse(q.body).url).sort();
     expect(urls).toEqual(['https://jobs.example.com/jobs/role-1/', 'https://jobs.example.com/jobs/role-2/', 'https://jobs.example.com/jobs/role-3/']);
   });
+
+  it('asks Google for one access token per run, however many requests go out at once', async () => {
+    const postings: Record<string, string> = {};
+    for (const n of [1, 2, 3, 4, 5, 6]) postings[`role-${n}.yaml`] = MINIMAL_POSTING.replace('Backend Engineer', `Engineer ${n}`);
+    await setup('', postings);
+    await env.run('2026-11-28T12:00:00Z');
+    expect(remote.to('/indexing')).toHaveLength(6);
+    expect(remote.to('/token')).toHaveLength(1);
+  });
 });

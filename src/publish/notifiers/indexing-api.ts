@@ -46,7 +46,24 @@ function nextPacificMidnight(at: Date): Date {
   return new Date(t);
 }
 
-async function accessToken(ctx: DeliverContext): Promise<{ token: string } | { error: string; retryable: boolean } | { waiting: string }> {
+type TokenOutcome = { token: string } | { error: string; retryable: boolean } | { waiting: string };
+
+/** One token request per run, shared by the deliveries in flight (they start together). */
+function accessToken(ctx: DeliverContext): Promise<TokenOutcome> {
+  const key = `${NAME}:token-request`;
+  let pending = ctx.memo.get(key) as Promise<TokenOutcome> | undefined;
+  if (!pending) {
+    pending = requestToken(ctx).then((t) => {
+      // A failure is not kept: the next delivery asks again.
+      if (!('token' in t)) ctx.memo.delete(key);
+      return t;
+    });
+    ctx.memo.set(key, pending);
+  }
+  return pending;
+}
+
+async function requestToken(ctx: DeliverContext): Promise<TokenOutcome> {
   const cached = ctx.memo.get(`${NAME}:token`) as { token: string; expires: number } | undefined;
   if (cached && cached.expires > ctx.now.getTime() + 60_000) return { token: cached.token };
   const envName = ctx.notify.google.credentialsEnv;
@@ -117,7 +134,7 @@ export const indexingApi: Notifier = {
       body: JSON.stringify({ url: payload.url, type: payload.type }),
     }, ctx.policy, ctx.sleep);
     if (res.ok) return { ok: true, response: `${res.status} ${res.body.slice(0, 500)}` };
-    if (res.status === 401) ctx.memo.delete(`${NAME}:token`);
+    if (res.status === 401) (ctx.memo.delete(`${NAME}:token`), ctx.memo.delete(`${NAME}:token-request`));
     const hint = res.status === 403 ? ' (add the service account as an Owner of the site in Search Console)' : '';
     return { ok: false, retryable: res.retryable, error: res.error + hint, ...(res.ambiguous ? { ambiguous: true } : {}), ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}) };
   },
