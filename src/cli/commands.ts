@@ -100,7 +100,8 @@ const publish: Command = async (ctx) => {
     // Refused before building (the state does not match): no postings were read, so no tally of them.
     if (json || result.build || result.diagnostics.length) report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
     if (!json) writePublishSummary(ctx, result, dryRun);
-    return result.ok && result.delivery.failed === 0 && !result.broken.length ? 0 : 1;
+    // Anything not delivered — failed, or waiting for a retry — is worth a non-zero exit to cron and CI.
+    return result.ok && result.delivery.failed === 0 && result.delivery.retrying === 0 && !result.broken.length ? 0 : 1;
   } finally {
     ledger.close();
   }
@@ -122,6 +123,7 @@ function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typ
   // Built, but its plan could not be recorded (a full disk): nothing of it is queued.
   if (result.build && result.error) return void out.write('notifications: none recorded or sent by this run; the next run plans them again\n');
   out.write(`notifications: ${result.planned.length} queued, ${d.sent} sent, ${d.retrying} to retry, ${d.deferred} deferred, ${d.waiting} waiting for configuration, ${d.failed} failed\n`);
+  if (d.retrying) out.write(`  ${d.retrying} notification${d.retrying === 1 ? '' : 's'} could not be delivered now and will be retried by the next publish (the schedule, or jobcast publish)\n`);
   if (d.interrupted) out.write(`  ${d.interrupted} interrupted by an earlier run's crash were re-sent with the same key\n`);
   for (const [receiver, why] of Object.entries(d.waitingFor)) out.write(`  ${receiver} waits for configuration: ${why}\n`);
   for (const p of d.problems) out.write(`  ${p.receiver}${p.subject ? ` ${p.subject}` : ''}: ${p.outcome === 'failed' ? 'failed' : 'will retry'}: ${p.error}\n`);
@@ -143,7 +145,8 @@ const serve: Command = async (ctx) => {
     watch: Boolean(ctx.values.watch),
     admin: (svc) => adminRouter(svc, ctx.io.env, log),
   });
-  ctx.io.stderr.write(`jobcast: serving ${displayPath(project.outDir)} on ${service.url}${project.config.schedule.enabled ? ` — republishing on "${project.config.schedule.cron}" (${project.config.schedule.timezone})` : ''}\n`);
+  const where = service.listening === service.url ? service.url : `${service.listening} (all interfaces; from this machine ${service.url})`;
+  ctx.io.stderr.write(`jobcast: serving ${displayPath(project.outDir)} on ${where}${project.config.schedule.enabled ? ` — republishing on "${project.config.schedule.cron}" (${project.config.schedule.timezone})` : ''}\n`);
   if (ctx.io.onServe) {
     ctx.io.onServe(service);
     return 0;

@@ -73,6 +73,25 @@ function isFresh(req: Request, e: ManifestEntry): boolean {
   return false;
 }
 
+/**
+ * RFC 9110 §13.1.1–13.1.4: If-Match (strong comparison) names none of this entity's tags, or, without
+ * it, the entity changed after If-Unmodified-Since. The caller answers 412 Precondition Failed.
+ */
+function preconditionFailed(req: Pick<Request, 'headers'>, e: ManifestEntry): boolean {
+  const im = req.headers['if-match'];
+  if (im) {
+    if (im.trim() === '*') return false;
+    const ours = new Set(['identity', 'gzip', 'br'].map((enc) => etagOf(e, enc as Encoding)));
+    return !im.split(',').map((t) => t.trim()).some((t) => !t.startsWith('W/') && ours.has(t));
+  }
+  const ius = req.headers['if-unmodified-since'];
+  if (ius) {
+    const since = Date.parse(ius);
+    return !Number.isNaN(since) && Math.floor(Date.parse(e.since) / 1000) * 1000 > since;
+  }
+  return false;
+}
+
 /** Decode and vet a request path; undefined when it is malformed or tries to escape. */
 export function safeRelativePath(rawPath: string): string | undefined {
   if (/%2f|%5c|%00/i.test(rawPath)) return undefined;
@@ -92,6 +111,12 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   const cache = deps.cache ?? new BodyCache();
   app.disable('x-powered-by');
+  // The asterisk form (RFC 9110 §7.1) names the server itself: only OPTIONS may use it.
+  app.use((req, res, next) => {
+    if (req.url !== '*') return next();
+    res.setHeader('Allow', 'GET, HEAD');
+    res.status(req.method === 'OPTIONS' ? 204 : 400).end();
+  });
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy ?? false);
 
@@ -241,6 +266,8 @@ export function createFastPath(deps: Pick<AppDeps, 'snapshot'>, cache: BodyCache
     const e = snap.files.get(rel.endsWith('/') ? `${rel}index.html` : rel);
     if (!e) return false;
     const encoding: Encoding = isCompressible(e) ? negotiate(req.headers['accept-encoding']) : 'identity';
+    // Preconditions other than revalidation take the careful route.
+    if (req.headers['if-match'] || req.headers['if-unmodified-since']) return false;
     if (e.status === 200 && isFresh(req as Request, e)) {
       res.writeHead(304, flat(e, encoding, 304));
       res.end();
@@ -258,6 +285,11 @@ export function createFastPath(deps: Pick<AppDeps, 'snapshot'>, cache: BodyCache
 async function sendEntry(req: Request, res: Response, site: string, rel: string, e: ManifestEntry, cache: BodyCache): Promise<void> {
   const compressible = isCompressible(e);
   const encoding: Encoding = compressible ? negotiate(req.headers['accept-encoding']) : 'identity';
+  if (preconditionFailed(req, e)) {
+    for (const [name, value] of entityHeaders(e, encoding)) res.setHeader(name, value);
+    res.status(412).end();
+    return;
+  }
   const fresh = e.status === 200 && isFresh(req, e);
   // Get hold of the bytes before any entity header is set: if the file is gone, the caller can
   // retry from another snapshot with a clean response.

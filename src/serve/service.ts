@@ -49,7 +49,10 @@ export interface ServiceOptions {
 }
 
 export interface Service {
+  /** Where to connect to it from this machine. */
   url: string;
+  /** What it listens on, as bound (`http://0.0.0.0:3000` for all interfaces). */
+  listening: string;
   project: Project;
   ledger: Ledger;
   metrics: Metrics;
@@ -213,6 +216,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let schedule: Schedule | undefined;
   const service: Service = {
     url: '',
+    listening: '',
     project,
     ledger,
     metrics,
@@ -246,7 +250,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   });
   server.keepAliveTimeout = 5000;
   const address = server.address() as AddressInfo;
-  service.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address}:${address.port}`;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  service.listening = `http://${shown}:${address.port}`;
+  service.url = `http://${address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '[::1]' : shown}:${address.port}`;
 
   if (opts.schedule) {
     schedule = startSchedule(project.config.schedule.cron, project.config.schedule.timezone, async (reason) => {
@@ -321,6 +327,6 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     });
     ledger.close();
   };
-  log.info({ event: 'serve.listening', url: service.url, schedule: opts.schedule ? project.config.schedule.cron : null, watch: Boolean(opts.watch) });
+  log.info({ event: 'serve.listening', listening: service.listening, url: service.url, schedule: opts.schedule ? project.config.schedule.cron : null, watch: Boolean(opts.watch) });
   return service;
 }
