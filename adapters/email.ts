@@ -146,7 +146,7 @@ export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>,
     messageId: `<jobcast.${entry.id}.${entry.hash.slice(0, 16)}@${host}>`,
     ...(list?.unsubscribe ? { unsubscribe: list.unsubscribe } : {}),
   };
-  return { ...(list ? { list: listName } : {}), text, spec };
+  return { ...(list && listName !== undefined ? { list: listName } : {}), text, spec };
 }
 
 /** The fields whose change makes an announced role worth announcing again (title, pay, place, closing). */

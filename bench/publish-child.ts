@@ -33,7 +33,7 @@ export interface PublishChildResult {
   n: number;
   changedRoles: number;
   totalMs: number;
-  phases: { buildMs?: number; planMs?: number; writeMs?: number; deliverMs?: number; mirrorMs?: number };
+  phases: { buildMs?: number | undefined; planMs?: number | undefined; writeMs?: number | undefined; deliverMs?: number | undefined; mirrorMs?: number | undefined };
   planned: number;
   plannedByNotifier: Record<string, number>;
   postingEvents: number;

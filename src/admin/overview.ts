@@ -3,7 +3,6 @@
  * channel thinks of it, and what the ledger says was delivered. Invalid files are listed with their
  * errors rather than hidden, since they are exactly what a recruiter needs to see.
  */
-import path from 'node:path';
 import type { PostingEntry } from '../adapter';
 import type { ChannelSelection, Validation } from '../build/validate';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics';

@@ -22,7 +22,7 @@ export interface MessageSpec {
   /** With angle brackets: `<local@host>`. */
   messageId: string;
   /** RFC 2369 List-Unsubscribe targets; an https `url` also makes it RFC 8058 one-click. */
-  unsubscribe?: { url?: string; mailto?: string };
+  unsubscribe?: { url?: string | undefined; mailto?: string | undefined };
 }
 
 export interface ComposedMessage {

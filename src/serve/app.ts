@@ -5,7 +5,6 @@
  * a file outside the output, whatever its encoding.
  */
 import http from 'node:http';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
