@@ -30,14 +30,33 @@ export const ADZUNA_MIN_DESCRIPTION = 100;
 
 /** Our ISO code → Adzuna's code, for the 16 countries Adzuna runs in. */
 export const ADZUNA_COUNTRIES: Readonly<Record<string, string>> = {
-  AU: 'AU', AT: 'AT', BR: 'BR', CA: 'CA', FR: 'FR', DE: 'DE', IN: 'IN', IT: 'IT',
-  NL: 'NL', NZ: 'NZ', PL: 'PL', RU: 'RU', SG: 'SG', ZA: 'ZA', GB: 'UK', US: 'US',
+  AU: 'AU',
+  AT: 'AT',
+  BR: 'BR',
+  CA: 'CA',
+  FR: 'FR',
+  DE: 'DE',
+  IN: 'IN',
+  IT: 'IT',
+  NL: 'NL',
+  NZ: 'NZ',
+  PL: 'PL',
+  RU: 'RU',
+  SG: 'SG',
+  ZA: 'ZA',
+  GB: 'UK',
+  US: 'US',
 };
 
 const FREQUENCY: Record<SalaryUnit, string | undefined> = { HOUR: 'hour', DAY: 'day', WEEK: undefined, MONTH: 'month', YEAR: 'year' };
 
 const CONTRACT_TYPE: Partial<Record<EmploymentType, 'permanent' | 'contract'>> = {
-  FULL_TIME: 'permanent', PART_TIME: 'permanent', CONTRACTOR: 'contract', TEMPORARY: 'contract', INTERN: 'contract', PER_DIEM: 'contract',
+  FULL_TIME: 'permanent',
+  PART_TIME: 'permanent',
+  CONTRACTOR: 'contract',
+  TEMPORARY: 'contract',
+  INTERN: 'contract',
+  PER_DIEM: 'contract',
 };
 const CONTRACT_TIME: Partial<Record<EmploymentType, 'full_time' | 'part_time'>> = { FULL_TIME: 'full_time', PART_TIME: 'part_time' };
 
@@ -64,7 +83,10 @@ function candidatePlaces(p: Posting): (AdzunaPlace & { supported: boolean })[] {
   if (p.workplace === 'remote') {
     // No remote element at Adzuna: the ad is placed in the country applicants may work from.
     return (p.applicantLocations ?? []).map((c, i) => ({
-      field: `applicantLocations.${i}`, location: countryName(c), country: c, supported: c in ADZUNA_COUNTRIES,
+      field: `applicantLocations.${i}`,
+      location: countryName(c),
+      country: c,
+      supported: c in ADZUNA_COUNTRIES,
     }));
   }
   return (p.locations ?? []).map((l, i) => ({
@@ -80,21 +102,32 @@ function candidatePlaces(p: Posting): (AdzunaPlace & { supported: boolean })[] {
 /** The one place the ad is listed at: the first in a country Adzuna runs in. */
 export function adzunaPlace(p: Posting): AdzunaPlace | undefined {
   const found = candidatePlaces(p).find((c) => c.supported);
-  return found && { field: found.field, location: found.location, ...(found.postcode !== undefined ? { postcode: found.postcode } : {}), country: ADZUNA_COUNTRIES[found.country]! };
+  return (
+    found && {
+      field: found.field,
+      location: found.location,
+      ...(found.postcode !== undefined ? { postcode: found.postcode } : {}),
+      country: ADZUNA_COUNTRIES[found.country]!,
+    }
+  );
 }
 
 function check(entry: PostingEntry): DiagnosticInput[] {
   if (!isChecked(entry)) return [];
   const p = entry.posting;
   const out: DiagnosticInput[] = [];
-  out.push(...titleDiagnostics(p, { empty: ADZUNA_CODES.TITLE_EMPTY, decorated: ADZUNA_CODES.TITLE_DECORATED }, 'error', (deco) => ({
-    message: `Adzuna wants an actual job title without location, salary, ID or keywords, but ${deco.reason}`,
-    fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title; location, salary and job type have their own fields',
-  })));
+  out.push(
+    ...titleDiagnostics(p, { empty: ADZUNA_CODES.TITLE_EMPTY, decorated: ADZUNA_CODES.TITLE_DECORATED }, 'error', (deco) => ({
+      message: `Adzuna wants an actual job title without location, salary, ID or keywords, but ${deco.reason}`,
+      fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title; location, salary and job type have their own fields',
+    })),
+  );
   const length = charLength(descriptionText(p));
   if (length < ADZUNA_MIN_DESCRIPTION) {
     out.push({
-      code: ADZUNA_CODES.DESCRIPTION_TOO_SHORT, severity: 'error', field: 'summary',
+      code: ADZUNA_CODES.DESCRIPTION_TOO_SHORT,
+      severity: 'error',
+      field: 'summary',
       message: `Adzuna requires a description of at least ${ADZUNA_MIN_DESCRIPTION} characters; this one has ${length}`,
       fix: 'write a longer summary, or add responsibilities and qualifications',
     });
@@ -104,19 +137,25 @@ function check(entry: PostingEntry): DiagnosticInput[] {
   if (!chosen) {
     const listed = [...new Set(candidates.map((c) => c.country))].join(', ');
     out.push({
-      code: ADZUNA_CODES.COUNTRY_UNSUPPORTED, severity: 'error', field: candidates[0]?.field ?? 'locations',
+      code: ADZUNA_CODES.COUNTRY_UNSUPPORTED,
+      severity: 'error',
+      field: candidates[0]?.field ?? 'locations',
       message: `Adzuna runs only in ${Object.values(ADZUNA_COUNTRIES).join(', ')}; this role is in ${listed || 'no country'}, so it is left out of the Adzuna feed`,
       fix: 'nothing to fix if the role is not meant for Adzuna; add channels: { exclude: [adzuna] } to say so and silence this',
     });
   } else if (candidates.length > 1) {
     out.push({
-      code: ADZUNA_CODES.ONE_LOCATION, severity: 'info', field: chosen.field,
+      code: ADZUNA_CODES.ONE_LOCATION,
+      severity: 'info',
+      field: chosen.field,
       message: `Adzuna lists an ad at one location; it gets ${chosen.location}, ${ADZUNA_COUNTRIES[chosen.country]}`,
     });
   }
   if (p.salary && !FREQUENCY[p.salary.unit]) {
     out.push({
-      code: ADZUNA_CODES.SALARY_FREQUENCY, severity: 'warning', field: 'salary.unit',
+      code: ADZUNA_CODES.SALARY_FREQUENCY,
+      severity: 'warning',
+      field: 'salary.unit',
       message: `Adzuna's salary frequency is hour, day, month or year; for ${p.salary.unit} only the salary text is sent`,
       fix: 'give the salary per HOUR, DAY, MONTH or YEAR if that is how it is paid',
     });
@@ -142,12 +181,13 @@ function jobElement(e: PostingEntry, ctx: RenderContext<AdzunaOptions>): XmlElem
     cdataEl('postcode', place.postcode),
     cdataEl('country', place.country),
     s && cdataEl('salary', salaryText(s)),
-    s && frequency && [
-      el('salary_min', s.min ?? s.value),
-      el('salary_max', s.max ?? s.value),
-      cdataEl('salary_currency', s.currency),
-      cdataEl('salary_frequency', frequency),
-    ],
+    s &&
+      frequency && [
+        el('salary_min', s.min ?? s.value),
+        el('salary_max', s.max ?? s.value),
+        cdataEl('salary_currency', s.currency),
+        cdataEl('salary_frequency', frequency),
+      ],
     cdataEl('contract_type', contractType),
     cdataEl('contract_time', contractTime),
     cdataEl('category', category),

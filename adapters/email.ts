@@ -41,9 +41,7 @@ export const emailOptions = z
     from: z.email().optional(),
     /** NAME of the environment variable holding the SMTP URL (delivery; never the URL itself). */
     smtpUrlEnv: envVarName.default('SMTP_URL'),
-    lists: z
-      .record(z.string().regex(LIST_NAME, { message: 'list names are lowercase a-z, 0-9 and - (e.g. engineering-referrals)' }), listSchema)
-      .default({}),
+    lists: z.record(z.string().regex(LIST_NAME, { message: 'list names are lowercase a-z, 0-9 and - (e.g. engineering-referrals)' }), listSchema).default({}),
     /** The list a role's `.eml` is addressed to when the role names no configured list. Delivery never uses it. */
     defaultList: z.string().optional(),
   })
@@ -51,7 +49,9 @@ export const emailOptions = z
     if (o.defaultList !== undefined && !Object.hasOwn(o.lists, o.defaultList)) {
       const names = Object.keys(o.lists);
       ctx.addIssue({
-        code: 'custom', path: ['defaultList'], input: o.defaultList,
+        code: 'custom',
+        path: ['defaultList'],
+        input: o.defaultList,
         message: `defaultList "${o.defaultList}" is not one of the configured lists`,
         params: { jc: 'JC_FIELD_ENUM', fix: names.length ? `use one of: ${names.join(', ')}` : 'configure the list under lists: first' },
       });
@@ -79,8 +79,7 @@ export function primaryList(posting: Posting, ctx: RenderContext<EmailOptions>):
   return postingLists(posting, ctx)[0] ?? ctx.options.defaultList;
 }
 
-export const senderAddress = (ctx: RenderContext<EmailOptions>): string =>
-  ctx.options.from ?? ctx.site.organization.email ?? 'jobs@example.com';
+export const senderAddress = (ctx: RenderContext<EmailOptions>): string => ctx.options.from ?? ctx.site.organization.email ?? 'jobs@example.com';
 
 /** `Remote (United States, Canada)` or the places: the short location a subject line has room for. */
 function subjectWhere(p: Posting): string {
@@ -153,7 +152,11 @@ export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>,
 function materialView(p: Posting): unknown {
   return [p.title, p.salary ?? null, p.workplace, p.locations ?? null, p.applicantLocations ?? null, p.validThrough ?? null];
 }
-const materialFingerprint = (p: Posting): string => createHash('sha256').update(JSON.stringify(materialView(p))).digest('hex').slice(0, 32);
+const materialFingerprint = (p: Posting): string =>
+  createHash('sha256')
+    .update(JSON.stringify(materialView(p)))
+    .digest('hex')
+    .slice(0, 32);
 
 const RECEIVER = 'email:';
 
@@ -170,16 +173,18 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
     return named.flatMap((name, i) =>
       isConfigured(ctx.options, name)
         ? []
-        : [{
-            code: EMAIL_CODES.UNKNOWN_LIST,
-            severity: 'warning' as const,
-            posting: entry.id,
-            field: `channels.email.lists.${i}`,
-            message: `email list "${name}" is not configured, so this role is not sent to it`,
-            fix: configured.length
-              ? `use one of the configured lists: ${configured.join(', ')}; or add "${name}" under channels.email.lists in the config`
-              : `add "${name}" under channels.email.lists in the config (no lists are configured yet)`,
-          }],
+        : [
+            {
+              code: EMAIL_CODES.UNKNOWN_LIST,
+              severity: 'warning' as const,
+              posting: entry.id,
+              field: `channels.email.lists.${i}`,
+              message: `email list "${name}" is not configured, so this role is not sent to it`,
+              fix: configured.length
+                ? `use one of the configured lists: ${configured.join(', ')}; or add "${name}" under channels.email.lists in the config`
+                : `add "${name}" under channels.email.lists in the config (no lists are configured yet)`,
+            },
+          ],
     );
   },
   audience(entry, ctx) {
@@ -199,7 +204,12 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
       const m = roleEmail(t.entry, ctx, name);
       const spec = { ...m.spec, messageId: `<jobcast.${t.id}.v${t.version}.${t.keySpace}.${name}@${host}>` };
       out.push({
-        receiver: t.receiver, posting: t.id, version: t.version, event: t.event, transport: 'smtp', cancelIfGone: true,
+        receiver: t.receiver,
+        posting: t.id,
+        version: t.version,
+        event: t.event,
+        transport: 'smtp',
+        cancelIfGone: true,
         payload: { smtpUrlEnv: ctx.options.smtpUrlEnv, spec: { ...spec, date: spec.date.toISOString() } },
         summary: `email to ${list.address} (${name}): "${m.spec.subject}"`,
       });
@@ -210,7 +220,13 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
     if (e.state !== 'open') {
       // Gone: the role's email URLs answer 410 with one line, like its page.
       const body = `${plainLine(e.posting.title)} (${plainLine(ctx.site.organization.name)}) is no longer accepting applications.\n`;
-      return ['txt', 'eml'].map((ext) => ({ path: `jobs/${e.id}/email.${ext}`, contentType: 'text/plain; charset=utf-8', status: 410 as const, posting: e.id, body }));
+      return ['txt', 'eml'].map((ext) => ({
+        path: `jobs/${e.id}/email.${ext}`,
+        contentType: 'text/plain; charset=utf-8',
+        status: 410 as const,
+        posting: e.id,
+        body,
+      }));
     }
     const m = roleEmail(e, ctx, primaryList(e.posting, ctx));
     return [

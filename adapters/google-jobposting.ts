@@ -60,8 +60,20 @@ function containsPhrase(text: string, phrase: string): boolean {
 }
 
 // `#12` is a code, `C# 12` a language version.
-const JOB_CODE = [/(?<![\p{L}+])#\s*\d/u, /\b(?:req|requisition|job|ref|reference|id)\b[\s.#:-]*(?:no\.?|number|id)?[\s.#:-]*\d/i, /\b[A-Z]{2,}[-_]\d{2,}\b/, /\b\d{5,}\b/];
-const SALARY = [/[$€£¥₹]\s*\d/, /\d\s*[kK]\b/, /\b\d{1,3}(?:[,.]\d{3})+\b/, /\b(?:USD|EUR|GBP|CAD|AUD|CHF)\b/, /\bper\s+(?:hour|hr|day|week|month|year|annum)\b/i, /\/\s*(?:hr|hour|yr|year)\b/i];
+const JOB_CODE = [
+  /(?<![\p{L}+])#\s*\d/u,
+  /\b(?:req|requisition|job|ref|reference|id)\b[\s.#:-]*(?:no\.?|number|id)?[\s.#:-]*\d/i,
+  /\b[A-Z]{2,}[-_]\d{2,}\b/,
+  /\b\d{5,}\b/,
+];
+const SALARY = [
+  /[$€£¥₹]\s*\d/,
+  /\d\s*[kK]\b/,
+  /\b\d{1,3}(?:[,.]\d{3})+\b/,
+  /\b(?:USD|EUR|GBP|CAD|AUD|CHF)\b/,
+  /\bper\s+(?:hour|hr|day|week|month|year|annum)\b/i,
+  /\/\s*(?:hr|hour|yr|year)\b/i,
+];
 const DATE = [/\b(?:19|20)\d{2}\b/, /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b/i, /\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/];
 
 /** Place names a title should not carry: localities, spelt-out regions and countries of the role. */
@@ -89,13 +101,23 @@ function titleDecorations(title: string, p: Posting, ctx: Ctx): string[] {
 const titleRules: Rule = (entry, ctx) => {
   const title = collapse(entry.posting.title);
   if (!title) {
-    return [{ code: GOOGLE_CODES.TITLE_EMPTY, severity: 'error', field: 'title', message: 'title has no printable text left once control characters are removed', fix: 'write the job title, e.g. Software Engineer' }];
+    return [
+      {
+        code: GOOGLE_CODES.TITLE_EMPTY,
+        severity: 'error',
+        field: 'title',
+        message: 'title has no printable text left once control characters are removed',
+        fix: 'write the job title, e.g. Software Engineer',
+      },
+    ];
   }
   const out: DiagnosticInput[] = [];
   const found = titleDecorations(title, entry.posting, ctx);
   if (found.length) {
     out.push({
-      code: GOOGLE_CODES.TITLE_DECORATED, severity: 'warning', field: 'title',
+      code: GOOGLE_CODES.TITLE_DECORATED,
+      severity: 'warning',
+      field: 'title',
       message: `title contains ${found.join(', ')}; Google wants only the job title and may rank or reject decorated titles`,
       fix: 'keep just the role, e.g. "Senior Data Engineer"; the page and markup already show company, place, pay and dates',
     });
@@ -103,7 +125,13 @@ const titleRules: Rule = (entry, ctx) => {
   // Only letters that have case count: CJK, Arabic or Hebrew titles are never "all caps".
   const letters = title.replace(/[^\p{Lu}\p{Ll}\p{Lt}]/gu, '');
   if (letters.length >= 6 && !/\p{Ll}/u.test(letters)) {
-    out.push({ code: GOOGLE_CODES.TITLE_ALL_CAPS, severity: 'warning', field: 'title', message: 'title is in capitals; Google\'s editorial policy asks for normal capitalisation', fix: 'e.g. "Machine Learning Engineer"' });
+    out.push({
+      code: GOOGLE_CODES.TITLE_ALL_CAPS,
+      severity: 'warning',
+      field: 'title',
+      message: "title is in capitals; Google's editorial policy asks for normal capitalisation",
+      fix: 'e.g. "Machine Learning Engineer"',
+    });
   }
   return out;
 };
@@ -113,10 +141,26 @@ const descriptionRules: Rule = (entry) => {
   const summary = collapse(paragraphsOf(p.summary).join(' '));
   const sections = sectionsOf(p);
   if (!summary && sections.length === 0) {
-    return [{ code: GOOGLE_CODES.DESCRIPTION_EMPTY, severity: 'error', field: 'summary', message: 'the description has no printable text', fix: 'describe the role in summary' }];
+    return [
+      {
+        code: GOOGLE_CODES.DESCRIPTION_EMPTY,
+        severity: 'error',
+        field: 'summary',
+        message: 'the description has no printable text',
+        fix: 'describe the role in summary',
+      },
+    ];
   }
   if (sections.length === 0 && summary.toLowerCase() === collapse(p.title).toLowerCase()) {
-    return [{ code: GOOGLE_CODES.DESCRIPTION_IS_TITLE, severity: 'error', field: 'summary', message: 'the description only repeats the title; Google rejects a description equal to the title', fix: 'describe the role: what the person will do, what they need, what you offer' }];
+    return [
+      {
+        code: GOOGLE_CODES.DESCRIPTION_IS_TITLE,
+        severity: 'error',
+        field: 'summary',
+        message: 'the description only repeats the title; Google rejects a description equal to the title',
+        fix: 'describe the role: what the person will do, what they need, what you offer',
+      },
+    ];
   }
   return [];
 };
@@ -126,11 +170,15 @@ const salaryRules: Rule = (entry) => {
   if (p.salary) return [];
   const laws = payTransparencyLaws(p);
   if (!laws.length) return [];
-  return [{
-    code: GOOGLE_CODES.PAY_TRANSPARENCY, severity: 'warning', field: 'salary',
-    message: `no salary, but pay-transparency law requires the pay range in job ads where this role can be filled: ${lawsByPlace(laws)}`,
-    fix: `add salary: { currency: ${currencyHint(p)}, min: …, max: …, unit: YEAR } with the range you would in good faith pay`,
-  }];
+  return [
+    {
+      code: GOOGLE_CODES.PAY_TRANSPARENCY,
+      severity: 'warning',
+      field: 'salary',
+      message: `no salary, but pay-transparency law requires the pay range in job ads where this role can be filled: ${lawsByPlace(laws)}`,
+      fix: `add salary: { currency: ${currencyHint(p)}, min: …, max: …, unit: YEAR } with the range you would in good faith pay`,
+    },
+  ];
 };
 
 /** `Denver, CO: law A; law B. remote applicants in US: law C`, places in first-mention order. */
@@ -143,18 +191,34 @@ function lawsByPlace(laws: readonly PayLaw[]): string {
 /** The currency for the fix's example: the role's first country's; the EU countries not listed use EUR. */
 function currencyHint(p: Posting): string {
   const country = p.locations?.[0]?.country ?? p.applicantLocations?.[0] ?? 'US';
-  const byCountry: Record<string, string> = { US: 'USD', CA: 'CAD', GB: 'GBP', CH: 'CHF', SE: 'SEK', DK: 'DKK', PL: 'PLN', CZ: 'CZK', HU: 'HUF', RO: 'RON', BG: 'BGN' };
+  const byCountry: Record<string, string> = {
+    US: 'USD',
+    CA: 'CAD',
+    GB: 'GBP',
+    CH: 'CHF',
+    SE: 'SEK',
+    DK: 'DKK',
+    PL: 'PLN',
+    CZ: 'CZK',
+    HU: 'HUF',
+    RO: 'RON',
+    BG: 'BGN',
+  };
   return byCountry[country] ?? 'EUR';
 }
 
 const validThroughRules: Rule = (entry) =>
   entry.posting.validThrough
     ? []
-    : [{
-        code: GOOGLE_CODES.NO_VALID_THROUGH, severity: 'warning', field: 'validThrough',
-        message: 'no validThrough: Google keeps showing the job until the page goes; if applications close on a date, say so',
-        fix: 'add validThrough: 2027-02-28 (the last day applications are accepted), or set status: closed when the role is filled',
-      }];
+    : [
+        {
+          code: GOOGLE_CODES.NO_VALID_THROUGH,
+          severity: 'warning',
+          field: 'validThrough',
+          message: 'no validThrough: Google keeps showing the job until the page goes; if applications close on a date, say so',
+          fix: 'add validThrough: 2027-02-28 (the last day applications are accepted), or set status: closed when the role is filled',
+        },
+      ];
 
 const ADDRESS_PARTS = [
   { key: 'street', property: 'streetAddress', example: 'street: 1 Market St' },
@@ -165,7 +229,9 @@ const ADDRESS_PARTS = [
 const addressRules: Rule = (entry) =>
   (entry.posting.locations ?? []).flatMap((l, i) =>
     ADDRESS_PARTS.filter((part) => !l[part.key]).map((part): DiagnosticInput => ({
-      code: GOOGLE_CODES.ADDRESS_INCOMPLETE, severity: 'warning', field: `locations.${i}.${part.key}`,
+      code: GOOGLE_CODES.ADDRESS_INCOMPLETE,
+      severity: 'warning',
+      field: `locations.${i}.${part.key}`,
       message: `location ${i + 1} (${collapse(l.locality)}) has no ${part.key}; Google reports Missing field "${part.property}" and matches jobs to searches by address`,
       fix: `add ${part.example}`,
     })),
@@ -174,7 +240,14 @@ const addressRules: Rule = (entry) =>
 const organizationRules: Rule = (_entry, ctx) =>
   ctx.site.organization.logo
     ? []
-    : [{ code: GOOGLE_CODES.LOGO_MISSING, severity: 'warning', message: 'the organization has no logo, so Google shows the job without one', fix: 'set organization.logo in jobcast.config.yaml to an absolute https URL of a square-ish image' }];
+    : [
+        {
+          code: GOOGLE_CODES.LOGO_MISSING,
+          severity: 'warning',
+          message: 'the organization has no logo, so Google shows the job without one',
+          fix: 'set organization.logo in jobcast.config.yaml to an absolute https URL of a square-ish image',
+        },
+      ];
 
 const requirementRules: Rule = (entry) => {
   const p = entry.posting;
@@ -183,27 +256,68 @@ const requirementRules: Rule = (entry) => {
   const experienceStated = p.experience !== undefined && p.experience !== 'none';
   if (educationStated && experienceStated) return [];
   const missing = educationStated ? 'an experience requirement to replace it with' : 'an education requirement to replace';
-  return [{
-    code: GOOGLE_CODES.EXPERIENCE_IN_PLACE, severity: 'error', field: 'experienceInPlaceOfEducation',
-    message: `experienceInPlaceOfEducation is true but there is no ${missing}; Google needs both requirements when experience can stand in for education`,
-    fix: 'state education and experience (e.g. education: { credential: bachelor degree }, experience: { months: 36 }), or set experienceInPlaceOfEducation: false',
-  }];
+  return [
+    {
+      code: GOOGLE_CODES.EXPERIENCE_IN_PLACE,
+      severity: 'error',
+      field: 'experienceInPlaceOfEducation',
+      message: `experienceInPlaceOfEducation is true but there is no ${missing}; Google needs both requirements when experience can stand in for education`,
+      fix: 'state education and experience (e.g. education: { credential: bachelor degree }, experience: { months: 36 }), or set experienceInPlaceOfEducation: false',
+    },
+  ];
 };
 
 /** SOC 2018 major groups: the first two digits of every O*NET-SOC code. */
-const SOC_MAJOR_GROUPS = new Set(['11', '13', '15', '17', '19', '21', '23', '25', '27', '29', '31', '33', '35', '37', '39', '41', '43', '45', '47', '49', '51', '53', '55']);
+const SOC_MAJOR_GROUPS = new Set([
+  '11',
+  '13',
+  '15',
+  '17',
+  '19',
+  '21',
+  '23',
+  '25',
+  '27',
+  '29',
+  '31',
+  '33',
+  '35',
+  '37',
+  '39',
+  '41',
+  '43',
+  '45',
+  '47',
+  '49',
+  '51',
+  '53',
+  '55',
+]);
 
 const occupationRules: Rule = (entry) => {
   const code = entry.posting.occupationalCategory;
   if (!code || SOC_MAJOR_GROUPS.has(code.slice(0, 2))) return [];
-  return [{
-    code: GOOGLE_CODES.OCCUPATIONAL_CATEGORY, severity: 'warning', field: 'occupationalCategory',
-    message: `"${code}" is not in any O*NET-SOC major group (11-0000 to 55-0000)`,
-    fix: 'look the role up at https://www.onetonline.org/, e.g. "15-1252.00" for software developers',
-  }];
+  return [
+    {
+      code: GOOGLE_CODES.OCCUPATIONAL_CATEGORY,
+      severity: 'warning',
+      field: 'occupationalCategory',
+      message: `"${code}" is not in any O*NET-SOC major group (11-0000 to 55-0000)`,
+      fix: 'look the role up at https://www.onetonline.org/, e.g. "15-1252.00" for software developers',
+    },
+  ];
 };
 
-const RULES: readonly Rule[] = [titleRules, descriptionRules, salaryRules, validThroughRules, addressRules, organizationRules, requirementRules, occupationRules];
+const RULES: readonly Rule[] = [
+  titleRules,
+  descriptionRules,
+  salaryRules,
+  validThroughRules,
+  addressRules,
+  organizationRules,
+  requirementRules,
+  occupationRules,
+];
 
 const byId = (a: PostingEntry, b: PostingEntry): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -218,7 +332,13 @@ function openArtifacts(entry: PostingEntry, ctx: Ctx): Artifact[] {
 /** A gone role's page and its JSON-LD URL both answer 410 (the JSON-LD says only that it is gone). */
 const goneArtifacts = (entry: PostingEntry, ctx: Ctx): Artifact[] => [
   { path: `jobs/${entry.id}/index.html`, contentType: HTML, status: 410, posting: entry.id, body: gonePageHtml(entry, ctx) },
-  { path: `jobs/${entry.id}/jobposting.json`, contentType: 'application/json; charset=utf-8', status: 410, posting: entry.id, body: JSON.stringify({ id: entry.id, state: entry.state, gone: true }) + '\n' },
+  {
+    path: `jobs/${entry.id}/jobposting.json`,
+    contentType: 'application/json; charset=utf-8',
+    status: 410,
+    posting: entry.id,
+    body: JSON.stringify({ id: entry.id, state: entry.state, gone: true }) + '\n',
+  },
 ];
 
 export const googleJobPosting = defineAdapter<GoogleOptions>({

@@ -72,7 +72,12 @@ export interface JobPlace {
   remotetype?: 'Fully remote' | 'Hybrid remote';
 }
 
-const fold = (s: string | undefined): string => feedText(s ?? '').normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
+const fold = (s: string | undefined): string =>
+  feedText(s ?? '')
+    .normalize('NFC')
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ');
 
 /** The posting's places in source order, and the later duplicates of an earlier place. */
 export function jobPlaces(p: Posting): { places: JobPlace[]; duplicates: JobPlace[] } {
@@ -80,7 +85,13 @@ export function jobPlaces(p: Posting): { places: JobPlace[]; duplicates: JobPlac
     p.workplace === 'remote'
       ? (p.applicantLocations ?? []).map((country, i) => ({
           // Indeed's remote convention (2021 FAQ): city "Remote", state and postalcode present but empty.
-          field: `applicantLocations.${i}`, key: `remote|${country}`, city: 'Remote', state: '', postalcode: '', country, remotetype: 'Fully remote' as const,
+          field: `applicantLocations.${i}`,
+          key: `remote|${country}`,
+          city: 'Remote',
+          state: '',
+          postalcode: '',
+          country,
+          remotetype: 'Fully remote' as const,
         }))
       : (p.locations ?? []).map((l, i) => ({
           field: `locations.${i}`,
@@ -108,13 +119,23 @@ export function referenceNumbers(id: string, places: readonly JobPlace[]): strin
 }
 
 const JOBTYPES: Record<EmploymentType, string | undefined> = {
-  FULL_TIME: 'fulltime', PART_TIME: 'parttime', CONTRACTOR: 'contract', TEMPORARY: 'temporary',
-  INTERN: 'internship', VOLUNTEER: 'volunteer', PER_DIEM: 'per diem', OTHER: undefined,
+  FULL_TIME: 'fulltime',
+  PART_TIME: 'parttime',
+  CONTRACTOR: 'contract',
+  TEMPORARY: 'temporary',
+  INTERN: 'internship',
+  VOLUNTEER: 'volunteer',
+  PER_DIEM: 'per diem',
+  OTHER: undefined,
 };
 
 const EDUCATION: Record<Credential, string | undefined> = {
-  'high school': 'High school diploma', 'associate degree': 'Associate degree', 'bachelor degree': "Bachelor's degree",
-  'professional certificate': 'Professional certificate', 'postgraduate degree': 'Postgraduate degree', none: undefined,
+  'high school': 'High school diploma',
+  'associate degree': 'Associate degree',
+  'bachelor degree': "Bachelor's degree",
+  'professional certificate': 'Professional certificate',
+  'postgraduate degree': 'Postgraduate degree',
+  none: undefined,
 };
 
 /** `5+ years` from 60 months; `18+ months` when it is not whole years. */
@@ -172,7 +193,7 @@ function placeFields(place: JobPlace, profile: Pick<IndeedShapedProfile, 'remote
   return [
     cdataEl('city', keepCity ? place.city : undefined),
     // Indeed lists `state` as required: present (empty) when the location names no region.
-    cdataEl('state', keepCity ? place.state ?? '' : undefined),
+    cdataEl('state', keepCity ? (place.state ?? '') : undefined),
     cdataEl('country', place.country),
     cdataEl('postalcode', place.postalcode),
     cdataEl('streetaddress', place.streetaddress),
@@ -183,16 +204,28 @@ function sharedRules<O extends IndeedShapeOptions>(profile: IndeedShapedProfile<
   const p = input.entry.posting;
   const { codes, board } = profile;
   const out: DiagnosticInput[] = [];
-  out.push(...titleDiagnostics(p, { empty: codes.TITLE_EMPTY, decorated: codes.TITLE_DECORATED }, 'error', (deco) => ({
-    message: `${board} wants the job title only, but ${deco.reason}; ${board} rejects or ranks down decorated titles`,
-    fix: deco.suggestion ? `write title: ${deco.suggestion} (location, salary and job type have their own fields)` : 'keep only the job title; location, salary and job type have their own fields',
-  })));
+  out.push(
+    ...titleDiagnostics(p, { empty: codes.TITLE_EMPTY, decorated: codes.TITLE_DECORATED }, 'error', (deco) => ({
+      message: `${board} wants the job title only, but ${deco.reason}; ${board} rejects or ranks down decorated titles`,
+      fix: deco.suggestion
+        ? `write title: ${deco.suggestion} (location, salary and job type have their own fields)`
+        : 'keep only the job title; location, salary and job type have their own fields',
+    })),
+  );
   if (!descriptionText(p)) {
-    out.push({ code: codes.DESCRIPTION_EMPTY, severity: 'error', field: 'summary', message: `${board} requires a description, and this one is empty once control characters are removed`, fix: 'write the summary as plain text' });
+    out.push({
+      code: codes.DESCRIPTION_EMPTY,
+      severity: 'error',
+      field: 'summary',
+      message: `${board} requires a description, and this one is empty once control characters are removed`,
+      fix: 'write the summary as plain text',
+    });
   }
   for (const d of duplicates) {
     out.push({
-      code: codes.DUPLICATE_LOCATION, severity: 'warning', field: d.field,
+      code: codes.DUPLICATE_LOCATION,
+      severity: 'warning',
+      field: d.field,
       message: `this location repeats an earlier one (same city, region and country); ${board} lists one job per city, so it is left out`,
       fix: 'remove the repeated location',
     });
@@ -253,11 +286,7 @@ export function createIndeedShapedAdapter<O extends IndeedShapeOptions>(profile:
       const built = lastChange(entries);
       const body = xmlDocument({
         root: profile.root ?? 'source',
-        head: [
-          cdataEl('publisher', org.name),
-          cdataEl('publisherurl', org.url),
-          built && el('lastBuildDate', rfc822(built)),
-        ],
+        head: [cdataEl('publisher', org.name), cdataEl('publisherurl', org.url), built && el('lastBuildDate', rfc822(built))],
         items: listedEntries(entries),
         item: (e) => {
           const { places } = jobPlaces(e.posting);
@@ -271,14 +300,19 @@ export function createIndeedShapedAdapter<O extends IndeedShapeOptions>(profile:
 }
 
 /** Indeed requires the account email on every job (2021 FAQ: "we require it for all jobs"). */
-export const requireEmail = (code: string, board: string): IndeedShapeRule => ({ email: account }) =>
-  account
-    ? []
-    : [{
-        code, severity: 'error',
-        message: `${board} requires the account email on every job, and none is configured`,
-        fix: `set organization.email (or channels.${board.toLowerCase()}.email) in jobcast.config.yaml`,
-      }];
+export const requireEmail =
+  (code: string, board: string): IndeedShapeRule =>
+  ({ email: account }) =>
+    account
+      ? []
+      : [
+          {
+            code,
+            severity: 'error',
+            message: `${board} requires the account email on every job, and none is configured`,
+            fix: `set organization.email (or channels.${board.toLowerCase()}.email) in jobcast.config.yaml`,
+          },
+        ];
 
 const indeedRules: IndeedShapeRule[] = [
   requireEmail(INDEED_CODES.EMAIL_MISSING, 'Indeed'),
@@ -288,7 +322,9 @@ const indeedRules: IndeedShapeRule[] = [
     places
       .filter((pl) => pl.country === 'US' && pl.remotetype !== 'Fully remote' && !pl.state)
       .map((pl) => ({
-        code: INDEED_CODES.STATE_MISSING, severity: 'error', field: `${pl.field}.region`,
+        code: INDEED_CODES.STATE_MISSING,
+        severity: 'error',
+        field: `${pl.field}.region`,
         message: `Indeed requires the state of a US location, and ${pl.city ?? 'this location'} has no region`,
         fix: 'add region: with the two-letter state code, e.g. region: CA',
       })),

@@ -43,11 +43,20 @@ function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
     industry: opt(p.industry),
     occupationalCategory: p.occupationalCategory,
     locations: p.locations?.map((l) => ({
-      street: opt(l.street), locality: t(l.locality), region: opt(l.region), postalCode: opt(l.postalCode), country: l.country,
+      street: opt(l.street),
+      locality: t(l.locality),
+      region: opt(l.region),
+      postalCode: opt(l.postalCode),
+      country: l.country,
     })),
     applicantLocations: p.applicantLocations,
     salary: s && {
-      currency: s.currency, min: s.min, max: s.max, value: s.value, unit: s.unit, text: t(salaryText(s)),
+      currency: s.currency,
+      min: s.min,
+      max: s.max,
+      value: s.value,
+      unit: s.unit,
+      text: t(salaryText(s)),
     },
     education: p.education?.credential,
     experienceMonths: p.experience === undefined || p.experience === 'none' ? undefined : p.experience.months,
@@ -65,8 +74,11 @@ export const jsonFeed = defineAdapter<JsonFeedOptions>({
   check(entry) {
     if (!isChecked(entry) || t(entry.posting.title).trim()) return [];
     const d: DiagnosticInput = {
-      code: JSON_FEED_CODES.TITLE_EMPTY, severity: 'error', field: 'title',
-      message: 'the title is empty once control characters are removed', fix: 'retype the title as plain text',
+      code: JSON_FEED_CODES.TITLE_EMPTY,
+      severity: 'error',
+      field: 'title',
+      message: 'the title is empty once control characters are removed',
+      fix: 'retype the title as plain text',
     };
     return [d];
   },
@@ -85,7 +97,10 @@ export const jsonFeed = defineAdapter<JsonFeedOptions>({
       hubs: hubs.length ? hubs.map((url) => ({ type: 'WebSub', url })) : undefined,
       items: listedEntries(entries).map((e) => {
         const p = e.posting;
-        const tags = [p.department, p.industry].filter((x): x is string => !!x).map(t).filter(Boolean);
+        const tags = [p.department, p.industry]
+          .filter((x): x is string => !!x)
+          .map(t)
+          .filter(Boolean);
         return {
           // Same identity as the RSS guid: the job page URL, stable for the posting's life.
           id: ctx.url(`jobs/${e.id}/`),

@@ -60,8 +60,14 @@ const postingOptions = z.strictObject({
 export type LinkedinPostingOptions = z.output<typeof postingOptions>;
 
 const JOBTYPE: Record<EmploymentType, string> = {
-  FULL_TIME: 'FULL_TIME', PART_TIME: 'PART_TIME', CONTRACTOR: 'CONTRACT', TEMPORARY: 'TEMPORARY',
-  INTERN: 'INTERNSHIP', VOLUNTEER: 'VOLUNTEER', PER_DIEM: 'OTHER', OTHER: 'OTHER',
+  FULL_TIME: 'FULL_TIME',
+  PART_TIME: 'PART_TIME',
+  CONTRACTOR: 'CONTRACT',
+  TEMPORARY: 'TEMPORARY',
+  INTERN: 'INTERNSHIP',
+  VOLUNTEER: 'VOLUNTEER',
+  PER_DIEM: 'OTHER',
+  OTHER: 'OTHER',
 };
 
 const PERIOD: Record<SalaryUnit, string> = { HOUR: 'HOURLY', DAY: 'DAILY', WEEK: 'WEEKLY', MONTH: 'MONTHLY', YEAR: 'YEARLY' };
@@ -100,7 +106,10 @@ function linkedinPlace(p: Posting): LinkedinPlace | undefined {
   if (!l) return undefined;
   const location = l.country === 'US' && l.region ? `${l.locality}, ${l.region}` : `${l.locality}, ${countryName(l.country)}`;
   return {
-    field: 'locations.0', location, city: l.locality, country: l.country,
+    field: 'locations.0',
+    location,
+    city: l.locality,
+    country: l.country,
     ...(l.region !== undefined ? { state: l.region } : {}),
     ...(l.postalCode !== undefined ? { postalCode: l.postalCode } : {}),
   };
@@ -132,33 +141,41 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
   const { companyId, posterEmail } = account(ctx);
   if (entry.id.length > PARTNER_JOB_ID_MAX) {
     out.push({
-      code: LINKEDIN_CODES.PARTNER_JOB_ID_TOO_LONG, severity: 'error', field: '(file name)',
+      code: LINKEDIN_CODES.PARTNER_JOB_ID_TOO_LONG,
+      severity: 'error',
+      field: '(file name)',
       message: `LinkedIn's partnerJobId is at most ${PARTNER_JOB_ID_MAX} characters, and the id "${entry.id}" has ${entry.id.length}`,
       fix: `rename the file to at most ${PARTNER_JOB_ID_MAX} characters (before the role is first published: the id must never change after)`,
     });
   }
-  out.push(...titleDiagnostics(p, { empty: LINKEDIN_CODES.TITLE_EMPTY, decorated: LINKEDIN_CODES.TITLE_DECORATED }, 'warning', (deco) => ({
-    message: `${deco.reason[0]!.toUpperCase()}${deco.reason.slice(1)}, and LinkedIn never lets a title change after posting`,
-    fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title',
-  })));
+  out.push(
+    ...titleDiagnostics(p, { empty: LINKEDIN_CODES.TITLE_EMPTY, decorated: LINKEDIN_CODES.TITLE_DECORATED }, 'warning', (deco) => ({
+      message: `${deco.reason[0]!.toUpperCase()}${deco.reason.slice(1)}, and LinkedIn never lets a title change after posting`,
+      fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title',
+    })),
+  );
   const length = charLength(visibleText(linkedinHtml(descriptionHtml(p))));
   if (length < LINKEDIN_MIN_DESCRIPTION) {
     out.push({
-      code: LINKEDIN_CODES.DESCRIPTION_TOO_SHORT, severity: 'error', field: 'summary',
+      code: LINKEDIN_CODES.DESCRIPTION_TOO_SHORT,
+      severity: 'error',
+      field: 'summary',
       message: `LinkedIn requires a description of at least ${LINKEDIN_MIN_DESCRIPTION} characters; this one has ${length}`,
       fix: 'write a longer summary, or add responsibilities and qualifications',
     });
   }
   if (!companyId) {
     out.push({
-      code: LINKEDIN_CODES.COMPANY_ID_MISSING, severity: 'error',
+      code: LINKEDIN_CODES.COMPANY_ID_MISSING,
+      severity: 'error',
       message: 'LinkedIn needs the numeric company id of the LinkedIn page the jobs belong to, and none is configured',
       fix: 'set organization.linkedinCompanyId (or channels.linkedin.companyId) in jobcast.config.yaml, e.g. "1234567" from the page admin URL',
     });
   }
   if (!posterEmail) {
     out.push({
-      code: LINKEDIN_CODES.POSTER_EMAIL_MISSING, severity: 'error',
+      code: LINKEDIN_CODES.POSTER_EMAIL_MISSING,
+      severity: 'error',
       message: 'LinkedIn requires a job poster email on every job since June 2025, and none is configured',
       fix: 'set organization.email (or channels.linkedin.posterEmail) in jobcast.config.yaml',
     });
@@ -166,7 +183,9 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
   const place = linkedinPlace(p);
   if (place && place.country === 'US' && p.workplace !== 'remote' && !place.state) {
     out.push({
-      code: LINKEDIN_CODES.US_STATE_MISSING, severity: 'warning', field: `${place.field}.region`,
+      code: LINKEDIN_CODES.US_STATE_MISSING,
+      severity: 'warning',
+      field: `${place.field}.region`,
       message: `LinkedIn places US jobs by "City, ST"; without a region this is sent as "${place.location}", which may be ambiguous`,
       fix: 'add region: with the two-letter state code, e.g. region: CA',
     });
@@ -174,14 +193,18 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
   const count = p.workplace === 'remote' ? (p.applicantLocations ?? []).length : (p.locations ?? []).length;
   if (place && count > 1) {
     out.push({
-      code: LINKEDIN_CODES.ONE_LOCATION, severity: 'info', field: place.field,
+      code: LINKEDIN_CODES.ONE_LOCATION,
+      severity: 'info',
+      field: place.field,
       message: `LinkedIn lists a job at one location and partnerJobId cannot repeat; it gets ${place.location}`,
     });
   }
   const amounts = salaryAmounts(p);
   if (amounts?.rounded) {
     out.push({
-      code: LINKEDIN_CODES.SALARY_ROUNDED, severity: 'warning', field: 'salary',
+      code: LINKEDIN_CODES.SALARY_ROUNDED,
+      severity: 'warning',
+      field: 'salary',
       message: `LinkedIn takes whole salary amounts; the range is sent widened to ${amounts.low}–${amounts.high} ${p.salary!.currency}`,
       fix: 'give whole amounts if that is what you mean to show',
     });
@@ -215,15 +238,32 @@ function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlEl
     cdataEl('workplaceTypes', WORKPLACE[p.workplace]),
     cdataEl('jobtype', JOBTYPE[p.employmentType[0]!]),
     cdataEl('experienceLevel', level),
-    extra.industryCodes && el('industryCodes', extra.industryCodes.map((c) => el('industryCode', c))),
-    extra.jobFunctions && el('jobFunctions', extra.jobFunctions.map((f) => cdataEl('jobFunction', f))),
-    p.skills !== undefined && p.skills.length > 0 && el('skills', p.skills.map((s) => cdataEl('skill', s))),
-    amounts && el('salaries', el('salary', [
-      el('highEnd', [el('amount', amounts.high), el('currencyCode', p.salary!.currency)]),
-      el('lowEnd', [el('amount', amounts.low), el('currencyCode', p.salary!.currency)]),
-      el('period', PERIOD[p.salary!.unit]),
-      el('type', 'BASE_SALARY'),
-    ])),
+    extra.industryCodes &&
+      el(
+        'industryCodes',
+        extra.industryCodes.map((c) => el('industryCode', c)),
+      ),
+    extra.jobFunctions &&
+      el(
+        'jobFunctions',
+        extra.jobFunctions.map((f) => cdataEl('jobFunction', f)),
+      ),
+    p.skills !== undefined &&
+      p.skills.length > 0 &&
+      el(
+        'skills',
+        p.skills.map((s) => cdataEl('skill', s)),
+      ),
+    amounts &&
+      el(
+        'salaries',
+        el('salary', [
+          el('highEnd', [el('amount', amounts.high), el('currencyCode', p.salary!.currency)]),
+          el('lowEnd', [el('amount', amounts.low), el('currencyCode', p.salary!.currency)]),
+          el('period', PERIOD[p.salary!.unit]),
+          el('type', 'BASE_SALARY'),
+        ]),
+      ),
     cdataEl('listDate', linkedinDate(e.lifecycle.liveFrom, tz)),
     e.lifecycle.liveUntil && cdataEl('expirationDate', linkedinDate(e.lifecycle.liveUntil, tz)),
   ]);

@@ -109,7 +109,9 @@ export const rss = defineAdapter<RssOptions>({
     const found: DiagnosticInput[] = [];
     if (!feedText(entry.posting.title).trim()) {
       found.push({
-        code: RSS_CODES.TITLE_EMPTY, severity: 'error', field: 'title',
+        code: RSS_CODES.TITLE_EMPTY,
+        severity: 'error',
+        field: 'title',
         message: 'the title is empty once characters XML cannot carry (control characters) are removed',
         fix: 'retype the title as plain text',
       });

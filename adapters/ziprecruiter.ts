@@ -17,23 +17,29 @@ export const ZIPRECRUITER_CODES = {
 } as const;
 
 // ZipRecruiter: vague employer names get jobs blacklisted by search engines.
-const VAGUE_COMPANY = /^(?:confidential|unknown|n\/?a|none|anonymous|undisclosed|private|company|employer|client|our client|hiring company|various|tbd|-+)$|confidential/i;
+const VAGUE_COMPANY =
+  /^(?:confidential|unknown|n\/?a|none|anonymous|undisclosed|private|company|employer|client|our client|hiring company|various|tbd|-+)$|confidential/i;
 
 const rules: IndeedShapeRule[] = [
   ({ company }) =>
     VAGUE_COMPANY.test(cleanXmlText(company).trim())
-      ? [{
-          code: ZIPRECRUITER_CODES.COMPANY_VAGUE, severity: 'error',
-          message: `ZipRecruiter blacklists vague employer names, and the company is "${company}"`,
-          fix: 'set organization.name (or channels.ziprecruiter.company) in jobcast.config.yaml to the real employer name',
-        }]
+      ? [
+          {
+            code: ZIPRECRUITER_CODES.COMPANY_VAGUE,
+            severity: 'error',
+            message: `ZipRecruiter blacklists vague employer names, and the company is "${company}"`,
+            fix: 'set organization.name (or channels.ziprecruiter.company) in jobcast.config.yaml to the real employer name',
+          },
+        ]
       : [],
   // City and state go together or not at all; a city without a state is left out of the feed.
   ({ places }) =>
     places
       .filter((pl) => pl.remotetype !== 'Fully remote' && pl.state === undefined)
       .map((pl) => ({
-        code: ZIPRECRUITER_CODES.CITY_WITHOUT_STATE, severity: 'warning', field: `${pl.field}.region`,
+        code: ZIPRECRUITER_CODES.CITY_WITHOUT_STATE,
+        severity: 'warning',
+        field: `${pl.field}.region`,
         message: `ZipRecruiter takes city and state together or neither; ${pl.city} has no region, so only the country${pl.postalcode ? ' and postal code are' : ' is'} sent`,
         fix: 'add region: (state, province or region), e.g. region: CA',
       })),
@@ -41,7 +47,9 @@ const rules: IndeedShapeRule[] = [
     places
       .filter((pl) => pl.remotetype !== 'Fully remote' && pl.postalcode === undefined)
       .map((pl) => ({
-        code: ZIPRECRUITER_CODES.POSTALCODE_MISSING, severity: 'warning', field: `${pl.field}.postalCode`,
+        code: ZIPRECRUITER_CODES.POSTALCODE_MISSING,
+        severity: 'warning',
+        field: `${pl.field}.postalCode`,
         message: `ZipRecruiter prefers a postal code for each location, and ${pl.city} has none`,
         fix: 'add postalCode: "…" (in quotes)',
       })),

@@ -119,7 +119,13 @@ async function main(): Promise<void> {
   const report = childReporter();
   let stage = 'full build';
   const probe = new BuildProbe(adapters, (name, i) => report.phase(`${stage}: rendering ${name} (${i}/${adapters.length} channels)`));
-  const project = await openProject({ config: args.configFile, postings: args.postingsDir, out: args.outDir, state: args.statePath, adapters: probe.instrumented() });
+  const project = await openProject({
+    config: args.configFile,
+    postings: args.postingsDir,
+    out: args.outDir,
+    state: args.statePath,
+    adapters: probe.instrumented(),
+  });
   const at = new Date(args.now);
 
   report.phase(`full build: loading, validating, channel rules`);

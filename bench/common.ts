@@ -143,9 +143,6 @@ export interface BuildTiming {
   bytes: number;
 }
 
-type RenderFn = NonNullable<Adapter['render']>;
-type RenderPostingFn = NonNullable<Adapter['renderPosting']>;
-
 interface ChannelMarks {
   first: number;
   lastActivity: number;
@@ -177,8 +174,8 @@ export class BuildProbe {
   instrumented(): Adapter[] {
     return this.adapters.map((a) => {
       const wrapped: Adapter = { ...a };
-      const render = a.render?.bind(a) as RenderFn | undefined;
-      const renderPosting = a.renderPosting?.bind(a) as RenderPostingFn | undefined;
+      const render = a.render?.bind(a);
+      const renderPosting = a.renderPosting?.bind(a);
       if (render) {
         wrapped.render = (entries, ctx) => {
           const result = this.timed(a.name, 'renderCalls', () => render(entries, ctx));
@@ -312,7 +309,8 @@ export class BuildProbe {
     });
     // Channels with files in the output that were not rendered at all (carried over).
     for (const [name, n] of files) {
-      if (!this.marks.has(name)) channels.push({ channel: name, renderMs: 0, renderCalls: 0, renderPostingCalls: 0, artifacts: n, bytes: bytes.get(name) ?? 0 });
+      if (!this.marks.has(name))
+        channels.push({ channel: name, renderMs: 0, renderCalls: 0, renderPostingCalls: 0, artifacts: n, bytes: bytes.get(name) ?? 0 });
     }
     const first = ms[0]?.[1].first ?? end;
     const lastEnd = ms.length ? Math.max(...ms.map(([, m]) => m.lastActivity)) : end;
@@ -342,7 +340,13 @@ export async function seedLedger(project: Project, to?: string): Promise<void> {
       const generation = (await currentGeneration(layoutFor(project.outDir)))!;
       const manifest = (await readManifest(generation))!;
       const ctx = planContext(project, new Date(manifest.builtFor), ledger.keySpace());
-      const adopted = await adoptionOf(project, manifest, generation, notifiers.filter((n) => n.enabled(ctx)), ctx);
+      const adopted = await adoptionOf(
+        project,
+        manifest,
+        generation,
+        notifiers.filter((n) => n.enabled(ctx)),
+        ctx,
+      );
       ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, new Date());
     } finally {
       lease.release();

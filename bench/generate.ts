@@ -61,50 +61,239 @@ class Rng {
 
 const LEVELS = ['', '', '', 'Senior ', 'Senior ', 'Staff ', 'Principal ', 'Junior ', 'Lead ', 'Associate '];
 const ROLES = [
-  'Backend Engineer', 'Frontend Engineer', 'Data Engineer', 'Site Reliability Engineer', 'Product Designer',
-  'Machine Learning Engineer', 'Security Engineer', 'Product Manager', 'Data Scientist', 'QA Engineer',
-  'Mobile Engineer', 'Platform Engineer', 'Technical Writer', 'Customer Success Manager', 'Account Executive',
-  'Registered Nurse', 'Warehouse Associate', 'Delivery Driver', 'Financial Analyst', 'HR Business Partner',
-  'Recruiter', 'Sales Development Representative', 'Solutions Architect', 'Support Specialist', 'Accountant',
-  'Marketing Manager', 'Content Strategist', 'Electrician', 'Pharmacist', 'Store Manager', 'Line Cook',
-  'Développeur Full-Stack', 'Ingénieur Logiciel', 'Softwareentwickler', 'Projektleiterin Bau', 'Analista de Datos',
-  'Ingeniera de Datos', 'Économiste', 'Übersetzer Japanisch', 'ソフトウェアエンジニア', '数据分析师', 'مهندس برمجيات', 'מפתח תוכנה',
+  'Backend Engineer',
+  'Frontend Engineer',
+  'Data Engineer',
+  'Site Reliability Engineer',
+  'Product Designer',
+  'Machine Learning Engineer',
+  'Security Engineer',
+  'Product Manager',
+  'Data Scientist',
+  'QA Engineer',
+  'Mobile Engineer',
+  'Platform Engineer',
+  'Technical Writer',
+  'Customer Success Manager',
+  'Account Executive',
+  'Registered Nurse',
+  'Warehouse Associate',
+  'Delivery Driver',
+  'Financial Analyst',
+  'HR Business Partner',
+  'Recruiter',
+  'Sales Development Representative',
+  'Solutions Architect',
+  'Support Specialist',
+  'Accountant',
+  'Marketing Manager',
+  'Content Strategist',
+  'Electrician',
+  'Pharmacist',
+  'Store Manager',
+  'Line Cook',
+  'Développeur Full-Stack',
+  'Ingénieur Logiciel',
+  'Softwareentwickler',
+  'Projektleiterin Bau',
+  'Analista de Datos',
+  'Ingeniera de Datos',
+  'Économiste',
+  'Übersetzer Japanisch',
+  'ソフトウェアエンジニア',
+  '数据分析师',
+  'مهندس برمجيات',
+  'מפתח תוכנה',
 ];
-const DEPARTMENTS = ['Engineering', 'Product', 'Design', 'Data', 'Operations', 'Sales', 'Marketing', 'Finance', 'People', 'Customer Success', 'Logistics', 'Healthcare', 'Retail', 'Recherche & Développement'];
-const INDUSTRIES = ['Software Development', 'Hospitals and Health Care', 'Retail', 'Financial Services', 'Logistics', 'Manufacturing', 'Education', 'Staffing and Recruiting'];
-const SOC = ['15-1252.00', '15-1254.00', '15-2051.00', '11-2021.00', '29-1141.00', '53-3031.00', '13-2011.00', '43-4051.00', '41-3091.00', '15-1211.00', '35-2014.00'];
-const SKILLS = ['Python', 'Go', 'Java', 'TypeScript', 'Rust', 'SQL', 'Kubernetes', 'Docker', 'AWS', 'GCP', 'Azure', 'Terraform', 'React', 'Figma', 'Excel', 'Salesforce', 'PostgreSQL', 'Kafka', 'Spark', 'dbt', 'Tableau', 'CPR', 'Forklift', 'SAP', 'Kotlin', 'Swift', 'C++', 'GraphQL', 'Linux', 'Jira'];
+const DEPARTMENTS = [
+  'Engineering',
+  'Product',
+  'Design',
+  'Data',
+  'Operations',
+  'Sales',
+  'Marketing',
+  'Finance',
+  'People',
+  'Customer Success',
+  'Logistics',
+  'Healthcare',
+  'Retail',
+  'Recherche & Développement',
+];
+const INDUSTRIES = [
+  'Software Development',
+  'Hospitals and Health Care',
+  'Retail',
+  'Financial Services',
+  'Logistics',
+  'Manufacturing',
+  'Education',
+  'Staffing and Recruiting',
+];
+const SOC = [
+  '15-1252.00',
+  '15-1254.00',
+  '15-2051.00',
+  '11-2021.00',
+  '29-1141.00',
+  '53-3031.00',
+  '13-2011.00',
+  '43-4051.00',
+  '41-3091.00',
+  '15-1211.00',
+  '35-2014.00',
+];
+const SKILLS = [
+  'Python',
+  'Go',
+  'Java',
+  'TypeScript',
+  'Rust',
+  'SQL',
+  'Kubernetes',
+  'Docker',
+  'AWS',
+  'GCP',
+  'Azure',
+  'Terraform',
+  'React',
+  'Figma',
+  'Excel',
+  'Salesforce',
+  'PostgreSQL',
+  'Kafka',
+  'Spark',
+  'dbt',
+  'Tableau',
+  'CPR',
+  'Forklift',
+  'SAP',
+  'Kotlin',
+  'Swift',
+  'C++',
+  'GraphQL',
+  'Linux',
+  'Jira',
+];
 
-const SUBJECTS = ['Our team', 'The platform group', 'This role', 'Our customers', 'The company', 'Our engineers', 'The data team', 'Every new hire', 'Our clinic staff', 'The operations crew'];
-const VERBS = ['builds', 'ships', 'designs', 'maintains', 'improves', 'supports', 'scales', 'measures', 'owns', 'reviews', 'automates', 'documents', 'operates', 'coordinates'];
+const SUBJECTS = [
+  'Our team',
+  'The platform group',
+  'This role',
+  'Our customers',
+  'The company',
+  'Our engineers',
+  'The data team',
+  'Every new hire',
+  'Our clinic staff',
+  'The operations crew',
+];
+const VERBS = [
+  'builds',
+  'ships',
+  'designs',
+  'maintains',
+  'improves',
+  'supports',
+  'scales',
+  'measures',
+  'owns',
+  'reviews',
+  'automates',
+  'documents',
+  'operates',
+  'coordinates',
+];
 const OBJECTS = [
-  'reliable services used by millions of people', 'the systems that move goods across three continents', 'tools that make recruiters faster',
-  'a data platform that answers questions in seconds', 'patient care plans with clinicians', 'the checkout flow of our stores',
-  'internal dashboards and weekly reports', 'infrastructure that costs less every quarter', 'a design system with accessible components',
-  'pipelines that process billions of events', 'relationships with our largest accounts', 'onboarding for new team members',
-  'the roadmap together with product and design', 'secure defaults for every deployment',
+  'reliable services used by millions of people',
+  'the systems that move goods across three continents',
+  'tools that make recruiters faster',
+  'a data platform that answers questions in seconds',
+  'patient care plans with clinicians',
+  'the checkout flow of our stores',
+  'internal dashboards and weekly reports',
+  'infrastructure that costs less every quarter',
+  'a design system with accessible components',
+  'pipelines that process billions of events',
+  'relationships with our largest accounts',
+  'onboarding for new team members',
+  'the roadmap together with product and design',
+  'secure defaults for every deployment',
 ];
 const TAILS = [
-  'with a focus on correctness', 'while keeping on-call calm', 'in close collaboration with other teams', 'from the first sketch to production',
-  'across our offices in Berlin, Toronto and London', 'without cutting corners on safety', 'and writes down what it learns',
-  'using modern, boring technology', 'for customers in more than forty countries', 'with a healthy sense of humour',
+  'with a focus on correctness',
+  'while keeping on-call calm',
+  'in close collaboration with other teams',
+  'from the first sketch to production',
+  'across our offices in Berlin, Toronto and London',
+  'without cutting corners on safety',
+  'and writes down what it learns',
+  'using modern, boring technology',
+  'for customers in more than forty countries',
+  'with a healthy sense of humour',
 ];
 const UNICODE_BITS = [
-  'in Zürich and Kraków', 'for our café partners in São Paulo', 'with a naïve-Bayes baseline first', 'from the Ærøskøbing office',
-  'including résumé screening tools', 'for Québec and Île-de-France', 'with Ångström-level precision', 'near the Straße des 17. Juni',
+  'in Zürich and Kraków',
+  'for our café partners in São Paulo',
+  'with a naïve-Bayes baseline first',
+  'from the Ærøskøbing office',
+  'including résumé screening tools',
+  'for Québec and Île-de-France',
+  'with Ångström-level precision',
+  'near the Straße des 17. Juni',
 ];
-const CJK_SENTENCES = ['私たちは分散システムを構築しています。', '我们重视代码质量和团队合作。', '우리는 사용자를 위한 제품을 만듭니다.', '東京オフィスでのハイブリッド勤務が可能です。', '欢迎有大规模数据处理经验的候选人。'];
-const RTL_SENTENCES = ['نحن نبحث عن زملاء يحبون العمل الجماعي.', 'نقدم بيئة عمل مرنة وداعمة.', 'אנחנו מחפשים אנשים סקרנים שאוהבים ללמוד.', 'הצוות שלנו עובד בשיתוף פעולה הדוק.'];
+const CJK_SENTENCES = [
+  '私たちは分散システムを構築しています。',
+  '我们重视代码质量和团队合作。',
+  '우리는 사용자를 위한 제품을 만듭니다.',
+  '東京オフィスでのハイブリッド勤務が可能です。',
+  '欢迎有大规模数据处理经验的候选人。',
+];
+const RTL_SENTENCES = [
+  'نحن نبحث عن زملاء يحبون العمل الجماعي.',
+  'نقدم بيئة عمل مرنة وداعمة.',
+  'אנחנו מחפשים אנשים סקרנים שאוהבים ללמוד.',
+  'הצוות שלנו עובד בשיתוף פעולה הדוק.',
+];
 const EMOJI = ['🚀', '🌱', '✨', '🤝', '📈', '🧪', '💡', '🏥', '📦', '🎯'];
 
-const RESP_START = ['Design', 'Build', 'Own', 'Run', 'Improve', 'Review', 'Plan', 'Document', 'Mentor colleagues on', 'Partner with stakeholders on', 'Measure and report on', 'Automate'];
-const QUAL_START = ['Experience with', 'Solid understanding of', 'Comfort working with', 'A track record of delivering', 'Clear written communication about', 'Familiarity with'];
+const RESP_START = [
+  'Design',
+  'Build',
+  'Own',
+  'Run',
+  'Improve',
+  'Review',
+  'Plan',
+  'Document',
+  'Mentor colleagues on',
+  'Partner with stakeholders on',
+  'Measure and report on',
+  'Automate',
+];
+const QUAL_START = [
+  'Experience with',
+  'Solid understanding of',
+  'Comfort working with',
+  'A track record of delivering',
+  'Clear written communication about',
+  'Familiarity with',
+];
 const PREF_START = ['Exposure to', 'Interest in', 'Past work on', 'Certification in', 'Experience mentoring on'];
 const BENEFITS = [
-  'Competitive salary and yearly reviews', '30 days of paid holiday plus public holidays', 'Private health, dental and vision insurance',
-  'A learning budget for books, courses and conferences', 'Flexible hours and a four-day week in summer', 'Parental leave of 20 weeks at full pay',
-  'Pension plan with employer matching', 'Home-office budget and a laptop of your choice', 'Public transport pass or bike leasing',
-  'Employee stock options', 'Paid volunteering days', 'Free lunch in the office and great coffee',
+  'Competitive salary and yearly reviews',
+  '30 days of paid holiday plus public holidays',
+  'Private health, dental and vision insurance',
+  'A learning budget for books, courses and conferences',
+  'Flexible hours and a four-day week in summer',
+  'Parental leave of 20 weeks at full pay',
+  'Pension plan with employer matching',
+  'Home-office budget and a laptop of your choice',
+  'Public transport pass or bike leasing',
+  'Employee stock options',
+  'Paid volunteering days',
+  'Free lunch in the office and great coffee',
 ];
 
 interface Place {
@@ -141,7 +330,10 @@ const PLACES: Record<string, readonly Place[]> = {
     { locality: 'Montréal', region: 'QC', postalCode: 'H3B 4W8', street: '1000 Rue de la Gauchetière' },
     { locality: 'Vancouver', region: 'BC', postalCode: 'V6B 1A1' },
   ],
-  FR: [{ locality: 'Paris', postalCode: '75002', street: '12 Rue de la Paix' }, { locality: 'Lyon', region: 'Auvergne-Rhône-Alpes' }],
+  FR: [
+    { locality: 'Paris', postalCode: '75002', street: '12 Rue de la Paix' },
+    { locality: 'Lyon', region: 'Auvergne-Rhône-Alpes' },
+  ],
   NL: [{ locality: 'Amsterdam', postalCode: '1012 JS', street: 'Dam 1' }],
   AU: [{ locality: 'Sydney', region: 'NSW', postalCode: '2000' }],
   IN: [{ locality: 'Bengaluru', region: 'Karnataka', postalCode: '560001' }],
@@ -155,10 +347,38 @@ const PLACES: Record<string, readonly Place[]> = {
 };
 const ADZUNA = new Set(['AU', 'AT', 'BR', 'CA', 'FR', 'DE', 'IN', 'IT', 'NL', 'NZ', 'PL', 'RU', 'SG', 'ZA', 'GB', 'US']);
 const COUNTRY_WEIGHTS: readonly (readonly [string, number])[] = [
-  ['US', 40], ['GB', 14], ['DE', 14], ['CA', 10], ['FR', 4], ['NL', 3], ['AU', 2], ['IN', 3], ['BR', 2], ['PL', 2], ['JP', 2], ['ES', 2], ['IE', 1], ['IL', 1], ['AE', 0.5],
+  ['US', 40],
+  ['GB', 14],
+  ['DE', 14],
+  ['CA', 10],
+  ['FR', 4],
+  ['NL', 3],
+  ['AU', 2],
+  ['IN', 3],
+  ['BR', 2],
+  ['PL', 2],
+  ['JP', 2],
+  ['ES', 2],
+  ['IE', 1],
+  ['IL', 1],
+  ['AE', 0.5],
 ];
 const CURRENCY: Record<string, string> = {
-  US: 'USD', GB: 'GBP', DE: 'EUR', CA: 'CAD', FR: 'EUR', NL: 'EUR', AU: 'AUD', IN: 'INR', BR: 'BRL', PL: 'PLN', JP: 'JPY', ES: 'EUR', IE: 'EUR', IL: 'ILS', AE: 'AED',
+  US: 'USD',
+  GB: 'GBP',
+  DE: 'EUR',
+  CA: 'CAD',
+  FR: 'EUR',
+  NL: 'EUR',
+  AU: 'AUD',
+  IN: 'INR',
+  BR: 'BRL',
+  PL: 'PLN',
+  JP: 'JPY',
+  ES: 'EUR',
+  IE: 'EUR',
+  IL: 'ILS',
+  AE: 'AED',
 };
 /** Rough yearly pay scale against USD, so amounts look plausible per currency. */
 const PAY_SCALE: Record<string, number> = { USD: 1, GBP: 0.7, EUR: 0.8, CAD: 1.2, AUD: 1.4, INR: 30, BRL: 3, PLN: 2.5, JPY: 120, ILS: 3.2, AED: 3.2 };
@@ -201,7 +421,12 @@ export interface GeneratedPosting {
 }
 
 const slug = (s: string) =>
-  s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -261,8 +486,16 @@ export function generatePosting(index: number, seed = DEFAULT_SEED): GeneratedPo
   const title = `${r.pick(LEVELS)}${r.pick(ROLES)}`;
   const base = slug(title) || 'role';
   const id = `${base.slice(0, 32).replace(/-+$/, '')}-${String(index).padStart(6, '0')}`;
-  const status = r.weighted<GeneratedPosting['status']>([['open', 94], ['closed', 4], ['draft', 2]]);
-  const workplace = r.weighted<GeneratedPosting['workplace']>([['onsite', 45], ['hybrid', 25], ['remote', 30]]);
+  const status = r.weighted<GeneratedPosting['status']>([
+    ['open', 94],
+    ['closed', 4],
+    ['draft', 2],
+  ]);
+  const workplace = r.weighted<GeneratedPosting['workplace']>([
+    ['onsite', 45],
+    ['hybrid', 25],
+    ['remote', 30],
+  ]);
   const posted = new Date(BENCH_NOW.getTime() - r.int(1, 60) * 86400_000);
   const lines: string[] = [];
   lines.push(`title: ${scalar(title)}`);
@@ -270,14 +503,30 @@ export function generatePosting(index: number, seed = DEFAULT_SEED): GeneratedPo
   lines.push(`status: ${status}`);
   lines.push(`datePosted: ${isoDay(posted)}`);
   if (r.chance(0.3)) lines.push(`validThrough: ${isoDay(new Date(posted.getTime() + r.int(45, 150) * 86400_000))}`);
-  lines.push(`employmentType: [${r.weighted([['FULL_TIME', 80], ['PART_TIME', 8], ['CONTRACTOR', 7], ['TEMPORARY', 3], ['INTERN', 2]])}]`);
+  lines.push(
+    `employmentType: [${r.weighted([
+      ['FULL_TIME', 80],
+      ['PART_TIME', 8],
+      ['CONTRACTOR', 7],
+      ['TEMPORARY', 3],
+      ['INTERN', 2],
+    ])}]`,
+  );
   lines.push(`department: ${scalar(r.pick(DEPARTMENTS))}`);
   lines.push(`workplace: ${workplace}`);
 
   let countries: string[];
   if (workplace === 'remote') {
     const first = r.weighted(COUNTRY_WEIGHTS);
-    countries = r.chance(0.3) ? [first, ...r.sample(['US', 'CA', 'GB', 'DE', 'FR', 'NL', 'IE'].filter((c) => c !== first), r.int(1, 3))] : [first];
+    countries = r.chance(0.3)
+      ? [
+          first,
+          ...r.sample(
+            ['US', 'CA', 'GB', 'DE', 'FR', 'NL', 'IE'].filter((c) => c !== first),
+            r.int(1, 3),
+          ),
+        ]
+      : [first];
     lines.push(`applicantLocations: [${countries.join(', ')}]`);
     if (r.chance(0.3)) {
       // Remote with a home office to report to now and then.
@@ -314,7 +563,7 @@ export function generatePosting(index: number, seed = DEFAULT_SEED): GeneratedPo
       lines.push(`salary: { currency: ${currency}, value: ${Math.round(r.int(40, 220) * scale) * 1000}, unit: YEAR }`);
     } else {
       const min = Math.round(r.int(40, 220) * scale) * 1000;
-      lines.push(`salary: { currency: ${currency}, min: ${min}, max: ${Math.round(min * (1.1 + r.next() * 0.5) / 1000) * 1000}, unit: YEAR }`);
+      lines.push(`salary: { currency: ${currency}, min: ${min}, max: ${Math.round((min * (1.1 + r.next() * 0.5)) / 1000) * 1000}, unit: YEAR }`);
     }
   }
 
@@ -414,4 +663,3 @@ if (require.main === module) {
     },
   );
 }
-

@@ -147,7 +147,10 @@ export function summariseProfile(files: string | readonly string[], top = 25): P
   for (const f of typeof files === 'string' ? [files] : files) accumulate(t, JSON.parse(readFileSync(f, 'utf8')) as CpuProfile);
   const totalUs = t.totalUs || 1;
   const rows = (m: Map<string, number>, n: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([fn, us]) => ({ fn, selfMs: Math.round(us / 1000), selfPct: Math.round((us / totalUs) * 1000) / 10 }));
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([fn, us]) => ({ fn, selfMs: Math.round(us / 1000), selfPct: Math.round((us / totalUs) * 1000) / 10 }));
   return {
     totalMs: Math.round(totalUs / 1000),
     idlePct: Math.round((t.idle / totalUs) * 1000) / 10,

@@ -33,7 +33,13 @@ export interface PublishChildResult {
   n: number;
   changedRoles: number;
   totalMs: number;
-  phases: { buildMs?: number | undefined; planMs?: number | undefined; writeMs?: number | undefined; deliverMs?: number | undefined; mirrorMs?: number | undefined };
+  phases: {
+    buildMs?: number | undefined;
+    planMs?: number | undefined;
+    writeMs?: number | undefined;
+    deliverMs?: number | undefined;
+    mirrorMs?: number | undefined;
+  };
   planned: number;
   plannedByNotifier: Record<string, number>;
   postingEvents: number;

@@ -51,7 +51,16 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { quick: false, long: false, profile: false, serveSeconds: 10, seed: DEFAULT_SEED, sizes: [], roles: 10_000, out: path.join(REPO, 'bench', 'results.json') };
+  const opts: Options = {
+    quick: false,
+    long: false,
+    profile: false,
+    serveSeconds: 10,
+    seed: DEFAULT_SEED,
+    sizes: [],
+    roles: 10_000,
+    out: path.join(REPO, 'bench', 'results.json'),
+  };
   let seconds: number | undefined;
   let sizes: number[] | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -87,7 +96,9 @@ function count(v: string): number {
 export const size = (n: number): string => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: npm run bench -- [--quick] [--long] [--only build|serve|publish] [--profile] [--seconds N] [--sizes 1k,10k,100k] [--roles 10k] [--out FILE]\n`);
+  process.stderr.write(
+    `${problem}\nusage: npm run bench -- [--quick] [--long] [--only build|serve|publish] [--profile] [--seconds N] [--sizes 1k,10k,100k] [--roles 10k] [--out FILE]\n`,
+  );
   process.exit(2);
 }
 
@@ -203,12 +214,21 @@ function runChild<T>(script: string, args: unknown, label: string, timeoutMs: nu
       else if (partial !== undefined) {
         const why = timedOut ? `did not complete in ${Math.round(timeoutMs / 1000)} s` : error ? error.split('\n')[0]! : `exited (${code ?? signal})`;
         resolve({ ok: true, data: partial, seconds: s, incomplete: why });
-      } else if (timedOut) resolve({ ok: false, reason: 'timeout', message: `did not complete in ${Math.round(timeoutMs / 1000)} s${lastText ? ` (stopped during: ${lastText})` : ''}`, seconds: s, ...(lastMaxRss ? { lastMaxRssMiB: lastMaxRss } : {}) });
+      } else if (timedOut)
+        resolve({
+          ok: false,
+          reason: 'timeout',
+          message: `did not complete in ${Math.round(timeoutMs / 1000)} s${lastText ? ` (stopped during: ${lastText})` : ''}`,
+          seconds: s,
+          ...(lastMaxRss ? { lastMaxRssMiB: lastMaxRss } : {}),
+        });
       else if (error) resolve({ ok: false, reason: 'error', message: error, seconds: s, ...(lastMaxRss ? { lastMaxRssMiB: lastMaxRss } : {}) });
       else {
         const oom = /heap out of memory|Allocation failed/i.test(stderr);
         resolve({
-          ok: false, reason: 'crashed', seconds: s,
+          ok: false,
+          reason: 'crashed',
+          seconds: s,
           message: `${oom ? 'ran out of memory' : 'crashed'} (exit ${code ?? signal})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
           ...(lastMaxRss ? { lastMaxRssMiB: lastMaxRss } : {}),
         });
@@ -218,7 +238,12 @@ function runChild<T>(script: string, args: unknown, label: string, timeoutMs: nu
 }
 
 /** A long-lived child (a server): resolves once it says `ready`. */
-function startChild<R extends { type: 'ready' }>(script: string, args: unknown, label: string, timeoutMs = 120_000): Promise<{ child: ChildProcess; ready: R }> {
+function startChild<R extends { type: 'ready' }>(
+  script: string,
+  args: unknown,
+  label: string,
+  timeoutMs = 120_000,
+): Promise<{ child: ChildProcess; ready: R }> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(__dirname, script), [JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     children.add(child);
@@ -382,20 +407,32 @@ function pickRole(list: readonly GeneratedPosting[]): string {
   return (list.slice(mid).find((p) => p.status === 'open') ?? list.find((p) => p.status === 'open'))!.id;
 }
 
-async function buildStep(n: number, opts: Options, extra: { limit: boolean; edit: boolean; seedLedger: boolean; keep: boolean; timeoutMs: () => number; removeLater?: BenchProject[] }): Promise<{ row: BuildRow; incremental?: IncrementalRow; project?: BenchProject; role?: string; seed?: string }> {
+async function buildStep(
+  n: number,
+  opts: Options,
+  extra: { limit: boolean; edit: boolean; seedLedger: boolean; keep: boolean; timeoutMs: () => number; removeLater?: BenchProject[] },
+): Promise<{ row: BuildRow; incremental?: IncrementalRow; project?: BenchProject; role?: string; seed?: string }> {
   const label = `build ${size(n)}`;
   const p = project(`${size(n)}`);
   const gen = await generate(p, n, opts.seed, label);
   const role = pickRole(gen.list);
   const seed = extra.seedLedger ? path.join(p.dir, 'seed.db') : undefined;
-  const args: BuildChildArgs = { ...p, n, now: BENCH_NOW.toISOString(), limit: extra.limit, ...(extra.edit ? { editId: role } : {}), ...(seed ? { seedLedgerTo: seed } : {}) };
+  const args: BuildChildArgs = {
+    ...p,
+    n,
+    now: BENCH_NOW.toISOString(),
+    limit: extra.limit,
+    ...(extra.edit ? { editId: role } : {}),
+    ...(seed ? { seedLedgerTo: seed } : {}),
+  };
   const out = await runChild<BuildChildResult>('build-child.js', args, label, extra.timeoutMs());
   const row: BuildRow = { n, ok: out.ok, seconds: round(out.seconds, 1), postingsMiB: round(gen.mib, 1), generateMs: gen.ms };
   let incremental: IncrementalRow | undefined;
   if (out.ok) {
     const d = out.data;
     Object.assign(row, { full: d.full, postings: d.postings, peakRssMiB: d.peakRssMiB, diagnostics: d.diagnostics });
-    if (out.incomplete) row.incomplete = `the steps after the build (${[extra.limit && 'limit', extra.edit && 'rebuild'].filter(Boolean).join(', ') || 'none'}): ${out.incomplete}`;
+    if (out.incomplete)
+      row.incomplete = `the steps after the build (${[extra.limit && 'limit', extra.edit && 'rebuild'].filter(Boolean).join(', ') || 'none'}): ${out.incomplete}`;
     if (d.limit) {
       row.limitMs = d.limit.writeMs;
       row.limitSequentialMs = d.limit.sequentialMs;
@@ -419,22 +456,31 @@ async function buildStep(n: number, opts: Options, extra: { limit: boolean; edit
 }
 
 /** GET once with plain node:http: status, headers, body hash. */
-function probe(url: string, headers: Record<string, string> = {}): Promise<{ status: number; etag?: string; contentType?: string; sha: string; bytes: number }> {
+function probe(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; etag?: string; contentType?: string; sha: string; bytes: number }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      const hash = createHash('sha256');
-      let bytes = 0;
-      res.on('data', (d: Buffer) => {
-        hash.update(d);
-        bytes += d.length;
-      });
-      res.on('end', () => resolve({
-        status: res.statusCode ?? 0, sha: hash.digest('hex'), bytes,
-        ...(typeof res.headers.etag === 'string' ? { etag: res.headers.etag } : {}),
-        ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}),
-      }));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, { headers }, (res) => {
+        const hash = createHash('sha256');
+        let bytes = 0;
+        res.on('data', (d: Buffer) => {
+          hash.update(d);
+          bytes += d.length;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            sha: hash.digest('hex'),
+            bytes,
+            ...(typeof res.headers.etag === 'string' ? { etag: res.headers.etag } : {}),
+            ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}),
+          }),
+        );
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }
 
@@ -446,7 +492,7 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
     const stats = (r.statusCodeStats ?? {}) as Record<string, { count?: number }>;
     const byClass = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
     const total = Object.values(stats).reduce((sum, v) => sum + (v.count ?? 0), 0) || byClass;
-    const good = expect === 304 ? (r.statusCodeStats ? stats['304']?.count ?? 0 : r['3xx']) : r['2xx'];
+    const good = expect === 304 ? (r.statusCodeStats ? (stats['304']?.count ?? 0) : r['3xx']) : r['2xx'];
     const duration = r.duration || seconds;
     return {
       rps: total / duration,
@@ -549,7 +595,11 @@ async function serveStep(p: BenchProject, role: string, n: number, seconds: numb
     { name: '304 job page', path: `/jobs/${role}/`, file: `jobs/${role}/index.html`, expect: 304 },
   ];
   progress.set('serve: starting jobcast (startService) in a child process');
-  const jc = await startChild<{ type: 'ready'; url: string; settledMs: number }>('serve-child.js', { ...p, mode: 'jobcast' } satisfies ServeChildArgs, 'jobcast server');
+  const jc = await startChild<{ type: 'ready'; url: string; settledMs: number }>(
+    'serve-child.js',
+    { ...p, mode: 'jobcast' } satisfies ServeChildArgs,
+    'jobcast server',
+  );
   let bare: { child: ChildProcess; ready: { type: 'ready'; url: string } } | undefined;
   try {
     const jcProbe = new Map<string, Awaited<ReturnType<typeof probe>>>();
@@ -589,8 +639,13 @@ async function serveStep(p: BenchProject, role: string, n: number, seconds: numb
       const bareSide = first === 'bare' ? a : b;
       const ratio = jobcastSide.rps / bareSide.rps;
       out.push({
-        name: c.name, path: c.path.replace(role, '<id>'), expect: c.expect, bytes: c.expect === 304 ? 0 : bytes,
-        jobcast: jobcastSide, bare: bareSide, ratio: Number.isFinite(ratio) ? ratio : 0,
+        name: c.name,
+        path: c.path.replace(role, '<id>'),
+        expect: c.expect,
+        bytes: c.expect === 304 ? 0 : bytes,
+        jobcast: jobcastSide,
+        bare: bareSide,
+        ratio: Number.isFinite(ratio) ? ratio : 0,
         load: big ? 'node:http loop, bytes/s' : 'autocannon',
       });
     }
@@ -627,7 +682,10 @@ async function publishStep(n: number, opts: Options, from: { postingsDir?: strin
     const d = out.data;
     const per = (ms?: number) => (ms === undefined ? undefined : ms / d.changedRoles);
     return {
-      ok: d.ok, n, data: d, webhookRequests: hits,
+      ok: d.ok,
+      n,
+      data: d,
+      webhookRequests: hits,
       ...(d.error ? { failure: d.error } : {}),
       ...(d.phases.planMs !== undefined ? { planPerRoleMs: per(d.phases.planMs)! } : {}),
       ...(d.phases.planMs !== undefined && d.phases.writeMs !== undefined ? { planAndWritePerRoleMs: per(d.phases.planMs + d.phases.writeMs)! } : {}),
@@ -701,36 +759,55 @@ function buildTable(builds: BuildRow[], inc?: IncrementalRow): string {
   rows.push(['  load + validate + rules (s)', ...cell((b) => s(b.full!.beforeRenderMs))]);
   const channels = [...new Set(builds.flatMap((b) => b.full?.channels.map((c) => c.channel) ?? []))];
   for (const ch of channels) {
-    rows.push([`  ${ch} (s: render / wall)`, ...cell((b) => {
-      const c = b.full!.channels.find((y) => y.channel === ch);
-      return c ? `${s(c.renderMs)} / ${s(c.wallMs)}` : '–';
-    })]);
+    rows.push([
+      `  ${ch} (s: render / wall)`,
+      ...cell((b) => {
+        const c = b.full!.channels.find((y) => y.channel === ch);
+        return c ? `${s(c.renderMs)} / ${s(c.wallMs)}` : '–';
+      }),
+    ]);
   }
   rows.push(['  manifest + swap + prune (s)', ...cell((b) => s(b.full!.afterRenderMs))]);
   let text = table(head, rows);
   if (inc) {
     const r = inc.rebuild;
     text += `\n\nrebuild after editing one role's salary among ${size(inc.n)}: ${s(inc.rebuildMs)} s = ${pct(inc.fraction)} of the full build (${s(inc.fullMs)} s)`;
-    const calls = (c: ChannelTiming) => `${c.channel} ${s(c.wallMs ?? c.renderMs)}${c.renderPostingCalls ? ` (${c.renderPostingCalls} renderPosting)` : ''}${!c.renderCalls && !c.renderPostingCalls ? ' (carried over)' : ''}`;
+    const calls = (c: ChannelTiming) =>
+      `${c.channel} ${s(c.wallMs ?? c.renderMs)}${c.renderPostingCalls ? ` (${c.renderPostingCalls} renderPosting)` : ''}${!c.renderCalls && !c.renderPostingCalls ? ' (carried over)' : ''}`;
     text += `\n  load + validate + rules ${s(r.beforeRenderMs)} s · manifest + swap + prune ${s(r.afterRenderMs)} s\n  channels (wall s): ${r.channels.map(calls).join(', ')}`;
   }
   return text;
 }
 
 function serveTable(sv: ServeRow): string {
-  const head = [`serving ${size(sv.roles)} roles, ${sv.connections} connections, ${sv.seconds} s each`, 'body', 'jobcast req/s', 'p99 ms', 'bare req/s', 'p99 ms', 'jobcast/bare', 'errors j/b'];
+  const head = [
+    `serving ${size(sv.roles)} roles, ${sv.connections} connections, ${sv.seconds} s each`,
+    'body',
+    'jobcast req/s',
+    'p99 ms',
+    'bare req/s',
+    'p99 ms',
+    'jobcast/bare',
+    'errors j/b',
+  ];
   const rate = (side: ServeSide) => `${side.byBytes ? '~' : ''}${side.rps.toFixed(side.rps < 100 ? 1 : 0)}`;
   const rows = sv.cases.map((c) => [
     `${c.name} ${c.path}`,
     c.expect === 304 ? '304' : c.bytes >= MiB ? `${mib(c.bytes)} MiB` : `${(c.bytes / 1024).toFixed(1)} KiB`,
-    rate(c.jobcast), c.jobcast.requests ? String(c.jobcast.p99Ms) : '–',
-    rate(c.bare), c.bare.requests ? String(c.bare.p99Ms) : '–',
+    rate(c.jobcast),
+    c.jobcast.requests ? String(c.jobcast.p99Ms) : '–',
+    rate(c.bare),
+    c.bare.requests ? String(c.bare.p99Ms) : '–',
     pct(c.ratio),
     `${c.jobcast.errors + c.jobcast.unexpected}/${c.bare.errors + c.bare.unexpected}`,
   ]);
   const notes: string[] = [];
-  if (sv.cases.some((c) => c.jobcast.byBytes)) notes.push('~ bodies ≥ 1 MiB: loaded by 100 keep-alive node:http connections fetching in a loop (autocannon keeps each body as a string: out of memory at 100 × the feed); req/s = bytes received per second ÷ body size; p99 over completed responses (– when none completed within the run)');
-  if (sv.jobcastSettledS !== undefined) notes.push(`jobcast's server was started, then left until idle (${sv.jobcastSettledS} s: start-up work such as precompressing feeds) before the runs`);
+  if (sv.cases.some((c) => c.jobcast.byBytes))
+    notes.push(
+      '~ bodies ≥ 1 MiB: loaded by 100 keep-alive node:http connections fetching in a loop (autocannon keeps each body as a string: out of memory at 100 × the feed); req/s = bytes received per second ÷ body size; p99 over completed responses (– when none completed within the run)',
+    );
+  if (sv.jobcastSettledS !== undefined)
+    notes.push(`jobcast's server was started, then left until idle (${sv.jobcastSettledS} s: start-up work such as precompressing feeds) before the runs`);
   if (!sv.sameBytes) notes.push('(!) jobcast and the bare server did not return the same bytes');
   return `${table(head, rows)}${notes.map((n) => `\n${n}`).join('')}`;
 }
@@ -747,9 +824,14 @@ function publishTable(pb: PublishRow): string {
     ['bookkeeping after the last delivery', s(d.phases.mirrorMs), per(d.phases.mirrorMs)],
     ['publish() total', s(d.totalMs), per(d.totalMs)],
   ];
-  const planned = Object.entries(d.plannedByNotifier).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-  return `${table([`publish, ${d.changedRoles} roles changed (ledger seeded: ${d.seededBy})`, 's', 'per changed role'], rows)}\n` +
-    `posting events ${d.postingEvents}, queued ${d.planned} (${planned}), sent ${d.delivery.sent}, failed ${d.delivery.failed}, retrying ${d.delivery.retrying}, left queued ${d.delivery.remaining}; fake webhook got ${pb.webhookRequests} requests${d.ok ? '' : `; run failed: ${d.error}`}`;
+  const planned =
+    Object.entries(d.plannedByNotifier)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
+  return (
+    `${table([`publish, ${d.changedRoles} roles changed (ledger seeded: ${d.seededBy})`, 's', 'per changed role'], rows)}\n` +
+    `posting events ${d.postingEvents}, queued ${d.planned} (${planned}), sent ${d.delivery.sent}, failed ${d.delivery.failed}, retrying ${d.delivery.retrying}, left queued ${d.delivery.remaining}; fake webhook got ${pb.webhookRequests} requests${d.ok ? '' : `; run failed: ${d.error}`}`
+  );
 }
 
 function targets(r: Results, opts: Options): TargetRow[] {
@@ -758,29 +840,58 @@ function targets(r: Results, opts: Options): TargetRow[] {
   const b10 = r.builds.find((b) => b.n === opts.roles);
   if (b10) {
     const t = `${midName} full build ≤ 3× the limit`;
-    out.push(b10.ok && b10.buildOverLimit !== undefined
-      ? { target: t, measured: `${x(b10.buildOverLimit)} (${s(b10.full!.wallMs)} s vs ${s(b10.limitMs)} s)`, ratio: b10.buildOverLimit, met: b10.buildOverLimit <= 3 }
-      : { target: t, measured: b10.failure ?? 'not measured', met: false });
+    out.push(
+      b10.ok && b10.buildOverLimit !== undefined
+        ? {
+            target: t,
+            measured: `${x(b10.buildOverLimit)} (${s(b10.full!.wallMs)} s vs ${s(b10.limitMs)} s)`,
+            ratio: b10.buildOverLimit,
+            met: b10.buildOverLimit <= 3,
+          }
+        : { target: t, measured: b10.failure ?? 'not measured', met: false },
+    );
   }
   const bigN = Math.max(...opts.sizes);
   const b100 = bigN > opts.roles || bigN >= 100_000 ? r.builds.find((b) => b.n === bigN) : undefined;
   const bigT = `${size(bigN > opts.roles ? bigN : 100_000)} completes, peak RSS ≤ 1 GiB`;
   if (b100) {
-    out.push(b100.ok
-      ? { target: bigT, measured: `completed in ${s(b100.full!.wallMs)} s, peak RSS ${b100.peakRssMiB} MiB`, ratio: b100.peakRssMiB! / 1024, met: b100.peakRssMiB! <= 1024 }
-      : { target: bigT, measured: `${b100.failure}${b100.peakRssMiB ? `; peak RSS ≥ ${b100.peakRssMiB} MiB by then` : ''}`, ...(b100.peakRssMiB ? { ratio: b100.peakRssMiB / 1024 } : {}), met: false });
+    out.push(
+      b100.ok
+        ? {
+            target: bigT,
+            measured: `completed in ${s(b100.full!.wallMs)} s, peak RSS ${b100.peakRssMiB} MiB`,
+            ratio: b100.peakRssMiB! / 1024,
+            met: b100.peakRssMiB! <= 1024,
+          }
+        : {
+            target: bigT,
+            measured: `${b100.failure}${b100.peakRssMiB ? `; peak RSS ≥ ${b100.peakRssMiB} MiB by then` : ''}`,
+            ...(b100.peakRssMiB ? { ratio: b100.peakRssMiB / 1024 } : {}),
+            met: false,
+          },
+    );
   } else if (!opts.only || opts.only === 'build') {
     out.push({ target: bigT, measured: opts.quick ? 'not run (--quick)' : 'not run', met: null });
   }
   if (r.incremental) {
     const f = r.incremental.fraction;
-    out.push({ target: `one edited role among ${midName}: rebuild ≤ 5% of full build`, measured: `${pct(f)} (${s(r.incremental.rebuildMs)} s vs ${s(r.incremental.fullMs)} s)`, ratio: f, met: f <= 0.05 });
+    out.push({
+      target: `one edited role among ${midName}: rebuild ≤ 5% of full build`,
+      measured: `${pct(f)} (${s(r.incremental.rebuildMs)} s vs ${s(r.incremental.fullMs)} s)`,
+      ratio: f,
+      met: f <= 0.05,
+    });
   }
   if (r.serve) {
     if (r.serve.failure) out.push({ target: 'cached GETs and 304s ≥ 60% of bare node:http, zero errors', measured: r.serve.failure, met: false });
     for (const c of r.serve.cases) {
       const errs = c.jobcast.errors + c.jobcast.unexpected;
-      out.push({ target: `${c.name}: ≥ 60% of bare req/s, zero errors`, measured: `${pct(c.ratio)}, ${errs} errors${c.jobcast.timeouts ? ` (${c.jobcast.timeouts} timeouts)` : ''} in ${r.serve.seconds} s`, ratio: c.ratio, met: c.ratio >= 0.6 && errs === 0 });
+      out.push({
+        target: `${c.name}: ≥ 60% of bare req/s, zero errors`,
+        measured: `${pct(c.ratio)}, ${errs} errors${c.jobcast.timeouts ? ` (${c.jobcast.timeouts} timeouts)` : ''} in ${r.serve.seconds} s`,
+        ratio: c.ratio,
+        met: c.ratio >= 0.6 && errs === 0,
+      });
     }
   }
   return out;
@@ -788,15 +899,23 @@ function targets(r: Results, opts: Options): TargetRow[] {
 
 function report(r: Results): string {
   const parts: string[] = [];
-  parts.push(`jobcast bench · ${r.date.slice(0, 16).replace('T', ' ')} · node ${r.machine.node} · ${r.machine.cpus} × ${r.machine.cpuModel} · load ${r.machine.loadAverage1m.toFixed(1)} at start · ${r.durationS.toFixed(0)} s`);
+  parts.push(
+    `jobcast bench · ${r.date.slice(0, 16).replace('T', ' ')} · node ${r.machine.node} · ${r.machine.cpus} × ${r.machine.cpuModel} · load ${r.machine.loadAverage1m.toFixed(1)} at start · ${r.durationS.toFixed(0)} s`,
+  );
   if (r.builds.length) parts.push(buildTable(r.builds, r.incremental));
   if (r.serve) parts.push(r.serve.failure ? `serving: ${r.serve.failure}` : serveTable(r.serve));
   if (r.publish) parts.push(publishTable(r.publish));
   if (r.targets.length) {
-    parts.push(table(['target', 'measured', 'result'], r.targets.map((t) => [t.target, t.measured, t.met === null ? 'n/a' : t.met ? 'met' : 'NOT MET'])));
+    parts.push(
+      table(
+        ['target', 'measured', 'result'],
+        r.targets.map((t) => [t.target, t.measured, t.met === null ? 'n/a' : t.met ? 'met' : 'NOT MET']),
+      ),
+    );
   }
   if (r.profile) {
-    const short = (p: ProfileSummary) => formatSummary({ ...p, functions: p.functions.slice(0, 15), inclusive: p.inclusive.slice(0, 12), modules: p.modules.slice(0, 10) });
+    const short = (p: ProfileSummary) =>
+      formatSummary({ ...p, functions: p.functions.slice(0, 15), inclusive: p.inclusive.slice(0, 12), modules: p.modules.slice(0, 10) });
     parts.push(`${r.profile.note}\n\nmain thread — ${short(r.profile.main)}`);
     if (r.profile.workers) parts.push(`worker threads (${r.profile.workers.threads}, summed) — ${short(r.profile.workers)}`);
   }
@@ -816,7 +935,14 @@ async function main(): Promise<void> {
     version: 1,
     date: new Date().toISOString(),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    machine: { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus.length, cpuModel: (cpus[0]?.model ?? 'unknown').replace(/\s+/g, ' ').trim(), memoryGiB: round(os.totalmem() / 1024 ** 3, 1), loadAverage1m: round(os.loadavg()[0]!, 2) },
+    machine: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus.length,
+      cpuModel: (cpus[0]?.model ?? 'unknown').replace(/\s+/g, ' ').trim(),
+      memoryGiB: round(os.totalmem() / 1024 ** 3, 1),
+      loadAverage1m: round(os.loadavg()[0]!, 2),
+    },
     seed: opts.seed,
     now: BENCH_NOW.toISOString(),
     builds: [],
@@ -843,8 +969,12 @@ async function main(): Promise<void> {
       const last = n === largest && n > mid;
       const timeoutMs = () => (last ? Math.max(60_000, deadline - Date.now() - 30_000) : 8 * 60_000);
       const r = await buildStep(n, opts, {
-        limit: reported, edit: isMid && want('build'), seedLedger: isMid && want('publish'),
-        keep: isMid && (want('serve') || want('publish') || opts.profile), timeoutMs, ...(last ? { removeLater } : {}),
+        limit: reported,
+        edit: isMid && want('build'),
+        seedLedger: isMid && want('publish'),
+        keep: isMid && (want('serve') || want('publish') || opts.profile),
+        timeoutMs,
+        ...(last ? { removeLater } : {}),
       });
       if (reported) results.builds.push(r.row);
       else if (!r.row.ok) results.notes.push(`the ${size(n)} build the other steps need failed: ${r.row.failure}`);
@@ -876,13 +1006,15 @@ async function main(): Promise<void> {
   results.durationS = round((Date.now() - started) / 1000, 1);
   results.targets = targets(results, opts);
   if (opts.roles !== 10_000 || opts.sizes.some((n) => ![1_000, 10_000, 100_000].includes(n))) {
-    results.notes.push(`non-standard sizes (--sizes/--roles): targets are checked against ${size(opts.roles)} and ${size(Math.max(...opts.sizes))} instead of 10k and 100k`);
+    results.notes.push(
+      `non-standard sizes (--sizes/--roles): targets are checked against ${size(opts.roles)} and ${size(Math.max(...opts.sizes))} instead of 10k and 100k`,
+    );
   }
   if (results.builds.length) {
     results.notes.push(
       'build phases come from buildProject run with instrumented adapters (no hook in the core): a channel\'s "render" is the time during which any of its render()/renderPosting() calls or body iterators is in progress (producing bytes; for async bodies such as the email channel\'s .eml this includes waiting, so it is an upper bound); its "wall" runs from its first render call to the next channel\'s (render + produce + write + hash + carrying files over); "load + validate + rules" is build start → first render call.',
-      'the limit writes the built files\' bytes (read into memory first, 256 MiB at a time) to the same relative paths in a fresh folder with fs.promises.writeFile (each folder created once), one file after another, and 32 at a time (best of 3 runs below 50k roles, as disk write-back makes single runs noisy); the faster is the limit.',
-      'peak RSS is the build process\'s maxRSS right after the full build (each size runs in its own process).',
+      "the limit writes the built files' bytes (read into memory first, 256 MiB at a time) to the same relative paths in a fresh folder with fs.promises.writeFile (each folder created once), one file after another, and 32 at a time (best of 3 runs below 50k roles, as disk write-back makes single runs noisy); the faster is the limit.",
+      "peak RSS is the build process's maxRSS right after the full build (each size runs in its own process).",
     );
   }
   progress.done();

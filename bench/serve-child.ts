@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   process.on('message', (m: { type?: string }) => {
     if (m?.type !== 'stop') return;
     const quit = setTimeout(() => process.exit(0), 3000);
-    server.close().finally(() => {
+    void server.close().finally(() => {
       clearTimeout(quit);
       process.exit(0);
     });

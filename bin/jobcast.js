@@ -15,6 +15,11 @@ try {
 }
 // A closed pipe (`jobcast preview … | head`) is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err) => { if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0); throw err; });
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 }
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -114,6 +114,8 @@ export interface Announcement {
   cancelIfGone?: boolean;
 }
 
+// The registry holds adapters of every option type; each checks its own at its definition (defineAdapter).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Adapter<O = any, P = any> {
   /** Channel name: used in config (`channels.<name>`), `exclude` lists, diagnostics and tracking. */
   readonly name: string;

@@ -7,8 +7,23 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 export const REDACT_PATHS = [
-  'secret', '*.secret', 'password', '*.password', 'authorization', '*.authorization', 'headers.authorization',
-  'token', '*.token', 'access_token', '*.access_token', 'private_key', '*.private_key', 'smtpUrl', '*.smtpUrl', 'assertion', '*.assertion',
+  'secret',
+  '*.secret',
+  'password',
+  '*.password',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'token',
+  '*.token',
+  'access_token',
+  '*.access_token',
+  'private_key',
+  '*.private_key',
+  'smtpUrl',
+  '*.smtpUrl',
+  'assertion',
+  '*.assertion',
 ];
 
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination: pino.DestinationStream = pino.destination({ fd: 1, sync: true })): Logger {

@@ -58,7 +58,9 @@ function fakeBoard(): Promise<{ url: string; received: Received[]; close(): Prom
 async function fakeSmtp(): Promise<{ url: string; inbox: { to: string[]; raw: string }[]; close(): Promise<void> }> {
   const inbox: { to: string[]; raw: string }[] = [];
   const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'], allowInsecureAuth: true, logger: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    logger: false,
     onAuth(auth, _session, cb) {
       if (auth.username === 'mailer' && auth.password === SMTP_PASSWORD) cb(null, { user: auth.username });
       else cb(new Error('bad credentials'));
@@ -86,7 +88,10 @@ let page: Page;
 let profile: string;
 
 const shot = async (name: string): Promise<void> => {
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     await page.setViewportSize(viewport);
     await page.screenshot({ path: path.join(ARTIFACTS, `admin-${name}-${size}.png`), fullPage: true });
   }
@@ -96,14 +101,17 @@ const shot = async (name: string): Promise<void> => {
 /** At phone width nothing may need sideways scrolling of the whole page (wide tables scroll inside their own box). */
 async function fitsPhone(): Promise<number> {
   await page.setViewportSize(PHONE);
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
   await page.setViewportSize(DESKTOP);
   return overflow;
 }
 
 async function logIn(token: string) {
   await page.getByLabel('Admin token').fill(token);
-  const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/admin/login') && r.request().method() === 'POST'), page.getByRole('button', { name: 'Log in' }).click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/admin/login') && r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Log in' }).click(),
+  ]);
   await page.waitForLoadState();
   return response;
 }
@@ -113,21 +121,30 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   board = await fakeBoard();
   mail = await fakeSmtp();
-  tp = tempProject({ [`${ROLE}.yaml`]: SHIPPED_POSTING_TEXT }, `${SHIPPED_CONFIG_TEXT}
+  tp = tempProject(
+    { [`${ROLE}.yaml`]: SHIPPED_POSTING_TEXT },
+    `${SHIPPED_CONFIG_TEXT}
 notify:
   webhooks:
     - { name: board, url: "${board.url}/hook", secretEnv: BOARD_WEBHOOK_SECRET }
   websub:
     hubs: ["${board.url}/hub"]
   http: { retries: 0 }
-`);
+`,
+  );
   const project = await tp.open();
   // Built but never published: "Republish now" is what tells the board.
   await buildProject(project, { now: NOW });
   const env = { JOBCAST_ADMIN_TOKEN: TOKEN, BOARD_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: mail.url };
   const log = silentLogger();
   service = await startService({
-    project, port: 0, host: '127.0.0.1', log, env, schedule: false, now: () => NOW,
+    project,
+    port: 0,
+    host: '127.0.0.1',
+    log,
+    env,
+    schedule: false,
+    now: () => NOW,
     admin: (svc) => adminRouter(svc, env, log, { now: () => NOW }),
   });
   profile = mkdtempSync(path.join(os.tmpdir(), 'jobcast-chromium-'));
@@ -136,7 +153,16 @@ notify:
     env: { ...process.env, ...browser.env },
     headless: true,
     viewport: DESKTOP,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = context.pages()[0] ?? (await context.newPage());
 });
@@ -185,9 +211,24 @@ describe('admin in Chromium', () => {
       const row = role.locator('tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${a.name}$`) }) });
       await expect(row.locator('td[data-label="Delivery"] .badge').textContent()).resolves.toMatch(/^(Served|—)$/);
     }
-    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^linkedin$/ }) }).locator('.delivery-live').textContent()).resolves.toBe('Served');
-    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^webhook:board$/ }) }).locator('.delivery-untold').textContent()).resolves.toBe('Built, not yet told');
-    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^google$/ }) }).locator('.sev-warning').textContent()).resolves.toBe('2 warnings');
+    await expect(
+      role
+        .locator('tbody tr', { has: page.locator('th', { hasText: /^linkedin$/ }) })
+        .locator('.delivery-live')
+        .textContent(),
+    ).resolves.toBe('Served');
+    await expect(
+      role
+        .locator('tbody tr', { has: page.locator('th', { hasText: /^webhook:board$/ }) })
+        .locator('.delivery-untold')
+        .textContent(),
+    ).resolves.toBe('Built, not yet told');
+    await expect(
+      role
+        .locator('tbody tr', { has: page.locator('th', { hasText: /^google$/ }) })
+        .locator('.sev-warning')
+        .textContent(),
+    ).resolves.toBe('2 warnings');
     await shot('overview');
     expect(await fitsPhone()).toBe(0);
   });
@@ -206,7 +247,8 @@ describe('admin in Chromium', () => {
     const panel = await google.locator('.jobpanel').innerText();
     for (const text of ['Example Corp', 'Remote (United States)', 'Full-time', '2026-11-28', 'not given']) expect(panel).toContain(text);
 
-    const field = (channel: string, name: string) => page.locator(`#channel-${channel} dl.fields dt`, { hasText: new RegExp(`^${name}$`) }).locator('xpath=following-sibling::dd[1]');
+    const field = (channel: string, name: string) =>
+      page.locator(`#channel-${channel} dl.fields dt`, { hasText: new RegExp(`^${name}$`) }).locator('xpath=following-sibling::dd[1]');
     await expect(field('linkedin', 'partnerJobId').textContent()).resolves.toBe(ROLE);
     await expect(field('linkedin', 'title').textContent()).resolves.toBe('ML Infrastructure Engineer');
     await expect(field('indeed', 'referencenumber').textContent()).resolves.toBe(ROLE);
@@ -220,7 +262,7 @@ describe('admin in Chromium', () => {
     const email = await page.locator('#channel-email pre.email').textContent();
     expect(email!.split('\n')[0]).toBe('ML Infrastructure Engineer');
     expect(email).toContain('- Build and maintain distributed training and inference systems');
-    expect(email).toMatch(/^- Design and implement scalable ML infrastructure and deployment\n  pipelines$/m);
+    expect(email).toMatch(/^- Design and implement scalable ML infrastructure and deployment\n {2}pipelines$/m);
     // 72 columns, except a URL longer than that, which stays whole on its own line.
     const prose = email!.split('\n').filter((l) => !/^https?:\/\/\S+$/.test(l));
     expect(Math.max(...prose.map((l) => [...l].length))).toBeLessThanOrEqual(72);
@@ -235,7 +277,12 @@ describe('admin in Chromium', () => {
       await page.reload();
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('ML Platform Engineer');
       await expect(page.locator('#channel-google .serp .title').textContent()).resolves.toBe('ML Platform Engineer');
-      await expect(page.locator('#channel-linkedin dl.fields dt', { hasText: /^title$/ }).locator('xpath=following-sibling::dd[1]').textContent()).resolves.toBe('ML Platform Engineer');
+      await expect(
+        page
+          .locator('#channel-linkedin dl.fields dt', { hasText: /^title$/ })
+          .locator('xpath=following-sibling::dd[1]')
+          .textContent(),
+      ).resolves.toBe('ML Platform Engineer');
       expect((await page.locator('#channel-email pre.email').textContent())!.split('\n')[0]).toBe('ML Platform Engineer');
       // Nothing was published: the public page still has the old title.
       const publicPage = await (await fetch(`${service.url}/jobs/${ROLE}/`)).text();
@@ -281,8 +328,18 @@ describe('admin in Chromium', () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.waitForLoadState();
     const role = page.locator(`#role-${ROLE}`);
-    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^webhook:board$/ }) }).locator('.delivery-live').textContent()).resolves.toBe('Told: live');
-    await expect(role.locator('tbody tr', { has: page.locator('th', { hasText: /^linkedin$/ }) }).locator('.delivery-live').textContent()).resolves.toBe('Served');
+    await expect(
+      role
+        .locator('tbody tr', { has: page.locator('th', { hasText: /^webhook:board$/ }) })
+        .locator('.delivery-live')
+        .textContent(),
+    ).resolves.toBe('Told: live');
+    await expect(
+      role
+        .locator('tbody tr', { has: page.locator('th', { hasText: /^linkedin$/ }) })
+        .locator('.delivery-live')
+        .textContent(),
+    ).resolves.toBe('Served');
     await page.getByRole('link', { name: 'ML Infrastructure Engineer' }).click();
     await page.waitForLoadState();
     const history = await page.locator('[aria-label="Notifications about this role"]').innerText();

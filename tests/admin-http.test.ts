@@ -53,7 +53,13 @@ async function start(tp: TempProject, env: NodeJS.ProcessEnv, sessionTtlMs?: num
   await buildProject(project, { now: NOW });
   const log = silentLogger();
   return startService({
-    project, port: 0, host: '127.0.0.1', log, env, schedule: false, now: () => NOW,
+    project,
+    port: 0,
+    host: '127.0.0.1',
+    log,
+    env,
+    schedule: false,
+    now: () => NOW,
     admin: (svc) => adminRouter(svc, env, log, { now: () => NOW, ...(sessionTtlMs !== undefined ? { sessionTtlMs } : {}) }),
   });
 }
@@ -166,7 +172,14 @@ describe('admin with JOBCAST_ADMIN_TOKEN', () => {
 
   it('returns to the admin page that asked for the login, and never elsewhere', async () => {
     expect((await login(TOKEN, `/admin/roles/${ROLE}`)).reply.headers.location).toBe(`/admin/roles/${ROLE}`);
-    for (const next of ['https://evil.example/', '//evil.example/admin/', '/admin/../jobs/', '/jobs/', `/admin/${'a'.repeat(40)}!`, `/admin/${'a/'.repeat(150)}`]) {
+    for (const next of [
+      'https://evil.example/',
+      '//evil.example/admin/',
+      '/admin/../jobs/',
+      '/jobs/',
+      `/admin/${'a'.repeat(40)}!`,
+      `/admin/${'a/'.repeat(150)}`,
+    ]) {
       expect((await login(TOKEN, next)).reply.headers.location).toBe('/admin/');
     }
     // The 401 login form remembers the page it stands in for.
@@ -188,7 +201,12 @@ describe('admin with JOBCAST_ADMIN_TOKEN', () => {
   });
 
   it('refuses a wrong or stale session cookie with 403 and clears it', async () => {
-    for (const [method, path] of [['GET', '/admin/'], ['GET', `/admin/roles/${ROLE}`], ['GET', '/admin/publish'], ['POST', '/admin/publish']] as const) {
+    for (const [method, path] of [
+      ['GET', '/admin/'],
+      ['GET', `/admin/roles/${ROLE}`],
+      ['GET', '/admin/publish'],
+      ['POST', '/admin/publish'],
+    ] as const) {
       const reply = await call(method, path, { headers: { cookie: 'jobcast_admin=forged-session-id' } });
       expect({ path, status: reply.status }).toEqual({ path, status: 403 });
       expect(reply.body).not.toContain('ML Infrastructure Engineer');

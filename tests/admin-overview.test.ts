@@ -14,7 +14,11 @@ import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/projec
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const posting = (extra: Record<string, string>): string =>
-  Object.entries(extra).reduce((text, [key, value]) => (new RegExp(`^${key}:`, 'm').test(text) ? text.replace(new RegExp(`^${key}:.*$`, 'm'), `${key}: ${value}`) : `${text}${key}: ${value}\n`), MINIMAL_POSTING);
+  Object.entries(extra).reduce(
+    (text, [key, value]) =>
+      new RegExp(`^${key}:`, 'm').test(text) ? text.replace(new RegExp(`^${key}:.*$`, 'm'), `${key}: ${value}`) : `${text}${key}: ${value}\n`,
+    MINIMAL_POSTING,
+  );
 
 let tp: TempProject;
 let project: Project;
@@ -43,9 +47,25 @@ async function overview(untold: Transition[] = []) {
 }
 
 const subjectRow = (id: string, lifecycle: string, content: unknown = null): SubjectRow => ({
-  subject: id, kind: 'posting', version: 1, digest: 'd', lifecycle, hash: 'h', since: NOW.toISOString(), changed: NOW.toISOString(), content: content ? JSON.stringify(content) : null,
+  subject: id,
+  kind: 'posting',
+  version: 1,
+  digest: 'd',
+  lifecycle,
+  hash: 'h',
+  since: NOW.toISOString(),
+  changed: NOW.toISOString(),
+  content: content ? JSON.stringify(content) : null,
 });
-const toldRow = (receiver: string, state: 'live' | 'gone'): ToldRow => ({ receiver, subject: 'open-role', state, version: 1, fingerprint: 'f', detail: null, at: '2026-11-30T10:00:00.000Z' });
+const toldRow = (receiver: string, state: 'live' | 'gone'): ToldRow => ({
+  receiver,
+  subject: 'open-role',
+  state,
+  version: 1,
+  fingerprint: 'f',
+  detail: null,
+  at: '2026-11-30T10:00:00.000Z',
+});
 
 /** Record state as a publish run would, under the writer lease. */
 async function record(run: Parameters<Ledger['commitRun']>[1]) {
@@ -89,8 +109,21 @@ describe('admin overview', () => {
   it('shows per receiver what it was told, what is queued, retrying, waiting or failed, and what is built but not yet told', async () => {
     await record({
       subjects: [subjectRow('open-role', 'open')],
-      told: [toldRow('google-indexing', 'live'), toldRow('webhook:board', 'live'), toldRow('email:eng', 'live'), toldRow('webhook:x', 'live'), toldRow('webhook:old', 'gone')],
-      items: ['webhook:board', 'email:eng', 'webhook:x'].map((receiver, i) => ({ key: `k${i}`, notifier: receiver.startsWith('email') ? 'smtp' : 'webhook', receiver, subject: 'open-role', version: 1, payload: {} })),
+      told: [
+        toldRow('google-indexing', 'live'),
+        toldRow('webhook:board', 'live'),
+        toldRow('email:eng', 'live'),
+        toldRow('webhook:x', 'live'),
+        toldRow('webhook:old', 'gone'),
+      ],
+      items: ['webhook:board', 'email:eng', 'webhook:x'].map((receiver, i) => ({
+        key: `k${i}`,
+        notifier: receiver.startsWith('email') ? 'smtp' : 'webhook',
+        receiver,
+        subject: 'open-role',
+        version: 1,
+        payload: {},
+      })),
       gone: [],
     });
     const [board, eng, x] = ledger.outbox();
@@ -104,7 +137,13 @@ describe('admin overview', () => {
 
     const channels = Object.fromEntries(role(await overview([pending]), 'open-role').channels.map((c) => [c.name, c.delivery]));
     expect(channels['google-indexing']).toMatchObject({ key: 'live', label: 'Told: live', detail: 'version 1, 2026-11-30 10:00 UTC' });
-    expect(channels['webhook:board']).toEqual({ key: 'pending', label: 'Retrying', detail: '1 attempt so far', error: 'HTTP 503: try later', retry: '2026-12-01 12:04 UTC' });
+    expect(channels['webhook:board']).toEqual({
+      key: 'pending',
+      label: 'Retrying',
+      detail: '1 attempt so far',
+      error: 'HTTP 503: try later',
+      retry: '2026-12-01 12:04 UTC',
+    });
     expect(channels['email:eng']).toMatchObject({ key: 'waiting', label: 'Waiting for configuration', error: 'set SMTP_URL to the SMTP URL' });
     expect(channels['webhook:x']).toMatchObject({ key: 'failed', label: 'Failed', error: 'HTTP 400: rejected' });
     expect(channels['webhook:old']).toMatchObject({ key: 'closed', label: 'Told: withdrawn' });
@@ -148,7 +187,12 @@ describe('admin role view', () => {
   });
 
   it('shows no preview on a channel the posting excludes or whose rules leave it out', async () => {
-    tp.write('tokyo-role.yaml', `${posting({ title: 'Tokyo Role', workplace: 'onsite' }).replace(/locations:\n.*\n/, 'locations:\n  - { locality: Tokyo, postalCode: "100-0001", country: JP, street: 1 Chiyoda }\n').replace('currency: EUR', 'currency: JPY')}channels:\n  exclude: [rss]\n`);
+    tp.write(
+      'tokyo-role.yaml',
+      `${posting({ title: 'Tokyo Role', workplace: 'onsite' })
+        .replace(/locations:\n.*\n/, 'locations:\n  - { locality: Tokyo, postalCode: "100-0001", country: JP, street: 1 Chiyoda }\n')
+        .replace('currency: EUR', 'currency: JPY')}channels:\n  exclude: [rss]\n`,
+    );
     const v = (await view('tokyo-role'))!;
     const byName = Object.fromEntries(v.channels.map((c) => [c.name, c]));
     expect(byName.rss).toMatchObject({ reach: { key: 'excluded' }, blocks: [], files: [] });
@@ -158,7 +202,13 @@ describe('admin role view', () => {
   });
 
   it('shows one record per location where a board lists a job per location', async () => {
-    tp.write('two-cities.yaml', posting({ title: 'Two Cities' }).replace(/locations:\n.*\n/, 'locations:\n  - { locality: Berlin, postalCode: "10115", country: DE, street: A 1 }\n  - { locality: Hamburg, postalCode: "20095", country: DE, street: B 2 }\n'));
+    tp.write(
+      'two-cities.yaml',
+      posting({ title: 'Two Cities' }).replace(
+        /locations:\n.*\n/,
+        'locations:\n  - { locality: Berlin, postalCode: "10115", country: DE, street: A 1 }\n  - { locality: Hamburg, postalCode: "20095", country: DE, street: B 2 }\n',
+      ),
+    );
     const indeed = (await view('two-cities'))!.channels.find((c) => c.name === 'indeed')!;
     expect(indeed.blocks.map((b) => b.label)).toEqual(['<job> 1 of 2 in feeds/indeed.xml', '<job> 2 of 2 in feeds/indeed.xml']);
     expect(indeed.blocks.map((b) => b.fields!.find((f) => f.name === 'city')!.value)).toEqual(['Berlin', 'Hamburg']);
@@ -170,7 +220,10 @@ describe('admin role view', () => {
 
   it('keeps hostile text as text on the page', async () => {
     const hostile = 'Engineer <script>alert(1)</script> & "friends" <img src=x onerror=alert(2)>';
-    tp.write('hostile-role.yaml', posting({ title: JSON.stringify(hostile), summary: JSON.stringify(`${hostile} ]]> </job> we need more words here for the boards.`) }));
+    tp.write(
+      'hostile-role.yaml',
+      posting({ title: JSON.stringify(hostile), summary: JSON.stringify(`${hostile} ]]> </job> we need more words here for the boards.`) }),
+    );
     const v = (await view('hostile-role'))!;
     expect(v.channels.find((c) => c.name === 'linkedin')!.blocks[0]!.fields!.find((f) => f.name === 'title')!.value).toBe(hostile);
     const html = renderPage('role', { role: v }, { title: v.title, orgName: 'Example Corp', csrf: 'c' }, (s) => s);

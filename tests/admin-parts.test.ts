@@ -60,7 +60,9 @@ describe('reading feeds back', () => {
     const tp = tempProject({ 'ml-infrastructure-engineer.yaml': SHIPPED_POSTING_TEXT, 'backend-engineer.yaml': hostile });
     try {
       const result = await buildProject(await tp.open(), { now: NOW });
-      const xmlFiles = Object.entries(result.manifest.artifacts).filter(([, a]) => /xml/.test(a.contentType)).map(([p]) => p);
+      const xmlFiles = Object.entries(result.manifest.artifacts)
+        .filter(([, a]) => /xml/.test(a.contentType))
+        .map(([p]) => p);
       expect(xmlFiles).toEqual(expect.arrayContaining(['feeds/linkedin.xml', 'feeds/indeed.xml', 'feeds/jobs.rss', 'sitemap.xml']));
       for (const file of xmlFiles) {
         const xml = readFileSync(path.join(tp.outDir, file), 'utf8');
@@ -77,7 +79,9 @@ describe('reading feeds back', () => {
   it('gives back any text the XML writer was given, as saxes reads it', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), async (a, b) => {
-        const xml = await collectBody(xmlDocument({ root: 'source', items: [[a, b]], item: ([x, y]) => el('job', [cdataEl('title', x), el('plain', y, { attr: y })]) }));
+        const xml = await collectBody(
+          xmlDocument({ root: 'source', items: [[a, b]], item: ([x, y]) => el('job', [cdataEl('title', x), el('plain', y, { attr: y })]) }),
+        );
         const [job] = findAll(parseXml(xml), new Set(['job']));
         const [reference] = findAll(saxesTree(xml), new Set(['job']));
         expect(fieldsOf(job!)).toEqual(fieldsOf(merged(reference!)));
@@ -87,10 +91,17 @@ describe('reading feeds back', () => {
   });
 
   it('flattens nested elements and attributes into named fields', () => {
-    const [job] = findAll(parseXml('<?xml version="1.0"?><!-- c --><r><job><a>1</a><s><x>p</x><x>q</x></s><m k="v &amp; w"/><t k="1">z</t></job></r>'), new Set(['job']));
+    const [job] = findAll(
+      parseXml('<?xml version="1.0"?><!-- c --><r><job><a>1</a><s><x>p</x><x>q</x></s><m k="v &amp; w"/><t k="1">z</t></job></r>'),
+      new Set(['job']),
+    );
     expect(fieldsOf(job!)).toEqual([
-      { name: 'a', value: '1' }, { name: 's › x', value: 'p' }, { name: 's › x', value: 'q' },
-      { name: 'm @k', value: 'v & w' }, { name: 't @k', value: '1' }, { name: 't', value: 'z' },
+      { name: 'a', value: '1' },
+      { name: 's › x', value: 'p' },
+      { name: 's › x', value: 'q' },
+      { name: 'm @k', value: 'v & w' },
+      { name: 't @k', value: '1' },
+      { name: 't', value: 'z' },
     ]);
   });
 
@@ -145,7 +156,8 @@ describe('secrets', () => {
 
 describe('email headers', () => {
   it('decodes encoded words and folded lines, and stops at the body', () => {
-    const eml = 'From: "Example Corp" <jobs@example.com>\r\nSubject: =?UTF-8?Q?ML_Engineer_=E2=80=94_Example?=\r\n =?UTF-8?B?IENvcnAg8J+agA==?=\r\nTo: list@example.com\r\nX-Other: no\r\n\r\nSubject: not a header\r\n';
+    const eml =
+      'From: "Example Corp" <jobs@example.com>\r\nSubject: =?UTF-8?Q?ML_Engineer_=E2=80=94_Example?=\r\n =?UTF-8?B?IENvcnAg8J+agA==?=\r\nTo: list@example.com\r\nX-Other: no\r\n\r\nSubject: not a header\r\n';
     expect(emailHeaders(eml)).toEqual([
       { name: 'Subject', value: 'ML Engineer — Example Corp 🚀' },
       { name: 'From', value: '"Example Corp" <jobs@example.com>' },
@@ -157,16 +169,26 @@ describe('email headers', () => {
 
 describe('Google card', () => {
   it('shows the panel fields of an onsite role with a salary range', async () => {
-    const tp = tempProject({ 'backend-engineer.yaml': MINIMAL_POSTING.replace('  - { locality: Berlin', '  - { locality: Berlin, region: BE') }, SHIPPED_CONFIG_TEXT);
+    const tp = tempProject(
+      { 'backend-engineer.yaml': MINIMAL_POSTING.replace('  - { locality: Berlin', '  - { locality: Berlin, region: BE') },
+      SHIPPED_CONFIG_TEXT,
+    );
     try {
       await buildProject(await tp.open(), { now: NOW });
       const card = googleCard(readFileSync(path.join(tp.outDir, 'jobs/backend-engineer/jobposting.json'), 'utf8'));
       expect(card.title).toBe('Backend Engineer');
       expect(card.breadcrumb).toBe('http://localhost:3000 › jobs › backend-engineer');
       expect(Object.fromEntries(card.fields.map((f) => [f.label, f.value]))).toMatchObject({
-        Company: 'Example Corp', Location: 'Berlin, BE, DE', Salary: '€70,000–€90,000 a year', 'Employment type': 'Full-time', Posted: '2026-11-01', 'Apply by': 'no closing date',
+        Company: 'Example Corp',
+        Location: 'Berlin, BE, DE',
+        Salary: '€70,000–€90,000 a year',
+        'Employment type': 'Full-time',
+        Posted: '2026-11-01',
+        'Apply by': 'no closing date',
       });
-      expect(card.snippet).toBe('We build the backend of a job syndication service and need one more engineer who likes correctness. Responsibilities Build and run services');
+      expect(card.snippet).toBe(
+        'We build the backend of a job syndication service and need one more engineer who likes correctness. Responsibilities Build and run services',
+      );
     } finally {
       tp.cleanup();
     }

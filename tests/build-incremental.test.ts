@@ -1,6 +1,6 @@
 /** Incremental builds: a posting's unchanged files are carried over by hard link, and the result is
  * byte-identical to a fresh build of the same sources. */
-import { readdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildProject } from '../src/build/build';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
@@ -87,7 +87,6 @@ describe('source cache', () => {
     const before = statSync(file);
     // Same size, mtime restored: only ctime (and perhaps the inode) tells.
     writeFileSync(file, MINIMAL_POSTING.replace('Backend Engineer', 'Backend Engineor'));
-    const { utimesSync } = require('node:fs') as typeof import('node:fs');
     utimesSync(file, before.atime, before.mtime);
     const r = await buildProject(await project.open(), { now: NOW });
     expect(r.validation.entries.find((e) => e.id === 'backend-engineer')!.posting.title).toBe('Backend Engineor');

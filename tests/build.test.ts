@@ -70,13 +70,23 @@ describe('build', () => {
       description: 'throws halfway through its artifacts',
       render: () => ({
         artifacts: [
-          { path: 'feeds/partial.xml', contentType: 'application/xml', body: (function* () { yield '<a>'; throw new Error('disk on fire'); })() },
+          {
+            path: 'feeds/partial.xml',
+            contentType: 'application/xml',
+            body: (function* () {
+              yield '<a>';
+              throw new Error('disk on fire');
+            })(),
+          },
         ],
       }),
     });
     project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('Backend Engineer', 'Backend Engineer II'));
     const withFailing: Adapter[] = [...adapters, failing];
-    const error = await buildProject(await project.open(withFailing), { now: NOW }).then(() => undefined, (e: unknown) => e);
+    const error = await buildProject(await project.open(withFailing), { now: NOW }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isJobcastError(error)).toBe(true);
     expect((error as Error).message).toMatch(/failing/);
     expect(readlinkSync(project.outDir)).toBe(link);
@@ -153,7 +163,13 @@ describe('build', () => {
     project.write('expired-role.yaml', MINIMAL_POSTING.replace('datePosted: 2026-11-01', 'datePosted: 2026-11-01\nvalidThrough: 2026-11-27'));
     const result = await buildProject(await project.open(), { now: NOW });
     const states = Object.fromEntries(result.validation.entries.map((e) => [e.id, e.state]));
-    expect(states).toMatchObject({ 'draft-role': 'draft', 'future-role': 'scheduled', 'closed-role': 'closed', 'expired-role': 'expired', 'backend-engineer': 'open' });
+    expect(states).toMatchObject({
+      'draft-role': 'draft',
+      'future-role': 'scheduled',
+      'closed-role': 'closed',
+      'expired-role': 'expired',
+      'backend-engineer': 'open',
+    });
     const files = Object.keys(tree(project.outDir));
     for (const id of ['draft-role', 'future-role']) expect(files.filter((f) => f.includes(id))).toEqual([]);
     // A closed or expired role keeps its URLs, each answering 410 Gone.
@@ -166,7 +182,8 @@ describe('build', () => {
 
   it('keeps a date-only validThrough open through the end of that day in the site time zone', async () => {
     project.write('last-day.yaml', MINIMAL_POSTING.replace('datePosted: 2026-11-01', 'datePosted: 2026-11-01\nvalidThrough: 2026-11-28'));
-    const at = async (iso: string) => (await buildProject(await project.open(), { now: new Date(iso) })).validation.entries.find((e) => e.id === 'last-day')!.state;
+    const at = async (iso: string) =>
+      (await buildProject(await project.open(), { now: new Date(iso) })).validation.entries.find((e) => e.id === 'last-day')!.state;
     expect(await at('2026-11-28T23:59:58Z')).toBe('open');
     expect(await at('2026-11-29T00:00:01Z')).toBe('expired');
   });

@@ -34,7 +34,9 @@ describe('jobcast validate', () => {
     project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
     const run = await runCli(['validate', ...flags()]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/backend-engineer\.yaml:2:9 status: error: must be one of draft, open, closed; got the text "opne" \[JC_FIELD_ENUM\]\n {4}fix: did you mean open\?/);
+    expect(run.stdout).toMatch(
+      /backend-engineer\.yaml:2:9 status: error: must be one of draft, open, closed; got the text "opne" \[JC_FIELD_ENUM\]\n {4}fix: did you mean open\?/,
+    );
   });
 
   it('prints machine-readable JSON with --format json', async () => {
@@ -79,7 +81,13 @@ describe('jobcast validate', () => {
   });
 
   it('prints one line and a --debug hint, never a stack trace, for an internal bug', async () => {
-    const broken = defineAdapter<undefined>({ name: 'broken', description: 'bug', render: () => { throw new TypeError('x is undefined'); } });
+    const broken = defineAdapter<undefined>({
+      name: 'broken',
+      description: 'bug',
+      render: () => {
+        throw new TypeError('x is undefined');
+      },
+    });
     let stderr = '';
     const io = { stdout: { write: () => undefined }, stderr: { write: (s: string) => void (stderr += s) }, env: {}, adapters: [...adapters, broken] };
     const code = await main(['build', ...flags(), '--out', project.outDir], io);
@@ -115,7 +123,13 @@ describe('the shipped posting and its editor schema', () => {
     expect(posting.summary.trim()).toBe(opening);
     const items = [...posting.responsibilities, ...posting.qualifications, ...posting.preferredQualifications, ...posting.benefits];
     expect(items).toEqual(bullets);
-    expect(posting).toMatchObject({ employmentType: ['FULL_TIME'], workplace: 'remote', applicantLocations: ['US'], education: { credential: 'postgraduate degree' }, experience: { months: 60 } });
+    expect(posting).toMatchObject({
+      employmentType: ['FULL_TIME'],
+      workplace: 'remote',
+      applicantLocations: ['US'],
+      education: { credential: 'postgraduate degree' },
+      experience: { months: 60 },
+    });
     expect(posting.salary).toBeUndefined();
   });
 
@@ -161,7 +175,12 @@ describe('jobcast preview', () => {
     project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: draft'));
     const run = await runCli(['preview', 'backend-engineer', ...flags()]);
     expect(run.code).toBe(0);
-    const channels = new Set(run.stdout.split('\n').filter((l) => l.startsWith('==> ')).map((l) => l.split(':')[0]!.slice(4)));
+    const channels = new Set(
+      run.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('==> '))
+        .map((l) => l.split(':')[0]!.slice(4)),
+    );
     expect([...channels].sort()).toEqual(adapters.map((a) => a.name).sort());
     expect(run.stderr).toMatch(/backend-engineer is draft; shown as it will look when open/);
   });
@@ -199,7 +218,10 @@ describe('large folders', () => {
       project.write(`role-${String(i).padStart(3, '0')}.yaml`, text);
     }
     const inline = await runCli(['validate', '--format', 'json', ...flags()]);
-    const compiled = spawnSync(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), 'validate', '--format', 'json', ...flags()], { encoding: 'utf8', cwd: REPO });
+    const compiled = spawnSync(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), 'validate', '--format', 'json', ...flags()], {
+      encoding: 'utf8',
+      cwd: REPO,
+    });
     expect(compiled.status).toBe(1);
     expect(inline.code).toBe(1);
     const a = JSON.parse(inline.stdout);

@@ -21,7 +21,10 @@ async function startSmtp() {
   const inbox: Received[] = [];
   let fault: Fault = 'none';
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, size: 1 << 20,
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    size: 1 << 20,
     onData(stream, session, cb) {
       const parts: Buffer[] = [];
       stream.on('data', (c: Buffer) => parts.push(c));
@@ -33,10 +36,16 @@ async function startSmtp() {
           return;
         }
         if (fault === '451' || fault === '421') {
-          const err = Object.assign(new Error(fault === '451' ? 'Requested action aborted: local error' : 'Service not available'), { responseCode: Number(fault) });
+          const err = Object.assign(new Error(fault === '451' ? 'Requested action aborted: local error' : 'Service not available'), {
+            responseCode: Number(fault),
+          });
           return cb(err);
         }
-        inbox.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(parts) });
+        inbox.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(parts),
+        });
         cb(null);
       });
     },
@@ -62,7 +71,10 @@ const LISTS = `channels:
         address: alumni@lists.example.com
 `;
 
-const SEED = SHIPPED_POSTING_TEXT.replace('channels:\n  email: { lists: [engineering-referrals] }', 'channels:\n  email: { lists: [engineering-referrals, alumni] }');
+const SEED = SHIPPED_POSTING_TEXT.replace(
+  'channels:\n  email: { lists: [engineering-referrals] }',
+  'channels:\n  email: { lists: [engineering-referrals, alumni] }',
+);
 const OTHER = `${MINIMAL_POSTING}channels:\n  email: { lists: [alumni] }\n`;
 
 let remote: FakeRemote;
@@ -145,7 +157,12 @@ describe('email delivery', () => {
     const r = await env.run('2026-11-28T12:00:00Z');
     expect(r.delivery).toMatchObject({ waiting: 3, failed: 0 });
     expect(env.ledger.outbox().find((o) => o.notifier === 'smtp')!.last_error).toMatch(/set SMTP_URL/);
-    expect(env.ledger.outbox().filter((o) => o.notifier === 'smtp').map((o) => o.status)).toEqual(['waiting', 'waiting', 'waiting']);
+    expect(
+      env.ledger
+        .outbox()
+        .filter((o) => o.notifier === 'smtp')
+        .map((o) => o.status),
+    ).toEqual(['waiting', 'waiting', 'waiting']);
     expect(smtp.inbox).toHaveLength(0);
     // Nothing changed in the sources: still, once SMTP is configured, the three emails go out.
     env.env.SMTP_URL = smtp.url;
@@ -169,7 +186,10 @@ describe('email delivery', () => {
 
   it('shows who would get what with --dry-run', async () => {
     const dry = await env.run('2026-11-28T12:00:00Z', { dryRun: true });
-    const lines = dry.planned.filter((p) => p.notifier === 'smtp').map((p) => (p.payload as { summary: string }).summary).sort();
+    const lines = dry.planned
+      .filter((p) => p.notifier === 'smtp')
+      .map((p) => (p.payload as { summary: string }).summary)
+      .sort();
     expect(lines).toEqual([
       'email to alumni@lists.example.com (alumni): "Backend Engineer — Example Corp — Berlin, DE"',
       'email to alumni@lists.example.com (alumni): "ML Infrastructure Engineer — Example Corp — Remote (United States)"',

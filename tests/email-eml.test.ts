@@ -25,8 +25,18 @@ const NOW = new Date('2026-11-28T12:00:00Z');
 const ID = 'ml-infrastructure-engineer';
 
 /** Every header field a message carries, for a role on a list with https + mailto unsubscribe. */
-const HEADERS = ['content-transfer-encoding', 'content-type', 'date', 'from', 'list-unsubscribe', 'list-unsubscribe-post', 'message-id', 'mime-version', 'subject', 'to'];
-
+const HEADERS = [
+  'content-transfer-encoding',
+  'content-type',
+  'date',
+  'from',
+  'list-unsubscribe',
+  'list-unsubscribe-post',
+  'message-id',
+  'mime-version',
+  'subject',
+  'to',
+];
 
 const codePoints = (s: string) => [...s].length;
 const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
@@ -53,7 +63,10 @@ describe('every email.eml, parsed with mailparser', () => {
     const postings = {
       [`${ID}.yaml`]: SHIPPED_POSTING_TEXT,
       'backend-engineer.yaml': MINIMAL_POSTING + 'channels:\n  email: { lists: [engineering-referrals] }\n',
-      'unicode-test.yaml': MINIMAL_POSTING.replace('Backend Engineer', 'Ingénieure logiciel 🚀 (m/w/d)').replace('summary: We build', 'summary: Über uns — we build'),
+      'unicode-test.yaml': MINIMAL_POSTING.replace('Backend Engineer', 'Ingénieure logiciel 🚀 (m/w/d)').replace(
+        'summary: We build',
+        'summary: Über uns — we build',
+      ),
     };
     project = tempProject(postings);
     const result = await buildProject(await project.open(), { now: NOW });
@@ -79,7 +92,10 @@ describe('every email.eml, parsed with mailparser', () => {
       expect(m.subject).toBe(`${entry.posting.title} — Example Corp — ${id === ID ? 'Remote (United States)' : 'Berlin, DE'}`);
       if (onList) {
         expect(m.headers.get('list')).toEqual({
-          unsubscribe: { url: 'https://lists.example.com/unsubscribe/engineering-referrals', mail: 'engineering-referrals-leave@lists.example.com?subject=unsubscribe' },
+          unsubscribe: {
+            url: 'https://lists.example.com/unsubscribe/engineering-referrals',
+            mail: 'engineering-referrals-leave@lists.example.com?subject=unsubscribe',
+          },
           'unsubscribe-post': { name: 'List-Unsubscribe=One-Click' },
         });
         // One field listing both targets (RFC 8058), https first.
@@ -119,18 +135,23 @@ describe('every email.eml, parsed with mailparser', () => {
 
     const inbox: Buffer[] = [];
     const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onData(stream, _session, cb) {
         const parts: Buffer[] = [];
         stream.on('data', (c: Buffer) => parts.push(c));
-        stream.on('end', () => { inbox.push(Buffer.concat(parts)); cb(); });
+        stream.on('end', () => {
+          inbox.push(Buffer.concat(parts));
+          cb();
+        });
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.server.address() as AddressInfo;
       const smtp = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
-      await smtp.sendMail({ envelope: composed.envelope as { from: string; to: string[] }, raw: published });
+      await smtp.sendMail({ envelope: composed.envelope, raw: published });
       smtp.close();
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -149,10 +170,43 @@ describe('posting text cannot inject a header or break the wrapping rule (proper
     {
       weight: 4,
       arbitrary: fc.constantFrom(
-        ' ', '  ', '\t', '\r\n', '\n', '\r', '\r\nBcc: victim@example.net\r\n', '\nTo: victim@example.net', 'Subject: x', '\r\n.\r\n', '.', 'From ',
-        '=?UTF-8?Q?=0D=0ABcc=3A_x=40y.z?=', '=', '=\r\n', '\u0000', '\u0007', '\u001b[31m', '\u007f', '\u0085', '\u2028', '\u2029', '\u00a0',
-        '\u202e', '\u2066', '\u202a', '\u200f', 'مرحبا بالعالم', 'שלום עולם', '😀', '👩‍👩‍👧‍👦', '🇩🇪', '中文职位', 'x'.repeat(100),
-        'https://example.com/' + 'a'.repeat(90) + '?q=1&r=2', '<script>', '"Quoted", <angle@brackets>',
+        ' ',
+        '  ',
+        '\t',
+        '\r\n',
+        '\n',
+        '\r',
+        '\r\nBcc: victim@example.net\r\n',
+        '\nTo: victim@example.net',
+        'Subject: x',
+        '\r\n.\r\n',
+        '.',
+        'From ',
+        '=?UTF-8?Q?=0D=0ABcc=3A_x=40y.z?=',
+        '=',
+        '=\r\n',
+        '\u0000',
+        '\u0007',
+        '\u001b[31m',
+        '\u007f',
+        '\u0085',
+        '\u2028',
+        '\u2029',
+        '\u00a0',
+        '\u202e',
+        '\u2066',
+        '\u202a',
+        '\u200f',
+        'مرحبا بالعالم',
+        'שלום עולם',
+        '😀',
+        '👩‍👩‍👧‍👦',
+        '🇩🇪',
+        '中文职位',
+        'x'.repeat(100),
+        'https://example.com/' + 'a'.repeat(90) + '?q=1&r=2',
+        '<script>',
+        '"Quoted", <angle@brackets>',
       ),
     },
   );
@@ -173,7 +227,10 @@ describe('posting text cannot inject a header or break the wrapping rule (proper
       ...base,
       posting: {
         ...base.posting,
-        title: t.title, summary: t.summary, department: t.department, reference: t.reference,
+        title: t.title,
+        summary: t.summary,
+        department: t.department,
+        reference: t.reference,
         responsibilities: [t.item, ...(base.posting.responsibilities ?? [])],
         skills: [t.skill, 'Go'],
       },
@@ -195,7 +252,10 @@ describe('posting text cannot inject a header or break the wrapping rule (proper
     expect(m.from!.value[0]!.name).not.toMatch(/[\r\n\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(m.messageId).toBe(`<jobcast.${ID}.${base.hash.slice(0, 16)}@localhost>`);
     expect(m.headers.get('list')).toEqual({
-      unsubscribe: { url: 'https://lists.example.com/unsubscribe/engineering-referrals', mail: 'engineering-referrals-leave@lists.example.com?subject=unsubscribe' },
+      unsubscribe: {
+        url: 'https://lists.example.com/unsubscribe/engineering-referrals',
+        mail: 'engineering-referrals-leave@lists.example.com?subject=unsubscribe',
+      },
       'unsubscribe-post': { name: 'List-Unsubscribe=One-Click' },
     });
   }

@@ -102,7 +102,9 @@ describe('which roles get email', () => {
     });
     const states = Object.fromEntries(result.validation.entries.map((e) => [e.id, e.state]));
     expect(states).toEqual({ 'open-role': 'open', 'draft-role': 'draft', 'future-role': 'scheduled', 'closed-role': 'closed', 'expired-role': 'expired' });
-    const emailFiles = Object.entries(result.manifest.artifacts).filter(([, a]) => a.channel === 'email').map(([p, a]) => [p, a.contentType, a.status]);
+    const emailFiles = Object.entries(result.manifest.artifacts)
+      .filter(([, a]) => a.channel === 'email')
+      .map(([p, a]) => [p, a.contentType, a.status]);
     expect(emailFiles).toEqual([
       ['jobs/closed-role/email.eml', 'text/plain; charset=utf-8', 410],
       ['jobs/closed-role/email.txt', 'text/plain; charset=utf-8', 410],
@@ -121,7 +123,11 @@ describe('lists', () => {
     const d = result.diagnostics.filter((x) => x.code === 'EMAIL_UNKNOWN_LIST');
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({
-      severity: 'warning', channel: 'email', posting: 'backend-engineer', field: 'channels.email.lists.0', line: 15,
+      severity: 'warning',
+      channel: 'email',
+      posting: 'backend-engineer',
+      field: 'channels.email.lists.0',
+      line: 15,
       fix: expect.stringContaining('engineering-referrals'),
     });
     expect(read('jobs/backend-engineer/email.eml').toString()).toMatch(/^To: engineering-referrals@lists\.example\.com\r$/m);
@@ -151,7 +157,11 @@ describe('lists', () => {
     project = tempProject({ 'backend-engineer.yaml': MINIMAL_POSTING });
     const p = await project.open();
     const { entries } = await validateProject(p, NOW);
-    const options: EmailOptions = emailOptions.parse({ from: 'talent@example.org', defaultList: 'all', lists: { all: { address: 'all@lists.example.org', unsubscribe: { mailto: 'all-leave@lists.example.org' } } } });
+    const options: EmailOptions = emailOptions.parse({
+      from: 'talent@example.org',
+      defaultList: 'all',
+      lists: { all: { address: 'all@lists.example.org', unsubscribe: { mailto: 'all-leave@lists.example.org' } } },
+    });
     const ctx = renderContext(email, { ...p.config, channels: { ...p.config.channels, email: options } }, NOW);
     const [txt, eml] = renderAll(email, entries, ctx).artifacts;
     expect(txt!.body).toMatch(/To unsubscribe, send an email with the subject "unsubscribe" to:\nall-leave@lists\.example\.org\n$/);
@@ -171,8 +181,10 @@ describe('lists', () => {
   });
 
   it('shows salary, on-site location, closing date and an apply email when the role has them', async () => {
-    const posting = MINIMAL_POSTING.replace('datePosted: 2026-11-01', 'datePosted: 2026-11-01\nvalidThrough: 2027-01-31')
-      .replace('  url: https://careers.example.com/jobs/backend-engineer/apply', '  url: https://careers.example.com/jobs/backend-engineer/apply\n  email: apply@example.com');
+    const posting = MINIMAL_POSTING.replace('datePosted: 2026-11-01', 'datePosted: 2026-11-01\nvalidThrough: 2027-01-31').replace(
+      '  url: https://careers.example.com/jobs/backend-engineer/apply',
+      '  url: https://careers.example.com/jobs/backend-engineer/apply\n  email: apply@example.com',
+    );
     await build({ 'backend-engineer.yaml': posting });
     const txt = read('jobs/backend-engineer/email.txt').toString('utf8');
     expect(txt).toContain('\nLocation:    Berlin, DE\nSalary:      €70,000 - €90,000 per year\nEmployment:  Full-time\nApply by:    2027-01-31\n');

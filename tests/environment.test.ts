@@ -17,7 +17,10 @@ afterEach(() => tp.cleanup());
 /** Run `jobcast args…` to its end (a deadline kills it: a hang is a failure too). */
 function jobcast(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string; stdout: string; hung: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), ...args, '--config', tp.configFile], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), ...args, '--config', tp.configFile], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -44,19 +47,44 @@ describe('environment mistakes', () => {
     const port = (blocker.address() as net.AddressInfo).port;
     try {
       const run = await jobcast(['serve', '--port', String(port)], { HOST: '127.0.0.1' });
-      expectOneLine(run, new RegExp(`^jobcast: cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use by another program \\(EADDRINUSE\\); stop it, or choose another port with --port N or PORT=N \\[JC_SERVE_PORT\\]$`));
+      expectOneLine(
+        run,
+        new RegExp(
+          `^jobcast: cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use by another program \\(EADDRINUSE\\); stop it, or choose another port with --port N or PORT=N \\[JC_SERVE_PORT\\]$`,
+        ),
+      );
     } finally {
       blocker.close();
     }
   });
 
   it.each([
-    ['an output folder under /proc', ['build', '--out', '/proc/jobcast-nope'], /^jobcast: cannot create the output folder \/proc\/\.jobcast-nope\.generations: .* \(ENOENT\) \[JC_ENVIRONMENT\]$/],
-    ['a state folder under /proc', ['build', '--state', '/proc/jobcast-nope/state.db'], /^jobcast: cannot create the state folder \/proc\/jobcast-nope: .* \(ENOENT\) \[JC_ENVIRONMENT\]$/],
-    ['an output folder on a read-only file system', ['build', '--out', '/sys/kernel/jobcast-nope'], /^jobcast: cannot create the output folder \/sys\/kernel\/\.jobcast-nope\.generations: .* \((EROFS|EPERM|EACCES)\) \[JC_ENVIRONMENT\]$/],
-    ['an output folder inside a file', ['build', '--out', '/etc/hostname/out'], /^jobcast: cannot use the output folder \/etc\/hostname\/\.out\.generations: a part of the path is a file, not a folder \(ENOTDIR\) \[JC_ENVIRONMENT\]$/],
-    ['a state database on a full device', ['publish', '--state', '/dev/full'], /^jobcast: cannot open the state database \/dev\/full: database or disk is full .*\[JC_STATE_OPEN\]$/],
+    [
+      'an output folder under /proc',
+      ['build', '--out', '/proc/jobcast-nope'],
+      /^jobcast: cannot create the output folder \/proc\/\.jobcast-nope\.generations: .* \(ENOENT\) \[JC_ENVIRONMENT\]$/,
+    ],
+    [
+      'a state folder under /proc',
+      ['build', '--state', '/proc/jobcast-nope/state.db'],
+      /^jobcast: cannot create the state folder \/proc\/jobcast-nope: .* \(ENOENT\) \[JC_ENVIRONMENT\]$/,
+    ],
+    [
+      'an output folder on a read-only file system',
+      ['build', '--out', '/sys/kernel/jobcast-nope'],
+      /^jobcast: cannot create the output folder \/sys\/kernel\/\.jobcast-nope\.generations: .* \((EROFS|EPERM|EACCES)\) \[JC_ENVIRONMENT\]$/,
+    ],
+    [
+      'an output folder inside a file',
+      ['build', '--out', '/etc/hostname/out'],
+      /^jobcast: cannot use the output folder \/etc\/hostname\/\.out\.generations: a part of the path is a file, not a folder \(ENOTDIR\) \[JC_ENVIRONMENT\]$/,
+    ],
+    [
+      'a state database on a full device',
+      ['publish', '--state', '/dev/full'],
+      /^jobcast: cannot open the state database \/dev\/full: database or disk is full .*\[JC_STATE_OPEN\]$/,
+    ],
   ])('says so for %s, and ends', async (_what, args, pattern) => {
-    expectOneLine(await jobcast(args as string[]), pattern as RegExp);
+    expectOneLine(await jobcast(args), pattern);
   });
 });

@@ -6,9 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildProject, type BuildResult } from '../src/build/build';
-import {
-  descriptionsOf, FEED_CHANNELS, FEED_PATHS, htmlBlocks, jobNodes, kid, listedIds, mustParse, NOW, textOf, type FeedChannel,
-} from './feeds-support';
+import { descriptionsOf, FEED_CHANNELS, FEED_PATHS, htmlBlocks, jobNodes, kid, listedIds, mustParse, NOW, textOf, type FeedChannel } from './feeds-support';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, seedPieces, tempProject, type TempProject } from './helpers/project';
 
 const GOLDEN = path.join(__dirname, 'golden', 'feeds');
@@ -83,7 +81,13 @@ describe('the shipped role in every feed', () => {
 
   it('indeed marks the remote role with the documented convention', () => {
     const job = jobNodes('indeed', mustParse(read(project, 'indeed')))[0]!;
-    expect([textOf(job, 'city'), textOf(job, 'state'), textOf(job, 'postalcode'), textOf(job, 'country'), textOf(job, 'remotetype')]).toEqual(['Remote', '', '', 'US', 'Fully remote']);
+    expect([textOf(job, 'city'), textOf(job, 'state'), textOf(job, 'postalcode'), textOf(job, 'country'), textOf(job, 'remotetype')]).toEqual([
+      'Remote',
+      '',
+      '',
+      'US',
+      'Fully remote',
+    ]);
     expect(kid(job, 'state')).toBeDefined();
   });
 
@@ -91,8 +95,11 @@ describe('the shipped role in every feed', () => {
     const feed = JSON.parse(read(project, 'json-feed'));
     expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
     expect(feed.items[0]).toMatchObject({
-      id: `http://localhost:3000/jobs/${SEED}/`, url: `http://localhost:3000/jobs/${SEED}/`, title: 'ML Infrastructure Engineer',
-      date_published: '2026-11-28T00:00:00+00:00', tags: ['Engineering', 'Software Development'],
+      id: `http://localhost:3000/jobs/${SEED}/`,
+      url: `http://localhost:3000/jobs/${SEED}/`,
+      title: 'ML Infrastructure Engineer',
+      date_published: '2026-11-28T00:00:00+00:00',
+      tags: ['Engineering', 'Software Development'],
       _job: { id: SEED, workplace: 'remote', applicantLocations: ['US'], employmentType: ['FULL_TIME'], experienceMonths: 60 },
     });
   });

@@ -14,8 +14,20 @@ import type { Posting } from '../src/model/posting';
 import type { Project } from '../src/project';
 import { feedText } from '../src/xml/escape';
 import {
-  entryOf, hostileLine, hostilePosting, htmlBlocks, kid, kids, mustParse, runChannel, shippedProject, textOf, validPosting, withSite,
-  type ChannelRun, type XNode,
+  entryOf,
+  hostileLine,
+  hostilePosting,
+  htmlBlocks,
+  kid,
+  kids,
+  mustParse,
+  runChannel,
+  shippedProject,
+  textOf,
+  validPosting,
+  withSite,
+  type ChannelRun,
+  type XNode,
 } from './feeds-support';
 
 const RUNS = { numRuns: 100 };
@@ -25,7 +37,11 @@ const expectedBlocks = (p: Posting): string[] => [
   ...paragraphsOf(p.summary).map(feedText),
   ...sectionsOf(p).flatMap((s) => [s.heading, ...s.items.map(feedText)]),
 ];
-const nonEmpty = (xs: (string | undefined)[]): string[] => xs.filter((x): x is string => x !== undefined).map(feedText).filter(Boolean);
+const nonEmpty = (xs: (string | undefined)[]): string[] =>
+  xs
+    .filter((x): x is string => x !== undefined)
+    .map(feedText)
+    .filter(Boolean);
 
 interface Case {
   project: Project;
@@ -91,7 +107,9 @@ describe('every feed survives hostile text', () => {
         expect(root.attributes.version).toBe('2.0');
         const channel = kid(root, 'channel')!;
         expect(textOf(channel, 'title')).toBe(feedText(`${org} jobs`));
-        const hubs = kids(channel, 'atom:link').filter((l) => l.attributes.rel === 'hub').map((l) => l.attributes.href);
+        const hubs = kids(channel, 'atom:link')
+          .filter((l) => l.attributes.rel === 'hub')
+          .map((l) => l.attributes.href);
         expect(hubs).toEqual(hub ? ['https://hub.example.com/?a=1&b=2', 'https://pubsubhubbub.appspot.com/'] : []);
         const items = kids(channel, 'item');
         expect(items.map((i) => textOf(i, 'job:id'))).toEqual(expect.arrayContaining(run.listed));
@@ -103,7 +121,9 @@ describe('every feed survives hostile text', () => {
           expect(kids(item, 'category').map((x) => x.text)).toEqual(nonEmpty([p.department, p.industry]));
           const locs = kids(item, 'job:location');
           expect(locs.map((l) => textOf(l, 'job:locality'))).toEqual((p.locations ?? []).map((l) => feedText(l.locality)));
-          expect(locs.map((l) => textOf(l, 'job:streetAddress'))).toEqual((p.locations ?? []).map((l) => (l.street ? feedText(l.street) || undefined : undefined)));
+          expect(locs.map((l) => textOf(l, 'job:streetAddress'))).toEqual(
+            (p.locations ?? []).map((l) => (l.street ? feedText(l.street) || undefined : undefined)),
+          );
           expect(kid(item, 'job:workplace')!.uri).toBe('https://jobcast.dev/ns/job');
         }
         const feed = await parser.parseString(run.text);
@@ -122,7 +142,11 @@ describe('every feed survives hostile text', () => {
       fc.asyncProperty(caseArb, async ({ raws, org, hub }) => {
         const c = makeCase(raws, org, hub);
         const { run, byId } = await runAll(c, 'json-feed');
-        const feed = JSON.parse(run.text) as { version: string; authors: { name: string }[]; items: { title: string; content_html: string; tags?: string[]; _job: { id: string; skills?: string[] } }[] };
+        const feed = JSON.parse(run.text) as {
+          version: string;
+          authors: { name: string }[];
+          items: { title: string; content_html: string; tags?: string[]; _job: { id: string; skills?: string[] } }[];
+        };
         expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
         expect(feed.authors[0]!.name).toBe(feedText(org));
         expect(feed.items.map((i) => i._job.id).sort()).toEqual([...run.listed].sort());

@@ -9,7 +9,19 @@ import Parser from 'rss-parser';
 import { JOB_NAMESPACE, withLastBuildDate } from '../adapters/rss';
 import { buildProject } from '../src/build/build';
 import {
-  entryOf, FEED_CHANNELS, FEED_PATHS, kid, kids, mustParse, NOW, parseXml, runChannel, shippedProject, textOf, validPosting, withSite,
+  entryOf,
+  FEED_CHANNELS,
+  FEED_PATHS,
+  kid,
+  kids,
+  mustParse,
+  NOW,
+  parseXml,
+  runChannel,
+  shippedProject,
+  textOf,
+  validPosting,
+  withSite,
 } from './feeds-support';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject } from './helpers/project';
 
@@ -76,7 +88,11 @@ describe('deterministic output', () => {
 
 function baseRaw() {
   return {
-    title: 'Backend Engineer', status: 'open', datePosted: '2026-11-01', employmentType: ['FULL_TIME'], workplace: 'onsite',
+    title: 'Backend Engineer',
+    status: 'open',
+    datePosted: '2026-11-01',
+    employmentType: ['FULL_TIME'],
+    workplace: 'onsite',
     locations: [{ locality: 'Berlin', postalCode: '10115', country: 'DE' }],
     summary: 'We build the backend of a job syndication service and need one more engineer who likes correctness.',
     apply: { url: 'https://careers.example.com/jobs/backend-engineer/apply' },
@@ -125,9 +141,16 @@ describe('channel and items', () => {
   it('carries link, permalink guid, pubDate, categories and the job:* fields of each role', async () => {
     const project = await shippedProject();
     const p = validPosting(project, {
-      ...baseRaw(), workplace: 'hybrid', department: 'Engineering', industry: 'Software', validThrough: '2027-02-28',
+      ...baseRaw(),
+      workplace: 'hybrid',
+      department: 'Engineering',
+      industry: 'Software',
+      validThrough: '2027-02-28',
       employmentType: ['FULL_TIME', 'CONTRACTOR'],
-      locations: [{ locality: 'San Francisco', region: 'CA', postalCode: '94105', country: 'US', street: '1 Market St' }, { locality: 'Austin', region: 'TX', country: 'US' }],
+      locations: [
+        { locality: 'San Francisco', region: 'CA', postalCode: '94105', country: 'US', street: '1 Market St' },
+        { locality: 'Austin', region: 'TX', country: 'US' },
+      ],
       salary: { currency: 'USD', min: 185000, max: 245000, unit: 'YEAR' },
     });
     const run = await runChannel(project, 'rss', [entryOf('backend-engineer', p, project.config)]);
@@ -139,15 +162,34 @@ describe('channel and items', () => {
     const job = item.children.filter((c) => c.uri === JOB_NAMESPACE);
     expect(textOf(item, 'job:workplace')).toBe('hybrid');
     expect(kids(item, 'job:employmentType').map((e) => e.text)).toEqual(['FULL_TIME', 'CONTRACTOR']);
-    expect(kids(item, 'job:location').map((l) => [textOf(l, 'job:locality'), textOf(l, 'job:region'), textOf(l, 'job:postalCode'), textOf(l, 'job:country'), textOf(l, 'job:streetAddress')])).toEqual([
+    expect(
+      kids(item, 'job:location').map((l) => [
+        textOf(l, 'job:locality'),
+        textOf(l, 'job:region'),
+        textOf(l, 'job:postalCode'),
+        textOf(l, 'job:country'),
+        textOf(l, 'job:streetAddress'),
+      ]),
+    ).toEqual([
       ['San Francisco', 'CA', '94105', 'US', '1 Market St'],
       ['Austin', 'TX', undefined, 'US', undefined],
     ]);
-    expect(kid(item, 'job:salary')).toMatchObject({ text: '$185,000 - $245,000 per year', attributes: { currency: 'USD', minValue: '185000', maxValue: '245000', unitText: 'YEAR' } });
+    expect(kid(item, 'job:salary')).toMatchObject({
+      text: '$185,000 - $245,000 per year',
+      attributes: { currency: 'USD', minValue: '185000', maxValue: '245000', unitText: 'YEAR' },
+    });
     expect(textOf(item, 'job:validThrough')).toBe('2027-02-28T23:59:59+00:00');
     expect(textOf(item, 'job:applyUrl')).toBe('https://careers.example.com/jobs/backend-engineer/apply?utm_source=rss');
     expect(job.map((c) => c.name)).toEqual([
-      'job:id', 'job:workplace', 'job:location', 'job:location', 'job:employmentType', 'job:employmentType', 'job:salary', 'job:validThrough', 'job:applyUrl',
+      'job:id',
+      'job:workplace',
+      'job:location',
+      'job:location',
+      'job:employmentType',
+      'job:employmentType',
+      'job:salary',
+      'job:validThrough',
+      'job:applyUrl',
     ]);
   });
 });

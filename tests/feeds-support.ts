@@ -25,8 +25,12 @@ export const FEED_CHANNELS = ['rss', 'json-feed', 'linkedin', 'indeed', 'ziprecr
 export type FeedChannel = (typeof FEED_CHANNELS)[number];
 export const XML_CHANNELS = ['rss', 'linkedin', 'indeed', 'ziprecruiter', 'adzuna'] as const;
 export const FEED_PATHS: Record<FeedChannel, string> = {
-  rss: 'feeds/jobs.rss', 'json-feed': 'feeds/jobs.json', linkedin: 'feeds/linkedin.xml',
-  indeed: 'feeds/indeed.xml', ziprecruiter: 'feeds/ziprecruiter.xml', adzuna: 'feeds/adzuna.xml',
+  rss: 'feeds/jobs.rss',
+  'json-feed': 'feeds/jobs.json',
+  linkedin: 'feeds/linkedin.xml',
+  indeed: 'feeds/indeed.xml',
+  ziprecruiter: 'feeds/ziprecruiter.xml',
+  adzuna: 'feeds/adzuna.xml',
 };
 
 export function adapterNamed(name: string): Adapter {
@@ -63,7 +67,10 @@ export function parseXml(xml: string): ParsedXml {
   parser.on('xmldecl', (d) => (declaration = { ...(d.version ? { version: d.version } : {}), ...(d.encoding ? { encoding: d.encoding } : {}) }));
   parser.on('opentag', (tag) => {
     const node: XNode = {
-      name: tag.name, uri: tag.uri, children: [], text: '',
+      name: tag.name,
+      uri: tag.uri,
+      children: [],
+      text: '',
       attributes: Object.fromEntries(Object.values(tag.attributes).map((a) => [a.name, a.value])),
     };
     if (stack.length) stack[stack.length - 1]!.children.push(node);
@@ -120,7 +127,7 @@ export function htmlBlocks(html: string): string[] {
     if (n.nodeName === 'p' || n.nodeName === 'li') out.push(htmlText(n));
     else for (const c of n.childNodes ?? []) walk(c);
   };
-  walk(parseFragment(html) as unknown as HtmlNode);
+  walk(parseFragment(html));
   return out;
 }
 
@@ -163,8 +170,14 @@ export function validPosting(project: Project, raw: unknown): Posting {
 export function entryOf(id: string, posting: Posting, site: SiteConfig, now = NOW, changedAt?: Date): PostingEntry {
   const lifecycle = lifecycleOf(posting, now, site.schedule.timezone);
   return {
-    id, file: `postings/${id}.yaml`, posting, lifecycle, state: lifecycle.state, hash: id,
-    changedAt: changedAt ?? new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())), locate: () => ({}),
+    id,
+    file: `postings/${id}.yaml`,
+    posting,
+    lifecycle,
+    state: lifecycle.state,
+    hash: id,
+    changedAt: changedAt ?? new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())),
+    locate: () => ({}),
   };
 }
 
@@ -185,7 +198,10 @@ export async function runChannel(project: Project, channel: string, entries: rea
   const result = renderAll(adapter, sel.entries, renderContext(adapter, project.config, now));
   expect(result.artifacts).toHaveLength(1);
   return {
-    text: await bodyText(result.artifacts[0]!.body), result, diagnostics, dropped: sel.dropped,
+    text: await bodyText(result.artifacts[0]!.body),
+    result,
+    diagnostics,
+    dropped: sel.dropped,
     listed: sel.entries.filter((e) => e.state === 'open').map((e) => e.id),
   };
 }
@@ -194,17 +210,67 @@ export async function runChannel(project: Project, channel: string, entries: rea
 
 /** Pieces that broke real feed generators (board-feeds.md §7), plus scripts and astral characters. */
 export const HOSTILE_PIECES = [
-  ']]>', ']]>]]>', ']]]]><![CDATA[>', '<![CDATA[', '</script>', '<script>alert(1)</script>', '</description>', '</job>',
-  '&', '&amp;', '&nbsp;', '&#39;', '&lt;', '"', "'", '<', '>', 'Johnson & Johnson',
-  '\u0000', '\u0001', '\u0008', '\u000B', '\u000C', '\u001B', '\u001F', '\uFFFE', '\uFFFF', '\uD800', '\uDBFF', '\uDC00', '\uDFFF',
-  '\t', '\r\n', '\r', '\u0085', '\u2028', '\u00A0',
-  '🚀', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', '👩🏽‍💻', 'e\u0301', '\u202E', '\u200F', 'مهندس', 'מהנדס', '工程师', 'Ĳ', 'ß',
+  ']]>',
+  ']]>]]>',
+  ']]]]><![CDATA[>',
+  '<![CDATA[',
+  '</script>',
+  '<script>alert(1)</script>',
+  '</description>',
+  '</job>',
+  '&',
+  '&amp;',
+  '&nbsp;',
+  '&#39;',
+  '&lt;',
+  '"',
+  "'",
+  '<',
+  '>',
+  'Johnson & Johnson',
+  '\u0000',
+  '\u0001',
+  '\u0008',
+  '\u000B',
+  '\u000C',
+  '\u001B',
+  '\u001F',
+  '\uFFFE',
+  '\uFFFF',
+  '\uD800',
+  '\uDBFF',
+  '\uDC00',
+  '\uDFFF',
+  '\t',
+  '\r\n',
+  '\r',
+  '\u0085',
+  '\u2028',
+  '\u00A0',
+  '🚀',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  '👩🏽‍💻',
+  'e\u0301',
+  '\u202E',
+  '\u200F',
+  'مهندس',
+  'מהנדס',
+  '工程师',
+  'Ĳ',
+  'ß',
 ] as const;
 
 const word = fc.constantFrom('Engineer', 'data', 'ML', 'platform', 'Zürich', 'senior', 'ops');
 /** Free text: hostile pieces, words and arbitrary code points (not always valid UTF-16). */
 export const hostileText = fc
-  .array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...HOSTILE_PIECES) }, { weight: 2, arbitrary: word }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) }), { minLength: 1, maxLength: 10 })
+  .array(
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_PIECES) },
+      { weight: 2, arbitrary: word },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
+    ),
+    { minLength: 1, maxLength: 10 },
+  )
   .map((parts) => parts.join(' '));
 
 /**
@@ -212,7 +278,34 @@ export const hostileText = fc
  * brackets), so every feed is expected to list it: what is tested is the escaping, not the rules.
  */
 export const hostileTitle = fc
-  .array(fc.oneof(fc.constantFrom(']]>', '</script>', '&', '"', "'", '<', '>', '\u0008', '\u0001', '\uFFFE', '\uFFFF', '\uD800', '\uDFFF', '🚀', '\u202E', 'مهندس', 'מהנדס', '&amp;', '&lt;', ']]>]]>'), word), { minLength: 1, maxLength: 6 })
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        ']]>',
+        '</script>',
+        '&',
+        '"',
+        "'",
+        '<',
+        '>',
+        '\u0008',
+        '\u0001',
+        '\uFFFE',
+        '\uFFFF',
+        '\uD800',
+        '\uDFFF',
+        '🚀',
+        '\u202E',
+        'مهندس',
+        'מהנדס',
+        '&amp;',
+        '&lt;',
+        ']]>]]>',
+      ),
+      word,
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
   .map((parts) => `Engineer ${parts.join(' ')}`.slice(0, 78));
 
 /** One-line hostile text (places, skills, department). */
@@ -241,14 +334,28 @@ export const hostilePosting = fc
     locations: fc.uniqueArray(location, { minLength: 1, maxLength: 3, selector: (l) => l.locality }),
     applicantLocations: fc.uniqueArray(countries, { minLength: 1, maxLength: 3 }),
     summary: hostileText.map((s) => LONG_ENOUGH + s),
-    responsibilities: fc.array(hostileText.map((s) => `Do ${s}`), { minLength: 1, maxLength: 3 }),
-    benefits: fc.option(fc.array(hostileText.map((s) => `Get ${s}`), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    responsibilities: fc.array(
+      hostileText.map((s) => `Do ${s}`),
+      { minLength: 1, maxLength: 3 },
+    ),
+    benefits: fc.option(
+      fc.array(
+        hostileText.map((s) => `Get ${s}`),
+        { minLength: 1, maxLength: 2 },
+      ),
+      { nil: undefined },
+    ),
     department: fc.option(hostileLine('Dept'), { nil: undefined }),
     industry: fc.option(hostileLine('Industry'), { nil: undefined }),
     skills: fc.option(fc.uniqueArray(hostileLine('Skill'), { minLength: 1, maxLength: 3 }), { nil: undefined }),
     reference: fc.option(hostileLine('REF'), { nil: undefined }),
     salary: fc.option(
-      fc.record({ currency: fc.constantFrom('USD', 'EUR', 'GBP', 'JPY'), min: fc.integer({ min: 1, max: 200000 }), extra: fc.integer({ min: 0, max: 90000 }), unit: fc.constantFrom('HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR') }),
+      fc.record({
+        currency: fc.constantFrom('USD', 'EUR', 'GBP', 'JPY'),
+        min: fc.integer({ min: 1, max: 200000 }),
+        extra: fc.integer({ min: 0, max: 90000 }),
+        unit: fc.constantFrom('HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR'),
+      }),
       { nil: undefined },
     ),
   })

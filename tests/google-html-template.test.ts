@@ -26,7 +26,9 @@ test('the only raw (triple-stash) output in any HTML template is the JSON-LD scr
 test("admin templates: the layout's page body is the only raw output, and nothing loads from another origin", () => {
   const admin = allTemplates.filter((f) => f.startsWith('admin-'));
   expect(admin.length).toBeGreaterThan(0);
-  const raw = admin.flatMap((f) => [...readFileSync(path.join(TEMPLATES_DIR, f), 'utf8').matchAll(/\{\{\{[^}]*\}\}\}|\{\{&[^}]*\}\}/g)].map((m) => `${f}: ${m[0]}`));
+  const raw = admin.flatMap((f) =>
+    [...readFileSync(path.join(TEMPLATES_DIR, f), 'utf8').matchAll(/\{\{\{[^}]*\}\}\}|\{\{&[^}]*\}\}/g)].map((m) => `${f}: ${m[0]}`),
+  );
   expect(raw).toEqual(['admin-layout.html.hbs: {{{content}}}']);
   for (const f of admin) {
     const source = readFileSync(path.join(TEMPLATES_DIR, f), 'utf8');

@@ -7,9 +7,7 @@ import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import { buildProject } from '../src/build/build';
 import { MINIMAL_POSTING, tempProject } from './helpers/project';
-import {
-  attr, bodyOf, build, collapse, elements, ISOLATED_ADAPTERS, metaContent, parseHtml, textOf, visibleText, type Built,
-} from './google-support';
+import { attr, bodyOf, build, collapse, elements, ISOLATED_ADAPTERS, metaContent, parseHtml, textOf, visibleText, type Built } from './google-support';
 
 const titled = (title: string, extra = '') => MINIMAL_POSTING.replace('title: Backend Engineer', `title: ${title}`) + extra;
 const POSTINGS = {
@@ -35,7 +33,12 @@ describe.each(['closed-role', 'expired-role'])('%s', (id) => {
   const page = () => parseHtml(built.read(`jobs/${id}/index.html`));
 
   test('has a 410 page that says it is no longer accepting applications', () => {
-    expect(built.result.manifest.artifacts[`jobs/${id}/index.html`]).toMatchObject({ status: 410, contentType: 'text/html; charset=utf-8', channel: 'google', posting: id });
+    expect(built.result.manifest.artifacts[`jobs/${id}/index.html`]).toMatchObject({
+      status: 410,
+      contentType: 'text/html; charset=utf-8',
+      channel: 'google',
+      posting: id,
+    });
     expect(collapse(visibleText(bodyOf(page())))).toContain('no longer accepting applications');
   });
 
@@ -68,7 +71,9 @@ test.each(['draft-role', 'scheduled-role'])('%s produces nothing at all', (id) =
 test('the listing links the open role only, with its facts, and carries no JobPosting markup', () => {
   const doc = parseHtml(built.read('jobs/index.html'));
   expect(elements(doc, 'script')).toHaveLength(0);
-  const jobLinks = elements(doc, 'a').map((a) => attr(a, 'href')).filter((h) => /\/jobs\/[a-z0-9-]+\/$/.test(h ?? ''));
+  const jobLinks = elements(doc, 'a')
+    .map((a) => attr(a, 'href'))
+    .filter((h) => /\/jobs\/[a-z0-9-]+\/$/.test(h ?? ''));
   expect(jobLinks).toEqual(['http://localhost:3000/jobs/open-role/']);
   const visible = collapse(visibleText(bodyOf(doc)));
   expect(visible).toContain('Open Role Engineer');
@@ -85,7 +90,9 @@ function jsonLdByFile(dir: string): Map<string, unknown[]> {
       if (statSync(full).isDirectory()) visit(full);
       else if (name.endsWith('.html')) {
         const doc = parseHtml(readFileSync(full, 'utf8'));
-        const blocks = elements(doc, 'script').filter((s) => attr(s, 'type') === 'application/ld+json').map((s) => JSON.parse(textOf(s)));
+        const blocks = elements(doc, 'script')
+          .filter((s) => attr(s, 'type') === 'application/ld+json')
+          .map((s) => JSON.parse(textOf(s)));
         found.set(path.relative(dir, full), blocks);
       }
     }
@@ -195,10 +202,16 @@ describe('sitemap lastmod follows content changes, never the build time', () => 
 });
 
 test('URLs in the sitemap are escaped XML: an & in the base URL stays one URL', async () => {
-  const b = await build({ 'open-role.yaml': titled('Open Role Engineer') }, { config: readFileSync(built.project.configFile, 'utf8').replace('baseUrl: http://localhost:3000', 'baseUrl: https://jobs.example.com/a&b') });
+  const b = await build(
+    { 'open-role.yaml': titled('Open Role Engineer') },
+    { config: readFileSync(built.project.configFile, 'utf8').replace('baseUrl: http://localhost:3000', 'baseUrl: https://jobs.example.com/a&b') },
+  );
   try {
     expect(b.read('sitemap.xml')).toContain('<loc>https://jobs.example.com/a&amp;b/jobs/open-role/</loc>');
-    expect(sitemapEntries(b.read('sitemap.xml')).map((u) => u.loc)).toEqual(['https://jobs.example.com/a&b/jobs/', 'https://jobs.example.com/a&b/jobs/open-role/']);
+    expect(sitemapEntries(b.read('sitemap.xml')).map((u) => u.loc)).toEqual([
+      'https://jobs.example.com/a&b/jobs/',
+      'https://jobs.example.com/a&b/jobs/open-role/',
+    ]);
   } finally {
     b.project.cleanup();
   }

@@ -15,15 +15,39 @@ describe('several locations, hourly pay (hybrid)', () => {
   test('jobLocation is an array of full postal addresses, with no jobLocationType', () => {
     const ld = ldOf(built, 'warehouse');
     expect(ld.jobLocation).toEqual([
-      { '@type': 'Place', address: { '@type': 'PostalAddress', streetAddress: '1600 Broadway', addressLocality: 'Denver', addressRegion: 'CO', postalCode: '80202', addressCountry: 'US' } },
-      { '@type': 'Place', address: { '@type': 'PostalAddress', streetAddress: '350 5th Ave', addressLocality: 'New York', addressRegion: 'NY', postalCode: '10118', addressCountry: 'US' } },
+      {
+        '@type': 'Place',
+        address: {
+          '@type': 'PostalAddress',
+          streetAddress: '1600 Broadway',
+          addressLocality: 'Denver',
+          addressRegion: 'CO',
+          postalCode: '80202',
+          addressCountry: 'US',
+        },
+      },
+      {
+        '@type': 'Place',
+        address: {
+          '@type': 'PostalAddress',
+          streetAddress: '350 5th Ave',
+          addressLocality: 'New York',
+          addressRegion: 'NY',
+          postalCode: '10118',
+          addressCountry: 'US',
+        },
+      },
     ]);
     expect(ld).not.toHaveProperty('jobLocationType');
     expect(ld).not.toHaveProperty('applicantLocationRequirements');
   });
 
   test('a single hourly amount is a QuantitativeValue with value and unitText HOUR', () => {
-    expect(ldOf(built, 'warehouse').baseSalary).toEqual({ '@type': 'MonetaryAmount', currency: 'USD', value: { '@type': 'QuantitativeValue', value: 21.5, unitText: 'HOUR' } });
+    expect(ldOf(built, 'warehouse').baseSalary).toEqual({
+      '@type': 'MonetaryAmount',
+      currency: 'USD',
+      value: { '@type': 'QuantitativeValue', value: 21.5, unitText: 'HOUR' },
+    });
   });
 
   test('several employment types stay an array; education and "no requirements" experience', () => {
@@ -49,13 +73,20 @@ describe('remote for two countries', () => {
   test('TELECOMMUTE always comes with the countries, and there is no jobLocation', () => {
     const ld = ldOf(built, 'devrel');
     expect(ld.jobLocationType).toBe('TELECOMMUTE');
-    expect(ld.applicantLocationRequirements).toEqual([{ '@type': 'Country', name: 'US' }, { '@type': 'Country', name: 'CA' }]);
+    expect(ld.applicantLocationRequirements).toEqual([
+      { '@type': 'Country', name: 'US' },
+      { '@type': 'Country', name: 'CA' },
+    ]);
     expect(ld).not.toHaveProperty('jobLocation');
   });
 
   test('a range is minValue/maxValue; one employment type is a plain string', () => {
     const ld = ldOf(built, 'devrel');
-    expect(ld.baseSalary).toEqual({ '@type': 'MonetaryAmount', currency: 'USD', value: { '@type': 'QuantitativeValue', minValue: 120000, maxValue: 150000, unitText: 'YEAR' } });
+    expect(ld.baseSalary).toEqual({
+      '@type': 'MonetaryAmount',
+      currency: 'USD',
+      value: { '@type': 'QuantitativeValue', minValue: 120000, maxValue: 150000, unitText: 'YEAR' },
+    });
     expect(ld.employmentType).toBe('FULL_TIME');
   });
 
@@ -83,7 +114,12 @@ describe('the shipped role', () => {
       '@type': 'JobPosting',
       title: 'ML Infrastructure Engineer',
       datePosted: '2026-11-28',
-      hiringOrganization: { '@type': 'Organization', name: 'Example Corp', sameAs: ['https://www.example.com', 'https://www.linkedin.com/company/example'], logo: 'https://www.example.com/logo.png' },
+      hiringOrganization: {
+        '@type': 'Organization',
+        name: 'Example Corp',
+        sameAs: ['https://www.example.com', 'https://www.linkedin.com/company/example'],
+        logo: 'https://www.example.com/logo.png',
+      },
       identifier: { '@type': 'PropertyValue', name: 'Example Corp', value: 'ENG-ML-INFRA-001' },
       url: 'http://localhost:3000/jobs/ml-infrastructure-engineer/',
       jobLocationType: 'TELECOMMUTE',
@@ -99,7 +135,7 @@ describe('the shipped role', () => {
     expect(ld).not.toHaveProperty('baseSalary');
   });
 
-  test('jobposting.json is the page\'s JSON-LD, byte for byte', () => {
+  test("jobposting.json is the page's JSON-LD, byte for byte", () => {
     const page = parseHtml(built.read('jobs/ml-infrastructure-engineer/index.html'));
     expect(built.read('jobs/ml-infrastructure-engineer/jobposting.json')).toBe(onlyJsonLd(page).trim() + '\n');
   });
@@ -119,7 +155,9 @@ test('a date-only validThrough ends at 23:59:59 in the configured zone, with its
 describe('apply links', () => {
   test('the page links to the apply URL with utm_source=google, keeping its own query; JSON-LD url is the page', () => {
     const doc = parseHtml(built.read('jobs/warehouse/index.html'));
-    const applyLinks = elements(doc, 'a').filter((a) => attr(a, 'class') === 'apply').map((a) => attr(a, 'href'));
+    const applyLinks = elements(doc, 'a')
+      .filter((a) => attr(a, 'class') === 'apply')
+      .map((a) => attr(a, 'href'));
     expect(applyLinks.length).toBeGreaterThan(0);
     for (const href of applyLinks) expect(href).toBe('https://careers.example.com/apply?job=wa-1&lang=en&utm_source=google');
     expect(elements(doc, 'a').map((a) => attr(a, 'href'))).toContain('mailto:ops@example.com');
@@ -131,7 +169,9 @@ describe('apply links', () => {
     expect(config).not.toBe(SHIPPED_CONFIG_TEXT);
     const b = await build({ 'devrel.yaml': REMOTE_TWO_COUNTRIES }, { config });
     try {
-      const hrefs = elements(parseHtml(b.read('jobs/devrel/index.html')), 'a').filter((a) => attr(a, 'class') === 'apply').map((a) => attr(a, 'href'));
+      const hrefs = elements(parseHtml(b.read('jobs/devrel/index.html')), 'a')
+        .filter((a) => attr(a, 'class') === 'apply')
+        .map((a) => attr(a, 'href'));
       expect(new Set(hrefs)).toEqual(new Set(['https://careers.example.com/jobs/devrel/apply?utm_source=google_jobs']));
     } finally {
       b.project.cleanup();

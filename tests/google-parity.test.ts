@@ -6,8 +6,24 @@ import { EMPLOYMENT_LABELS, money, UNIT_WORDS } from '../src/compose/facts';
 import type { EmploymentType, SalaryUnit } from '../src/model/posting';
 import { SHIPPED_POSTING_TEXT, seedPieces } from './helpers/project';
 import {
-  attr, bodyOf, build, collapse, descriptionBlocks, elements, HYBRID_HOURLY, leaves, metaContent, onlyJsonLd, pageDescriptionBlocks,
-  parseHtml, REMOTE_TWO_COUNTRIES, shown, times, visibleText, type Built, type HtmlNode,
+  attr,
+  bodyOf,
+  build,
+  collapse,
+  descriptionBlocks,
+  elements,
+  HYBRID_HOURLY,
+  leaves,
+  metaContent,
+  onlyJsonLd,
+  pageDescriptionBlocks,
+  parseHtml,
+  REMOTE_TWO_COUNTRIES,
+  shown,
+  times,
+  visibleText,
+  type Built,
+  type HtmlNode,
 } from './google-support';
 
 /** Keys whose values are identifiers for machines, not content: checked as links below instead. */
@@ -59,7 +75,10 @@ describe.each(['ml-infrastructure-engineer', 'warehouse', 'devrel'])('%s', (id) 
         expect(shownAs?.text).toBeTruthy();
         expect(page.visible).toContain(shownAs!.text);
       } else {
-        expect({ path: leaf.path, visible: page.visible.toLowerCase().includes(expectedText(leaf.path, leaf.key, leaf.value, page).toLowerCase()) }).toEqual({ path: leaf.path, visible: true });
+        expect({ path: leaf.path, visible: page.visible.toLowerCase().includes(expectedText(leaf.path, leaf.key, leaf.value, page).toLowerCase()) }).toEqual({
+          path: leaf.path,
+          visible: true,
+        });
       }
       checked.push(leaf.path);
     }

@@ -13,15 +13,67 @@ import type { SiteConfig } from '../src/model/config';
 import { postingFields, type Posting } from '../src/model/posting';
 import { tempProject } from './helpers/project';
 import {
-  bodyOf, collapse, descriptionBlocks, elements, entryOf, googleContext, ISOLATED_ADAPTERS, onlyJsonLd, pageDescriptionBlocks,
-  parseHtml, shown, textOf, visibleText,
+  bodyOf,
+  collapse,
+  descriptionBlocks,
+  elements,
+  entryOf,
+  googleContext,
+  ISOLATED_ADAPTERS,
+  onlyJsonLd,
+  pageDescriptionBlocks,
+  parseHtml,
+  shown,
+  textOf,
+  visibleText,
 } from './google-support';
 
 const HOSTILE = [
-  '</script>', '</SCRIPT >', '<script>alert(1)</script>', '<!--', '<!-- <script>', '-->', ']]>', '<![CDATA[', '"', "'", '`', '=',
-  '&', '&amp;', '&lt;', '<', '>', '\u2028', '\u2029', '\u0000', '\u0001\u0007\u001b', '\u007f\u0085\u009f', '\u000c', '\r\n', '\r', '\t',
-  '😀', '👩‍💻', '\u202e', '\u200f', '\u2066', 'مرحبا', 'שלום', '\ud800', '\udfff', '\ufffe', '\uffff', '\ufeff', '{{ld}}', '{{{ld}}}',
-  '${x}', '\\u003c', '\\', 'javascript:alert(1)', '  ',
+  '</script>',
+  '</SCRIPT >',
+  '<script>alert(1)</script>',
+  '<!--',
+  '<!-- <script>',
+  '-->',
+  ']]>',
+  '<![CDATA[',
+  '"',
+  "'",
+  '`',
+  '=',
+  '&',
+  '&amp;',
+  '&lt;',
+  '<',
+  '>',
+  '\u2028',
+  '\u2029',
+  '\u0000',
+  '\u0001\u0007\u001b',
+  '\u007f\u0085\u009f',
+  '\u000c',
+  '\r\n',
+  '\r',
+  '\t',
+  '😀',
+  '👩‍💻',
+  '\u202e',
+  '\u200f',
+  '\u2066',
+  'مرحبا',
+  'שלום',
+  '\ud800',
+  '\udfff',
+  '\ufffe',
+  '\uffff',
+  '\ufeff',
+  '{{ld}}',
+  '{{{ld}}}',
+  '${x}',
+  '\\u003c',
+  '\\',
+  'javascript:alert(1)',
+  '  ',
 ];
 
 const piece = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ maxLength: 8 }));
@@ -64,19 +116,25 @@ type Raw = typeof rawPosting extends fc.Arbitrary<infer T> ? T : never;
 
 function toPosting(r: Raw): Posting {
   const input = {
-    title: r.title, status: 'open', datePosted: '2026-11-01', validThrough: '2027-02-28', employmentType: ['FULL_TIME', 'CONTRACTOR'],
+    title: r.title,
+    status: 'open',
+    datePosted: '2026-11-01',
+    validThrough: '2027-02-28',
+    employmentType: ['FULL_TIME', 'CONTRACTOR'],
     workplace: r.workplace,
     ...(r.workplace === 'remote' ? { applicantLocations: ['US', 'CA'] } : {}),
     locations: r.locations.map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined))),
     ...(r.salary ? { salary: { currency: 'EUR', min: 50000.5, max: 70000, unit: 'YEAR' } } : {}),
-    summary: r.summary, responsibilities: r.responsibilities,
+    summary: r.summary,
+    responsibilities: r.responsibilities,
     ...(r.qualifications ? { qualifications: r.qualifications } : {}),
     ...(r.benefits ? { benefits: r.benefits } : {}),
     ...(r.skills ? { skills: r.skills } : {}),
     ...(r.reference ? { reference: r.reference } : {}),
     ...(r.department ? { department: r.department } : {}),
     ...(r.industry ? { industry: r.industry } : {}),
-    education: { credential: 'bachelor degree' }, experience: { months: 24 },
+    education: { credential: 'bachelor degree' },
+    experience: { months: 24 },
     apply: { url: 'https://careers.example.com/apply?job=1&src=x', email: 'jobs@example.com', direct: true },
   };
   const parsed = postingFields.safeParse(input);
@@ -87,8 +145,16 @@ function toPosting(r: Raw): Posting {
 /** Every text the recruiter (or the site config) wrote, as the model holds it. */
 function textsOf(p: Posting, orgName: string): string[] {
   return [
-    p.title, orgName, ...paragraphsOf(p.summary), ...(p.responsibilities ?? []), ...(p.qualifications ?? []), ...(p.benefits ?? []),
-    ...(p.skills ?? []), p.reference ?? '', p.department ?? '', p.industry ?? '',
+    p.title,
+    orgName,
+    ...paragraphsOf(p.summary),
+    ...(p.responsibilities ?? []),
+    ...(p.qualifications ?? []),
+    ...(p.benefits ?? []),
+    ...(p.skills ?? []),
+    p.reference ?? '',
+    p.department ?? '',
+    p.industry ?? '',
     ...(p.locations ?? []).flatMap((l) => [l.street ?? '', l.locality, l.region ?? '', l.postalCode ?? '']),
   ].filter(Boolean);
 }
@@ -156,9 +222,19 @@ test('hostile text in every field: one ld+json script, exact round trip, text sh
 test('the hostile constants themselves survive as a title and an item', () => {
   for (const h of HOSTILE) {
     const posting = toPosting({
-      title: fit(`a${h}b`, 80, true), workplace: 'onsite', locations: [{ locality: fit(`L${h}`, 100, true), country: 'DE', street: undefined, region: undefined, postalCode: undefined }],
-      summary: `Summary ${h} text`, responsibilities: [`item ${h} end`], qualifications: undefined, benefits: undefined, skills: undefined,
-      salary: false, orgName: 'Org', reference: undefined, department: undefined, industry: undefined,
+      title: fit(`a${h}b`, 80, true),
+      workplace: 'onsite',
+      locations: [{ locality: fit(`L${h}`, 100, true), country: 'DE', street: undefined, region: undefined, postalCode: undefined }],
+      summary: `Summary ${h} text`,
+      responsibilities: [`item ${h} end`],
+      qualifications: undefined,
+      benefits: undefined,
+      skills: undefined,
+      salary: false,
+      orgName: 'Org',
+      reference: undefined,
+      department: undefined,
+      industry: undefined,
     });
     const ctx = googleContext(baseConfig);
     const entry = entryOf('c', posting);

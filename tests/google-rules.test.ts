@@ -19,9 +19,15 @@ beforeAll(async () => {
 });
 
 const BASE = postingFields.parse({
-  title: 'Backend Engineer', status: 'open', datePosted: '2026-11-01', validThrough: '2027-01-31', employmentType: ['FULL_TIME'],
-  workplace: 'onsite', locations: [{ street: '1 Main St', locality: 'Austin', region: 'TX', postalCode: '78701', country: 'US' }],
-  summary: 'We build the backend of a job syndication service.', responsibilities: ['Build services'],
+  title: 'Backend Engineer',
+  status: 'open',
+  datePosted: '2026-11-01',
+  validThrough: '2027-01-31',
+  employmentType: ['FULL_TIME'],
+  workplace: 'onsite',
+  locations: [{ street: '1 Main St', locality: 'Austin', region: 'TX', postalCode: '78701', country: 'US' }],
+  summary: 'We build the backend of a job syndication service.',
+  responsibilities: ['Build services'],
   apply: { url: 'https://careers.example.com/apply' },
 });
 
@@ -38,10 +44,24 @@ test('a complete posting raises nothing', () => {
 
 test('every diagnostic has a registered GOOGLE_ code, a message and a fix', () => {
   const all = [
-    ...check({ title: 'SENIOR ENGINEER!!! $120K (REQ-12345)', validThrough: undefined, summary: 'SENIOR ENGINEER!!! $120K (REQ-12345)', responsibilities: undefined }),
+    ...check({
+      title: 'SENIOR ENGINEER!!! $120K (REQ-12345)',
+      validThrough: undefined,
+      summary: 'SENIOR ENGINEER!!! $120K (REQ-12345)',
+      responsibilities: undefined,
+    }),
     ...check({ title: '\u0001' }),
     ...check({ summary: '\u0001', responsibilities: undefined }),
-    ...check({ locations: [{ locality: 'Berlin', country: 'DE' }], experienceInPlaceOfEducation: true, education: { credential: 'none' }, experience: { months: 12 }, occupationalCategory: '99-1234' }, { ...config, organization: { ...config.organization, logo: undefined } }),
+    ...check(
+      {
+        locations: [{ locality: 'Berlin', country: 'DE' }],
+        experienceInPlaceOfEducation: true,
+        education: { credential: 'none' },
+        experience: { months: 12 },
+        occupationalCategory: '99-1234',
+      },
+      { ...config, organization: { ...config.organization, logo: undefined } },
+    ),
   ];
   const registered = new Set<string>(Object.values(GOOGLE_CODES));
   expect(new Set(codes(all))).toEqual(registered);
@@ -93,13 +113,22 @@ describe('pay transparency', () => {
   });
 
   test('several locations under one law give one warning naming the law once', () => {
-    const ds = law(check({ locations: [{ locality: 'Berlin', country: 'DE' }, { locality: 'Paris', country: 'FR' }] }));
+    const ds = law(
+      check({
+        locations: [
+          { locality: 'Berlin', country: 'DE' },
+          { locality: 'Paris', country: 'FR' },
+        ],
+      }),
+    );
     expect(ds).toHaveLength(1);
     expect(ds[0]!.message.split('EU Pay Transparency Directive').length).toBe(2);
   });
 
   test('no warning with a salary, or where no such law applies; never a copy of the generic no-salary warning', () => {
-    expect(law(check({ locations: [{ locality: 'Denver', region: 'CO', country: 'US' }], salary: { currency: 'USD', min: 1, max: 2, unit: 'YEAR' } }))).toEqual([]);
+    expect(law(check({ locations: [{ locality: 'Denver', region: 'CO', country: 'US' }], salary: { currency: 'USD', min: 1, max: 2, unit: 'YEAR' } }))).toEqual(
+      [],
+    );
     const texas = check({ salary: undefined });
     expect(texas).toEqual([]);
     expect(law(check({ workplace: 'remote', applicantLocations: ['GB', 'AU'], locations: undefined }))).toEqual([]);
@@ -128,10 +157,15 @@ describe('title', () => {
     expect(ds[0]!.message).toContain(what);
   });
 
-  test.each(['ML Infrastructure Engineer', 'C++ Developer', 'Site Reliability Engineer II', 'IT Support Engineer', 'Go Developer', 'Data Scientist (m/w/d)', 'C# 12 Developer'])(
-    '"%s" is a plain job title',
-    (title) => expect(decorated(title)).toEqual([]),
-  );
+  test.each([
+    'ML Infrastructure Engineer',
+    'C++ Developer',
+    'Site Reliability Engineer II',
+    'IT Support Engineer',
+    'Go Developer',
+    'Data Scientist (m/w/d)',
+    'C# 12 Developer',
+  ])('"%s" is a plain job title', (title) => expect(decorated(title)).toEqual([]));
 
   test('the posting reference in the title counts as a job code', () => {
     expect(decorated('Backend Engineer ENG7', { reference: 'ENG7' })[0]!.message).toContain('a job code');
@@ -141,7 +175,8 @@ describe('title', () => {
     expect(codes(check({ title: 'BACKEND ENGINEER' }))).toContain(GOOGLE_CODES.TITLE_ALL_CAPS);
     expect(codes(check({ title: 'ML SRE' }))).not.toContain(GOOGLE_CODES.TITLE_ALL_CAPS);
     // Scripts without letter case are never "all caps".
-    for (const title of ['機械学習インフラエンジニア', 'مهندس بنية تحتية للتعلم الآلي', 'מהנדס תשתיות למידת מכונה']) expect(codes(check({ title }))).not.toContain(GOOGLE_CODES.TITLE_ALL_CAPS);
+    for (const title of ['機械学習インフラエンジニア', 'مهندس بنية تحتية للتعلم الآلي', 'מהנדס תשתיות למידת מכונה'])
+      expect(codes(check({ title }))).not.toContain(GOOGLE_CODES.TITLE_ALL_CAPS);
   });
 
   test('a title with nothing printable is an error', () => {
@@ -165,7 +200,9 @@ describe('description', () => {
 });
 
 test('no validThrough is a warning on validThrough', () => {
-  expect(check({ validThrough: undefined })).toEqual([expect.objectContaining({ code: GOOGLE_CODES.NO_VALID_THROUGH, severity: 'warning', field: 'validThrough' })]);
+  expect(check({ validThrough: undefined })).toEqual([
+    expect.objectContaining({ code: GOOGLE_CODES.NO_VALID_THROUGH, severity: 'warning', field: 'validThrough' }),
+  ]);
 });
 
 test('each missing address part is a warning pointing at that part of that location', () => {
@@ -178,12 +215,16 @@ test('each missing address part is a warning pointing at that part of that locat
 });
 
 test('an organization without a logo is a warning', () => {
-  expect(check({}, { ...config, organization: { ...config.organization, logo: undefined } })).toEqual([expect.objectContaining({ code: GOOGLE_CODES.LOGO_MISSING, severity: 'warning' })]);
+  expect(check({}, { ...config, organization: { ...config.organization, logo: undefined } })).toEqual([
+    expect.objectContaining({ code: GOOGLE_CODES.LOGO_MISSING, severity: 'warning' }),
+  ]);
 });
 
 test('experience in place of education needs both requirements stated', () => {
   const err = (changes: Partial<Posting>) => only(check({ experienceInPlaceOfEducation: true, ...changes }), GOOGLE_CODES.EXPERIENCE_IN_PLACE);
-  expect(err({ education: { credential: 'none' }, experience: { months: 36 } })).toEqual([expect.objectContaining({ severity: 'error', field: 'experienceInPlaceOfEducation' })]);
+  expect(err({ education: { credential: 'none' }, experience: { months: 36 } })).toEqual([
+    expect.objectContaining({ severity: 'error', field: 'experienceInPlaceOfEducation' }),
+  ]);
   expect(err({ education: { credential: 'bachelor degree' }, experience: 'none' })).toHaveLength(1);
   expect(err({ education: { credential: 'bachelor degree' }, experience: { months: 36 } })).toEqual([]);
 });
@@ -235,12 +276,14 @@ describe('through validate and build', () => {
     try {
       const v = await validateProject(await project.open(ISOLATED_ADAPTERS), new Date('2026-11-28T12:00:00Z'), {}, true);
       const google = v.diagnostics.filter((d) => d.channel === 'google');
-      expect(google.map((d) => [d.code, d.field, d.line])).toEqual(expect.arrayContaining([
-        [GOOGLE_CODES.PAY_TRANSPARENCY, 'salary', 1],
-        [GOOGLE_CODES.ADDRESS_INCOMPLETE, 'locations.0.region', 7],
-        [GOOGLE_CODES.ADDRESS_INCOMPLETE, 'locations.1.street', 8],
-        [GOOGLE_CODES.NO_VALID_THROUGH, 'validThrough', 1],
-      ]));
+      expect(google.map((d) => [d.code, d.field, d.line])).toEqual(
+        expect.arrayContaining([
+          [GOOGLE_CODES.PAY_TRANSPARENCY, 'salary', 1],
+          [GOOGLE_CODES.ADDRESS_INCOMPLETE, 'locations.0.region', 7],
+          [GOOGLE_CODES.ADDRESS_INCOMPLETE, 'locations.1.street', 8],
+          [GOOGLE_CODES.NO_VALID_THROUGH, 'validThrough', 1],
+        ]),
+      );
       expect(v.channels.find((c) => c.adapter.name === 'google')!.dropped).toEqual([]);
     } finally {
       project.cleanup();

@@ -23,7 +23,15 @@ export const NOW = new Date('2026-11-28T12:00:00Z');
  * the google channel and the example posting-json channel.
  */
 export const ISOLATED_ADAPTERS: readonly Adapter[] = defaultAdapters.map((a) =>
-  a === googleJobPosting || a === postingJson ? a : { name: a.name, description: a.description, ...(a.options ? { options: a.options } : {}), ...(a.postingOptions ? { postingOptions: a.postingOptions } : {}), render: () => ({ artifacts: [] }) },
+  a === googleJobPosting || a === postingJson
+    ? a
+    : {
+        name: a.name,
+        description: a.description,
+        ...(a.options ? { options: a.options } : {}),
+        ...(a.postingOptions ? { postingOptions: a.postingOptions } : {}),
+        render: () => ({ artifacts: [] }),
+      },
 );
 
 // ---- HTML -------------------------------------------------------------------------------------
@@ -37,8 +45,8 @@ export interface HtmlNode {
   content?: HtmlNode;
 }
 
-export const parseHtml = (html: string): HtmlNode => parse(html) as unknown as HtmlNode;
-export const parseHtmlFragment = (html: string): HtmlNode => parseFragment(html) as unknown as HtmlNode;
+export const parseHtml = (html: string): HtmlNode => parse(html);
+export const parseHtmlFragment = (html: string): HtmlNode => parseFragment(html);
 
 export function* walk(node: HtmlNode): Generator<HtmlNode> {
   yield node;
@@ -50,7 +58,10 @@ export const elements = (root: HtmlNode, tag: string): HtmlNode[] => [...walk(ro
 export const attr = (el: HtmlNode, name: string): string | undefined => el.attrs?.find((a) => a.name === name)?.value;
 
 export function textOf(node: HtmlNode): string {
-  return [...walk(node)].filter((n) => n.nodeName === '#text').map((n) => n.value ?? '').join('');
+  return [...walk(node)]
+    .filter((n) => n.nodeName === '#text')
+    .map((n) => n.value ?? '')
+    .join('');
 }
 
 const INVISIBLE = new Set(['script', 'style', 'template', 'noscript', 'head', 'title']);
@@ -153,7 +164,11 @@ export function pageDescriptionBlocks(doc: HtmlNode): string[] {
 export function leaves(value: unknown, path = ''): { path: string; key: string; value: string | number | boolean }[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, path ? `${path}.${i}` : String(i)));
   if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k));
-  const key = path.split('.').filter((s) => !/^\d+$/.test(s)).pop() ?? '';
+  const key =
+    path
+      .split('.')
+      .filter((s) => !/^\d+$/.test(s))
+      .pop() ?? '';
   return [{ path, key, value: value as string | number | boolean }];
 }
 

@@ -69,7 +69,9 @@ const iso = (offsetMs: number): string => new Date(Date.now() + offsetMs).toISOS
 
 /** The loser's message, naming `pid` on `host` since `acquired`. */
 const heldMessage = (purpose: string, pid: number, host: string, acquired: string): RegExp =>
-  new RegExp(`^another jobcast run holds the writer lease: ${purpose} by pid ${pid} on ${esc(host)}, since ${esc(acquired)} \\(expires in (\\d+) s\\); nothing was done$`);
+  new RegExp(
+    `^another jobcast run holds the writer lease: ${purpose} by pid ${pid} on ${esc(host)}, since ${esc(acquired)} \\(expires in (\\d+) s\\); nothing was done$`,
+  );
 
 /** A tiny run: one subject and one notification. */
 function tinyRun(subject: string, key: string): RunCommit {
@@ -363,7 +365,9 @@ async function race(group: Contender[], id: string, file: string, marker: string
   for (const c of group) c.send(`TRY ${id} ${opts}`);
   const answers = await Promise.all(group.map((c) => c.next(`the outcome of ${id}`, (e) => e.id === id && Boolean(e.won || e.lost || e.error), 30_000)));
   for (const c of group) c.send(`RELEASE ${id}`);
-  await Promise.all(group.map((c, k) => (answers[k]!.won ? c.next(`the release in ${id}`, (e) => e.id === id && Boolean(e.released || e.error), 30_000) : undefined)));
+  await Promise.all(
+    group.map((c, k) => (answers[k]!.won ? c.next(`the release in ${id}`, (e) => e.id === id && Boolean(e.released || e.error), 30_000) : Promise.resolve())),
+  );
   return group.map((c) => ({ pid: c.pid, events: c.events.filter((e) => e.id === id) }));
 }
 
@@ -376,7 +380,8 @@ function judge(trial: string, file: string, marker: string, priorFence: number, 
   const problems: string[] = [];
   const w = won[0]!;
   const win = w.events.find((e) => e.won)!;
-  if (outcomes.some((o) => o.events.some((e) => e.error)) || !w.events.some((e) => e.released)) problems.push(`${trial}: the winner did not finish cleanly: ${summary}`);
+  if (outcomes.some((o) => o.events.some((e) => e.error)) || !w.events.some((e) => e.released))
+    problems.push(`${trial}: the winner did not finish cleanly: ${summary}`);
   if (win.fence !== priorFence + 1) problems.push(`${trial}: the winner's fence is ${win.fence}, expected ${priorFence + 1}`);
   for (const l of lost) {
     const loss = l.events.find((e) => e.lost)!;
@@ -457,10 +462,14 @@ describe('the writer lease across processes', () => {
 
   it(`lets exactly one of four contenders run in each of ${TRIALS} trials when the state file does not exist yet (all create it)`, async () => {
     // Four, not two, so that opening a new file together is not a rare coincidence.
-    const problems = await trials(TRIALS, (file) => {
-      expect(existsSync(file)).toBe(false);
-      return 0;
-    }, { size: 4 });
+    const problems = await trials(
+      TRIALS,
+      (file) => {
+        expect(existsSync(file)).toBe(false);
+        return 0;
+      },
+      { size: 4 },
+    );
     expect(problems).toEqual([]);
   }, 120_000);
 
@@ -494,7 +503,10 @@ describe('the writer lease across processes', () => {
     const done = await Promise.all(pair.map((c) => c.next('done', (e) => Boolean(e.done || e.error), 60_000)));
     expect(done).toEqual([expect.objectContaining({ done: true, won: rounds }), expect.objectContaining({ done: true, won: rounds })]);
     // The marker file is appended by both: every start is followed by its own end, fences in order.
-    const lines = readFileSync(marker, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    const lines = readFileSync(marker, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     expect(lines).toHaveLength(4 * rounds);
     const pids = new Map<string, number>();
     for (let i = 0; i < lines.length; i += 2) {

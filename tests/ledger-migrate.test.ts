@@ -63,9 +63,18 @@ describe('ledger migrations', () => {
     const old = new Database(file);
     old.exec(LEGACY);
     const e = built.validation.entries[0]!;
-    old.prepare('INSERT INTO history (posting, hash, since, state, content) VALUES (?, ?, ?, ?, ?)').run(e.id, e.hash, e.changedAt.toISOString(), 'open', JSON.stringify(e.posting));
+    old
+      .prepare('INSERT INTO history (posting, hash, since, state, content) VALUES (?, ?, ?, ?, ?)')
+      .run(e.id, e.hash, e.changedAt.toISOString(), 'open', JSON.stringify(e.posting));
     const body = JSON.stringify({ event: 'posting.published', delivery: 'legacy-1', posting: { id: e.id } });
-    old.prepare(`INSERT INTO outbox (key, notifier, target, posting, payload, created) VALUES (?, 'webhook', 'webhook:board', ?, ?, ?)`).run('webhook:board:posting.published:backend-engineer:>abc', e.id, JSON.stringify({ endpoint: 'board', event: 'posting.published', delivery: 'legacy-1', body }), '2026-11-28T12:00:00Z');
+    old
+      .prepare(`INSERT INTO outbox (key, notifier, target, posting, payload, created) VALUES (?, 'webhook', 'webhook:board', ?, ?, ?)`)
+      .run(
+        'webhook:board:posting.published:backend-engineer:>abc',
+        e.id,
+        JSON.stringify({ endpoint: 'board', event: 'posting.published', delivery: 'legacy-1', body }),
+        '2026-11-28T12:00:00Z',
+      );
     old.close();
     // The legacy output has no ledger identity in its manifest.
     const manifestFile = path.join(built.generation, 'manifest.json');
@@ -75,7 +84,8 @@ describe('ledger migrations', () => {
 
     const ledger = new Ledger(file);
     env.ledger = ledger;
-    const run = async (now: string) => publish(await env.project.open(), ledger, { now: new Date(now), env: env.env, log: silentLogger(), sleep: async () => undefined });
+    const run = async (now: string) =>
+      publish(await env.project.open(), ledger, { now: new Date(now), env: env.env, log: silentLogger(), sleep: async () => undefined });
     expect(ledger.adoptPending()).toBe('legacy ledger');
     expect(ledger.subjects().get(e.id)).toMatchObject({ version: 1, lifecycle: 'open', hash: e.hash });
     const raw = new Database(file, { readonly: true });

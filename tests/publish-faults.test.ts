@@ -3,6 +3,7 @@
  * duplicated; other 4xx are reported and not retried blindly; the daily Indexing API budget carries
  * the rest to the next run.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { publishEnv, type PublishEnv } from './helpers/publish-env';
 import { MINIMAL_POSTING } from './helpers/project';
@@ -129,8 +130,8 @@ describe('delivery faults', () => {
     for (const n of [1, 2, 3]) postings[`role-${n}.yaml`] = MINIMAL_POSTING.replace('Backend Engineer', `Engineer ${n}`);
     await setup('', postings);
     await env.project.open();
-    const config = require('node:fs').readFileSync(env.project.configFile, 'utf8').replace('dailyBudget: 200', 'dailyBudget: 2');
-    require('node:fs').writeFileSync(env.project.configFile, config);
+    const config = readFileSync(env.project.configFile, 'utf8').replace('dailyBudget: 200', 'dailyBudget: 2');
+    writeFileSync(env.project.configFile, config);
     const first = await env.run('2026-11-28T12:00:00Z');
     expect(remote.to('/indexing')).toHaveLength(2);
     expect(first.delivery.deferred).toBe(1);
@@ -138,7 +139,10 @@ describe('delivery faults', () => {
     expect(remote.to('/indexing')).toHaveLength(2);
     // 08:00Z on the 29th is past midnight in Los Angeles: a new quota day.
     await env.run('2026-11-29T08:30:00Z');
-    const urls = remote.to('/indexing').map((q) => JSON.parse(q.body).url).sort();
+    const urls = remote
+      .to('/indexing')
+      .map((q) => JSON.parse(q.body).url)
+      .sort();
     expect(urls).toEqual(['https://jobs.example.com/jobs/role-1/', 'https://jobs.example.com/jobs/role-2/', 'https://jobs.example.com/jobs/role-3/']);
   });
 

@@ -10,7 +10,10 @@ import { BASE_URL, BOARD_SECRET, INDEXNOW_KEY, publishEnv, type PublishEnv } fro
 import { MINIMAL_POSTING } from './helpers/project';
 
 const ROLE = MINIMAL_POSTING;
-const SCHEDULED = MINIMAL_POSTING.replace('Backend Engineer', 'Platform Engineer').replace('datePosted: 2026-11-01', 'datePosted: 2026-12-10\nvalidThrough: 2026-12-20');
+const SCHEDULED = MINIMAL_POSTING.replace('Backend Engineer', 'Platform Engineer').replace(
+  'datePosted: 2026-11-01',
+  'datePosted: 2026-12-10\nvalidThrough: 2026-12-20',
+);
 
 let remote: FakeRemote;
 let env: PublishEnv;
@@ -33,8 +36,15 @@ async function step(now: string) {
 const page = (id: string) => `${BASE_URL}/jobs/${id}/`;
 const byPath = (reqs: Recorded[], p: string) => reqs.filter((r) => r.path === p);
 const indexing = (reqs: Recorded[]) => byPath(reqs, '/indexing').map((r) => JSON.parse(r.body) as { url: string; type: string });
-const webhookEvents = (reqs: Recorded[]) => byPath(reqs, '/webhook').map((r) => { const b = JSON.parse(r.body); return `${b.event} ${b.posting.id}`; });
-const hubPings = (reqs: Recorded[]) => byPath(reqs, '/hub').map((r) => new URLSearchParams(r.body).get('hub.url')).sort();
+const webhookEvents = (reqs: Recorded[]) =>
+  byPath(reqs, '/webhook').map((r) => {
+    const b = JSON.parse(r.body);
+    return `${b.event} ${b.posting.id}`;
+  });
+const hubPings = (reqs: Recorded[]) =>
+  byPath(reqs, '/hub')
+    .map((r) => new URLSearchParams(r.body).get('hub.url'))
+    .sort();
 
 function expectIndexingRequest(r: Recorded, url: string, type: string) {
   expect(r.method).toBe('POST');
@@ -58,7 +68,9 @@ describe('publish notifications', () => {
     expect(createVerify('RSA-SHA256').update(`${h}.${c}`).verify(env.publicKey, Buffer.from(sig!, 'base64url'))).toBe(true);
     expect(JSON.parse(Buffer.from(h!, 'base64url').toString())).toEqual({ alg: 'RS256', typ: 'JWT' });
     expect(JSON.parse(Buffer.from(c!, 'base64url').toString())).toMatchObject({
-      iss: 'jobcast@example-project.iam.gserviceaccount.com', scope: 'https://www.googleapis.com/auth/indexing', aud: `${remote.url}/token`,
+      iss: 'jobcast@example-project.iam.gserviceaccount.com',
+      scope: 'https://www.googleapis.com/auth/indexing',
+      aud: `${remote.url}/token`,
     });
 
     const idx = byPath(requests, '/indexing');
@@ -67,7 +79,12 @@ describe('publish notifications', () => {
 
     const [now] = byPath(requests, '/indexnow');
     expect(now!.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(JSON.parse(now!.body)).toEqual({ host: 'jobs.example.com', key: INDEXNOW_KEY, keyLocation: `${BASE_URL}/${INDEXNOW_KEY}.txt`, urlList: [page('backend-engineer')] });
+    expect(JSON.parse(now!.body)).toEqual({
+      host: 'jobs.example.com',
+      key: INDEXNOW_KEY,
+      keyLocation: `${BASE_URL}/${INDEXNOW_KEY}.txt`,
+      urlList: [page('backend-engineer')],
+    });
 
     expect(hubPings(requests)).toEqual([`${BASE_URL}/feeds/jobs.json`, `${BASE_URL}/feeds/jobs.rss`]);
     for (const r of byPath(requests, '/hub')) {
@@ -80,7 +97,9 @@ describe('publish notifications', () => {
     expect(hook!.headers['x-jobcast-event']).toBe('posting.published');
     expect(hook!.headers['x-jobcast-signature']).toBe(`sha256=${createHmac('sha256', BOARD_SECRET).update(hook!.body).digest('hex')}`);
     expect(JSON.parse(hook!.body)).toMatchObject({
-      event: 'posting.published', delivery: hook!.headers['x-jobcast-delivery'], occurredAt: '2026-11-28T12:00:00.000Z',
+      event: 'posting.published',
+      delivery: hook!.headers['x-jobcast-delivery'],
+      occurredAt: '2026-11-28T12:00:00.000Z',
       posting: { id: 'backend-engineer', url: page('backend-engineer'), state: 'open', title: 'Backend Engineer', datePosted: '2026-11-01' },
     });
     // Nothing else left the process.

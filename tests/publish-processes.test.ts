@@ -62,14 +62,33 @@ interface Run {
 
 function cli(env: PublishEnv, now: string, extraEnv: NodeJS.ProcessEnv = {}): Run {
   const p = env.project;
-  const child = track(spawn(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), 'publish', '--config', p.configFile, '--postings', p.postingsDir, '--out', p.outDir, '--state', path.join(p.dir, 'state.db'), '--now', now], {
-    env: { ...process.env, ...env.env, LOG_LEVEL: 'silent', NO_COLOR: '1', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }));
+  const child = track(
+    spawn(
+      process.execPath,
+      [
+        path.join(REPO, 'bin', 'jobcast.js'),
+        'publish',
+        '--config',
+        p.configFile,
+        '--postings',
+        p.postingsDir,
+        '--out',
+        p.outDir,
+        '--state',
+        path.join(p.dir, 'state.db'),
+        '--now',
+        now,
+      ],
+      {
+        env: { ...process.env, ...env.env, LOG_LEVEL: 'silent', NO_COLOR: '1', ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ),
+  );
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c) => (stdout += c));
-  child.stderr!.on('data', (c) => (stderr += c));
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
   const closed = new Promise<Exit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return {
     child,
@@ -87,7 +106,9 @@ function cli(env: PublishEnv, now: string, extraEnv: NodeJS.ProcessEnv = {}): Ru
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const heldLine = (pid: number, host: string): RegExp =>
-  new RegExp(`jobcast: another jobcast run holds the writer lease: publish by pid ${pid} on ${esc(host)}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(expires in (\\d+) s\\); nothing was done \\[JC_LEASE_HELD\\]`);
+  new RegExp(
+    `jobcast: another jobcast run holds the writer lease: publish by pid ${pid} on ${esc(host)}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(expires in (\\d+) s\\); nothing was done \\[JC_LEASE_HELD\\]`,
+  );
 
 const outbox = (state: string): OutboxRow[] => {
   const ledger = new Ledger(state);
@@ -117,12 +138,21 @@ async function midDelivery(remote: FakeRemote, env: PublishEnv, state: string, c
   remote.otherwise('/webhook', { hang: true });
   const sentBefore = remote.requests.length;
   const run = cli(env, '2026-11-28T12:00:00Z', extraEnv);
-  await waitUntil('three webhooks in flight and everything else confirmed', () => {
-    if (remote.requests.slice(sentBefore).filter((r) => r.path === '/webhook').length < 3) return false;
-    const s = statuses(state);
-    const others = Object.entries(s).filter(([n]) => n !== 'webhook');
-    return s.webhook?.done === (confirm || undefined) && s.webhook?.sending === 3 - confirm && others.length > 0 && others.every(([, by]) => Object.keys(by).join() === 'done');
-  }, { alive: [run.child], timeoutMs: 30_000, intervalMs: 20 });
+  await waitUntil(
+    'three webhooks in flight and everything else confirmed',
+    () => {
+      if (remote.requests.slice(sentBefore).filter((r) => r.path === '/webhook').length < 3) return false;
+      const s = statuses(state);
+      const others = Object.entries(s).filter(([n]) => n !== 'webhook');
+      return (
+        s.webhook?.done === (confirm || undefined) &&
+        s.webhook?.sending === 3 - confirm &&
+        others.length > 0 &&
+        others.every(([, by]) => Object.keys(by).join() === 'done')
+      );
+    },
+    { alive: [run.child], timeoutMs: 30_000, intervalMs: 20 },
+  );
   const hung = () => remote.requests.slice(sentBefore).filter((r) => r.path === '/webhook' && r.answered === undefined);
   expect(hung()).toHaveLength(3 - confirm);
   return { run, hung: hung() };
@@ -191,7 +221,10 @@ describe('publish across processes', () => {
     const outstanding = before.filter((o) => o.status !== 'done');
     // Per role a URL_UPDATED and a webhook, plus one IndexNow batch (and WebSub pings per feed).
     expect(before.length).toBeGreaterThanOrEqual(3 + 1 + 3);
-    expect(outstanding.map((o) => [o.notifier, o.status])).toEqual([['webhook', 'sending'], ['webhook', 'sending']]);
+    expect(outstanding.map((o) => [o.notifier, o.status])).toEqual([
+      ['webhook', 'sending'],
+      ['webhook', 'sending'],
+    ]);
 
     remote.otherwise('/webhook', { status: 200 });
     const sentBefore = remote.requests.length;
@@ -212,7 +245,10 @@ describe('publish across processes', () => {
     expect(rows.every((o) => o.status === 'done')).toBe(true);
     expect(rows.filter((o) => confirmed.has(o.key)).every((o) => o.attempts === 1)).toBe(true);
     // Each webhook delivery was answered 200 exactly once across both processes.
-    const answered = remote.to('/webhook').filter((r) => r.answered === 200).map(deliveryOf);
+    const answered = remote
+      .to('/webhook')
+      .filter((r) => r.answered === 200)
+      .map(deliveryOf);
     expect(answered.sort()).toEqual([...new Set(answered)].sort());
     expect(answered).toHaveLength(3);
   }, 90_000);
@@ -267,7 +303,11 @@ describe('publish across processes', () => {
     expect(left.pid).toBe(sleeper.pid);
     try {
       // Stopped, it renews nothing: the lease expires while its process lives.
-      await waitUntil('the stopped run\'s lease to expire', () => Date.parse(readLease(state)!.expires) < Date.now() - 100, { alive: [sleeper.child], timeoutMs: 10_000, intervalMs: 50 });
+      await waitUntil("the stopped run's lease to expire", () => Date.parse(readLease(state)!.expires) < Date.now() - 100, {
+        alive: [sleeper.child],
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
       remote.otherwise('/webhook', { status: 200 });
       const sentBefore = remote.requests.length;
       const next = await cli(env, '2026-11-28T12:01:00Z').exit();

@@ -63,8 +63,8 @@ interface RoleModel {
   lastGood: Content | undefined;
 }
 
-const KINDS = ['open', 'close', 'draft', 'future', 'past', 'salaryA', 'salaryB', 'delete', 'recreate', 'breakYaml', 'breakEnum', 'fix', 'noop'] as const;
-type Kind = (typeof KINDS)[number];
+const _KINDS = ['open', 'close', 'draft', 'future', 'past', 'salaryA', 'salaryB', 'delete', 'recreate', 'breakYaml', 'breakEnum', 'fix', 'noop'] as const;
+type Kind = (typeof _KINDS)[number];
 interface Action {
   role: number;
   kind: Kind;
@@ -97,17 +97,38 @@ type Seen = Salary | null;
 function applyAction(r: RoleModel, kind: Kind): { write: boolean; remove: boolean } {
   const s = r.spec;
   switch (kind) {
-    case 'open': s.status = 'open'; break;
-    case 'close': s.status = 'closed'; break;
-    case 'draft': s.status = 'draft'; break;
-    case 'future': s.future = true; break;
-    case 'past': s.future = false; break;
-    case 'salaryA': s.salary = 'A'; break;
-    case 'salaryB': s.salary = 'B'; break;
-    case 'breakYaml': s.broken = 'yaml'; break;
-    case 'breakEnum': s.broken = 'enum'; break;
-    case 'fix': s.broken = 'none'; break;
-    case 'noop': return { write: false, remove: false };
+    case 'open':
+      s.status = 'open';
+      break;
+    case 'close':
+      s.status = 'closed';
+      break;
+    case 'draft':
+      s.status = 'draft';
+      break;
+    case 'future':
+      s.future = true;
+      break;
+    case 'past':
+      s.future = false;
+      break;
+    case 'salaryA':
+      s.salary = 'A';
+      break;
+    case 'salaryB':
+      s.salary = 'B';
+      break;
+    case 'breakYaml':
+      s.broken = 'yaml';
+      break;
+    case 'breakEnum':
+      s.broken = 'enum';
+      break;
+    case 'fix':
+      s.broken = 'none';
+      break;
+    case 'noop':
+      return { write: false, remove: false };
     case 'delete':
       if (!r.present) return { write: false, remove: false };
       r.present = false;
@@ -192,8 +213,10 @@ beforeAll(async () => {
   smtp = await startSmtpInbox();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   keyJson = JSON.stringify({
-    type: 'service_account', client_email: 'jobcast@example-project.iam.gserviceaccount.com',
-    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), token_uri: `${remote.url}/token`,
+    type: 'service_account',
+    client_email: 'jobcast@example-project.iam.gserviceaccount.com',
+    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    token_uri: `${remote.url}/token`,
   });
 });
 afterAll(async () => {
@@ -213,11 +236,20 @@ const WEBHOOK_EVENT: Record<TellEvent, string> = { publish: 'posting.published',
 const INDEXING_TYPE: Record<TellEvent, string> = { publish: 'URL_UPDATED', update: 'URL_UPDATED', close: 'URL_DELETED' };
 
 function webhookGot(reqs: readonly Recorded[], id: string): Got[] {
-  return reqs.filter((r) => r.path === '/webhook').flatMap((r) => {
-    const b = JSON.parse(r.body) as { event: string; delivery: string; posting: { id: string; version: number } };
-    if (b.posting.id !== id) return [];
-    return [{ key: String(r.headers['idempotency-key']), what: b.event, version: b.posting.version, bytes: `${String(r.headers['x-jobcast-delivery'])} ${b.delivery} ${r.body}` }];
-  });
+  return reqs
+    .filter((r) => r.path === '/webhook')
+    .flatMap((r) => {
+      const b = JSON.parse(r.body) as { event: string; delivery: string; posting: { id: string; version: number } };
+      if (b.posting.id !== id) return [];
+      return [
+        {
+          key: String(r.headers['idempotency-key']),
+          what: b.event,
+          version: b.posting.version,
+          bytes: `${String(r.headers['x-jobcast-delivery'])} ${b.delivery} ${r.body}`,
+        },
+      ];
+    });
 }
 
 /** `<jobcast.<id>.v<version>.<key space>.<list>@<host>>` (docs/publication.md, "Keys"). */
@@ -234,7 +266,11 @@ function mailGot(mail: readonly Buffer[], id: string): Got[] {
 }
 
 const indexingGot = (reqs: readonly Recorded[], id: string): string[] =>
-  reqs.filter((r) => r.path === '/indexing').map((r) => JSON.parse(r.body) as { url: string; type: string }).filter((b) => b.url === page(id)).map((b) => b.type);
+  reqs
+    .filter((r) => r.path === '/indexing')
+    .map((r) => JSON.parse(r.body) as { url: string; type: string })
+    .filter((b) => b.url === page(id))
+    .map((b) => b.type);
 
 const indexNowCount = (reqs: readonly Recorded[], id: string): number =>
   reqs.filter((r) => r.path === '/indexnow').filter((r) => (JSON.parse(r.body) as { urlList: string[] }).urlList.includes(page(id))).length;
@@ -264,7 +300,11 @@ function isStutter(got: readonly string[], want: readonly string[], max: number)
     const k = `${i},${j}`;
     if (memo.has(k)) return memo.get(k)!;
     let ok = false;
-    for (let n = 1; n <= max && i + n <= got.length && got[i + n - 1] === want[j]; n++) if (go(i + n, j + 1)) { ok = true; break; }
+    for (let n = 1; n <= max && i + n <= got.length && got[i + n - 1] === want[j]; n++)
+      if (go(i + n, j + 1)) {
+        ok = true;
+        break;
+      }
     memo.set(k, ok);
     return ok;
   };
@@ -291,13 +331,22 @@ function describeRuns(sc: Scenario, runs: readonly RunRecord[]): string {
       lines.push(`  step ${r.step}: ${s.actions.map((a) => `${a.kind} ${ROLES[a.role]}`).join(', ')}`);
     } else if (r.step !== last) lines.push('  final run');
     last = r.step;
-    const hooks = r.requests.filter((q) => q.path === '/webhook').map((q) => {
-      const b = JSON.parse(q.body) as { event: string; posting: { id: string; version: number } };
-      return `${b.event.replace('posting.', '')} ${b.posting.id} v${b.posting.version}`;
-    });
-    const idx = r.requests.filter((q) => q.path === '/indexing').map((q) => { const b = JSON.parse(q.body) as { url: string; type: string }; return `${b.type} ${b.url.replace(BASE_URL, '')}`; });
+    const hooks = r.requests
+      .filter((q) => q.path === '/webhook')
+      .map((q) => {
+        const b = JSON.parse(q.body) as { event: string; posting: { id: string; version: number } };
+        return `${b.event.replace('posting.', '')} ${b.posting.id} v${b.posting.version}`;
+      });
+    const idx = r.requests
+      .filter((q) => q.path === '/indexing')
+      .map((q) => {
+        const b = JSON.parse(q.body) as { url: string; type: string };
+        return `${b.type} ${b.url.replace(BASE_URL, '')}`;
+      });
     const mails = r.mail.map((m) => MESSAGE_ID.exec(m.toString('utf8'))?.[1] ?? '?');
-    const committed = Object.entries(r.committed).map(([id, e]) => `${id}:${e}`).join(' ');
+    const committed = Object.entries(r.committed)
+      .map(([id, e]) => `${id}:${e}`)
+      .join(' ');
     lines.push(`    run${r.crash ? ` crashed ${r.crash}` : ''}; model commits [${committed}]`);
     lines.push(`      webhook [${hooks.join(', ')}] indexing [${idx.join(', ')}] mail [${mails.join(', ')}]`);
   }
@@ -322,7 +371,6 @@ async function runScenario(sc: Scenario): Promise<void> {
   let ledger = new Ledger(statePath, LEDGER_ENV);
   /** A process died and its successor has not started yet. */
   let dead: ReturnType<typeof trackDeliveries> | undefined;
-  let crashes = 0;
   /**
    * Items a crashed run handed to a notifier without writing their confirmation: the only ones that
    * may reach a receiver again (docs/publication.md, "Delivery"). Each such run allows one more copy.
@@ -331,7 +379,14 @@ async function runScenario(sc: Scenario): Promise<void> {
   const runs: RunRecord[] = [];
   const problems: string[] = [];
 
-  const options = (tracked: ReturnType<typeof trackDeliveries>, now: Date) => ({ now, env, log: silentLogger(), sleep: NO_SLEEP, notifiers: tracked.notifiers, waitForLock: LOCK_WAIT_MS });
+  const options = (tracked: ReturnType<typeof trackDeliveries>, now: Date) => ({
+    now,
+    env,
+    log: silentLogger(),
+    sleep: NO_SLEEP,
+    notifiers: tracked.notifiers,
+    waitForLock: LOCK_WAIT_MS,
+  });
   /** A new process after a crash: what the dead one had on the wire has arrived; a new Ledger on the file. */
   const restart = async () => {
     if (!dead) return;
@@ -365,7 +420,7 @@ async function runScenario(sc: Scenario): Promise<void> {
       thrown = err;
     }
     const crashedAt = dying.crashedAt();
-    if (!crashedAt && thrown) throw thrown;
+    if (!crashedAt && thrown) throw thrown instanceof Error ? thrown : new Error('publish threw a non-Error', { cause: thrown });
     if (crashedAt && result) problems.push(`step ${step}: the run survived its crash (${crashedAt})`);
     if (result) {
       if (result.error) problems.push(`step ${step}: publish failed: ${result.error.code} ${result.error.message}`);
@@ -373,7 +428,6 @@ async function runScenario(sc: Scenario): Promise<void> {
       if (d.failed || d.retrying || d.remaining || d.waiting || d.deferred) problems.push(`step ${step}: delivery not complete: ${JSON.stringify(d)}`);
     }
     if (crashedAt) {
-      crashes++;
       dead = tracked;
     }
     // The build ran when commitRun was reached; the commit happened when commitRun was done.
@@ -383,7 +437,10 @@ async function runScenario(sc: Scenario): Promise<void> {
       const now = model.map(seen);
       ROLES.forEach((id, k) => {
         const e = eventOf(committedSeen[k]!, now[k]!);
-        if (e) (expected.get(id)!.push(e), (committed[id] = e));
+        if (e) {
+          expected.get(id)!.push(e);
+          committed[id] = e;
+        }
       });
       committedSeen = now;
     }
@@ -422,7 +479,12 @@ async function runScenario(sc: Scenario): Promise<void> {
     if (quiet.error) problems.push(`final run: ${quiet.error.code} ${quiet.error.message}`);
     if (quiet.planned.length || quiet.outstanding.length) problems.push(`final run without edits planned ${quiet.planned.map((p) => p.key).join(', ')}`);
     if (remote.requests.length > r0 || smtp.mail.length > m0) {
-      problems.push(`final run without edits sent ${remote.requests.slice(r0).map((q) => q.path).join(', ')} and ${smtp.mail.length - m0} mail(s)`);
+      problems.push(
+        `final run without edits sent ${remote.requests
+          .slice(r0)
+          .map((q) => q.path)
+          .join(', ')} and ${smtp.mail.length - m0} mail(s)`,
+      );
     }
 
     // Nothing is left undelivered; only an email whose role left before it was sent may be withdrawn.
@@ -439,7 +501,8 @@ async function runScenario(sc: Scenario): Promise<void> {
     const checkCopies = (who: string, groups: { first: Got; copies: Got[] }[], perRun: (r: RunRecord) => Got[]) => {
       for (const g of groups) {
         const allowed = 1 + extraCopies(g.first.key);
-        if (g.copies.length > allowed) problems.push(`${who}: ${g.first.key} received ${g.copies.length} times; ${allowed - 1} crashed run(s) had it on the wire unconfirmed`);
+        if (g.copies.length > allowed)
+          problems.push(`${who}: ${g.first.key} received ${g.copies.length} times; ${allowed - 1} crashed run(s) had it on the wire unconfirmed`);
         if (g.copies.some((c) => c.bytes !== g.first.bytes)) problems.push(`${who}: a copy of ${g.first.key} differs from the first`);
       }
       runs.forEach((r, k) => {
@@ -464,30 +527,45 @@ async function runScenario(sc: Scenario): Promise<void> {
       if (versions.some((v, k) => k > 0 && !(v > versions[k - 1]!))) problems.push(`webhook ${id}: versions do not grow: ${versions.join(', ')}`);
       for (const h of hooks) {
         const [delivery, bodyDelivery] = h.first.bytes.split(' ');
-        if (h.first.key !== delivery || h.first.key !== bodyDelivery) problems.push(`webhook ${id}: Idempotency-Key ${h.first.key}, X-Jobcast-Delivery ${delivery} and the body's delivery ${bodyDelivery} differ`);
+        if (h.first.key !== delivery || h.first.key !== bodyDelivery)
+          problems.push(`webhook ${id}: Idempotency-Key ${h.first.key}, X-Jobcast-Delivery ${delivery} and the body's delivery ${bodyDelivery} differ`);
       }
 
       // Google: URL_UPDATED / URL_DELETED in order; copies only after crashes.
       const types = indexingGot(all, id);
       const googleExtra = unconfirmed.filter((o) => o.notifier === 'google-indexing' && o.subject === id).length;
-      if (!isStutter(types, want.map((e) => INDEXING_TYPE[e]), 1 + googleExtra) || types.length > want.length + googleExtra) {
-        problems.push(`indexing ${id}: expected [${want.map((e) => INDEXING_TYPE[e]).join(', ')}]${googleExtra ? ` (${googleExtra} repeat(s) allowed)` : ''}, got [${types.join(', ')}]`);
+      if (
+        !isStutter(
+          types,
+          want.map((e) => INDEXING_TYPE[e]),
+          1 + googleExtra,
+        ) ||
+        types.length > want.length + googleExtra
+      ) {
+        problems.push(
+          `indexing ${id}: expected [${want.map((e) => INDEXING_TYPE[e]).join(', ')}]${googleExtra ? ` (${googleExtra} repeat(s) allowed)` : ''}, got [${types.join(', ')}]`,
+        );
       }
       const pinged = indexNowCount(all, id);
-      const indexNowExtra = unconfirmed.filter((o) => o.notifier === 'indexnow' && (JSON.parse(o.payload) as { urlList: string[] }).urlList.includes(page(id))).length;
-      if (pinged < want.length || pinged > want.length + indexNowExtra) problems.push(`indexnow ${id}: ${want.length} change(s)${indexNowExtra ? ` (${indexNowExtra} repeat(s) allowed)` : ''}, URL sent ${pinged} times`);
+      const indexNowExtra = unconfirmed.filter(
+        (o) => o.notifier === 'indexnow' && (JSON.parse(o.payload) as { urlList: string[] }).urlList.includes(page(id)),
+      ).length;
+      if (pinged < want.length || pinged > want.length + indexNowExtra)
+        problems.push(`indexnow ${id}: ${want.length} change(s)${indexNowExtra ? ` (${indexNowExtra} repeat(s) allowed)` : ''}, URL sent ${pinged} times`);
 
       // The list: an email for each publish and update, with the version the board was told.
       const mails = byKey(mailGot(mail, id));
       checkCopies(`email ${id}`, mails, (r) => mailGot(r.mail, id));
-      for (const m of mails) if (m.first.what !== `eng@${new URL(BASE_URL).hostname} ${LIST_ADDRESS}`) problems.push(`email ${id}: ${m.first.key} names or went to ${m.first.what}`);
+      for (const m of mails)
+        if (m.first.what !== `eng@${new URL(BASE_URL).hostname} ${LIST_ADDRESS}`) problems.push(`email ${id}: ${m.first.key} names or went to ${m.first.what}`);
       if (versions.length !== want.length) continue; // reported above; the list's versions are the board's
       const told = want.map((e, k) => ({ e, v: versions[k]!, next: want[k + 1] })).filter((t) => t.e !== 'close');
       const withdrawn = new Set(outbox.filter((o) => o.notifier === 'smtp' && o.subject === id && o.status === 'cancelled').map((o) => o.version));
       for (const t of told) if (withdrawn.has(t.v) && t.next !== 'close') problems.push(`email ${id} v${t.v}: withdrawn, but the role did not leave after it`);
       const wantMail = told.filter((t) => !withdrawn.has(t.v)).map((t) => `v${t.v}`);
       const gotMail = mails.map((m) => `v${m.first.version}`);
-      if (JSON.stringify(gotMail) !== JSON.stringify(wantMail)) problems.push(`email ${id}: expected [${wantMail.join(', ')}] (the board's versions), got [${gotMail.join(', ')}]`);
+      if (JSON.stringify(gotMail) !== JSON.stringify(wantMail))
+        problems.push(`email ${id}: expected [${wantMail.join(', ')}] (the board's versions), got [${gotMail.join(', ')}]`);
     }
     if (problems.length) {
       const exp = ROLES.map((id) => `${id}: [${expected.get(id)!.join(', ')}]`).join('; ');
@@ -546,19 +624,37 @@ describe('publish under random edits and crashes', () => {
   // Counterexamples the property found (docs/publication.md, "A broken file never freezes the
   // others": a file that has never been valid is not published).
   const role = (present: boolean): Scenario['initial'][number] => ({ present, spec: { status: 'open', future: false, salary: 'A', broken: 'none' } });
-  const step = (actions: [number, Kind][], crashes: CrashAt[] = [], restartLater = false): Step => ({ actions: actions.map(([r, kind]) => ({ role: r, kind })), crashes, restartLater });
+  const step = (actions: [number, Kind][], crashes: CrashAt[] = [], restartLater = false): Step => ({
+    actions: actions.map(([r, kind]) => ({ role: r, kind })),
+    crashes,
+    restartLater,
+  });
 
   it('does not bring a deleted role back when a broken file of its name appears', async () => {
     await runScenario({
       initial: [role(true), role(false), role(false)],
-      steps: [step([[0, 'noop']]), step([[0, 'delete']]), step([[0, 'breakEnum'], [0, 'recreate']])],
+      steps: [
+        step([[0, 'noop']]),
+        step([[0, 'delete']]),
+        step([
+          [0, 'breakEnum'],
+          [0, 'recreate'],
+        ]),
+      ],
     });
   }, 60_000);
 
   it('tells the deletion even when the run that built it died before its commit and the file comes back broken', async () => {
     await runScenario({
       initial: [role(true), role(false), role(false)],
-      steps: [step([[0, 'noop']]), step([[0, 'delete']], [{ permille: 0, after: false, method: 'commitRun' }], true), step([[0, 'breakEnum'], [0, 'recreate']])],
+      steps: [
+        step([[0, 'noop']]),
+        step([[0, 'delete']], [{ permille: 0, after: false, method: 'commitRun' }], true),
+        step([
+          [0, 'breakEnum'],
+          [0, 'recreate'],
+        ]),
+      ],
     });
   }, 60_000);
 });

@@ -17,7 +17,10 @@ const LIST = `channels:
       eng: { address: eng@lists.example.com }
 `;
 const roles = Object.fromEntries(
-  Array.from({ length: 12 }, (_, i) => [`role-${i + 1}.yaml`, `${MINIMAL_POSTING.replace('Backend Engineer', `Engineer ${i + 1}`)}channels:\n  email: { lists: [eng] }\n`]),
+  Array.from({ length: 12 }, (_, i) => [
+    `role-${i + 1}.yaml`,
+    `${MINIMAL_POSTING.replace('Backend Engineer', `Engineer ${i + 1}`)}channels:\n  email: { lists: [eng] }\n`,
+  ]),
 );
 
 /** A board that answers nothing until released. */
@@ -53,9 +56,12 @@ async function setup(timeoutMs: number) {
   env = await publishEnv(remote, roles, LIST);
   env.env.SMTP_URL = smtp.url;
   const file = env.project.configFile;
-  writeFileSync(file, readFileSync(file, 'utf8')
-    .replace(`url: "${remote.url}/webhook"`, `url: "${board.url}"`)
-    .replace('http: { timeoutMs: 400, retries: 2, backoffMs: 1 }', `http: { timeoutMs: ${timeoutMs}, retries: 2, backoffMs: 1 }`));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8')
+      .replace(`url: "${remote.url}/webhook"`, `url: "${board.url}"`)
+      .replace('http: { timeoutMs: 400, retries: 2, backoffMs: 1 }', `http: { timeoutMs: ${timeoutMs}, retries: 2, backoffMs: 1 }`),
+  );
 }
 
 afterEach(async () => {
@@ -78,9 +84,19 @@ describe('per-receiver queues', () => {
     await setup(60_000);
     let running = true;
     const run = env.run('2026-11-28T12:00:00Z').finally(() => (running = false));
-    await until('12 emails', () => smtp.mail.length === 12, 30_000, () => running);
+    await until(
+      '12 emails',
+      () => smtp.mail.length === 12,
+      30_000,
+      () => running,
+    );
     // Google and IndexNow went out too, while the board still holds its first requests unanswered.
-    await until('12 Indexing API requests', () => remote.to('/indexing').length === 12, 30_000, () => running);
+    await until(
+      '12 Indexing API requests',
+      () => remote.to('/indexing').length === 12,
+      30_000,
+      () => running,
+    );
     expect(remote.to('/indexnow')).toHaveLength(1);
     expect(board.held.length).toBeGreaterThan(0);
     expect(board.closedEarly()).toBe(0);

@@ -11,9 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { hasStackTrace, jobcastChild, jobcastHere, killChildren, statePath } from './helpers/follow-cli';
-import {
-  copyState, deleteState, hubPings, indexingCalls, indexNowUrls, notifications, outputState, replaceState, webhookEvents,
-} from './helpers/follow-state';
+import { copyState, deleteState, hubPings, indexingCalls, indexNowUrls, notifications, outputState, replaceState, webhookEvents } from './helpers/follow-state';
 import { BASE_URL, publishEnv, type PublishEnv } from './helpers/publish-env';
 import { MINIMAL_POSTING } from './helpers/project';
 
@@ -94,7 +92,10 @@ async function expectRefused(extra: string[], why: RegExp) {
 
 const show = async () => {
   const run = await here(['state', 'show'], ['--format', 'json']);
-  return { code: run.code, info: JSON.parse(run.stdout) as { matches: boolean; problem: string | null; ledger: string; run: number; output: { ledger: string; run: number } | null } };
+  return {
+    code: run.code,
+    info: JSON.parse(run.stdout) as { matches: boolean; problem: string | null; ledger: string; run: number; output: { ledger: string; run: number } | null },
+  };
 };
 
 const asideFiles = (kind: 'damaged' | 'replaced') => readdirSync(env.project.dir).filter((f) => f.startsWith(`state.db.${kind}-`) && !/-(wal|shm)$/.test(f));
@@ -198,7 +199,10 @@ describe('a lost state database makes publish refuse', () => {
     await firstPublish();
     const backup = path.join(env.project.dir, 'backup-after-run-1.db');
     copyState(state(), backup);
-    for (const [n, minutes] of [[1, 15], [2, 30]] as const) {
+    for (const [n, minutes] of [
+      [1, 15],
+      [2, 30],
+    ] as const) {
       env.project.write('role-1.yaml', roleText(1, `# edit ${n}\n`).replace('max: 90000', `max: ${90000 + n * 1000}`));
       const run = await here(['publish'], ['--now', at(minutes)]);
       expect(run.code).toBe(0);
@@ -286,7 +290,11 @@ describe('the ways on', () => {
     const told = notifications(resent.requests);
     expectEverythingTold(told);
     // Exactly what the first publish told, again.
-    expect(told.map((r) => r.path).sort()).toEqual(notifications(first.requests).map((r) => r.path).sort());
+    expect(told.map((r) => r.path).sort()).toEqual(
+      notifications(first.requests)
+        .map((r) => r.path)
+        .sort(),
+    );
     // It built the output anew, now with this ledger.
     expect(outputState(env.project).link).not.toBe(output.link);
     expect(await show()).toMatchObject({ code: 0, info: { matches: true } });

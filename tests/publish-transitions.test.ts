@@ -37,7 +37,11 @@ beforeEach(async () => {
   // A second board that only wants closes: a filtered publish must still make a later close a close.
   const config = readFileSync(env.project.configFile, 'utf8').replace(
     '    - { name: board, url: "' + remote.url + '/webhook", secretEnv: BOARD_SECRET }',
-    '    - { name: board, url: "' + remote.url + '/webhook", secretEnv: BOARD_SECRET }\n    - { name: closer, url: "' + remote.url + '/closer", secretEnv: BOARD_SECRET, events: [posting.closed] }',
+    '    - { name: board, url: "' +
+      remote.url +
+      '/webhook", secretEnv: BOARD_SECRET }\n    - { name: closer, url: "' +
+      remote.url +
+      '/closer", secretEnv: BOARD_SECRET, events: [posting.closed] }',
   );
   writeFileSync(env.project.configFile, config);
   clock = Date.parse('2026-11-28T12:00:00Z');
@@ -72,13 +76,17 @@ async function step(): Promise<Told> {
     return `${b.event} v${b.posting.version}`;
   };
   // The Message-ID names the role's version and the ledger's key space (shown as K).
-  const mail = await Promise.all(smtp.mail.slice(mailBefore).map(async (raw) => ((await simpleParser(raw)).messageId ?? '').replace(/\.[0-9a-f]{8}\.eng@/, '.K.eng@')));
+  const mail = await Promise.all(
+    smtp.mail.slice(mailBefore).map(async (raw) => ((await simpleParser(raw)).messageId ?? '').replace(/\.[0-9a-f]{8}\.eng@/, '.K.eng@')),
+  );
   return {
     board: at('/webhook').map(hook),
     closer: at('/closer').map(hook),
     google: at('/indexing').map((r) => JSON.parse(r.body).type),
     indexnow: at('/indexnow').flatMap((r) => JSON.parse(r.body).urlList),
-    hub: at('/hub').map((r) => new URLSearchParams(r.body).get('hub.url')!).sort(),
+    hub: at('/hub')
+      .map((r) => new URLSearchParams(r.body).get('hub.url')!)
+      .sort(),
     mail,
   };
 }
@@ -90,7 +98,11 @@ const FEEDS = [`${BASE_URL}/feeds/jobs.json`, `${BASE_URL}/feeds/jobs.rss`];
 describe('the transition table, row by row', () => {
   it('nothing → live: publish to every receiver; live → same: nothing', async () => {
     expect(await step()).toEqual({
-      board: ['posting.published v1'], closer: [], google: ['URL_UPDATED'], indexnow: [PAGE], hub: FEEDS,
+      board: ['posting.published v1'],
+      closer: [],
+      google: ['URL_UPDATED'],
+      indexnow: [PAGE],
+      hub: FEEDS,
       mail: [`<jobcast.${ID}.v1.K.eng@jobs.example.com>`],
     });
     expect(await step()).toEqual(NOTHING);
@@ -100,7 +112,13 @@ describe('the transition table, row by row', () => {
     await step();
     write(salary(99000));
     const pay = await step();
-    expect(pay).toMatchObject({ board: ['posting.updated v2'], closer: [], google: ['URL_UPDATED'], indexnow: [PAGE], mail: [`<jobcast.${ID}.v2.K.eng@jobs.example.com>`] });
+    expect(pay).toMatchObject({
+      board: ['posting.updated v2'],
+      closer: [],
+      google: ['URL_UPDATED'],
+      indexnow: [PAGE],
+      mail: [`<jobcast.${ID}.v2.K.eng@jobs.example.com>`],
+    });
     write(salary(99000).replace('likes correctness.', 'likes correctness and tests.'));
     const wording = await step();
     expect(wording).toMatchObject({ board: ['posting.updated v3'], google: ['URL_UPDATED'], mail: [] });
@@ -121,7 +139,13 @@ describe('the transition table, row by row', () => {
     write(ROLE);
     const back = await step();
     // A version is the number of the run that saw the change: run 4 here.
-    expect(back).toMatchObject({ board: ['posting.published v4'], closer: [], google: ['URL_UPDATED'], indexnow: [PAGE], mail: [`<jobcast.${ID}.v4.K.eng@jobs.example.com>`] });
+    expect(back).toMatchObject({
+      board: ['posting.published v4'],
+      closer: [],
+      google: ['URL_UPDATED'],
+      indexnow: [PAGE],
+      mail: [`<jobcast.${ID}.v4.K.eng@jobs.example.com>`],
+    });
   });
 
   it('gone → gone: a closed role set to draft, then deleted, tells nobody again', async () => {
@@ -153,9 +177,20 @@ describe('repeated transitions are told every time', () => {
       const open = await step();
       write(ROLE.replace('status: open', 'status: closed'));
       const shut = await step();
-      for (const t of [open, shut]) (board.push(...t.board), closer.push(...t.closer), google.push(...t.google));
+      for (const t of [open, shut]) {
+        board.push(...t.board);
+        closer.push(...t.closer);
+        google.push(...t.google);
+      }
     }
-    expect(board).toEqual(['posting.published v1', 'posting.closed v2', 'posting.published v3', 'posting.closed v4', 'posting.published v5', 'posting.closed v6']);
+    expect(board).toEqual([
+      'posting.published v1',
+      'posting.closed v2',
+      'posting.published v3',
+      'posting.closed v4',
+      'posting.published v5',
+      'posting.closed v6',
+    ]);
     expect(closer).toEqual(['posting.closed v2', 'posting.closed v4', 'posting.closed v6']);
     expect(google).toEqual(['URL_UPDATED', 'URL_DELETED', 'URL_UPDATED', 'URL_DELETED', 'URL_UPDATED', 'URL_DELETED']);
     const keys = env.ledger.outbox().map((o) => o.key);
@@ -184,7 +219,10 @@ describe('receivers that come and go', () => {
   it('a webhook added later gets posting.published for every live role; a removed one is sent nothing', async () => {
     await step();
     const file = env.project.configFile;
-    const withNew = readFileSync(file, 'utf8').replace('    - { name: closer,', `    - { name: late, url: "${remote.url}/late", secretEnv: BOARD_SECRET }\n    - { name: closer,`);
+    const withNew = readFileSync(file, 'utf8').replace(
+      '    - { name: closer,',
+      `    - { name: late, url: "${remote.url}/late", secretEnv: BOARD_SECRET }\n    - { name: closer,`,
+    );
     writeFileSync(file, withNew);
     const added = await step();
     expect(added).toMatchObject({ board: [], google: [], mail: [] });
@@ -208,10 +246,23 @@ describe('docs/publication.md', () => {
   it('states the same transition table as the code', () => {
     const doc = readFileSync(path.join(REPO, 'docs', 'publication.md'), 'utf8');
     const table = doc.slice(doc.indexOf('| Told state ↓ / observed →'));
-    const rows = table.split('\n').slice(2, 6).map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    const rows = table
+      .split('\n')
+      .slice(2, 6)
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
     const event = (cell: string) => /\*\*(publish|update|close)\*\*/.exec(cell)?.[1] ?? null;
     const told = (cell: string): ToldState => (cell.startsWith('nothing') ? 'nothing' : cell.startsWith('gone') ? 'gone' : 'live');
-    const documented = rows.map(([state, live, gone]) => [told(state!), /G ≠ F/.test(state!) ? 'live, fingerprint changed' : 'live', event(live!), event(gone!)]);
+    const documented = rows.map(([state, live, gone]) => [
+      told(state!),
+      /G ≠ F/.test(state!) ? 'live, fingerprint changed' : 'live',
+      event(live!),
+      event(gone!),
+    ]);
     expect(documented).toEqual([
       ['nothing', 'live', TRANSITIONS.nothing.live, TRANSITIONS.nothing.gone],
       ['live', 'live', TRANSITIONS.live.live, TRANSITIONS.live.gone],

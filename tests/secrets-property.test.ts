@@ -26,12 +26,20 @@ const LIST = `channels:
 const ROLE = `${MINIMAL_POSTING}channels:\n  email: { lists: [eng] }\n`;
 
 /** How a receiver leaks what it knows: as it was, inside a sentence, or as a bearer credential. */
-const leak = fc.constantFrom((s: string) => s, (s: string) => `upstream rejected "${s}" (see logs)`, (s: string) => `Authorization: Bearer ${s}`, (s: string) => `{"error":"invalid","detail":"${s}"}`);
+const leak = fc.constantFrom(
+  (s: string) => s,
+  (s: string) => `upstream rejected "${s}" (see logs)`,
+  (s: string) => `Authorization: Bearer ${s}`,
+  (s: string) => `{"error":"invalid","detail":"${s}"}`,
+);
 const secret = fc.stringMatching(/^[A-Za-z0-9]{12,24}$/);
 
 async function smtpThatLeaks(say: () => string) {
   const server = new SMTPServer({
-    authOptional: true, allowInsecureAuth: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onAuth: (_auth, _session, cb) => cb(null, { user: 'jobs' }),
     onData(stream, _session, cb) {
       stream.resume();
@@ -52,50 +60,58 @@ afterEach(async () => {
 describe('secrets never leave', () => {
   it('keeps every secret a receiver echoes out of logs, the ledger and admin pages', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(secret, { minLength: 4, maxLength: 4 }), fc.array(leak, { minLength: 4, maxLength: 4 }), async ([hookSecret, smtpPassword, adminToken, accessToken], ways) => {
-        const [a, b, c, d] = ways as ((s: string) => string)[];
-        remote = await startFakeRemote();
-        const all = [hookSecret!, smtpPassword!, adminToken!, accessToken!];
-        const everything = () => all.map((s, i) => [a, b, c, d][i]!(s)).join(' | ');
-        const smtp = await smtpThatLeaks(everything);
-        try {
-          env = await publishEnv(remote, { 'backend-engineer.yaml': ROLE }, LIST);
-          Object.assign(env.env, { BOARD_SECRET: hookSecret, SMTP_URL: `smtp://jobs:${smtpPassword}@127.0.0.1:${smtp.port}`, [ADMIN_TOKEN_ENV]: adminToken });
-          remote.otherwise('/token', { status: 200, body: JSON.stringify({ access_token: accessToken, expires_in: 3600 }), headers: { 'content-type': 'application/json' } });
-          for (const p of ['/webhook', '/indexing', '/indexnow', '/hub']) remote.otherwise(p, { status: 400, body: everything() });
+      fc.asyncProperty(
+        fc.uniqueArray(secret, { minLength: 4, maxLength: 4 }),
+        fc.array(leak, { minLength: 4, maxLength: 4 }),
+        async ([hookSecret, smtpPassword, adminToken, accessToken], ways) => {
+          const [a, b, c, d] = ways as ((s: string) => string)[];
+          remote = await startFakeRemote();
+          const all = [hookSecret!, smtpPassword!, adminToken!, accessToken!];
+          const everything = () => all.map((s, i) => [a, b, c, d][i]!(s)).join(' | ');
+          const smtp = await smtpThatLeaks(everything);
+          try {
+            env = await publishEnv(remote, { 'backend-engineer.yaml': ROLE }, LIST);
+            Object.assign(env.env, { BOARD_SECRET: hookSecret, SMTP_URL: `smtp://jobs:${smtpPassword}@127.0.0.1:${smtp.port}`, [ADMIN_TOKEN_ENV]: adminToken });
+            remote.otherwise('/token', {
+              status: 200,
+              body: JSON.stringify({ access_token: accessToken, expires_in: 3600 }),
+              headers: { 'content-type': 'application/json' },
+            });
+            for (const p of ['/webhook', '/indexing', '/indexnow', '/hub']) remote.otherwise(p, { status: 400, body: everything() });
 
-          const lines: string[] = [];
-          const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
-          const result = await env.run('2026-11-28T12:00:00Z', { log: createLogger('debug', sink) });
-          expect(result.delivery.failed).toBeGreaterThan(0);
+            const lines: string[] = [];
+            const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
+            const result = await env.run('2026-11-28T12:00:00Z', { log: createLogger('debug', sink) });
+            expect(result.delivery.failed).toBeGreaterThan(0);
 
-          const project = await env.project.open();
-          const validation = await validateProject(project, new Date('2026-11-28T12:00:00Z'), env.ledger.history(), true);
-          const redact = redactor(secretValues(project.config, env.env, [ADMIN_TOKEN_ENV]));
-          const frame = { title: 'x', orgName: 'Example Corp', csrf: 'c' };
-          const overview = buildOverview({ validation, ledger: env.ledger, now: new Date(), timeZone: 'UTC', untold: [] });
-          const role = (await buildRoleView({ id: 'backend-engineer', validation, ledger: env.ledger, site: project.config, now: new Date() }))!;
-          const pages = [
-            renderPage('overview', { overview, summary: '', csrf: 'c' }, frame, redact),
-            renderPage('role', { role }, frame, redact),
-            renderPage('publish', { result: publishView(result, env.ledger, 'UTC', new Date()), csrf: 'c' }, frame, redact),
-          ].join('\n');
-          const ledger = JSON.stringify(env.ledger.outbox());
-          // The receivers did get the leaks: the texts are there, only the secrets are gone.
-          expect(ledger).toContain('[redacted]');
-          for (const s of all) {
-            expect(lines.join('')).not.toContain(s);
-            expect(ledger).not.toContain(s);
-            expect(pages).not.toContain(s);
+            const project = await env.project.open();
+            const validation = await validateProject(project, new Date('2026-11-28T12:00:00Z'), env.ledger.history(), true);
+            const redact = redactor(secretValues(project.config, env.env, [ADMIN_TOKEN_ENV]));
+            const frame = { title: 'x', orgName: 'Example Corp', csrf: 'c' };
+            const overview = buildOverview({ validation, ledger: env.ledger, now: new Date(), timeZone: 'UTC', untold: [] });
+            const role = (await buildRoleView({ id: 'backend-engineer', validation, ledger: env.ledger, site: project.config, now: new Date() }))!;
+            const pages = [
+              renderPage('overview', { overview, summary: '', csrf: 'c' }, frame, redact),
+              renderPage('role', { role }, frame, redact),
+              renderPage('publish', { result: publishView(result, env.ledger, 'UTC', new Date()), csrf: 'c' }, frame, redact),
+            ].join('\n');
+            const ledger = JSON.stringify(env.ledger.outbox());
+            // The receivers did get the leaks: the texts are there, only the secrets are gone.
+            expect(ledger).toContain('[redacted]');
+            for (const s of all) {
+              expect(lines.join('')).not.toContain(s);
+              expect(ledger).not.toContain(s);
+              expect(pages).not.toContain(s);
+            }
+          } finally {
+            env?.cleanup();
+            env = undefined;
+            await smtp.close();
+            await remote.close();
+            remote = undefined;
           }
-        } finally {
-          env?.cleanup();
-          env = undefined;
-          await smtp.close();
-          await remote.close();
-          remote = undefined;
-        }
-      }),
+        },
+      ),
       { numRuns: 12 },
     );
   }, 120_000);

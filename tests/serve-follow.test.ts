@@ -17,9 +17,7 @@ import { startService, type Service } from '../src/serve/service';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { jobcastChild, killChildren, statePath, until } from './helpers/follow-cli';
 import { createLedgerElsewhere } from './helpers/follow-ledger';
-import {
-  ageRetiredMarkers, currentGeneration, generationsDir, generationsOnDisk, isRetired, outputProblems, readManifestOf,
-} from './helpers/follow-output';
+import { ageRetiredMarkers, currentGeneration, generationsDir, generationsOnDisk, isRetired, outputProblems, readManifestOf } from './helpers/follow-output';
 import { request, type HttpResponse } from './helpers/http';
 import { publishEnv, type PublishEnv } from './helpers/publish-env';
 import { MINIMAL_POSTING } from './helpers/project';
@@ -54,10 +52,14 @@ interface Health {
 }
 /** /healthz once it has compared the served output with the ledger (`told` is null until then). */
 const toldSettled = (svc: Service) =>
-  until('/healthz to say whether the served output was told', async () => {
-    const h = await health(svc);
-    return typeof h.output?.told === 'boolean' ? h.output : undefined;
-  }, { deadline: Date.now() + 10_000 });
+  until(
+    '/healthz to say whether the served output was told',
+    async () => {
+      const h = await health(svc);
+      return typeof h.output?.told === 'boolean' ? h.output : undefined;
+    },
+    { deadline: Date.now() + 10_000 },
+  );
 const health = async (svc: Service): Promise<Health> => JSON.parse((await request(svc.url, '/healthz')).body.toString('utf8')) as Health;
 
 let remote: FakeRemote;
@@ -101,14 +103,23 @@ async function servedWithinOneSecond(svc: Service, revision: number, exitedAt: n
   const generation = path.basename(currentGeneration(env.project));
   let seen = 'nothing yet';
   // Polled past the deadline only to say how late it was (or that it never came) when it fails.
-  const { h, at: servedAt } = await until(`revision ${revision} served from ${generation}`, async () => {
-    const [page, feed, h] = await Promise.all([request(svc.url, PAGE), request(svc.url, FEED), health(svc)]);
-    seen = `page ${page.status} revision ${revisionOf(page)}, feed ${feed.status} revision ${revisionOf(feed)}, /healthz generation ${h.output?.generation}`;
-    return page.status === 200 && feed.status === 200 && revisionOf(page) === revision && revisionOf(feed) === revision && h.output?.generation === generation ? { h, at: Date.now() } : undefined;
-  }, { deadline: exitedAt + 10_000, everyMs: 10 }).catch((err: Error) => {
+  const { h, at: servedAt } = await until(
+    `revision ${revision} served from ${generation}`,
+    async () => {
+      const [page, feed, h] = await Promise.all([request(svc.url, PAGE), request(svc.url, FEED), health(svc)]);
+      seen = `page ${page.status} revision ${revisionOf(page)}, feed ${feed.status} revision ${revisionOf(feed)}, /healthz generation ${h.output?.generation}`;
+      return page.status === 200 && feed.status === 200 && revisionOf(page) === revision && revisionOf(feed) === revision && h.output?.generation === generation
+        ? { h, at: Date.now() }
+        : undefined;
+    },
+    { deadline: exitedAt + 10_000, everyMs: 10 },
+  ).catch((err: Error) => {
     throw new Error(`${err.message}; last seen: ${seen}`);
   });
-  expect({ servedMsAfterExit: servedAt - exitedAt, withinOneSecond: servedAt - exitedAt <= 1000 }).toEqual({ servedMsAfterExit: servedAt - exitedAt, withinOneSecond: true });
+  expect({ servedMsAfterExit: servedAt - exitedAt, withinOneSecond: servedAt - exitedAt <= 1000 }).toEqual({
+    servedMsAfterExit: servedAt - exitedAt,
+    withinOneSecond: true,
+  });
   return h;
 }
 
@@ -141,7 +152,12 @@ describe('the running service follows builds by other processes', () => {
     const done = await jobcastChild(env.project, ['publish'], ['--now', at(5).toISOString()], env.env).exited;
     expect({ code: done.code, out: done.out }).toEqual({ code: 0, out: expect.stringContaining('notifications:') });
     // It really published: both roles were told to the board.
-    expect(remote.to('/webhook').map((r) => (JSON.parse(r.body) as { posting: { id: string } }).posting.id).sort()).toEqual([OPEN, OTHER]);
+    expect(
+      remote
+        .to('/webhook')
+        .map((r) => (JSON.parse(r.body) as { posting: { id: string } }).posting.id)
+        .sort(),
+    ).toEqual([OPEN, OTHER]);
 
     const h = await servedWithinOneSecond(svc, 2, done.at);
     expect(h.output).toMatchObject({ builtFor: at(5).toISOString(), run: 1 });
@@ -165,7 +181,8 @@ describe('concurrent builds', () => {
     expect({ label, currentIsNew: made.includes(path.basename(current)) }).toEqual({ label, currentIsNew: true });
     for (const g of made) expect({ label, g, onDisk: names.includes(g) }).toEqual({ label, g, onDisk: true });
     for (const g of names) {
-      if (g !== path.basename(current)) expect({ label, g, retired: isRetired(path.join(generationsDir(env.project), g)) }).toEqual({ label, g, retired: true });
+      if (g !== path.basename(current))
+        expect({ label, g, retired: isRetired(path.join(generationsDir(env.project), g)) }).toEqual({ label, g, retired: true });
     }
     expect({ label, current: isRetired(current) }).toEqual({ label, current: false });
 
@@ -179,10 +196,14 @@ describe('concurrent builds', () => {
       await stop(fresh);
     }
     // Before the grace period may be skipped, the running service must have moved to this output.
-    await until(`${label}: the running service serves ${path.basename(current)}`, async () => {
-      const [h, page] = await Promise.all([health(svc), request(svc.url, PAGE)]);
-      return h.output?.generation === path.basename(current) && page.status === 200 && revisionOf(page) === revision ? true : undefined;
-    }, { deadline: Date.now() + 10_000 });
+    await until(
+      `${label}: the running service serves ${path.basename(current)}`,
+      async () => {
+        const [h, page] = await Promise.all([health(svc), request(svc.url, PAGE)]);
+        return h.output?.generation === path.basename(current) && page.status === 200 && revisionOf(page) === revision ? true : undefined;
+      },
+      { deadline: Date.now() + 10_000 },
+    );
   }
 
   it('50 pairs of builds in this process and 5 pairs of `jobcast build` processes never leave the output pointing at a missing generation', async () => {
@@ -207,7 +228,11 @@ describe('concurrent builds', () => {
         own.close();
       }
       const made = results.map((r) => path.basename(r.generation));
-      expect(generationsOnDisk(env.project).filter((g) => !before.has(g)).sort()).toEqual([...made].sort());
+      expect(
+        generationsOnDisk(env.project)
+          .filter((g) => !before.has(g))
+          .sort(),
+      ).toEqual([...made].sort());
       // They took turns: the one that swapped last started from the other's output, not from the one before.
       const second = results.find((r) => r.generation === currentGeneration(env.project));
       const first = results.find((r) => r !== second);
@@ -281,7 +306,8 @@ describe('concurrent builds', () => {
     };
     const notePruned = () => {
       const onDisk = new Set(generationsOnDisk(env.project));
-      for (const bySha of origins.values()) for (const gens of bySha.values()) for (const g of gens) if (!onDisk.has(g) && !prunedAt.has(g)) prunedAt.set(g, Date.now());
+      for (const bySha of origins.values())
+        for (const gens of bySha.values()) for (const g of gens) if (!onDisk.has(g) && !prunedAt.has(g)) prunedAt.set(g, Date.now());
     };
     record(currentGeneration(env.project));
 
@@ -315,11 +341,13 @@ describe('concurrent builds', () => {
           let gens = origins.get(t.file)?.get(sha40(body));
           // A build that has just swapped, before this test read its manifest: look at what is on disk.
           if (!gens?.size) {
-            for (const g of generationsOnDisk(env.project)) if (existsSync(path.join(generationsDir(env.project), g, 'manifest.json'))) record(path.join(generationsDir(env.project), g));
+            for (const g of generationsOnDisk(env.project))
+              if (existsSync(path.join(generationsDir(env.project), g, 'manifest.json'))) record(path.join(generationsDir(env.project), g));
             gens = origins.get(t.file)?.get(sha40(body));
           }
           if (!gens?.size) failures.push(`${t.url}: bytes ${sha40(body)} are in no generation this test saw built`);
-          else if ([...gens].every((g) => (prunedAt.get(g) ?? Infinity) < sentAt)) failures.push(`${t.url}: served bytes only pruned generations had (${[...gens].join(', ')})`);
+          else if ([...gens].every((g) => (prunedAt.get(g) ?? Infinity) < sentAt))
+            failures.push(`${t.url}: served bytes only pruned generations had (${[...gens].join(', ')})`);
         } catch (err) {
           failures.push(`${t.url}: ${(err as Error).message}`);
         }
@@ -335,7 +363,9 @@ describe('concurrent builds', () => {
         record(result.generation);
         notePruned();
         const generation = path.basename(result.generation);
-        await until(`the service serves ${generation}`, async () => ((await health(svc)).output?.generation === generation ? true : undefined), { deadline: Date.now() + 10_000 });
+        await until(`the service serves ${generation}`, async () => ((await health(svc)).output?.generation === generation ? true : undefined), {
+          deadline: Date.now() + 10_000,
+        });
         // The service has moved on: skip the grace period, so the next build prunes the retired ones.
         ageRetiredMarkers(env.project, 60_000);
         await new Promise((r) => setTimeout(r, 30));
@@ -377,10 +407,14 @@ describe('a broken posting file', () => {
     expect(existsSync(file)).toBe(true);
 
     const generation = path.basename(currentGeneration(env.project));
-    const h = await until('the degraded output served', async () => {
-      const got = await health(svc);
-      return got.output?.generation === generation ? got : undefined;
-    }, { deadline: done.at + 10_000, everyMs: 10 });
+    const h = await until(
+      'the degraded output served',
+      async () => {
+        const got = await health(svc);
+        return got.output?.generation === generation ? got : undefined;
+      },
+      { deadline: done.at + 10_000, everyMs: 10 },
+    );
     expect(h.status).toBe('degraded');
     expect(h.brokenFiles).toHaveLength(1);
     expect(h.brokenFiles[0]).toMatchObject({ line: 8, col: 56, code: 'JC_FIELD_ENUM', servingLastGood: true });

@@ -130,21 +130,31 @@ describe('public URLs', () => {
   });
 
   it('scheduled, draft and gone roles are absent from every feed and the sitemap', async () => {
-    for (const url of ['/feeds/jobs.rss', '/feeds/jobs.json', '/feeds/linkedin.xml', '/feeds/indeed.xml', '/feeds/ziprecruiter.xml', '/feeds/adzuna.xml', '/sitemap.xml']) {
+    for (const url of [
+      '/feeds/jobs.rss',
+      '/feeds/jobs.json',
+      '/feeds/linkedin.xml',
+      '/feeds/indeed.xml',
+      '/feeds/ziprecruiter.xml',
+      '/feeds/adzuna.xml',
+      '/sitemap.xml',
+    ]) {
       const body = (await get(url)).body.toString('utf8');
       expect(body).toContain(OPEN);
       for (const id of [SCHEDULED, DRAFT, CLOSED, EXPIRED]) expect({ url, id, present: body.includes(id) }).toEqual({ url, id, present: false });
     }
   });
 
-  it.each([[`/jobs/${OPEN}`, `/jobs/${OPEN}/`], [`/jobs/${CLOSED}`, `/jobs/${CLOSED}/`], ['/jobs', '/jobs/'], [`/jobs/${OPEN}?utm_source=x&a=b`, `/jobs/${OPEN}/?utm_source=x&a=b`]])(
-    '%s → 301 to %s',
-    async (from, to) => {
-      const res = await get(from);
-      expect(res.status).toBe(301);
-      expect(res.headers.location).toBe(to);
-    },
-  );
+  it.each([
+    [`/jobs/${OPEN}`, `/jobs/${OPEN}/`],
+    [`/jobs/${CLOSED}`, `/jobs/${CLOSED}/`],
+    ['/jobs', '/jobs/'],
+    [`/jobs/${OPEN}?utm_source=x&a=b`, `/jobs/${OPEN}/?utm_source=x&a=b`],
+  ])('%s → 301 to %s', async (from, to) => {
+    const res = await get(from);
+    expect(res.status).toBe(301);
+    expect(res.headers.location).toBe(to);
+  });
 
   it('/ redirects to the listing', async () => {
     const res = await get('/');
@@ -170,7 +180,8 @@ describe('public URLs', () => {
     expect(res.headers['content-type']).toContain('charset=utf-8');
     expect(res.headers['cache-control']).toContain('no-store');
     const text = res.body.toString('utf8');
-    for (const line of text.split('\n').filter(Boolean)) expect(line).toMatch(/^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[0-9.e+-]+)$/);
+    for (const line of text.split('\n').filter(Boolean))
+      expect(line).toMatch(/^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[0-9.e+-]+)$/);
   });
 
   it('serves the IndexNow key file as exactly the key, text/plain', async () => {
@@ -353,7 +364,10 @@ describe('cache and security headers', () => {
     for (const url of urls) {
       const res = await get(url);
       expect({ url, nosniff: res.headers['x-content-type-options'] }).toEqual({ url, nosniff: 'nosniff' });
-      expect({ url, referrer: res.headers['referrer-policy'] }).toEqual({ url, referrer: expect.stringMatching(/^(no-referrer|strict-origin-when-cross-origin|same-origin|strict-origin)$/) });
+      expect({ url, referrer: res.headers['referrer-policy'] }).toEqual({
+        url,
+        referrer: expect.stringMatching(/^(no-referrer|strict-origin-when-cross-origin|same-origin|strict-origin)$/),
+      });
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
     for (const url of ['/jobs/', `/jobs/${OPEN}/`, `/jobs/${CLOSED}/`]) {
@@ -425,7 +439,8 @@ describe('path safety', () => {
     '/../jobcast.config.yaml',
   ];
 
-  const leaked = (text: string) => [CANARY, 'root:x:0:0', '"artifacts"', '"history"', 'organization:', 'SQLite format', '"name": "jobcast"'].filter((s) => text.includes(s));
+  const leaked = (text: string) =>
+    [CANARY, 'root:x:0:0', '"artifacts"', '"history"', 'organization:', 'SQLite format', '"name": "jobcast"'].filter((s) => text.includes(s));
 
   it('refuses traversal, encoded dots, NUL, backslashes, double encoding and dotfiles (raw socket)', async () => {
     for (const target of attempts()) {
@@ -440,7 +455,13 @@ describe('path safety', () => {
       for (const method of ['GET', 'HEAD']) {
         const res = await request(service.url, target, { method });
         const refused = res.status === 400 || res.status === 404;
-        expect({ target, method, refused, status: res.status, leaked: leaked(res.body.toString('latin1')) }).toEqual({ target, method, refused: true, status: res.status, leaked: [] });
+        expect({ target, method, refused, status: res.status, leaked: leaked(res.body.toString('latin1')) }).toEqual({
+          target,
+          method,
+          refused: true,
+          status: res.status,
+          leaked: [],
+        });
       }
     }
     for (const target of ['/../secret.txt', '/%2e%2e/secret.txt', `/../.dist.generations/${generationName}/manifest.json`]) {
@@ -476,8 +497,21 @@ describe('a service with no output yet, then a publish', () => {
   let tp2: TempProject;
   let svc: Service;
   beforeAll(async () => {
-    tp2 = tempProject({ [`${OPEN}.yaml`]: MINIMAL_POSTING, [`${CLOSED}.yaml`]: POSTINGS[`${CLOSED}.yaml`]!, [`${SCHEDULED}.yaml`]: POSTINGS[`${SCHEDULED}.yaml`]! });
-    svc = await startService({ project: await tp2.open(), port: 0, host: '127.0.0.1', log: silentLogger(), schedule: false, env: {}, notifiers: [], now: () => NOW });
+    tp2 = tempProject({
+      [`${OPEN}.yaml`]: MINIMAL_POSTING,
+      [`${CLOSED}.yaml`]: POSTINGS[`${CLOSED}.yaml`]!,
+      [`${SCHEDULED}.yaml`]: POSTINGS[`${SCHEDULED}.yaml`]!,
+    });
+    svc = await startService({
+      project: await tp2.open(),
+      port: 0,
+      host: '127.0.0.1',
+      log: silentLogger(),
+      schedule: false,
+      env: {},
+      notifiers: [],
+      now: () => NOW,
+    });
   });
   afterAll(async () => {
     await svc?.close();

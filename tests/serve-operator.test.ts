@@ -27,7 +27,10 @@ afterEach(async () => {
 function raw(url: string, method: string, target: string): Promise<{ status: number; allow?: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ hostname, port, method, path: target }, (res) => (res.resume(), resolve({ status: res.statusCode!, ...(res.headers.allow ? { allow: res.headers.allow } : {}) })));
+    const req = http.request(
+      { hostname, port, method, path: target },
+      (res) => (res.resume(), resolve({ status: res.statusCode!, ...(res.headers.allow ? { allow: res.headers.allow } : {}) })),
+    );
     req.on('error', reject);
     req.end();
   });
@@ -49,7 +52,9 @@ describe('the server', () => {
     expect((await request(service!.url, '/jobs/backend-engineer/', { headers: { 'if-match': `W/${etag}` } })).status).toBe(412);
     expect((await request(service!.url, '/jobs/backend-engineer/', { headers: { 'if-match': '*' } })).status).toBe(200);
     expect((await request(service!.url, '/jobs/backend-engineer/', { headers: { 'if-unmodified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' } })).status).toBe(412);
-    expect((await request(service!.url, '/jobs/backend-engineer/', { headers: { 'if-unmodified-since': new Date(Date.now() + 86_400_000).toUTCString() } })).status).toBe(200);
+    expect(
+      (await request(service!.url, '/jobs/backend-engineer/', { headers: { 'if-unmodified-since': new Date(Date.now() + 86_400_000).toUTCString() } })).status,
+    ).toBe(200);
   });
 
   it('answers OPTIONS * with the methods it allows, and any other method on * with 400', async () => {
@@ -62,7 +67,9 @@ it('says it listens on all interfaces when it does, and how to reach it from thi
   tp = tempProject({ 'backend-engineer.yaml': MINIMAL_POSTING });
   let stderr = '';
   const code = await main(['serve', '--config', tp.configFile, '--port', '0'], {
-    stdout: { write: () => undefined }, stderr: { write: (s: string) => void (stderr += s) }, env: { LOG_LEVEL: 'silent' },
+    stdout: { write: () => undefined },
+    stderr: { write: (s: string) => void (stderr += s) },
+    env: { LOG_LEVEL: 'silent' },
     onServe: (handle) => void (service = handle as Service),
   });
   expect(code).toBe(0);
@@ -82,7 +89,10 @@ describe('publish', () => {
     env = await publishEnv(remote, { 'backend-engineer.yaml': MINIMAL_POSTING });
     remote.otherwise('/webhook', { status: 503 });
     const p = env.project;
-    const run = await runCli(['publish', '--config', p.configFile, '--postings', p.postingsDir, '--out', p.outDir, '--state', `${p.dir}/cli.db`, '--now', '2026-11-28T12:00:00Z'], env.env);
+    const run = await runCli(
+      ['publish', '--config', p.configFile, '--postings', p.postingsDir, '--out', p.outDir, '--state', `${p.dir}/cli.db`, '--now', '2026-11-28T12:00:00Z'],
+      env.env,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/1 notification could not be delivered now and will be retried by the next publish/);
     expect(run.stdout).toMatch(/webhook:board backend-engineer: will retry: HTTP 503/);

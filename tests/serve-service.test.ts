@@ -27,7 +27,16 @@ afterEach(async () => {
 });
 
 const start = async (watch = false) => {
-  service = await startService({ project: await env.project.open(), port: 0, host: '127.0.0.1', log: silentLogger(), env: env.env, schedule: false, watch, sleep: async () => undefined });
+  service = await startService({
+    project: await env.project.open(),
+    port: 0,
+    host: '127.0.0.1',
+    log: silentLogger(),
+    env: env.env,
+    schedule: false,
+    watch,
+    sleep: async () => undefined,
+  });
   return service;
 };
 
@@ -57,28 +66,55 @@ describe('jobcast serve', () => {
     expect(body).toContain('Backend Engineer (Payments)');
     expect(remote.requests.length).toBe(before);
     // Built and served, not yet told: /healthz says so from the same comparison the admin makes.
-    const health = async () => JSON.parse((await request(svc.url, '/healthz')).body.toString()) as { output: { told: boolean | null }; untold: Record<string, number> | null };
+    const health = async () =>
+      JSON.parse((await request(svc.url, '/healthz')).body.toString()) as { output: { told: boolean | null }; untold: Record<string, number> | null };
     let h = await health();
-    for (let i = 0; i < 100 && h.untold === null; i++) (await new Promise((r) => setTimeout(r, 50)), (h = await health()));
+    for (let i = 0; i < 100 && h.untold === null; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      h = await health();
+    }
     expect(h.output.told).toBe(false);
     // The page (Google, IndexNow), the posting (the board) and the two feeds (the hub).
     expect(h.untold).toEqual({ update: 5, publish: 0, close: 0 });
     const told = await svc.publishNow('manual');
     expect(told.transitions.map((t) => `${t.event} ${t.receiver} ${t.subject.id}`).sort()).toEqual([
-      'update google-indexing backend-engineer', 'update indexnow backend-engineer', 'update webhook:board backend-engineer',
-      `update websub:${remote.url}/hub feed:feeds/jobs.json`, `update websub:${remote.url}/hub feed:feeds/jobs.rss`,
+      'update google-indexing backend-engineer',
+      'update indexnow backend-engineer',
+      'update webhook:board backend-engineer',
+      `update websub:${remote.url}/hub feed:feeds/jobs.json`,
+      `update websub:${remote.url}/hub feed:feeds/jobs.rss`,
     ]);
     h = await health();
-    for (let i = 0; i < 100 && h.output.told !== true; i++) (await new Promise((r) => setTimeout(r, 50)), (h = await health()));
+    for (let i = 0; i < 100 && h.output.told !== true; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      h = await health();
+    }
     expect(h).toMatchObject({ output: { told: true }, untold: { update: 0, publish: 0, close: 0 } });
   });
 
   it('stops cleanly on SIGTERM', async () => {
     const p = env.project;
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), 'serve', '--port', '0', '--config', p.configFile, '--postings', p.postingsDir, '--out', p.outDir, '--state', path.join(p.dir, 'state.db')], {
-      env: { ...process.env, ...env.env, LOG_LEVEL: 'info', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(REPO, 'bin', 'jobcast.js'),
+        'serve',
+        '--port',
+        '0',
+        '--config',
+        p.configFile,
+        '--postings',
+        p.postingsDir,
+        '--out',
+        p.outDir,
+        '--state',
+        path.join(p.dir, 'state.db'),
+      ],
+      {
+        env: { ...process.env, ...env.env, LOG_LEVEL: 'info', HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));

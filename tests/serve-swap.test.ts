@@ -52,14 +52,31 @@ afterEach(async () => {
   tp?.cleanup();
 });
 
-const URLS = ['/jobs/', `/jobs/${OPEN}/`, `/jobs/${OPEN}/jobposting.json`, `/jobs/${OPEN}/email.txt`, `/jobs/${SHIPPED}/`, '/feeds/jobs.rss', '/feeds/jobs.json', '/feeds/linkedin.xml', '/feeds/indeed.xml', '/feeds/ziprecruiter.xml', '/feeds/adzuna.xml', '/sitemap.xml'];
+const URLS = [
+  '/jobs/',
+  `/jobs/${OPEN}/`,
+  `/jobs/${OPEN}/jobposting.json`,
+  `/jobs/${OPEN}/email.txt`,
+  `/jobs/${SHIPPED}/`,
+  '/feeds/jobs.rss',
+  '/feeds/jobs.json',
+  '/feeds/linkedin.xml',
+  '/feeds/indeed.xml',
+  '/feeds/ziprecruiter.xml',
+  '/feeds/adzuna.xml',
+  '/sitemap.xml',
+];
 
 async function validators(): Promise<Record<string, { etag?: string; lastModified?: string; sha: string }>> {
   const out: Record<string, { etag?: string; lastModified?: string; sha: string }> = {};
   for (const url of URLS) {
     const res = await request(service.url, url);
     expect({ url, status: res.status }).toEqual({ url, status: 200 });
-    out[url] = { ...(res.headers.etag ? { etag: res.headers.etag } : {}), ...(res.headers['last-modified'] ? { lastModified: res.headers['last-modified'] } : {}), sha: sha40(res.body) };
+    out[url] = {
+      ...(res.headers.etag ? { etag: res.headers.etag } : {}),
+      ...(res.headers['last-modified'] ? { lastModified: res.headers['last-modified'] } : {}),
+      sha: sha40(res.body),
+    };
   }
   return out;
 }
@@ -83,7 +100,14 @@ describe('validators across rebuilds', () => {
     await buildProject(project, { now: later });
     await service.reload();
     const after = await validators();
-    for (const url of [`/jobs/${OPEN}/`, `/jobs/${OPEN}/jobposting.json`, `/jobs/${OPEN}/email.txt`, '/feeds/jobs.rss', '/feeds/jobs.json', '/feeds/indeed.xml']) {
+    for (const url of [
+      `/jobs/${OPEN}/`,
+      `/jobs/${OPEN}/jobposting.json`,
+      `/jobs/${OPEN}/email.txt`,
+      '/feeds/jobs.rss',
+      '/feeds/jobs.json',
+      '/feeds/indeed.xml',
+    ]) {
       expect({ url, changed: after[url]!.etag !== before[url]!.etag }).toEqual({ url, changed: true });
       expect(after[url]!.lastModified).toBe(later.toUTCString());
       const res = await request(service.url, url, { headers: { 'If-None-Match': before[url]!.etag! } });
@@ -123,7 +147,8 @@ describe('swapping the output under load', () => {
           const res = await request(service.url, t.url, { headers: t.headers, agent });
           requests++;
           if (res.status !== 200) failures.push(`${t.url}: ${res.status} ${res.body.toString('utf8').slice(0, 200)}`);
-          else if (!etagMatches(res)) failures.push(`${t.url}: ETag ${res.headers.etag} does not match its ${res.headers['content-encoding'] ?? 'identity'} body`);
+          else if (!etagMatches(res))
+            failures.push(`${t.url}: ETag ${res.headers.etag} does not match its ${res.headers['content-encoding'] ?? 'identity'} body`);
           else {
             const m = /Revision (\d+)\./.exec(decoded(res).toString('utf8'));
             if (!m) failures.push(`${t.url}: no revision marker in the body`);

@@ -6,11 +6,14 @@ const regexSays = (s: string) => new RegExp(XML_ILLEGAL.source, 'u').test(s);
 
 describe('hasXmlIllegal', () => {
   it('agrees with the XML 1.0 Char regex on arbitrary UTF-16 (lone surrogates included)', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }), (a, b) => {
-      expect(hasXmlIllegal(a)).toBe(regexSays(a));
-      expect(hasXmlIllegal(b)).toBe(regexSays(b));
-      expect(cleanText(b)).toBe(b.replace(XML_ILLEGAL, ''));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }), (a, b) => {
+        expect(hasXmlIllegal(a)).toBe(regexSays(a));
+        expect(hasXmlIllegal(b)).toBe(regexSays(b));
+        expect(cleanText(b)).toBe(b.replace(XML_ILLEGAL, ''));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it.each([

@@ -2,14 +2,20 @@
  * The bad-input corpus: every model rule and every YAML failure, each asserting the exit code, the
  * exact line:col and the field path of the first error.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempProject, type TempProject } from './helpers/project';
 import { validateJson } from './helpers/cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'invalid');
 
-interface Expect { line: number; col: number; field: string; code: string; fix?: RegExp }
+interface Expect {
+  line: number;
+  col: number;
+  field: string;
+  code: string;
+  fix?: RegExp;
+}
 
 const CORPUS: Record<string, Expect> = {
   'unknown-key-typo': { line: 4, col: 1, field: 'valid_through', code: 'JC_FIELD_UNKNOWN', fix: /did you mean validThrough\?/ },
@@ -63,7 +69,9 @@ const validate = () => validateJson(['--config', project.configFile, '--postings
 
 describe('bad-input corpus', () => {
   it('covers every fixture file', () => {
-    const files = require('node:fs').readdirSync(FIXTURES).map((f: string) => f.replace(/\.yaml$/, '')).sort();
+    const files = readdirSync(FIXTURES)
+      .map((f: string) => f.replace(/\.yaml$/, ''))
+      .sort();
     expect(files).toEqual(Object.keys(CORPUS).sort());
   });
 
@@ -116,7 +124,10 @@ describe('file-level failures', () => {
     expect(errors[0]).toMatchObject({ code: 'JC_FILE_TOO_LARGE' });
   });
 
-  it.each([['empty', ''], ['only comments', '# nothing here\n\n']])('rejects an %s file', async (_label, text) => {
+  it.each([
+    ['empty', ''],
+    ['only comments', '# nothing here\n\n'],
+  ])('rejects an %s file', async (_label, text) => {
     const { code, errors } = await only('data-engineer.yaml', text);
     expect(code).toBe(1);
     expect(errors[0]).toMatchObject({ code: 'JC_FILE_EMPTY', line: 1, col: 1 });
@@ -171,12 +182,19 @@ describe('file-level failures', () => {
   });
 
   it('reports every problem of every file in one run', async () => {
-    project.write('a.yaml', valid.replace('status: open', 'status: opne').replace('currency: USD', 'currency: usd').replace('min: 120000, max: 150000', 'min: 150000, max: 120000'));
+    project.write(
+      'a.yaml',
+      valid.replace('status: open', 'status: opne').replace('currency: USD', 'currency: usd').replace('min: 120000, max: 150000', 'min: 150000, max: 120000'),
+    );
     project.write('b.yaml', valid.replace('datePosted: 2026-11-01', 'datePosted: 2026-02-30\nvalid_through: 2027-01-01'));
     project.write('c.yaml', 'title: [unclosed\n');
     const { code, diagnostics } = await validate();
     expect(code).toBe(1);
-    const byFile = (f: string) => diagnostics.filter((d) => d.severity === 'error' && d.file!.endsWith(f)).map((d) => d.code).sort();
+    const byFile = (f: string) =>
+      diagnostics
+        .filter((d) => d.severity === 'error' && d.file!.endsWith(f))
+        .map((d) => d.code)
+        .sort();
     expect(byFile('a.yaml')).toEqual(['JC_FIELD_CURRENCY', 'JC_FIELD_ENUM', 'JC_RULE_SALARY_RANGE']);
     expect(byFile('b.yaml')).toEqual(['JC_FIELD_DATE', 'JC_FIELD_UNKNOWN']);
     expect(byFile('c.yaml')).toEqual(['JC_YAML_SYNTAX']);

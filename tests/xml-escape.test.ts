@@ -5,7 +5,9 @@ import { HOSTILE_PIECES, LONE_SURROGATE, parseXml } from './feeds-support';
 
 /** Any string, weighted towards the characters that break feeds. */
 const anyText = fc
-  .array(fc.oneof(fc.constantFrom(...HOSTILE_PIECES), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 8 })), { maxLength: 12 })
+  .array(fc.oneof(fc.constantFrom(...HOSTILE_PIECES), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 8 })), {
+    maxLength: 12,
+  })
   .map((parts) => parts.join(''));
 
 const RUNS = { numRuns: 300 };

@@ -8,11 +8,7 @@ describe('el + serialize', () => {
   it('indents element-only content and writes text inline, without adding whitespace to values', () => {
     const job = el('job', [el('title', cdata('ML Engineer')), el('count', 3), el('note', ['a & b ', el('b', 'bold'), ' c'])], { id: 'x"1' });
     expect(serialize(job)).toBe(
-      '<job id="x&quot;1">\n' +
-        '  <title><![CDATA[ML Engineer]]></title>\n' +
-        '  <count>3</count>\n' +
-        '  <note>a &amp; b <b>bold</b> c</note>\n' +
-        '</job>',
+      '<job id="x&quot;1">\n' + '  <title><![CDATA[ML Engineer]]></title>\n' + '  <count>3</count>\n' + '  <note>a &amp; b <b>bold</b> c</note>\n' + '</job>',
     );
   });
 

@@ -53,7 +53,13 @@ function dateText(isoDate: string, locale: string): string {
 function deadlineText(v: string, timeZone: string, locale: string): string {
   if (DATE_PATTERN.test(v)) return dateText(v, locale);
   return new Intl.DateTimeFormat(locale, {
-    year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
   }).format(new Date(v));
 }
 
@@ -66,7 +72,10 @@ export function salaryDisplay(s: Salary): string {
 /** `1 Market St, San Francisco, CA 94105, US`: every address part the JSON-LD carries. */
 export function addressDisplay(l: PostingLocation): string {
   const regionLine = [l.region, l.postalCode].filter(Boolean).join(' ');
-  return [l.street, l.locality, regionLine, l.country].filter(Boolean).map((s) => plain(s!)).join(', ');
+  return [l.street, l.locality, regionLine, l.country]
+    .filter(Boolean)
+    .map((s) => plain(s!))
+    .join(', ');
 }
 
 export function experienceDisplay(months: number): string {
@@ -80,7 +89,8 @@ function requirements(p: Posting): Labelled[] {
   const out: Labelled[] = [];
   if (p.education) out.push({ label: 'Education', value: p.education.credential === 'none' ? 'no requirements' : p.education.credential });
   if (p.experience) out.push({ label: 'Experience', value: p.experience === 'none' ? 'no requirements' : experienceDisplay(p.experience.months) });
-  if (p.experienceInPlaceOfEducation) out.push({ label: 'Instead of education', value: 'relevant experience is accepted in place of the education requirement' });
+  if (p.experienceInPlaceOfEducation)
+    out.push({ label: 'Instead of education', value: 'relevant experience is accepted in place of the education requirement' });
   return out;
 }
 

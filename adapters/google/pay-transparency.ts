@@ -9,8 +9,7 @@ import { countryName } from '../../src/model/iso-codes';
 import type { Posting } from '../../src/model/posting';
 
 const EU_DIRECTIVE = 'EU Pay Transparency Directive (EU) 2023/970';
-export const EU_MEMBER_STATES: readonly string[] =
-  'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' ');
+export const EU_MEMBER_STATES: readonly string[] = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' ');
 
 interface RegionLaw {
   country: string;

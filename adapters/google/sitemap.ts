@@ -20,10 +20,12 @@ export const escapeXml = (s: string): string => cleanText(s).replace(/[&<>"']/g,
 
 function serialize(el: XmlElement, depth = 0): string {
   const pad = '  '.repeat(depth);
-  const attrs = Object.entries(el.attributes ?? {}).map(([k, v]) => ` ${k}="${escapeXml(v)}"`).join('');
+  const attrs = Object.entries(el.attributes ?? {})
+    .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
+    .join('');
   const children = el.children ?? [];
   if (children.length === 0) return `${pad}<${el.name}${attrs}/>`;
-  if (children.every((c) => typeof c === 'string')) return `${pad}<${el.name}${attrs}>${children.map((c) => escapeXml(c as string)).join('')}</${el.name}>`;
+  if (children.every((c) => typeof c === 'string')) return `${pad}<${el.name}${attrs}>${children.map((c) => escapeXml(c)).join('')}</${el.name}>`;
   const inner = children.map((c) => (typeof c === 'string' ? pad + '  ' + escapeXml(c) : serialize(c, depth + 1))).join('\n');
   return `${pad}<${el.name}${attrs}>\n${inner}\n${pad}</${el.name}>`;
 }

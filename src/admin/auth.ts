@@ -77,7 +77,12 @@ export class SessionStore<Extra> {
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
 
-  constructor(private readonly free: number, private readonly windowMs: number, private readonly clock: () => number, private readonly maxWaitMs = 15 * 60_000) {}
+  constructor(
+    private readonly free: number,
+    private readonly windowMs: number,
+    private readonly clock: () => number,
+    private readonly maxWaitMs = 15 * 60_000,
+  ) {}
 
   /** Milliseconds this client must still wait before its next attempt is checked (0: go ahead). */
   waitMs(who: string): number {

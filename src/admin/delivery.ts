@@ -41,7 +41,14 @@ export class DeliveryIndex {
   view(posting: string, receiver: string, timeZone: string): DeliveryView {
     const k = Ledger.toldKey(receiver, posting);
     const due = this.pending.get(k);
-    if (due) return { key: 'untold', label: 'Built, not yet told', detail: `${EVENT_LABEL[due.event]} pending (version ${due.version}); sent at the next publish`, error: '', retry: '' };
+    if (due)
+      return {
+        key: 'untold',
+        label: 'Built, not yet told',
+        detail: `${EVENT_LABEL[due.event]} pending (version ${due.version}); sent at the next publish`,
+        error: '',
+        retry: '',
+      };
     const row = this.latest.get(k);
     const told = this.told.get(k);
     const retry = row?.status === 'pending' ? whenIso(row.next_attempt, timeZone) : '';
@@ -55,7 +62,13 @@ export class DeliveryIndex {
       case 'waiting':
         return { key: 'waiting', label: 'Waiting for configuration', detail: 'goes out once configured', error: row.last_error ?? '', retry: '' };
       case 'failed':
-        return { key: 'failed', label: 'Failed', detail: `after ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}`, error: row.last_error ?? '', retry: '' };
+        return {
+          key: 'failed',
+          label: 'Failed',
+          detail: `after ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}`,
+          error: row.last_error ?? '',
+          retry: '',
+        };
     }
     if (!told) return { key: 'none', label: 'Not told', detail: '', error: '', retry: '' };
     return told.state === 'live'
@@ -65,8 +78,15 @@ export class DeliveryIndex {
 }
 
 export type OutboxView = {
-  created: string; notifier: string; target: string; status: string; attempts: number;
-  nextAttempt: string; doneAt: string; error: string; response: string;
+  created: string;
+  notifier: string;
+  target: string;
+  status: string;
+  attempts: number;
+  nextAttempt: string;
+  doneAt: string;
+  error: string;
+  response: string;
 };
 
 export const outboxView = (r: OutboxRow, timeZone: string): OutboxView => ({
@@ -83,4 +103,9 @@ export const outboxView = (r: OutboxRow, timeZone: string): OutboxView => ({
 
 export type ToldView = { receiver: string; status: string; version: number; at: string };
 
-export const toldView = (t: ToldRow, timeZone: string): ToldView => ({ receiver: t.receiver, status: t.state, version: t.version, at: whenIso(t.at, timeZone) });
+export const toldView = (t: ToldRow, timeZone: string): ToldView => ({
+  receiver: t.receiver,
+  status: t.state,
+  version: t.version,
+  at: whenIso(t.at, timeZone),
+});

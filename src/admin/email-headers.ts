@@ -5,23 +5,25 @@ export type HeaderField = { name: string; value: string };
 const SHOWN = ['Subject', 'From', 'To', 'Date', 'List-Unsubscribe', 'Message-ID'];
 
 function decodeWord(charset: string, encoding: string, data: string): string {
-  const bytes = encoding.toUpperCase() === 'B'
-    ? Buffer.from(data, 'base64')
-    : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  const bytes =
+    encoding.toUpperCase() === 'B'
+      ? Buffer.from(data, 'base64')
+      : Buffer.from(
+          data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        );
   return new TextDecoder(charset.replace(/\*.*$/, '')).decode(bytes);
 }
 
 /** RFC 2047 encoded words (`=?UTF-8?Q?…?=`); whitespace between adjacent words is not text. */
 export function decodeHeader(value: string): string {
-  return value
-    .replace(/(\?=)\s+(?==\?)/g, '$1')
-    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (m, charset: string, enc: string, data: string) => {
-      try {
-        return decodeWord(charset, enc, data);
-      } catch {
-        return m;
-      }
-    });
+  return value.replace(/(\?=)\s+(?==\?)/g, '$1').replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (m, charset: string, enc: string, data: string) => {
+    try {
+      return decodeWord(charset, enc, data);
+    } catch {
+      return m;
+    }
+  });
 }
 
 export function emailHeaders(eml: string): HeaderField[] {

@@ -16,8 +16,14 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'n
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
 const EMPLOYMENT: Record<string, string> = {
-  FULL_TIME: 'Full-time', PART_TIME: 'Part-time', CONTRACTOR: 'Contractor', TEMPORARY: 'Temporary',
-  INTERN: 'Internship', VOLUNTEER: 'Volunteer', PER_DIEM: 'Per diem', OTHER: 'Other',
+  FULL_TIME: 'Full-time',
+  PART_TIME: 'Part-time',
+  CONTRACTOR: 'Contractor',
+  TEMPORARY: 'Temporary',
+  INTERN: 'Internship',
+  VOLUNTEER: 'Volunteer',
+  PER_DIEM: 'Per diem',
+  OTHER: 'Other',
 };
 const PER: Record<string, string> = { HOUR: 'an hour', DAY: 'a day', WEEK: 'a week', MONTH: 'a month', YEAR: 'a year' };
 
@@ -47,7 +53,9 @@ function placeText(place: unknown): string {
 function locationText(ld: Json): string {
   const places = list(ld.jobLocation).map(placeText).filter(Boolean);
   if (str(ld.jobLocationType) !== 'TELECOMMUTE') return places.join('; ');
-  const countries = list(ld.applicantLocationRequirements).map((c) => countryName(str(obj(c).name))).filter(Boolean);
+  const countries = list(ld.applicantLocationRequirements)
+    .map((c) => countryName(str(obj(c).name)))
+    .filter(Boolean);
   return [`Remote${countries.length ? ` (${countries.join(', ')})` : ''}`, ...places].join('; ');
 }
 
@@ -64,7 +72,7 @@ export function googleCard(jsonLd: string): GoogleCard {
   const ld = obj(JSON.parse(jsonLd));
   const url = str(ld.url);
   let site = '';
-  let breadcrumb = '';
+  let breadcrumb: string;
   try {
     const u = new URL(url);
     site = u.host;
@@ -73,7 +81,9 @@ export function googleCard(jsonLd: string): GoogleCard {
     breadcrumb = url;
   }
   const company = str(obj(ld.hiringOrganization).name);
-  const employment = list(ld.employmentType).map((t) => EMPLOYMENT[str(t)] ?? str(t)).join(', ');
+  const employment = list(ld.employmentType)
+    .map((t) => EMPLOYMENT[str(t)] ?? str(t))
+    .join(', ');
   const location = locationText(ld);
   const salary = salaryText(ld);
   const fields: PanelField[] = [

@@ -4,9 +4,7 @@
  * POST from another origin or without its form's CSRF token → 403; a wrong token → 401.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import {
-  BASE, LOGIN_COOKIE, LoginThrottle, SESSION_COOKIE, clearCookie, cookie, isCrossOrigin, randomId, readCookie, sameSecret,
-} from './auth';
+import { BASE, LOGIN_COOKIE, LoginThrottle, SESSION_COOKIE, clearCookie, cookie, isCrossOrigin, randomId, readCookie, sameSecret } from './auth';
 import { sendMessage, sendPage, sessionOf, type AdminContext } from './respond';
 
 const LOGIN_FORM_SECONDS = 3600;
@@ -52,7 +50,10 @@ export function loginRoutes(router: express.Router, ctx: AdminContext, token: st
       loginPage(ctx, req, res, 401, '', req.originalUrl.split('?')[0]!);
     } else {
       res.append('Set-Cookie', clearCookie(SESSION_COOKIE, req.secure));
-      sendMessage(ctx, res, 403, 'Session not valid', 'Your session has expired or is not valid. Log in again to continue.', { href: `${BASE}/login`, label: 'Log in' });
+      sendMessage(ctx, res, 403, 'Session not valid', 'Your session has expired or is not valid. Log in again to continue.', {
+        href: `${BASE}/login`,
+        label: 'Log in',
+      });
     }
   };
 
@@ -60,7 +61,11 @@ export function loginRoutes(router: express.Router, ctx: AdminContext, token: st
     const session = sessionOf(res)!;
     const given = field(req, 'csrf');
     if (isCrossOrigin(req)) sendMessage(ctx, res, 403, 'Request refused', 'This form was sent from another site, so it was refused.');
-    else if (!given || !sameSecret(given, session.csrf)) sendMessage(ctx, res, 403, 'Form expired', 'This form is no longer valid. Go back, reload the page and try again.', { href: HOME, label: 'Back to the overview' });
+    else if (!given || !sameSecret(given, session.csrf))
+      sendMessage(ctx, res, 403, 'Form expired', 'This form is no longer valid. Go back, reload the page and try again.', {
+        href: HOME,
+        label: 'Back to the overview',
+      });
     else next();
   };
 
@@ -74,7 +79,8 @@ export function loginRoutes(router: express.Router, ctx: AdminContext, token: st
     const expected = readCookie(req.headers.cookie, LOGIN_COOKIE);
     const given = field(req, 'login_csrf');
     if (isCrossOrigin(req)) return sendMessage(ctx, res, 403, 'Request refused', 'This form was sent from another site, so it was refused.');
-    if (!expected || !given || !sameSecret(given, expected)) return loginPage(ctx, req, res, 403, 'The login form expired. Please enter the token again.', next);
+    if (!expected || !given || !sameSecret(given, expected))
+      return loginPage(ctx, req, res, 403, 'The login form expired. Please enter the token again.', next);
     // The client as the trusted proxy reports it (the config's trustProxy), else the socket's peer.
     const who = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const wait = throttle.waitMs(who);

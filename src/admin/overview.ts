@@ -51,8 +51,15 @@ function checksOf(ds: readonly Diagnostic[]): Checks {
 }
 
 export type RoleSummary = {
-  id: string; title: string; file: string; href: string; state: StateView;
-  problems: string; expanded: boolean; channels: ChannelRow[]; groups: DiagnosticGroup[];
+  id: string;
+  title: string;
+  file: string;
+  href: string;
+  state: StateView;
+  problems: string;
+  expanded: boolean;
+  channels: ChannelRow[];
+  groups: DiagnosticGroup[];
 };
 
 export type InvalidFile = { file: string; id: string; served: string; groups: DiagnosticGroup[] };
@@ -91,7 +98,12 @@ function roleSummary(entry: PostingEntry, input: OverviewInput, deliveries: Deli
   });
   // Receivers (google-indexing, webhook:<name>, email:<list>, …): what each was told.
   for (const receiver of deliveries.receiversOf(entry.id)) {
-    channels.push({ name: receiver, reach: { key: 'notify', label: 'Notified', long: 'Notified' }, delivery: deliveries.view(entry.id, receiver, timeZone), checks: { key: 'none', label: '—' } });
+    channels.push({
+      name: receiver,
+      reach: { key: 'notify', label: 'Notified', long: 'Notified' },
+      delivery: deliveries.view(entry.id, receiver, timeZone),
+      checks: { key: 'none', label: '—' },
+    });
   }
   const errors = count(mine, 'error');
   const warnings = count(mine, 'warning');
@@ -114,21 +126,32 @@ function invalidFiles(input: OverviewInput): InvalidFile[] {
   return validation.broken.map((b) => ({
     file: b.file,
     id: b.id,
-    served: b.kept ? 'Its last valid version stays published everywhere until this file is fixed.' : 'Never published: nothing goes out until this file is fixed.',
+    served: b.kept
+      ? 'Its last valid version stays published everywhere until this file is fixed.'
+      : 'Never published: nothing goes out until this file is fixed.',
     groups: diagnosticGroups(validation.diagnostics.filter((d) => d.file === b.file && !d.channel)),
   }));
 }
 
 function runView(r: ReturnType<Ledger['runs']>[number], timeZone: string): RunView {
-  let summary = '';
+  let summary: string;
   try {
-    const s = JSON.parse(r.summary ?? '{}') as { planned?: number; delivery?: { sent?: number; failed?: number; retrying?: number }; error?: { message?: string } };
+    const s = JSON.parse(r.summary ?? '{}') as {
+      planned?: number;
+      delivery?: { sent?: number; failed?: number; retrying?: number };
+      error?: { message?: string };
+    };
     const d = s.delivery ?? {};
     summary = `${s.planned ?? 0} queued, ${d.sent ?? 0} sent, ${d.retrying ?? 0} to retry, ${d.failed ?? 0} failed${s.error?.message ? ` — ${s.error.message}` : ''}`;
   } catch {
     summary = '';
   }
-  return { started: whenIso(r.started, timeZone), ok: r.ok === 1, result: r.finished === null ? 'running or interrupted' : r.ok === 1 ? 'ok' : 'failed', summary };
+  return {
+    started: whenIso(r.started, timeZone),
+    ok: r.ok === 1,
+    result: r.finished === null ? 'running or interrupted' : r.ok === 1 ? 'ok' : 'failed',
+    summary,
+  };
 }
 
 export function buildOverview(input: OverviewInput): Overview {
@@ -144,7 +167,9 @@ export function buildOverview(input: OverviewInput): Overview {
   const entryIds = new Set(validation.entries.map((e) => e.id));
   const other = validation.diagnostics.filter((d) => !(d.posting && entryIds.has(d.posting)) && !(d.file && placed.has(d.file)));
   return {
-    roles: [...validation.entries].sort((a, b) => a.posting.title.localeCompare(b.posting.title) || a.id.localeCompare(b.id)).map((e) => roleSummary(e, input, deliveries)),
+    roles: [...validation.entries]
+      .sort((a, b) => a.posting.title.localeCompare(b.posting.title) || a.id.localeCompare(b.id))
+      .map((e) => roleSummary(e, input, deliveries)),
     invalid,
     removed,
     runs: ledger.runs(5).map((r) => runView(r, timeZone)),

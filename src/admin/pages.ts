@@ -25,7 +25,7 @@ const NAV = [
 function deepRedact(value: HtmlData, redact: Redactor): HtmlData {
   if (typeof value === 'string') return redact(value);
   if (Array.isArray(value)) return value.map((v: HtmlData) => deepRedact(v, redact));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepRedact(v as HtmlData, redact)]));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepRedact(v, redact)]));
   return value;
 }
 

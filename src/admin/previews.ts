@@ -31,8 +31,14 @@ export type PreviewBlock = {
 };
 
 export type ChannelPreview = {
-  name: string; description: string; reach: Reach; diagnostics: DiagnosticView[];
-  blocks: PreviewBlock[]; files: string[]; problem: string; wide: boolean;
+  name: string;
+  description: string;
+  reach: Reach;
+  diagnostics: DiagnosticView[];
+  blocks: PreviewBlock[];
+  files: string[];
+  problem: string;
+  wide: boolean;
 };
 
 const RECORDS = new Set(['job', 'item', 'entry']);
@@ -40,7 +46,13 @@ const LONG_VALUE = 160;
 const RAW_LIMIT = 20_000;
 
 const block = (label: string, part: Partial<Omit<PreviewBlock, 'label'>>): PreviewBlock => ({
-  label, google: null, fields: null, text: null, headers: null, json: null, ...part,
+  label,
+  google: null,
+  fields: null,
+  text: null,
+  headers: null,
+  json: null,
+  ...part,
 });
 
 const mediaType = (a: Artifact): string => a.contentType.split(';')[0]!.trim().toLowerCase();
@@ -102,9 +114,14 @@ export async function channelPreview({ entry, selection, diagnostics, site, now 
   const adapter: Adapter = selection.adapter;
   const reach = reachOf(entry, selection);
   const view: ChannelPreview = {
-    name: adapter.name, description: adapter.description, reach,
+    name: adapter.name,
+    description: adapter.description,
+    reach,
     diagnostics: diagnostics.filter((d) => d.channel === adapter.name && d.posting === entry.id).map((d) => diagnosticView(d)),
-    blocks: [], files: [], problem: '', wide: false,
+    blocks: [],
+    files: [],
+    problem: '',
+    wide: false,
   };
   if (reach.key === 'excluded' || reach.key === 'blocked') return view;
   try {

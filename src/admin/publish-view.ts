@@ -7,8 +7,15 @@ import { outboxView, type OutboxView } from './delivery';
 import { plural, when } from './format';
 
 export type PublishView = {
-  at: string; dryRun: boolean; ok: boolean; headline: string; error: string; plan: string[];
-  counts: { label: string; value: number }[]; problems: string; deliveries: OutboxView[];
+  at: string;
+  dryRun: boolean;
+  ok: boolean;
+  headline: string;
+  error: string;
+  plan: string[];
+  counts: { label: string; value: number }[];
+  problems: string;
+  deliveries: OutboxView[];
 };
 
 function headline(result: PublishResult): string {
@@ -32,10 +39,18 @@ export function publishView(result: PublishResult, ledger: Ledger, timeZone: str
     error: result.error ? `${result.error.message} [${result.error.code}]` : '',
     plan: describePlan(result),
     counts: result.dryRun
-      ? [{ label: 'would be queued', value: result.planned.length }, { label: 'waiting from earlier runs', value: result.outstanding.length }]
+      ? [
+          { label: 'would be queued', value: result.planned.length },
+          { label: 'waiting from earlier runs', value: result.outstanding.length },
+        ]
       : [
-          { label: 'queued', value: result.planned.length }, { label: 'sent', value: d.sent }, { label: 'to retry', value: d.retrying },
-          { label: 'deferred', value: d.deferred }, { label: 'waiting for configuration', value: d.waiting }, { label: 'failed', value: d.failed }, { label: 'not attempted', value: d.remaining },
+          { label: 'queued', value: result.planned.length },
+          { label: 'sent', value: d.sent },
+          { label: 'to retry', value: d.retrying },
+          { label: 'deferred', value: d.deferred },
+          { label: 'waiting for configuration', value: d.waiting },
+          { label: 'failed', value: d.failed },
+          { label: 'not attempted', value: d.remaining },
         ],
     problems: `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')} in the sources`,
     deliveries: result.dryRun ? [] : ledger.outbox({ keys: [...keys] }).map((r) => outboxView(r, timeZone)),
@@ -46,7 +61,14 @@ export function publishView(result: PublishResult, ledger: Ledger, timeZone: str
 export function publishFailure(err: unknown, dryRun: boolean, timeZone: string, at: Date): PublishView {
   const message = err instanceof Error ? err.message : String(err);
   return {
-    at: when(at, timeZone), dryRun, ok: false, headline: dryRun ? 'Dry run failed' : 'Publish failed',
-    error: isJobcastError(err) ? `${message} [${err.code}]` : message, plan: [], counts: [], problems: '', deliveries: [],
+    at: when(at, timeZone),
+    dryRun,
+    ok: false,
+    headline: dryRun ? 'Dry run failed' : 'Publish failed',
+    error: isJobcastError(err) ? `${message} [${err.code}]` : message,
+    plan: [],
+    counts: [],
+    problems: '',
+    deliveries: [],
   };
 }

@@ -40,15 +40,27 @@ export const sessionOf = (res: Response): AdminSession | undefined => res.locals
 
 export function sendPage(ctx: AdminContext, res: Response, status: number, template: string, title: string, data: PageData, current?: string): void {
   const session = sessionOf(res);
-  const html = renderPage(template, data, {
-    title,
-    orgName: ctx.service.project.config.organization.name,
-    ...(session ? { csrf: session.csrf } : {}),
-    ...(current ? { current } : {}),
-  }, ctx.redact);
+  const html = renderPage(
+    template,
+    data,
+    {
+      title,
+      orgName: ctx.service.project.config.organization.name,
+      ...(session ? { csrf: session.csrf } : {}),
+      ...(current ? { current } : {}),
+    },
+    ctx.redact,
+  );
   res.status(status).type('text/html; charset=utf-8').send(html);
 }
 
-export function sendMessage(ctx: AdminContext, res: Response, status: number, heading: string, message: string, link: { href: string; label: string } | null = null): void {
+export function sendMessage(
+  ctx: AdminContext,
+  res: Response,
+  status: number,
+  heading: string,
+  message: string,
+  link: { href: string; label: string } | null = null,
+): void {
   sendPage(ctx, res, status, 'message', heading, { heading, message, kind: status >= 400 ? 'error' : 'note', link });
 }

@@ -9,8 +9,16 @@ import { diagnosticGroups, type DiagnosticGroup } from './overview';
 import { channelPreview, type ChannelPreview } from './previews';
 
 export type RoleView = {
-  id: string; title: string; file: string; state: StateView | null; note: string; invalid: boolean;
-  sourceGroups: DiagnosticGroup[]; channels: ChannelPreview[]; publications: ToldView[]; outbox: OutboxView[];
+  id: string;
+  title: string;
+  file: string;
+  state: StateView | null;
+  note: string;
+  invalid: boolean;
+  sourceGroups: DiagnosticGroup[];
+  channels: ChannelPreview[];
+  publications: ToldView[];
+  outbox: OutboxView[];
 };
 
 /** Newest deliveries first; older ones are in the ledger for whoever needs them. */
@@ -34,8 +42,15 @@ export interface RoleInput {
 function history(input: RoleInput): Pick<RoleView, 'publications' | 'outbox'> {
   const tz = input.site.schedule.timezone;
   return {
-    publications: [...input.ledger.told().values()].filter((t) => t.subject === input.id).sort((a, b) => (a.receiver < b.receiver ? -1 : 1)).map((t) => toldView(t, tz)),
-    outbox: input.ledger.outbox({ subject: input.id }).reverse().slice(0, HISTORY_LIMIT).map((r) => outboxView(r, tz)),
+    publications: [...input.ledger.told().values()]
+      .filter((t) => t.subject === input.id)
+      .sort((a, b) => (a.receiver < b.receiver ? -1 : 1))
+      .map((t) => toldView(t, tz)),
+    outbox: input.ledger
+      .outbox({ subject: input.id })
+      .reverse()
+      .slice(0, HISTORY_LIMIT)
+      .map((r) => outboxView(r, tz)),
   };
 }
 
@@ -48,11 +63,17 @@ export async function buildRoleView(input: RoleInput): Promise<RoleView | undefi
     const past = history(input);
     if (!own.length && !past.publications.length && !past.outbox.length) return undefined;
     return {
-      id, title: id, file: own[0]?.file ?? '', state: null, invalid: own.length > 0,
+      id,
+      title: id,
+      file: own[0]?.file ?? '',
+      state: null,
+      invalid: own.length > 0,
       note: !own.length
         ? 'This role is no longer in the source files; only its delivery history remains.'
         : `This file has errors, so nothing can be previewed; ${past.publications.length ? 'the last valid version stays published' : 'nothing has been published from it'}.`,
-      sourceGroups: diagnosticGroups(own), channels: [], ...past,
+      sourceGroups: diagnosticGroups(own),
+      channels: [],
+      ...past,
     };
   }
   const channels = [];
@@ -60,13 +81,21 @@ export async function buildRoleView(input: RoleInput): Promise<RoleView | undefi
     channels.push(await channelPreview({ entry, selection, diagnostics: validation.diagnostics, site, now }));
   }
   // What a person reads first (search card, board fields, email) before raw JSON and empty cards.
-  const rank = (c: ChannelPreview): number =>
-    c.blocks.some((b) => b.google) ? 0 : c.blocks.some((b) => b.fields || b.text) ? 1 : c.blocks.length ? 2 : 3;
+  const rank = (c: ChannelPreview): number => (c.blocks.some((b) => b.google) ? 0 : c.blocks.some((b) => b.fields || b.text) ? 1 : c.blocks.length ? 2 : 3);
   channels.sort((a, b) => rank(a) - rank(b));
   const source = validation.diagnostics.filter((d) => !d.channel && (d.posting === id || (!d.posting && d.file === entry.file)));
-  const note = entry.kept ? 'This file has errors: its last good version, shown here, stays published everywhere until the file is fixed.' : NOTES[entry.state] ?? '';
+  const note = entry.kept
+    ? 'This file has errors: its last good version, shown here, stays published everywhere until the file is fixed.'
+    : (NOTES[entry.state] ?? '');
   return {
-    id, title: entry.posting.title, file: entry.file, state: stateView(entry, now, site.schedule.timezone),
-    note, invalid: Boolean(entry.kept), sourceGroups: diagnosticGroups(source), channels, ...history(input),
+    id,
+    title: entry.posting.title,
+    file: entry.file,
+    state: stateView(entry, now, site.schedule.timezone),
+    note,
+    invalid: Boolean(entry.kept),
+    sourceGroups: diagnosticGroups(source),
+    channels,
+    ...history(input),
   };
 }

@@ -38,7 +38,8 @@ const WEAK_TOKEN = 16;
 export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logger, opts: AdminOptions = {}): express.Router | undefined {
   const token = env[ADMIN_TOKEN_ENV];
   if (!token) return undefined;
-  if (token.length < WEAK_TOKEN) log.warn({ event: 'admin.weak_token' }, `${ADMIN_TOKEN_ENV} is shorter than ${WEAK_TOKEN} characters; use a long random value`);
+  if (token.length < WEAK_TOKEN)
+    log.warn({ event: 'admin.weak_token' }, `${ADMIN_TOKEN_ENV} is shorter than ${WEAK_TOKEN} characters; use a long random value`);
   const ctx: AdminContext = {
     service,
     log,
@@ -67,7 +68,14 @@ export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logge
     const at = ctx.now();
     const validation = await validateProject(project, at, ledger.history(), true, { lastGood: (id) => ledger.lastGood(id) });
     const served = service.snapshot()?.manifest;
-    const overview = buildOverview({ validation, ledger, now: at, timeZone, ...(served ? { served } : {}), untold: served ? untold(project, ledger, validation, served, at) : [] });
+    const overview = buildOverview({
+      validation,
+      ledger,
+      now: at,
+      timeZone,
+      ...(served ? { served } : {}),
+      untold: served ? untold(project, ledger, validation, served, at) : [],
+    });
     const summary = `${plural(overview.roles.length, 'role')}${overview.invalid.length ? `, ${plural(overview.invalid.length, 'file')} with errors` : ''} · checked ${when(at, timeZone)}`;
     sendPage(ctx, res, 200, 'overview', 'Overview', { overview, summary, csrf: sessionOf(res)!.csrf }, `${BASE}/`);
   });
@@ -75,8 +83,20 @@ export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logge
   router.get('/roles/:id', requireSession, async (req, res) => {
     const id = String(req.params.id);
     const at = ctx.now();
-    const role = ROLE_ID.test(id) ? await buildRoleView({ id, validation: await validateProject(project, at, ledger.history(), true, { lastGood: (x) => ledger.lastGood(x) }), ledger, site: project.config, now: at }) : undefined;
-    if (!role) return sendMessage(ctx, res, 404, 'No such role', `There is no role "${id}" in the source files or the ledger.`, { href: `${BASE}/`, label: 'Back to the overview' });
+    const role = ROLE_ID.test(id)
+      ? await buildRoleView({
+          id,
+          validation: await validateProject(project, at, ledger.history(), true, { lastGood: (x) => ledger.lastGood(x) }),
+          ledger,
+          site: project.config,
+          now: at,
+        })
+      : undefined;
+    if (!role)
+      return sendMessage(ctx, res, 404, 'No such role', `There is no role "${id}" in the source files or the ledger.`, {
+        href: `${BASE}/`,
+        label: 'Back to the overview',
+      });
     sendPage(ctx, res, 200, 'role', role.title, { role });
   });
 

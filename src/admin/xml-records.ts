@@ -65,7 +65,10 @@ export function parseXml(source: string): XmlEl {
       const body = selfClosing ? inner.slice(0, -1) : inner;
       const name = /^[^\s/>]+/.exec(body)?.[0];
       if (!name) throw new Error(`malformed tag at ${lt}`);
-      const attributes = [...body.slice(name.length).matchAll(ATTRIBUTE)].map((m): [string, string] => [m[1]!, decodeEntities((m[2] ?? m[3] ?? '').replace(/[\t\n]/g, ' '))]);
+      const attributes = [...body.slice(name.length).matchAll(ATTRIBUTE)].map((m): [string, string] => [
+        m[1]!,
+        decodeEntities((m[2] ?? m[3] ?? '').replace(/[\t\n]/g, ' ')),
+      ]);
       const el: XmlEl = { name, attributes, children: [] };
       stack[stack.length - 1]!.children.push(el);
       if (!selfClosing) stack.push(el);

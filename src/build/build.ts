@@ -51,10 +51,10 @@ export interface BuildOptions {
   /** What the manifest records of the ledger; with a lease given, the caller decides. */
   identity?: Manifest['ledger'];
   /** A broken file's last good content when the previous output does not have it. */
-  lastGood?(id: string): Posting | undefined;
+  lastGood?: (id: string) => Posting | undefined;
   /** How long to wait for another writer (ms; default two minutes). */
   waitMs?: number;
-  onWait?(holder: LeaseHolder): void;
+  onWait?: (holder: LeaseHolder) => void;
 }
 
 export interface BuildResult {

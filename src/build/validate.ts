@@ -169,7 +169,7 @@ export interface ValidateOptions {
   /** The previous build's source cache (see source-cache.ts); files and rules it covers are not redone. */
   cache?: ReadonlyMap<string, CachedSource>;
   /** A role's last good content when its file is broken and the cache does not have it (the ledger). */
-  lastGood?(id: string): Posting | undefined;
+  lastGood?: (id: string) => Posting | undefined;
 }
 
 /**

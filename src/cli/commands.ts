@@ -22,7 +22,17 @@ import { state } from './state';
 
 export interface CommandContext {
   io: CliIo;
-  values: { config?: string; postings?: string; out?: string; state?: string; port?: string; channel?: string; 'dry-run'?: boolean; 'resend-all'?: boolean; watch?: boolean };
+  values: {
+    config?: string;
+    postings?: string;
+    out?: string;
+    state?: string;
+    port?: string;
+    channel?: string;
+    'dry-run'?: boolean;
+    'resend-all'?: boolean;
+    watch?: boolean;
+  };
   positionals: string[];
   reportOptions: ReportOptions;
   adapters: readonly Adapter[];
@@ -47,14 +57,24 @@ const validate: Command = async (ctx) => {
   const now = ctx.now ?? new Date();
   const v = await validateProject(project, now, {}, true);
   const channels = Object.fromEntries(v.channels.map((c) => [c.adapter.name, { postings: c.entries.map((e) => e.id), dropped: c.dropped }]));
-  report(ctx.io.stdout, ctx.io.stderr, v.diagnostics, ctx.reportOptions, { postings: v.entries.map((e) => ({ id: e.id, file: e.file, state: e.state })), channels }, v.entries.length);
+  report(
+    ctx.io.stdout,
+    ctx.io.stderr,
+    v.diagnostics,
+    ctx.reportOptions,
+    { postings: v.entries.map((e) => ({ id: e.id, file: e.file, state: e.state })), channels },
+    v.entries.length,
+  );
   return v.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 };
 
 /** One line on broken source files: what happened to their roles. */
 function brokenLine(broken: readonly BrokenFile[]): string {
   const kept = broken.filter((b) => b.kept).length;
-  const parts = [kept ? `${kept} keep${kept === 1 ? 's its' : ' their'} last good version` : '', broken.length - kept ? `${broken.length - kept} never valid, not published` : ''].filter(Boolean);
+  const parts = [
+    kept ? `${kept} keep${kept === 1 ? 's its' : ' their'} last good version` : '',
+    broken.length - kept ? `${broken.length - kept} never valid, not published` : '',
+  ].filter(Boolean);
   return `✖ ${broken.length} source file${broken.length === 1 ? ' has' : 's have'} errors (${parts.join('; ')}); every other role was built\n`;
 }
 
@@ -68,7 +88,12 @@ const build: Command = async (ctx) => {
   const where = displayPath(result.outDir);
   const valid = result.validation.entries.filter((e) => !e.kept).length;
   if (ctx.reportOptions.format === 'json') {
-    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, { out: result.outDir, files, postings: result.validation.entries.map((e) => ({ id: e.id, state: e.state, ...(e.kept ? { kept: true } : {}) })), broken: result.broken.map((b) => ({ file: b.file, id: b.id, kept: b.kept })) });
+    report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, {
+      out: result.outDir,
+      files,
+      postings: result.validation.entries.map((e) => ({ id: e.id, state: e.state, ...(e.kept ? { kept: true } : {}) })),
+      broken: result.broken.map((b) => ({ file: b.file, id: b.id, kept: b.kept })),
+    });
   } else {
     report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, {}, valid);
     ctx.io.stdout.write(`built ${files} files into ${where}/\n`);
@@ -77,9 +102,9 @@ const build: Command = async (ctx) => {
   return result.broken.length ? 1 : 0;
 };
 
-const schema: Command = async (ctx) => {
+const schema: Command = (ctx) => {
   ctx.io.stdout.write(JSON.stringify(postingJsonSchema(ctx.adapters), null, 2) + '\n');
-  return 0;
+  return Promise.resolve(0);
 };
 
 const publish: Command = async (ctx) => {
@@ -90,15 +115,26 @@ const publish: Command = async (ctx) => {
     const json = ctx.reportOptions.format === 'json';
     // The summary below says what went wrong, in words; JSON log lines only when asked for.
     const log = createLogger(ctx.io.env.LOG_LEVEL ?? 'silent');
-    const result = await publishRun(project, ledger, { ...(ctx.now ? { now: ctx.now } : {}), dryRun, resendAll: Boolean(ctx.values['resend-all']), log, env: ctx.io.env });
+    const result = await publishRun(project, ledger, {
+      ...(ctx.now ? { now: ctx.now } : {}),
+      dryRun,
+      resendAll: Boolean(ctx.values['resend-all']),
+      log,
+      env: ctx.io.env,
+    });
     const summary = {
-      ok: result.ok, dryRun, error: result.error, planned: result.planned,
+      ok: result.ok,
+      dryRun,
+      error: result.error,
+      planned: result.planned,
       outstanding: result.outstanding.map((r) => ({ key: r.key, notifier: r.notifier, receiver: r.receiver, status: r.status, attempts: r.attempts })),
-      delivery: result.delivery, broken: result.broken.map((b) => ({ file: b.file, id: b.id, kept: b.kept })),
+      delivery: result.delivery,
+      broken: result.broken.map((b) => ({ file: b.file, id: b.id, kept: b.kept })),
     };
     const valid = result.build?.validation.entries.filter((e) => !e.kept).length ?? 0;
     // Refused before building (the state does not match): no postings were read, so no tally of them.
-    if (json || result.build || result.diagnostics.length) report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
+    if (json || result.build || result.diagnostics.length)
+      report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
     if (!json) writePublishSummary(ctx, result, dryRun);
     // Anything not delivered — failed, or waiting for a retry — is worth a non-zero exit to cron and CI.
     return result.ok && result.delivery.failed === 0 && result.delivery.retrying === 0 && !result.broken.length ? 0 : 1;
@@ -115,18 +151,28 @@ function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typ
   if (result.error?.code === CODES.STATE_MISMATCH) return;
   const lines = describePlan(result);
   if (dryRun) {
-    out.write(lines.length ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : 'nothing to send: every receiver already knows what this output says\n');
+    out.write(
+      lines.length
+        ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`
+        : 'nothing to send: every receiver already knows what this output says\n',
+    );
     return;
   }
   const d = result.delivery;
   if (result.build) out.write(`published ${Object.keys(result.build.manifest.artifacts).length} files into ${displayPath(result.build.outDir)}/\n`);
   // Built, but its plan could not be recorded (a full disk): nothing of it is queued.
   if (result.build && result.error) return void out.write('notifications: none recorded or sent by this run; the next run plans them again\n');
-  out.write(`notifications: ${result.planned.length} queued, ${d.sent} sent, ${d.retrying} to retry, ${d.deferred} deferred, ${d.waiting} waiting for configuration, ${d.failed} failed\n`);
-  if (d.retrying) out.write(`  ${d.retrying} notification${d.retrying === 1 ? '' : 's'} could not be delivered now and will be retried by the next publish (the schedule, or jobcast publish)\n`);
+  out.write(
+    `notifications: ${result.planned.length} queued, ${d.sent} sent, ${d.retrying} to retry, ${d.deferred} deferred, ${d.waiting} waiting for configuration, ${d.failed} failed\n`,
+  );
+  if (d.retrying)
+    out.write(
+      `  ${d.retrying} notification${d.retrying === 1 ? '' : 's'} could not be delivered now and will be retried by the next publish (the schedule, or jobcast publish)\n`,
+    );
   if (d.interrupted) out.write(`  ${d.interrupted} interrupted by an earlier run's crash were re-sent with the same key\n`);
   for (const [receiver, why] of Object.entries(d.waitingFor)) out.write(`  ${receiver} waits for configuration: ${why}\n`);
-  for (const p of d.problems) out.write(`  ${p.receiver}${p.subject ? ` ${p.subject}` : ''}: ${p.outcome === 'failed' ? 'failed' : 'will retry'}: ${p.error}\n`);
+  for (const p of d.problems)
+    out.write(`  ${p.receiver}${p.subject ? ` ${p.subject}` : ''}: ${p.outcome === 'failed' ? 'failed' : 'will retry'}: ${p.error}\n`);
 }
 
 const serve: Command = async (ctx) => {
@@ -139,14 +185,19 @@ const serve: Command = async (ctx) => {
   }
   const log = createLogger(ctx.io.env.LOG_LEVEL ?? 'info');
   const service = await startService({
-    project, port, log, env: ctx.io.env,
+    project,
+    port,
+    log,
+    env: ctx.io.env,
     ...(ctx.io.env.HOST ? { host: ctx.io.env.HOST } : {}),
     schedule: project.config.schedule.enabled,
     watch: Boolean(ctx.values.watch),
     admin: (svc) => adminRouter(svc, ctx.io.env, log),
   });
   const where = service.listening === service.url ? service.url : `${service.listening} (all interfaces; from this machine ${service.url})`;
-  ctx.io.stderr.write(`jobcast: serving ${displayPath(project.outDir)} on ${where}${project.config.schedule.enabled ? ` — republishing on "${project.config.schedule.cron}" (${project.config.schedule.timezone})` : ''}\n`);
+  ctx.io.stderr.write(
+    `jobcast: serving ${displayPath(project.outDir)} on ${where}${project.config.schedule.enabled ? ` — republishing on "${project.config.schedule.cron}" (${project.config.schedule.timezone})` : ''}\n`,
+  );
   if (ctx.io.onServe) {
     ctx.io.onServe(service);
     return 0;
@@ -180,7 +231,9 @@ const preview: Command = async (ctx) => {
   const own = v.diagnostics.filter((d) => d.posting === id || d.file?.endsWith(`/${id}.yaml`) || d.file === `${id}.yaml`);
   if (!entry) {
     if (own.length) report(ctx.io.stdout, ctx.io.stderr, own, ctx.reportOptions);
-    ctx.io.stderr.write(`jobcast: no valid posting "${id}" in ${displayPath(project.postingsDir)}${v.entries.length ? ` (postings: ${v.entries.map((e) => e.id).join(', ')})` : ''}\n`);
+    ctx.io.stderr.write(
+      `jobcast: no valid posting "${id}" in ${displayPath(project.postingsDir)}${v.entries.length ? ` (postings: ${v.entries.map((e) => e.id).join(', ')})` : ''}\n`,
+    );
     return own.length ? 1 : 2;
   }
   const out = ctx.io.stdout;

@@ -53,7 +53,14 @@ export interface ReportOptions {
 }
 
 /** Print diagnostics; returns nothing — exit codes are the command's business. */
-export function report(out: Writer, err: Writer, diagnostics: readonly Diagnostic[], opts: ReportOptions, extra: Record<string, unknown> = {}, postings = 0): void {
+export function report(
+  out: Writer,
+  err: Writer,
+  diagnostics: readonly Diagnostic[],
+  opts: ReportOptions,
+  extra: Record<string, unknown> = {},
+  postings = 0,
+): void {
   const sorted = sortDiagnostics(diagnostics);
   if (opts.format === 'json') {
     const counts = countBySeverity(sorted);

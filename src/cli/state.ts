@@ -47,7 +47,9 @@ async function adopt(ctx: CommandContext, project: Project): Promise<number> {
   try {
     const problem = identityProblem(ledger, manifest.ledger, project);
     if (!problem && !ledger.adoptPending() && !ledger.isBlank()) {
-      out.write(`the state database already belongs to the output in ${displayPath(project.outDir)} (ledger ${ledger.identity().id}, run ${ledger.identity().seq}); nothing to adopt\n`);
+      out.write(
+        `the state database already belongs to the output in ${displayPath(project.outDir)} (ledger ${ledger.identity().id}, run ${ledger.identity().seq}); nothing to adopt\n`,
+      );
       return 0;
     }
     if (problem && !ledger.isBlank()) {
@@ -62,12 +64,21 @@ async function adopt(ctx: CommandContext, project: Project): Promise<number> {
     try {
       const at = ctx.now ?? new Date();
       const plan = planContext(project, at, ledger.keySpace());
-      const adopted = await adoptionOf(project, manifest, generation, notifiers.filter((n) => n.enabled(plan)), plan);
+      const adopted = await adoptionOf(
+        project,
+        manifest,
+        generation,
+        notifiers.filter((n) => n.enabled(plan)),
+        plan,
+      );
       ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, at);
       const roles = adopted.subjects.filter((s) => s.kind === 'posting').length;
       const receivers = new Set(adopted.told.map((t) => t.receiver)).size;
-      out.write(`adopted the output in ${displayPath(project.outDir)} (built for ${manifest.builtFor}): ${roles} role(s) and ${adopted.subjects.length - roles} feed(s) recorded as already told to ${receivers} receiver(s); nothing was sent\n`);
-      if (adopted.missing.length) ctx.io.stderr.write(`jobcast: warning: the output has no stored content for ${adopted.missing.join(', ')}; the next publish tells them as new\n`);
+      out.write(
+        `adopted the output in ${displayPath(project.outDir)} (built for ${manifest.builtFor}): ${roles} role(s) and ${adopted.subjects.length - roles} feed(s) recorded as already told to ${receivers} receiver(s); nothing was sent\n`,
+      );
+      if (adopted.missing.length)
+        ctx.io.stderr.write(`jobcast: warning: the output has no stored content for ${adopted.missing.join(', ')}; the next publish tells them as new\n`);
       out.write('the next jobcast publish tells only what changed since that output was built\n');
       return 0;
     } finally {
@@ -86,16 +97,24 @@ async function show(ctx: CommandContext, project: Project): Promise<number> {
     const problem = identityProblem(ledger, manifest?.ledger, project);
     const holder = ledger.lease.current();
     const info = {
-      state: displayPath(project.statePath), ledger: id.id, run: id.seq,
-      output: manifest ? { builtFor: manifest.builtFor, ledger: manifest.ledger?.id ?? null, run: manifest.ledger?.seq ?? null, told: manifest.ledger?.told ?? null } : null,
-      matches: !problem, problem: problem ?? null, writer: holder ? describeHolder(holder) : null,
+      state: displayPath(project.statePath),
+      ledger: id.id,
+      run: id.seq,
+      output: manifest
+        ? { builtFor: manifest.builtFor, ledger: manifest.ledger?.id ?? null, run: manifest.ledger?.seq ?? null, told: manifest.ledger?.told ?? null }
+        : null,
+      matches: !problem,
+      problem: problem ?? null,
+      writer: holder ? describeHolder(holder) : null,
       outbox: Object.fromEntries(ledger.outboxCounts().map((r) => [`${r.notifier}.${r.status}`, r.n])),
     };
     if (ctx.reportOptions.format === 'json') ctx.io.stdout.write(JSON.stringify(info, null, 2) + '\n');
     else {
       const o = ctx.io.stdout;
       o.write(`state database  ${info.state} (ledger ${info.ledger}, run ${info.run})\n`);
-      o.write(`output          ${manifest ? `built for ${manifest.builtFor}${manifest.ledger ? ` with ledger ${manifest.ledger.id}, run ${manifest.ledger.seq}${manifest.ledger.told ? '' : ' (built, not yet told)'}` : ''}` : 'none yet'}\n`);
+      o.write(
+        `output          ${manifest ? `built for ${manifest.builtFor}${manifest.ledger ? ` with ledger ${manifest.ledger.id}, run ${manifest.ledger.seq}${manifest.ledger.told ? '' : ' (built, not yet told)'}` : ''}` : 'none yet'}\n`,
+      );
       o.write(`belong together ${problem ? `no: ${problem}` : 'yes'}\n`);
       o.write(`writer lease    ${info.writer ?? 'free'}\n`);
       for (const [k, n] of Object.entries(info.outbox)) o.write(`outbox          ${k} ${n}\n`);
@@ -106,12 +125,14 @@ async function show(ctx: CommandContext, project: Project): Promise<number> {
   }
 }
 
-export const state = (open: (ctx: CommandContext) => Promise<Project>): Command => async (ctx) => {
-  const [sub, ...extra] = ctx.positionals;
-  const run = sub === 'adopt' ? adopt : sub === 'show' || sub === undefined ? show : undefined;
-  if (!run || extra.length) {
-    ctx.io.stderr.write('jobcast: usage: jobcast state [show|adopt]\n');
-    return 2;
-  }
-  return run(ctx, await open(ctx));
-};
+export const state =
+  (open: (ctx: CommandContext) => Promise<Project>): Command =>
+  async (ctx) => {
+    const [sub, ...extra] = ctx.positionals;
+    const run = sub === 'adopt' ? adopt : sub === 'show' || sub === undefined ? show : undefined;
+    if (!run || extra.length) {
+      ctx.io.stderr.write('jobcast: usage: jobcast state [show|adopt]\n');
+      return 2;
+    }
+    return run(ctx, await open(ctx));
+  };

@@ -3,8 +3,14 @@ import { countryName } from '../model/iso-codes';
 import type { EmploymentType, Posting, PostingLocation, Salary, SalaryUnit } from '../model/posting';
 
 export const EMPLOYMENT_LABELS: Record<EmploymentType, string> = {
-  FULL_TIME: 'Full-time', PART_TIME: 'Part-time', CONTRACTOR: 'Contract', TEMPORARY: 'Temporary',
-  INTERN: 'Internship', VOLUNTEER: 'Volunteer', PER_DIEM: 'Per diem', OTHER: 'Other',
+  FULL_TIME: 'Full-time',
+  PART_TIME: 'Part-time',
+  CONTRACTOR: 'Contract',
+  TEMPORARY: 'Temporary',
+  INTERN: 'Internship',
+  VOLUNTEER: 'Volunteer',
+  PER_DIEM: 'Per diem',
+  OTHER: 'Other',
 };
 
 export const UNIT_WORDS: Record<SalaryUnit, string> = { HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month', YEAR: 'year' };
@@ -34,7 +40,8 @@ export function money(amount: number, currency: string): string {
   const digits = Number.isInteger(amount) ? 0 : 2;
   const key = `${currency}:${digits}`;
   let f = formatters.get(key);
-  if (!f) formatters.set(key, (f = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: digits, minimumFractionDigits: digits })));
+  if (!f)
+    formatters.set(key, (f = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: digits, minimumFractionDigits: digits })));
   return f.format(amount);
 }
 

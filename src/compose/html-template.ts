@@ -29,14 +29,16 @@ function compileChecked(source: string, file: string): HandlebarsTemplateDelegat
     // handlebars compiles lazily on first call; precompiling here surfaces syntax and helper errors now.
     hb.precompile(source, COMPILE_OPTIONS);
   } catch (err) {
-    throw new Error(`template ${file}: ${(err as Error).message}`);
+    throw new Error(`template ${file}: ${(err as Error).message}`, { cause: err });
   }
   return hb.compile(source, COMPILE_OPTIONS);
 }
 
 function loadTemplates(dir: string): ReadonlyMap<string, HandlebarsTemplateDelegate> {
   const templates = new Map<string, HandlebarsTemplateDelegate>();
-  const files = readdirSync(dir).filter((f) => f.endsWith(SUFFIX)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(SUFFIX))
+    .sort();
   for (const file of files) {
     const name = file.slice(0, -SUFFIX.length);
     const compiled = compileChecked(readFileSync(path.join(dir, file), 'utf8'), file);
@@ -55,7 +57,7 @@ function cleanStrings(value: HtmlData): HtmlData {
   if (typeof value === 'string') return cleanText(value);
   if (Array.isArray(value)) return value.map(cleanStrings);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanStrings(v as HtmlData)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanStrings(v)]));
   }
   return value;
 }

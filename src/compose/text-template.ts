@@ -21,7 +21,10 @@ const numberOr = (v: unknown, fallback: number): number => (typeof v === 'number
 /** `{{wrap text indent="- " hanging=2 width=72}}`: the text wrapped by `wrap` (see wrap.ts). */
 hb.registerHelper('wrap', (text: unknown, options: Handlebars.HelperOptions) => {
   const { indent, hanging, width } = options.hash as { indent?: string | number; hanging?: string | number; width?: number };
-  return wrap(String(text), numberOr(width, TEXT_WIDTH), { ...(indent !== undefined ? { indent } : {}), ...(hanging !== undefined ? { hangingIndent: hanging } : {}) });
+  return wrap(String(text), numberOr(width, TEXT_WIDTH), {
+    ...(indent !== undefined ? { indent } : {}),
+    ...(hanging !== undefined ? { hangingIndent: hanging } : {}),
+  });
 });
 
 /** `{{underline text "="}}`: a rule as wide as the longest line of the wrapped text. */
@@ -60,6 +63,7 @@ export function textTemplate(name: string): (data: object) => string {
 /** Bidi embeddings, overrides and isolates: they can make text display in another order than it reads. */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 /** C0 (but LF), DEL and C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is what this is for
 const CONTROLS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
 /** Spaces other than the plain one and the no-break ones (see BREAKABLE_SPACE in wrap.ts). */
 const ODD_SPACES = /[\t\v\f\u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]/g;
@@ -69,27 +73,24 @@ const ODD_SPACES = /[\t\v\f\u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3
  * space a plain space (so a reader and `wrap` agree on where words end), NFC.
  */
 export function plainText(s: string): string {
-  return cleanText(s)
-    .replace(/\r\n?/g, '\n')
-    .replace(ODD_SPACES, ' ')
-    .replace(CONTROLS, '')
-    .replace(BIDI_CONTROLS, '')
-    .normalize('NFC');
+  return cleanText(s).replace(/\r\n?/g, '\n').replace(ODD_SPACES, ' ').replace(CONTROLS, '').replace(BIDI_CONTROLS, '').normalize('NFC');
 }
 
 /** A value as one line of plain text: line breaks become spaces, runs of spaces one. */
-export const plainLine = (s: string): string => plainText(s).replace(/\s*\n\s*/g, ' ').replace(/ {2,}/g, ' ').trim();
+export const plainLine = (s: string): string =>
+  plainText(s)
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 
 /** Template output tidied: no trailing spaces, at most one blank line in a row, one final newline. */
 export function finishText(text: string): string {
-  return (
-    text
-      .replace(/\r\n?/g, '\n')
-      .split('\n')
-      .map((l) => l.trimEnd())
-      .join('\n')
-      .replace(/\n{3,}/g, '\n\n')
-      .replace(/^\n+/, '')
-      .replace(/\n*$/, '\n')
-  );
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+/, '')
+    .replace(/\n*$/, '\n');
 }

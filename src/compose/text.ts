@@ -4,6 +4,7 @@
 export const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 // Without the `u` flag this scans code units quickly; surrogate pairing is checked separately.
+// eslint-disable-next-line no-control-regex -- matching control characters is what this is for
 const C0_AND_NONCHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 /**

@@ -36,7 +36,7 @@ export interface AcquireOptions {
   /** Lease time (ms); default JOBCAST_LEASE_TTL_MS or 60 s. */
   ttlMs?: number;
   /** Told once when the lease is busy and the caller waits. */
-  onWait?(holder: LeaseHolder): void;
+  onWait?: (holder: LeaseHolder) => void;
 }
 
 export interface LeaseStore {
@@ -83,7 +83,10 @@ export function describeHolder(h: LeaseHolder, now = new Date()): string {
 export class SqliteLeaseStore implements LeaseStore {
   private readonly host = thisHost();
 
-  constructor(private readonly db: Database.Database, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   private row(): LeaseHolder | undefined {
     return this.db.prepare('SELECT holder, purpose, pid, host, acquired, expires, fence FROM lease WHERE name = ?').get(NAME) as LeaseHolder | undefined;
@@ -104,21 +107,30 @@ export class SqliteLeaseStore implements LeaseStore {
 
   /** One attempt, in an immediate transaction so that two starters never both win. */
   private tryTake(purpose: string, ttlMs: number): { lease: LeaseHolder } | { busy: LeaseHolder } {
-    return this.db.transaction((): { lease: LeaseHolder } | { busy: LeaseHolder } => {
-      const now = Date.now();
-      const row = this.row();
-      if (!this.free(row, now)) return { busy: row! };
-      const lease: LeaseHolder = {
-        holder: randomUUID(), purpose, pid: process.pid, host: this.host,
-        acquired: new Date(now).toISOString(), expires: new Date(now + ttlMs).toISOString(), fence: (row?.fence ?? 0) + 1,
-      };
-      this.db
-        .prepare(`INSERT INTO lease (name, holder, purpose, pid, host, acquired, expires, fence) VALUES (@name, @holder, @purpose, @pid, @host, @acquired, @expires, @fence)
+    return this.db
+      .transaction((): { lease: LeaseHolder } | { busy: LeaseHolder } => {
+        const now = Date.now();
+        const row = this.row();
+        if (!this.free(row, now)) return { busy: row! };
+        const lease: LeaseHolder = {
+          holder: randomUUID(),
+          purpose,
+          pid: process.pid,
+          host: this.host,
+          acquired: new Date(now).toISOString(),
+          expires: new Date(now + ttlMs).toISOString(),
+          fence: (row?.fence ?? 0) + 1,
+        };
+        this.db
+          .prepare(
+            `INSERT INTO lease (name, holder, purpose, pid, host, acquired, expires, fence) VALUES (@name, @holder, @purpose, @pid, @host, @acquired, @expires, @fence)
           ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, purpose = excluded.purpose, pid = excluded.pid, host = excluded.host,
-          acquired = excluded.acquired, expires = excluded.expires, fence = excluded.fence`)
-        .run({ name: NAME, ...lease });
-      return { lease };
-    }).immediate();
+          acquired = excluded.acquired, expires = excluded.expires, fence = excluded.fence`,
+          )
+          .run({ name: NAME, ...lease });
+        return { lease };
+      })
+      .immediate();
   }
 
   async acquire(purpose: string, opts: AcquireOptions = {}): Promise<WriterLease> {
@@ -163,7 +175,8 @@ export class SqliteLeaseStore implements LeaseStore {
       signal: lost.signal,
       assertHeld: () => {
         // Extending proves it: the row still names this holder and fence, so no one else took it.
-        if (released || !extendOnce()) throw new JobcastError(CODES.LEASE_LOST, `the writer lease (fence ${lease.fence}) was lost to another run; this run stopped before writing`, 1);
+        if (released || !extendOnce())
+          throw new JobcastError(CODES.LEASE_LOST, `the writer lease (fence ${lease.fence}) was lost to another run; this run stopped before writing`, 1);
       },
       release: () => {
         if (released) return;

@@ -149,7 +149,8 @@ export class Ledger {
       this.#db.pragma('synchronous = NORMAL');
     } catch (err) {
       // A wrong `state` path or permissions is a setup mistake: say which file, not a stack trace.
-      const damaged = /^SQLITE_(NOTADB|CORRUPT)/.test(String((err as { code?: unknown }).code ?? ''));
+      const code = (err as { code?: unknown }).code;
+      const damaged = typeof code === 'string' && /^SQLITE_(NOTADB|CORRUPT)/.test(code);
       const hint = damaged ? DAMAGED_HINT : "check the config's state: path";
       throw new JobcastError(CODES.STATE_OPEN, `cannot open the state database ${file}: ${(err as Error).message} (${hint})`, 1);
     }
@@ -196,7 +197,11 @@ export class Ledger {
   private fenced(lease: WriterLease): void {
     const row = this.#db.prepare(`SELECT fence, holder FROM lease WHERE name = 'writer'`).get() as { fence: number; holder: string } | undefined;
     if (!row || row.fence !== lease.fence || !row.holder) {
-      throw new JobcastError(CODES.LEASE_LOST, `the writer lease (fence ${lease.fence}) was lost to another run (fence ${row?.fence ?? 'none'}); nothing was written`, 1);
+      throw new JobcastError(
+        CODES.LEASE_LOST,
+        `the writer lease (fence ${lease.fence}) was lost to another run (fence ${row?.fence ?? 'none'}); nothing was written`,
+        1,
+      );
     }
   }
 
@@ -239,13 +244,18 @@ export class Ledger {
 
   /** Each posting's content hash and since, for the build (without the stored contents). */
   history(): PostingHistory {
-    const rows = this.#db.prepare(`SELECT subject, hash, since FROM subjects WHERE kind = 'posting'`).all() as { subject: string; hash: string; since: string }[];
+    const rows = this.#db.prepare(`SELECT subject, hash, since FROM subjects WHERE kind = 'posting'`).all() as {
+      subject: string;
+      hash: string;
+      since: string;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.subject, { hash: r.hash, since: r.since }]));
   }
 
   /** A posting's last good content, as last recorded; none once its file was deleted. */
   lastGood(id: string): Posting | undefined {
-    const row = this.#db.prepare(`SELECT content FROM subjects WHERE subject = ? AND kind = 'posting' AND lifecycle != 'removed'`).get(id) as { content: string | null } | undefined;
+    const row = this.#db.prepare(`SELECT content FROM subjects WHERE subject = ? AND kind = 'posting' AND lifecycle != 'removed'`).get(id) as
+      { content: string | null } | undefined;
     return row?.content ? (JSON.parse(row.content) as Posting) : undefined;
   }
 
@@ -282,7 +292,18 @@ export class Ledger {
     const seq = run.seq ?? this.identity().seq + 1;
     let added = 0;
     for (const it of run.items) {
-      added += insert.run(it.key, it.notifier, it.receiver, it.subject ?? null, it.version ?? null, it.event ?? null, JSON.stringify(it.payload), now.toISOString(), seq, it.cancelIfGone ? 1 : 0).changes;
+      added += insert.run(
+        it.key,
+        it.notifier,
+        it.receiver,
+        it.subject ?? null,
+        it.version ?? null,
+        it.event ?? null,
+        JSON.stringify(it.payload),
+        now.toISOString(),
+        seq,
+        it.cancelIfGone ? 1 : 0,
+      ).changes;
     }
     this.setMeta('run_seq', String(seq));
     return added;
@@ -295,10 +316,12 @@ export class Ledger {
    */
   commitRun(lease: WriterLease, run: RunCommit, now: Date): number {
     return this.#guard(() => {
-      return this.#db.transaction(() => {
-        this.fenced(lease);
-        return this.writeRun(run, now);
-      }).immediate();
+      return this.#db
+        .transaction(() => {
+          this.fenced(lease);
+          return this.writeRun(run, now);
+        })
+        .immediate();
     });
   }
 
@@ -308,15 +331,17 @@ export class Ledger {
    */
   adopt(lease: WriterLease, run: Omit<RunCommit, 'items' | 'gone'>, identity: LedgerIdentity, now: Date): void {
     this.#guard(() => {
-      this.#db.transaction(() => {
-        this.fenced(lease);
-        this.#db.prepare('DELETE FROM subjects').run();
-        this.#db.prepare('DELETE FROM told').run();
-        this.writeRun({ ...run, items: [], gone: [] }, now);
-        this.setMeta('ledger_id', identity.id);
-        this.setMeta('run_seq', String(identity.seq));
-        this.setMeta('adopt_pending', undefined);
-      }).immediate();
+      this.#db
+        .transaction(() => {
+          this.fenced(lease);
+          this.#db.prepare('DELETE FROM subjects').run();
+          this.#db.prepare('DELETE FROM told').run();
+          this.writeRun({ ...run, items: [], gone: [] }, now);
+          this.setMeta('ledger_id', identity.id);
+          this.setMeta('run_seq', String(identity.seq));
+          this.setMeta('adopt_pending', undefined);
+        })
+        .immediate();
     });
   }
 
@@ -325,8 +350,14 @@ export class Ledger {
   outbox(filter: { status?: OutboxStatus; subject?: string; keys?: readonly string[] } = {}): OutboxRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.status) (where.push('status = ?'), args.push(filter.status));
-    if (filter.subject) (where.push('subject = ?'), args.push(filter.subject));
+    if (filter.status) {
+      where.push('status = ?');
+      args.push(filter.status);
+    }
+    if (filter.subject) {
+      where.push('subject = ?');
+      args.push(filter.subject);
+    }
     const rows = this.#db.prepare(`SELECT * FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`).all(...args) as OutboxRow[];
     if (!filter.keys) return rows;
     const keys = new Set(filter.keys);
@@ -341,7 +372,9 @@ export class Ledger {
   /** The newest item per (receiver, subject): what the admin shows as a delivery's state. */
   latestPerReceiver(subject?: string): Map<string, OutboxRow> {
     const rows = this.#db
-      .prepare(`SELECT o.* FROM outbox o JOIN (SELECT MAX(id) AS id FROM outbox WHERE subject IS NOT NULL ${subject ? 'AND subject = ?' : ''} GROUP BY receiver, subject) m ON o.id = m.id`)
+      .prepare(
+        `SELECT o.* FROM outbox o JOIN (SELECT MAX(id) AS id FROM outbox WHERE subject IS NOT NULL ${subject ? 'AND subject = ?' : ''} GROUP BY receiver, subject) m ON o.id = m.id`,
+      )
       .all(...(subject ? [subject] : [])) as OutboxRow[];
     return new Map(rows.map((r) => [toldKey(r.receiver, r.subject!), r]));
   }
@@ -352,23 +385,31 @@ export class Ledger {
    */
   recoverInterrupted(lease: WriterLease): number {
     return this.#guard(() => {
-      return this.#db.transaction(() => {
-        this.fenced(lease);
-        return this.#db
-          .prepare(`UPDATE outbox SET status = 'pending', ambiguous = 1, attempt_id = NULL,
-            last_error = 'interrupted while sending: it may have been delivered; re-sent with the same key' WHERE status = 'sending'`)
-          .run().changes;
-      }).immediate();
+      return this.#db
+        .transaction(() => {
+          this.fenced(lease);
+          return this.#db
+            .prepare(
+              `UPDATE outbox SET status = 'pending', ambiguous = 1, attempt_id = NULL,
+            last_error = 'interrupted while sending: it may have been delivered; re-sent with the same key' WHERE status = 'sending'`,
+            )
+            .run().changes;
+        })
+        .immediate();
     });
   }
 
   /** Mark an item `sending` under this attempt, if the lease is still ours and the item still open. */
   claim(id: number, attemptId: string, lease: WriterLease): boolean {
     return this.#guard(() => {
-      return this.#db
-        .prepare(`UPDATE outbox SET status = 'sending', attempt_id = ? WHERE id = ? AND status IN ('pending', 'waiting')
-          AND EXISTS (SELECT 1 FROM lease WHERE name = 'writer' AND fence = ? AND holder != '')`)
-        .run(attemptId, id, lease.fence).changes === 1;
+      return (
+        this.#db
+          .prepare(
+            `UPDATE outbox SET status = 'sending', attempt_id = ? WHERE id = ? AND status IN ('pending', 'waiting')
+          AND EXISTS (SELECT 1 FROM lease WHERE name = 'writer' AND fence = ? AND holder != '')`,
+          )
+          .run(attemptId, id, lease.fence).changes === 1
+      );
     });
   }
 
@@ -380,7 +421,9 @@ export class Ledger {
 
   markDone(id: number, attemptId: string, response: string, now: Date): void {
     this.#guard(() => {
-      this.#db.prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL, next_attempt = NULL ${Ledger.MINE}`).run(response, now.toISOString(), id, attemptId);
+      this.#db
+        .prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL, next_attempt = NULL ${Ledger.MINE}`)
+        .run(response, now.toISOString(), id, attemptId);
     });
   }
 
@@ -388,14 +431,18 @@ export class Ledger {
   markRetry(id: number, attemptId: string, error: string, next: Date, ambiguous: boolean): void {
     this.#guard(() => {
       this.#db
-        .prepare(`UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt = ?, ambiguous = MAX(ambiguous, ?) ${Ledger.MINE}`)
+        .prepare(
+          `UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt = ?, ambiguous = MAX(ambiguous, ?) ${Ledger.MINE}`,
+        )
         .run(error, next.toISOString(), ambiguous ? 1 : 0, id, attemptId);
     });
   }
 
   markFailed(id: number, attemptId: string, error: string): void {
     this.#guard(() => {
-      this.#db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt = NULL ${Ledger.MINE}`).run(error, id, attemptId);
+      this.#db
+        .prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt = NULL ${Ledger.MINE}`)
+        .run(error, id, attemptId);
     });
   }
 
@@ -409,17 +456,26 @@ export class Ledger {
   /** Back to pending without counting an attempt (quota, a receiver's budget for this run). */
   defer(id: number, attemptId: string, until: Date | null, reason?: string): void {
     this.#guard(() => {
-      this.#db.prepare(`UPDATE outbox SET status = 'pending', next_attempt = ?, last_error = COALESCE(?, last_error) ${Ledger.MINE}`).run(until ? until.toISOString() : null, reason ?? null, id, attemptId);
+      this.#db
+        .prepare(`UPDATE outbox SET status = 'pending', next_attempt = ?, last_error = COALESCE(?, last_error) ${Ledger.MINE}`)
+        .run(until ? until.toISOString() : null, reason ?? null, id, attemptId);
     });
   }
 
   outboxCounts(): { notifier: string; status: string; n: number }[] {
-    return this.#db.prepare(`SELECT notifier, status, COUNT(*) AS n FROM outbox GROUP BY notifier, status ORDER BY notifier, status`).all() as { notifier: string; status: string; n: number }[];
+    return this.#db.prepare(`SELECT notifier, status, COUNT(*) AS n FROM outbox GROUP BY notifier, status ORDER BY notifier, status`).all() as {
+      notifier: string;
+      status: string;
+      n: number;
+    }[];
   }
 
   /** Postings per lifecycle state as last recorded (for /metrics). */
   lifecycleCounts(): { lifecycle: string; n: number }[] {
-    return this.#db.prepare(`SELECT lifecycle, COUNT(*) AS n FROM subjects WHERE kind = 'posting' GROUP BY lifecycle ORDER BY lifecycle`).all() as { lifecycle: string; n: number }[];
+    return this.#db.prepare(`SELECT lifecycle, COUNT(*) AS n FROM subjects WHERE kind = 'posting' GROUP BY lifecycle ORDER BY lifecycle`).all() as {
+      lifecycle: string;
+      n: number;
+    }[];
   }
 
   // quota --------------------------------------------------------------------------------------
@@ -432,7 +488,9 @@ export class Ledger {
   /** Count `by` requests against the day's budget (−1 gives back a reservation that was not used). */
   useQuota(notifier: string, day: string, by = 1): void {
     this.#guard(() => {
-      this.#db.prepare('INSERT INTO quota (notifier, day, used) VALUES (?, ?, MAX(0, ?)) ON CONFLICT (notifier, day) DO UPDATE SET used = MAX(0, used + ?)').run(notifier, day, by, by);
+      this.#db
+        .prepare('INSERT INTO quota (notifier, day, used) VALUES (?, ?, MAX(0, ?)) ON CONFLICT (notifier, day) DO UPDATE SET used = MAX(0, used + ?)')
+        .run(notifier, day, by, by);
     });
   }
 

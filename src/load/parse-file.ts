@@ -7,9 +7,7 @@ import type { Diagnostic } from '../diagnostics';
 import { readSourceText } from './source-file';
 import { parseYaml, type PositionTable } from './yaml-document';
 
-export type ParsedFile =
-  | { ok: true; data: unknown; positions: PositionTable; sourceHash: string }
-  | { ok: false; diagnostics: Diagnostic[] };
+export type ParsedFile = { ok: true; data: unknown; positions: PositionTable; sourceHash: string } | { ok: false; diagnostics: Diagnostic[] };
 
 export async function readAndParse(absPath: string, display: string, what = 'posting'): Promise<ParsedFile> {
   const source = await readSourceText(absPath, display, what);

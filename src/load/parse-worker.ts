@@ -7,8 +7,10 @@ interface Batch {
   files: [abs: string, display: string][];
 }
 
-parentPort?.on('message', async (batch: Batch) => {
+parentPort?.on('message', (batch: Batch) => void handle(batch));
+
+async function handle(batch: Batch): Promise<void> {
   const results = [];
   for (const [abs, display] of batch.files) results.push(await readAndParse(abs, display));
   parentPort!.postMessage({ id: batch.id, results });
-});
+}

@@ -53,17 +53,26 @@ function fileNameProblems(id: string, file: string): Diagnostic[] {
   const badId = idProblem(id);
   if (!badId) return [];
   const fix = suggestId(id);
-  return [{
-    code: CODES.FILE_NAME, severity: 'error', file, line: 1, col: 1, field: '(file name)',
-    message: `file name "${id}" is not a valid posting id: it ${badId}`,
-    ...(fix ? { fix: `rename the file to ${fix}.yaml` } : {}),
-  }];
+  return [
+    {
+      code: CODES.FILE_NAME,
+      severity: 'error',
+      file,
+      line: 1,
+      col: 1,
+      field: '(file name)',
+      message: `file name "${id}" is not a valid posting id: it ${badId}`,
+      ...(fix ? { fix: `rename the file to ${fix}.yaml` } : {}),
+    },
+  ];
 }
 
 const fieldToPath = (field: string): PropertyKey[] => (field ? field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)) : []);
 
 /** `locate` over a position table (held only as long as the posting keeps this function). */
-const locatorFor = (file: string, positions: PositionTable) => (field: string): Place => ({ file, ...locateIn(positions, fieldToPath(field)) });
+const locatorFor =
+  (file: string, positions: PositionTable) =>
+  (field: string): Place => ({ file, ...locateIn(positions, fieldToPath(field)) });
 
 /**
  * `locate` that re-reads the file on first use. Position tables are most of a loaded posting's
@@ -74,7 +83,7 @@ function lazyLocator(absPath: string, file: string): (field: string) => Place {
   let table: PositionTable | undefined;
   return (field) => {
     if (!table) {
-      let text = '';
+      let text: string;
       try {
         text = readFileSync(absPath, 'utf8');
       } catch {
@@ -103,13 +112,27 @@ export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: 
   const posting = result.data as Posting;
   if (!posting.salary) {
     diagnostics.push({
-      code: CODES.WARN_NO_SALARY, severity: 'warning', file, field: 'salary', ...yaml.locate([]), posting: id,
+      code: CODES.WARN_NO_SALARY,
+      severity: 'warning',
+      file,
+      field: 'salary',
+      ...yaml.locate([]),
+      posting: id,
       message: 'no salary: Google recommends one, several boards rank postings without pay lower, and pay-transparency laws may require it',
       fix: 'add salary: { currency: USD, min: …, max: …, unit: YEAR }',
     });
   }
   if (/<\/?[a-z][^>]*>/i.test(posting.title)) {
-    diagnostics.push({ code: CODES.WARN_TITLE_HTML, severity: 'warning', file, field: 'title', ...yaml.locate(['title']), posting: id, message: 'title looks like it contains HTML; it is plain text and will be shown literally', fix: 'remove the tags' });
+    diagnostics.push({
+      code: CODES.WARN_TITLE_HTML,
+      severity: 'warning',
+      file,
+      field: 'title',
+      ...yaml.locate(['title']),
+      posting: id,
+      message: 'title looks like it contains HTML; it is plain text and will be shown literally',
+      fix: 'remove the tags',
+    });
   }
   return { posting: { id, absPath, file, posting, sourceHash: parsedFile.sourceHash, locate }, diagnostics };
 }
@@ -138,9 +161,16 @@ export async function loadPostings(dir: string, schema: PostingSchema, opts: Loa
   let names: string[];
   try {
     const entries = await fs.readdir(dir, { withFileTypes: true });
-    names = entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name).sort();
+    names = entries
+      .filter((e) => e.isFile() || e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort();
   } catch (err) {
-    throw new JobcastError(CODES.POSTINGS_DIR, `cannot read the postings folder ${displayPath(dir)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+    throw new JobcastError(
+      CODES.POSTINGS_DIR,
+      `cannot read the postings folder ${displayPath(dir)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      2,
+    );
   }
   const diagnostics: Diagnostic[] = [];
   const postings: LoadedPosting[] = [];
@@ -150,9 +180,29 @@ export async function loadPostings(dir: string, schema: PostingSchema, opts: Loa
     // Not a posting: said once, never an error that would hold up every other role.
     const file = displayPath(path.join(dir, n));
     const base = n.replace(SIMILAR_EXTENSIONS, '');
-    diagnostics.push(SIMILAR_EXTENSIONS.test(n)
-      ? { code: CODES.FILE_EXTENSION, severity: 'warning', file, line: 1, col: 1, field: '(file name)', message: `posting files end in .yaml; "${n}" is ignored`, fix: `rename it to ${base}.yaml if it is a posting` }
-      : { code: CODES.FILE_IGNORED, severity: 'warning', file, line: 1, col: 1, field: '(file name)', message: `"${n}" is not a posting (posting files end in .yaml) and is ignored`, fix: 'keep other files outside the postings folder' });
+    diagnostics.push(
+      SIMILAR_EXTENSIONS.test(n)
+        ? {
+            code: CODES.FILE_EXTENSION,
+            severity: 'warning',
+            file,
+            line: 1,
+            col: 1,
+            field: '(file name)',
+            message: `posting files end in .yaml; "${n}" is ignored`,
+            fix: `rename it to ${base}.yaml if it is a posting`,
+          }
+        : {
+            code: CODES.FILE_IGNORED,
+            severity: 'warning',
+            file,
+            line: 1,
+            col: 1,
+            field: '(file name)',
+            message: `"${n}" is not a posting (posting files end in .yaml) and is ignored`,
+            fix: 'keep other files outside the postings folder',
+          },
+    );
   }
   const results = new Array<ReturnType<typeof validateParsed>>(files.length);
   const abs = files.map((f) => path.join(dir, f));
@@ -173,16 +223,22 @@ export async function loadPostings(dir: string, schema: PostingSchema, opts: Loa
       if (!hit) return void toParse.push(i);
       const id = path.basename(a).replace(/\.yaml$/, '');
       const file = displayPath(a);
-      deliver(i, { posting: { id, absPath: a, file, posting: hit.posting, sourceHash: hit.sourceHash, locate: lazyLocator(a, file) }, diagnostics: hit.diagnostics.map((d) => ({ ...d, file })) });
+      deliver(i, {
+        posting: { id, absPath: a, file, posting: hit.posting, sourceHash: hit.sourceHash, locate: lazyLocator(a, file) },
+        diagnostics: hit.diagnostics.map((d) => ({ ...d, file })),
+      });
     });
     toParse.sort((x, y) => x - y);
   } else {
     toParse.push(...abs.keys());
   }
-  await parseFiles(toParse.map((i) => [abs[i]!, displayPath(abs[i]!)]), (k, parsed) => {
-    const i = toParse[k]!;
-    deliver(i, validateParsed(abs[i]!, parsed, schema));
-  });
+  await parseFiles(
+    toParse.map((i) => [abs[i]!, displayPath(abs[i]!)]),
+    (k, parsed) => {
+      const i = toParse[k]!;
+      deliver(i, validateParsed(abs[i]!, parsed, schema));
+    },
+  );
   for (const r of results) {
     diagnostics.push(...r.diagnostics);
     if (r.posting) postings.push(r.posting);
@@ -203,13 +259,33 @@ function duplicateReferences(postings: readonly LoadedPosting[]): Diagnostic[] {
   for (const [ref, list] of byRef) {
     if (list.length < 2) continue;
     for (const p of list) {
-      const others = list.filter((o) => o !== p).map((o) => o.file).join(', ');
-      out.push({ code: CODES.RULE_DUPLICATE_REFERENCE, severity: 'error', ...p.locate('reference'), field: 'reference', posting: p.id, message: `reference "${ref}" is also used by ${others}`, fix: 'give each role its own reference' });
+      const others = list
+        .filter((o) => o !== p)
+        .map((o) => o.file)
+        .join(', ');
+      out.push({
+        code: CODES.RULE_DUPLICATE_REFERENCE,
+        severity: 'error',
+        ...p.locate('reference'),
+        field: 'reference',
+        posting: p.id,
+        message: `reference "${ref}" is also used by ${others}`,
+        fix: 'give each role its own reference',
+      });
     }
   }
   for (const [id, list] of byId) {
     if (list.length < 2) continue;
-    for (const p of list) out.push({ code: CODES.RULE_DUPLICATE_ID, severity: 'error', ...p.locate(''), field: '(file name)', posting: id, message: `id "${id}" is used by ${list.length} files`, fix: 'rename one of the files' });
+    for (const p of list)
+      out.push({
+        code: CODES.RULE_DUPLICATE_ID,
+        severity: 'error',
+        ...p.locate(''),
+        field: '(file name)',
+        posting: id,
+        message: `id "${id}" is used by ${list.length} files`,
+        fix: 'rename one of the files',
+      });
   }
   return out;
 }

@@ -15,11 +15,19 @@ export function firstInvalidUtf8(buf: Uint8Array): number {
     const b = buf[i]!;
     let need: number;
     let min: number;
-    if (b < 0x80) { i++; continue; }
-    else if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0x80; }
-    else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; }
-    else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; }
-    else return i;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
     if (i + need >= buf.length) return i;
     let cp = b & (0xff >> (need + 2));
     for (let k = 1; k <= need; k++) {
@@ -55,7 +63,11 @@ export async function readSourceText(file: string, displayName: string, what = '
     const stat = await fs.stat(file);
     if (!stat.isFile()) return problem(CODES.FILE_READ, `${what} file is not a regular file`);
     if (stat.size > MAX_SOURCE_BYTES) {
-      return problem(CODES.FILE_TOO_LARGE, `${what} file is ${stat.size} bytes; the limit is ${MAX_SOURCE_BYTES} (1 MiB)`, 'a single role never needs this much text: check for pasted binary data');
+      return problem(
+        CODES.FILE_TOO_LARGE,
+        `${what} file is ${stat.size} bytes; the limit is ${MAX_SOURCE_BYTES} (1 MiB)`,
+        'a single role never needs this much text: check for pasted binary data',
+      );
     }
     buf = await fs.readFile(file);
   } catch (err) {
@@ -71,7 +83,13 @@ export async function readSourceText(file: string, displayName: string, what = '
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
     const { line, col } = byteOffsetToPlace(buf, bad);
-    return problem(CODES.FILE_ENCODING, `invalid UTF-8 byte 0x${buf[bad]!.toString(16).padStart(2, '0')}`, 'save the file as UTF-8 (it looks like Latin-1 or Windows-1252)', line, col);
+    return problem(
+      CODES.FILE_ENCODING,
+      `invalid UTF-8 byte 0x${buf[bad]!.toString(16).padStart(2, '0')}`,
+      'save the file as UTF-8 (it looks like Latin-1 or Windows-1252)',
+      line,
+      col,
+    );
   }
   const nul = buf.indexOf(0);
   if (nul >= 0) {

@@ -38,7 +38,7 @@ export function locateIn(table: PositionTable, path: readonly PropertyKey[], whi
     const k = pathKey(path.slice(0, i));
     const value = table.value[k];
     const key = table.key[k];
-    const hit = which === 'key' ? key ?? value : value ?? key;
+    const hit = which === 'key' ? (key ?? value) : (value ?? key);
     if (hit) return { line: hit[0], col: hit[1] };
   }
   return { line: table.root[0], col: table.root[1] };
@@ -57,7 +57,7 @@ function positionTable(doc: Document, at: (o: number) => Located): PositionTable
     const { line, col } = at(r[0]);
     return [line, col];
   };
-  const root = pos(doc.contents as YamlNode | null) ?? [1, 1];
+  const root = pos(doc.contents) ?? [1, 1];
   const table: PositionTable = { root, value: {}, key: {} };
   const walk = (node: unknown, path: PropertyKey[]) => {
     if (isMap(node)) {
@@ -65,7 +65,7 @@ function positionTable(doc: Document, at: (o: number) => Located): PositionTable
         if (!isScalar(pair.key)) continue;
         const child = [...path, String(pair.key.value)];
         const k = pathKey(child);
-        const kp = pos(pair.key as YamlNode);
+        const kp = pos(pair.key);
         if (kp) table.key[k] = kp;
         if (pair.value !== null && pair.value !== undefined) {
           const vp = pos(pair.value as YamlNode);
@@ -100,17 +100,24 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
   for (const err of doc.errors.filter((e) => e.code === 'DUPLICATE_KEY')) {
     const key = keyAt(text, err.pos[0]);
     diagnostics.push({
-      code: CODES.YAML_DUPLICATE_KEY, severity: 'error', file, ...at(err.pos[0]), ...(key ? { field: key } : {}),
+      code: CODES.YAML_DUPLICATE_KEY,
+      severity: 'error',
+      file,
+      ...at(err.pos[0]),
+      ...(key ? { field: key } : {}),
       message: `${key ? `key "${key}"` : 'a key'} appears twice in the same map; each key may appear once`,
       fix: 'delete or merge the repeated key',
     });
   }
   const first = syntax[0];
   if (first) {
-    const offset = first.code === 'MISSING_CHAR' && /quote/.test(first.message) ? unclosedQuoteStart(text) ?? first.pos[0] : first.pos[0];
+    const offset = first.code === 'MISSING_CHAR' && /quote/.test(first.message) ? (unclosedQuoteStart(text) ?? first.pos[0]) : first.pos[0];
     const more = syntax.length > 1 ? ` (${syntax.length - 1} further YAML error${syntax.length > 2 ? 's' : ''} follow from it)` : '';
     diagnostics.push({
-      code: CODES.YAML_SYNTAX, severity: 'error', file, ...at(offset),
+      code: CODES.YAML_SYNTAX,
+      severity: 'error',
+      file,
+      ...at(offset),
       message: `YAML ${first.code}: ${firstLine(first.message)}${more}`,
       fix: yamlFix(first.code, first.message),
     });
@@ -121,13 +128,25 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
   }
   if (!isMap(doc.contents)) {
     const kind = isSeq(doc.contents) ? 'a list' : 'a single value';
-    return fail(CODES.YAML_NOT_MAP, `${what} file must be a map of keys (title:, status:, …), not ${kind}`, file, at(doc.contents.range?.[0] ?? 0), 'write the fields at the top level, without a leading "- "');
+    return fail(
+      CODES.YAML_NOT_MAP,
+      `${what} file must be a map of keys (title:, status:, …), not ${kind}`,
+      file,
+      at(doc.contents.range?.[0] ?? 0),
+      'write the fields at the top level, without a leading "- "',
+    );
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
-    return fail(CODES.YAML_ALIAS, `YAML aliases expand too far: ${(err as Error).message}`, file, { line: 1, col: 1 }, 'write the values out instead of using & anchors and * aliases');
+    return fail(
+      CODES.YAML_ALIAS,
+      `YAML aliases expand too far: ${(err as Error).message}`,
+      file,
+      { line: 1, col: 1 },
+      'write the values out instead of using & anchors and * aliases',
+    );
   }
   return { ok: true, yaml: withPositions(data, positionTable(doc, at)) };
 }
@@ -174,7 +193,11 @@ function findUnclosed(token: unknown): number | undefined {
   for (const value of Object.values(token)) {
     if (Array.isArray(value)) {
       for (const v of value) {
-        const r = findUnclosed(v) ?? findUnclosed((v as { key?: unknown })?.key) ?? findUnclosed((v as { value?: unknown })?.value) ?? findUnclosed((v as { sep?: unknown })?.sep);
+        const r =
+          findUnclosed(v) ??
+          findUnclosed((v as { key?: unknown })?.key) ??
+          findUnclosed((v as { value?: unknown })?.value) ??
+          findUnclosed((v as { sep?: unknown })?.sep);
         if (r !== undefined) return r;
       }
     } else if (value && typeof value === 'object') {
@@ -195,7 +218,7 @@ function fail(code: string, message: string, file: string, pos: Located, fix?: s
 function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
   let cur: unknown = data;
   for (const seg of path) {
-    if (cur === null || typeof cur !== 'object' || !(String(seg) in (cur as object))) return false;
+    if (cur === null || typeof cur !== 'object' || !(String(seg) in cur)) return false;
     cur = (cur as Record<string, unknown>)[String(seg)];
   }
   return true;
@@ -211,7 +234,7 @@ function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): 
     for (let i = 0; i < 10 && x; i++) {
       if (x instanceof z.ZodOptional || x instanceof z.ZodNullable || x instanceof z.ZodDefault) x = x.unwrap() as z.ZodType;
       else if (x instanceof z.ZodPipe) x = x.in as z.ZodType;
-      else if (x instanceof z.ZodUnion) x = (x.options as z.ZodType[]).find((o) => unwrap(o) instanceof z.ZodObject) ?? x.options[0] as z.ZodType;
+      else if (x instanceof z.ZodUnion) x = (x.options as z.ZodType[]).find((o) => unwrap(o) instanceof z.ZodObject) ?? (x.options[0] as z.ZodType);
       else break;
     }
     return x;
@@ -230,11 +253,17 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'string') return `the text "${value.length > 40 ? value.slice(0, 37) + '…' : value}"`;
-  return `${typeof value} ${String(value)}`;
+  if (value === undefined) return 'nothing';
+  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 const TYPE_NAMES: Record<string, string> = {
-  string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list', object: 'a map',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a map',
 };
 
 interface AnyIssue {
@@ -289,11 +318,16 @@ export function issuesToDiagnostics(
     switch (raw.code) {
       case 'unrecognized_keys': {
         const allowed = schemaAt(schema, path);
-        const keys = allowed instanceof z.ZodObject ? Object.keys(allowed.shape as object) : [];
+        const keys = allowed instanceof z.ZodObject ? Object.keys(allowed.shape) : [];
         for (const key of raw.keys ?? []) {
           const guess = closest(key, keys);
-          push([...path, key], CODES.FIELD_UNKNOWN, `unknown key "${key}"`,
-            guess ? `did you mean ${guess}?` : keys.length ? `allowed here: ${keys.join(', ')}` : undefined, 'key');
+          push(
+            [...path, key],
+            CODES.FIELD_UNKNOWN,
+            `unknown key "${key}"`,
+            guess ? `did you mean ${guess}?` : keys.length ? `allowed here: ${keys.join(', ')}` : undefined,
+            'key',
+          );
         }
         break;
       }
@@ -308,8 +342,10 @@ export function issuesToDiagnostics(
         const expected = TYPE_NAMES[raw.expected ?? ''] ?? raw.expected ?? 'another type';
         let fix: string | undefined;
         if (raw.expected === 'string' && (typeof raw.input === 'number' || typeof raw.input === 'boolean')) fix = `put it in quotes: "${String(raw.input)}"`;
-        else if (raw.expected === 'array' && raw.input !== null && typeof raw.input !== 'object') fix = `write a list: [${String(raw.input)}]`;
-        else if (raw.expected === 'number' && typeof raw.input === 'string' && /^[\d,._ ]+$/.test(raw.input)) fix = `write the number without quotes or separators: ${raw.input.replace(/[,_ ]/g, '')}`;
+        else if (raw.expected === 'array' && raw.input !== null && typeof raw.input !== 'object')
+          fix = `write a list: [${typeof raw.input === 'string' ? raw.input : JSON.stringify(raw.input)}]`;
+        else if (raw.expected === 'number' && typeof raw.input === 'string' && /^[\d,._ ]+$/.test(raw.input))
+          fix = `write the number without quotes or separators: ${raw.input.replace(/[,_ ]/g, '')}`;
         else if (raw.expected === 'boolean') fix = 'write true or false';
         else if (raw.input === null) fix = 'write a value after the colon or dash, or delete the empty entry';
         push(path, CODES.FIELD_TYPE, `must be ${expected}, got ${describe(raw.input)}`, fix);
@@ -329,7 +365,11 @@ export function issuesToDiagnostics(
         const strict = raw.inclusive === false;
         const bound = small ? (strict ? `greater than ${limit}` : `at least ${limit}`) : strict ? `less than ${limit}` : `at most ${limit}`;
         const generic = raw.message.startsWith('Too') || raw.message.startsWith('Invalid');
-        const message = !generic ? raw.message : numeric ? `must be ${bound}, got ${String(raw.input)}` : `must have ${bound} ${raw.origin === 'array' ? 'items' : 'characters'}`;
+        const message = !generic
+          ? raw.message
+          : numeric
+            ? `must be ${bound}, got ${String(raw.input)}`
+            : `must have ${bound} ${raw.origin === 'array' ? 'items' : 'characters'}`;
         push(path, numeric ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH, message);
         break;
       }

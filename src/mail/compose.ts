@@ -39,8 +39,7 @@ export interface ComposedMessage {
  * display name) and readers decode it, CR/LF included. An invisible U+200B between `=` and `?` breaks
  * the lookalike and, being non-ASCII, makes nodemailer encode the whole value itself.
  */
-export const headerText = (s: string): string =>
-  plainText(s).replace(/\s+/g, ' ').trim().replace(/=\?/g, '=\u200B?');
+export const headerText = (s: string): string => plainText(s).replace(/\s+/g, ' ').trim().replace(/=\?/g, '=\u200B?');
 
 // File and URL access off: content is always a string we built; no option can make compose read anything.
 const composer = nodemailer.createTransport({
@@ -81,7 +80,7 @@ export async function composeMessage(spec: MessageSpec): Promise<ComposedMessage
     ...(spec.unsubscribe?.url ? { headers: { 'List-Unsubscribe-Post': ONE_CLICK } } : {}),
   });
   if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer stream transport returned a stream despite buffer: true');
-  return { message: info.message, envelope: info.envelope as ComposedMessage['envelope'], messageId: info.messageId };
+  return { message: info.message, envelope: info.envelope, messageId: info.messageId };
 }
 
 /**

@@ -10,21 +10,32 @@ import { httpsUrl } from './posting';
 
 const params = (jc: string, fix?: string) => ({ params: fix ? { jc, fix } : { jc } });
 
-export const envVarName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'must be the NAME of an environment variable (A–Z, 0–9, _), not the secret itself', ...params(CODES.CONFIG_ENV, 'e.g. SMTP_URL') });
+export const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  message: 'must be the NAME of an environment variable (A–Z, 0–9, _), not the secret itself',
+  ...params(CODES.CONFIG_ENV, 'e.g. SMTP_URL'),
+});
 
 const timeZone = z.string().superRefine((v, ctx) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: v });
   } catch {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not an IANA time zone`, input: v, ...params(CODES.FIELD_FORMAT, 'e.g. UTC, America/New_York, Europe/Berlin') });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${v}" is not an IANA time zone`,
+      input: v,
+      ...params(CODES.FIELD_FORMAT, 'e.g. UTC, America/New_York, Europe/Berlin'),
+    });
   }
 });
 
 const cronExpression = z.string().superRefine((v, ctx) => {
   if (!cron.validate(v)) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a cron expression`, input: v, ...params(CODES.FIELD_FORMAT, 'five fields: minute hour day month weekday, e.g. "*/15 * * * *"') });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${v}" is not a cron expression`,
+      input: v,
+      ...params(CODES.FIELD_FORMAT, 'five fields: minute hour day month weekday, e.g. "*/15 * * * *"'),
+    });
   }
 });
 
@@ -37,7 +48,12 @@ const baseUrl = z.string().superRefine((v, ctx) => {
     /* reported below */
   }
   if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
-    ctx.addIssue({ code: 'custom', message: `baseUrl must be an http(s) URL without query or fragment`, input: v, ...params(CODES.FIELD_URL, 'e.g. https://jobs.example.com') });
+    ctx.addIssue({
+      code: 'custom',
+      message: `baseUrl must be an http(s) URL without query or fragment`,
+      input: v,
+      ...params(CODES.FIELD_URL, 'e.g. https://jobs.example.com'),
+    });
   }
 });
 
@@ -46,13 +62,19 @@ export const organizationSchema = z.strictObject({
   url: httpsUrl,
   logo: httpsUrl.optional(),
   sameAs: z.array(httpsUrl).optional(),
-  linkedinCompanyId: z.string().regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id', ...params(CODES.FIELD_FORMAT, 'quote it: "1234567"') }).optional(),
+  linkedinCompanyId: z
+    .string()
+    .regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id', ...params(CODES.FIELD_FORMAT, 'quote it: "1234567"') })
+    .optional(),
   email: z.email().optional(),
 });
 
 const trackingSchema = z.strictObject({
   /** Query parameter added to each channel's apply URL. */
-  parameter: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('utm_source'),
+  parameter: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('utm_source'),
   /** Per-channel value; a channel not listed gets its own name. */
   values: z.record(z.string(), z.string().min(1)).default({}),
   enabled: z.boolean().default(true),
@@ -80,7 +102,10 @@ export const notifySchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(false),
       /** Public key (8–128 of A–Z a–z 0–9 -); served at /<key>.txt. Not a secret. */
-      key: z.string().regex(/^[A-Za-z0-9-]{8,128}$/, { message: 'must be 8–128 characters of A–Z, a–z, 0–9 and -' }).optional(),
+      key: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{8,128}$/, { message: 'must be 8–128 characters of A–Z, a–z, 0–9 and -' })
+        .optional(),
       endpoint: httpUrl.default('https://api.indexnow.org/indexnow'),
     })
     .prefault({}),

@@ -2,8 +2,7 @@
 import { memoize } from '../util/memo';
 
 export const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-export const DATE_TIME_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+export const DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -21,9 +20,7 @@ export function dateProblem(text: string, allowTime: boolean): string | undefine
     if (allowTime && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) {
       return 'a date-time needs a UTC offset (Z or ±HH:MM) so every board reads the same instant';
     }
-    return allowTime
-      ? 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with offset (YYYY-MM-DDTHH:MM:SSZ)'
-      : 'must be an ISO 8601 date (YYYY-MM-DD)';
+    return allowTime ? 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with offset (YYYY-MM-DDTHH:MM:SSZ)' : 'must be an ISO 8601 date (YYYY-MM-DD)';
   }
   const year = Number(m[1]);
   const month = Number(m[2]);
@@ -46,11 +43,20 @@ export const isDateOnly = (text: string): boolean => DATE_PATTERN.test(text);
  * Offset of `timeZone` from UTC, in minutes, at the instant `at` (positive east of Greenwich).
  */
 // Constructing an Intl.DateTimeFormat costs far more than using one: one per zone.
-const zoneFormat = memoize((timeZone: string) => new Intl.DateTimeFormat('en-US', {
-  timeZone,
-  hourCycle: 'h23',
-  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-}), 100);
+const zoneFormat = memoize(
+  (timeZone: string) =>
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }),
+  100,
+);
 
 export function zoneOffsetMinutes(timeZone: string, at: Date): number {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;

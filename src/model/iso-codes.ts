@@ -18,11 +18,46 @@ export const COUNTRY_CODES: ReadonlySet<string> = new Set(
 
 /** Common non-alpha-2 spellings people write instead, for "did you mean" hints. */
 export const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
-  USA: 'US', UK: 'GB', UAE: 'AE', GER: 'DE', DEU: 'DE', FRA: 'FR', CAN: 'CA', GBR: 'GB', AUS: 'AU', IND: 'IN',
-  NLD: 'NL', ESP: 'ES', ITA: 'IT', IRL: 'IE', CHE: 'CH', SWE: 'SE', POL: 'PL', BRA: 'BR', MEX: 'MX', JPN: 'JP',
-  EL: 'GR', 'UNITED STATES': 'US', 'UNITED KINGDOM': 'GB', 'GREAT BRITAIN': 'GB', ENGLAND: 'GB', GERMANY: 'DE',
-  FRANCE: 'FR', CANADA: 'CA', INDIA: 'IN', SPAIN: 'ES', ITALY: 'IT', NETHERLANDS: 'NL', IRELAND: 'IE',
-  AUSTRALIA: 'AU', SWITZERLAND: 'CH', SWEDEN: 'SE', POLAND: 'PL', BRAZIL: 'BR', MEXICO: 'MX', JAPAN: 'JP',
+  USA: 'US',
+  UK: 'GB',
+  UAE: 'AE',
+  GER: 'DE',
+  DEU: 'DE',
+  FRA: 'FR',
+  CAN: 'CA',
+  GBR: 'GB',
+  AUS: 'AU',
+  IND: 'IN',
+  NLD: 'NL',
+  ESP: 'ES',
+  ITA: 'IT',
+  IRL: 'IE',
+  CHE: 'CH',
+  SWE: 'SE',
+  POL: 'PL',
+  BRA: 'BR',
+  MEX: 'MX',
+  JPN: 'JP',
+  EL: 'GR',
+  'UNITED STATES': 'US',
+  'UNITED KINGDOM': 'GB',
+  'GREAT BRITAIN': 'GB',
+  ENGLAND: 'GB',
+  GERMANY: 'DE',
+  FRANCE: 'FR',
+  CANADA: 'CA',
+  INDIA: 'IN',
+  SPAIN: 'ES',
+  ITALY: 'IT',
+  NETHERLANDS: 'NL',
+  IRELAND: 'IE',
+  AUSTRALIA: 'AU',
+  SWITZERLAND: 'CH',
+  SWEDEN: 'SE',
+  POLAND: 'PL',
+  BRAZIL: 'BR',
+  MEXICO: 'MX',
+  JAPAN: 'JP',
 };
 
 /**
@@ -41,7 +76,15 @@ export const CURRENCY_CODES: ReadonlySet<string> = new Set(
 );
 
 export const CURRENCY_ALIASES: Readonly<Record<string, string>> = {
-  $: 'USD', US$: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', C$: 'CAD', A$: 'AUD', RMB: 'CNY', NIS: 'ILS',
+  $: 'USD',
+  US$: 'USD',
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY',
+  C$: 'CAD',
+  A$: 'AUD',
+  RMB: 'CNY',
+  NIS: 'ILS',
 };
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });

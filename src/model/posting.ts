@@ -28,13 +28,15 @@ function fail(ctx: Ctx, path: PropertyKey[], message: string, jc: string, fix?: 
   ctx.addIssue({ code: 'custom', path, message, input, ...params(jc, fix) });
 }
 
-
 /** Plain text: any characters a person could type; channels do the escaping. */
 const text = (label: string, max?: number) => {
-  let s = z.string().trim().min(1, { message: `${label} must not be empty`, ...params(CODES.FIELD_TEXT) });
+  let s = z
+    .string()
+    .trim()
+    .min(1, { message: `${label} must not be empty`, ...params(CODES.FIELD_TEXT) });
   if (max) {
     s = s.max(max, {
-      error: (iss) => `${label} is ${String(iss.input ?? '').trim().length} characters; the limit is ${max}`,
+      error: (iss) => `${label} is ${typeof iss.input === 'string' ? iss.input.trim().length : '?'} characters; the limit is ${max}`,
       ...params(CODES.FIELD_LENGTH, 'shorten it'),
     });
   }
@@ -61,29 +63,40 @@ const dateField = (allowTime: boolean) =>
     })
     .meta(
       allowTime
-        ? { pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$', description: 'ISO 8601 date (YYYY-MM-DD) or date-time with offset', examples: ['2027-02-28'] }
+        ? {
+            pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+            description: 'ISO 8601 date (YYYY-MM-DD) or date-time with offset',
+            examples: ['2027-02-28'],
+          }
         : { pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'ISO 8601 date (YYYY-MM-DD)', examples: ['2026-11-28'] },
     );
 
-export const countryCode = z.string().superRefine((v, ctx) => {
-  if (COUNTRY_CODES.has(v)) return;
-  const upper = v.trim().toUpperCase();
-  const guess = COUNTRY_CODES.has(upper) ? upper : COUNTRY_ALIASES[upper];
-  fail(
-    ctx, [],
-    `"${v}" is not an ISO 3166-1 alpha-2 country code`,
-    CODES.FIELD_COUNTRY,
-    guess ? `write ${guess}` : 'use the two-letter code, e.g. US, GB, DE, CA',
-    v,
-  );
-}).meta({ description: 'ISO 3166-1 alpha-2 country code', enum: [...COUNTRY_CODES].sort() });
+export const countryCode = z
+  .string()
+  .superRefine((v, ctx) => {
+    if (COUNTRY_CODES.has(v)) return;
+    const upper = v.trim().toUpperCase();
+    const guess = COUNTRY_CODES.has(upper) ? upper : COUNTRY_ALIASES[upper];
+    fail(
+      ctx,
+      [],
+      `"${v}" is not an ISO 3166-1 alpha-2 country code`,
+      CODES.FIELD_COUNTRY,
+      guess ? `write ${guess}` : 'use the two-letter code, e.g. US, GB, DE, CA',
+      v,
+    );
+  })
+  .meta({ description: 'ISO 3166-1 alpha-2 country code', enum: [...COUNTRY_CODES].sort() });
 
-const currencyCode = z.string().superRefine((v, ctx) => {
-  if (CURRENCY_CODES.has(v)) return;
-  const upper = v.trim().toUpperCase();
-  const guess = CURRENCY_CODES.has(upper) ? upper : CURRENCY_ALIASES[v.trim()] ?? CURRENCY_ALIASES[upper];
-  fail(ctx, [], `"${v}" is not an ISO 4217 currency code`, CODES.FIELD_CURRENCY, guess ? `write ${guess}` : 'e.g. USD, EUR, GBP', v);
-}).meta({ description: 'ISO 4217 currency code', enum: [...CURRENCY_CODES].sort() });
+const currencyCode = z
+  .string()
+  .superRefine((v, ctx) => {
+    if (CURRENCY_CODES.has(v)) return;
+    const upper = v.trim().toUpperCase();
+    const guess = CURRENCY_CODES.has(upper) ? upper : (CURRENCY_ALIASES[v.trim()] ?? CURRENCY_ALIASES[upper]);
+    fail(ctx, [], `"${v}" is not an ISO 4217 currency code`, CODES.FIELD_CURRENCY, guess ? `write ${guess}` : 'e.g. USD, EUR, GBP', v);
+  })
+  .meta({ description: 'ISO 4217 currency code', enum: [...CURRENCY_CODES].sort() });
 
 /** Why a URL is unsafe or unusable as a public https link, or undefined when it is fine. */
 export function httpsUrlProblem(v: string): string | undefined {
@@ -100,17 +113,23 @@ export function httpsUrlProblem(v: string): string | undefined {
   return undefined;
 }
 
-export const httpsUrl = z.string().superRefine((v, ctx) => {
-  const problem = httpsUrlProblem(v);
-  if (problem) {
-    const fix = /^http:\/\//i.test(v) ? `write ${v.replace(/^http:/i, 'https:')}` : 'e.g. https://careers.example.com/jobs/…';
-    fail(ctx, [], `URL ${problem}`, CODES.FIELD_URL, fix, v);
-  }
-}).meta({ description: 'Absolute https:// URL', format: 'uri', pattern: '^https://' });
+export const httpsUrl = z
+  .string()
+  .superRefine((v, ctx) => {
+    const problem = httpsUrlProblem(v);
+    if (problem) {
+      const fix = /^http:\/\//i.test(v) ? `write ${v.replace(/^http:/i, 'https:')}` : 'e.g. https://careers.example.com/jobs/…';
+      fail(ctx, [], `URL ${problem}`, CODES.FIELD_URL, fix, v);
+    }
+  })
+  .meta({ description: 'Absolute https:// URL', format: 'uri', pattern: '^https://' });
 
-export const email = z.string().superRefine((v, ctx) => {
-  if (!z.email().safeParse(v).success) fail(ctx, [], `"${v}" is not an email address`, CODES.FIELD_EMAIL, 'e.g. jobs@example.com', v);
-}).meta({ format: 'email' });
+export const email = z
+  .string()
+  .superRefine((v, ctx) => {
+    if (!z.email().safeParse(v).success) fail(ctx, [], `"${v}" is not an email address`, CODES.FIELD_EMAIL, 'e.g. jobs@example.com', v);
+  })
+  .meta({ format: 'email' });
 
 const location = z.strictObject({
   street: text('street', 200).optional(),
@@ -128,10 +147,7 @@ const salary = z.strictObject({
   unit: z.enum(SALARY_UNITS),
 });
 
-const experience = z.union([
-  z.strictObject({ months: z.int().min(0).max(600) }),
-  z.literal('none'),
-]);
+const experience = z.union([z.strictObject({ months: z.int().min(0).max(600) }), z.literal('none')]);
 
 const apply = z.strictObject({
   url: httpsUrl,
@@ -149,8 +165,14 @@ export const postingFields = z.strictObject({
   employmentType: z.array(z.enum(EMPLOYMENT_TYPES)).min(1, { message: 'name at least one employment type', ...params(CODES.FIELD_LENGTH, 'e.g. [FULL_TIME]') }),
   department: singleLine('department', 100).optional(),
   workplace: z.enum(WORKPLACES),
-  applicantLocations: z.array(countryCode).min(1, { message: 'name at least one country', ...params(CODES.FIELD_LENGTH, 'e.g. [US]') }).optional(),
-  locations: z.array(location).min(1, { message: 'name at least one location (or leave the key out for a remote role)', ...params(CODES.FIELD_LENGTH) }).optional(),
+  applicantLocations: z
+    .array(countryCode)
+    .min(1, { message: 'name at least one country', ...params(CODES.FIELD_LENGTH, 'e.g. [US]') })
+    .optional(),
+  locations: z
+    .array(location)
+    .min(1, { message: 'name at least one location (or leave the key out for a remote role)', ...params(CODES.FIELD_LENGTH) })
+    .optional(),
   salary: salary.optional(),
   summary: text('summary', 10000).meta({ description: 'Opening paragraph(s), plain text; a blank line starts a new paragraph' }),
   responsibilities: textList('responsibilities').optional(),
@@ -224,7 +246,12 @@ export function crossFieldIssues(raw: unknown): RuleIssue[] {
       add(['salary'], 'salary needs value, or min and max', CODES.RULE_SALARY_SHAPE, 'e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }');
     } else if (hasRange && (!('min' in s) || !('max' in s))) {
       const missing = 'min' in s ? 'max' : 'min';
-      add(['salary'], `salary range needs both min and max (${missing} is missing)`, CODES.RULE_SALARY_SHAPE, `add ${missing}, or use value: for a single amount`);
+      add(
+        ['salary'],
+        `salary range needs both min and max (${missing} is missing)`,
+        CODES.RULE_SALARY_SHAPE,
+        `add ${missing}, or use value: for a single amount`,
+      );
     } else if (min !== undefined && max !== undefined && max < min) {
       add(['salary', 'max'], `max (${max}) is below min (${min})`, CODES.RULE_SALARY_RANGE, 'swap min and max, or correct the typo');
     }
@@ -236,20 +263,43 @@ export function crossFieldIssues(raw: unknown): RuleIssue[] {
     const p = startInstant(posted, 'UTC').getTime();
     const t = through.length === 10 ? startInstant(through, 'UTC').getTime() : new Date(through).getTime();
     if (!(t > p)) {
-      add(['validThrough'], `validThrough (${through}) must be after datePosted (${posted})`, CODES.RULE_DATES, 'set the closing date after the posting date, or remove validThrough');
+      add(
+        ['validThrough'],
+        `validThrough (${through}) must be after datePosted (${posted})`,
+        CODES.RULE_DATES,
+        'set the closing date after the posting date, or remove validThrough',
+      );
     }
   }
   const workplace = str(raw.workplace);
   if (workplace === 'remote' && raw.applicantLocations === undefined) {
-    add(['applicantLocations'], 'a remote role must name the countries applicants may work from', CODES.RULE_REMOTE_COUNTRIES, 'add e.g. applicantLocations: [US]', ['workplace']);
+    add(
+      ['applicantLocations'],
+      'a remote role must name the countries applicants may work from',
+      CODES.RULE_REMOTE_COUNTRIES,
+      'add e.g. applicantLocations: [US]',
+      ['workplace'],
+    );
   }
   if ((workplace === 'onsite' || workplace === 'hybrid') && raw.locations === undefined) {
-    add(['locations'], `an ${workplace} role must name where the employee reports to work`, CODES.RULE_LOCATIONS_REQUIRED, 'add locations: [{ locality: Berlin, country: DE }]', ['workplace']);
+    add(
+      ['locations'],
+      `an ${workplace} role must name where the employee reports to work`,
+      CODES.RULE_LOCATIONS_REQUIRED,
+      'add locations: [{ locality: Berlin, country: DE }]',
+      ['workplace'],
+    );
   }
   if (raw.experienceInPlaceOfEducation === true) {
     for (const key of ['education', 'experience']) {
       if (raw[key] === undefined) {
-        add([key], `experienceInPlaceOfEducation: true needs ${key} too`, CODES.RULE_EXPERIENCE_IN_PLACE, `add ${key}, or set experienceInPlaceOfEducation: false`, ['experienceInPlaceOfEducation']);
+        add(
+          [key],
+          `experienceInPlaceOfEducation: true needs ${key} too`,
+          CODES.RULE_EXPERIENCE_IN_PLACE,
+          `add ${key}, or set experienceInPlaceOfEducation: false`,
+          ['experienceInPlaceOfEducation'],
+        );
       }
     }
   }

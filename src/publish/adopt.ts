@@ -22,7 +22,11 @@ export interface Adoption {
 }
 
 /** The roles the served output was built from, with the channels that carried them (from its source cache). */
-export async function servedEntries(project: Project, manifest: Manifest, generation: string): Promise<{ entries: PostingEntry[]; channels: ChannelSelection[]; missing: string[] }> {
+export async function servedEntries(
+  project: Project,
+  manifest: Manifest,
+  generation: string,
+): Promise<{ entries: PostingEntry[]; channels: ChannelSelection[]; missing: string[] }> {
   const builtFor = new Date(manifest.builtFor);
   const cache = await readSourceCache(generation);
   const byId = new Map([...cache.values()].map((c) => [path.basename(c.path).replace(/\.yaml$/, ''), c]));
@@ -35,7 +39,9 @@ export async function servedEntries(project: Project, manifest: Manifest, genera
       continue;
     }
     const file = displayPath(c.path);
-    entries.push(toEntry({ id, absPath: c.path, file, posting: c.posting, sourceHash: c.sourceHash, locate: () => ({ file }) }, project, builtFor, manifest.history));
+    entries.push(
+      toEntry({ id, absPath: c.path, file, posting: c.posting, sourceHash: c.sourceHash, locate: () => ({ file }) }, project, builtFor, manifest.history),
+    );
   }
   // The rules ran when this output was built; their results are in the cache under the same render keys.
   return { entries, channels: selectChannels(entries, project, builtFor, false, (id) => byId.get(id)?.checks).channels, missing };
@@ -55,12 +61,26 @@ export async function adoptionOf(project: Project, manifest: Manifest, generatio
   return {
     missing,
     subjects: subjects.map((s) => ({
-      subject: s.id, kind: s.kind, version, digest: digestOf(s), lifecycle: s.lifecycle, hash: s.hash, since: s.since, changed: at,
+      subject: s.id,
+      kind: s.kind,
+      version,
+      digest: digestOf(s),
+      lifecycle: s.lifecycle,
+      hash: s.hash,
+      since: s.since,
+      changed: at,
       content: s.content ? JSON.stringify(s.content) : null,
     })),
-    told: subjects.flatMap((s) => s.observations.map((o) => ({
-      receiver: o.receiver, subject: s.id, state: 'live' as const, version, fingerprint: o.fingerprint,
-      detail: o.detail !== undefined ? JSON.stringify(o.detail) : null, at,
-    }))),
+    told: subjects.flatMap((s) =>
+      s.observations.map((o) => ({
+        receiver: o.receiver,
+        subject: s.id,
+        state: 'live' as const,
+        version,
+        fingerprint: o.fingerprint,
+        detail: o.detail !== undefined ? JSON.stringify(o.detail) : null,
+        at,
+      })),
+    ),
   };
 }

@@ -34,7 +34,18 @@ export interface DeliverySummary extends DeliveryCounts {
 
 const MAX_PROBLEMS = 20;
 
-export const emptySummary = (): DeliverySummary => ({ sent: 0, failed: 0, retrying: 0, deferred: 0, waiting: 0, remaining: 0, interrupted: 0, byNotifier: {}, waitingFor: {}, problems: [] });
+export const emptySummary = (): DeliverySummary => ({
+  sent: 0,
+  failed: 0,
+  retrying: 0,
+  deferred: 0,
+  waiting: 0,
+  remaining: 0,
+  interrupted: 0,
+  byNotifier: {},
+  waitingFor: {},
+  problems: [],
+});
 
 export interface DeliverOptions {
   ledger: Ledger;
@@ -86,7 +97,13 @@ export async function deliverOutbox(opts: DeliverOptions): Promise<DeliverySumma
   return summary;
 }
 
-async function deliverReceiver(receiver: string, rows: OutboxRow[], byName: Map<string, Notifier>, opts: DeliverOptions, summary: DeliverySummary): Promise<void> {
+async function deliverReceiver(
+  receiver: string,
+  rows: OutboxRow[],
+  byName: Map<string, Notifier>,
+  opts: DeliverOptions,
+  summary: DeliverySummary,
+): Promise<void> {
   const { ledger, ctx, log } = opts;
   const now = ctx.now;
   const deadline = Date.now() + opts.budgetMs;

@@ -25,8 +25,7 @@ export interface HttpPolicy {
 }
 
 export type HttpOutcome =
-  | { ok: true; status: number; body: string }
-  | { ok: false; retryable: boolean; error: string; status?: number; retryAfterMs?: number; ambiguous?: boolean };
+  { ok: true; status: number; body: string } | { ok: false; retryable: boolean; error: string; status?: number; retryAfterMs?: number; ambiguous?: boolean };
 
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -55,7 +54,6 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 /** The request never reached the receiver: safe to repeat at once. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
-
 /** One attempt. */
 export async function attempt(client: AxiosInstance, req: HttpRequest): Promise<HttpOutcome> {
   try {
@@ -64,18 +62,35 @@ export async function attempt(client: AxiosInstance, req: HttpRequest): Promise<
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, body: body.slice(0, 2000) };
     const retryAfterMs = parseRetryAfter(res.headers['retry-after'] as string | undefined);
     const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
-    return { ok: false, retryable, status: res.status, error: `HTTP ${res.status}${body ? `: ${body.slice(0, 300)}` : ''}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    return {
+      ok: false,
+      retryable,
+      status: res.status,
+      error: `HTTP ${res.status}${body ? `: ${body.slice(0, 300)}` : ''}`,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
   } catch (err) {
     const e = err as AxiosError;
     const code = (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.code ?? 'ERROR';
     if (NOT_SENT.has(code)) return { ok: false, retryable: true, error: `${code}: ${e.message}` };
     // Anything else (a timeout, a reset, an error we do not know) may have reached the receiver.
-    return { ok: false, retryable: true, ambiguous: true, error: `${code}: ${e.message} (the receiver may have got it; re-sent in a later run with the same key)` };
+    return {
+      ok: false,
+      retryable: true,
+      ambiguous: true,
+      error: `${code}: ${e.message} (the receiver may have got it; re-sent in a later run with the same key)`,
+    };
   }
 }
 
 /** Attempts with backoff until success, a non-retryable answer, or the policy's retries run out. */
-export async function send(client: AxiosInstance, req: HttpRequest, policy: HttpPolicy, sleep: Sleep = realSleep, random = Math.random): Promise<HttpOutcome & { attempts: number }> {
+export async function send(
+  client: AxiosInstance,
+  req: HttpRequest,
+  policy: HttpPolicy,
+  sleep: Sleep = realSleep,
+  random = Math.random,
+): Promise<HttpOutcome & { attempts: number }> {
   let last: HttpOutcome = { ok: false, retryable: true, error: 'not attempted' };
   for (let n = 0; n <= policy.retries; n++) {
     last = await attempt(client, req);

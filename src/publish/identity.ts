@@ -8,10 +8,15 @@ import type { Ledger } from '../ledger/ledger';
 import { displayPath } from '../load/display-path';
 import type { Project } from '../project';
 
-const REMEDY = 'nothing was sent. Run `jobcast state adopt` to record the current output as already told (it sends nothing), or `jobcast publish --resend-all` to tell every receiver everything again';
+const REMEDY =
+  'nothing was sent. Run `jobcast state adopt` to record the current output as already told (it sends nothing), or `jobcast publish --resend-all` to tell every receiver everything again';
 
 /** Why this ledger cannot be trusted with this output, or undefined when they match. */
-export function identityProblem(ledger: Pick<Ledger, 'identity' | 'isBlank'>, built: ManifestLedger | undefined, project: Pick<Project, 'statePath' | 'outDir'>): string | undefined {
+export function identityProblem(
+  ledger: Pick<Ledger, 'identity' | 'isBlank'>,
+  built: ManifestLedger | undefined,
+  project: Pick<Project, 'statePath' | 'outDir'>,
+): string | undefined {
   // Output from before ledgers had ids (or none at all): nothing to compare.
   if (!built) return undefined;
   const mine = ledger.identity();

@@ -10,11 +10,22 @@ import type { Notifier, PlanContext } from './notifier';
 import type { Message, Transition } from './protocol';
 
 const toPostingTransition = (t: Transition, keySpace: string): PostingTransition => ({
-  receiver: t.receiver, id: t.subject.id, event: t.event, version: t.version, keySpace, state: t.subject.lifecycle,
+  receiver: t.receiver,
+  id: t.subject.id,
+  event: t.event,
+  version: t.version,
+  keySpace,
+  state: t.subject.lifecycle,
   ...(t.subject.entry ? { entry: t.subject.entry } : {}),
 });
 
-export function messagesFor(transitions: readonly Transition[], active: readonly Notifier[], adapters: readonly Adapter[], site: SiteConfig, ctx: PlanContext): Message[] {
+export function messagesFor(
+  transitions: readonly Transition[],
+  active: readonly Notifier[],
+  adapters: readonly Adapter[],
+  site: SiteConfig,
+  ctx: PlanContext,
+): Message[] {
   const out: Message[] = [];
   for (const n of active) {
     const mine = transitions.filter((t) => n.owns(t.receiver));
@@ -24,10 +35,19 @@ export function messagesFor(transitions: readonly Transition[], active: readonly
     if (!a.announce || !a.ownsReceiver) continue;
     const mine = transitions.filter((t) => t.subject.kind === 'posting' && a.ownsReceiver!(t.receiver));
     if (!mine.length) continue;
-    for (const m of a.announce(mine.map((t) => toPostingTransition(t, ctx.keySpace)), renderContext(a, site, ctx.now))) {
+    for (const m of a.announce(
+      mine.map((t) => toPostingTransition(t, ctx.keySpace)),
+      renderContext(a, site, ctx.now),
+    )) {
       out.push({
-        receiver: m.receiver, transport: m.transport, subject: m.posting, version: m.version, event: m.event,
-        payload: m.payload, summary: m.summary, ...(m.cancelIfGone ? { cancelIfGone: true } : {}),
+        receiver: m.receiver,
+        transport: m.transport,
+        subject: m.posting,
+        version: m.version,
+        event: m.event,
+        payload: m.payload,
+        summary: m.summary,
+        ...(m.cancelIfGone ? { cancelIfGone: true } : {}),
       });
     }
   }

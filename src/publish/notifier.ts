@@ -13,7 +13,7 @@ export interface PlanContext {
   site: SiteConfig;
   notify: NotifyConfig;
   now: Date;
-  url(path: string): string;
+  url: (path: string) => string;
   /** The ledger's key space: part of every idempotency key (see Ledger.keySpace). */
   keySpace: string;
 }

@@ -42,8 +42,15 @@ export function subjectsOf(built: BuiltOutput, known: ReadonlyMap<string, Subjec
     }
   }
   const out: Subject[] = built.entries.map((e) => ({
-    id: e.id, kind: 'posting', lifecycle: e.state, hash: e.hash, since: e.changedAt.toISOString(), entry: e, content: e.posting,
-    pages: pages.get(e.id) ?? [], observations: [],
+    id: e.id,
+    kind: 'posting',
+    lifecycle: e.state,
+    hash: e.hash,
+    since: e.changedAt.toISOString(),
+    entry: e,
+    content: e.posting,
+    pages: pages.get(e.id) ?? [],
+    observations: [],
   }));
   out.push(...feeds);
   const present = new Set(out.map((s) => s.id));
@@ -51,11 +58,19 @@ export function subjectsOf(built: BuiltOutput, known: ReadonlyMap<string, Subjec
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-const removed = (row: SubjectRow): Subject => ({ id: row.subject, kind: row.kind, lifecycle: 'removed', hash: row.hash, since: row.since, pages: [], observations: [] });
+const removed = (row: SubjectRow): Subject => ({
+  id: row.subject,
+  kind: row.kind,
+  lifecycle: 'removed',
+  hash: row.hash,
+  since: row.since,
+  pages: [],
+  observations: [],
+});
 
 /** Fill in each subject's observations: the active notifiers' and the announcing channels'. */
 export function observe(subjects: Subject[], channels: readonly ChannelSelection[], active: readonly Notifier[], ctx: PlanContext, site: SiteConfig): void {
-  const carriers = channels.filter((c) => c.adapter.audience).map((c) => ({ adapter: c.adapter, carried: new Set(c.entries.map((e) => e.id)) }));
+  const carriers = channels.filter((c) => c.adapter.audience !== undefined).map((c) => ({ adapter: c.adapter, carried: new Set(c.entries.map((e) => e.id)) }));
   for (const s of subjects) {
     const obs: Observation[] = [];
     for (const n of active) if (n.observe) obs.push(...n.observe(s, ctx));

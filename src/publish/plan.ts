@@ -24,7 +24,13 @@ export interface RunNumbers {
  * Subjects' versions and transitions against what the ledger recorded. A version is the number of
  * the run that saw the change, so it only grows, also across a ledger rebuilt from the output.
  */
-export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<string, SubjectRow>, told: ReadonlyMap<string, ToldRow>, now: Date, run: RunNumbers): Pick<Plan, 'subjects' | 'transitions' | 'told' | 'gone'> {
+export function transitionsOf(
+  subjects: readonly Subject[],
+  known: ReadonlyMap<string, SubjectRow>,
+  told: ReadonlyMap<string, ToldRow>,
+  now: Date,
+  run: RunNumbers,
+): Pick<Plan, 'subjects' | 'transitions' | 'told' | 'gone'> {
   const toldBySubject = new Map<string, ToldRow[]>();
   for (const t of told.values()) toldBySubject.set(t.subject, [...(toldBySubject.get(t.subject) ?? []), t]);
   const rows: SubjectRow[] = [];
@@ -38,8 +44,15 @@ export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<s
     const version = prev && prev.digest === digest && !run.resendAll ? prev.version : run.seq;
     if (!prev || prev.digest !== digest || prev.since !== s.since || prev.hash !== s.hash || prev.lifecycle !== s.lifecycle) {
       rows.push({
-        subject: s.id, kind: s.kind, version, digest, lifecycle: s.lifecycle, hash: s.hash, since: s.since,
-        changed: prev && prev.version === version ? prev.changed : at, content: s.content ? JSON.stringify(s.content) : null,
+        subject: s.id,
+        kind: s.kind,
+        version,
+        digest,
+        lifecycle: s.lifecycle,
+        hash: s.hash,
+        since: s.since,
+        changed: prev && prev.version === version ? prev.changed : at,
+        content: s.content ? JSON.stringify(s.content) : null,
       });
     }
     const before = new Map((toldBySubject.get(s.id) ?? []).map((t) => [t.receiver, t]));
@@ -53,8 +66,13 @@ export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<s
       if (!event) continue;
       transitions.push({ receiver, subject: s, event, version, ...(observed ? { observed } : {}), ...(prior ? { told: prior } : {}) });
       toldRows.push({
-        receiver, subject: s.id, state: observed ? 'live' : 'gone', version,
-        fingerprint: observed?.fingerprint ?? prior?.fingerprint ?? '', detail: observed?.detail !== undefined ? JSON.stringify(observed.detail) : prior?.detail ?? null, at,
+        receiver,
+        subject: s.id,
+        state: observed ? 'live' : 'gone',
+        version,
+        fingerprint: observed?.fingerprint ?? prior?.fingerprint ?? '',
+        detail: observed?.detail !== undefined ? JSON.stringify(observed.detail) : (prior?.detail ?? null),
+        at,
       });
       if (!observed) gone.push({ receiver, subject: s.id });
     }
@@ -65,14 +83,25 @@ export function transitionsOf(subjects: readonly Subject[], known: ReadonlyMap<s
 /** Outbox items for messages: keyed (receiver, subject, version) in this ledger's key space, payload with its summary. */
 export function outboxItems(messages: readonly Message[], keySpace: string): NewOutboxItem[] {
   return messages.map((m) => ({
-    key: messageKey(m, keySpace), notifier: m.transport, receiver: m.receiver,
-    ...(m.subject !== undefined ? { subject: m.subject } : {}), ...(m.version !== undefined ? { version: m.version } : {}), ...(m.event ? { event: m.event } : {}),
+    key: messageKey(m, keySpace),
+    notifier: m.transport,
+    receiver: m.receiver,
+    ...(m.subject !== undefined ? { subject: m.subject } : {}),
+    ...(m.version !== undefined ? { version: m.version } : {}),
+    ...(m.event ? { event: m.event } : {}),
     payload: { summary: m.summary, ...(m.payload as object) },
     ...(m.cancelIfGone ? { cancelIfGone: true } : {}),
   }));
 }
 
-export function planRun(subjects: readonly Subject[], known: ReadonlyMap<string, SubjectRow>, told: ReadonlyMap<string, ToldRow>, now: Date, run: RunNumbers & { keySpace: string }, messagesFor: (t: readonly Transition[]) => Message[]): Plan {
+export function planRun(
+  subjects: readonly Subject[],
+  known: ReadonlyMap<string, SubjectRow>,
+  told: ReadonlyMap<string, ToldRow>,
+  now: Date,
+  run: RunNumbers & { keySpace: string },
+  messagesFor: (t: readonly Transition[]) => Message[],
+): Plan {
   const base = transitionsOf(subjects, known, told, now, run);
   const messages = messagesFor(base.transitions);
   return { ...base, messages, items: outboxItems(messages, run.keySpace), seq: run.seq };

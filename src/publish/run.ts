@@ -13,7 +13,6 @@ import { CODES, isJobcastError } from '../errors';
 import type { Ledger, NewOutboxItem, OutboxRow } from '../ledger/ledger';
 import type { WriterLease } from '../ledger/lease';
 import { silentLogger, type Logger } from '../log';
-import type { NotifyConfig } from '../model/config';
 import type { Project } from '../project';
 import { adoptionOf } from './adopt';
 import { deliverOutbox, emptySummary, type DeliverySummary } from './deliver';
@@ -70,7 +69,7 @@ export interface PublishResult {
 }
 
 export function planContext(project: Project, now: Date, keySpace: string): PlanContext {
-  return { site: project.config, notify: project.config.notify as NotifyConfig, now, url: (p) => siteUrl(project.config, p), keySpace };
+  return { site: project.config, notify: project.config.notify, now, url: (p) => siteUrl(project.config, p), keySpace };
 }
 
 export async function publish(project: Project, ledger: Ledger, opts: PublishOptions = {}): Promise<PublishResult> {
@@ -93,7 +92,16 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   const ctx = planContext(project, now, ledger.keySpace());
   const active = (opts.notifiers ?? defaultNotifiers).filter((n) => n.enabled(ctx));
   const result: PublishResult = {
-    ok: true, dryRun, diagnostics: [], broken: [], transitions: [], planned: [], outstanding: [], delivery: emptySummary(), durationMs: 0, buildMs: 0,
+    ok: true,
+    dryRun,
+    diagnostics: [],
+    broken: [],
+    transitions: [],
+    planned: [],
+    outstanding: [],
+    delivery: emptySummary(),
+    durationMs: 0,
+    buildMs: 0,
   };
   const finish = () => ((result.durationMs = Date.now() - started), result);
 
@@ -108,7 +116,8 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   }
   const runId = dryRun ? 0 : ledger.startRun(now);
   const interrupted = dryRun ? 0 : ledger.recoverInterrupted(lease);
-  if (interrupted) log.warn({ event: 'publish.recovered', interrupted }, `${interrupted} notification(s) were being sent when a run died; they are re-sent with the same key`);
+  if (interrupted)
+    log.warn({ event: 'publish.recovered', interrupted }, `${interrupted} notification(s) were being sent when a run died; they are re-sent with the same key`);
 
   let known = ledger.subjects();
   let told = ledger.told();
@@ -127,11 +136,16 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
 
   // This run's number, which is also the version of what changes in it. After a lost ledger it
   // continues from the output's, so a version is never used twice.
-  const seq = Math.max(ledger.identity().seq, resendAll ? served?.ledger?.seq ?? 0 : 0) + 1;
+  const seq = Math.max(ledger.identity().seq, resendAll ? (served?.ledger?.seq ?? 0) : 0) + 1;
   const buildStarted = Date.now();
   try {
     result.build = await buildProject(project, {
-      now, lease, dryRun, history: ledger.history(), lastGood: (id) => ledger.lastGood(id), identity: { id: ledger.identity().id, seq, told: true },
+      now,
+      lease,
+      dryRun,
+      history: ledger.history(),
+      lastGood: (id) => ledger.lastGood(id),
+      identity: { id: ledger.identity().id, seq, told: true },
     });
     result.diagnostics = result.build.diagnostics;
     result.broken = result.build.broken;
@@ -148,7 +162,9 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     const { validation, manifest } = result.build;
     const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
     observe(subjects, validation.channels, active, ctx, project.config);
-    const plan = planRun(subjects, known, told, now, { seq, resendAll, keySpace: ctx.keySpace }, (ts) => messagesFor(ts, active, project.adapters, project.config, ctx));
+    const plan = planRun(subjects, known, told, now, { seq, resendAll, keySpace: ctx.keySpace }, (ts) =>
+      messagesFor(ts, active, project.adapters, project.config, ctx),
+    );
     result.transitions = plan.transitions;
     result.planned = [...plan.items];
     if (!dryRun) {
@@ -163,10 +179,19 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
         log.error({ event: 'publish.commit_failed', code: err.code }, err.message);
         return finish();
       }
-      log.info({ event: 'publish.planned', files: Object.keys(manifest.artifacts).length, transitions: plan.transitions.length, planned: plan.items.length, broken: result.broken.length });
+      log.info({
+        event: 'publish.planned',
+        files: Object.keys(manifest.artifacts).length,
+        transitions: plan.transitions.length,
+        planned: plan.items.length,
+        broken: result.broken.length,
+      });
     }
     for (const b of result.broken) {
-      log.error({ event: 'publish.broken_file', file: b.file, line: b.error.line, col: b.error.col, code: b.error.code, kept: b.kept }, `${b.file}:${b.error.line ?? 1}:${b.error.col ?? 1} ${b.error.message}`);
+      log.error(
+        { event: 'publish.broken_file', file: b.file, line: b.error.line, col: b.error.col, code: b.error.code, kept: b.kept },
+        `${b.file}:${b.error.line ?? 1}:${b.error.col ?? 1} ${b.error.message}`,
+      );
     }
   }
 
@@ -177,19 +202,34 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   }
   const delivering = deliverContext(project, ledger, now, opts, log);
   result.delivery = await deliverOutbox({
-    ledger, lease, notifiers: active, ctx: delivering, log, budgetMs: ctx.notify.http.budgetMs,
+    ledger,
+    lease,
+    notifiers: active,
+    ctx: delivering,
+    log,
+    budgetMs: ctx.notify.http.budgetMs,
     redact: redactor(secretValues(project.config, delivering.env, [ADMIN_TOKEN_ENV]), delivering.learned),
-    ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.concurrency ?? ctx.notify.http.concurrency ? { concurrency: opts.concurrency ?? ctx.notify.http.concurrency! } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...((opts.concurrency ?? ctx.notify.http.concurrency) ? { concurrency: opts.concurrency ?? ctx.notify.http.concurrency! } : {}),
   });
   result.delivery.interrupted = interrupted;
-  ledger.finishRun(runId, result.ok, { error: result.error, planned: result.planned.length, broken: result.broken.map((b) => b.file), delivery: result.delivery }, new Date());
+  ledger.finishRun(
+    runId,
+    result.ok,
+    { error: result.error, planned: result.planned.length, broken: result.broken.map((b) => b.file), delivery: result.delivery },
+    new Date(),
+  );
   return finish();
 }
 
 function deliverContext(project: Project, ledger: Ledger, now: Date, opts: PublishOptions, log: Logger): DeliverContext {
-  const notify = project.config.notify as NotifyConfig;
+  const notify = project.config.notify;
   return {
-    site: project.config, notify, now, ledger, log,
+    site: project.config,
+    notify,
+    now,
+    ledger,
+    log,
     http: createHttpClient(notify.http.timeoutMs),
     policy: { timeoutMs: notify.http.timeoutMs, retries: notify.http.retries, backoffMs: notify.http.backoffMs },
     sleep: opts.sleep ?? realSleep,
@@ -209,4 +249,7 @@ export function describePlan(result: Pick<PublishResult, 'planned' | 'outstandin
   return lines;
 }
 
-const describe = (payload: unknown): string => String((payload as { summary?: unknown }).summary ?? '');
+const describe = (payload: unknown): string => {
+  const summary = (payload as { summary?: unknown }).summary;
+  return typeof summary === 'string' ? summary : '';
+};

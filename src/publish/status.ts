@@ -14,7 +14,14 @@ import { transitionsOf } from './plan';
 import type { Transition } from './protocol';
 import { planContext } from './run';
 
-export function untold(project: Project, ledger: Pick<Ledger, 'subjects' | 'told' | 'identity' | 'keySpace'>, validation: Pick<Validation, 'entries' | 'channels'>, manifest: Manifest, now: Date, notifiers: readonly Notifier[] = defaultNotifiers): Transition[] {
+export function untold(
+  project: Project,
+  ledger: Pick<Ledger, 'subjects' | 'told' | 'identity' | 'keySpace'>,
+  validation: Pick<Validation, 'entries' | 'channels'>,
+  manifest: Manifest,
+  now: Date,
+  notifiers: readonly Notifier[] = defaultNotifiers,
+): Transition[] {
   const ctx = planContext(project, now, ledger.keySpace());
   const active = notifiers.filter((n) => n.enabled(ctx));
   const known = ledger.subjects();

@@ -18,18 +18,23 @@ export function startSchedule(expression: string, timezone: string, job: (reason
     name: 'republish',
     timezone,
     noOverlap: true,
-    logger: { info: () => undefined, warn: (m: string) => log.warn({ event: 'schedule.warn' }, m), error: (m: string | Error) => log.error({ event: 'schedule.error' }, String(m)), debug: () => undefined },
+    logger: {
+      info: () => undefined,
+      warn: (m: string) => log.warn({ event: 'schedule.warn' }, m),
+      error: (m: string | Error) => log.error({ event: 'schedule.error' }, String(m)),
+      debug: () => undefined,
+    },
   });
   task.on('execution:overlap', () => log.warn({ event: 'schedule.overlap' }, 'a publish is still running; this scheduled run is skipped'));
   const started = job('startup').finally(() => {
-    if (task.getStatus() !== 'destroyed') task.start();
+    if (task.getStatus() !== 'destroyed') void task.start();
   });
   return {
     started,
     nextRun: () => task.getNextRun(),
     stop: () => {
-      task.stop();
-      task.destroy();
+      void task.stop();
+      void task.destroy();
     },
   };
 }

@@ -58,7 +58,10 @@ function securityHeaders(res: Response, html: boolean): void {
 function matchesEtag(header: string, e: ManifestEntry): boolean {
   if (header.trim() === '*') return true;
   const ours = new Set(['identity', 'gzip', 'br'].map((enc) => etagOf(e, enc as Encoding)));
-  return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => ours.has(t));
+  return header
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => ours.has(t));
 }
 
 function isFresh(req: Request, e: ManifestEntry): boolean {
@@ -81,7 +84,10 @@ function preconditionFailed(req: Pick<Request, 'headers'>, e: ManifestEntry): bo
   if (im) {
     if (im.trim() === '*') return false;
     const ours = new Set(['identity', 'gzip', 'br'].map((enc) => etagOf(e, enc as Encoding)));
-    return !im.split(',').map((t) => t.trim()).some((t) => !t.startsWith('W/') && ours.has(t));
+    return !im
+      .split(',')
+      .map((t) => t.trim())
+      .some((t) => !t.startsWith('W/') && ours.has(t));
   }
   const ius = req.headers['if-unmodified-since'];
   if (ius) {
@@ -187,7 +193,10 @@ export function createApp(deps: AppDeps): express.Express {
     for (const name of res.getHeaderNames()) res.removeHeader(name);
     securityHeaders(res, false);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(code).type('text/plain; charset=utf-8').send(`${http.STATUS_CODES[code] ?? 'Error'}\n`);
+    res
+      .status(code)
+      .type('text/plain; charset=utf-8')
+      .send(`${http.STATUS_CODES[code] ?? 'Error'}\n`);
   });
 
   return app;
@@ -246,10 +255,16 @@ export function createFastPath(deps: Pick<AppDeps, 'snapshot'>, cache: BodyCache
   const headerCache = new WeakMap<ManifestEntry, Map<string, (string | number)[]>>();
   const flat = (e: ManifestEntry, encoding: Encoding, status: number, length?: number) => {
     let byKey = headerCache.get(e);
-    if (!byKey) headerCache.set(e, (byKey = new Map()));
+    if (!byKey) headerCache.set(e, (byKey = new Map<string, (string | number)[]>()));
     const key = `${encoding}:${status}`;
     let base = byKey.get(key);
-    if (!base) byKey.set(key, (base = entityHeaders(e, encoding).flat().concat(status !== 304 && encoding !== 'identity' ? ['Content-Encoding', encoding] : [])));
+    if (!base)
+      byKey.set(
+        key,
+        (base = entityHeaders(e, encoding)
+          .flat()
+          .concat(status !== 304 && encoding !== 'identity' ? ['Content-Encoding', encoding] : [])),
+      );
     return length === undefined ? base : [...base, 'Content-Length', length];
   };
   return (req, res) => {
@@ -310,8 +325,7 @@ async function sendEntry(req: Request, res: Response, site: string, rel: string,
       return;
     }
     const source = handle.createReadStream();
-    const done = encoding === 'identity' ? pipeline(source, res)
-      : pipeline(source, encoding === 'gzip' ? zlib.createGzip() : zlib.createBrotliCompress(), res);
+    const done = encoding === 'identity' ? pipeline(source, res) : pipeline(source, encoding === 'gzip' ? zlib.createGzip() : zlib.createBrotliCompress(), res);
     await done.catch(() => res.destroy());
     return;
   }

@@ -53,9 +53,11 @@ export class BodyCache {
     const work = (async () => {
       const raw = encoding === 'identity' ? await readInside(site, rel) : await this.body(site, rel, sha, 'identity');
       const out =
-        encoding === 'gzip' ? await gzip(raw, { level: 6 })
-        : encoding === 'br' ? await brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
-        : raw;
+        encoding === 'gzip'
+          ? await gzip(raw, { level: 6 })
+          : encoding === 'br'
+            ? await brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+            : raw;
       this.put(key, out);
       return out;
     })();

@@ -69,9 +69,20 @@ export interface Service {
 /** A port that cannot be had is the operator's to fix: name it, and the flag that changes it. */
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
   const code = err.code ?? '';
-  if (code === 'EADDRINUSE') return new JobcastError(CODES.SERVE_PORT, `cannot listen on ${host}:${port}: the port is in use by another program (EADDRINUSE); stop it, or choose another port with --port N or PORT=N`, 1);
-  if (code === 'EACCES') return new JobcastError(CODES.SERVE_PORT, `cannot listen on ${host}:${port}: not allowed (EACCES); ports below 1024 need privileges: use --port 3000 behind a proxy`, 1);
-  if (code === 'EADDRNOTAVAIL') return new JobcastError(CODES.SERVE_PORT, `cannot listen on ${host}:${port}: this machine has no such address (EADDRNOTAVAIL); check HOST`, 1);
+  if (code === 'EADDRINUSE')
+    return new JobcastError(
+      CODES.SERVE_PORT,
+      `cannot listen on ${host}:${port}: the port is in use by another program (EADDRINUSE); stop it, or choose another port with --port N or PORT=N`,
+      1,
+    );
+  if (code === 'EACCES')
+    return new JobcastError(
+      CODES.SERVE_PORT,
+      `cannot listen on ${host}:${port}: not allowed (EACCES); ports below 1024 need privileges: use --port 3000 behind a proxy`,
+      1,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new JobcastError(CODES.SERVE_PORT, `cannot listen on ${host}:${port}: this machine has no such address (EADDRNOTAVAIL); check HOST`, 1);
   return err;
 }
 
@@ -133,13 +144,26 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   };
 
   const updatePostingGauges = () => {
-    metrics.setAll('jobcast_postings', 'Postings by lifecycle state at the last publish', ledger.lifecycleCounts().map((r) => ({ labels: { state: r.lifecycle }, value: r.n })));
+    metrics.setAll(
+      'jobcast_postings',
+      'Postings by lifecycle state at the last publish',
+      ledger.lifecycleCounts().map((r) => ({ labels: { state: r.lifecycle }, value: r.n })),
+    );
   };
 
   const runPublish = async (reason: string, dryRun = false): Promise<PublishResult> => {
     while (running) await running.catch(() => undefined);
     const started = Date.now();
-    const work = publish(project, ledger, { now: now(), dryRun, signal: abort.signal, log, waitForLock: PUBLISH_LEASE_WAIT_MS, ...(opts.env ? { env: opts.env } : {}), ...(opts.notifiers ? { notifiers: opts.notifiers } : {}), ...(opts.sleep ? { sleep: opts.sleep } : {}) });
+    const work = publish(project, ledger, {
+      now: now(),
+      dryRun,
+      signal: abort.signal,
+      log,
+      waitForLock: PUBLISH_LEASE_WAIT_MS,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.notifiers ? { notifiers: opts.notifiers } : {}),
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    });
     running = work;
     try {
       const result = await work;
@@ -166,7 +190,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       metrics.inc('jobcast_publish_runs_total', 'Publish runs by result', { result: busy ? 'skipped' : 'error', reason });
       // Another writer (a CLI publish) is at it: not a failure of this service.
       if (!busy) lastRun = { at: new Date().toISOString(), ok: false, error: (err as Error).message, durationMs: Date.now() - started };
-      (busy ? log.warn.bind(log) : log.error.bind(log))({ event: busy ? 'publish.skipped' : 'publish.error', reason, code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
+      (busy ? log.warn.bind(log) : log.error.bind(log))(
+        { event: busy ? 'publish.skipped' : 'publish.error', reason, code: isJobcastError(err) ? err.code : undefined },
+        (err as Error).message,
+      );
       throw err;
     } finally {
       running = undefined;
@@ -199,14 +226,25 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     return {
       status: !snapshot ? 'unavailable' : problems.length || (lastRun && !lastRun.ok) ? 'degraded' : 'ok',
       output: snapshot
-        ? { builtFor: snapshot.manifest.builtFor, generation: path.basename(snapshot.generation), files: snapshot.files.size, told: toldAll(), run: snapshot.manifest.ledger?.seq ?? null }
+        ? {
+            builtFor: snapshot.manifest.builtFor,
+            generation: path.basename(snapshot.generation),
+            files: snapshot.files.size,
+            told: toldAll(),
+            run: snapshot.manifest.ledger?.seq ?? null,
+          }
         : null,
       // Notifications the served output calls for that the ledger has not recorded (a --watch or CLI build).
       untold: currentCount(),
       brokenFiles: problems.map((p) => ({ file: p.file, line: p.line ?? null, col: p.col ?? null, code: p.code, message: p.message, servingLastGood: p.kept })),
       ledger: { id: ledger.identity().id, run: ledger.identity().seq },
       writer: holder ? describeHolder(holder) : null,
-      outbox: Object.fromEntries(ledger.outboxCounts().filter((r) => ['pending', 'sending', 'waiting', 'failed'].includes(r.status)).map((r) => [`${r.notifier}.${r.status}`, r.n])),
+      outbox: Object.fromEntries(
+        ledger
+          .outboxCounts()
+          .filter((r) => ['pending', 'sending', 'waiting', 'failed'].includes(r.status))
+          .map((r) => [`${r.notifier}.${r.status}`, r.n]),
+      ),
       lastSuccessfulPublish: last?.finished ?? null,
       lastRun: lastRun ?? null,
       nextRun: schedule?.nextRun()?.toISOString() ?? null,
@@ -224,7 +262,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     publishNow: (reason = 'manual', o = {}) => runPublish(reason, o.dryRun),
     reload: async () => void (await reload()),
     ready: Promise.resolve(),
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 
   const indexNowKey = (project.config.notify as { indexnow: { key?: string } }).indexnow.key;
@@ -235,7 +273,17 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     (refreshing ??= reload().finally(() => {
       refreshing = undefined;
     }));
-  const app = createApp({ snapshot: () => snapshot, refresh, log, health, metrics, cache, trustProxy: project.config.trustProxy as boolean | number | string | string[], ...(indexNowKey ? { indexNowKey } : {}), ...(admin ? { admin } : {}) });
+  const app = createApp({
+    snapshot: () => snapshot,
+    refresh,
+    log,
+    health,
+    metrics,
+    cache,
+    trustProxy: project.config.trustProxy,
+    ...(indexNowKey ? { indexNowKey } : {}),
+    ...(admin ? { admin } : {}),
+  });
   const fast = createFastPath({ snapshot: () => snapshot }, cache);
   const host = opts.host ?? '0.0.0.0';
   const server: Server = await new Promise<Server>((resolve, reject) => {
@@ -255,9 +303,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   service.url = `http://${address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '[::1]' : shown}:${address.port}`;
 
   if (opts.schedule) {
-    schedule = startSchedule(project.config.schedule.cron, project.config.schedule.timezone, async (reason) => {
-      await runPublish(reason).catch(() => undefined);
-    }, log);
+    schedule = startSchedule(
+      project.config.schedule.cron,
+      project.config.schedule.timezone,
+      async (reason) => {
+        await runPublish(reason).catch(() => undefined);
+      },
+      log,
+    );
     service.ready = schedule.started;
   }
 
@@ -294,7 +347,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
           const result = await buildProject(project, { now: now(), ledger, waitMs: PUBLISH_LEASE_WAIT_MS });
           await reload();
           for (const b of result.broken) {
-            log.warn({ event: 'watch.broken_file', file: b.file, line: b.error.line, col: b.error.col, code: b.error.code, servingLastGood: b.kept }, `${b.file}:${b.error.line ?? 1}:${b.error.col ?? 1} ${b.error.message}`);
+            log.warn(
+              { event: 'watch.broken_file', file: b.file, line: b.error.line, col: b.error.col, code: b.error.code, servingLastGood: b.kept },
+              `${b.file}:${b.error.line ?? 1}:${b.error.col ?? 1} ${b.error.message}`,
+            );
           }
           log.info({ event: 'watch.rebuilt', broken: result.broken.length });
         } catch (err) {
@@ -327,6 +383,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     });
     ledger.close();
   };
-  log.info({ event: 'serve.listening', listening: service.listening, url: service.url, schedule: opts.schedule ? project.config.schedule.cron : null, watch: Boolean(opts.watch) });
+  log.info({
+    event: 'serve.listening',
+    listening: service.listening,
+    url: service.url,
+    schedule: opts.schedule ? project.config.schedule.cron : null,
+    watch: Boolean(opts.watch),
+  });
   return service;
 }

@@ -25,7 +25,12 @@ export function feedText(s: string): string {
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 // Attribute values are whitespace-normalised by parsers: tab, LF and CR survive only as references.
 const ATTRIBUTE_ESCAPES: Record<string, string> = {
-  ...TEXT_ESCAPES, '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;',
+  ...TEXT_ESCAPES,
+  '"': '&quot;',
+  "'": '&apos;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
 };
 
 /** Element content outside CDATA. `>` is escaped too, so `]]>` can never appear in text. */

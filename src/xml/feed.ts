@@ -63,17 +63,18 @@ export const descriptionText: (p: Posting) => string = recentlyUsed((p: Posting)
 /** Length in characters as a person counts them (code points, so an emoji is one). */
 export const charLength = (s: string): number => [...s].length;
 
-
 /** Parts of a title after a separator or inside brackets: where boards see decoration appended. */
 function appendedParts(title: string): string[] {
   const bracketed = [...title.matchAll(/[([{]([^)\]}]*)[)\]}]/g)].map((m) => m[1]!);
-  const separated = title.replace(/[([{][^)\]}]*[)\]}]/g, ' ').split(/\s+[-–—|/:]\s+|,\s+|\s+[–—|]\s*/).slice(1);
+  const separated = title
+    .replace(/[([{][^)\]}]*[)\]}]/g, ' ')
+    .split(/\s+[-–—|/:]\s+|,\s+|\s+[–—|]\s*/)
+    .slice(1);
   return [...bracketed, ...separated].map((s) => s.trim()).filter(Boolean);
 }
 
 /** Short codes ("IT", "NY") match case-sensitively; longer names in any case. Letters bound a match. */
-const mentions = (haystack: string, needle: string): boolean =>
-  containsWord(haystack, needle, { caseSensitive: needle.length <= 3, boundary: 'letters' });
+const mentions = (haystack: string, needle: string): boolean => containsWord(haystack, needle, { caseSensitive: needle.length <= 3, boundary: 'letters' });
 
 export interface TitleDecoration {
   reason: string;
@@ -133,7 +134,15 @@ export function titleDiagnostics(
   decorated: (d: TitleDecoration) => { message: string; fix: string },
 ): DiagnosticInput[] {
   if (!feedText(p.title).trim()) {
-    return [{ code: codes.empty, severity: 'error', field: 'title', message: 'the title is empty once control characters are removed', fix: 'retype the title as plain text' }];
+    return [
+      {
+        code: codes.empty,
+        severity: 'error',
+        field: 'title',
+        message: 'the title is empty once control characters are removed',
+        fix: 'retype the title as plain text',
+      },
+    ];
   }
   const deco = titleDecoration(p);
   return deco ? [{ code: codes.decorated, severity, field: 'title', ...decorated(deco) }] : [];

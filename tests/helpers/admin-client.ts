@@ -7,9 +7,17 @@ export interface Reply {
   body: string;
 }
 
-export function request(base: string, method: string, path: string, opts: { headers?: Record<string, string>; form?: Record<string, string> } = {}): Promise<Reply> {
+export function request(
+  base: string,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; form?: Record<string, string> } = {},
+): Promise<Reply> {
   const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
-  const headers = { ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}), ...opts.headers };
+  const headers = {
+    ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}),
+    ...opts.headers,
+  };
   return new Promise((resolve, reject) => {
     const req = http.request(new URL(path, base), { method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -22,7 +30,10 @@ export function request(base: string, method: string, path: string, opts: { head
 }
 
 export const cookieValue = (reply: Reply, name: string): string | undefined =>
-  (reply.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
+  (reply.headers['set-cookie'] ?? [])
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 
 export const hidden = (html: string, name: string): string => {
   const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);

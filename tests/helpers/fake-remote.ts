@@ -14,10 +14,7 @@ export interface Recorded {
   answered?: number;
 }
 
-export type Reply =
-  | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
-  | { hang: true }
-  | { reset: true };
+export type Reply = { status: number; body?: string; headers?: Record<string, string>; delayMs?: number } | { hang: true } | { reset: true };
 
 export interface FakeRemote {
   url: string;
@@ -47,10 +44,21 @@ export async function startFakeRemote(): Promise<FakeRemote> {
       const base = path.split('?')[0]!;
       const record: Recorded = { method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(record);
-      for (const w of [...waiters]) if (requests.length >= w.n) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
-      const reply: Reply = scripts.get(base)?.shift() ?? defaults.get(base) ?? (base === '/token'
-        ? { status: 200, body: JSON.stringify({ access_token: 'fake-access-token', expires_in: 3600, token_type: 'Bearer' }), headers: { 'content-type': 'application/json' } }
-        : { status: 200, body: '{}', headers: { 'content-type': 'application/json' } });
+      for (const w of [...waiters]) {
+        if (requests.length < w.n) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+      const reply: Reply =
+        scripts.get(base)?.shift() ??
+        defaults.get(base) ??
+        (base === '/token'
+          ? {
+              status: 200,
+              body: JSON.stringify({ access_token: 'fake-access-token', expires_in: 3600, token_type: 'Bearer' }),
+              headers: { 'content-type': 'application/json' },
+            }
+          : { status: 200, body: '{}', headers: { 'content-type': 'application/json' } });
       if ('hang' in reply) return void hung.push(res);
       if ('reset' in reply) return void req.socket.destroy();
       const answer = () => {

@@ -18,8 +18,7 @@ export interface CliProject {
 export const statePath = (p: CliProject): string => path.join(p.dir, 'state.db');
 
 /** `--config … --postings … --out … --state …` for a project. */
-export const projectArgs = (p: CliProject): string[] =>
-  ['--config', p.configFile, '--postings', p.postingsDir, '--out', p.outDir, '--state', statePath(p)];
+export const projectArgs = (p: CliProject): string[] => ['--config', p.configFile, '--postings', p.postingsDir, '--out', p.outDir, '--state', statePath(p)];
 
 export interface ChildRun {
   child: ChildProcess;
@@ -40,8 +39,8 @@ export function jobcastChild(p: CliProject, command: string[], extra: string[] =
   running.add(child);
   let out = '';
   let done = false;
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; at: number }>((resolve, reject) => {
     child.on('error', reject);
     // 'close' rather than 'exit': all output has been read by then.
@@ -57,11 +56,16 @@ export function jobcastChild(p: CliProject, command: string[], extra: string[] =
 /** End every child still running (SIGKILL) and wait for each to go. */
 export async function killChildren(): Promise<void> {
   const left = [...running];
-  await Promise.all(left.map((c) => new Promise<void>((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) return resolve();
-    c.once('close', () => resolve());
-    c.kill('SIGKILL');
-  })));
+  await Promise.all(
+    left.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          c.once('close', () => resolve());
+          c.kill('SIGKILL');
+        }),
+    ),
+  );
 }
 
 /** The same command in this process (src/, through ts-jest), for the many runs whose process does not matter. */
@@ -73,7 +77,11 @@ export function jobcastHere(p: CliProject, command: string[], extra: string[] = 
  * Call `probe` until it returns something other than undefined, or fail once `deadline` (an instant,
  * Date.now() scale) has passed, or at once when `alive` says what we wait on has died.
  */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, opts: { deadline: number; alive?: () => boolean; everyMs?: number }): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  opts: { deadline: number; alive?: () => boolean; everyMs?: number },
+): Promise<T> {
   let last: unknown;
   for (;;) {
     if (opts.alive && !opts.alive()) throw new Error(`gave up waiting for ${what}: the process it depends on is gone`);

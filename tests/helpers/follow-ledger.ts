@@ -18,7 +18,9 @@ export function ledgerSchema(): { statements: string[]; userVersion: number } {
     new Ledger(file).close();
     const db = new Database(file, { fileMustExist: true });
     try {
-      const statements = (db.prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid`).all() as { sql: string }[]).map((r) => r.sql);
+      const statements = (
+        db.prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid`).all() as { sql: string }[]
+      ).map((r) => r.sql);
       return { statements, userVersion: db.pragma('user_version', { simple: true }) as number };
     } finally {
       db.close();
@@ -65,10 +67,12 @@ export function createLedgerElsewhere(file: string, holdMs: number): Creator {
     if (out.includes('ready\n')) onReady();
   });
   child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => {
-    done = true;
-    onFail(new Error(`the creating process exited before it was ready: ${out}`));
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      done = true;
+      onFail(new Error(`the creating process exited before it was ready: ${out}`));
+      resolve(code);
+    }),
+  );
   return { ready, exited, alive: () => !done, kill: () => void (done || child.kill('SIGKILL')) };
 }

@@ -13,16 +13,33 @@ export const notifications = (reqs: readonly Recorded[]): Recorded[] => reqs.fil
 const byPath = (reqs: readonly Recorded[], p: string) => reqs.filter((r) => r.path.split('?')[0] === p);
 
 export const indexingCalls = (reqs: readonly Recorded[]): string[] =>
-  byPath(reqs, '/indexing').map((r) => { const b = JSON.parse(r.body) as { url: string; type: string }; return `${b.type} ${b.url}`; }).sort();
+  byPath(reqs, '/indexing')
+    .map((r) => {
+      const b = JSON.parse(r.body) as { url: string; type: string };
+      return `${b.type} ${b.url}`;
+    })
+    .sort();
 
 export const indexNowUrls = (reqs: readonly Recorded[]): string[] =>
-  byPath(reqs, '/indexnow').flatMap((r) => (JSON.parse(r.body) as { urlList: string[] }).urlList).sort();
+  byPath(reqs, '/indexnow')
+    .flatMap((r) => (JSON.parse(r.body) as { urlList: string[] }).urlList)
+    .sort();
 
 export const webhookEvents = (reqs: readonly Recorded[]): string[] =>
-  byPath(reqs, '/webhook').map((r) => { const b = JSON.parse(r.body) as { event: string; posting: { id: string } }; return `${b.event} ${b.posting.id}`; }).sort();
+  byPath(reqs, '/webhook')
+    .map((r) => {
+      const b = JSON.parse(r.body) as { event: string; posting: { id: string } };
+      return `${b.event} ${b.posting.id}`;
+    })
+    .sort();
 
 export const hubPings = (reqs: readonly Recorded[]): string[] =>
-  byPath(reqs, '/hub').map((r) => { const f = new URLSearchParams(r.body); return `${f.get('hub.mode')} ${f.get('hub.url')}`; }).sort();
+  byPath(reqs, '/hub')
+    .map((r) => {
+      const f = new URLSearchParams(r.body);
+      return `${f.get('hub.mode')} ${f.get('hub.url')}`;
+    })
+    .sort();
 
 /** Everything about the output a publish could change: the link, the generations, the manifest's bytes. */
 export function outputState(p: OutputDirs): { link: string; generations: string[]; manifest: string } {

@@ -55,7 +55,11 @@ process.stdin.on('data', (chunk) => {
     heard.add(buffered.slice(0, nl).trim());
     buffered = buffered.slice(nl + 1);
   }
-  for (const w of [...waiting]) if (heard.has(w.word)) (waiting.splice(waiting.indexOf(w), 1), w.resolve());
+  for (const w of [...waiting]) {
+    if (!heard.has(w.word)) continue;
+    waiting.splice(waiting.indexOf(w), 1);
+    w.resolve();
+  }
 });
 
 const hear = (word) => (heard.has(word) ? Promise.resolve() : new Promise((resolve) => waiting.push({ word, resolve })));

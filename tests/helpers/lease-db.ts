@@ -15,12 +15,21 @@ function withDb<T>(file: string, fn: (db: Database.Database) => T): T {
 }
 
 export const readLease = (file: string): LeaseHolder | undefined =>
-  withDb(file, (db) => db.prepare(`SELECT holder, purpose, pid, host, acquired, expires, fence FROM lease WHERE name = 'writer'`).get() as LeaseHolder | undefined);
+  withDb(
+    file,
+    (db) => db.prepare(`SELECT holder, purpose, pid, host, acquired, expires, fence FROM lease WHERE name = 'writer'`).get() as LeaseHolder | undefined,
+  );
 
 /** Insert or replace the writer row as given. */
 export function writeLease(file: string, row: LeaseHolder): void {
-  withDb(file, (db) => db.prepare(`INSERT OR REPLACE INTO lease (name, holder, purpose, pid, host, acquired, expires, fence)
-    VALUES ('writer', @holder, @purpose, @pid, @host, @acquired, @expires, @fence)`).run(row));
+  withDb(file, (db) =>
+    db
+      .prepare(
+        `INSERT OR REPLACE INTO lease (name, holder, purpose, pid, host, acquired, expires, fence)
+    VALUES ('writer', @holder, @purpose, @pid, @host, @acquired, @expires, @fence)`,
+      )
+      .run(row),
+  );
 }
 
 /** Change some columns of the existing writer row. */
@@ -33,8 +42,7 @@ export function patchLease(file: string, patch: Partial<LeaseHolder>): void {
   });
 }
 
-export const countRows = (file: string, sql: string, ...args: unknown[]): number =>
-  withDb(file, (db) => (db.prepare(sql).get(...args) as { n: number }).n);
+export const countRows = (file: string, sql: string, ...args: unknown[]): number => withDb(file, (db) => (db.prepare(sql).get(...args) as { n: number }).n);
 
 /** True when no process with this pid exists on this machine (kill -0 answers ESRCH). */
 export function pidGone(pid: number): boolean {

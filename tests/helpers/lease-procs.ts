@@ -22,10 +22,15 @@ export function track<C extends ChildProcess>(child: C): C {
 /** SIGKILL every tracked child still running and wait for it to be reaped. */
 export async function killLeftovers(): Promise<void> {
   const alive = [...started].filter(isAlive);
-  await Promise.all(alive.map((c) => new Promise<void>((resolve) => {
-    c.once('exit', () => resolve());
-    c.kill('SIGKILL');
-  })));
+  await Promise.all(
+    alive.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.once('exit', () => resolve());
+          c.kill('SIGKILL');
+        }),
+    ),
+  );
   started.clear();
 }
 
@@ -35,7 +40,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * Poll `cond` until it holds. Fails when `timeoutMs` passes, or when one of `alive` exits first
  * (the thing being waited for can then never happen).
  */
-export async function waitUntil(what: string, cond: () => boolean | Promise<boolean>, opts: { timeoutMs?: number; intervalMs?: number; alive?: readonly ChildProcess[] } = {}): Promise<void> {
+export async function waitUntil(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  opts: { timeoutMs?: number; intervalMs?: number; alive?: readonly ChildProcess[] } = {},
+): Promise<void> {
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   for (;;) {
     if (await cond()) return;
@@ -86,8 +95,8 @@ export function spawnContender(args: string[], env: NodeJS.ProcessEnv = {}): Con
   let buf = '';
   const listeners = new Set<() => void>();
   const notify = () => listeners.forEach((l) => l());
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
     buf += chunk;
     let nl;
     while ((nl = buf.indexOf('\n')) >= 0) {
@@ -101,19 +110,21 @@ export function spawnContender(args: string[], env: NodeJS.ProcessEnv = {}): Con
     }
     notify();
   });
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (c: string) => (err += c));
-  child.stdin!.on('error', () => {}); // a child that already exited
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c: string) => (err += c));
+  child.stdin.on('error', () => {}); // a child that already exited
   // 'close', not 'exit': by then the last stdout chunk has been read.
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   let gone = false;
-  void exited.then(() => (gone = true, notify()));
+  void exited.then(() => ((gone = true), notify()));
   return {
     child,
     pid: child.pid!,
     events,
     stderr: () => err,
-    send: (word) => void (child.stdin!.writable && child.stdin!.write(`${word}\n`)),
+    send: (word) => void (child.stdin.writable && child.stdin.write(`${word}\n`)),
     exited,
     exit: async (timeoutMs) => {
       let killed = false;
@@ -122,17 +133,28 @@ export function spawnContender(args: string[], env: NodeJS.ProcessEnv = {}): Con
       clearTimeout(timer);
       return { ...r, killed };
     },
-    next: (what, pred, timeoutMs = 15_000) => new Promise<ContenderEvent>((resolve, reject) => {
-      const check = () => {
-        const hit = events.find(pred);
-        if (hit) return done(() => resolve(hit));
-        if (gone) return done(() => reject(new Error(`contender ${child.pid} exited (${child.exitCode ?? child.signalCode}) before ${what}; events ${JSON.stringify(events)}; stderr ${err}`)));
-      };
-      const timer = setTimeout(() => done(() => reject(new Error(`contender ${child.pid}: no ${what} within ${timeoutMs} ms; events ${JSON.stringify(events)}; stderr ${err}`))), timeoutMs);
-      const done = (then: () => void) => (clearTimeout(timer), listeners.delete(check), then());
-      listeners.add(check);
-      check();
-    }),
+    next: (what, pred, timeoutMs = 15_000) =>
+      new Promise<ContenderEvent>((resolve, reject) => {
+        const check = () => {
+          const hit = events.find(pred);
+          if (hit) return done(() => resolve(hit));
+          if (gone)
+            return done(() =>
+              reject(
+                new Error(
+                  `contender ${child.pid} exited (${child.exitCode ?? child.signalCode}) before ${what}; events ${JSON.stringify(events)}; stderr ${err}`,
+                ),
+              ),
+            );
+        };
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`contender ${child.pid}: no ${what} within ${timeoutMs} ms; events ${JSON.stringify(events)}; stderr ${err}`))),
+          timeoutMs,
+        );
+        const done = (then: () => void) => (clearTimeout(timer), listeners.delete(check), then());
+        listeners.add(check);
+        check();
+      }),
   };
 }
 

@@ -13,7 +13,9 @@ export const SEED_TEXT = readFileSync(path.join(REPO, 'tests', 'fixtures', 'seed
 
 /** The seed role's opening paragraph and every bullet, as they must appear in every channel. */
 export function seedPieces(): { opening: string; bullets: string[] } {
-  const lines = SEED_TEXT.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = SEED_TEXT.split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return { opening: lines[0]!, bullets: lines.filter((l) => l.startsWith('- ')).map((l) => l.slice(2)) };
 }
 

@@ -8,8 +8,19 @@ import type { Notifier } from '../../src/publish/notifier';
 
 /** Every Ledger method that writes the state database (the points a crash can hit). */
 export const WRITE_METHODS = [
-  'startRun', 'recoverInterrupted', 'commitRun', 'adopt', 'claim', 'markDone', 'markRetry', 'markFailed',
-  'markWaiting', 'defer', 'useQuota', 'finishRun', 'newKeySpace',
+  'startRun',
+  'recoverInterrupted',
+  'commitRun',
+  'adopt',
+  'claim',
+  'markDone',
+  'markRetry',
+  'markFailed',
+  'markWaiting',
+  'defer',
+  'useQuota',
+  'finishRun',
+  'newKeySpace',
 ] as const;
 
 export class SimulatedCrash extends Error {

@@ -45,19 +45,32 @@ export async function publishEnv(remote: FakeRemote, postings: Record<string, st
   const project = tempProject(postings, notifyConfig(remote.url, extraConfig));
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyFile = path.join(project.dir, 'service-account.json');
-  writeFileSync(keyFile, JSON.stringify({
-    type: 'service_account', client_email: 'jobcast@example-project.iam.gserviceaccount.com',
-    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), token_uri: `${remote.url}/token`,
-  }));
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      type: 'service_account',
+      client_email: 'jobcast@example-project.iam.gserviceaccount.com',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      token_uri: `${remote.url}/token`,
+    }),
+  );
   const env = { GOOGLE_APPLICATION_CREDENTIALS: keyFile, BOARD_SECRET };
   const ledger = new Ledger(path.join(project.dir, 'state.db'));
   const sleeps: number[] = [];
   return {
-    project, ledger, env, sleeps,
+    project,
+    ledger,
+    env,
+    sleeps,
     publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    run: async (now, opts = {}) => publish(await project.open(), ledger, {
-      now: new Date(now), env, log: silentLogger(), sleep: async (ms) => void sleeps.push(ms), ...opts,
-    }),
+    run: async (now, opts = {}) =>
+      publish(await project.open(), ledger, {
+        now: new Date(now),
+        env,
+        log: silentLogger(),
+        sleep: async (ms) => void sleeps.push(ms),
+        ...opts,
+      }),
     cleanup: () => {
       ledger.close();
       project.cleanup();

@@ -84,7 +84,12 @@ async function requestToken(ctx: DeliverContext): Promise<TokenOutcome> {
     return { waiting: `cannot sign with the service-account key: ${(err as Error).message}` };
   }
   const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString();
-  const res: HttpOutcome = await send(ctx.http, { method: 'POST', url: tokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }, ctx.policy, ctx.sleep);
+  const res: HttpOutcome = await send(
+    ctx.http,
+    { method: 'POST', url: tokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body },
+    ctx.policy,
+    ctx.sleep,
+  );
   if (!res.ok) return { error: `token request failed: ${res.error}`, retryable: res.retryable };
   try {
     const json = JSON.parse(res.body) as { access_token: string; expires_in?: number };
@@ -105,13 +110,18 @@ export const indexingApi: Notifier = {
   plan(transitions) {
     return transitions.flatMap((t) => {
       const { updated, deleted } = pageUrlChanges(t);
-      return [
-        ...updated.map((url) => ({ url, type: 'URL_UPDATED' as const })),
-        ...deleted.map((url) => ({ url, type: 'URL_DELETED' as const })),
-      ].map(({ url, type }) => ({
-        receiver: NAME, transport: NAME, subject: t.subject.id, version: t.version, event: t.event, part: url,
-        payload: { url, type } satisfies Payload, summary: `${type} ${url}`,
-      }));
+      return [...updated.map((url) => ({ url, type: 'URL_UPDATED' as const })), ...deleted.map((url) => ({ url, type: 'URL_DELETED' as const }))].map(
+        ({ url, type }) => ({
+          receiver: NAME,
+          transport: NAME,
+          subject: t.subject.id,
+          version: t.version,
+          event: t.event,
+          part: url,
+          payload: { url, type } satisfies Payload,
+          summary: `${type} ${url}`,
+        }),
+      );
     });
   },
   async deliver(item: OutboxRow, ctx): Promise<DeliveryOutcome> {
@@ -127,15 +137,29 @@ export const indexingApi: Notifier = {
       return 'waiting' in token ? token : { ok: false, retryable: token.retryable, error: token.error };
     }
     const payload = JSON.parse(item.payload) as Payload;
-    const res = await send(ctx.http, {
-      method: 'POST',
-      url: ctx.notify.google.endpoint,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.token}` },
-      body: JSON.stringify({ url: payload.url, type: payload.type }),
-    }, ctx.policy, ctx.sleep);
+    const res = await send(
+      ctx.http,
+      {
+        method: 'POST',
+        url: ctx.notify.google.endpoint,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token.token}` },
+        body: JSON.stringify({ url: payload.url, type: payload.type }),
+      },
+      ctx.policy,
+      ctx.sleep,
+    );
     if (res.ok) return { ok: true, response: `${res.status} ${res.body.slice(0, 500)}` };
-    if (res.status === 401) (ctx.memo.delete(`${NAME}:token`), ctx.memo.delete(`${NAME}:token-request`));
+    if (res.status === 401) {
+      ctx.memo.delete(`${NAME}:token`);
+      ctx.memo.delete(`${NAME}:token-request`);
+    }
     const hint = res.status === 403 ? ' (add the service account as an Owner of the site in Search Console)' : '';
-    return { ok: false, retryable: res.retryable, error: res.error + hint, ...(res.ambiguous ? { ambiguous: true } : {}), ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}) };
+    return {
+      ok: false,
+      retryable: res.retryable,
+      error: res.error + hint,
+      ...(res.ambiguous ? { ambiguous: true } : {}),
+      ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}),
+    };
   },
 };

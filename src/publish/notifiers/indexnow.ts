@@ -39,22 +39,42 @@ export const indexNow: Notifier = {
       for (let i = 0; i < all.length; i += MAX_URLS) {
         const batch = all.slice(i, i + MAX_URLS);
         // A batch is named by the (posting, version) changes it carries: a re-planned run queues nothing twice.
-        const digest = createHash('sha256').update(batch.map((b) => b.change).join('\n')).digest('hex').slice(0, 32);
+        const digest = createHash('sha256')
+          .update(batch.map((b) => b.change).join('\n'))
+          .digest('hex')
+          .slice(0, 32);
         const payload: Payload = { host, key, keyLocation: ctx.url(`${key}.txt`), urlList: batch.map((b) => b.url) };
-        out.push({ receiver: NAME, transport: NAME, key: `${NAME}|${host}|${digest}`, payload, summary: `${host}: ${batch.length} URL(s) ${payload.urlList.join(' ')}` });
+        out.push({
+          receiver: NAME,
+          transport: NAME,
+          key: `${NAME}|${host}|${digest}`,
+          payload,
+          summary: `${host}: ${batch.length} URL(s) ${payload.urlList.join(' ')}`,
+        });
       }
     }
     return out;
   },
   async deliver(item, ctx) {
     const { summary: _summary, ...payload } = JSON.parse(item.payload) as Payload & { summary?: string };
-    const res = await send(ctx.http, {
-      method: 'POST',
-      url: ctx.notify.indexnow.endpoint,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(payload),
-    }, ctx.policy, ctx.sleep);
+    const res = await send(
+      ctx.http,
+      {
+        method: 'POST',
+        url: ctx.notify.indexnow.endpoint,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(payload),
+      },
+      ctx.policy,
+      ctx.sleep,
+    );
     if (res.ok) return { ok: true, response: `${res.status}` };
-    return { ok: false, retryable: res.retryable, error: res.error, ...(res.ambiguous ? { ambiguous: true } : {}), ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}) };
+    return {
+      ok: false,
+      retryable: res.retryable,
+      error: res.error,
+      ...(res.ambiguous ? { ambiguous: true } : {}),
+      ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}),
+    };
   },
 };

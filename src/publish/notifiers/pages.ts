@@ -6,7 +6,10 @@ import { toldDetail } from '../protocol';
 /** Live while the posting has a page answering 200; the fingerprint is those pages' bytes. */
 export function pageObservation(receiver: string, s: Subject): Observation[] {
   if (s.kind !== 'posting' || !s.pages.length) return [];
-  const fingerprint = createHash('sha256').update(s.pages.map((p) => `${p.path} ${p.sha256}`).join('\n')).digest('hex').slice(0, 32);
+  const fingerprint = createHash('sha256')
+    .update(s.pages.map((p) => `${p.path} ${p.sha256}`).join('\n'))
+    .digest('hex')
+    .slice(0, 32);
   return [{ receiver, fingerprint, detail: s.pages.map((p) => p.url) }];
 }
 

@@ -23,7 +23,13 @@ function transportFor(url: string, ctx: DeliverContext) {
   let t = ctx.memo.get(key) as Transporter | undefined;
   if (!t) {
     const timeout = ctx.notify.http.timeoutMs;
-    t = nodemailer.createTransport(url, { connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout * 3, disableFileAccess: true, disableUrlAccess: true } as object);
+    t = nodemailer.createTransport(url, {
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout * 3,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    } as object);
     ctx.memo.set(key, t);
   }
   return t;
@@ -53,7 +59,12 @@ export const smtp: Notifier = {
       // Without an SMTP reply code the connection broke: the relay may have taken the message.
       const ambiguous = code === undefined && e.code !== 'ECONNREFUSED' && e.code !== 'EDNS';
       // Never echo the URL: nodemailer messages can contain the host but not the credentials.
-      return { ok: false, retryable, ...(ambiguous ? { ambiguous } : {}), error: `SMTP ${code ?? e.code ?? 'error'}: ${(e.response ?? e.message).slice(0, 300)}` };
+      return {
+        ok: false,
+        retryable,
+        ...(ambiguous ? { ambiguous } : {}),
+        error: `SMTP ${code ?? e.code ?? 'error'}: ${(e.response ?? e.message).slice(0, 300)}`,
+      };
     }
   },
 };

@@ -58,10 +58,16 @@ export const webhooks: Notifier = {
           url: ctx.url(`jobs/${t.subject.id}/`),
           state: t.subject.lifecycle,
           version: t.version,
-          ...(p && t.event !== 'close' ? { title: p.title, datePosted: p.datePosted, ...(p.validThrough ? { validThrough: p.validThrough } : {}), applyUrl: p.apply.url } : {}),
+          ...(p && t.event !== 'close'
+            ? { title: p.title, datePosted: p.datePosted, ...(p.validThrough ? { validThrough: p.validThrough } : {}), applyUrl: p.apply.url }
+            : {}),
         },
       });
-      out.push({ ...message, payload: { endpoint: hook.name, event, delivery, body } satisfies Payload, summary: `${t.receiver} ${event} ${t.subject.id} v${t.version}` });
+      out.push({
+        ...message,
+        payload: { endpoint: hook.name, event, delivery, body } satisfies Payload,
+        summary: `${t.receiver} ${event} ${t.subject.id} v${t.version}`,
+      });
     }
     return out;
   },
@@ -71,19 +77,30 @@ export const webhooks: Notifier = {
     if (!hook) return { ok: false, retryable: false, error: `webhook endpoint "${payload.endpoint}" is no longer configured` };
     const secret = ctx.env[hook.secretEnv];
     if (!secret) return { waiting: `set ${hook.secretEnv} to the signing secret of webhook "${hook.name}"` };
-    const res = await send(ctx.http, {
-      method: 'POST',
-      url: hook.url,
-      headers: {
-        'content-type': 'application/json',
-        'idempotency-key': payload.delivery,
-        'x-jobcast-event': payload.event,
-        'x-jobcast-delivery': payload.delivery,
-        'x-jobcast-signature': signature(secret, payload.body),
+    const res = await send(
+      ctx.http,
+      {
+        method: 'POST',
+        url: hook.url,
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': payload.delivery,
+          'x-jobcast-event': payload.event,
+          'x-jobcast-delivery': payload.delivery,
+          'x-jobcast-signature': signature(secret, payload.body),
+        },
+        body: payload.body,
       },
-      body: payload.body,
-    }, ctx.policy, ctx.sleep);
+      ctx.policy,
+      ctx.sleep,
+    );
     if (res.ok) return { ok: true, response: `${res.status}` };
-    return { ok: false, retryable: res.retryable, error: res.error, ...(res.ambiguous ? { ambiguous: true } : {}), ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}) };
+    return {
+      ok: false,
+      retryable: res.retryable,
+      error: res.error,
+      ...(res.ambiguous ? { ambiguous: true } : {}),
+      ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}),
+    };
   },
 };
