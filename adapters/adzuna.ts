@@ -1,5 +1,5 @@
 /**
- * `feeds/adzuna.xml`: Adzuna's XML job feed (board-feeds.md §3a), root `<jobs>`, one `<job>` per
+ * `feeds/adzuna.xml`: Adzuna's XML job feed (docs/channels.md, "adzuna"), root `<jobs>`, one `<job>` per
  * posting at one location (Adzuna uses only the first location of an ad).
  *
  * Country: Adzuna takes 16 countries and writes the United Kingdom as `UK`, while our model stores

@@ -1,9 +1,9 @@
 /**
  * Google for Jobs: the job page with its JobPosting JSON-LD, the JSON-LD alone, the listing, the
- * sitemap and robots.txt; closed and expired roles get a 410 page without markup (Google's rules:
- * ../shared/docs/reference/google-jobposting.md).
+ * sitemap and robots.txt; closed and expired roles get a 410 page without markup (what it checks:
+ * docs/channels.md, "google").
  *
- * Checklist items (§8) that our model or types guarantee are not re-checked here: @context/@type (1),
+ * Google's rules that our model or types guarantee are not re-checked here: @context/@type (1),
  * leaf pages only (2), HTML-free sanitised description (5, 7), datePosted (9), organization URLs (11),
  * TELECOMMUTE with countries (13, 16–18), countries and currency codes (14, 21), enums (19, 22, 32, 33),
  * salary numbers (23), validThrough after datePosted (26), lifecycle (28), booleans (29, 34 shape),

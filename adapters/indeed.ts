@@ -1,5 +1,5 @@
 /**
- * `feeds/indeed.xml`: Indeed's XML job feed (board-feeds.md §1), and the Indeed shape that other
+ * `feeds/indeed.xml`: Indeed's XML job feed (docs/channels.md, "indeed"), and the Indeed shape that other
  * boards (ZipRecruiter, Talroo, Jobrapido …) read with small differences. A board of that shape is a
  * profile: its name, path, date format, rules and remote convention, passed to
  * `createIndeedShapedAdapter`; the elements, escaping and streaming are shared.

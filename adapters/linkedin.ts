@@ -1,6 +1,6 @@
 /**
- * `feeds/linkedin.xml`: LinkedIn's Basic Jobs (formerly Limited Listings) XML feed (board-feeds.md
- * §2a). One `<job>` per posting: `partnerJobId` is the posting id (≤ 40 characters, which is why ids
+ * `feeds/linkedin.xml`: LinkedIn's Basic Jobs (formerly Limited Listings) XML feed (docs/channels.md,
+ * "linkedin"). One `<job>` per posting: `partnerJobId` is the posting id (≤ 40 characters, which is why ids
  * are capped at 40) and cannot repeat, so a role with several locations is listed at its first.
  *
  * Dates: LinkedIn does not state a format for `listDate`/`expirationDate`; real feeds use US-style

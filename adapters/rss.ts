@@ -1,6 +1,6 @@
 /**
  * `feeds/jobs.rss`: RSS 2.0 for feed readers, aggregators and WebSub hubs, written with the `rss`
- * package the design names (libraries.md §0 row 1, §1.1). That package is unmaintained and has two
+ * package. That package is unmaintained and has two
  * flaws this adapter wraps: it passes XML-illegal characters through (one U+0008 makes the file
  * unreadable), so every string is cleaned before `rss` sees it; and it stamps the wall clock into
  * `lastBuildDate`, so that element is replaced with the latest content change, which keeps the bytes

@@ -1,6 +1,6 @@
 /**
- * `feeds/ziprecruiter.xml`: ZipRecruiter's organic XML feed, which is Indeed-shaped (board-feeds.md
- * §3b), so this file is only a profile: its date format and its rules. Country is always ISO
+ * `feeds/ziprecruiter.xml`: ZipRecruiter's organic XML feed, which is Indeed-shaped (docs/channels.md,
+ * "indeed and ziprecruiter"), so this file is only a profile: its date format and its rules. Country is always ISO
  * alpha-2 here because the model only stores alpha-2.
  */
 import { cleanXmlText } from '../src/xml/escape';

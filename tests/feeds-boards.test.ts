@@ -1,5 +1,5 @@
 /**
- * Each board's rules and field mapping (board-feeds.md): per-board diagnostics that drop a posting
+ * Each board's rules and field mapping (docs/channels.md): per-board diagnostics that drop a posting
  * from that board only, Indeed's per-location reference numbers, the Indeed-shaped profile for
  * ZipRecruiter, LinkedIn's fields, Adzuna's countries, and streaming of large feeds.
  */
@@ -536,7 +536,7 @@ describe('description HTML in feeds', () => {
   });
 });
 
-describe('per-channel options in a posting file (product.md)', () => {
+describe('per-channel options in a posting file (docs/postings.md)', () => {
   it('accepts the documented channels block and each board uses its part', async () => {
     const yaml = `${MINIMAL_POSTING}channels:
   linkedin: { jobFunctions: [eng, it], industryCodes: [4], experienceLevel: MID_SENIOR_LEVEL }

@@ -1,6 +1,6 @@
 /**
  * The feeds as the real build writes them for the shipped role: golden files (byte for byte;
- * `UPDATE_GOLDEN=1` rewrites them, then review the diff by eye against board-feeds.md), the seed
+ * `UPDATE_GOLDEN=1` rewrites them, then review the diff by eye against docs/channels.md), the seed
  * role's words in every description, each board's required elements, and only live roles listed.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

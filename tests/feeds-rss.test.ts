@@ -1,5 +1,5 @@
 /**
- * The RSS channel wraps the unmaintained `rss` package (libraries.md §1.1). These tests show each of
+ * The RSS channel wraps the unmaintained `rss` package. These tests show each of
  * its two flaws on the raw package, then that the channel's output does not have it.
  */
 import { readFileSync } from 'node:fs';

@@ -208,7 +208,7 @@ export async function runChannel(project: Project, channel: string, entries: rea
 
 // ---------------------------------------------------------------- hostile text
 
-/** Pieces that broke real feed generators (board-feeds.md §7), plus scripts and astral characters. */
+/** Pieces that broke real feed generators (docs/channels.md), plus scripts and astral characters. */
 export const HOSTILE_PIECES = [
   ']]>',
   ']]>]]>',

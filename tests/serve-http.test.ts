@@ -1,5 +1,5 @@
 /**
- * The HTTP server over real HTTP (issue #5): every public URL of product.md for each lifecycle state,
+ * The HTTP server over real HTTP (issue #5): every public URL (docs/channels.md) for each lifecycle state,
  * validators and 304s, HEAD, gzip/brotli, cache and security headers, traversal attempts, methods,
  * the IndexNow key file, /healthz and /metrics. Requests go through `node:http` (see helpers/http.ts).
  */
@@ -85,7 +85,7 @@ describe('public URLs', () => {
     expect(res.headers['content-length']).toBe(String(res.body.length));
     expect(res.headers.etag).toBe(etagFor(res.body));
     expect(new Date(res.headers['last-modified']!).toUTCString()).toBe(res.headers['last-modified']);
-    // What is served is exactly what the build wrote at the product.md path.
+    // What is served is exactly what the build wrote at its public path.
     const file = url.endsWith('/') ? `${url.slice(1)}index.html` : url.slice(1);
     expect(res.body.equals(readFileSync(path.join(tp.outDir, file)))).toBe(true);
   });

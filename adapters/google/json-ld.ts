@@ -1,6 +1,6 @@
 /**
  * Google JobPosting JSON-LD: our own strict type, the mapping from the posting model, and the one
- * serializer allowed to put it in a page (google-jobposting.md §5, §6).
+ * serializer allowed to put it in a page (docs/channels.md, "google").
  */
 import type { JobPosting, WithContext } from 'schema-dts';
 import type { PostingEntry, RenderContext } from '../../src/adapter';

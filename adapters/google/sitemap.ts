@@ -1,7 +1,7 @@
 /**
  * sitemap.xml and robots.txt. The sitemap is built as elements and serialized with escaping, so no
  * URL can break it; `lastmod` is when a page's content last changed, never the build time (Google
- * ignores a lastmod that is always "now", google-jobposting.md §2).
+ * ignores a lastmod that is always "now", docs/channels.md, "google").
  */
 import type { PostingEntry, RenderContext } from '../../src/adapter';
 import { cleanText } from '../../src/compose/text';

@@ -39,7 +39,7 @@ export function sectionsOf(posting: Posting): Section[] {
   });
 }
 
-/** The description as HTML using only p, ul, li and strong (product.md). */
+/** The description as HTML using only p, ul, li and strong (docs/channels.md). */
 export const descriptionHtml: (posting: Posting) => string = recentlyUsed((posting: Posting) => composeDescription(posting));
 
 function composeDescription(posting: Posting): string {

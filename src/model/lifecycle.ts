@@ -1,4 +1,4 @@
-/** Where a posting is in its life, relative to a `now` the caller chooses (product.md "Lifecycle"). */
+/** Where a posting is in its life, relative to a `now` the caller chooses (docs/postings.md, and the states' effects in docs/publication.md). */
 import { endInstant, startInstant } from './dates';
 import type { Posting } from './posting';
 

@@ -227,7 +227,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /**
- * Rules that span several fields (product.md "Cross-field rules"). They run on the raw document, apart
+ * Rules that span several fields (docs/postings.md, "Rules across fields"). They run on the raw document, apart
  * from zod, so a file with a typo elsewhere still gets every rule checked in the same run; each rule
  * only speaks when the fields it compares are themselves well-typed.
  */

@@ -1,5 +1,5 @@
 /**
- * The one XML escaper every feed uses (board-feeds.md §0, libraries.md §1.5). Cleaning is part of
+ * The one XML escaper every feed uses (docs/channels.md, "What every feed and page guarantees"). Cleaning is part of
  * every escape function rather than a step callers remember: one stray U+0008 pasted from Word would
  * make a board reject the whole file, so no text reaches a feed without going through here.
  */

@@ -84,7 +84,7 @@ export interface TitleDecoration {
 
 /**
  * Why a title carries more than the job title (salary, location, job type, calls to action, codes),
- * which Indeed, ZipRecruiter and Adzuna reject or rank down (board-feeds.md §0 "Titles", §7.10).
+ * which Indeed, ZipRecruiter and Adzuna reject or rank down (docs/channels.md, "What every feed and page guarantees").
  * Deliberately narrow: words like "Remote" only count when appended ("Engineer (Remote)"), never
  * inside a real title ("Remote Sensing Scientist").
  */

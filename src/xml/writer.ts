@@ -57,7 +57,7 @@ export function el(name: string, content?: XmlContent, attributes: XmlAttributes
 }
 
 /**
- * `<name><![CDATA[value]]></name>` for a text value (board-feeds.md §0: every text value in CDATA), or
+ * `<name><![CDATA[value]]></name>` for a text value (docs/channels.md: every text value in CDATA), or
  * nothing when the value is absent. An empty string still gives the element: Indeed's remote
  * convention needs `<state></state>` present.
  */
