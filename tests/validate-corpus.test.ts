@@ -55,6 +55,9 @@ const CORPUS: Record<string, Expect> = {
   'duplicate-employment-type': { line: 4, col: 29, field: 'employmentType.1', code: 'JC_FIELD_DUPLICATE_ITEM' },
   'yaml-bad-indent': { line: 9, col: 1, field: '', code: 'JC_YAML_SYNTAX' },
   'yaml-unclosed-quote': { line: 12, col: 10, field: '', code: 'JC_YAML_SYNTAX' },
+  // An unclosed [ or { is pointed at where it opens (yaml reports the next line), with what to add.
+  'yaml-unclosed-list': { line: 4, col: 17, field: '', code: 'JC_YAML_SYNTAX', fix: /close the list that starts here with \]/ },
+  'yaml-unclosed-map': { line: 11, col: 9, field: '', code: 'JC_YAML_SYNTAX', fix: /close the map that starts here with \}/ },
   'yaml-duplicate-key': { line: 3, col: 1, field: 'status', code: 'JC_YAML_DUPLICATE_KEY' },
   'yaml-list-not-map': { line: 1, col: 1, field: '', code: 'JC_YAML_NOT_MAP' },
 };
@@ -144,6 +147,15 @@ describe('file-level failures', () => {
     const { errors } = await only(`${'a'.repeat(41)}.yaml`, valid);
     expect(errors[0]).toMatchObject({ code: 'JC_FILE_NAME' });
     expect(errors[0]!.message).toContain('40');
+  });
+
+  it('never suggests a title with tags in it, while another rule says to remove them', async () => {
+    writeFileSync(path.join(project.postingsDir, 'data-engineer.yaml'), valid.replace('title: Data Engineer', 'title: <b>Data Engineer</b> - Remote'));
+    const { diagnostics } = await validate();
+    expect(diagnostics.find((d) => d.code === 'JC_WARN_TITLE_HTML')!.fix).toBe('remove the tags');
+    const suggestions = diagnostics.filter((d) => d.code.endsWith('_TITLE_DECORATED')).map((d) => d.fix);
+    expect(suggestions.length).toBeGreaterThan(2);
+    for (const fix of suggestions) expect(fix).toMatch(/^write title: Data Engineer($| \()/);
   });
 
   it('warns once about a .yml file, and about any other file that is not a posting, without failing', async () => {

@@ -111,7 +111,13 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
   }
   const first = syntax[0];
   if (first) {
-    const offset = first.code === 'MISSING_CHAR' && /quote/.test(first.message) ? (unclosedQuoteStart(text) ?? first.pos[0]) : first.pos[0];
+    const flow = /^Flow (sequence|map)/.exec(first.message);
+    const offset =
+      first.code === 'MISSING_CHAR' && /quote/.test(first.message)
+        ? (unclosedQuoteStart(text) ?? first.pos[0])
+        : flow
+          ? (unclosedFlowStart(text, first.pos[0], flow[1] === 'sequence' ? '[' : '{') ?? first.pos[0])
+          : first.pos[0];
     const more = syntax.length > 1 ? ` (${syntax.length - 1} further YAML error${syntax.length > 2 ? 's' : ''} follow from it)` : '';
     diagnostics.push({
       code: CODES.YAML_SYNTAX,
@@ -160,6 +166,8 @@ const YAML_FIXES: Record<string, string> = {
 };
 
 function yamlFix(code: string, message: string): string {
+  if (/^Flow sequence/.test(message)) return 'close the list that starts here with ] on the same line, e.g. skills: [Python, Go]';
+  if (/^Flow map/.test(message)) return 'close the map that starts here with } on the same line, e.g. { currency: USD, min: 1, max: 2 }';
   if (code === 'MISSING_CHAR') {
     if (/quote/i.test(message)) return 'close the quote that was opened here';
     if (/without - indicator/.test(message)) return 'this line is indented like a list item: add "- " or align it with the keys above';
@@ -172,6 +180,23 @@ function yamlFix(code: string, message: string): string {
 function keyAt(text: string, offset: number): string | undefined {
   const m = /^\s*["']?([^"':\n]+?)["']?\s*:/.exec(text.slice(offset, offset + 200));
   return m?.[1];
+}
+
+/** The last `open` bracket before `before` that is not closed on its line (yaml reports the line after). */
+function unclosedFlowStart(text: string, before: number, open: '[' | '{'): number | undefined {
+  const close = open === '[' ? ']' : '}';
+  const lines = text.slice(0, before).split('\n');
+  let offset = before;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    offset -= line.length + (i < lines.length - 1 ? 1 : 0);
+    let depth = 0;
+    for (let j = line.length - 1; j >= 0; j--) {
+      if (line[j] === close) depth++;
+      else if (line[j] === open && depth-- === 0) return offset + j;
+    }
+  }
+  return undefined;
 }
 
 /** Start of a quoted scalar that never closes (yaml reports the error at the end of the file). */

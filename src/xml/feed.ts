@@ -91,7 +91,11 @@ export interface TitleDecoration {
 export function titleDecoration(p: Posting): TitleDecoration | undefined {
   const title = cleanXmlText(p.title);
   const parts = appendedParts(title);
-  const head = title.split(/\s+[-–—|/:]\s+|,\s+|\s*[([{]|\s+[–—|]\s*/)[0]!.trim();
+  // The suggestion is plain text: the model's own rule says titles carry no markup.
+  const head = title
+    .split(/\s+[-–—|/:]\s+|,\s+|\s*[([{]|\s+[–—|]\s*/)[0]!
+    .replace(/<\/?[a-z][^>]*>/gi, '')
+    .trim();
   const suggestion = head && head !== title ? { suggestion: head } : {};
   if (/[$€£¥₹]\s?\d|\d\s?[kK]\b|\b\d{1,3}(?:[,.]\d{3})+\b|\bper (?:hour|day|week|month|year|annum)\b|\/(?:hr|hour|yr|year)\b/i.test(title)) {
     return { reason: 'it contains a salary', ...suggestion };
