@@ -61,14 +61,15 @@ const CONTRACT_TYPE: Partial<Record<EmploymentType, 'permanent' | 'contract'>> =
 const CONTRACT_TIME: Partial<Record<EmploymentType, 'full_time' | 'part_time'>> = { FULL_TIME: 'full_time', PART_TIME: 'part_time' };
 
 const options = z.strictObject({
-  /** Employer name, when it differs from organization.name. */
-  company: z.string().trim().min(1).optional(),
+  company: z.string().trim().min(1).optional().describe('The employer name on Adzuna, when it differs from organization.name'),
 });
 export type AdzunaOptions = z.output<typeof options>;
 
-const postingOptions = z.strictObject({
-  category: z.string().trim().min(1).max(200).optional().describe('One Adzuna category label or id; default: the department'),
-});
+const postingOptions = z
+  .strictObject({
+    category: z.string().trim().min(1).max(200).optional().describe('One Adzuna category label or id, e.g. IT Jobs; default: the department'),
+  })
+  .describe('Adzuna extras for this role, e.g. { category: IT Jobs }');
 export type AdzunaPostingOptions = z.output<typeof postingOptions>;
 
 interface AdzunaPlace {
@@ -200,6 +201,7 @@ function jobElement(e: PostingEntry, ctx: RenderContext<AdzunaOptions>): XmlElem
 export const adzuna = defineAdapter<AdzunaOptions, AdzunaPostingOptions>({
   name: 'adzuna',
   description: "Adzuna XML job feed, Adzuna's 16 countries (feeds/adzuna.xml)",
+  codes: ADZUNA_CODES,
   options,
   postingOptions,
   check,

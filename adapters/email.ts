@@ -27,23 +27,36 @@ export const EMAIL_CODES = {
 const LIST_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 const listSchema = z.strictObject({
-  /** Where the list receives posts. */
-  address: z.email(),
-  /** RFC 2369 List-Unsubscribe targets; an https `url` also makes it RFC 8058 one-click. */
-  unsubscribe: z.strictObject({ url: httpsUrl.optional(), mailto: z.email().optional() }).optional(),
-  /** Announce a material change (title, salary, location, closing) again, not only going live. */
-  announceChanges: z.boolean().default(false),
+  address: z.email().describe("The list's posting address, e.g. engineering-referrals@lists.example.com"),
+  unsubscribe: z
+    .strictObject({
+      url: httpsUrl
+        .optional()
+        .describe('One-click unsubscribe endpoint (RFC 8058); it must unsubscribe on POST only, and answer a GET with a confirmation page'),
+      mailto: z.email().optional().describe('Address that unsubscribes whoever writes to it, e.g. engineering-referrals-leave@lists.example.com'),
+    })
+    .optional()
+    .describe("The List-Unsubscribe targets of the list's emails (RFC 2369); an https url also makes it one-click"),
+  announceChanges: z
+    .boolean()
+    .default(false)
+    .describe('true: email the list again on a material change (title, salary, location, closing), not only when a role goes live'),
 });
 
 export const emailOptions = z
   .strictObject({
-    /** Sender address; default: the organization's email, else jobs@example.com. */
-    from: z.email().optional(),
-    /** NAME of the environment variable holding the SMTP URL (delivery; never the URL itself). */
-    smtpUrlEnv: envVarName.default('SMTP_URL'),
-    lists: z.record(z.string().regex(LIST_NAME, { message: 'list names are lowercase a-z, 0-9 and - (e.g. engineering-referrals)' }), listSchema).default({}),
-    /** The list a role's `.eml` is addressed to when the role names no configured list. Delivery never uses it. */
-    defaultList: z.string().optional(),
+    from: z.email().optional().describe('Sender address, e.g. jobs@example.com; default: organization.email'),
+    smtpUrlEnv: envVarName
+      .default('SMTP_URL')
+      .describe('NAME of the environment variable holding the SMTP URL, smtp(s)://user:pass@host:port (never the URL itself)'),
+    lists: z
+      .record(z.string().regex(LIST_NAME, { message: 'list names are lowercase a-z, 0-9 and - (e.g. engineering-referrals)' }), listSchema)
+      .default({})
+      .describe('Mailing lists by name (lowercase a-z, 0-9 and -, e.g. engineering-referrals); a role opts in with channels: { email: { lists: [name] } }'),
+    defaultList: z
+      .string()
+      .optional()
+      .describe("The list a role's email.eml preview is addressed to when the role names none; one of lists. Delivery never uses it"),
   })
   .superRefine((o, ctx) => {
     if (o.defaultList !== undefined && !Object.hasOwn(o.lists, o.defaultList)) {
@@ -58,10 +71,14 @@ export const emailOptions = z
     }
   });
 
-export const emailPostingOptions = z.strictObject({
-  /** Names of configured lists (`channels.email.lists` in the config) this role is announced to. */
-  lists: z.array(z.string().min(1)).optional(),
-});
+export const emailPostingOptions = z
+  .strictObject({
+    lists: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("The mailing lists this role is announced to, by their names in the config's channels.email.lists, e.g. [engineering-referrals]"),
+  })
+  .describe('Email extras for this role, e.g. { lists: [engineering-referrals] }');
 
 export type EmailOptions = z.output<typeof emailOptions>;
 export type EmailPostingOptions = z.output<typeof emailPostingOptions>;
@@ -164,6 +181,7 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
   name: 'email',
   states: ['open', 'closed', 'expired'],
   description: 'Plain-text email per role for mailing lists (jobs/<id>/email.txt, jobs/<id>/email.eml)',
+  codes: EMAIL_CODES,
   options: emailOptions,
   postingOptions: emailPostingOptions,
   check(entry, ctx) {

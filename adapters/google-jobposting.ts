@@ -41,12 +41,19 @@ export const GOOGLE_CODES = {
 const HTML = 'text/html; charset=utf-8';
 
 const optionsSchema = z.strictObject({
-  siteName: z.string().trim().min(1).max(100).optional(),
+  siteName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('The site name in the job pages\' header and og:site_name, e.g. Example Careers; default "<organization.name> careers"'),
   locale: z
     .string()
     .regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, { message: 'must be a BCP 47 language tag, e.g. en, en-GB, de' })
     .refine((v) => Intl.DateTimeFormat.supportedLocalesOf([v]).length > 0, { message: 'is not a language this Node.js can write dates in' })
-    .default('en'),
+    .default('en')
+    .describe("The job pages' language as a BCP 47 tag, e.g. en, en-GB, de: their lang attribute and how dates are written"),
 });
 
 type Ctx = RenderContext<GoogleOptions>;
@@ -344,6 +351,7 @@ const goneArtifacts = (entry: PostingEntry, ctx: Ctx): Artifact[] => [
 export const googleJobPosting = defineAdapter<GoogleOptions>({
   name: 'google',
   description: 'Job pages with Google JobPosting JSON-LD, the listing, sitemap.xml and robots.txt',
+  codes: GOOGLE_CODES,
   states: ['open', 'closed', 'expired'],
   options: optionsSchema,
   check(entry, ctx) {

@@ -45,17 +45,22 @@ export interface IndeedShapeCodes {
 
 /** `channels.<board>` in the site config. */
 export const indeedShapeOptions = z.strictObject({
-  /** Account email the board verifies the poster with; default organization.email. */
-  email: email.optional(),
-  /** Brand job seekers recognise, when it differs from organization.name (which is the sourcename). */
-  company: z.string().trim().min(1).optional(),
+  email: email.optional().describe('The account email the board knows you by, e.g. jobs@example.com; default: organization.email'),
+  company: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe("The brand job seekers recognise, when it differs from organization.name (which stays the feed's source name)"),
 });
 export type IndeedShapeOptions = z.output<typeof indeedShapeOptions>;
 
 /** `channels.<board>` in a posting file: `indeed: { category: Engineering }`. */
-export const indeedShapePostingOptions = z.strictObject({
-  category: z.string().trim().min(1).max(200).optional().describe("The board's category for this role; default: the department"),
-});
+export const indeedShapePostingOptions = z
+  .strictObject({
+    category: z.string().trim().min(1).max(200).optional().describe("The board's category for this role, e.g. Engineering; default: the department"),
+  })
+  .describe('Extras for this board, e.g. { category: Engineering }');
 export type IndeedShapePostingOptions = z.output<typeof indeedShapePostingOptions>;
 
 /** One place a posting is listed at: one `<job>` element. */
@@ -163,7 +168,8 @@ export interface IndeedShapedProfile<O extends IndeedShapeOptions = IndeedShapeO
   path: string;
   /** The board's name in messages. */
   board: string;
-  codes: IndeedShapeCodes;
+  /** Every code the board's rules raise: the shared ones and its own (the adapter's `codes`). */
+  codes: IndeedShapeCodes & Readonly<Record<string, string>>;
   /** Root element; Indeed and ZipRecruiter use `source`. */
   root?: string;
   /** How the board reads a date-time: `date` and `expirationdate`. */
@@ -272,6 +278,7 @@ export function createIndeedShapedAdapter<O extends IndeedShapeOptions>(profile:
   return defineAdapter<O, IndeedShapePostingOptions>({
     name: profile.name,
     description: profile.description,
+    codes: profile.codes,
     states: FEED_STATES,
     ...(profile.options ? { options: profile.options } : {}),
     postingOptions: indeedShapePostingOptions,

@@ -17,10 +17,8 @@ export const JSON_FEED_CODES = {
 } as const;
 
 const options = z.strictObject({
-  /** Feed title; default "<organization> jobs". */
-  title: z.string().trim().min(1).optional(),
-  /** Feed description; default "Open roles at <organization>". */
-  description: z.string().trim().min(1).optional(),
+  title: z.string().trim().min(1).optional().describe('The feed\'s title; default "<organization.name> jobs"'),
+  description: z.string().trim().min(1).optional().describe('The feed\'s description; default "Open roles at <organization.name>"'),
 });
 export type JsonFeedOptions = z.output<typeof options>;
 
@@ -70,6 +68,7 @@ function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
 export const jsonFeed = defineAdapter<JsonFeedOptions>({
   name: 'json-feed',
   description: 'JSON Feed 1.1 of open roles with a _job extension (feeds/jobs.json)',
+  codes: JSON_FEED_CODES,
   options,
   check(entry) {
     if (!isChecked(entry) || t(entry.posting.title).trim()) return [];

@@ -38,25 +38,28 @@ export const LINKEDIN_TAGS = ['b', 'strong', 'u', 'i', 'br', 'p', 'ul', 'li'] as
 export const EXPERIENCE_LEVELS = ['ENTRY_LEVEL', 'MID_SENIOR_LEVEL', 'DIRECTOR', 'EXECUTIVE', 'INTERNSHIP', 'ASSOCIATE', 'NOT_APPLICABLE'] as const;
 
 const options = z.strictObject({
-  /** Numeric id of the LinkedIn company page; default organization.linkedinCompanyId. */
-  companyId: z.string().regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id (quote it: "1234567")' }).optional(),
-  /** Job poster email, required by LinkedIn since June 2025; default organization.email. */
-  posterEmail: email.optional(),
-  /** Employer name, when it differs from organization.name. */
-  company: z.string().trim().min(1).optional(),
+  companyId: z
+    .string()
+    .regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id (quote it: "1234567")' })
+    .optional()
+    .describe('The numeric id of the LinkedIn company page, in quotes, e.g. "1234567"; default: organization.linkedinCompanyId'),
+  posterEmail: email.optional().describe('The job poster email LinkedIn requires (since June 2025), e.g. jobs@example.com; default: organization.email'),
+  company: z.string().trim().min(1).optional().describe('The employer name on LinkedIn, when it differs from organization.name'),
 });
 export type LinkedinOptions = z.output<typeof options>;
 
 /** `channels.linkedin` in a posting: `{ jobFunctions: [eng, it], industryCodes: [4], experienceLevel: MID_SENIOR_LEVEL }`. */
-const postingOptions = z.strictObject({
-  jobFunctions: z
-    .array(z.string().regex(/^[a-z]{2,10}$/, { message: 'must be a LinkedIn job-function code such as eng, it, acct' }))
-    .min(1)
-    .optional()
-    .describe('LinkedIn job-function codes, e.g. [eng, it]'),
-  industryCodes: z.array(z.int().positive()).min(1).optional().describe("LinkedIn industry ids from LinkedIn's industry table, e.g. [4]"),
-  experienceLevel: z.enum(EXPERIENCE_LEVELS).optional().describe('LinkedIn experience level'),
-});
+const postingOptions = z
+  .strictObject({
+    jobFunctions: z
+      .array(z.string().regex(/^[a-z]{2,10}$/, { message: 'must be a LinkedIn job-function code such as eng, it, acct' }))
+      .min(1)
+      .optional()
+      .describe('LinkedIn job-function codes, e.g. [eng, it]'),
+    industryCodes: z.array(z.int().positive()).min(1).optional().describe("LinkedIn industry ids from LinkedIn's industry table, e.g. [4]"),
+    experienceLevel: z.enum(EXPERIENCE_LEVELS).optional().describe('LinkedIn experience level'),
+  })
+  .describe('LinkedIn extras for this role, e.g. { jobFunctions: [eng, it], industryCodes: [4], experienceLevel: MID_SENIOR_LEVEL }');
 export type LinkedinPostingOptions = z.output<typeof postingOptions>;
 
 const JOBTYPE: Record<EmploymentType, string> = {
@@ -272,6 +275,7 @@ function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlEl
 export const linkedin = defineAdapter<LinkedinOptions, LinkedinPostingOptions>({
   name: 'linkedin',
   description: 'LinkedIn Basic Jobs XML feed (feeds/linkedin.xml)',
+  codes: LINKEDIN_CODES,
   states: FEED_STATES,
   options,
   postingOptions,

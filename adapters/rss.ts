@@ -24,10 +24,8 @@ export const RSS_CODES = {
 export const JOB_NAMESPACE = 'https://jobcast.dev/ns/job';
 
 const options = z.strictObject({
-  /** Channel title; default "<organization> jobs". */
-  title: z.string().trim().min(1).optional(),
-  /** Channel description; default "Open roles at <organization>". */
-  description: z.string().trim().min(1).optional(),
+  title: z.string().trim().min(1).optional().describe('The feed\'s title; default "<organization.name> jobs"'),
+  description: z.string().trim().min(1).optional().describe('The feed\'s description; default "Open roles at <organization.name>"'),
 });
 export type RssOptions = z.output<typeof options>;
 
@@ -102,6 +100,7 @@ export function withLastBuildDate(xml: string, at: Date | undefined): string {
 export const rss = defineAdapter<RssOptions>({
   name: 'rss',
   description: 'RSS 2.0 feed of open roles with job:* structured fields (feeds/jobs.rss)',
+  codes: RSS_CODES,
   states: FEED_STATES,
   options,
   check(entry) {

@@ -127,6 +127,8 @@ export interface Adapter<O = any, P = any> {
   readonly options?: z.ZodType<O>;
   /** Schema of `channels.<name>` in a posting file. */
   readonly postingOptions?: z.ZodType<P>;
+  /** Every code this channel's rules can raise (each one is explained in docs/errors.md). */
+  readonly codes?: Readonly<Record<string, string>>;
   /** The channel's rules for one posting (independent of `ctx.now`: results are cached by content); an error drops the posting from this channel only. */
   check?(entry: PostingEntry, ctx: RenderContext<O>): DiagnosticInput[];
   /**

@@ -54,8 +54,6 @@ export const CODES = {
   CONFIG_ENV: 'JC_CONFIG_ENV',
   // Channel / build
   CHANNEL_FAILED: 'JC_CHANNEL_FAILED',
-  /** Some source files are invalid: the rest was built, those roles keep their last good version. */
-  SOURCES_INVALID: 'JC_SOURCES_INVALID',
   // The ledger and the writer lease (docs/publication.md)
   STATE_OPEN: 'JC_STATE_OPEN',
   STATE_NEWER: 'JC_STATE_NEWER',

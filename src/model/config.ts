@@ -57,27 +57,32 @@ const baseUrl = z.string().superRefine((v, ctx) => {
   }
 });
 
-export const organizationSchema = z.strictObject({
-  name: z.string().trim().min(1),
-  url: httpsUrl,
-  logo: httpsUrl.optional(),
-  sameAs: z.array(httpsUrl).optional(),
-  linkedinCompanyId: z
-    .string()
-    .regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id', ...params(CODES.FIELD_FORMAT, 'quote it: "1234567"') })
-    .optional(),
-  email: z.email().optional(),
-});
+export const organizationSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).describe('The employer name job seekers recognise, e.g. Example Corp'),
+    url: httpsUrl.describe("The organization's public website, e.g. https://www.example.com"),
+    logo: httpsUrl.optional().describe('The logo Google shows beside the role, e.g. https://www.example.com/logo.png; aspect ratio between 0.75 and 2.5'),
+    sameAs: z.array(httpsUrl).optional().describe("The organization's other official profiles, e.g. [https://www.linkedin.com/company/example]"),
+    linkedinCompanyId: z
+      .string()
+      .regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id', ...params(CODES.FIELD_FORMAT, 'quote it: "1234567"') })
+      .optional()
+      .describe('The numeric id of the LinkedIn company page (from its admin URL), in quotes, e.g. "1234567"; the LinkedIn feed needs it'),
+    email: z.email().optional().describe("Contact and board-account email, e.g. jobs@example.com: the emails' default sender and the boards' poster email"),
+  })
+  .describe('The employer, as job pages, feeds and boards name it');
 
 const trackingSchema = z.strictObject({
-  /** Query parameter added to each channel's apply URL. */
   parameter: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/)
-    .default('utm_source'),
-  /** Per-channel value; a channel not listed gets its own name. */
-  values: z.record(z.string(), z.string().min(1)).default({}),
-  enabled: z.boolean().default(true),
+    .default('utm_source')
+    .describe("Query parameter added to each channel's apply links, e.g. utm_source"),
+  values: z
+    .record(z.string(), z.string().min(1))
+    .default({})
+    .describe('The value per channel name, e.g. { indeed: indeed-feed }; a channel not listed gets its own name'),
+  enabled: z.boolean().default(true).describe('false: apply links are published exactly as written in the postings'),
 });
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
@@ -86,54 +91,94 @@ const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' 
  * Who is told when something changes. Endpoints are configurable so tests point them at 127.0.0.1.
  * Every section is off until configured.
  */
-export const notifySchema = z.strictObject({
-  google: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      /** Env var holding the path to the service-account JSON key file. */
-      credentialsEnv: envVarName.default('GOOGLE_APPLICATION_CREDENTIALS'),
-      endpoint: httpUrl.default('https://indexing.googleapis.com/v3/urlNotifications:publish'),
-      tokenUrl: httpUrl.default('https://oauth2.googleapis.com/token'),
-      /** Publish requests per day (Google's default quota is 200); the rest wait for the next run. */
-      dailyBudget: z.int().min(1).default(200),
-    })
-    .prefault({}),
-  indexnow: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      /** Public key (8–128 of A–Z a–z 0–9 -); served at /<key>.txt. Not a secret. */
-      key: z
-        .string()
-        .regex(/^[A-Za-z0-9-]{8,128}$/, { message: 'must be 8–128 characters of A–Z, a–z, 0–9 and -' })
-        .optional(),
-      endpoint: httpUrl.default('https://api.indexnow.org/indexnow'),
-    })
-    .prefault({}),
-  websub: z.strictObject({ hubs: z.array(httpUrl).default([]) }).prefault({}),
-  webhooks: z
-    .array(
-      z.strictObject({
-        name: z.string().regex(/^[a-z0-9-]+$/),
-        url: httpUrl,
-        /** Env var holding the HMAC-SHA256 signing secret. */
-        secretEnv: envVarName,
-        events: z.array(z.enum(['posting.published', 'posting.updated', 'posting.closed'])).optional(),
-      }),
-    )
-    .default([]),
-  /** HTTP behaviour shared by every notifier. */
-  http: z
-    .strictObject({
-      timeoutMs: z.int().min(100).default(10000),
-      retries: z.int().min(0).max(10).default(4),
-      backoffMs: z.int().min(1).default(500),
-      /** Requests in flight at once per receiver (default: each notifier's own, 1–4). */
-      concurrency: z.int().min(1).max(64).optional(),
-      /** Time per receiver per run; after it no new request starts and the rest waits for the next run. */
-      budgetMs: z.int().min(1000).default(60000),
-    })
-    .prefault({}),
-});
+export const notifySchema = z
+  .strictObject({
+    google: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('true: send URL_UPDATED and URL_DELETED for job pages to the Google Indexing API'),
+        credentialsEnv: envVarName
+          .default('GOOGLE_APPLICATION_CREDENTIALS')
+          .describe('NAME of the environment variable holding the path to the service-account JSON key file (never the key itself)'),
+        endpoint: httpUrl
+          .default('https://indexing.googleapis.com/v3/urlNotifications:publish')
+          .describe('The Indexing API publish URL; change it only to test'),
+        tokenUrl: httpUrl.default('https://oauth2.googleapis.com/token').describe("Google's OAuth token URL; change it only to test"),
+        dailyBudget: z
+          .int()
+          .min(1)
+          .default(200)
+          .describe("Publish requests per day (Google's default quota is 200); the rest wait until the quota resets at midnight Pacific time"),
+      })
+      .prefault({})
+      .describe('The Google Indexing API, told about each job page that goes live, changes or is taken down'),
+    indexnow: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('true: send changed URLs to IndexNow (Bing and others); needs key'),
+        key: z
+          .string()
+          .regex(/^[A-Za-z0-9-]{8,128}$/, { message: 'must be 8–128 characters of A–Z, a–z, 0–9 and -' })
+          .optional()
+          .describe('Your IndexNow key: 8 to 128 of A–Z, a–z, 0–9 and -, e.g. 5f8e0c3a9d2b4e71; served at /<key>.txt. Public, not a secret'),
+        endpoint: httpUrl.default('https://api.indexnow.org/indexnow').describe('The IndexNow endpoint; change it only to test'),
+      })
+      .prefault({})
+      .describe('IndexNow: the job page URLs that changed, sent after each run'),
+    websub: z
+      .strictObject({
+        hubs: z.array(httpUrl).default([]).describe('Hubs pinged (hub.mode=publish) when a feed changes, e.g. [https://pubsubhubbub.appspot.com/]'),
+      })
+      .prefault({})
+      .describe('WebSub hubs, told when a feed changes'),
+    webhooks: z
+      .array(
+        z.strictObject({
+          name: z
+            .string()
+            .regex(/^[a-z0-9-]+$/)
+            .describe('A short name, lowercase a-z, 0-9 and -, e.g. board; the ledger keys what this receiver was told on it, so keep it'),
+          url: httpUrl.describe('The endpoint that receives the POSTs, e.g. https://board.example.com/hooks/jobcast'),
+          secretEnv: envVarName.describe('NAME of the environment variable holding the HMAC-SHA256 signing secret, e.g. BOARD_SECRET'),
+          events: z
+            .array(z.enum(['posting.published', 'posting.updated', 'posting.closed']))
+            .optional()
+            .describe('Only these events, e.g. [posting.published, posting.closed]; default: all three'),
+        }),
+      )
+      .default([])
+      .describe(
+        'Board webhooks: a signed JSON POST per posting event, with Idempotency-Key, X-Jobcast-Event, X-Jobcast-Delivery and X-Jobcast-Signature (sha256= HMAC of the body) headers',
+      ),
+    http: z
+      .strictObject({
+        timeoutMs: z
+          .int()
+          .min(100)
+          .default(10000)
+          .describe(
+            'How long to wait for an answer, in milliseconds. A timed-out request is not repeated in the same run: the next run sends it again, same key',
+          ),
+        retries: z
+          .int()
+          .min(0)
+          .max(10)
+          .default(4)
+          .describe('Further attempts within one run after the first, when the request certainly was not acted on (refused, 5xx, 429, 408)'),
+        backoffMs: z
+          .int()
+          .min(1)
+          .default(500)
+          .describe('Base delay between attempts, in milliseconds: attempt n waits a random time up to backoffMs × 2^n; Retry-After is honoured'),
+        concurrency: z.int().min(1).max(64).optional().describe("Requests in flight at once per receiver; default: each notifier's own, 1 to 4"),
+        budgetMs: z
+          .int()
+          .min(1000)
+          .default(60000)
+          .describe('Time per receiver per run, in milliseconds; after it no new request starts and the rest waits for the next run'),
+      })
+      .prefault({})
+      .describe('HTTP behaviour shared by every notifier (timeoutMs also bounds SMTP)'),
+  })
+  .describe('Who is told when a role changes. Every receiver is off until configured; secrets are named, never written, here');
 
 export type NotifyConfig = z.output<typeof notifySchema>;
 
@@ -146,21 +191,39 @@ export function createConfigSchema(channels: ChannelConfigSchemas, extra: Readon
   for (const [name, schema] of Object.entries(channels.options)) channelShape[name] = schema.prefault({});
   return z.strictObject({
     organization: organizationSchema,
-    baseUrl: baseUrl.default('http://localhost:3000'),
+    baseUrl: baseUrl
+      .default('http://localhost:3000')
+      .describe(
+        'The public address of this service, e.g. https://jobs.example.com (a path is allowed, no query); every page and feed links to it. Use https in production',
+      ),
     schedule: z
-      .strictObject({ cron: cronExpression.default('*/15 * * * *'), timezone: timeZone.default('UTC'), enabled: z.boolean().default(true) })
-      .prefault({}),
-    postings: z.string().min(1).default('postings'),
-    output: z.string().min(1).default('dist'),
-    state: z.string().min(1).default('.jobcast/state.db'),
-    tracking: trackingSchema.prefault({}),
-    /**
-     * Express's `trust proxy`: which proxies in front of jobcast may say who the client is
-     * (X-Forwarded-For) and that it used https (X-Forwarded-Proto). false (the default) trusts none;
-     * true, a hop count, or addresses/subnets such as [loopback, 10.0.0.0/8].
-     */
-    trustProxy: z.union([z.boolean(), z.int().min(0), z.string().min(1), z.array(z.string().min(1))]).default(false),
-    channels: z.strictObject(channelShape).prefault({}),
+      .strictObject({
+        cron: cronExpression
+          .default('*/15 * * * *')
+          .describe('When to republish: five fields, minute hour day month weekday, in quotes, e.g. "*/15 * * * *" (every 15 minutes)'),
+        timezone: timeZone.default('UTC').describe('IANA time zone, e.g. UTC, America/New_York: of the schedule, and of date-only datePosted and validThrough'),
+        enabled: z.boolean().default(true).describe('false: serve only serves; republish with jobcast publish or the admin'),
+      })
+      .prefault({})
+      .describe('The republish schedule that jobcast serve runs'),
+    postings: z.string().min(1).default('postings').describe('The folder of posting files, relative to this file; --postings overrides it'),
+    output: z.string().min(1).default('dist').describe('Where the build writes and the server serves from, relative to this file; --out overrides it'),
+    state: z
+      .string()
+      .min(1)
+      .default('.jobcast/state.db')
+      .describe('The SQLite ledger of what each receiver was told, relative to this file; keep it on persistent storage together with the output'),
+    tracking: trackingSchema.prefault({}).describe("Apply-link attribution: each channel's apply links get ?<parameter>=<value>"),
+    trustProxy: z
+      .union([z.boolean(), z.int().min(0), z.string().min(1), z.array(z.string().min(1))])
+      .default(false)
+      .describe(
+        "Express's trust proxy: which proxies in front of jobcast may tell the client address (X-Forwarded-For) and that it used https (X-Forwarded-Proto). false trusts none, true all; a number of hops, or addresses and subnets, e.g. [loopback, 10.0.0.0/8]",
+      ),
+    channels: z
+      .strictObject(channelShape)
+      .prefault({})
+      .describe('Per-channel settings, one section per channel; every section is optional and its defaults work as they are'),
     notify: notifySchema.prefault({}),
     ...extra,
   });

@@ -5,12 +5,17 @@ import { postingSchemaFor } from '../project';
 
 export const SCHEMA_FILE = 'schema/posting.schema.json';
 
+/** A zod schema as JSON Schema of what may be written (defaults optional), descriptions included. */
+export function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+}
+
 export function postingJsonSchema(adapters: readonly Adapter[]): object {
-  const generated = z.toJSONSchema(postingSchemaFor(adapters), { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+  const generated = toJsonSchema(postingSchemaFor(adapters));
   return {
     $id: 'https://jobcast.dev/schema/posting.schema.json',
     title: 'jobcast posting',
-    description: 'One role, one file: postings/<id>.yaml. See docs in README.md.',
+    description: 'One role, one file: postings/<id>.yaml. Every field, its rules and examples: docs/postings.md.',
     ...generated,
   };
 }

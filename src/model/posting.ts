@@ -3,7 +3,7 @@
  * this model; nothing else describes a posting. Types come from the schema (z.infer), never by hand.
  */
 import { z } from 'zod';
-import { CODES } from '../errors';
+import { CODES, type CoreCode } from '../errors';
 import { COUNTRY_ALIASES, COUNTRY_CODES, CURRENCY_ALIASES, CURRENCY_CODES } from './iso-codes';
 import { dateProblem, startInstant } from './dates';
 
@@ -132,63 +132,119 @@ export const email = z
   .meta({ format: 'email' });
 
 const location = z.strictObject({
-  street: text('street', 200).optional(),
-  locality: text('locality', 100),
-  region: text('region', 100).optional(),
-  postalCode: z.string().trim().min(1).max(20).optional(),
-  country: countryCode,
+  street: text('street', 200).optional().describe('Street address, e.g. 1 Market St'),
+  locality: text('locality', 100).describe('City or town, e.g. San Francisco'),
+  region: text('region', 100).optional().describe('State, province or region, e.g. CA'),
+  postalCode: z.string().trim().min(1).max(20).optional().describe('Postal code, in quotes so it stays text, e.g. "94105"'),
+  country: countryCode.describe('Two-letter ISO 3166-1 country code, e.g. US, GB, DE'),
 });
 
 const salary = z.strictObject({
-  currency: currencyCode,
-  min: z.number().positive().finite().optional(),
-  max: z.number().positive().finite().optional(),
-  value: z.number().positive().finite().optional(),
-  unit: z.enum(SALARY_UNITS),
+  currency: currencyCode.describe('Three-letter ISO 4217 currency code, e.g. USD, EUR, GBP'),
+  min: z.number().positive().finite().optional().describe('Lowest pay of the range: a plain number without separators or symbols, e.g. 185000'),
+  max: z.number().positive().finite().optional().describe('Highest pay of the range, at least min, e.g. 245000'),
+  value: z.number().positive().finite().optional().describe('One fixed amount instead of min and max, e.g. 32.5'),
+  unit: z.enum(SALARY_UNITS).describe('What the amount is paid per: HOUR, DAY, WEEK, MONTH or YEAR'),
 });
 
-const experience = z.union([z.strictObject({ months: z.int().min(0).max(600) }), z.literal('none')]);
+const experience = z.union([
+  z.strictObject({ months: z.int().min(0).max(600).describe('Minimum months of relevant experience, 0 to 600, e.g. 60 for five years') }),
+  z.literal('none'),
+]);
 
 const apply = z.strictObject({
-  url: httpsUrl,
-  email: email.optional(),
-  direct: z.boolean().optional(),
+  url: httpsUrl.describe(
+    "The https:// page where candidates apply, e.g. https://careers.example.com/jobs/ml-infrastructure-engineer/apply. Each channel adds its own source parameter (the config's tracking)",
+  ),
+  email: email.optional().describe('An address candidates can also write to, e.g. jobs@example.com; shown on the job page and in emails'),
+  direct: z.boolean().optional().describe("true when candidates apply on that page itself, without being sent on to another site (Google's directApply)"),
 });
 
 /** The posting's fields, without `channels` (whose shape the adapters contribute). */
 export const postingFields = z.strictObject({
-  title: singleLine('title', 80).meta({ description: 'The job title only: no salary, location, codes or "urgent"; at most 80 characters' }),
-  reference: singleLine('reference', 100).optional(),
-  status: z.enum(STATUSES),
-  datePosted: dateField(false),
-  validThrough: dateField(true).optional(),
-  employmentType: z.array(z.enum(EMPLOYMENT_TYPES)).min(1, { message: 'name at least one employment type', ...params(CODES.FIELD_LENGTH, 'e.g. [FULL_TIME]') }),
-  department: singleLine('department', 100).optional(),
-  workplace: z.enum(WORKPLACES),
+  title: singleLine('title', 80).meta({
+    description:
+      'The job title only, as candidates search for it: no salary, location, codes or "urgent". One line, at most 80 characters, e.g. ML Infrastructure Engineer',
+  }),
+  reference: singleLine('reference', 100)
+    .optional()
+    .describe(
+      'Your own job code or requisition number, e.g. ENG-ML-INFRA-001; no two roles may share one. Boards and the page show the file name when it is left out',
+    ),
+  status: z
+    .enum(STATUSES)
+    .describe(
+      'draft: not published yet. open: published from datePosted on, until validThrough if set. closed: taken down; its page says it no longer accepts applications',
+    ),
+  datePosted: dateField(false).describe(
+    'The first day the role is public, YYYY-MM-DD, e.g. 2026-11-28. A future date schedules it. Keep the original date when you edit the role: never move it to make the role look new',
+  ),
+  validThrough: dateField(true)
+    .optional()
+    .describe(
+      'The last day applications are accepted, e.g. 2027-02-28 (the whole day counts), or a date and time with offset, e.g. 2027-02-28T17:00:00-05:00. The role closes by itself after it. Leave it out when there is no deadline',
+    ),
+  employmentType: z
+    .array(z.enum(EMPLOYMENT_TYPES))
+    .min(1, { message: 'name at least one employment type', ...params(CODES.FIELD_LENGTH, 'e.g. [FULL_TIME]') })
+    .describe('One or more kinds of employment, each once, e.g. [FULL_TIME] or [PART_TIME, TEMPORARY]'),
+  department: singleLine('department', 100)
+    .optional()
+    .describe('The team or department, e.g. Engineering; one line, at most 100 characters. Boards without a category of their own use it as the category'),
+  workplace: z
+    .enum(WORKPLACES)
+    .describe(
+      'onsite: works at one of the locations. hybrid: partly at one of the locations, partly from home. remote: 100% remote, from the applicantLocations countries',
+    ),
   applicantLocations: z
     .array(countryCode)
     .min(1, { message: 'name at least one country', ...params(CODES.FIELD_LENGTH, 'e.g. [US]') })
-    .optional(),
+    .optional()
+    .describe('The countries applicants may work from, as two-letter ISO 3166-1 codes, each once, e.g. [US, CA]. Required for a remote role'),
   locations: z
     .array(location)
     .min(1, { message: 'name at least one location (or leave the key out for a remote role)', ...params(CODES.FIELD_LENGTH) })
-    .optional(),
-  salary: salary.optional(),
-  summary: text('summary', 10000).meta({ description: 'Opening paragraph(s), plain text; a blank line starts a new paragraph' }),
-  responsibilities: textList('responsibilities').optional(),
-  qualifications: textList('qualifications').optional(),
-  preferredQualifications: textList('preferredQualifications').optional(),
-  benefits: textList('benefits').optional(),
-  education: z.strictObject({ credential: z.enum(CREDENTIALS) }).optional(),
-  experience: experience.optional(),
-  experienceInPlaceOfEducation: z.boolean().optional(),
-  skills: z.array(singleLine('each skill', 100)).optional(),
+    .optional()
+    .describe(
+      'Where the employee reports to work; required for onsite and hybrid roles. Name several for a role open at several sites (some boards list only the first)',
+    ),
+  salary: salary
+    .optional()
+    .describe(
+      'The pay: currency, unit, and either min and max (a range) or value (one amount), e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }. Without it validate warns: Google recommends pay, boards rank postings without pay lower, and pay-transparency laws may require it',
+    ),
+  summary: text('summary', 10000).meta({
+    description:
+      'The opening paragraph(s) of the description, plain text (no HTML or Markdown); a blank line starts a new paragraph. For several lines, write summary: > and indent the text below it. At most 10,000 characters',
+  }),
+  responsibilities: textList('responsibilities')
+    .optional()
+    .describe('What the person will do: a list, one plain-text item per bullet (at most 2,000 characters each)'),
+  qualifications: textList('qualifications').optional().describe('What the person must bring: a list, one plain-text item per bullet'),
+  preferredQualifications: textList('preferredQualifications').optional().describe('What would be a plus: a list, one plain-text item per bullet'),
+  benefits: textList('benefits').optional().describe('What the role offers besides pay: a list, one plain-text item per bullet'),
+  education: z
+    .strictObject({
+      credential: z.enum(CREDENTIALS).describe('The lowest education that qualifies; none when no formal education is asked for'),
+    })
+    .optional()
+    .describe('The education the role asks for at least, e.g. { credential: bachelor degree }'),
+  experience: experience.optional().describe('The experience the role asks for at least: { months: 60 } for five years, or none'),
+  experienceInPlaceOfEducation: z
+    .boolean()
+    .optional()
+    .describe('true when experience can stand in for the education asked for; then give both education and experience'),
+  skills: z
+    .array(singleLine('each skill', 100))
+    .optional()
+    .describe('Skills and tools the role uses, each once and on one line (at most 100 characters), e.g. [Python, Kubernetes]'),
   occupationalCategory: z
     .string()
     .regex(/^\d{2}-\d{4}(\.\d{2})?$/, { message: 'must be an O*NET-SOC code', ...params(CODES.FIELD_FORMAT, 'e.g. "15-1252.00" (in quotes)') })
-    .optional(),
-  industry: singleLine('industry', 100).optional(),
-  apply,
+    .optional()
+    .describe('The O*NET-SOC occupation code, in quotes, e.g. "15-1252.00" for software developers (look it up at onetonline.org)'),
+  industry: singleLine('industry', 100).optional().describe('The industry, e.g. Software Development; one line, at most 100 characters'),
+  apply: apply.describe('How candidates apply'),
 });
 
 export type PostingFields = z.infer<typeof postingFields>;
@@ -225,6 +281,85 @@ export interface RuleIssue {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A rule beyond each field's own type, as docs/postings.md lists it, with the code it reports. */
+export interface PostingRule {
+  code: CoreCode;
+  /** `fields`: within one file (crossFieldIssues and the list checks); `files`: the file name and across files (src/load/postings.ts). */
+  scope: 'fields' | 'files';
+  severity: 'error' | 'warning';
+  rule: string;
+}
+
+/** Every rule crossFieldIssues, the loader and the list checks enforce, in plain words (markdown) for docs/postings.md. */
+export const POSTING_RULES: readonly PostingRule[] = [
+  {
+    code: CODES.RULE_SALARY_SHAPE,
+    scope: 'fields',
+    severity: 'error',
+    rule: '`salary` has either `value`, or both `min` and `max`; never `value` together with them.',
+  },
+  { code: CODES.RULE_SALARY_RANGE, scope: 'fields', severity: 'error', rule: '`max` ≥ `min` > 0: `max` is not below `min`, and every amount is above 0.' },
+  {
+    code: CODES.RULE_DATES,
+    scope: 'fields',
+    severity: 'error',
+    rule: '`validThrough` is after `datePosted`: a later day, or with a time, a later moment.',
+  },
+  {
+    code: CODES.RULE_REMOTE_COUNTRIES,
+    scope: 'fields',
+    severity: 'error',
+    rule: '`workplace: remote` needs `applicantLocations`, the countries applicants may work from.',
+  },
+  {
+    code: CODES.RULE_LOCATIONS_REQUIRED,
+    scope: 'fields',
+    severity: 'error',
+    rule: '`workplace: onsite` or `hybrid` needs `locations`, where the employee reports to work.',
+  },
+  {
+    code: CODES.RULE_EXPERIENCE_IN_PLACE,
+    scope: 'fields',
+    severity: 'error',
+    rule: '`experienceInPlaceOfEducation: true` needs both `education` and `experience`.',
+  },
+  { code: CODES.FIELD_CURRENCY, scope: 'fields', severity: 'error', rule: '`salary.currency` is an ISO 4217 code: `USD`, not `$` or `usd`.' },
+  {
+    code: CODES.FIELD_COUNTRY,
+    scope: 'fields',
+    severity: 'error',
+    rule: 'Every country (`applicantLocations`, `locations[].country`) is an ISO 3166-1 alpha-2 code: `US` and `GB`, not `USA` or `UK`.',
+  },
+  { code: CODES.FIELD_DUPLICATE_ITEM, scope: 'fields', severity: 'error', rule: '`employmentType`, `applicantLocations` and `skills` name each value once.' },
+  { code: CODES.RULE_UNKNOWN_CHANNEL, scope: 'fields', severity: 'error', rule: '`channels.exclude` names only channels that exist.' },
+  {
+    code: CODES.FIELD_UNKNOWN,
+    scope: 'fields',
+    severity: 'error',
+    rule: 'A key that is not listed here is an error, so a typo is never silently ignored; `validate` suggests the key you meant.',
+  },
+  {
+    code: CODES.WARN_NO_SALARY,
+    scope: 'fields',
+    severity: 'warning',
+    rule: 'A role without `salary`: Google recommends pay, boards rank postings without it lower, and pay-transparency laws may require it.',
+  },
+  {
+    code: CODES.WARN_TITLE_HTML,
+    scope: 'fields',
+    severity: 'warning',
+    rule: 'A `title` that looks like HTML: it is plain text and is shown exactly as written.',
+  },
+  {
+    code: CODES.FILE_NAME,
+    scope: 'files',
+    severity: 'error',
+    rule: `The file name without \`.yaml\` is the role's id and URL slug: lowercase \`a-z\`, \`0-9\` and inner hyphens, at most ${ID_MAX} characters (LinkedIn's limit), e.g. \`ml-infrastructure-engineer.yaml\`. Never rename a published file: every board keys on it.`,
+  },
+  { code: CODES.RULE_DUPLICATE_ID, scope: 'files', severity: 'error', rule: 'No two files have the same id.' },
+  { code: CODES.RULE_DUPLICATE_REFERENCE, scope: 'files', severity: 'error', rule: 'No two roles share a `reference`.' },
+];
 
 /**
  * Rules that span several fields (docs/postings.md, "Rules across fields"). They run on the raw document, apart
@@ -324,9 +459,16 @@ export function createPostingSchema(channels: ChannelOptionSchemas) {
       fail(ctx, [], `"${v}" is not a channel`, CODES.RULE_UNKNOWN_CHANNEL, `channels are: ${names.join(', ')}`, v);
     }
   });
-  const channelShape: Record<string, z.ZodType> = { exclude: z.array(excludeItem).optional() };
+  const channelShape: Record<string, z.ZodType> = {
+    exclude: z
+      .array(excludeItem)
+      .optional()
+      .describe(`Channels this role must not appear on, e.g. [adzuna]. The channels: ${names.join(', ')}`),
+  };
   for (const [name, schema] of Object.entries(channels.options)) channelShape[name] = schema.optional();
-  return postingFields.extend({ channels: z.strictObject(channelShape).optional() });
+  return postingFields.extend({
+    channels: z.strictObject(channelShape).optional().describe('Per-channel switches and extras for this role; every entry is optional'),
+  });
 }
 
 export type PostingSchema = ReturnType<typeof createPostingSchema>;

@@ -1,7 +1,7 @@
 /**
  * The machine saying no — a port in use, a folder that cannot be made, a full disk — is an
  * operator's problem to fix, not a bug: one line naming the path or port and the reason in words,
- * with a stable code (JC_ENV_*), and never a retry without end.
+ * with a stable code (JC_ENVIRONMENT, JC_SERVE_PORT), and never a retry without end.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { promises as fs } from 'node:fs';

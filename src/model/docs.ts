@@ -1,0 +1,533 @@
+/**
+ * docs/postings.md and docs/config.md, rendered from the assembled zod schemas (every key with its
+ * type, default and `.describe()` text, through the same JSON Schema the editors get) plus the
+ * prose, rules and examples kept here. `npm run docs` writes them (src/cli/write-docs.ts);
+ * tests/docs-generated.test.ts fails when the files differ from what this renders.
+ */
+import type { Adapter } from '../adapter';
+import { configSchemaFor, postingSchemaFor } from '../project';
+import { envVarName } from './config';
+import { COUNTRY_CODES, CURRENCY_CODES } from './iso-codes';
+import { toJsonSchema } from './json-schema';
+import type { LifecycleState } from './lifecycle';
+import { ID_MAX, POSTING_RULES, type PostingRule } from './posting';
+
+export const POSTINGS_DOC = 'docs/postings.md';
+export const CONFIG_DOC = 'docs/config.md';
+export const DOCS_COMMAND = 'npm run docs';
+
+/** The part of JSON Schema that z.toJSONSchema writes for our schemas. */
+export interface JsonSchema {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  minItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  pattern?: string;
+  format?: string;
+}
+
+/** A schema's JSON Schema, as the docs read it. */
+export const jsonSchemaOf = (schema: Parameters<typeof toJsonSchema>[0]): JsonSchema => toJsonSchema(schema);
+
+/** A complete posting: every field once (salary.value is the alternative to min and max). Checked by the test. */
+export const POSTING_EXAMPLE = `# yaml-language-server: $schema=../schema/posting.schema.json
+title: ML Infrastructure Engineer        # plain text, no salary, location or codes; at most 80 characters
+reference: ENG-ML-INFRA-001              # your own job code; unique across files
+status: open                             # draft | open | closed
+datePosted: 2026-11-28                   # first day it is public; a future date schedules it
+validThrough: 2027-02-28                 # optional last day (a date, or a date-time with offset)
+employmentType: [FULL_TIME]
+department: Engineering
+workplace: hybrid                        # onsite | hybrid | remote (remote = 100% remote)
+applicantLocations: [US]                 # required when workplace is remote
+locations:                               # required when workplace is onsite or hybrid
+  - street: 1 Market St
+    locality: San Francisco
+    region: CA
+    postalCode: "94105"                  # in quotes, so it stays text
+    country: US
+salary: { currency: USD, min: 185000, max: 245000, unit: YEAR }   # or value: 120000 instead of min and max
+summary: >                               # the opening paragraph(s); a blank line starts a new one
+  ML Infrastructure Engineers build the platform our models are trained and served on: pipelines,
+  clusters and the tools around them.
+
+  You will work with data scientists and product engineers across the company.
+responsibilities:
+  - Design and implement scalable ML infrastructure and deployment pipelines
+  - Build and maintain distributed training and inference systems
+qualifications:
+  - 5+ years of experience in software engineering or ML infrastructure
+  - Strong knowledge of containerization (Docker, Kubernetes)
+preferredQualifications:
+  - Experience with ML platform tools (Kubeflow, MLflow, Ray)
+benefits:
+  - Stock options or equity participation
+  - Flexible working hours
+education: { credential: bachelor degree }
+experience: { months: 60 }               # or: experience: none
+experienceInPlaceOfEducation: true       # needs both education and experience
+skills: [Python, Go, Kubernetes, PyTorch]
+occupationalCategory: "15-1252.00"       # O*NET-SOC code, in quotes
+industry: Software Development
+apply:
+  url: https://careers.example.com/jobs/ml-infrastructure-engineer/apply   # https only
+  email: jobs@example.com
+  direct: true                           # candidates apply on that page itself
+channels:                                # optional per-channel switches and extras
+  linkedin: { jobFunctions: [eng, it], industryCodes: [4], experienceLevel: MID_SENIOR_LEVEL }
+  indeed: { category: Engineering }
+  ziprecruiter: { category: Engineering }
+  adzuna: { category: IT Jobs }
+  email: { lists: [engineering-referrals] }   # lists configured in jobcast.config.yaml
+  exclude: [json-feed]                   # channels this role must not appear on
+`;
+
+/** A complete config: every key once, with comments. Checked by the test against the schema. */
+export const CONFIG_EXAMPLE = `# jobcast.config.yaml: every key, with example values. Secrets are never written here: a key
+# ending in Env holds the NAME of the environment variable that holds the secret.
+
+organization:
+  name: Example Corp                            # the employer name job seekers recognise
+  url: https://www.example.com
+  logo: https://www.example.com/logo.png        # aspect ratio 0.75–2.5
+  sameAs:
+    - https://www.linkedin.com/company/example
+  linkedinCompanyId: "1234567"                  # in quotes; from the LinkedIn page's admin URL
+  email: jobs@example.com                       # default sender of emails and poster email of the boards
+
+baseUrl: https://jobs.example.com               # the public address; every page and feed links here
+
+schedule:
+  cron: "*/15 * * * *"                          # republish every 15 minutes
+  timezone: America/New_York                    # also the zone of date-only datePosted and validThrough
+  enabled: true                                 # false: republish only with jobcast publish or the admin
+
+postings: postings                              # these three are relative to this file
+output: dist
+state: .jobcast/state.db                        # the ledger: persistent storage, backed up with the output
+
+tracking:                                       # apply links get ?utm_source=<channel>
+  parameter: utm_source
+  values:
+    indeed: indeed-feed                         # a channel not listed gets its own name
+  enabled: true
+
+trustProxy: loopback                            # a TLS-terminating proxy on this machine; false without one
+
+channels:
+  google:                                       # job pages, JSON-LD, sitemap
+    siteName: Example Careers                   # default "<organization.name> careers"
+    locale: en-US
+  email:
+    from: jobs@example.com                      # default organization.email
+    smtpUrlEnv: SMTP_URL                        # NAME of the env var holding smtp(s)://user:pass@host:port
+    lists:                                      # postings opt in with channels: { email: { lists: [name] } }
+      engineering-referrals:
+        address: engineering-referrals@lists.example.com
+        unsubscribe:
+          url: https://lists.example.com/unsubscribe/engineering-referrals   # one-click: unsubscribes on POST only
+          mailto: engineering-referrals-leave@lists.example.com
+        announceChanges: false                  # true: email again when title, pay, places or closing change
+    defaultList: engineering-referrals          # the list a role's email.eml preview is addressed to
+  rss:
+    title: Example Corp jobs
+    description: Open roles at Example Corp
+  json-feed:
+    title: Example Corp jobs
+    description: Open roles at Example Corp
+  linkedin:
+    companyId: "1234567"                        # default organization.linkedinCompanyId
+    posterEmail: jobs@example.com               # default organization.email
+    company: Example
+  indeed:
+    email: jobs@example.com                     # default organization.email
+    company: Example
+  ziprecruiter:
+    email: jobs@example.com
+    company: Example
+  adzuna:
+    company: Example
+
+notify:                                         # every receiver is off until configured
+  google:                                       # Google Indexing API
+    enabled: true
+    credentialsEnv: GOOGLE_APPLICATION_CREDENTIALS   # NAME of the env var holding the key file's path
+    endpoint: https://indexing.googleapis.com/v3/urlNotifications:publish   # change only to test
+    tokenUrl: https://oauth2.googleapis.com/token
+    dailyBudget: 200                            # Google's default quota; the rest wait for the next day
+  indexnow:
+    enabled: true
+    key: 5f8e0c3a9d2b4e71a6c0d9e8b7f6a5c4       # public, not a secret: served at /<key>.txt
+    endpoint: https://api.indexnow.org/indexnow
+  websub:
+    hubs:
+      - https://pubsubhubbub.appspot.com/
+  webhooks:
+    - name: board                               # keep it: the ledger records what webhook:board was told
+      url: https://board.example.com/hooks/jobcast
+      secretEnv: BOARD_SECRET                   # NAME of the env var holding the HMAC-SHA256 secret
+      events: [posting.published, posting.updated, posting.closed]
+  http:                                         # shared by every notifier
+    timeoutMs: 10000                            # a timed-out request is sent again by the next run, same key
+    retries: 4                                  # further attempts in the same run, only when safe
+    backoffMs: 500                              # attempt n waits up to backoffMs × 2^n
+    concurrency: 4                              # per receiver; default each notifier's own (1–4)
+    budgetMs: 60000                             # per receiver per run; the rest waits for the next run
+`;
+
+/** What each lifecycle state means for a role (the full effects are in docs/lifecycle.md). */
+const LIFECYCLE: Record<LifecycleState, { when: string; effect: string }> = {
+  draft: { when: '`status: draft`', effect: 'Not published: no page, in no feed, nobody is told.' },
+  scheduled: {
+    when: '`status: open`, `datePosted` in the future',
+    effect: 'Not published yet; it goes live on the first run on or after `datePosted`.',
+  },
+  open: {
+    when: '`status: open`, `datePosted` reached, `validThrough` not passed',
+    effect: 'Live: its page, every feed it qualifies for and the sitemap carry it; receivers are told once per change.',
+  },
+  closed: {
+    when: '`status: closed`',
+    effect: 'Its page answers 410 and says it no longer accepts applications; it leaves every feed; search engines and boards are told.',
+  },
+  expired: { when: '`validThrough` passed', effect: 'The same as closed, without editing the file.' },
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Rendering the schema
+
+interface Row {
+  key: string;
+  required: string;
+  value: string;
+  description: string;
+}
+
+interface Section {
+  path: string;
+  description?: string;
+  rows: Row[];
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const COUNTRY_LIST = [...COUNTRY_CODES].sort().join(' ');
+const CURRENCY_LIST = [...CURRENCY_CODES].sort().join(' ');
+const ENV_PATTERN = jsonSchemaOf(envVarName).pattern;
+
+const code = (v: unknown): string => '`' + (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\|/g, '\\|') + '`';
+
+/** Plain text for a markdown table cell: characters markdown would read as markup are escaped. */
+const cell = (s: string): string =>
+  s
+    .replace(/\s+/g, ' ')
+    .replace(/([\\*<|`])/g, '\\$1')
+    .replace(/(^|\s)_/g, '$1\\_')
+    .trim();
+
+const sentence = (s: string): string => (/[.!?]$/.test(s) ? s : `${s}.`);
+
+/** GitHub's heading anchor for a heading whose text is one code span. */
+const anchor = (path: string): string =>
+  path
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
+
+const link = (path: string): string => `[\`${path}\`](#${anchor(path)})`;
+
+const joinList = (items: readonly string[], word: 'and' | 'or'): string =>
+  items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]!}`;
+const orList = (items: readonly string[]): string => joinList(items, 'or');
+const andList = (items: readonly string[]): string => joinList(items, 'and');
+
+function numberRange(js: JsonSchema): string {
+  const parts: string[] = [];
+  if (js.exclusiveMinimum !== undefined) parts.push(`> ${js.exclusiveMinimum}`);
+  const max = js.maximum !== undefined && js.maximum < MAX_SAFE ? js.maximum : undefined;
+  if (js.minimum !== undefined && max !== undefined) parts.push(`${js.minimum} to ${max}`);
+  else if (js.minimum !== undefined) parts.push(`≥ ${js.minimum}`);
+  else if (max !== undefined) parts.push(`≤ ${max}`);
+  return parts.map((p) => ` ${p}`).join('');
+}
+
+function stringValue(js: JsonSchema): string {
+  if (js.format === 'uri') return js.pattern === '^https://' ? '`https://` URL' : '`http://` or `https://` URL';
+  if (js.format === 'email') return 'email address';
+  if (js.pattern?.startsWith('^\\d{4}-\\d{2}-\\d{2}')) return js.pattern.includes('T') ? 'date `YYYY-MM-DD`, or date-time with offset' : 'date `YYYY-MM-DD`';
+  if (js.pattern !== undefined && js.pattern === ENV_PATTERN) return 'environment variable name';
+  const length = js.maxLength !== undefined ? `, at most ${js.maxLength} characters` : '';
+  return `text${length}${js.pattern ? ` matching ${code(js.pattern)}` : ''}`;
+}
+
+function enumValue(values: unknown[]): string {
+  const joined = values.join(' ');
+  if (joined === COUNTRY_LIST) return 'country code (ISO 3166-1 alpha-2)';
+  if (joined === CURRENCY_LIST) return 'currency code (ISO 4217)';
+  return orList(values.map(code));
+}
+
+/** The object schemas a value's schema holds, with the path suffix that reaches each. */
+function nestedObjects(js: JsonSchema): [suffix: string, schema: JsonSchema][] {
+  if (js.properties) return [['', js]];
+  if (js.type === 'array' && js.items) return nestedObjects(js.items).map(([s, o]) => [`[]${s}`, o]);
+  if (typeof js.additionalProperties === 'object') return nestedObjects(js.additionalProperties).map(([s, o]) => [`.<name>${s}`, o]);
+  return (js.anyOf ?? []).flatMap(nestedObjects);
+}
+
+function valueText(js: JsonSchema, path: string): string {
+  if (js.const !== undefined) return code(js.const);
+  if (js.enum) return enumValue(js.enum);
+  if (js.anyOf) return orList(js.anyOf.map((m) => valueText(m, path)));
+  switch (js.type) {
+    case 'boolean':
+      return '`true` or `false`';
+    case 'integer':
+      return `whole number${numberRange(js)}`;
+    case 'number':
+      return `number${numberRange(js)}`;
+    case 'string':
+      return stringValue(js);
+    case 'array': {
+      const least = js.minItems ? ` (at least ${js.minItems})` : '';
+      if (js.items?.properties) return `list${least} of entries, see ${link(`${path}[]`)}`;
+      return `list${least} of ${js.items ? valueText(js.items, `${path}[]`) : 'anything'}`;
+    }
+    case 'object': {
+      if (js.properties) return `see ${link(path)}`;
+      const values = js.additionalProperties;
+      if (typeof values === 'object') {
+        return values.properties ? `map of names to entries, see ${link(`${path}.<name>`)}` : `map of names to ${valueText(values, `${path}.<name>`)}`;
+      }
+      return 'section';
+    }
+    default:
+      return 'anything';
+  }
+}
+
+function requiredText(required: boolean, js: JsonSchema): string {
+  if (required) return '**yes**';
+  const d = js.default;
+  const trivial = d === undefined || (typeof d === 'object' && d !== null && Object.keys(d).length === 0);
+  return trivial ? 'no' : `no, default ${code(d)}`;
+}
+
+/**
+ * The schema's sections, depth first: one per object (`salary`), list entry (`locations[]`) or
+ * named entry (`channels.email.lists.<name>`). A key's description is its schema's, else the
+ * fallback's (a channel's own description); keys with neither are added to `undocumented`.
+ */
+function sectionsOf(root: JsonSchema, fallback: (path: string) => string | undefined, undocumented: string[]): Section[] {
+  const out: Section[] = [];
+  const visit = (js: JsonSchema, path: string, description: string | undefined) => {
+    const section: Section = { path, ...(description ? { description } : {}), rows: [] };
+    out.push(section);
+    const nested: [string, JsonSchema, string | undefined][] = [];
+    for (const [key, child] of Object.entries(js.properties ?? {})) {
+      const childPath = path ? `${path}.${key}` : key;
+      const description = child.description ?? fallback(childPath);
+      if (!description) undocumented.push(childPath);
+      section.rows.push({
+        key,
+        required: requiredText(js.required?.includes(key) ?? false, child),
+        value: valueText(child, childPath),
+        description: description ?? '',
+      });
+      for (const [suffix, obj] of nestedObjects(child)) nested.push([childPath + suffix, obj, description]);
+    }
+    for (const [p, obj, d] of nested) visit(obj, p, d);
+  };
+  visit(root, '', undefined);
+  return out;
+}
+
+function table(rows: readonly Row[]): string {
+  const lines = ['| Key | Required | Value | What to write |', '|---|---|---|---|'];
+  for (const r of rows) lines.push(`| \`${r.key}\` | ${r.required} | ${r.value} | ${cell(sentence(r.description))} |`);
+  return lines.join('\n');
+}
+
+/** The reference part of a document: the top-level table, then one heading per nested section. */
+function reference(root: JsonSchema, what: string, adapters: readonly Adapter[]): string {
+  const undocumented: string[] = [];
+  const sections = sectionsOf(root, (path) => channelOf(adapters, path)?.description, undocumented);
+  if (undocumented.length) {
+    throw new Error(`${what}: give these keys a description (.describe('…') in their zod schema): ${undocumented.join(', ')}`);
+  }
+  return sections
+    .map((s) => {
+      const heading = s.path ? `### \`${s.path}\`` : '';
+      const adapter = channelOf(adapters, s.path);
+      const paragraphs = [
+        ...(s.description ? [cell(sentence(s.description))] : []),
+        ...(adapter && adapter.description !== s.description ? [`The \`${adapter.name}\` channel: ${cell(sentence(adapter.description))}`] : []),
+      ];
+      return [heading, ...paragraphs, table(s.rows)].filter(Boolean).join('\n\n');
+    })
+    .join('\n\n');
+}
+
+/** The adapter whose section `channels.<name>` is, if the path is one. */
+function channelOf(adapters: readonly Adapter[], path: string): Adapter | undefined {
+  const name = /^channels\.([^.]+)$/.exec(path)?.[1];
+  return adapters.find((a) => a.name === name);
+}
+
+const generatedNote = (sources: string) =>
+  `<!-- Generated by \`${DOCS_COMMAND}\` from ${sources} and src/model/docs.ts. Edit those, not this file: tests/docs-generated.test.ts checks it. -->`;
+
+function ruleList(rules: readonly PostingRule[]): string {
+  return rules.map((r) => `- ${r.rule} \`${r.code}\``).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The documents
+
+/** The keys a document must always have: required top-level keys, and the required keys of required sections. */
+function alwaysRequired(root: JsonSchema): string[] {
+  return (root.required ?? []).flatMap((key) => {
+    const child = root.properties?.[key];
+    const inner = child?.properties ? (child.required ?? []) : [];
+    return inner.length ? inner.map((k) => `\`${key}.${k}\``) : [`\`${key}\``];
+  });
+}
+
+export function renderPostingsDoc(adapters: readonly Adapter[]): string {
+  const root = jsonSchemaOf(postingSchemaFor(adapters));
+  const withOptions = adapters.filter((a) => a.postingOptions).map((a) => `\`${a.name}\``);
+  const rules = (scope: PostingRule['scope'], severity: PostingRule['severity']) =>
+    ruleList(POSTING_RULES.filter((r) => r.scope === scope && r.severity === severity));
+  const lifecycle = Object.entries(LIFECYCLE)
+    .map(([state, l]) => `| \`${state}\` | ${l.when} | ${l.effect} |`)
+    .join('\n');
+  return `# Posting files: \`postings/<id>.yaml\`
+
+${generatedNote('the zod schemas in src/model/posting.ts and adapters/*.ts (their descriptions)')}
+
+One YAML file per role, in \`postings/\`. The file name is the role's permanent id and URL slug:
+lowercase \`a-z\`, \`0-9\` and \`-\`, at most ${ID_MAX} characters, e.g.
+\`postings/ml-infrastructure-engineer.yaml\`. Never rename it once published: every board keys on it.
+
+- **Unknown keys are errors**, so a typo is never silently ignored (\`validate\` suggests the key you
+  meant).
+- **Text is plain text.** Write \`<\`, \`&\` or quotes freely; every channel escapes them itself. The job
+  description every channel shows is composed from \`summary\` and the lists.
+- **Your editor can help.** The first line, \`# yaml-language-server: $schema=../schema/posting.schema.json\`,
+  gives autocompletion, these descriptions on hover and inline errors.
+- **Check it** with \`npx jobcast validate\`: every problem is printed as \`file:line:col field: message\`
+  with what to write instead, and every code is explained in [errors.md](errors.md).
+
+## A complete posting
+
+Every field, once. Only ${andList(alwaysRequired(root))} are always required; the rules below
+add others (\`locations\` for an onsite role, …).
+
+\`\`\`yaml
+${POSTING_EXAMPLE}\`\`\`
+
+## Fields
+
+\`[]\` in a heading means each entry of a list; \`<name>\` stands for a name you choose.
+
+${reference(root, POSTINGS_DOC, adapters)}
+
+Channels with options of their own here: ${andList(withOptions)}. Every channel can be left out with \`exclude\`.
+
+## Rules across fields
+
+Besides each field's own type, a posting must meet these rules. Each is an error that names the
+field and the fix, with the code shown:
+
+${rules('fields', 'error')}
+
+## Rules across files
+
+${rules('files', 'error')}
+
+## Warnings
+
+Warnings are advice: \`validate\` still exits 0 and the role is published.
+
+${rules('fields', 'warning')}
+
+Each channel has rules of its own (Google, LinkedIn, Indeed, Adzuna, …): an error there leaves the
+role out of that channel only. They are listed in [channels.md](channels.md) and [errors.md](errors.md).
+
+## Lifecycle
+
+Every build works out each role's state from its file and the clock; dates without a time are read
+in the config's \`schedule.timezone\`. What is served and who is told in each state is in
+[lifecycle.md](lifecycle.md).
+
+| State | When | What happens |
+|---|---|---|
+${lifecycle}
+
+Setting a live role back to \`draft\`, moving \`datePosted\` into the future or deleting the file
+withdraws it the same way as closing it; reopening it later announces it again. A file with a
+mistake never holds up the others: the role keeps its last good version live until it is fixed.
+`;
+}
+
+export function renderConfigDoc(adapters: readonly Adapter[]): string {
+  const root = jsonSchemaOf(configSchemaFor(adapters));
+  const withoutOptions = adapters.filter((a) => !a.options).map((a) => `\`${a.name}\``);
+  const envKeys: string[] = [];
+  const collect = (js: JsonSchema, path: string) => {
+    for (const [key, child] of Object.entries(js.properties ?? {})) {
+      const p = path ? `${path}.${key}` : key;
+      if (child.pattern !== undefined && child.pattern === ENV_PATTERN) envKeys.push(`\`${p}\``);
+      for (const [suffix, obj] of nestedObjects(child)) collect(obj, p + suffix);
+    }
+  };
+  collect(root, '');
+  return `# Site configuration: \`jobcast.config.yaml\`
+
+${generatedNote('the zod schemas in src/model/config.ts and adapters/*.ts (their descriptions)')}
+
+One file for the whole site: the organization, the public address, the schedule, where files live,
+each channel's settings and who is told about changes. Every command reads \`jobcast.config.yaml\` in
+the working directory, or the file \`--config FILE\` names; paths in it are relative to the file. A
+mistake in it stops every command with exit code 2 and names the key and the fix.
+
+**Secrets are never in the config.** It holds only the names of the environment variables that hold
+them: ${andList(envKeys)}. Set those variables in the service's environment (the table in the
+[README](../README.md#running-it-in-production) lists them all).
+
+Every key is optional except ${andList(alwaysRequired(root))}, and every default works as it is: the shipped
+\`jobcast.config.yaml\` serves on localhost without changes. Replace its \`PLACEHOLDER\` values before
+pointing a board or Search Console at it.
+
+## A complete configuration
+
+Every key, once, with example values: copy what you need.
+
+\`\`\`yaml
+${CONFIG_EXAMPLE}\`\`\`
+
+## Keys
+
+\`[]\` in a heading means each entry of a list; \`<name>\` stands for a name you choose.
+
+${reference(root, CONFIG_DOC, adapters)}
+
+Channels without settings: ${orList(withoutOptions)}.
+`;
+}
+
+/** Both documents, by their path in the repository. */
+export function renderDocs(adapters: readonly Adapter[]): Record<string, string> {
+  return { [POSTINGS_DOC]: renderPostingsDoc(adapters), [CONFIG_DOC]: renderConfigDoc(adapters) };
+}
