@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineAdapter, type Announcement, type PostingEntry, type RenderContext } from '../src/adapter';
 import { paragraphsOf, sectionsOf } from '../src/compose/description';
-import { countryList, employmentText, salaryText, whereText } from '../src/compose/facts';
+import { countryList, employmentText, requirementFacts, salaryText, whereText } from '../src/compose/facts';
 import { plainLine, plainText, textTemplate } from '../src/compose/text-template';
 import { messageBody, type MessageSpec } from '../src/mail/compose';
 import { envVarName } from '../src/model/config';
@@ -103,11 +103,6 @@ function subjectWhere(p: Posting): string {
   return p.workplace === 'remote' ? `Remote (${countryList(p.applicantLocations ?? [])})` : whereText(p);
 }
 
-/** The body says "applicants in United States": country codes are for machines. */
-function bodyWhere(p: Posting): string {
-  return p.workplace === 'remote' ? `Remote — applicants in ${countryList(p.applicantLocations ?? [])}` : whereText(p);
-}
-
 /** `2027-02-28`, or `2027-02-28 17:00 America/New_York` for a date-time, in the schedule's zone. */
 function closingText(validThrough: string, timeZone: string): string {
   if (isDateOnly(validThrough)) return validThrough;
@@ -136,14 +131,17 @@ export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>,
   const text = template({
     title,
     company,
-    where: plainLine(bodyWhere(p)),
+    where: plainLine(whereText(p)),
     salary: p.salary ? plainLine(salaryText(p.salary)) : '',
     employment: plainLine(employmentText(p)),
     department: p.department ? plainLine(p.department) : '',
     closes: p.validThrough ? closingText(p.validThrough, ctx.site.schedule.timezone) : '',
     reference: p.reference ? plainLine(p.reference) : '',
+    industry: p.industry ? plainLine(p.industry) : '',
+    occupation: p.occupationalCategory ? `${p.occupationalCategory} (O*NET-SOC)` : '',
     summary: paragraphsOf(plainText(p.summary)),
     sections: sectionsOf(p).map((s) => ({ heading: s.heading, items: s.items.map(plainLine) })),
+    requirements: requirementFacts(p).map((f) => plainLine(`${f.label}: ${f.value}`)),
     skills: plainLine((p.skills ?? []).join(', ')),
     applyUrl: ctx.applyUrl(p),
     applyEmail: p.apply.email ?? '',

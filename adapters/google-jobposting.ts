@@ -20,7 +20,6 @@ import { GONE_STATES } from '../src/model/lifecycle';
 import type { Posting } from '../src/model/posting';
 import { buildJobPosting, toJsonLd } from './google/json-ld';
 import { gonePageHtml, jobPageHtml, listingHtml, type GoogleOptions } from './google/pages';
-import { payTransparencyLaws, type PayLaw } from './google/pay-transparency';
 import { robotsTxt, sitemapXml } from './google/sitemap';
 
 /** Stable codes of this channel's rules; a code never changes meaning once released. */
@@ -30,7 +29,6 @@ export const GOOGLE_CODES = {
   TITLE_ALL_CAPS: 'GOOGLE_TITLE_ALL_CAPS',
   DESCRIPTION_EMPTY: 'GOOGLE_DESCRIPTION_EMPTY',
   DESCRIPTION_IS_TITLE: 'GOOGLE_DESCRIPTION_IS_TITLE',
-  PAY_TRANSPARENCY: 'GOOGLE_PAY_TRANSPARENCY',
   NO_VALID_THROUGH: 'GOOGLE_NO_VALID_THROUGH',
   ADDRESS_INCOMPLETE: 'GOOGLE_ADDRESS_INCOMPLETE',
   LOGO_MISSING: 'GOOGLE_LOGO_MISSING',
@@ -172,48 +170,6 @@ const descriptionRules: Rule = (entry) => {
   return [];
 };
 
-const salaryRules: Rule = (entry) => {
-  const p = entry.posting;
-  if (p.salary) return [];
-  const laws = payTransparencyLaws(p);
-  if (!laws.length) return [];
-  return [
-    {
-      code: GOOGLE_CODES.PAY_TRANSPARENCY,
-      severity: 'warning',
-      field: 'salary',
-      message: `no salary, but pay-transparency law requires the pay range in job ads where this role can be filled: ${lawsByPlace(laws)}`,
-      fix: `add salary: { currency: ${currencyHint(p)}, min: …, max: …, unit: YEAR } with the range you would in good faith pay`,
-    },
-  ];
-};
-
-/** `Denver, CO: law A; law B. remote applicants in US: law C`, places in first-mention order. */
-function lawsByPlace(laws: readonly PayLaw[]): string {
-  const byPlace = new Map<string, string[]>();
-  for (const l of laws) byPlace.set(l.because, [...(byPlace.get(l.because) ?? []), l.law]);
-  return [...byPlace].map(([place, names]) => `${place}: ${names.join('; ')}`).join('. ');
-}
-
-/** The currency for the fix's example: the role's first country's; the EU countries not listed use EUR. */
-function currencyHint(p: Posting): string {
-  const country = p.locations?.[0]?.country ?? p.applicantLocations?.[0] ?? 'US';
-  const byCountry: Record<string, string> = {
-    US: 'USD',
-    CA: 'CAD',
-    GB: 'GBP',
-    CH: 'CHF',
-    SE: 'SEK',
-    DK: 'DKK',
-    PL: 'PLN',
-    CZ: 'CZK',
-    HU: 'HUF',
-    RO: 'RON',
-    BG: 'BGN',
-  };
-  return byCountry[country] ?? 'EUR';
-}
-
 const validThroughRules: Rule = (entry) =>
   entry.posting.validThrough
     ? []
@@ -315,16 +271,7 @@ const occupationRules: Rule = (entry) => {
   ];
 };
 
-const RULES: readonly Rule[] = [
-  titleRules,
-  descriptionRules,
-  salaryRules,
-  validThroughRules,
-  addressRules,
-  organizationRules,
-  requirementRules,
-  occupationRules,
-];
+const RULES: readonly Rule[] = [titleRules, descriptionRules, validThroughRules, addressRules, organizationRules, requirementRules, occupationRules];
 
 const byId = (a: PostingEntry, b: PostingEntry): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

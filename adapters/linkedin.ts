@@ -13,7 +13,7 @@ import { descriptionHtml } from '../src/compose/description';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { countryName } from '../src/model/iso-codes';
-import { email, type EmploymentType, type Posting, type SalaryUnit } from '../src/model/posting';
+import { email, type EmploymentType, type Posting, type PostingLocation, type SalaryUnit } from '../src/model/posting';
 import { charLength, FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDiagnostics, visibleText } from '../src/xml/feed';
 import { cdataEl, el, xmlDocument, type XmlElement } from '../src/xml/writer';
 
@@ -27,6 +27,7 @@ export const LINKEDIN_CODES = {
   US_STATE_MISSING: 'LINKEDIN_US_STATE_MISSING',
   SALARY_ROUNDED: 'LINKEDIN_SALARY_ROUNDED',
   ONE_LOCATION: 'LINKEDIN_ONE_LOCATION',
+  REMOTE_CITY_MISSING: 'LINKEDIN_REMOTE_CITY_MISSING',
 } as const;
 
 export const PARTNER_JOB_ID_MAX = 40;
@@ -45,6 +46,14 @@ const options = z.strictObject({
     .describe('The numeric id of the LinkedIn company page, in quotes, e.g. "1234567"; default: organization.linkedinCompanyId'),
   posterEmail: email.optional().describe('The job poster email LinkedIn requires (since June 2025), e.g. jobs@example.com; default: organization.email'),
   company: z.string().trim().min(1).optional().describe('The employer name on LinkedIn, when it differs from organization.name'),
+  remoteLocation: z
+    .string()
+    .trim()
+    .regex(/^[^,\n]+,[^,\n]+$/, { message: 'must be "City, ST" in the US or "City, Country" elsewhere, e.g. "San Francisco, CA"' })
+    .optional()
+    .describe(
+      'Where LinkedIn lists a remote role that names no office in locations: "City, ST" in the US, "City, Country" elsewhere, e.g. "San Francisco, CA" (your headquarters). LinkedIn needs a city even for remote jobs',
+    ),
 });
 export type LinkedinOptions = z.output<typeof options>;
 
@@ -89,33 +98,33 @@ export function linkedinDate(at: Date, timeZone: string): string {
   return `${m}/${d}/${y}`;
 }
 
+/**
+ * LinkedIn's one location string: `City, ST` in the US, `City, Country` elsewhere. Its table makes
+ * `location` mandatory and `city`/`state`/`country`/`postalCode` an alternative "only without
+ * location", so only `location` is sent. A remote job still needs a city: the role's first office,
+ * else `remoteLocation`, else (with a warning) the first country applicants may work from.
+ */
 interface LinkedinPlace {
   field: string;
-  /** `City, ST` in the US, `City, Country` elsewhere, the country name for a remote role. */
   location: string;
-  city?: string;
+  /** What the check needs to know about it: US without a state, or no city at all. */
+  country?: string;
   state?: string;
-  country: string;
-  postalCode?: string;
+  source: 'location' | 'remoteLocation' | 'country';
 }
 
-function linkedinPlace(p: Posting): LinkedinPlace | undefined {
-  if (p.workplace === 'remote') {
-    // LinkedIn needs a location even for remote jobs: the first country applicants may work from.
-    const c = p.applicantLocations?.[0];
-    return c ? { field: 'applicantLocations.0', location: countryName(c), country: c } : undefined;
-  }
-  const l = p.locations?.[0];
-  if (!l) return undefined;
+function cityPlace(l: PostingLocation): LinkedinPlace {
   const location = l.country === 'US' && l.region ? `${l.locality}, ${l.region}` : `${l.locality}, ${countryName(l.country)}`;
-  return {
-    field: 'locations.0',
-    location,
-    city: l.locality,
-    country: l.country,
-    ...(l.region !== undefined ? { state: l.region } : {}),
-    ...(l.postalCode !== undefined ? { postalCode: l.postalCode } : {}),
-  };
+  return { field: 'locations.0', location, country: l.country, ...(l.region !== undefined ? { state: l.region } : {}), source: 'location' };
+}
+
+function linkedinPlace(p: Posting, options: LinkedinOptions | undefined): LinkedinPlace | undefined {
+  const office = p.locations?.[0];
+  if (office) return cityPlace(office);
+  if (p.workplace !== 'remote') return undefined;
+  if (options?.remoteLocation) return { field: 'workplace', location: options.remoteLocation, source: 'remoteLocation' };
+  const c = p.applicantLocations?.[0];
+  return c ? { field: 'applicantLocations.0', location: countryName(c), country: c, source: 'country' } : undefined;
 }
 
 /** Integer amounts, widened outwards so the range LinkedIn shows never excludes the real pay. */
@@ -183,8 +192,17 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
       fix: 'set organization.email (or channels.linkedin.posterEmail) in jobcast.config.yaml',
     });
   }
-  const place = linkedinPlace(p);
-  if (place && place.country === 'US' && p.workplace !== 'remote' && !place.state) {
+  const place = linkedinPlace(p, ctx.options);
+  if (place?.source === 'country') {
+    out.push({
+      code: LINKEDIN_CODES.REMOTE_CITY_MISSING,
+      severity: 'warning',
+      field: 'workplace',
+      message: `LinkedIn needs a city even for a remote job; this one is sent as "${place.location}", which LinkedIn may not place`,
+      fix: 'set channels.linkedin.remoteLocation in jobcast.config.yaml (e.g. "San Francisco, CA", your headquarters), or add the office the role belongs to under locations',
+    });
+  }
+  if (place?.source === 'location' && place.country === 'US' && !place.state) {
     out.push({
       code: LINKEDIN_CODES.US_STATE_MISSING,
       severity: 'warning',
@@ -193,7 +211,7 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
       fix: 'add region: with the two-letter state code, e.g. region: CA',
     });
   }
-  const count = p.workplace === 'remote' ? (p.applicantLocations ?? []).length : (p.locations ?? []).length;
+  const count = place?.source === 'location' ? (p.locations ?? []).length : place?.source === 'country' ? (p.applicantLocations ?? []).length : 1;
   if (place && count > 1) {
     out.push({
       code: LINKEDIN_CODES.ONE_LOCATION,
@@ -220,7 +238,7 @@ function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlEl
   const tz = ctx.site.schedule.timezone;
   const { company, companyId, posterEmail } = account(ctx);
   const extra = ctx.postingOptions<LinkedinPostingOptions>(p) ?? {};
-  const place = linkedinPlace(p);
+  const place = linkedinPlace(p, ctx.options);
   const amounts = salaryAmounts(p);
   const level = extra.experienceLevel ?? (p.employmentType.includes('INTERN') ? 'INTERNSHIP' : undefined);
   return el('job', [
@@ -231,13 +249,7 @@ function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlEl
     cdataEl('description', linkedinHtml(descriptionHtml(p))),
     cdataEl('applyUrl', ctx.applyUrl(p)),
     cdataEl('posterEmail', posterEmail),
-    place && [
-      cdataEl('location', place.location),
-      cdataEl('city', place.city),
-      cdataEl('state', place.state),
-      cdataEl('country', place.country),
-      cdataEl('postalCode', place.postalCode),
-    ],
+    place && cdataEl('location', place.location),
     cdataEl('workplaceTypes', WORKPLACE[p.workplace]),
     cdataEl('jobtype', JOBTYPE[p.employmentType[0]!]),
     cdataEl('experienceLevel', level),

@@ -191,7 +191,7 @@ describe('email delivery', () => {
       .map((p) => (p.payload as { summary: string }).summary)
       .sort();
     expect(lines).toEqual([
-      'email to alumni@lists.example.com (alumni): "Backend Engineer — Example Corp — Berlin, DE"',
+      'email to alumni@lists.example.com (alumni): "Backend Engineer — Example Corp — Berlin, Germany"',
       'email to alumni@lists.example.com (alumni): "ML Infrastructure Engineer — Example Corp — Remote (United States)"',
       'email to engineering-referrals@lists.example.com (engineering-referrals): "ML Infrastructure Engineer — Example Corp — Remote (United States)"',
     ]);

@@ -89,7 +89,7 @@ describe('every email.eml, parsed with mailparser', () => {
       expect(addresses(m.to)).toEqual([onList ? 'engineering-referrals@lists.example.com' : 'jobs@example.com']);
       expect(m.date!.toISOString()).toBe(entry.changedAt.toISOString());
       expect(m.messageId).toBe(`<jobcast.${id}.${entry.hash.slice(0, 16)}@localhost>`);
-      expect(m.subject).toBe(`${entry.posting.title} — Example Corp — ${id === ID ? 'Remote (United States)' : 'Berlin, DE'}`);
+      expect(m.subject).toBe(`${entry.posting.title} — Example Corp — ${id === ID ? 'Remote (United States)' : 'Berlin, Germany'}`);
       if (onList) {
         expect(m.headers.get('list')).toEqual({
           unsubscribe: {

@@ -30,7 +30,7 @@ function textProblems(txt: string): string[] {
   for (const [i, line] of txt.replace(/\n$/, '').split('\n').entries()) {
     if (/\s$/u.test(line)) problems.push(`line ${i + 1} ends in whitespace: ${JSON.stringify(line)}`);
     // Past 72 only as a prefix (bullet, label, indent) and one word that has no space to break at.
-    const rest = line.replace(/^(?:- |(?:Location|Salary|Employment|Department|Apply by|Reference): +| +)/, '');
+    const rest = line.replace(/^(?:- |(?:Location|Salary|Employment|Department|Apply by|Reference|Industry|Occupation): +| +)/, '');
     if (codePoints(line) > 72 && / /.test(rest)) problems.push(`line ${i + 1} is ${codePoints(line)} code points: ${JSON.stringify(line)}`);
   }
   return problems;
@@ -88,6 +88,31 @@ describe('email.txt for the shipped role', () => {
     expect(lines).toContain('http://localhost:3000/jobs/ml-infrastructure-engineer/');
     expect(lines).toContain('https://lists.example.com/unsubscribe/engineering-referrals');
     expect(lines).toContain('engineering-referrals@lists.example.com');
+  });
+
+  it("states every fact the job page shows, in the page's words", async () => {
+    const text = SHIPPED_POSTING_TEXT.replace('experienceInPlaceOfEducation: false', 'experienceInPlaceOfEducation: true');
+    expect(text).not.toBe(SHIPPED_POSTING_TEXT);
+    await build({ [`${ID}.yaml`]: text });
+    const body = collapse(read(`jobs/${ID}/email.txt`).toString('utf8'));
+    const page = collapse(
+      read(`jobs/${ID}/index.html`)
+        .toString('utf8')
+        .replace(/<[^>]+>/g, ' '),
+    );
+    for (const fact of [
+      'Remote — applicants in United States',
+      'postgraduate degree',
+      'at least 60 months (5 years)',
+      'relevant experience is accepted in place of the education requirement',
+      'Software Development',
+      '15-1252.00',
+      'O*NET-SOC',
+    ]) {
+      expect(body).toContain(fact);
+      expect(page).toContain(fact);
+    }
+    expect(body).toContain('- Education: postgraduate degree - Experience: at least 60 months (5 years) - Instead of education: relevant experience');
   });
 });
 
@@ -187,7 +212,7 @@ describe('lists', () => {
     );
     await build({ 'backend-engineer.yaml': posting });
     const txt = read('jobs/backend-engineer/email.txt').toString('utf8');
-    expect(txt).toContain('\nLocation:    Berlin, DE\nSalary:      €70,000 - €90,000 per year\nEmployment:  Full-time\nApply by:    2027-01-31\n');
+    expect(txt).toContain('\nLocation:    Berlin, Germany\nSalary:      €70,000 - €90,000 per year\nEmployment:  Full-time\nApply by:    2027-01-31\n');
     expect(txt).toContain('\nOr apply by email:\napply@example.com\n');
     expect(textProblems(txt)).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ADZUNA_CODES } from '../adapters/adzuna';
 import { createIndeedShapedAdapter, INDEED_CODES, jobPlaces, referenceNumbers } from '../adapters/indeed';
-import { LINKEDIN_CODES } from '../adapters/linkedin';
+import { linkedin, LINKEDIN_CODES } from '../adapters/linkedin';
 import { ZIPRECRUITER_CODES } from '../adapters/ziprecruiter';
 import type { PostingEntry } from '../src/adapter';
 import { buildProject } from '../src/build/build';
@@ -411,11 +411,12 @@ describe('linkedin', () => {
       companyId: textOf(j, 'companyId'),
       posterEmail: textOf(j, 'posterEmail'),
     }).toEqual({
+      // LinkedIn's table: city, state, country and postalCode only without location, which is mandatory.
       location: 'San Francisco, CA',
-      city: 'San Francisco',
-      state: 'CA',
-      country: 'US',
-      postalCode: '94105',
+      city: undefined,
+      state: undefined,
+      country: undefined,
+      postalCode: undefined,
       workplaceTypes: 'Hybrid',
       jobtype: 'CONTRACT',
       experienceLevel: 'MID_SENIOR_LEVEL',
@@ -434,16 +435,41 @@ describe('linkedin', () => {
     });
   });
 
-  it('writes "City, Country" outside the US and the country for a remote role', async () => {
-    const run = await runChannel(project, 'linkedin', [
-      entry('berlin', { locations: [{ locality: 'Berlin', postalCode: '10115', country: 'DE' }] }),
-      entry('remote', { workplace: 'remote', locations: undefined, applicantLocations: ['GB', 'IE'] }),
+  it('writes "City, Country" outside the US, and a city for every remote role: its office, else remoteLocation, else the country with a warning', async () => {
+    const roles = (site: typeof project) => [
+      entry('berlin', { locations: [{ locality: 'Berlin', postalCode: '10115', country: 'DE' }] }, site),
+      entry('remote', { workplace: 'remote', locations: undefined, applicantLocations: ['GB', 'IE'] }, site),
+      entry('office', { workplace: 'remote', locations: [{ locality: 'Dublin', country: 'IE' }], applicantLocations: ['GB', 'IE'] }, site),
+    ];
+    const placed = (text: string) =>
+      Object.fromEntries(
+        jobs('linkedin', text).map((j) => [textOf(j, 'partnerJobId'), [textOf(j, 'location'), textOf(j, 'country'), textOf(j, 'workplaceTypes')]]),
+      );
+    const withCity = withSite(project, (s) => ({
+      ...s,
+      channels: { ...s.channels, linkedin: { ...(s.channels.linkedin as object), remoteLocation: 'London, United Kingdom' } },
+    }));
+    const run = await runChannel(withCity, 'linkedin', roles(withCity));
+    expect(placed(run.text)).toEqual({
+      berlin: ['Berlin, Germany', undefined, 'On-site'],
+      remote: ['London, United Kingdom', undefined, 'Remote'],
+      office: ['Dublin, Ireland', undefined, 'Remote'],
+    });
+    expect(run.diagnostics).toEqual([]);
+
+    const without = withSite(project, (s) => ({ ...s, channels: { ...s.channels, linkedin: {} } }));
+    const bare = await runChannel(without, 'linkedin', roles(without));
+    expect(placed(bare.text).remote).toEqual(['United Kingdom', undefined, 'Remote']);
+    expect(bare.diagnostics.map((d) => [d.posting, d.severity, d.code])).toEqual([
+      ['remote', 'warning', LINKEDIN_CODES.REMOTE_CITY_MISSING],
+      ['remote', 'info', LINKEDIN_CODES.ONE_LOCATION],
     ]);
-    const byId = Object.fromEntries(
-      jobs('linkedin', run.text).map((j) => [textOf(j, 'partnerJobId'), [textOf(j, 'location'), textOf(j, 'country'), textOf(j, 'workplaceTypes')]]),
-    );
-    expect(byId).toEqual({ berlin: ['Berlin, Germany', 'DE', 'On-site'], remote: ['United Kingdom', 'GB', 'Remote'] });
-    expect(run.diagnostics).toEqual([expect.objectContaining({ code: LINKEDIN_CODES.ONE_LOCATION, severity: 'info', posting: 'remote' })]);
+    expect(bare.diagnostics[0]!.fix).toContain('channels.linkedin.remoteLocation');
+  });
+
+  it('remoteLocation must be "City, ST" or "City, Country"', () => {
+    for (const bad of ['San Francisco', 'a, b, c', '', 'Paris,\nFrance']) expect(linkedin.options!.safeParse({ remoteLocation: bad }).success).toBe(false);
+    for (const good of ['San Francisco, CA', 'London, United Kingdom']) expect(linkedin.options!.safeParse({ remoteLocation: good }).success).toBe(true);
   });
 
   it('the LinkedIn options in a posting file are checked like any other field', () => {

@@ -179,8 +179,14 @@ describe('every feed survives hostile text', () => {
           expect(textOf(job, 'title')).toBe(feedText(p.title));
           expect(textOf(job, 'company')).toBe(feedText(org));
           expect(htmlBlocks(textOf(job, 'description')!)).toEqual(expectedBlocks(p));
-          if (p.workplace !== 'remote') expect(textOf(job, 'city')).toBe(feedText(p.locations![0]!.locality));
-          else expect(textOf(job, 'location')).toBe(countryName(p.applicantLocations![0]!));
+          // Only LinkedIn's mandatory location string: a city for every role, remote ones included.
+          const office = p.locations?.[0];
+          const remoteAt = (c.project.config.channels.linkedin as { remoteLocation?: string } | undefined)?.remoteLocation;
+          const expected = office
+            ? `${feedText(office.locality)}, ${office.country === 'US' && office.region ? feedText(office.region) : countryName(office.country)}`
+            : (remoteAt ?? countryName(p.applicantLocations![0]!));
+          expect(textOf(job, 'location')).toBe(expected);
+          for (const part of ['city', 'state', 'country', 'postalCode']) expect(textOf(job, part)).toBeUndefined();
           expect(kids(kid(job, 'skills') ?? job, 'skill').map((s) => s.text)).toEqual((p.skills ?? []).map(feedText));
         }
       }),

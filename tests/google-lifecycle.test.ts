@@ -77,7 +77,7 @@ test('the listing links the open role only, with its facts, and carries no JobPo
   expect(jobLinks).toEqual(['http://localhost:3000/jobs/open-role/']);
   const visible = collapse(visibleText(bodyOf(doc)));
   expect(visible).toContain('Open Role Engineer');
-  expect(visible).toContain('Berlin, DE · Full-time');
+  expect(visible).toContain('Berlin, Germany · Full-time');
   for (const hidden of ['Closed Role', 'Expired Role', 'Draft Role', 'Scheduled Role']) expect(visible).not.toContain(hidden);
 });
 

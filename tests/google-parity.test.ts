@@ -107,8 +107,8 @@ test('the salary range, with its unit and currency, is written out on the page',
 });
 
 test('remote and hybrid status are said in words', () => {
-  expect(pageOf(built, 'devrel').visible).toContain('Remote — applicants in US, CA');
-  expect(pageOf(built, 'warehouse').visible).toContain('Denver, CO, US; New York, NY, US (hybrid)');
+  expect(pageOf(built, 'devrel').visible).toContain('Remote — applicants in United States, Canada');
+  expect(pageOf(built, 'warehouse').visible).toContain('Denver, CO, United States; New York, NY, United States (hybrid)');
 });
 
 test("the seed role's opening paragraph and every bullet are in the JSON-LD description and on the page", () => {

@@ -6,10 +6,11 @@
 import { memoize } from '../../src/util/memo';
 import type { PostingEntry, RenderContext } from '../../src/adapter';
 import { paragraphsOf, sectionsOf } from '../../src/compose/description';
-import { EMPLOYMENT_LABELS, money, UNIT_WORDS, whereText } from '../../src/compose/facts';
+import { classificationFacts, EMPLOYMENT_LABELS, money, requirementFacts, UNIT_WORDS, whereText, type Labelled } from '../../src/compose/facts';
 import { renderHtml } from '../../src/compose/html-template';
 import { cleanText } from '../../src/compose/text';
 import { DATE_PATTERN } from '../../src/model/dates';
+import { countryName } from '../../src/model/iso-codes';
 import type { Posting, PostingLocation, Salary } from '../../src/model/posting';
 import { toJsonLd, validThroughLd, type GoogleJobPosting } from './json-ld';
 
@@ -69,37 +70,20 @@ export function salaryDisplay(s: Salary): string {
   return `${amount} per ${UNIT_WORDS[s.unit]} (${s.currency})`;
 }
 
-/** `1 Market St, San Francisco, CA 94105, US`: every address part the JSON-LD carries. */
+/** `1 Market St, San Francisco, CA 94105, United States`: every address part the JSON-LD carries. */
 export function addressDisplay(l: PostingLocation): string {
   const regionLine = [l.region, l.postalCode].filter(Boolean).join(' ');
-  return [l.street, l.locality, regionLine, l.country]
+  return [l.street, l.locality, regionLine, countryName(l.country)]
     .filter(Boolean)
     .map((s) => plain(s!))
     .join(', ');
 }
 
-export function experienceDisplay(months: number): string {
-  const years = months % 12 === 0 && months > 0 ? ` (${months / 12} year${months === 12 ? '' : 's'})` : '';
-  return `at least ${months} months${years}`;
-}
-
-type Labelled = { label: string; value: string };
-
-function requirements(p: Posting): Labelled[] {
-  const out: Labelled[] = [];
-  if (p.education) out.push({ label: 'Education', value: p.education.credential === 'none' ? 'no requirements' : p.education.credential });
-  if (p.experience) out.push({ label: 'Experience', value: p.experience === 'none' ? 'no requirements' : experienceDisplay(p.experience.months) });
-  if (p.experienceInPlaceOfEducation)
-    out.push({ label: 'Instead of education', value: 'relevant experience is accepted in place of the education requirement' });
-  return out;
-}
+const plainFacts = (facts: readonly Labelled[]): Labelled[] => facts.map((f) => ({ label: f.label, value: plain(f.value) }));
 
 function details(entry: PostingEntry): Labelled[] {
   const p = entry.posting;
-  const out: Labelled[] = [{ label: 'Reference', value: plain(p.reference ?? entry.id) }];
-  if (p.industry) out.push({ label: 'Industry', value: plain(p.industry) });
-  if (p.occupationalCategory) out.push({ label: 'Occupation (O*NET-SOC)', value: p.occupationalCategory });
-  return out;
+  return [{ label: 'Reference', value: plain(p.reference ?? entry.id) }, ...plainFacts(classificationFacts(p))];
 }
 
 /** A short plain-text teaser for search snippets and link previews. */
@@ -137,7 +121,7 @@ export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOption
     applyEmail: p.apply.email ?? '',
     paragraphs: paragraphsOf(p.summary).map((para) => cleanText(para)),
     sections: sectionsOf(p).map((s) => ({ id: s.key, heading: s.heading, items: s.items.map((i) => cleanText(i)) })),
-    requirements: requirements(p),
+    requirements: plainFacts(requirementFacts(p)),
     skills: (p.skills ?? []).map(plain).join(', '),
     addresses: (p.locations ?? []).map(addressDisplay),
     // A remote role's locations are offices it belongs to, not where the person works.

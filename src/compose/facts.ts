@@ -17,19 +17,22 @@ export const UNIT_WORDS: Record<SalaryUnit, string> = { HOUR: 'hour', DAY: 'day'
 
 export const employmentText = (p: Posting): string => p.employmentType.map((t) => EMPLOYMENT_LABELS[t]).join(', ');
 
-/** `San Francisco, CA, US` — the parts a location has, in address order. */
+export const countryList = (codes: readonly string[]): string => codes.map(countryName).join(', ');
+
+/** `San Francisco, CA, United States` — the parts a location has, in address order; codes are for machines. */
 export function locationText(l: PostingLocation): string {
-  return [l.locality, l.region, l.country].filter(Boolean).join(', ');
+  return [l.locality, l.region, countryName(l.country)].filter(Boolean).join(', ');
 }
 
-/** "Remote — applicants in US, CA", or the locations joined with "; " (plus "(hybrid)"). */
+/**
+ * Where the role is, in the same words on the page, in the email and in every text field:
+ * "Remote — applicants in United States, Canada", or the locations joined with "; " (plus "(hybrid)").
+ */
 export function whereText(p: Posting): string {
-  if (p.workplace === 'remote') return `Remote — applicants in ${(p.applicantLocations ?? []).join(', ')}`;
+  if (p.workplace === 'remote') return `Remote — applicants in ${countryList(p.applicantLocations ?? [])}`;
   const places = (p.locations ?? []).map(locationText).join('; ');
   return p.workplace === 'hybrid' ? `${places} (hybrid)` : places;
 }
-
-export const countryList = (codes: readonly string[]): string => codes.map(countryName).join(', ');
 
 /** Amount with currency symbol and grouping: `$185,000`, `€50,000`, `CHF 120,000`. */
 // One formatter per currency and precision: constructing Intl.NumberFormat was the top self cost of
@@ -50,4 +53,30 @@ export function salaryText(s: Salary, dash = ' - '): string {
   const unit = `per ${UNIT_WORDS[s.unit]}`;
   if (s.value !== undefined) return `${money(s.value, s.currency)} ${unit}`;
   return `${money(s.min!, s.currency)}${dash}${money(s.max!, s.currency)} ${unit}`;
+}
+
+export type Labelled = { label: string; value: string };
+
+/** `at least 60 months (5 years)`. */
+export function experienceDisplay(months: number): string {
+  const years = months % 12 === 0 && months > 0 ? ` (${months / 12} year${months === 12 ? '' : 's'})` : '';
+  return `at least ${months} months${years}`;
+}
+
+/** What the role asks for, in the words the page and the email both use. */
+export function requirementFacts(p: Posting): Labelled[] {
+  const out: Labelled[] = [];
+  if (p.education) out.push({ label: 'Education', value: p.education.credential === 'none' ? 'no requirements' : p.education.credential });
+  if (p.experience) out.push({ label: 'Experience', value: p.experience === 'none' ? 'no requirements' : experienceDisplay(p.experience.months) });
+  if (p.experienceInPlaceOfEducation)
+    out.push({ label: 'Instead of education', value: 'relevant experience is accepted in place of the education requirement' });
+  return out;
+}
+
+/** How the role is classified (industry, O*NET-SOC occupation), as the page and the email show it. */
+export function classificationFacts(p: Posting): Labelled[] {
+  const out: Labelled[] = [];
+  if (p.industry) out.push({ label: 'Industry', value: p.industry });
+  if (p.occupationalCategory) out.push({ label: 'Occupation (O*NET-SOC)', value: p.occupationalCategory });
+  return out;
 }

@@ -6,6 +6,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, Place } from '../diagnostics';
 import { CODES, JobcastError } from '../errors';
+import { noSalaryWarning } from '../model/pay-transparency';
 import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema } from '../model/posting';
 import { displayPath } from './display-path';
 import type { ParsedFile } from './parse-file';
@@ -110,18 +111,7 @@ export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: 
   const locate = locatorFor(file, parsedFile.positions);
   if (!result.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const posting = result.data as Posting;
-  if (!posting.salary) {
-    diagnostics.push({
-      code: CODES.WARN_NO_SALARY,
-      severity: 'warning',
-      file,
-      field: 'salary',
-      ...yaml.locate([]),
-      posting: id,
-      message: 'no salary: Google recommends one, several boards rank postings without pay lower, and pay-transparency laws may require it',
-      fix: 'add salary: { currency: USD, min: …, max: …, unit: YEAR }',
-    });
-  }
+  if (!posting.salary) diagnostics.push({ ...noSalaryWarning(posting), file, field: 'salary', ...yaml.locate([]), posting: id });
   if (/<\/?[a-z][^>]*>/i.test(posting.title)) {
     diagnostics.push({
       code: CODES.WARN_TITLE_HTML,

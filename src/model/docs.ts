@@ -10,6 +10,7 @@ import { envVarName } from './config';
 import { COUNTRY_CODES, CURRENCY_CODES } from './iso-codes';
 import { toJsonSchema } from './json-schema';
 import type { LifecycleState } from './lifecycle';
+import { payLawTable } from './pay-transparency';
 import { ID_MAX, POSTING_RULES, type PostingRule } from './posting';
 
 export const POSTINGS_DOC = 'docs/postings.md';
@@ -151,6 +152,7 @@ channels:
     companyId: "1234567"                        # default organization.linkedinCompanyId
     posterEmail: jobs@example.com               # default organization.email
     company: Example
+    remoteLocation: "San Francisco, CA"         # where remote roles without an office are listed
   indeed:
     email: jobs@example.com                     # default organization.email
     company: Example
@@ -464,6 +466,20 @@ ${rules('fields', 'warning')}
 
 Each channel has rules of its own (Google, LinkedIn, Indeed, Adzuna, …): an error there leaves the
 role out of that channel only. They are listed in [channels.md](channels.md) and [errors.md](errors.md).
+
+## Pay transparency
+
+These laws require the pay (range) in job ads. A role without \`salary\` is under one when one of its
+\`locations\` is in the place (the region matched by code or name), or when it is remote and
+\`applicantLocations\` names the country: a remote role can then be filled in each of its regions.
+\`validate\` then warns once (\`JC_WARN_NO_SALARY\`), naming the places and how many laws. Not legal
+advice: thresholds such as employer size differ, so check the law itself.
+
+| Place | Law |
+|---|---|
+${payLawTable()
+  .map((r) => `| ${r.place} | ${r.law} |`)
+  .join('\n')}
 
 ## Lifecycle
 

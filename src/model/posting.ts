@@ -211,7 +211,7 @@ export const postingFields = z.strictObject({
   salary: salary
     .optional()
     .describe(
-      'The pay: currency, unit, and either min and max (a range) or value (one amount), e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }. Without it validate warns: Google recommends pay, boards rank postings without pay lower, and pay-transparency laws may require it',
+      'The pay: currency, unit, and either min and max (a range) or value (one amount), e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }. Without it validate warns once: Google recommends pay, boards rank postings without it lower, and pay-transparency laws may require it (see Pay transparency below)',
     ),
   summary: text('summary', 10000).meta({
     description:
@@ -343,7 +343,7 @@ export const POSTING_RULES: readonly PostingRule[] = [
     code: CODES.WARN_NO_SALARY,
     scope: 'fields',
     severity: 'warning',
-    rule: 'A role without `salary`: Google recommends pay, boards rank postings without it lower, and pay-transparency laws may require it.',
+    rule: 'A role without `salary`: Google recommends pay and boards rank postings without it lower; where a pay-transparency law covers the role (see [Pay transparency](#pay-transparency)) the warning says so, in one line.',
   },
   {
     code: CODES.WARN_TITLE_HTML,

@@ -1,20 +1,21 @@
 /**
- * Jurisdictions whose law requires the pay (range) in a job ad, for the "no salary" warning. Region
- * values in postings are free text, so each jurisdiction is matched by code and by name.
- * Not legal advice: thresholds (employer size, remote coverage) differ; the warning names the law so
+ * Jurisdictions whose law requires the pay (range) in a job ad, for the one "no salary" warning
+ * (JC_WARN_NO_SALARY) and the table in docs/postings.md ("Pay transparency"). Region values in
+ * postings are free text, so each jurisdiction is matched by code and by name.
+ * Not legal advice: thresholds (employer size, remote coverage) differ; the docs name each law so
  * the recruiter can check it.
  */
-import { cleanText } from '../../src/compose/text';
-import { countryName } from '../../src/model/iso-codes';
-import type { Posting } from '../../src/model/posting';
+import { CODES } from '../errors';
+import { countryName } from './iso-codes';
+import type { Posting } from './posting';
 
 const EU_DIRECTIVE = 'EU Pay Transparency Directive (EU) 2023/970';
 export const EU_MEMBER_STATES: readonly string[] = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' ');
 
 interface RegionLaw {
   country: string;
-  /** Region code as written in addresses, then names people write instead. */
-  names: readonly string[];
+  /** Region code as written in addresses, then names people write instead (the first is shown). */
+  names: readonly [string, string, ...string[]];
   law: string;
 }
 
@@ -33,7 +34,7 @@ export const REGION_LAWS: readonly RegionLaw[] = [
   { country: 'US', names: ['MA', 'Massachusetts'], law: 'Massachusetts salary range transparency law (H.4890 of 2024)' },
   { country: 'CA', names: ['BC', 'British Columbia'], law: 'British Columbia Pay Transparency Act' },
   { country: 'CA', names: ['ON', 'Ontario'], law: 'Ontario Working for Workers Five Act, 2024 (in force 2026)' },
-  { country: 'CA', names: ['PE', 'PEI', 'Prince Edward Island'], law: 'Prince Edward Island Employment Standards Act (pay transparency amendments)' },
+  { country: 'CA', names: ['PE', 'Prince Edward Island', 'PEI'], law: 'Prince Edward Island Employment Standards Act (pay transparency amendments)' },
   { country: 'CA', names: ['NL', 'Newfoundland and Labrador', 'Newfoundland'], law: 'Newfoundland and Labrador Pay Equity and Pay Transparency Act' },
 ];
 
@@ -44,7 +45,11 @@ export interface PayLaw {
 }
 
 /** Place names go into terminal output: no control characters, one line. */
-const printable = (s: string): string => cleanText(s).replace(/\s+/g, ' ').trim();
+const printable = (s: string): string =>
+  s
+    .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 const normalize = (s: string): string => s.trim().toLowerCase().replace(/\./g, '').replace(/\s+/g, ' ');
 
@@ -66,7 +71,7 @@ function lawsForLocations(p: Posting): PayLaw[] {
 function lawsForApplicants(p: Posting): PayLaw[] {
   if (p.workplace !== 'remote') return [];
   return (p.applicantLocations ?? []).flatMap((country): PayLaw[] => {
-    const because = `remote applicants in ${country}`;
+    const because = `remote applicants in ${countryName(country)}`;
     if (EU_MEMBER_STATES.includes(country)) return [{ law: EU_DIRECTIVE, because }];
     return REGION_LAWS.filter((j) => j.country === country).map((j) => ({ law: j.law, because }));
   });
@@ -76,4 +81,57 @@ function lawsForApplicants(p: Posting): PayLaw[] {
 export function payTransparencyLaws(p: Posting): PayLaw[] {
   const seen = new Set<string>();
   return [...lawsForLocations(p), ...lawsForApplicants(p)].filter((l) => !seen.has(l.law) && seen.add(l.law));
+}
+
+/** `Denver, CO (1 law); remote applicants in United States (12 laws)`: the places, each once, with a count. */
+export function lawPlaces(laws: readonly PayLaw[]): string {
+  const byPlace = new Map<string, number>();
+  for (const l of laws) byPlace.set(l.because, (byPlace.get(l.because) ?? 0) + 1);
+  return [...byPlace].map(([place, n]) => `${place} (${n} law${n === 1 ? '' : 's'})`).join('; ');
+}
+
+/** The currency for a fix's example: the role's first country's; the EU countries not listed use EUR. */
+export function currencyHint(p: Posting): string {
+  const country = p.locations?.[0]?.country ?? p.applicantLocations?.[0] ?? 'US';
+  const byCountry: Record<string, string> = {
+    US: 'USD',
+    CA: 'CAD',
+    GB: 'GBP',
+    CH: 'CHF',
+    SE: 'SEK',
+    DK: 'DKK',
+    PL: 'PLN',
+    CZ: 'CZK',
+    HU: 'HUF',
+    RO: 'RON',
+    BG: 'BGN',
+  };
+  return byCountry[country] ?? 'EUR';
+}
+
+/** The docs' table: every jurisdiction and its law, EU first. */
+export function payLawTable(): { place: string; law: string }[] {
+  return [
+    { place: `EU member states (${EU_MEMBER_STATES.join(', ')})`, law: EU_DIRECTIVE },
+    ...REGION_LAWS.map((j) => ({ place: `${j.names[1]}, ${countryName(j.country)} (\`${j.names[0]}\`)`, law: j.law })),
+  ];
+}
+
+/** The one warning for a role without pay: short, with where the laws are listed. */
+export function noSalaryWarning(p: Posting): { code: string; severity: 'warning'; message: string; fix: string } {
+  const laws = payTransparencyLaws(p);
+  const example = `add salary: { currency: ${currencyHint(p)}, min: …, max: …, unit: YEAR }`;
+  if (!laws.length)
+    return {
+      code: CODES.WARN_NO_SALARY,
+      severity: 'warning',
+      message: 'no salary: Google recommends one and boards rank postings without pay lower (docs/postings.md#salary)',
+      fix: example,
+    };
+  return {
+    code: CODES.WARN_NO_SALARY,
+    severity: 'warning',
+    message: `no salary, but pay-transparency law requires the pay range in job ads for ${lawPlaces(laws)}: the laws are in docs/postings.md#pay-transparency`,
+    fix: `${example} with the range you would in good faith pay`,
+  };
 }
