@@ -52,6 +52,8 @@ export const CODES = {
   CONFIG_READ: 'JC_CONFIG_READ',
   CONFIG_INVALID: 'JC_CONFIG_INVALID',
   CONFIG_ENV: 'JC_CONFIG_ENV',
+  /** A command line jobcast cannot run: an unknown command, option or channel, a missing argument. */
+  USAGE: 'JC_USAGE',
   // Channel / build
   CHANNEL_FAILED: 'JC_CHANNEL_FAILED',
   // The ledger and the writer lease (docs/publication.md)

@@ -70,12 +70,27 @@ describe('jobcast validate', () => {
     const bad = await runCli(['validate', ...flags()]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toMatch(/jobcast\.config\.yaml:\d+:\d+ schedule\.cron: error: "every day" is not a cron expression/);
+    // The postings were never read: no "0 valid postings" beside a config error.
+    expect(bad.stdout).toMatch(/^✖ 1 error, 0 warnings$/m);
+    expect(bad.stdout).not.toContain('valid posting');
+  });
+
+  it('a secret written where the name of its environment variable belongs is JC_CONFIG_ENV, with the fix', async () => {
+    const text = readFileSync(project.configFile, 'utf8');
+    expect(text).toContain('smtpUrlEnv: SMTP_URL');
+    writeFileSync(project.configFile, text.replace('smtpUrlEnv: SMTP_URL', 'smtpUrlEnv: smtp://user:hunter2@mail.example.com:587'));
+    const bad = await runCli(['validate', ...flags()]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/:\d+:\d+ channels\.email\.smtpUrlEnv: error: must be the NAME of an environment variable .*\[JC_CONFIG_ENV\]/);
+    expect(bad.stdout).toContain('fix: put the secret in an environment variable and write its name here, e.g. SMTP_URL');
   });
 
   it('exits 2 for bad usage', async () => {
-    expect((await runCli(['frobnicate'])).code).toBe(2);
-    expect((await runCli(['validate', '--bogus'])).code).toBe(2);
-    expect((await runCli(['validate', '--now', 'yesterday'])).code).toBe(2);
+    for (const argv of [['frobnicate'], ['validate', '--bogus'], ['validate', '--now', 'yesterday'], ['validate', '--format', 'xml'], ['state', 'frob']]) {
+      const run = await runCli(argv);
+      expect([argv, run.code]).toEqual([argv, 2]);
+      expect(run.stderr.split('\n')[0]).toMatch(/^jobcast: .* \[JC_USAGE\]$/);
+    }
     expect((await runCli([])).code).toBe(2);
     expect((await runCli(['--help'])).code).toBe(0);
   });

@@ -45,8 +45,10 @@ const CORPUS: Record<string, Expect> = {
   'apply-url-credentials': { line: 16, col: 8, field: 'apply.url', code: 'JC_FIELD_URL' },
   'apply-email': { line: 17, col: 10, field: 'apply.email', code: 'JC_FIELD_EMAIL' },
   'missing-apply': { line: 1, col: 1, field: 'apply', code: 'JC_FIELD_REQUIRED' },
-  'missing-apply-url': { line: 15, col: 1, field: 'apply.url', code: 'JC_FIELD_REQUIRED' },
-  'missing-title': { line: 1, col: 1, field: 'title', code: 'JC_FIELD_REQUIRED' },
+  'missing-apply-url': { line: 15, col: 1, field: 'apply.url', code: 'JC_FIELD_REQUIRED', fix: /^add url: https:\/\/careers\.example\.com\// },
+  'missing-title': { line: 1, col: 1, field: 'title', code: 'JC_FIELD_REQUIRED', fix: /^add title: ML Infrastructure Engineer$/ },
+  // A missing enum is "required", not "must be one of …; got nothing", and the fix names a value.
+  'missing-workplace': { line: 1, col: 1, field: 'workplace', code: 'JC_FIELD_REQUIRED', fix: /^add workplace: onsite$/ },
   'title-too-long': { line: 1, col: 8, field: 'title', code: 'JC_FIELD_LENGTH' },
   'experience-in-place-without-both': { line: 11, col: 31, field: 'education', code: 'JC_RULE_EXPERIENCE_IN_PLACE' },
   'experience-not-number': { line: 6, col: 23, field: 'experience.months', code: 'JC_FIELD_TYPE' },
@@ -156,6 +158,19 @@ describe('file-level failures', () => {
     const suggestions = diagnostics.filter((d) => d.code.endsWith('_TITLE_DECORATED')).map((d) => d.fix);
     expect(suggestions.length).toBeGreaterThan(2);
     for (const fix of suggestions) expect(fix).toMatch(/^write title: Data Engineer($| \()/);
+  });
+
+  it.each([
+    ['URGENT ML Engineer - $200k', 'ML Engineer'],
+    ['Urgently hiring: Data Engineer!', 'Data Engineer'],
+    ['Full-time Nurse (Night shift)', 'Nurse'],
+    ['Apply now! Barista', 'Barista'],
+  ])('suggests a title that is itself clean: %s → %s', async (title, clean) => {
+    writeFileSync(path.join(project.postingsDir, 'data-engineer.yaml'), valid.replace('title: Data Engineer', `title: "${title}"`));
+    const { diagnostics } = await validate();
+    const fixes = diagnostics.filter((d) => d.code.endsWith('_TITLE_DECORATED') && d.fix?.startsWith('write title:')).map((d) => d.fix);
+    expect(fixes.length).toBeGreaterThan(2);
+    for (const fix of fixes) expect(fix).toMatch(new RegExp(`^write title: ${clean}($| \\()`));
   });
 
   it('warns once about a .yml file, and about any other file that is not a posting, without failing', async () => {

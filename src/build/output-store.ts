@@ -211,7 +211,9 @@ export async function discardGeneration(generation: Generation): Promise<void> {
 /** When a generation was retired (its marker's time), or undefined when it has no marker yet. */
 async function retiredAt(dir: string): Promise<number | undefined> {
   const st = await fs.stat(path.join(dir, RETIRED)).catch(() => undefined);
-  return st?.mtimeMs;
+  // Whole milliseconds, as Date.now() counts: a marker written 0.7 ms into the current millisecond
+  // must not look as if it were written after "now".
+  return st ? Math.floor(st.mtimeMs) : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Adapter } from '../adapter';
 import { Ledger } from '../ledger/ledger';
 import { createLogger } from '../log';
-import { describePlan, publish as publishRun } from '../publish/run';
+import { describePlan, describeWithdrawn, publish as publishRun } from '../publish/run';
 import { adminRouter } from '../admin/router';
 import { startService } from '../serve/service';
 import { buildProject } from '../build/build';
@@ -128,10 +128,11 @@ const publish: Command = async (ctx) => {
       error: result.error,
       planned: result.planned,
       outstanding: result.outstanding.map((r) => ({ key: r.key, notifier: r.notifier, receiver: r.receiver, status: r.status, attempts: r.attempts })),
+      ...(dryRun ? { withdrawn: result.withdrawn.map((r) => ({ key: r.key, notifier: r.notifier, receiver: r.receiver })), waitsFor: result.waitsFor } : {}),
       delivery: result.delivery,
       broken: result.broken.map((b) => ({ file: b.file, id: b.id, kept: b.kept })),
     };
-    const valid = result.build?.validation.entries.filter((e) => !e.kept).length ?? 0;
+    const valid = result.build?.validation.entries.filter((e) => !e.kept).length;
     // Refused before building (the state does not match): no postings were read, so no tally of them.
     if (json || result.build || result.diagnostics.length)
       report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
@@ -151,11 +152,13 @@ function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typ
   if (result.error?.code === CODES.STATE_MISMATCH) return;
   const lines = describePlan(result);
   if (dryRun) {
+    const withdrawn = describeWithdrawn(result);
     out.write(
       lines.length
         ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`
-        : 'nothing to send: every receiver already knows what this output says\n',
+        : `nothing to send: every receiver already knows what this output says\n`,
     );
+    if (withdrawn.length) out.write(`would withdraw ${withdrawn.length} not yet sent:\n${withdrawn.map((l) => `  ${l}`).join('\n')}\n`);
     return;
   }
   const d = result.delivery;
@@ -180,7 +183,7 @@ const serve: Command = async (ctx) => {
   const portText = ctx.values.port ?? ctx.io.env.PORT ?? '3000';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    ctx.io.stderr.write(`jobcast: --port must be a port number, got "${portText}"\n`);
+    ctx.io.stderr.write(`jobcast: --port must be a port number, got "${portText}" [${CODES.USAGE}]\n`);
     return 2;
   }
   const log = createLogger(ctx.io.env.LOG_LEVEL ?? 'info');
@@ -216,13 +219,13 @@ const serve: Command = async (ctx) => {
 const preview: Command = async (ctx) => {
   const [id, ...extra] = ctx.positionals;
   if (!id || extra.length) {
-    ctx.io.stderr.write('jobcast: usage: jobcast preview <id> [--channel NAME]\n');
+    ctx.io.stderr.write(`jobcast: usage: jobcast preview <id> [--channel NAME] [${CODES.USAGE}]\n`);
     return 2;
   }
   const project = await open(ctx);
   const wanted = ctx.values.channel;
   if (wanted && !project.adapters.some((a) => a.name === wanted)) {
-    ctx.io.stderr.write(`jobcast: unknown channel "${wanted}"; channels are: ${project.adapters.map((a) => a.name).join(', ')}\n`);
+    ctx.io.stderr.write(`jobcast: unknown channel "${wanted}"; channels are: ${project.adapters.map((a) => a.name).join(', ')} [${CODES.USAGE}]\n`);
     return 2;
   }
   const now = ctx.now ?? new Date();
@@ -232,7 +235,7 @@ const preview: Command = async (ctx) => {
   if (!entry) {
     if (own.length) report(ctx.io.stdout, ctx.io.stderr, own, ctx.reportOptions);
     ctx.io.stderr.write(
-      `jobcast: no valid posting "${id}" in ${displayPath(project.postingsDir)}${v.entries.length ? ` (postings: ${v.entries.map((e) => e.id).join(', ')})` : ''}\n`,
+      `jobcast: no valid posting "${id}" in ${displayPath(project.postingsDir)}${v.entries.length ? ` (postings: ${v.entries.map((e) => e.id).join(', ')})` : ''} [${CODES.USAGE}]\n`,
     );
     return own.length ? 1 : 2;
   }

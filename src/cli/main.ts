@@ -63,7 +63,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    io.stderr.write(`jobcast: ${(err as Error).message}\n\n${USAGE}`);
+    io.stderr.write(`jobcast: ${(err as Error).message} [${CODES.USAGE}]\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -74,19 +74,19 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   }
   const command = commands[name];
   if (!command) {
-    io.stderr.write(`jobcast: unknown command "${name}"\n\n${USAGE}`);
+    io.stderr.write(`jobcast: unknown command "${name}" [${CODES.USAGE}]\n\n${USAGE}`);
     return 2;
   }
   const format = (values.format ?? 'human') as OutputFormat;
   if (format !== 'human' && format !== 'json') {
-    io.stderr.write(`jobcast: --format must be human or json\n`);
+    io.stderr.write(`jobcast: --format must be human or json [${CODES.USAGE}]\n`);
     return 2;
   }
   let now: Date | undefined;
   if (values.now) {
     now = new Date(values.now);
     if (Number.isNaN(now.getTime())) {
-      io.stderr.write(`jobcast: --now must be an ISO 8601 instant, e.g. 2026-12-01T09:00:00Z\n`);
+      io.stderr.write(`jobcast: --now must be an ISO 8601 instant, e.g. 2026-12-01T09:00:00Z [${CODES.USAGE}]\n`);
       return 2;
     }
   }

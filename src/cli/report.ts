@@ -22,11 +22,14 @@ export function formatHuman(d: Diagnostic, color = false): string {
   return d.fix ? `${head}\n    fix: ${d.fix}` : head;
 }
 
-export function summary(diagnostics: readonly Diagnostic[], postings: number): string {
+/** `✖ 2 errors, 1 warning; 9 valid postings`. Without a count (the postings were never read), no tally of them. */
+export function summary(diagnostics: readonly Diagnostic[], postings?: number): string {
   const c = countBySeverity(diagnostics);
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const what = `${plural(postings, 'valid posting')}`;
-  if (c.error) return `✖ ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}; ${what}`;
+  const problems = `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}`;
+  if (postings === undefined) return c.error ? `✖ ${problems}` : `✔ ${plural(c.warning, 'warning')}`;
+  const what = plural(postings, 'valid posting');
+  if (c.error) return `✖ ${problems}; ${what}`;
   return `✔ ${what}${c.warning ? `, ${plural(c.warning, 'warning')}` : ''}`;
 }
 
@@ -59,7 +62,7 @@ export function report(
   diagnostics: readonly Diagnostic[],
   opts: ReportOptions,
   extra: Record<string, unknown> = {},
-  postings = 0,
+  postings?: number,
 ): void {
   const sorted = sortDiagnostics(diagnostics);
   if (opts.format === 'json') {

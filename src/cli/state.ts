@@ -131,7 +131,7 @@ export const state =
     const [sub, ...extra] = ctx.positionals;
     const run = sub === 'adopt' ? adopt : sub === 'show' || sub === undefined ? show : undefined;
     if (!run || extra.length) {
-      ctx.io.stderr.write('jobcast: usage: jobcast state [show|adopt]\n');
+      ctx.io.stderr.write(`jobcast: usage: jobcast state [show|adopt] [${CODES.USAGE}]\n`);
       return 2;
     }
     return run(ctx, await open(ctx));

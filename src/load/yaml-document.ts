@@ -273,6 +273,15 @@ function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): 
   return unwrap(cur);
 }
 
+/** `add datePosted: 2026-11-01`, from the "e.g." in the field's description, when it has one. */
+function requiredFix(schema: z.ZodType | undefined, path: readonly PropertyKey[]): string | undefined {
+  const parent = schemaAt(schema, path.slice(0, -1));
+  const key = String(path[path.length - 1] ?? '');
+  const field = parent instanceof z.ZodObject ? (parent.shape as Record<string, z.ZodType>)[key] : undefined;
+  const example = /\be\.g\.\s+(.+?)(?:;|\.\s|$)/.exec(field?.description ?? '')?.[1]?.trim();
+  return example ? `add ${key}: ${example}` : undefined;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'nothing (null)';
   if (Array.isArray(value)) return 'a list';
@@ -358,7 +367,7 @@ export function issuesToDiagnostics(
       }
       case 'invalid_type': {
         if (raw.input === undefined && !hasPath(yaml.data, path)) {
-          push(path, CODES.FIELD_REQUIRED, `${String(path[path.length - 1] ?? 'value')} is required`, undefined, 'key');
+          push(path, CODES.FIELD_REQUIRED, `${String(path[path.length - 1] ?? 'value')} is required`, requiredFix(schema, path), 'key');
           // Point at the parent that lacks the key.
           const last = out[out.length - 1]!;
           Object.assign(last, yaml.locate(path.slice(0, -1), 'key'));
@@ -378,6 +387,12 @@ export function issuesToDiagnostics(
       }
       case 'invalid_value': {
         const values = (raw.values ?? []).map(String);
+        if (raw.input === undefined && !hasPath(yaml.data, path)) {
+          const key = String(path[path.length - 1] ?? 'value');
+          push(path, CODES.FIELD_REQUIRED, `${key} is required: one of ${values.join(', ')}`, `add ${key}: ${values[0]}`, 'key');
+          Object.assign(out[out.length - 1]!, yaml.locate(path.slice(0, -1), 'key'));
+          break;
+        }
         const guess = typeof raw.input === 'string' ? closest(raw.input, values) : undefined;
         push(path, CODES.FIELD_ENUM, `must be one of ${values.join(', ')}; got ${describe(raw.input)}`, guess ? `did you mean ${guess}?` : undefined);
         break;

@@ -10,10 +10,22 @@ import { httpsUrl } from './posting';
 
 const params = (jc: string, fix?: string) => ({ params: fix ? { jc, fix } : { jc } });
 
-export const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
-  message: 'must be the NAME of an environment variable (A–Z, 0–9, _), not the secret itself',
-  ...params(CODES.CONFIG_ENV, 'e.g. SMTP_URL'),
-});
+const ENV_NAME = '^[A-Z_][A-Z0-9_]*$';
+
+// A custom issue rather than .regex(): only custom issues carry our code and fix through zod; the
+// pattern still reaches the JSON Schema (and so the editor and docs/config.md) through meta.
+export const envVarName = z
+  .string()
+  .superRefine((v, ctx) => {
+    if (new RegExp(ENV_NAME).test(v)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be the NAME of an environment variable (A–Z, 0–9, _), not the secret itself',
+      input: v,
+      ...params(CODES.CONFIG_ENV, 'put the secret in an environment variable and write its name here, e.g. SMTP_URL'),
+    });
+  })
+  .meta({ pattern: ENV_NAME });
 
 const timeZone = z.string().superRefine((v, ctx) => {
   try {

@@ -43,6 +43,12 @@ export type DeliveryOutcome =
   /** Not attempted: the transport lacks its configuration (a secret, a key file); checked every run. */
   | { waiting: string };
 
+/** What `missing` may look at: the configuration and the environment, nothing remote. */
+export interface ReadinessContext {
+  notify: NotifyConfig;
+  env: NodeJS.ProcessEnv;
+}
+
 /** How one receiver's queue runs within a publish. */
 export interface QueuePolicy {
   /** Requests in flight at once for one receiver. */
@@ -60,5 +66,10 @@ export interface Notifier {
   /** Messages for transitions of this notifier's receivers. */
   plan?(transitions: readonly Transition[], ctx: PlanContext): Message[];
   deliver(item: OutboxRow, ctx: DeliverContext): Promise<DeliveryOutcome>;
+  /**
+   * The configuration this item would wait for (a secret, a key file), checked without sending:
+   * what `deliver` answers with `{ waiting }`, so `--dry-run` can say so before anything is sent.
+   */
+  missing?(payload: unknown, ctx: ReadinessContext): string | undefined;
   readonly queue?: Partial<QueuePolicy>;
 }

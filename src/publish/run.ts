@@ -19,7 +19,7 @@ import { deliverOutbox, emptySummary, type DeliverySummary } from './deliver';
 import { createHttpClient, realSleep, type Sleep } from './http';
 import { identityProblem } from './identity';
 import { messagesFor } from './messages';
-import type { DeliverContext, Notifier, PlanContext } from './notifier';
+import type { DeliverContext, Notifier, PlanContext, ReadinessContext } from './notifier';
 import { notifiers as defaultNotifiers } from './notifiers';
 import { observe, subjectsOf } from './observe';
 import { planRun } from './plan';
@@ -62,6 +62,10 @@ export interface PublishResult {
   planned: NewOutboxItem[];
   /** Notifications from earlier runs still waiting (delivered now unless dry-run). */
   outstanding: OutboxRow[];
+  /** --dry-run: earlier notifications this run would withdraw (their role left before they were sent). */
+  withdrawn: OutboxRow[];
+  /** --dry-run: by key, the configuration a planned or outstanding notification would wait for. */
+  waitsFor: Record<string, string>;
   delivery: DeliverySummary;
   durationMs: number;
   /** Time spent building (render + write + swap). */
@@ -99,6 +103,8 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     transitions: [],
     planned: [],
     outstanding: [],
+    withdrawn: [],
+    waitsFor: {},
     delivery: emptySummary(),
     durationMs: 0,
     buildMs: 0,
@@ -158,6 +164,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   }
   result.buildMs = Date.now() - buildStarted;
 
+  let gone = new Set<string>();
   if (result.build) {
     const { validation, manifest } = result.build;
     const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
@@ -167,6 +174,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     );
     result.transitions = plan.transitions;
     result.planned = [...plan.items];
+    gone = new Set(plan.gone.map((g) => `${g.receiver}\u0000${g.subject}`));
     if (!dryRun) {
       try {
         ledger.commitRun(lease, plan, now);
@@ -196,8 +204,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   }
 
   if (dryRun) {
-    const plannedKeys = new Set(result.planned.map((p) => p.key));
-    result.outstanding = ledger.unresolved().filter((r) => !plannedKeys.has(r.key));
+    dryRunView(result, ledger.unresolved(), gone, active, { notify: ctx.notify, env: opts.env ?? process.env });
     return finish();
   }
   const delivering = deliverContext(project, ledger, now, opts, log);
@@ -222,6 +229,33 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   return finish();
 }
 
+/**
+ * What --dry-run shows beside the plan, decided as the real run would: earlier items the commit
+ * would withdraw (the same rule as Ledger.commitRun), and the configuration each item would wait for.
+ */
+function dryRunView(
+  result: PublishResult,
+  unresolved: readonly OutboxRow[],
+  gone: ReadonlySet<string>,
+  notifiers: readonly Notifier[],
+  ready: ReadinessContext,
+): void {
+  const plannedKeys = new Set(result.planned.map((p) => p.key));
+  const earlier = unresolved.filter((r) => !plannedKeys.has(r.key));
+  const withdrawn = (r: OutboxRow) => r.cancel_if_gone === 1 && r.ambiguous === 0 && r.subject !== null && gone.has(`${r.receiver}\u0000${r.subject}`);
+  result.withdrawn = earlier.filter(withdrawn);
+  result.outstanding = earlier.filter((r) => !withdrawn(r));
+  const byName = new Map(notifiers.map((n) => [n.name, n]));
+  const items = [
+    ...result.planned.map((p) => ({ key: p.key, notifier: p.notifier, payload: p.payload })),
+    ...result.outstanding.map((r) => ({ key: r.key, notifier: r.notifier, payload: JSON.parse(r.payload) as unknown })),
+  ];
+  for (const item of items) {
+    const why = byName.get(item.notifier)?.missing?.(item.payload, ready);
+    if (why) result.waitsFor[item.key] = why;
+  }
+}
+
 function deliverContext(project: Project, ledger: Ledger, now: Date, opts: PublishOptions, log: Logger): DeliverContext {
   const notify = project.config.notify;
   return {
@@ -239,14 +273,24 @@ function deliverContext(project: Project, ledger: Ledger, now: Date, opts: Publi
   };
 }
 
-export function describePlan(result: Pick<PublishResult, 'planned' | 'outstanding'>): string[] {
+export function describePlan(result: Pick<PublishResult, 'planned' | 'outstanding' | 'waitsFor'>): string[] {
   const lines: string[] = [];
-  for (const item of result.planned) lines.push(`${item.notifier} → ${describe(item.payload)}`);
+  const waits = (key: string) => (result.waitsFor[key] ? `waits for configuration: ${result.waitsFor[key]}` : undefined);
+  for (const item of result.planned) {
+    const w = waits(item.key);
+    lines.push(`${item.notifier} → ${describe(item.payload)}${w ? ` (${w})` : ''}`);
+  }
   for (const row of result.outstanding) {
-    const state = row.status === 'waiting' ? `waiting for configuration: ${row.last_error ?? ''}` : `queued earlier, attempt ${row.attempts + 1}`;
+    const state =
+      waits(row.key) ?? (row.status === 'waiting' ? `waiting for configuration: ${row.last_error ?? ''}` : `queued earlier, attempt ${row.attempts + 1}`);
     lines.push(`${row.notifier} → ${describe(JSON.parse(row.payload))} (${state})`);
   }
   return lines;
+}
+
+/** --dry-run: the earlier notifications this run would withdraw. */
+export function describeWithdrawn(result: Pick<PublishResult, 'withdrawn'>): string[] {
+  return result.withdrawn.map((r) => `${r.notifier} → ${describe(JSON.parse(r.payload))} (withdrawn: the role left before it was sent)`);
 }
 
 const describe = (payload: unknown): string => {

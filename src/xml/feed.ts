@@ -82,42 +82,63 @@ export interface TitleDecoration {
   suggestion?: string;
 }
 
+const CALL_TO_ACTION = /!|\b(?:(?:urgent(?:ly)?|immediate(?:ly)?)(?: hiring| start)?|asap|hiring now|now hiring|apply (?:now|today)|sign[- ]on bonus)\b/i;
+const JOB_TYPE = /\b(?:full|part)[- ]?time\b/i;
+
+/**
+ * The title with its decoration cut off: the part before a separator, without markup (titles are
+ * plain text), calls to action or the job type. None when that leaves nothing, or is still decorated.
+ */
+function suggestedTitle(p: Posting, title: string): string | undefined {
+  const head = title
+    .replace(/<\/?[a-z][^>]*>/gi, '')
+    .replace(new RegExp(CALL_TO_ACTION.source, 'gi'), ' ')
+    .replace(new RegExp(JOB_TYPE.source, 'gi'), ' ')
+    .split(/\s+[-–—|/:]\s+|:\s+|,\s+|\s*[([{]|\s+[–—|]\s*/)
+    .map((part) => part.replace(/^[\s:;,.\-–—|/*)\]}]+|[\s:;,.\-–—|/*]+$/g, '').replace(/\s+/g, ' '))
+    .find(Boolean);
+  if (!head || head === title) return undefined;
+  return decorationOf({ ...p, title: head }, head) ? undefined : head;
+}
+
+export function titleDecoration(p: Posting): TitleDecoration | undefined {
+  const title = cleanXmlText(p.title);
+  const found = decorationOf(p, title);
+  if (!found) return undefined;
+  const suggestion = suggestedTitle(p, title);
+  return suggestion ? { reason: found, suggestion } : { reason: found };
+}
+
 /**
  * Why a title carries more than the job title (salary, location, job type, calls to action, codes),
  * which Indeed, ZipRecruiter and Adzuna reject or rank down (docs/channels.md, "What every feed and page guarantees").
  * Deliberately narrow: words like "Remote" only count when appended ("Engineer (Remote)"), never
  * inside a real title ("Remote Sensing Scientist").
+ * Returns the first reason found.
  */
-export function titleDecoration(p: Posting): TitleDecoration | undefined {
-  const title = cleanXmlText(p.title);
+function decorationOf(p: Posting, title: string): string | undefined {
   const parts = appendedParts(title);
-  // The suggestion is plain text: the model's own rule says titles carry no markup.
-  const head = title
-    .split(/\s+[-–—|/:]\s+|,\s+|\s*[([{]|\s+[–—|]\s*/)[0]!
-    .replace(/<\/?[a-z][^>]*>/gi, '')
-    .trim();
-  const suggestion = head && head !== title ? { suggestion: head } : {};
   if (/[$€£¥₹]\s?\d|\d\s?[kK]\b|\b\d{1,3}(?:[,.]\d{3})+\b|\bper (?:hour|day|week|month|year|annum)\b|\/(?:hr|hour|yr|year)\b/i.test(title)) {
-    return { reason: 'it contains a salary', ...suggestion };
+    return 'it contains a salary';
   }
-  if (/!|\b(?:urgent(?:ly)?|immediate(?:ly)?|asap|hiring now|now hiring|apply (?:now|today)|sign[- ]on bonus)\b/i.test(title)) {
-    return { reason: 'it contains a call to action ("urgent", "apply now", "!")', ...suggestion };
+  if (CALL_TO_ACTION.test(title)) {
+    return 'it contains a call to action ("urgent", "apply now", "!")';
   }
-  if (/\b(?:full|part)[- ]?time\b/i.test(title)) return { reason: 'it names the job type (full-time/part-time)', ...suggestion };
-  if (p.reference && mentions(title, p.reference)) return { reason: `it contains the reference ${p.reference}`, ...suggestion };
+  if (JOB_TYPE.test(title)) return 'it names the job type (full-time/part-time)';
+  if (p.reference && mentions(title, p.reference)) return `it contains the reference ${p.reference}`;
   for (const part of parts) {
     if (/\b(?:remote|hybrid|on[- ]?site|wfh|work from home|in[- ]office|contract|temporary|temp|internship|freelance)\b/i.test(part)) {
-      return { reason: `it names the workplace or contract ("${part}")`, ...suggestion };
+      return `it names the workplace or contract ("${part}")`;
     }
     if (/#\s?\d|\b(?:req|ref|job)\s*(?:id|no\.?|#)?\s*[:#]?\s*[A-Z]*-?\d{2,}/i.test(part)) {
-      return { reason: `it contains a requisition code ("${part}")`, ...suggestion };
+      return `it contains a requisition code ("${part}")`;
     }
     const places = [
       ...(p.locations ?? []).flatMap((l) => [l.locality, l.region, l.country, countryName(l.country)]),
       ...(p.applicantLocations ?? []).flatMap((c) => [c, countryName(c)]),
     ].filter((x): x is string => !!x && x.length >= 2);
     const place = places.find((pl) => mentions(part, pl));
-    if (place) return { reason: `it names a location ("${place}")`, ...suggestion };
+    if (place) return `it names a location ("${place}")`;
   }
   return undefined;
 }

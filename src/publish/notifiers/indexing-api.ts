@@ -63,12 +63,14 @@ function accessToken(ctx: DeliverContext): Promise<TokenOutcome> {
   return pending;
 }
 
+const missingKey = (envName: string): string => `set ${envName} to the path of the service-account JSON key`;
+
 async function requestToken(ctx: DeliverContext): Promise<TokenOutcome> {
   const cached = ctx.memo.get(`${NAME}:token`) as { token: string; expires: number } | undefined;
   if (cached && cached.expires > ctx.now.getTime() + 60_000) return { token: cached.token };
   const envName = ctx.notify.google.credentialsEnv;
   const file = ctx.env[envName];
-  if (!file) return { waiting: `set ${envName} to the path of the service-account JSON key` };
+  if (!file) return { waiting: missingKey(envName) };
   let account: ServiceAccount;
   try {
     account = JSON.parse(readFileSync(file, 'utf8')) as ServiceAccount;
@@ -124,6 +126,7 @@ export const indexingApi: Notifier = {
       );
     });
   },
+  missing: (_payload, ctx) => (ctx.env[ctx.notify.google.credentialsEnv] ? undefined : missingKey(ctx.notify.google.credentialsEnv)),
   async deliver(item: OutboxRow, ctx): Promise<DeliveryOutcome> {
     const day = pacificDay(ctx.now);
     // Check and take the budget in one synchronous step: deliveries run concurrently.

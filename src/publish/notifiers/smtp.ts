@@ -35,16 +35,20 @@ function transportFor(url: string, ctx: DeliverContext) {
   return t;
 }
 
+const missingUrl = (payload: SmtpPayload, env: NodeJS.ProcessEnv): string | undefined =>
+  env[payload.smtpUrlEnv] ? undefined : `set ${payload.smtpUrlEnv} to the SMTP URL (smtp://user:pass@host:port) to deliver email`;
+
 export const smtp: Notifier = {
   name: NAME,
   enabled: () => true,
   // Email receivers (`email:<list>`) belong to the email channel, which plans them; this only delivers.
   owns: () => false,
   queue: { concurrency: 2 },
+  missing: (payload, ctx) => missingUrl(payload as SmtpPayload, ctx.env),
   async deliver(item, ctx): Promise<DeliveryOutcome> {
     const payload = JSON.parse(item.payload) as SmtpPayload;
     const url = ctx.env[payload.smtpUrlEnv];
-    if (!url) return { waiting: `set ${payload.smtpUrlEnv} to the SMTP URL (smtp://user:pass@host:port) to deliver email` };
+    if (!url) return { waiting: missingUrl(payload, ctx.env)! };
     const composed = await composeMessage({ ...payload.spec, date: new Date(payload.spec.date) });
     try {
       const info = await transportFor(url, ctx).sendMail({

@@ -29,6 +29,8 @@ export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
+const missingSecret = (hook: { name: string; secretEnv: string }): string => `set ${hook.secretEnv} to the signing secret of webhook "${hook.name}"`;
+
 export const webhooks: Notifier = {
   name: NAME,
   enabled: (ctx) => ctx.notify.webhooks.length > 0,
@@ -71,12 +73,16 @@ export const webhooks: Notifier = {
     }
     return out;
   },
+  missing(payload, ctx) {
+    const hook = ctx.notify.webhooks.find((h) => h.name === (payload as Payload).endpoint);
+    return hook && !ctx.env[hook.secretEnv] ? missingSecret(hook) : undefined;
+  },
   async deliver(item, ctx) {
     const payload = JSON.parse(item.payload) as Payload;
     const hook = ctx.notify.webhooks.find((h) => h.name === payload.endpoint);
     if (!hook) return { ok: false, retryable: false, error: `webhook endpoint "${payload.endpoint}" is no longer configured` };
     const secret = ctx.env[hook.secretEnv];
-    if (!secret) return { waiting: `set ${hook.secretEnv} to the signing secret of webhook "${hook.name}"` };
+    if (!secret) return { waiting: missingSecret(hook) };
     const res = await send(
       ctx.http,
       {
