@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
-import { buildProject, type BuildResult } from '../src/build/build';
+import { buildProject, type BuildResult } from '../src/pipeline/build';
 import { openProject } from '../src/project';
 import { BuildProbe, childArgs, childFailed, childReporter, maxRssMiB, MiB, now, seedLedger, type BenchProject, type BuildTiming } from './common';
 import { editSalary, postingFile } from './generate';

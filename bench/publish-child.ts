@@ -13,7 +13,7 @@
 import { promises as fs, copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { Ledger } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
 import { openProject } from '../src/project';

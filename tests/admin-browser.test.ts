@@ -14,7 +14,7 @@ import { findChromium } from './helpers/browser';
 import { SMTPServer } from 'smtp-server';
 import { adapters } from '../adapters';
 import { adminRouter } from '../src/admin/router';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
 import { startService, type Service } from '../src/serve/service';
 import { REPO, SHIPPED_CONFIG_TEXT, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';

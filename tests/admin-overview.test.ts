@@ -8,7 +8,7 @@ import type { Transition } from '../src/publish/protocol';
 import { buildOverview, type RoleSummary } from '../src/admin/overview';
 import { renderPage } from '../src/admin/pages';
 import { buildRoleView } from '../src/admin/role';
-import { validateProject } from '../src/build/validate';
+import { validateProject } from '../src/pipeline/validate';
 import type { Project } from '../src/project';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
 

@@ -14,7 +14,7 @@ import { decodeHeader, emailHeaders } from '../src/admin/email-headers';
 import { googleCard } from '../src/admin/google-card';
 import { REDACTED, envNamesIn, redactor, secretValues } from '../src/secrets';
 import { fieldsOf, findAll, parseXml, type XmlEl } from '../src/admin/xml-records';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import type { SiteConfig } from '../src/model/config';
 import { cdataEl, el, xmlDocument } from '../src/xml/writer';
 import { MINIMAL_POSTING, SHIPPED_CONFIG_TEXT, SHIPPED_POSTING_TEXT, tempProject } from './helpers/project';

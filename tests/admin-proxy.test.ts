@@ -4,7 +4,7 @@
  * guesses and session cookies are Secure; without it, those headers are ignored and cannot be forged.
  */
 import { adminRouter } from '../src/admin/router';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
 import { startService, type Service } from '../src/serve/service';
 import { postLogin } from './helpers/admin-client';

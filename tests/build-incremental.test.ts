@@ -2,7 +2,7 @@
  * byte-identical to a fresh build of the same sources. */
 import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
 
 const NOW = new Date('2026-11-28T12:00:00Z');

@@ -3,8 +3,8 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpath
 import path from 'node:path';
 import { adapters } from '../adapters';
 import { defineAdapter, type Adapter } from '../src/adapter';
-import { buildProject } from '../src/build/build';
-import { layoutFor, pruneGenerations } from '../src/build/output-store';
+import { buildProject } from '../src/pipeline/build';
+import { layoutFor, pruneGenerations } from '../src/pipeline/output-store';
 import { isJobcastError } from '../src/errors';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
 

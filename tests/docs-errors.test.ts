@@ -16,7 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
 import type { Adapter } from '../src/adapter';
-import { BUILD_CODES } from '../src/build/build';
+import { BUILD_CODES } from '../src/pipeline/build';
 import { CODES } from '../src/errors';
 
 const ROOT = path.join(__dirname, '..');
@@ -43,7 +43,7 @@ interface Entry {
 function registriesOf(list: readonly Adapter[]): Registry[] {
   return [
     { name: 'CODES (src/errors.ts)', codes: CODES },
-    { name: 'BUILD_CODES (src/build/build.ts)', codes: BUILD_CODES },
+    { name: 'BUILD_CODES (src/pipeline/build.ts)', codes: BUILD_CODES },
     ...list.flatMap((a) => (a.codes ? [{ name: `channel ${a.name}`, codes: a.codes, channel: a.name }] : [])),
   ];
 }

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { adapters } from '../adapters';
 import type { Adapter } from '../src/adapter';
-import { validateProject } from '../src/build/validate';
+import { validateProject } from '../src/pipeline/validate';
 import { CODES } from '../src/errors';
 import { notifySchema } from '../src/model/config';
 import { CONFIG_EXAMPLE, DOCS_COMMAND, jsonSchemaOf, POSTING_EXAMPLE, POSTINGS_DOC, renderDocs, renderPostingsDoc, type JsonSchema } from '../src/model/docs';

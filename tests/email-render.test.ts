@@ -7,9 +7,9 @@ import { renderAll } from '../src/adapter';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { email, emailOptions, roleEmail, type EmailOptions } from '../adapters/email';
-import { renderContext } from '../src/build/context';
-import { buildProject, type BuildResult } from '../src/build/build';
-import { validateProject } from '../src/build/validate';
+import { renderContext } from '../src/pipeline/context';
+import { buildProject, type BuildResult } from '../src/pipeline/build';
+import { validateProject } from '../src/pipeline/validate';
 import { textTemplate } from '../src/compose/text-template';
 import { MINIMAL_POSTING, REPO, SHIPPED_POSTING_TEXT, seedPieces, tempProject, type TempProject } from './helpers/project';
 

@@ -11,9 +11,9 @@ import { createIndeedShapedAdapter, INDEED_CODES, jobPlaces, referenceNumbers } 
 import { linkedin, LINKEDIN_CODES } from '../adapters/linkedin';
 import { ZIPRECRUITER_CODES } from '../adapters/ziprecruiter';
 import type { PostingEntry } from '../src/adapter';
-import { buildProject } from '../src/build/build';
-import { renderContext } from '../src/build/context';
-import { validateProject } from '../src/build/validate';
+import { buildProject } from '../src/pipeline/build';
+import { renderContext } from '../src/pipeline/context';
+import { validateProject } from '../src/pipeline/validate';
 import type { Posting } from '../src/model/posting';
 import type { Project } from '../src/project';
 import { descriptionHtml } from '../src/compose/description';

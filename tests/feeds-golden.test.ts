@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildProject, type BuildResult } from '../src/build/build';
+import { buildProject, type BuildResult } from '../src/pipeline/build';
 import { descriptionsOf, FEED_CHANNELS, FEED_PATHS, htmlBlocks, jobNodes, kid, listedIds, mustParse, NOW, textOf, type FeedChannel } from './feeds-support';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, seedPieces, tempProject, type TempProject } from './helpers/project';
 

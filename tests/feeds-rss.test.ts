@@ -7,7 +7,7 @@ import path from 'node:path';
 import RSS from 'rss';
 import Parser from 'rss-parser';
 import { JOB_NAMESPACE, withLastBuildDate } from '../adapters/rss';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import {
   entryOf,
   FEED_CHANNELS,

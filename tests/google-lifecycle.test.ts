@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { MINIMAL_POSTING, tempProject } from './helpers/project';
 import { attr, bodyOf, build, collapse, elements, ISOLATED_ADAPTERS, metaContent, parseHtml, textOf, visibleText, type Built } from './google-support';
 

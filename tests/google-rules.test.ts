@@ -1,6 +1,6 @@
 /** Google's rules as diagnostics: what each rule says, where it points, and what an error costs. */
 import { GOOGLE_CODES, googleJobPosting } from '../adapters/google-jobposting';
-import { validateProject } from '../src/build/validate';
+import { validateProject } from '../src/pipeline/validate';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { CODES } from '../src/errors';
 import type { SiteConfig } from '../src/model/config';

@@ -7,7 +7,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { Ledger } from '../src/ledger/ledger';
 import { SCHEMA_VERSION } from '../src/ledger/schema';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';

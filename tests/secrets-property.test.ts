@@ -11,7 +11,7 @@ import { buildOverview } from '../src/admin/overview';
 import { renderPage } from '../src/admin/pages';
 import { publishView } from '../src/admin/publish-view';
 import { buildRoleView } from '../src/admin/role';
-import { validateProject } from '../src/build/validate';
+import { validateProject } from '../src/pipeline/validate';
 import { createLogger } from '../src/log';
 import { ADMIN_TOKEN_ENV, redactor, secretValues } from '../src/secrets';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';

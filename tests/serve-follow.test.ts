@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { buildProject, type BuildResult } from '../src/build/build';
+import { buildProject, type BuildResult } from '../src/pipeline/build';
 import { Ledger } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
 import type { Project } from '../src/project';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
 import { startService, type Service } from '../src/serve/service';
 import { rawRequest, rawStatus, request, type HttpResponse } from './helpers/http';

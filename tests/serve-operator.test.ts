@@ -3,7 +3,7 @@
  * with preconditions (412), the asterisk request target, and a publish that leaves work for a retry.
  */
 import http from 'node:http';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { main } from '../src/cli/main';
 import { silentLogger } from '../src/log';
 import type { Service } from '../src/serve/service';

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
 import type { Project } from '../src/project';
 import { startService, type Service } from '../src/serve/service';

@@ -1,7 +1,7 @@
 /** A symbolic link planted in the output never lets a request read a file outside it. */
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildProject } from '../src/build/build';
+import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
 import { startService, type Service } from '../src/serve/service';
 import { request } from './helpers/http';

@@ -4,9 +4,9 @@
  * errors rather than hidden, since they are exactly what a recruiter needs to see.
  */
 import type { PostingEntry } from '../adapter';
-import type { ChannelSelection, Validation } from '../build/validate';
+import type { ChannelSelection, Validation } from '../pipeline/validate';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics';
-import type { Manifest } from '../build/output-store';
+import type { Manifest } from '../pipeline/output-store';
 import type { Ledger } from '../ledger/ledger';
 import type { Transition } from '../publish/protocol';
 import { DeliveryIndex, type DeliveryView } from './delivery';

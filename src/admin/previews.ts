@@ -6,8 +6,8 @@
  */
 import { renderAll } from '../adapter';
 import type { Adapter, Artifact, PostingEntry } from '../adapter';
-import { renderContext } from '../build/context';
-import type { ChannelSelection } from '../build/validate';
+import { renderContext } from '../pipeline/context';
+import type { ChannelSelection } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
 import type { SiteConfig } from '../model/config';
 import { collectBody } from '../util/artifact-body';

@@ -1,6 +1,6 @@
 /** The role page: every channel's preview of one role, its problems, and its delivery history. */
 import path from 'node:path';
-import type { Validation } from '../build/validate';
+import type { Validation } from '../pipeline/validate';
 import type { Ledger } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
 import { outboxView, toldView, type OutboxView, type ToldView } from './delivery';

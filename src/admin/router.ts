@@ -5,7 +5,7 @@
  * schedule). Login, session and CSRF rules are in ./login.ts; what pages may show, in ./secrets.ts.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { validateProject } from '../build/validate';
+import { validateProject } from '../pipeline/validate';
 import { untold } from '../publish/status';
 import { isJobcastError } from '../errors';
 import type { Logger } from '../log';

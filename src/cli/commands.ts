@@ -5,19 +5,19 @@ import { createLogger } from '../log';
 import { describePlan, describeWithdrawn, publish as publishRun } from '../publish/run';
 import { adminRouter } from '../admin/router';
 import { startService } from '../serve/service';
-import { buildProject } from '../build/build';
-import { validateProject } from '../build/validate';
+import { buildProject } from '../pipeline/build';
+import { validateProject } from '../pipeline/validate';
 import { displayPath } from '../load/display-path';
 import { postingJsonSchema } from '../model/json-schema';
 import { openProject, type Project } from '../project';
 import { formatHuman, report, type ReportOptions } from './report';
 import { renderAll } from '../adapter';
-import { renderContext } from '../build/context';
+import { renderContext } from '../pipeline/context';
 import { collectBody } from '../util/artifact-body';
 import type { CliIo } from './main';
 import { CODES } from '../errors';
 import { describeHolder } from '../ledger/lease';
-import type { BrokenFile } from '../build/validate';
+import type { BrokenFile } from '../pipeline/validate';
 import { state } from './state';
 
 export interface CommandContext {

@@ -3,7 +3,7 @@
  * rebuilding a lost or damaged ledger from the output being served (docs/publication.md).
  */
 import { existsSync, renameSync } from 'node:fs';
-import { currentGeneration, layoutFor, readManifest } from '../build/output-store';
+import { currentGeneration, layoutFor, readManifest } from '../pipeline/output-store';
 import { CODES, isJobcastError } from '../errors';
 import { describeHolder } from '../ledger/lease';
 import { Ledger } from '../ledger/ledger';

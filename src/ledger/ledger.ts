@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CODES, JobcastError } from '../errors';
-import type { PostingHistory } from '../build/validate';
+import type { PostingHistory } from '../pipeline/validate';
 import type { Posting } from '../model/posting';
 import { SqliteLeaseStore, type LeaseStore, type WriterLease } from './lease';
 import { environmentCode, environmentError, makeDirSync } from '../util/environment';

@@ -11,7 +11,7 @@ import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema 
 import { displayPath } from './display-path';
 import type { ParsedFile } from './parse-file';
 import { parseFiles } from './parse-pool';
-import type { FileStamp } from '../build/source-cache';
+import type { FileStamp } from '../pipeline/source-cache';
 import { forEachLimit } from '../util/concurrency';
 import { issuesToDiagnostics, locateIn, parseYaml, withPositions, type PositionTable } from './yaml-document';
 
@@ -132,7 +132,7 @@ const SIMILAR_EXTENSIONS = /\.(ya?ml|YA?ML|Yaml|json)$/;
 export interface LoadOptions {
   /**
    * A previous build's results by absolute path: a file whose stamp still matches is not read,
-   * parsed or validated again (see build/source-cache.ts).
+   * parsed or validated again (see pipeline/source-cache.ts).
    */
   reuse?: {
     get(absPath: string, stamp: FileStamp): { posting: Posting; sourceHash: string; diagnostics: Diagnostic[] } | undefined;

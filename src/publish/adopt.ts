@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import type { PostingEntry } from '../adapter';
-import type { Manifest } from '../build/output-store';
-import { readSourceCache } from '../build/source-cache';
-import { selectChannels, toEntry, type ChannelSelection } from '../build/validate';
+import type { Manifest } from '../pipeline/output-store';
+import { readSourceCache } from '../pipeline/source-cache';
+import { selectChannels, toEntry, type ChannelSelection } from '../pipeline/validate';
 import type { SubjectRow, ToldRow } from '../ledger/ledger';
 import { displayPath } from '../load/display-path';
 import type { Project } from '../project';

@@ -4,7 +4,7 @@
  * notifier switched off) sends nothing, but is still recorded by the table.
  */
 import type { Adapter, PostingTransition } from '../adapter';
-import { renderContext } from '../build/context';
+import { renderContext } from '../pipeline/context';
 import type { SiteConfig } from '../model/config';
 import type { Notifier, PlanContext } from './notifier';
 import type { Message, Transition } from './protocol';

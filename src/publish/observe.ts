@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Adapter, PostingEntry } from '../adapter';
-import type { Manifest, ManifestEntry } from '../build/output-store';
-import { renderContext } from '../build/context';
-import type { ChannelSelection } from '../build/validate';
+import type { Manifest, ManifestEntry } from '../pipeline/output-store';
+import { renderContext } from '../pipeline/context';
+import type { ChannelSelection } from '../pipeline/validate';
 import type { SubjectRow } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
 import { stableStringify } from '../util/stable-json';

@@ -4,10 +4,10 @@
  * → observe every receiver → plan versions and transitions by the table → record them with their
  * notifications in one transaction (fenced) → deliver, each receiver in its own queue → record.
  */
-import { buildProject, type BuildResult } from '../build/build';
-import { siteUrl } from '../build/context';
-import { currentGeneration, layoutFor, readManifest } from '../build/output-store';
-import type { BrokenFile } from '../build/validate';
+import { buildProject, type BuildResult } from '../pipeline/build';
+import { siteUrl } from '../pipeline/context';
+import { currentGeneration, layoutFor, readManifest } from '../pipeline/output-store';
+import type { BrokenFile } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
 import { CODES, isJobcastError } from '../errors';
 import type { Ledger, NewOutboxItem, OutboxRow } from '../ledger/ledger';

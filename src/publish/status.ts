@@ -3,8 +3,8 @@
  * served and the ledger, without recording anything. The admin, /healthz and `publish --dry-run`
  * all read status this way, so they cannot disagree (docs/publication.md).
  */
-import type { Manifest } from '../build/output-store';
-import type { Validation } from '../build/validate';
+import type { Manifest } from '../pipeline/output-store';
+import type { Validation } from '../pipeline/validate';
 import type { Ledger } from '../ledger/ledger';
 import type { Project } from '../project';
 import type { Notifier } from './notifier';

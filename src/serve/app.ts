@@ -8,7 +8,7 @@ import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ManifestEntry } from '../build/output-store';
+import type { ManifestEntry } from '../pipeline/output-store';
 import type { Logger } from '../log';
 import { BodyCache, negotiate, type Encoding } from './body-cache';
 import { OUTSIDE, openInside } from './inside';

@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { layoutFor, readManifest, type Manifest, type ManifestEntry } from '../build/output-store';
+import { layoutFor, readManifest, type Manifest, type ManifestEntry } from '../pipeline/output-store';
 
 export interface Snapshot {
   site: string;

@@ -1,10 +1,10 @@
 /**
  * Looking at an output folder from outside: the generation the link points at, the generations on
- * disk, and whether what the link names is complete (docs/publication.md; src/build/output-store.ts).
+ * disk, and whether what the link names is complete (docs/publication.md; src/pipeline/output-store.ts).
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import type { Manifest } from '../../src/build/output-store';
+import type { Manifest } from '../../src/pipeline/output-store';
 
 export interface OutputDirs {
   dir: string;

@@ -54,7 +54,10 @@ export interface Validation {
 }
 
 export function postingHash(p: LoadedPosting, state: LifecycleState): string {
-  return createHash('sha256').update(stableStringify({ posting: p.posting, state })).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(stableStringify({ posting: p.posting, state }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** A loaded posting as the channels see it: lifecycle state, content hash and when it last changed. */
@@ -63,10 +66,17 @@ export function toEntry(p: LoadedPosting, project: Project, now: Date, previous:
   const hash = postingHash(p, lifecycle.state);
   const before = previous[p.id];
   // First sight: the page took its form when the role went public (deterministic for fresh builds).
-  const since = before?.hash === hash ? before.since : before ? now.toISOString() : new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())).toISOString();
+  const since =
+    before?.hash === hash ? before.since : before ? now.toISOString() : new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())).toISOString();
   return {
-    id: p.id, file: p.file, posting: p.posting, lifecycle, state: lifecycle.state, hash,
-    changedAt: new Date(since), locate: (field) => p.locate(field),
+    id: p.id,
+    file: p.file,
+    posting: p.posting,
+    lifecycle,
+    state: lifecycle.state,
+    hash,
+    changedAt: new Date(since),
+    locate: (field) => p.locate(field),
   };
 }
 
@@ -78,7 +88,14 @@ const checkedStates = (a: Adapter): LifecycleState[] => [...new Set<LifecycleSta
 
 /** Runs every channel's rules on postings one at a time, collecting each channel's selection. */
 class ChannelChecker {
-  private readonly channels: { adapter: Adapter; ctx: RenderContext; renders: readonly LifecycleState[]; inspected: readonly LifecycleState[]; selected: PostingEntry[]; dropped: string[] }[];
+  private readonly channels: {
+    adapter: Adapter;
+    ctx: RenderContext;
+    renders: readonly LifecycleState[];
+    inspected: readonly LifecycleState[];
+    selected: PostingEntry[];
+    dropped: string[];
+  }[];
   readonly diagnostics: Diagnostic[] = [];
   private readonly strings = new Map<string, string>();
   private intern(s: string): string {
@@ -94,7 +111,14 @@ class ChannelChecker {
     this.config = configFingerprint(project.config);
     this.channels = project.adapters.map((adapter) => {
       const renders = adapter.states ?? ['open'];
-      return { adapter, ctx: renderContext(adapter, project.config, now), renders, inspected: forValidate ? checkedStates(adapter) : renders, selected: [], dropped: [] };
+      return {
+        adapter,
+        ctx: renderContext(adapter, project.config, now),
+        renders,
+        inspected: forValidate ? checkedStates(adapter) : renders,
+        selected: [],
+        dropped: [],
+      };
     });
   }
 
@@ -116,7 +140,16 @@ class ChannelChecker {
         try {
           found = (ch.adapter.check?.(entry, ch.ctx) ?? []).map((d) => ({ ...entry.locate(d.field ?? ''), ...d, channel: ch.adapter.name, posting: entry.id }));
         } catch (err) {
-          found = [{ code: CODES.CHANNEL_FAILED, severity: 'error', channel: ch.adapter.name, posting: entry.id, file: entry.file, message: `channel rules crashed: ${(err as Error).message}` }];
+          found = [
+            {
+              code: CODES.CHANNEL_FAILED,
+              severity: 'error',
+              channel: ch.adapter.name,
+              posting: entry.id,
+              file: entry.file,
+              message: `channel rules crashed: ${(err as Error).message}`,
+            },
+          ];
         }
       }
       ran[ch.adapter.name] = { key, diagnostics: found };
@@ -155,7 +188,13 @@ class ChannelChecker {
 }
 
 /** Each channel's selection of `entries`; `cached` gives a posting's rule results from a source cache (not re-run when current). */
-export function selectChannels(entries: readonly PostingEntry[], project: Project, now: Date, forValidate: boolean, cached?: (id: string) => CachedSource['checks'] | undefined): { channels: ChannelSelection[]; diagnostics: Diagnostic[] } {
+export function selectChannels(
+  entries: readonly PostingEntry[],
+  project: Project,
+  now: Date,
+  forValidate: boolean,
+  cached?: (id: string) => CachedSource['checks'] | undefined,
+): { channels: ChannelSelection[]; diagnostics: Diagnostic[] } {
   const checker = new ChannelChecker(project, now, forValidate);
   for (const e of entries) checker.check(e, cached?.(e.id));
   return { channels: checker.selections(new Set(entries.map((e) => e.id))), diagnostics: checker.diagnostics };
@@ -176,7 +215,13 @@ export interface ValidateOptions {
  * Load, validate and run the channels' rules, one posting at a time as files finish parsing, so
  * position tables are needed only briefly (large folders stay within memory).
  */
-export async function validateProject(project: Project, now: Date, previous: PostingHistory = {}, forValidate = false, opts: ValidateOptions = {}): Promise<Validation> {
+export async function validateProject(
+  project: Project,
+  now: Date,
+  previous: PostingHistory = {},
+  forValidate = false,
+  opts: ValidateOptions = {},
+): Promise<Validation> {
   const checker = new ChannelChecker(project, now, forValidate);
   const entries = new Map<string, PostingEntry>();
   const stamps = new Map<string, FileStamp>();
@@ -189,14 +234,16 @@ export async function validateProject(project: Project, now: Date, previous: Pos
       checker.check(entry, cache?.get(p.absPath)?.checks);
     },
     onStamp: (abs, stamp) => void stamps.set(abs, stamp),
-    ...(cache ? {
-      reuse: {
-        get: (abs: string, stamp: FileStamp) => {
-          const c = cache.get(abs);
-          return c && c.code === code && sameStamp(c.stamp, stamp) ? c : undefined;
-        },
-      },
-    } : {}),
+    ...(cache
+      ? {
+          reuse: {
+            get: (abs: string, stamp: FileStamp) => {
+              const c = cache.get(abs);
+              return c && c.code === code && sameStamp(c.stamp, stamp) ? c : undefined;
+            },
+          },
+        }
+      : {}),
   });
   const broken = brokenFiles(loaded.diagnostics, new Set(loaded.postings.map((p) => p.absPath)), project.postingsDir);
   const kept: { entry: PostingEntry; record?: CachedSource }[] = [];
@@ -205,7 +252,15 @@ export async function validateProject(project: Project, now: Date, previous: Pos
     const content = record?.posting ?? opts.lastGood?.(b.id);
     if (!content) continue;
     const file = displayPath(b.absPath);
-    const entry: PostingEntry = { ...toEntry({ id: b.id, absPath: b.absPath, file, posting: content, sourceHash: record?.sourceHash ?? '', locate: () => ({ file }) }, project, now, previous), kept: true };
+    const entry: PostingEntry = {
+      ...toEntry(
+        { id: b.id, absPath: b.absPath, file, posting: content, sourceHash: record?.sourceHash ?? '', locate: () => ({ file }) },
+        project,
+        now,
+        previous,
+      ),
+      kept: true,
+    };
     entries.set(b.id, entry);
     checker.forget(b.id);
     checker.check(entry, record?.checks);
@@ -222,18 +277,40 @@ export async function validateProject(project: Project, now: Date, previous: Pos
     for (const p of loaded.postings) {
       const stamp = stamps.get(p.absPath);
       if (!stamp) continue;
-      yield { path: p.absPath, stamp, code, sourceHash: p.sourceHash, posting: p.posting, diagnostics: byFile.get(p.file) ?? [], checks: checker.ran.get(p.id) ?? {} };
+      yield {
+        path: p.absPath,
+        stamp,
+        code,
+        sourceHash: p.sourceHash,
+        posting: p.posting,
+        diagnostics: byFile.get(p.file) ?? [],
+        checks: checker.ran.get(p.id) ?? {},
+      };
     }
     // A kept role's last good record travels on, so every later build still has it.
     for (const k of kept) {
       const checks = checker.ran.get(k.entry.id) ?? {};
       if (k.record) yield { ...k.record, checks };
-      else yield { path: path.join(project.postingsDir, `${k.entry.id}.yaml`), stamp: { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 }, code, sourceHash: '', posting: k.entry.posting, diagnostics: [], checks };
+      else
+        yield {
+          path: path.join(project.postingsDir, `${k.entry.id}.yaml`),
+          stamp: { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 },
+          code,
+          sourceHash: '',
+          posting: k.entry.posting,
+          diagnostics: [],
+          checks,
+        };
     }
   };
   return {
-    entries: ordered, diagnostics: [...loaded.diagnostics, ...channelDiagnostics], invalidSources,
-    broken: broken.map(({ absPath: _a, ...b }) => b), channels: checker.selections(valid), history: historyOf(ordered), cacheRecords,
+    entries: ordered,
+    diagnostics: [...loaded.diagnostics, ...channelDiagnostics],
+    invalidSources,
+    broken: broken.map(({ absPath: _a, ...b }) => b),
+    channels: checker.selections(valid),
+    history: historyOf(ordered),
+    cacheRecords,
   };
 }
 

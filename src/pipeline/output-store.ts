@@ -106,7 +106,11 @@ export async function startGeneration(layout: OutputLayout, now = Date.now()): P
 /** A relative artifact path that cannot leave the output folder. */
 export function assertSafeArtifactPath(p: string): void {
   const bad =
-    !p || p.startsWith('/') || p.includes('\\') || p.includes('\0') || p.endsWith('/') ||
+    !p ||
+    p.startsWith('/') ||
+    p.includes('\\') ||
+    p.includes('\0') ||
+    p.endsWith('/') ||
     p.split('/').some((seg) => seg === '' || seg === '.' || seg === '..' || seg.startsWith('.'));
   if (bad) throw new JobcastError(CODES.CHANNEL_FAILED, `an adapter produced an unsafe output path: ${JSON.stringify(p)}`);
 }
@@ -176,7 +180,12 @@ export const GENERATION_GRACE_MS = 30_000;
  * Point the output at `generation` with one atomic rename, after `beforeSwap` (the writer's fence
  * check); the generation it replaces is marked retired, kept for readers, pruned later.
  */
-export async function commitGeneration(layout: OutputLayout, generation: Generation, manifest: Manifest, beforeSwap: () => void = () => undefined): Promise<void> {
+export async function commitGeneration(
+  layout: OutputLayout,
+  generation: Generation,
+  manifest: Manifest,
+  beforeSwap: () => void = () => undefined,
+): Promise<void> {
   await fs.writeFile(path.join(generation.dir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
   const target = path.relative(path.dirname(layout.outDir), generation.site);
   const tmpLink = `${layout.outDir}.${randomBytes(4).toString('hex')}.tmp`;

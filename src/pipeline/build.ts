@@ -11,8 +11,17 @@ import { JobcastError, isJobcastError } from '../errors';
 import type { Project } from '../project';
 import { renderContext } from './context';
 import {
-  assertSafeArtifactPath, commitGeneration, currentGeneration, discardGeneration, layoutFor, pruneGenerations,
-  readManifest, startGeneration, writeBody, type Manifest, type ManifestEntry,
+  assertSafeArtifactPath,
+  commitGeneration,
+  currentGeneration,
+  discardGeneration,
+  layoutFor,
+  pruneGenerations,
+  readManifest,
+  startGeneration,
+  writeBody,
+  type Manifest,
+  type ManifestEntry,
 } from './output-store';
 import { validateProject, type BrokenFile, type PostingHistory, type Validation } from './validate';
 import { Ledger } from '../ledger/ledger';
@@ -101,16 +110,31 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   // ledger stands in only when there is no previous output. Otherwise a role deleted since would
   // come back when a broken file takes its name.
   const validation = await validateProject(project, now, opts.history ?? previous?.history ?? {}, false, {
-    ...(cache ? { cache } : {}), ...(opts.lastGood && !previousGeneration ? { lastGood: opts.lastGood } : {}),
+    ...(cache ? { cache } : {}),
+    ...(opts.lastGood && !previousGeneration ? { lastGood: opts.lastGood } : {}),
   });
   const diagnostics = [...validation.diagnostics];
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);
   const manifest: Manifest = {
-    version: 1, builtFor: now.toISOString(), artifacts: {}, history: validation.history,
+    version: 1,
+    builtFor: now.toISOString(),
+    artifacts: {},
+    history: validation.history,
     ...(opts.identity ? { ledger: opts.identity } : {}),
-    ...(validation.broken.length ? { problems: validation.broken.map((b) => ({ file: b.file, ...(b.error.line ? { line: b.error.line } : {}), ...(b.error.col ? { col: b.error.col } : {}), code: b.error.code, message: b.error.message, kept: b.kept })) } : {}),
+    ...(validation.broken.length
+      ? {
+          problems: validation.broken.map((b) => ({
+            file: b.file,
+            ...(b.error.line ? { line: b.error.line } : {}),
+            ...(b.error.col ? { col: b.error.col } : {}),
+            code: b.error.code,
+            message: b.error.message,
+            kept: b.kept,
+          })),
+        }
+      : {}),
   };
   const madeDirs = new Set<string>();
   const claimed = new Map<string, string>();
@@ -211,7 +235,15 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
     await discardGeneration(generation);
     throw err;
   }
-  const result = { outDir: layout.outDir, generation: generation.dir, manifest, ...(previous ? { previous } : {}), validation, diagnostics, broken: validation.broken };
+  const result = {
+    outDir: layout.outDir,
+    generation: generation.dir,
+    manifest,
+    ...(previous ? { previous } : {}),
+    validation,
+    diagnostics,
+    broken: validation.broken,
+  };
   if (opts.dryRun) return result;
   lease.assertHeld();
   await pruneGenerations(layout, previousGeneration);
@@ -233,7 +265,13 @@ function previousByPosting(previous: Manifest | undefined): Map<string, [string,
  * Hard-link a posting's unchanged files from the previous generation (copy where links are not
  * possible). False when a file is gone, so the caller renders instead.
  */
-async function carryOver(fromSite: string, toSite: string, files: readonly [string, ManifestEntry][], madeDirs: Set<string>, manifest: Manifest): Promise<boolean> {
+async function carryOver(
+  fromSite: string,
+  toSite: string,
+  files: readonly [string, ManifestEntry][],
+  madeDirs: Set<string>,
+  manifest: Manifest,
+): Promise<boolean> {
   try {
     for (const [p, e] of files) {
       const target = path.join(toSite, p);

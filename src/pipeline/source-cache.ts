@@ -35,8 +35,7 @@ export interface CachedSource {
   checks: Record<string, { key: string; diagnostics: Diagnostic[] }>;
 }
 
-export const sameStamp = (a: FileStamp, b: FileStamp): boolean =>
-  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+export const sameStamp = (a: FileStamp, b: FileStamp): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 
 export async function readSourceCache(generation: string | undefined): Promise<Map<string, CachedSource>> {
   const out = new Map<string, CachedSource>();
