@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { CODES } from '../src/errors';
 import { defineAdapter, type Announcement, type PostingEntry, type RenderContext } from '../src/adapter';
 import { paragraphsOf, sectionsOf } from '../src/compose/description';
 import { countryList, employmentText, requirementFacts, salaryText, whereText } from '../src/compose/facts';
@@ -66,7 +67,7 @@ export const emailOptions = z
         path: ['defaultList'],
         input: o.defaultList,
         message: `defaultList "${o.defaultList}" is not one of the configured lists`,
-        params: { jc: 'JC_FIELD_ENUM', fix: names.length ? `use one of: ${names.join(', ')}` : 'configure the list under lists: first' },
+        params: { jc: CODES.FIELD_ENUM, fix: names.length ? `use one of: ${names.join(', ')}` : 'configure the list under lists: first' },
       });
     }
   });

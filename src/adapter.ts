@@ -3,6 +3,7 @@
  * config in, artifacts (URL path, content type, bytes) and diagnostics out. Reading and writing files,
  * HTTP and SMTP all live in the build, publish and serve layers. The core never names a channel.
  */
+import { registerCodes } from './errors';
 import type { z } from 'zod';
 import type { DiagnosticInput, Place } from './diagnostics';
 import type { Lifecycle, LifecycleState } from './model/lifecycle';
@@ -148,7 +149,11 @@ export interface Adapter<O = any, P = any> {
 }
 
 /** Identity helper that keeps an adapter's option types checked at its definition. */
-export const defineAdapter = <O, P = never>(adapter: Adapter<O, P>): Adapter<O, P> => adapter;
+/** A channel, with its codes registered in the one registry (src/errors.ts) under its name. */
+export function defineAdapter<O, P = never>(adapter: Adapter<O, P>): Adapter<O, P> {
+  if (adapter.codes) registerCodes(adapter.name, adapter.codes);
+  return adapter;
+}
 
 /** Everything a channel renders for these entries: each posting's own files, then its shared files. */
 export function renderAll<O>(adapter: Adapter<O>, entries: readonly PostingEntry[], ctx: RenderContext<O>): RenderResult {

@@ -11,6 +11,9 @@ export interface Place {
   /** 1-based line and column. */
   line?: number;
   col?: number;
+  /** Where the problem's node ends (exclusive), when known. */
+  endLine?: number;
+  endCol?: number;
 }
 
 export interface Diagnostic extends Place {
@@ -29,7 +32,7 @@ export interface Diagnostic extends Place {
 }
 
 /** What an adapter reports: it does not know source positions; the core adds them from `field`. */
-export type DiagnosticInput = Omit<Diagnostic, 'file' | 'line' | 'col' | 'channel'>;
+export type DiagnosticInput = Omit<Diagnostic, 'file' | 'line' | 'col' | 'endLine' | 'endCol' | 'channel'>;
 
 export function countBySeverity(diagnostics: readonly Diagnostic[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };

@@ -1,8 +1,15 @@
 /**
- * Registry of the core's diagnostic and failure codes (fastify-style: one place, stable names,
- * grouped by area). Adapters own the codes of their channel rules in their own file.
- * A code never changes meaning once released; retire it instead.
+ * The one registry of codes (fastify's createError style): every diagnostic and failure code jobcast
+ * can report is registered here — the core's in CODES below, each channel's and notifier's through
+ * `registerCodes` when it is defined — and every one is documented in docs/errors.md (a test checks
+ * both ways). A code never changes meaning once released; retire it instead.
+ *
+ * Failures that stop a command are made by factories from `createError`: code, message template and
+ * exit code defined together, so no call site writes its own.
  */
+import { format } from 'node:util';
+import type { Diagnostic } from './diagnostics';
+
 export const CODES = {
   // Reading a source file
   FILE_READ: 'JC_FILE_READ',
@@ -56,6 +63,10 @@ export const CODES = {
   USAGE: 'JC_USAGE',
   // Channel / build
   CHANNEL_FAILED: 'JC_CHANNEL_FAILED',
+  /** A channel threw while rendering or writing: a bug in that channel; nothing was swapped in. */
+  BUILD_CHANNEL_CRASHED: 'JC_BUILD_CHANNEL_CRASHED',
+  /** Two channels write the same output path. */
+  BUILD_PATH_CLASH: 'JC_BUILD_PATH_CLASH',
   // The ledger and the writer lease (docs/publication.md)
   STATE_OPEN: 'JC_STATE_OPEN',
   STATE_NEWER: 'JC_STATE_NEWER',
@@ -70,6 +81,11 @@ export const CODES = {
   SERVE_PORT: 'JC_SERVE_PORT',
 } as const;
 
+/** Codes used inside one process that never reach a user (a request that resolves outside the output gets a 404). */
+export const INTERNAL_CODES = {
+  OUTSIDE_OUTPUT: 'JC_OUTSIDE_OUTPUT',
+} as const;
+
 export type CoreCode = (typeof CODES)[keyof typeof CODES];
 
 /**
@@ -82,7 +98,7 @@ export class JobcastError extends Error {
     readonly code: string,
     message: string,
     readonly exitCode: 1 | 2 = 1,
-    readonly details: readonly import('./diagnostics').Diagnostic[] = [],
+    readonly details: readonly Diagnostic[] = [],
   ) {
     super(message);
   }
@@ -90,3 +106,43 @@ export class JobcastError extends Error {
 
 export const isJobcastError = (e: unknown): e is JobcastError =>
   e instanceof Error && (e as { name?: string }).name === 'JobcastError' && typeof (e as JobcastError).code === 'string';
+
+/** Who registered a code: `core`, or a channel's or notifier's name. */
+const owners = new Map<string, string>();
+
+/** Register a plugin's codes; a code claimed by two owners is a programming error, caught at start-up. */
+export function registerCodes<T extends Readonly<Record<string, string>>>(owner: string, codes: T): T {
+  for (const code of Object.values(codes)) {
+    const had = owners.get(code);
+    if (had !== undefined && had !== owner) throw new Error(`code ${code} is registered by both ${had} and ${owner}`);
+    owners.set(code, owner);
+  }
+  return codes;
+}
+registerCodes('core', CODES);
+registerCodes('core', INTERNAL_CODES);
+
+/** Every registered code with its owner. */
+export const registeredCodes = (): ReadonlyMap<string, string> => owners;
+
+/** Where a code is explained: its row in docs/errors.md (each row carries an anchor named after the code). */
+export const docsLink = (code: string): string => `docs/errors.md#${code.toLowerCase()}`;
+
+/** A failure factory: `throw LEASE_HELD(holder)`; its code, template and exit code are readable for the docs test. */
+export interface ErrorFactory<A extends readonly unknown[]> {
+  (...args: [...A, details?: readonly Diagnostic[]]): JobcastError;
+  readonly code: string;
+  readonly template: string;
+  readonly exitCode: 1 | 2;
+}
+
+/** fastify-style: the message is a util.format template (`%s`), filled from the arguments in order. */
+export function createError<A extends readonly unknown[] = readonly string[]>(code: string, template: string, exitCode: 1 | 2 = 1): ErrorFactory<A> {
+  if (!owners.has(code)) throw new Error(`createError: ${code} is not a registered code`);
+  const placeholders = (template.match(/%[sdj]/g) ?? []).length;
+  const make = (...args: unknown[]): JobcastError => {
+    const details = args.length > placeholders ? (args[placeholders] as readonly Diagnostic[]) : [];
+    return new JobcastError(code, format(template, ...args.slice(0, placeholders)), exitCode, details);
+  };
+  return Object.assign(make, { code, template, exitCode });
+}

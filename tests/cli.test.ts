@@ -52,7 +52,7 @@ describe('jobcast validate', () => {
     project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('status: open', 'status: opne'));
     const run = await runCli(['validate', ...flags()], { GITHUB_ACTIONS: 'true' });
     const line = run.stdout.split('\n').find((l) => l.startsWith('::error '));
-    expect(line).toMatch(/^::error file=[^,]*backend-engineer\.yaml,line=2,col=9,title=JC_FIELD_ENUM::status: must be one of/);
+    expect(line).toMatch(/^::error file=[^,]*backend-engineer\.yaml,line=2,col=9,endLine=2,endColumn=13,title=JC_FIELD_ENUM::status: must be one of/);
   });
 
   it('keeps stdout valid JSON with --format json under GitHub Actions', async () => {

@@ -1,12 +1,13 @@
 /**
  * docs/errors.md and the code registries stay in step: every code jobcast can report is documented
- * exactly once, and nothing else is. The registries are the core's CODES, the build's BUILD_CODES
- * and each channel's `codes`, found through the adapter list, so a new channel is covered without
- * being named here.
+ * exactly once, and nothing else is. The registries are the core's CODES and each channel's
+ * `codes`, found through the adapter list, so a new channel is covered without being named here;
+ * the one registry in src/errors.ts must hold exactly those.
  *
  * The doc's format: an entry is a Markdown table row whose first cell is one code in backticks,
+ * after an anchor named after it (the `docs` link every diagnostic carries, src/errors.ts docsLink),
  *
- *   | `JC_FILE_READ` | error (file held back) | what it means | what to do |
+ *   | <a id="jc_file_read"></a>`JC_FILE_READ` | error (file held back) | what it means | what to do |
  *
  * with four non-empty cells; its kind (second cell) starts with a kind the legend defines in bold
  * under "## How serious it is"; a channel's codes sit under the heading "## Channel `<name>`".
@@ -16,14 +17,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
 import type { Adapter } from '../src/adapter';
-import { BUILD_CODES } from '../src/pipeline/build';
-import { CODES } from '../src/errors';
+import { CODES, docsLink, INTERNAL_CODES, registeredCodes } from '../src/errors';
+import { FAILURES } from '../src/failures';
 
 const ROOT = path.join(__dirname, '..');
 const DOC = path.join(ROOT, 'docs', 'errors.md');
 const LEGEND_HEADING = 'How serious it is';
-/** An errno-like marker inside the server (src/serve/inside.ts) that never reaches a user: the request gets a 404. */
-const INTERNAL_MARKERS = new Set(['JC_OUTSIDE_OUTPUT']);
+/** Markers inside one process that never reach a user (src/errors.ts INTERNAL_CODES). */
+const INTERNAL_MARKERS = new Set<string>(Object.values(INTERNAL_CODES));
 
 interface Registry {
   name: string;
@@ -37,18 +38,19 @@ interface Entry {
   line: number;
   /** The `## ` heading the row is under. */
   section: string;
+  /** The row's anchor, if it has one. */
+  anchor: string | undefined;
   cells: string[];
 }
 
 function registriesOf(list: readonly Adapter[]): Registry[] {
   return [
     { name: 'CODES (src/errors.ts)', codes: CODES },
-    { name: 'BUILD_CODES (src/pipeline/build.ts)', codes: BUILD_CODES },
     ...list.flatMap((a) => (a.codes ? [{ name: `channel ${a.name}`, codes: a.codes, channel: a.name }] : [])),
   ];
 }
 
-const FIRST_CELL_CODE = /^\|\s*`([^`]+)`\s*\|/;
+const FIRST_CELL_CODE = /^\|\s*(?:<a id="([^"]*)"><\/a>)?`([^`]+)`\s*\|/;
 
 /** Cells of a table row, split at pipes that are not escaped (`\|` inside a cell). */
 const cellsOf = (row: string): string[] =>
@@ -73,7 +75,7 @@ function parseDoc(markdown: string): { entries: Entry[]; kinds: string[] } {
       for (const m of first.matchAll(/\*\*([^*]+)\*\*/g)) kinds.push(m[1]!);
     }
     const m = FIRST_CELL_CODE.exec(text);
-    if (m) entries.push({ code: m[1]!, line: i + 1, section, cells: cellsOf(text) });
+    if (m) entries.push({ code: m[2]!, anchor: m[1], line: i + 1, section, cells: cellsOf(text) });
   });
   return { entries, kinds };
 }
@@ -112,6 +114,7 @@ function problems(markdown: string, registries: readonly Registry[]): string[] {
     const at = `docs/errors.md:${e.line}`;
     if (!owner.has(e.code)) out.push(`${at} documents ${e.code}, which no registry has (retired, misspelt, or a code that is not a code?)`);
     if (e.cells.length !== 4 || e.cells.some((c) => c === '')) out.push(`${at}: a row needs four non-empty cells: code | kind | what it means | what to do`);
+    if (`docs/errors.md#${e.anchor ?? ''}` !== docsLink(e.code)) out.push(`${at}: ${e.code} needs the anchor <a id="${e.code.toLowerCase()}"></a> before it`);
     const kind = e.cells[1] ?? '';
     if (!kinds.some((k) => kind.startsWith(k))) out.push(`${at}: kind "${kind}" does not start with one of the legend's: ${kinds.join('; ')}`);
   }
@@ -136,7 +139,12 @@ describe('docs/errors.md', () => {
   it('covers the core, the build and every channel with rules', () => {
     const all = registries.flatMap((r) => Object.values(r.codes));
     expect(all).toEqual(expect.arrayContaining(Object.values(CODES)));
-    expect(all).toEqual(expect.arrayContaining(Object.values(BUILD_CODES)));
+    // The one registry holds exactly these, each under its owner; no code is outside it.
+    const registered = [...registeredCodes()].filter(([code]) => !INTERNAL_MARKERS.has(code));
+    expect(registered.map(([code]) => code).sort()).toEqual([...new Set(all)].sort());
+    for (const a of adapters) for (const code of Object.values(a.codes ?? {})) expect([code, registeredCodes().get(code)]).toEqual([code, a.name]);
+    // Every failure a command can stop with is made from a registered code.
+    for (const f of Object.values(FAILURES)) expect(registeredCodes().get(f.code)).toBe('core');
     // A channel with rules must say which codes they raise, or its codes would go undocumented.
     const silent = adapters.filter((a) => a.check && Object.keys(a.codes ?? {}).length === 0).map((a) => a.name);
     expect(silent).toEqual([]);
@@ -157,7 +165,7 @@ describe('docs/errors.md', () => {
     const code = Object.values(CODES)[0];
     const channel = registries.find((r) => r.channel)!;
     const channelCode = Object.values(channel.codes)[0]!;
-    const rowOf = (c: string) => doc.split('\n').find((l) => l.startsWith(`| \`${c}\` |`))!;
+    const rowOf = (c: string) => doc.split('\n').find((l) => l.startsWith(`| <a id="${c.toLowerCase()}"></a>\`${c}\` |`))!;
 
     it('finds the entries and the kinds', () => {
       const { entries, kinds } = parseDoc(doc);

@@ -94,6 +94,16 @@ describe('bad-input corpus', () => {
   });
 });
 
+describe('ranges and docs links', () => {
+  it('a field problem carries the range of its value and a link to its code in docs/errors.md', async () => {
+    project.write('data-engineer.yaml', readFileSync(path.join(FIXTURES, 'enum-status.yaml'), 'utf8'));
+    const { diagnostics } = await validate();
+    const d = diagnostics.find((x) => x.code === 'JC_FIELD_ENUM')!;
+    // `status: opne`: the value starts at 2:9 and ends before 2:13.
+    expect(d).toMatchObject({ line: 2, col: 9, endLine: 2, endCol: 13, docs: 'docs/errors.md#jc_field_enum' });
+  });
+});
+
 describe('file-level failures', () => {
   const valid = readFileSync(path.join(FIXTURES, 'enum-status.yaml'), 'utf8').replace('status: opne', 'status: open');
 

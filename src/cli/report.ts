@@ -1,5 +1,6 @@
 /** How diagnostics reach a person, a machine, or GitHub Actions. */
 import { countBySeverity, sortDiagnostics, type Diagnostic } from '../diagnostics';
+import { docsLink } from '../errors';
 
 export type OutputFormat = 'human' | 'json';
 
@@ -43,6 +44,8 @@ export function formatGithub(d: Diagnostic): string {
     d.file ? `file=${escapeProperty(d.file)}` : '',
     d.line ? `line=${d.line}` : '',
     d.col ? `col=${d.col}` : '',
+    d.endLine ? `endLine=${d.endLine}` : '',
+    d.endCol ? `endColumn=${d.endCol}` : '',
     `title=${escapeProperty(d.channel ? `${d.code} (${d.channel})` : d.code)}`,
   ].filter(Boolean);
   const msg = `${d.field ? d.field + ': ' : ''}${d.message}${d.fix ? ` — fix: ${d.fix}` : ''}`;
@@ -67,7 +70,8 @@ export function report(
   const sorted = sortDiagnostics(diagnostics);
   if (opts.format === 'json') {
     const counts = countBySeverity(sorted);
-    out.write(JSON.stringify({ ok: counts.error === 0, errors: counts.error, warnings: counts.warning, ...extra, diagnostics: sorted }, null, 2) + '\n');
+    const withDocs = sorted.map((d) => ({ ...d, docs: docsLink(d.code) }));
+    out.write(JSON.stringify({ ok: counts.error === 0, errors: counts.error, warnings: counts.warning, ...extra, diagnostics: withDocs }, null, 2) + '\n');
   } else {
     for (const d of sorted) out.write(formatHuman(d, opts.color) + '\n');
     out.write(summary(sorted, postings) + '\n');

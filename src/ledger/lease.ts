@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
-import { CODES, JobcastError } from '../errors';
+import { FAILURES } from '../failures';
 
 export interface LeaseHolder {
   holder: string;
@@ -141,7 +141,7 @@ export class SqliteLeaseStore implements LeaseStore {
       const got = this.tryTake(purpose, ttlMs);
       if ('lease' in got) return this.held(got.lease, ttlMs);
       if (Date.now() >= deadline) {
-        throw new JobcastError(CODES.LEASE_HELD, `another jobcast run holds the writer lease: ${describeHolder(got.busy)}; nothing was done`, 1);
+        throw FAILURES.leaseHeld(describeHolder(got.busy));
       }
       if (!told) opts.onWait?.(got.busy);
       told = true;
@@ -156,7 +156,7 @@ export class SqliteLeaseStore implements LeaseStore {
     const extendOnce = (): boolean => {
       if (lost.signal.aborted) return false;
       const ok = extend.run(new Date(Date.now() + ttlMs).toISOString(), NAME, lease.holder, lease.fence).changes === 1;
-      if (!ok) lost.abort(new JobcastError(CODES.LEASE_LOST, 'the writer lease was taken over by another run', 1));
+      if (!ok) lost.abort(FAILURES.leaseTakenOver());
       return ok;
     };
     const renew = () => {
@@ -175,8 +175,7 @@ export class SqliteLeaseStore implements LeaseStore {
       signal: lost.signal,
       assertHeld: () => {
         // Extending proves it: the row still names this holder and fence, so no one else took it.
-        if (released || !extendOnce())
-          throw new JobcastError(CODES.LEASE_LOST, `the writer lease (fence ${lease.fence}) was lost to another run; this run stopped before writing`, 1);
+        if (released || !extendOnce()) throw FAILURES.leaseLostBeforeWrite(String(lease.fence));
       },
       release: () => {
         if (released) return;

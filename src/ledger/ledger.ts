@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CODES, JobcastError } from '../errors';
+import { FAILURES } from '../failures';
 import type { PostingHistory } from '../pipeline/validate';
 import type { Posting } from '../model/posting';
 import { SqliteLeaseStore, type LeaseStore, type WriterLease } from './lease';
@@ -152,18 +152,14 @@ export class Ledger {
       const code = (err as { code?: unknown }).code;
       const damaged = typeof code === 'string' && /^SQLITE_(NOTADB|CORRUPT)/.test(code);
       const hint = damaged ? DAMAGED_HINT : "check the config's state: path";
-      throw new JobcastError(CODES.STATE_OPEN, `cannot open the state database ${file}: ${(err as Error).message} (${hint})`, 1);
+      throw FAILURES.stateOpen(file, (err as Error).message, hint);
     }
     try {
       migrate(this.#db);
     } catch (err) {
       this.#db.close();
       const newer = /newer than this jobcast/.test((err as Error).message);
-      throw new JobcastError(
-        newer ? CODES.STATE_NEWER : CODES.STATE_OPEN,
-        `cannot use the state database ${file}: ${(err as Error).message}${newer ? '' : ` (${DAMAGED_HINT})`}`,
-        1,
-      );
+      throw newer ? FAILURES.stateNewer(file, (err as Error).message) : FAILURES.stateUnusable(file, `${(err as Error).message} (${DAMAGED_HINT})`);
     }
     this.lease = new SqliteLeaseStore(this.#db, env);
     this.#db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('ledger_id', ?)`).run(randomUUID());
@@ -197,11 +193,7 @@ export class Ledger {
   private fenced(lease: WriterLease): void {
     const row = this.#db.prepare(`SELECT fence, holder FROM lease WHERE name = 'writer'`).get() as { fence: number; holder: string } | undefined;
     if (!row || row.fence !== lease.fence || !row.holder) {
-      throw new JobcastError(
-        CODES.LEASE_LOST,
-        `the writer lease (fence ${lease.fence}) was lost to another run (fence ${row?.fence ?? 'none'}); nothing was written`,
-        1,
-      );
+      throw FAILURES.leaseLostInWrite(String(lease.fence), String(row?.fence ?? 'none'));
     }
   }
 

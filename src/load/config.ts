@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics';
-import { CODES, JobcastError } from '../errors';
+import { FAILURES } from '../failures';
+import { PARSE_OPTIONS } from '../model/issue-messages';
 import type { SiteConfig } from '../model/config';
 import { displayPath } from './display-path';
 import { readSourceText } from './source-file';
@@ -12,17 +13,17 @@ export async function loadConfigFile(file: string, schema: z.ZodType): Promise<S
   const shown = displayPath(file);
   const source = await readSourceText(file, shown, 'config');
   const fail = (diagnostics: Diagnostic[]): never => {
-    throw new JobcastError(CODES.CONFIG_INVALID, `the config ${shown} is not valid`, 2, diagnostics);
+    throw FAILURES.configInvalid(shown, diagnostics);
   };
   if (!source.ok) {
-    if (source.diagnostics[0]?.message.includes('ENOENT')) {
-      throw new JobcastError(CODES.CONFIG_READ, `no config file at ${shown}; pass --config FILE or run from the repository folder`, 2);
+    if (source.errno === 'ENOENT') {
+      throw FAILURES.configMissing(shown);
     }
     return fail(source.diagnostics);
   }
   const parsed = parseYaml(source.text, shown, 'config');
   if (!parsed.ok) return fail(parsed.diagnostics);
-  const result = schema.safeParse(parsed.yaml.data, { reportInput: true });
+  const result = schema.safeParse(parsed.yaml.data, PARSE_OPTIONS);
   if (!result.success) return fail(issuesToDiagnostics(result.error.issues, parsed.yaml, shown, schema));
   return result.data as SiteConfig;
 }

@@ -5,7 +5,9 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, Place } from '../diagnostics';
-import { CODES, JobcastError } from '../errors';
+import { CODES } from '../errors';
+import { FAILURES } from '../failures';
+import { PARSE_OPTIONS } from '../model/issue-messages';
 import { noSalaryWarning } from '../model/pay-transparency';
 import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema } from '../model/posting';
 import { displayPath } from './display-path';
@@ -105,7 +107,7 @@ export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: 
   const diagnostics = fileNameProblems(id, file);
   if (!parsedFile.ok) return { diagnostics: [...diagnostics, ...parsedFile.diagnostics] };
   const yaml = withPositions(parsedFile.data, parsedFile.positions);
-  const result = schema.safeParse(yaml.data, { reportInput: true });
+  const result = schema.safeParse(yaml.data, PARSE_OPTIONS);
   const issues = [...(result.success ? [] : result.error.issues), ...crossFieldIssues(yaml.data)];
   diagnostics.push(...issuesToDiagnostics(issues, yaml, file, schema));
   const locate = locatorFor(file, parsedFile.positions);
@@ -156,11 +158,7 @@ export async function loadPostings(dir: string, schema: PostingSchema, opts: Loa
       .map((e) => e.name)
       .sort();
   } catch (err) {
-    throw new JobcastError(
-      CODES.POSTINGS_DIR,
-      `cannot read the postings folder ${displayPath(dir)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      2,
-    );
+    throw FAILURES.postingsDir(displayPath(dir), (err as NodeJS.ErrnoException).code ?? (err as Error).message);
   }
   const diagnostics: Diagnostic[] = [];
   const postings: LoadedPosting[] = [];

@@ -50,11 +50,12 @@ function byteOffsetToPlace(buf: Uint8Array, offset: number): { line: number; col
   return { line, col };
 }
 
-export type SourceText = { ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] };
+/** On failure, `errno` is the system's reason when the file could not be read at all (ENOENT, EACCES). */
+export type SourceText = { ok: true; text: string } | { ok: false; diagnostics: Diagnostic[]; errno?: string };
 
 /** Read `file` as UTF-8 text, or say exactly why it cannot be used. */
 export async function readSourceText(file: string, displayName: string, what = 'posting'): Promise<SourceText> {
-  const problem = (code: string, message: string, fix?: string, line = 1, col = 1): SourceText => ({
+  const problem = (code: string, message: string, fix?: string, line = 1, col = 1): Extract<SourceText, { ok: false }> => ({
     ok: false,
     diagnostics: [{ code, severity: 'error', message, file: displayName, line, col, ...(fix ? { fix } : {}) }],
   });
@@ -71,7 +72,9 @@ export async function readSourceText(file: string, displayName: string, what = '
     }
     buf = await fs.readFile(file);
   } catch (err) {
-    return problem(CODES.FILE_READ, `cannot read ${what} file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const errno = (err as NodeJS.ErrnoException).code;
+    const failed = problem(CODES.FILE_READ, `cannot read ${what} file: ${errno ?? (err as Error).message}`);
+    return errno ? { ...failed, errno } : failed;
   }
   if (buf.length > MAX_SOURCE_BYTES) return problem(CODES.FILE_TOO_LARGE, `${what} file is over 1 MiB`);
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {

@@ -11,17 +11,25 @@ import { closest } from './suggest';
 export interface Located {
   line: number;
   col: number;
+  /** Where the node ends (exclusive), when known: editors and annotations underline the range. */
+  endLine?: number;
+  endCol?: number;
 }
 
 /**
  * Where every node of a document starts: value and key positions by field path. Plain data, so a
  * worker thread can parse and the main thread can still point at lines (and it can be cached).
  */
+/** `[line, col]`, or `[line, col, endLine, endCol]` with where the node ends. */
+type Span = [number, number] | [number, number, number, number];
+
 export interface PositionTable {
-  root: [number, number];
-  value: Record<string, [number, number]>;
-  key: Record<string, [number, number]>;
+  root: Span;
+  value: Record<string, Span>;
+  key: Record<string, Span>;
 }
+
+const located = (s: Span): Located => (s.length === 4 ? { line: s[0], col: s[1], endLine: s[2], endCol: s[3] } : { line: s[0], col: s[1] });
 
 export interface ParsedYaml {
   data: unknown;
@@ -39,9 +47,9 @@ export function locateIn(table: PositionTable, path: readonly PropertyKey[], whi
     const value = table.value[k];
     const key = table.key[k];
     const hit = which === 'key' ? (key ?? value) : (value ?? key);
-    if (hit) return { line: hit[0], col: hit[1] };
+    if (hit) return located(hit);
   }
-  return { line: table.root[0], col: table.root[1] };
+  return located(table.root);
 }
 
 export const withPositions = (data: unknown, positions: PositionTable): ParsedYaml => ({
@@ -51,13 +59,14 @@ export const withPositions = (data: unknown, positions: PositionTable): ParsedYa
 });
 
 function positionTable(doc: Document, at: (o: number) => Located): PositionTable {
-  const pos = (n: YamlNode | null | undefined): [number, number] | undefined => {
+  const pos = (n: YamlNode | null | undefined): Span | undefined => {
     const r = n?.range;
     if (!r) return undefined;
     const { line, col } = at(r[0]);
-    return [line, col];
+    const end = at(r[1]);
+    return [line, col, end.line, end.col];
   };
-  const root = pos(doc.contents) ?? [1, 1];
+  const root = pos(doc.contents) ?? [1, 1, 1, 1];
   const table: PositionTable = { root, value: {}, key: {} };
   const walk = (node: unknown, path: PropertyKey[]) => {
     if (isMap(node)) {
@@ -397,24 +406,13 @@ export function issuesToDiagnostics(
         push(path, CODES.FIELD_ENUM, `must be one of ${values.join(', ')}; got ${describe(raw.input)}`, guess ? `did you mean ${guess}?` : undefined);
         break;
       }
+      // The words come from the parse's error map (src/model/issue-messages.ts) or the schema.
       case 'too_small':
-      case 'too_big': {
-        const numeric = raw.origin === 'number' || raw.origin === 'int';
-        const small = raw.code === 'too_small';
-        const limit = small ? raw.minimum : raw.maximum;
-        const strict = raw.inclusive === false;
-        const bound = small ? (strict ? `greater than ${limit}` : `at least ${limit}`) : strict ? `less than ${limit}` : `at most ${limit}`;
-        const generic = raw.message.startsWith('Too') || raw.message.startsWith('Invalid');
-        const message = !generic
-          ? raw.message
-          : numeric
-            ? `must be ${bound}, got ${String(raw.input)}`
-            : `must have ${bound} ${raw.origin === 'array' ? 'items' : 'characters'}`;
-        push(path, numeric ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH, message);
+      case 'too_big':
+        push(path, raw.origin === 'number' || raw.origin === 'int' ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH, raw.message);
         break;
-      }
       default:
-        push(path, CODES.FIELD_FORMAT, raw.message.replace(/^Invalid input: /, ''));
+        push(path, CODES.FIELD_FORMAT, raw.message);
     }
   }
   return out;

@@ -7,7 +7,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
-import { JobcastError, isJobcastError } from '../errors';
+import { isJobcastError } from '../errors';
+import { FAILURES } from '../failures';
 import type { Project } from '../project';
 import { renderContext } from './context';
 import {
@@ -36,11 +37,6 @@ import { configFingerprint, renderKey } from './fingerprint';
 import { readSourceCache, writeSourceCache } from './source-cache';
 
 const WRITE_CONCURRENCY = 32;
-
-export const BUILD_CODES = {
-  CHANNEL_CRASHED: 'JC_BUILD_CHANNEL_CRASHED',
-  PATH_CLASH: 'JC_BUILD_PATH_CLASH',
-} as const;
 
 /** How long `jobcast build` waits for another writer before giving up. */
 export const BUILD_LEASE_WAIT_MS = 120_000;
@@ -151,7 +147,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
     } catch (err) {
       if (isJobcastError(err)) throw err;
       if (environmentCode(err)) throw environmentError(err, `write ${path.join(generation.site, artifact.path)}`);
-      throw new JobcastError(BUILD_CODES.CHANNEL_CRASHED, `channel ${channel} failed while writing ${artifact.path}: ${(err as Error).message}`);
+      throw FAILURES.channelCrashedWriting(channel, artifact.path, (err as Error).message);
     }
     const status = artifact.status ?? 200;
     const before = previous?.artifacts[artifact.path];
@@ -170,12 +166,11 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const claim = (p: string, channel: string) => {
     assertSafeArtifactPath(p);
     const clash = claimed.get(p);
-    if (clash) throw new JobcastError(BUILD_CODES.PATH_CLASH, `channels ${clash} and ${channel} both write ${p}`);
+    if (clash) throw FAILURES.pathClash(clash, channel, p);
     claimed.set(p, channel);
   };
 
-  const crash = (channel: string, err: unknown) =>
-    isJobcastError(err) ? err : new JobcastError(BUILD_CODES.CHANNEL_CRASHED, `channel ${channel} failed: ${(err as Error).message}`);
+  const crash = (channel: string, err: unknown) => (isJobcastError(err) ? err : FAILURES.channelCrashed(channel, (err as Error).message));
 
   try {
     for (const { adapter, entries } of validation.channels) {

@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ArtifactBody } from '../adapter';
-import { CODES, JobcastError } from '../errors';
+import { FAILURES } from '../failures';
 import { makeDir } from '../util/environment';
 import type { PostingHistory } from './validate';
 
@@ -112,7 +112,7 @@ export function assertSafeArtifactPath(p: string): void {
     p.includes('\0') ||
     p.endsWith('/') ||
     p.split('/').some((seg) => seg === '' || seg === '.' || seg === '..' || seg.startsWith('.'));
-  if (bad) throw new JobcastError(CODES.CHANNEL_FAILED, `an adapter produced an unsafe output path: ${JSON.stringify(p)}`);
+  if (bad) throw FAILURES.unsafeOutputPath(JSON.stringify(p));
 }
 
 const FLUSH_BYTES = 256 * 1024;
@@ -194,7 +194,7 @@ export async function commitGeneration(
   try {
     const existing = await fs.lstat(layout.outDir).catch(() => undefined);
     if (existing && !existing.isSymbolicLink()) {
-      if (!existing.isDirectory()) throw new JobcastError(CODES.CHANNEL_FAILED, `output path ${layout.outDir} exists and is not a folder`, 2);
+      if (!existing.isDirectory()) throw FAILURES.outputNotFolder(layout.outDir);
       // A plain folder from elsewhere: move it aside once (kept as an old generation), then link.
       const aside = path.join(layout.generationsDir, `000000000000000000-previous-${randomBytes(3).toString('hex')}`);
       await fs.mkdir(aside);

@@ -5,8 +5,9 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { INTERNAL_CODES } from '../errors';
 
-export const OUTSIDE = 'JC_OUTSIDE_OUTPUT';
+export const OUTSIDE = INTERNAL_CODES.OUTSIDE_OUTPUT;
 
 /** `site/rel` opened for reading, after checking its real path stays under `site` (itself a real path). */
 export async function openInside(site: string, rel: string): Promise<fs.FileHandle> {

@@ -13,7 +13,8 @@ import http, { type Server } from 'node:http';
 import type express from 'express';
 import { buildProject } from '../pipeline/build';
 import { layoutFor } from '../pipeline/output-store';
-import { CODES, JobcastError, isJobcastError } from '../errors';
+import { CODES, isJobcastError } from '../errors';
+import { FAILURES } from '../failures';
 import { describeHolder } from '../ledger/lease';
 import { servedEntries } from '../publish/adopt';
 import { untold } from '../publish/status';
@@ -69,20 +70,9 @@ export interface Service {
 /** A port that cannot be had is the operator's to fix: name it, and the flag that changes it. */
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
   const code = err.code ?? '';
-  if (code === 'EADDRINUSE')
-    return new JobcastError(
-      CODES.SERVE_PORT,
-      `cannot listen on ${host}:${port}: the port is in use by another program (EADDRINUSE); stop it, or choose another port with --port N or PORT=N`,
-      1,
-    );
-  if (code === 'EACCES')
-    return new JobcastError(
-      CODES.SERVE_PORT,
-      `cannot listen on ${host}:${port}: not allowed (EACCES); ports below 1024 need privileges: use --port 3000 behind a proxy`,
-      1,
-    );
-  if (code === 'EADDRNOTAVAIL')
-    return new JobcastError(CODES.SERVE_PORT, `cannot listen on ${host}:${port}: this machine has no such address (EADDRNOTAVAIL); check HOST`, 1);
+  if (code === 'EADDRINUSE') return FAILURES.portInUse(`${host}:${port}`);
+  if (code === 'EACCES') return FAILURES.portNotAllowed(`${host}:${port}`);
+  if (code === 'EADDRNOTAVAIL') return FAILURES.addressNotAvailable(`${host}:${port}`);
   return err;
 }
 

@@ -6,7 +6,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CODES, JobcastError } from '../errors';
+import type { JobcastError } from '../errors';
+import { FAILURES } from '../failures';
 
 const REASONS: Record<string, string> = {
   EACCES: 'permission denied',
@@ -44,7 +45,7 @@ export const reasonOf = (code: string): string => REASONS[code] ?? code;
 export function environmentError(err: unknown, what: string): JobcastError {
   const code = environmentCode(err) ?? 'EIO';
   const kept = code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT' ? ' — nothing was half-written; the previous output and state are kept' : '';
-  return new JobcastError(CODES.ENVIRONMENT, `cannot ${what}: ${reasonOf(code)} (${code})${kept}`, 1);
+  return FAILURES.environment(what, reasonOf(code), code, kept);
 }
 
 const missing = (dir: string): boolean => {
