@@ -201,6 +201,7 @@ function jobElement(e: PostingEntry, ctx: RenderContext<AdzunaOptions>): XmlElem
 export const adzuna = defineAdapter<AdzunaOptions, AdzunaPostingOptions>({
   name: 'adzuna',
   description: "Adzuna XML job feed, Adzuna's 16 countries (feeds/adzuna.xml)",
+  examples: { posting: '{ category: IT Jobs }', config: 'company: Example' },
   codes: ADZUNA_CODES,
   options,
   postingOptions,

@@ -180,6 +180,12 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
   name: 'email',
   states: ['open', 'closed', 'expired'],
   description: 'Plain-text email per role for mailing lists (jobs/<id>/email.txt, jobs/<id>/email.eml)',
+  // Its part of the complete examples in docs/postings.md and docs/config.md.
+  examples: {
+    posting: '{ lists: [engineering-referrals] }   # lists configured in jobcast.config.yaml',
+    config:
+      "from: jobs@example.com                      # default organization.email\nsmtpUrlEnv: SMTP_URL                        # NAME of the env var holding smtp(s)://user:pass@host:port\nlists:                                      # postings opt in with channels: { email: { lists: [name] } }\n  engineering-referrals:\n    address: engineering-referrals@lists.example.com\n    unsubscribe:\n      url: https://lists.example.com/unsubscribe/engineering-referrals   # one-click: unsubscribes on POST only\n      mailto: engineering-referrals-leave@lists.example.com\n    announceChanges: false                  # true: email again when title, pay, places or closing change\ndefaultList: engineering-referrals          # the list a role's email.eml preview is addressed to",
+  },
   codes: EMAIL_CODES,
   options: emailOptions,
   postingOptions: emailPostingOptions,

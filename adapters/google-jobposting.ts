@@ -298,6 +298,8 @@ const goneArtifacts = (entry: PostingEntry, ctx: Ctx): Artifact[] => [
 export const googleJobPosting = defineAdapter<GoogleOptions>({
   name: 'google',
   description: 'Job pages with Google JobPosting JSON-LD, the listing, sitemap.xml and robots.txt',
+  // Its part of the complete examples in docs/postings.md and docs/config.md.
+  examples: { config: 'siteName: Example Careers                   # default "<organization.name> careers"\nlocale: en-US' },
   codes: GOOGLE_CODES,
   states: ['open', 'closed', 'expired'],
   options: optionsSchema,

@@ -164,6 +164,8 @@ export type IndeedShapeRule<O extends IndeedShapeOptions = IndeedShapeOptions> =
 export interface IndeedShapedProfile<O extends IndeedShapeOptions = IndeedShapeOptions> {
   name: string;
   description: string;
+  /** Its part of the complete examples in the docs (Adapter.examples). */
+  examples?: Adapter['examples'];
   /** Output path, e.g. `feeds/indeed.xml`. */
   path: string;
   /** The board's name in messages. */
@@ -278,6 +280,7 @@ export function createIndeedShapedAdapter<O extends IndeedShapeOptions>(profile:
   return defineAdapter<O, IndeedShapePostingOptions>({
     name: profile.name,
     description: profile.description,
+    ...(profile.examples ? { examples: profile.examples } : {}),
     codes: profile.codes,
     states: FEED_STATES,
     ...(profile.options ? { options: profile.options } : {}),
@@ -340,6 +343,7 @@ const indeedRules: IndeedShapeRule[] = [
 export const indeed = createIndeedShapedAdapter({
   name: 'indeed',
   description: 'Indeed XML job feed, one <job> per location (feeds/indeed.xml)',
+  examples: { posting: '{ category: Engineering }', config: 'email: jobs@example.com                     # default organization.email\ncompany: Example' },
   path: 'feeds/indeed.xml',
   board: 'Indeed',
   codes: INDEED_CODES,

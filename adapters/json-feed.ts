@@ -68,6 +68,8 @@ function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
 export const jsonFeed = defineAdapter<JsonFeedOptions>({
   name: 'json-feed',
   description: 'JSON Feed 1.1 of open roles with a _job extension (feeds/jobs.json)',
+  // Its part of the complete examples in docs/postings.md and docs/config.md.
+  examples: { config: 'title: Example Corp jobs\ndescription: Open roles at Example Corp' },
   codes: JSON_FEED_CODES,
   options,
   check(entry) {

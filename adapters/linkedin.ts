@@ -57,6 +57,14 @@ const options = z.strictObject({
 });
 export type LinkedinOptions = z.output<typeof options>;
 
+const companyId = z
+  .string()
+  .regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id (quote it: "1234567")' })
+  .describe('The numeric id of the LinkedIn company page (from its admin URL), in quotes, e.g. "1234567"; the LinkedIn feed needs it');
+
+/** `organization.linkedinCompanyId`: the company page's id, which LinkedIn's feed needs. */
+const organizationKeys = { linkedinCompanyId: companyId.optional() };
+
 /** `channels.linkedin` in a posting: `{ jobFunctions: [eng, it], industryCodes: [4], experienceLevel: MID_SENIOR_LEVEL }`. */
 const postingOptions = z
   .strictObject({
@@ -141,7 +149,7 @@ function account(ctx: RenderContext<LinkedinOptions>) {
   const org = ctx.site.organization;
   return {
     company: ctx.options?.company ?? org.name,
-    companyId: ctx.options?.companyId ?? org.linkedinCompanyId,
+    companyId: ctx.options?.companyId ?? (org as { linkedinCompanyId?: string }).linkedinCompanyId,
     posterEmail: ctx.options?.posterEmail ?? org.email,
   };
 }
@@ -287,7 +295,15 @@ function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlEl
 export const linkedin = defineAdapter<LinkedinOptions, LinkedinPostingOptions>({
   name: 'linkedin',
   description: 'LinkedIn Basic Jobs XML feed (feeds/linkedin.xml)',
+  // Its part of the complete examples in docs/postings.md and docs/config.md.
+  examples: {
+    posting: '{ jobFunctions: [eng, it], industryCodes: [4], experienceLevel: MID_SENIOR_LEVEL }',
+    config:
+      'companyId: "1234567"                        # default organization.linkedinCompanyId\nposterEmail: jobs@example.com               # default organization.email\ncompany: Example\nremoteLocation: "San Francisco, CA"         # where remote roles without an office are listed',
+    organization: 'linkedinCompanyId: "1234567"                  # in quotes; from the LinkedIn page\'s admin URL',
+  },
   codes: LINKEDIN_CODES,
+  organization: organizationKeys,
   states: FEED_STATES,
   options,
   postingOptions,

@@ -100,6 +100,8 @@ export function withLastBuildDate(xml: string, at: Date | undefined): string {
 export const rss = defineAdapter<RssOptions>({
   name: 'rss',
   description: 'RSS 2.0 feed of open roles with job:* structured fields (feeds/jobs.rss)',
+  // Its part of the complete examples in docs/postings.md and docs/config.md.
+  examples: { config: 'title: Example Corp jobs\ndescription: Open roles at Example Corp' },
   codes: RSS_CODES,
   states: FEED_STATES,
   options,

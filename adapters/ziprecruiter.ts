@@ -58,6 +58,7 @@ const rules: IndeedShapeRule[] = [
 export const ziprecruiter = createIndeedShapedAdapter({
   name: 'ziprecruiter',
   description: 'ZipRecruiter XML job feed, Indeed-shaped (feeds/ziprecruiter.xml)',
+  examples: { posting: '{ category: Engineering }', config: 'email: jobs@example.com\ncompany: Example' },
   path: 'feeds/ziprecruiter.xml',
   board: 'ZipRecruiter',
   codes: ZIPRECRUITER_CODES,

@@ -126,8 +126,15 @@ export interface Adapter<O = any, P = any> {
   readonly states?: readonly LifecycleState[];
   /** Schema of `channels.<name>` in the site config. */
   readonly options?: z.ZodType<O>;
+  /** Keys this channel adds to the config's `organization` (its account id on the board), with their schemas. */
+  readonly organization?: Readonly<Record<string, z.ZodType>>;
   /** Schema of `channels.<name>` in a posting file. */
   readonly postingOptions?: z.ZodType<P>;
+  /**
+   * YAML for the complete examples the docs show (docs/postings.md, docs/config.md): the value of
+   * `channels.<name>` in a posting and in the config, and keys this channel adds to `organization`.
+   */
+  readonly examples?: { readonly posting?: string; readonly config?: string; readonly organization?: string };
   /** Every code this channel's rules can raise (each one is explained in docs/errors.md). */
   readonly codes?: Readonly<Record<string, string>>;
   /** The channel's rules for one posting (independent of `ctx.now`: results are cached by content); an error drops the posting from this channel only. */

@@ -41,8 +41,12 @@ export function postingSchemaFor(adapters: readonly Adapter[]): PostingSchema {
 
 export function configSchemaFor(adapters: readonly Adapter[], sections: Readonly<Record<string, z.ZodType>> = {}) {
   const options: Record<string, z.ZodType> = {};
-  for (const a of adapters) if (a.options) options[a.name] = a.options;
-  return createConfigSchema({ options }, sections);
+  const organization: Record<string, z.ZodType> = {};
+  for (const a of adapters) {
+    if (a.options) options[a.name] = a.options;
+    Object.assign(organization, a.organization ?? {});
+  }
+  return createConfigSchema({ options, organization }, sections);
 }
 
 export async function openProject(opts: ProjectOptions): Promise<Project> {

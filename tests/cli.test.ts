@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { adapters } from '../adapters';
 import { main } from '../src/cli/main';
 import { defineAdapter } from '../src/adapter';
-import { postingJsonSchema, SCHEMA_FILE } from '../src/model/json-schema';
+import { postingFileSchema, SCHEMA_FILE } from '../src/model/json-schema';
 import { runCli } from './helpers/cli';
 import { MINIMAL_POSTING, REPO, SHIPPED_POSTING_TEXT, seedPieces, tempProject, type TempProject } from './helpers/project';
 
@@ -154,11 +154,11 @@ describe('the shipped posting and its editor schema', () => {
 
   it('keeps schema/posting.schema.json current with the zod model (run `jobcast schema > schema/posting.schema.json`)', () => {
     const committed = JSON.parse(readFileSync(path.join(REPO, SCHEMA_FILE), 'utf8'));
-    expect(committed).toEqual(JSON.parse(JSON.stringify(postingJsonSchema(adapters))));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(postingFileSchema(adapters))));
   });
 
   it('has a schema that rejects unknown keys and wrong enums, like the loader', () => {
-    const schema = postingJsonSchema(adapters) as { additionalProperties?: boolean; properties: Record<string, { enum?: string[] }> };
+    const schema = postingFileSchema(adapters) as { additionalProperties?: boolean; properties: Record<string, { enum?: string[] }> };
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.status!.enum).toEqual(['draft', 'open', 'closed']);
   });

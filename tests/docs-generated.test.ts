@@ -12,7 +12,7 @@ import type { Adapter } from '../src/adapter';
 import { validateProject } from '../src/pipeline/validate';
 import { CODES } from '../src/errors';
 import { notifySchema } from '../src/model/config';
-import { CONFIG_EXAMPLE, DOCS_COMMAND, jsonSchemaOf, POSTING_EXAMPLE, POSTINGS_DOC, renderDocs, renderPostingsDoc, type JsonSchema } from '../src/model/docs';
+import { configExample, DOCS_COMMAND, jsonSchemaOf, postingExample, POSTINGS_DOC, renderDocs, renderPostingsDoc, type JsonSchema } from '../src/model/docs';
 import { crossFieldIssues } from '../src/model/posting';
 import { configSchemaFor, postingSchemaFor } from '../src/project';
 import { REPO, SHIPPED_CONFIG_TEXT, tempProject } from './helpers/project';
@@ -108,8 +108,8 @@ describe('the generated documents', () => {
 });
 
 describe('the examples in the documents', () => {
-  const posting: unknown = parse(POSTING_EXAMPLE);
-  const config: unknown = parse(CONFIG_EXAMPLE);
+  const posting: unknown = parse(postingExample(adapters));
+  const config: unknown = parse(configExample(adapters));
 
   it('the posting is valid and uses every field', () => {
     const schema = postingSchemaFor(adapters);
@@ -134,7 +134,7 @@ describe('the examples in the documents', () => {
   });
 
   it('together they pass every channel without an error or a warning', async () => {
-    const project = tempProject({ 'ml-infrastructure-engineer.yaml': POSTING_EXAMPLE }, CONFIG_EXAMPLE);
+    const project = tempProject({ 'ml-infrastructure-engineer.yaml': postingExample(adapters) }, configExample(adapters));
     try {
       const v = await validateProject(await project.open(), new Date('2026-12-01T12:00:00Z'), {}, true);
       expect(v.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning')).toEqual([]);

@@ -30,6 +30,7 @@ export const ISOLATED_ADAPTERS: readonly Adapter[] = defaultAdapters.map((a) =>
         description: a.description,
         ...(a.options ? { options: a.options } : {}),
         ...(a.postingOptions ? { postingOptions: a.postingOptions } : {}),
+        ...(a.organization ? { organization: a.organization } : {}),
         render: () => ({ artifacts: [] }),
       },
 );

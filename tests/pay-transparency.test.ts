@@ -76,7 +76,7 @@ test('several places under one law name the law once, under the first place', ()
 test('where no such law applies the warning is the short generic one', () => {
   expect(payTransparencyLaws(BASE)).toEqual([]);
   expect(lawNames({ workplace: 'remote', applicantLocations: ['GB', 'AU'], locations: undefined })).toEqual([]);
-  expect(noSalaryWarning(BASE).message).toBe('no salary: Google recommends one and boards rank postings without pay lower (docs/postings.md#salary)');
+  expect(noSalaryWarning(BASE).message).toBe('no salary: search engines recommend one and boards rank postings without pay lower (docs/postings.md#salary)');
 });
 
 test('control characters in a place name never reach the terminal', () => {

@@ -8,7 +8,7 @@ import { startService } from '../serve/service';
 import { buildProject } from '../pipeline/build';
 import { validateProject } from '../pipeline/validate';
 import { displayPath } from '../load/display-path';
-import { postingJsonSchema } from '../model/json-schema';
+import { postingFileSchema } from '../model/json-schema';
 import { openProject, type Project } from '../project';
 import { formatHuman, report, type ReportOptions } from './report';
 import { renderAll } from '../adapter';
@@ -103,7 +103,7 @@ const build: Command = async (ctx) => {
 };
 
 const schema: Command = (ctx) => {
-  ctx.io.stdout.write(JSON.stringify(postingJsonSchema(ctx.adapters), null, 2) + '\n');
+  ctx.io.stdout.write(JSON.stringify(postingFileSchema(ctx.adapters), null, 2) + '\n');
   return Promise.resolve(0);
 };
 

@@ -3,7 +3,7 @@
  * config); an internal bug prints one line and a hint to rerun with --debug for the stack trace.
  */
 import { parseArgs } from 'node:util';
-import { adapters as defaultAdapters } from '../../adapters';
+import { adapters as defaultAdapters } from './registries';
 import type { Adapter } from '../adapter';
 import { CODES, isJobcastError } from '../errors';
 import { environmentCode, reasonOf } from '../util/environment';

@@ -1,7 +1,7 @@
 /** `npm run docs`: writes docs/postings.md and docs/config.md (src/model/docs.ts) into the working directory. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { adapters } from '../../adapters';
+import { adapters } from './registries';
 import { renderDocs } from '../model/docs';
 
 for (const [file, text] of Object.entries(renderDocs(adapters))) {

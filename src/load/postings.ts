@@ -47,7 +47,7 @@ export function suggestId(name: string): string {
 }
 
 export function idProblem(id: string): string | undefined {
-  if (id.length > ID_MAX) return `is ${id.length} characters; an id has at most ${ID_MAX} (LinkedIn's partnerJobId limit)`;
+  if (id.length > ID_MAX) return `is ${id.length} characters; an id has at most ${ID_MAX} (the strictest board's limit for a job id)`;
   if (!ID_PATTERN.test(id)) return 'may use only lowercase a-z, 0-9 and inner hyphens';
   return undefined;
 }

@@ -73,13 +73,10 @@ export const organizationSchema = z
   .strictObject({
     name: z.string().trim().min(1).describe('The employer name job seekers recognise, e.g. Example Corp'),
     url: httpsUrl.describe("The organization's public website, e.g. https://www.example.com"),
-    logo: httpsUrl.optional().describe('The logo Google shows beside the role, e.g. https://www.example.com/logo.png; aspect ratio between 0.75 and 2.5'),
-    sameAs: z.array(httpsUrl).optional().describe("The organization's other official profiles, e.g. [https://www.linkedin.com/company/example]"),
-    linkedinCompanyId: z
-      .string()
-      .regex(/^\d+$/, { message: 'must be the numeric LinkedIn company id', ...params(CODES.FIELD_FORMAT, 'quote it: "1234567"') })
+    logo: httpsUrl
       .optional()
-      .describe('The numeric id of the LinkedIn company page (from its admin URL), in quotes, e.g. "1234567"; the LinkedIn feed needs it'),
+      .describe('The logo search engines show beside the role, e.g. https://www.example.com/logo.png; aspect ratio between 0.75 and 2.5'),
+    sameAs: z.array(httpsUrl).optional().describe("The organization's other official profiles, e.g. [https://social.example.com/@example]"),
     email: z.email().optional().describe("Contact and board-account email, e.g. jobs@example.com: the emails' default sender and the boards' poster email"),
   })
   .describe('The employer, as job pages, feeds and boards name it');
@@ -93,7 +90,7 @@ const trackingSchema = z.strictObject({
   values: z
     .record(z.string(), z.string().min(1))
     .default({})
-    .describe('The value per channel name, e.g. { indeed: indeed-feed }; a channel not listed gets its own name'),
+    .describe('The value per channel name, e.g. { <channel>: partner-feed }; a channel not listed gets its own name'),
   enabled: z.boolean().default(true).describe('false: apply links are published exactly as written in the postings'),
 });
 
@@ -196,13 +193,16 @@ export type NotifyConfig = z.output<typeof notifySchema>;
 
 export interface ChannelConfigSchemas {
   options: Readonly<Record<string, z.ZodType>>;
+  /** Keys channels add to `organization` (an account id on their board). */
+  organization?: Readonly<Record<string, z.ZodType>>;
 }
 
 export function createConfigSchema(channels: ChannelConfigSchemas, extra: Readonly<Record<string, z.ZodType>> = {}) {
   const channelShape: Record<string, z.ZodType> = {};
   for (const [name, schema] of Object.entries(channels.options)) channelShape[name] = schema.prefault({});
   return z.strictObject({
-    organization: organizationSchema,
+    // Typed as the core's keys: a channel reads the keys it added itself.
+    organization: organizationSchema.extend(channels.organization ?? {}).describe(organizationSchema.description ?? '') as unknown as typeof organizationSchema,
     baseUrl: baseUrl
       .default('http://localhost:3000')
       .describe(

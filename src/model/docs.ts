@@ -42,8 +42,32 @@ export interface JsonSchema {
 /** A schema's JSON Schema, as the docs read it. */
 export const jsonSchemaOf = (schema: Parameters<typeof toJsonSchema>[0]): JsonSchema => toJsonSchema(schema);
 
+/** The `channels:` section of an example: each channel's own example, under its name. */
+function channelsOf(adapters: readonly Adapter[], where: 'posting' | 'config'): string {
+  const blocks = adapters.flatMap((a) => {
+    const example = a.examples?.[where];
+    if (example === undefined) return [];
+    return example.includes('\n') || where === 'config' ? [`  ${a.name}:\n${indent(example, 4).replace(/\n$/, '')}`] : [`  ${a.name}: ${example}`];
+  });
+  const head = where === 'posting' ? 'channels:                                # optional per-channel switches and extras' : 'channels:';
+  const exclude = where === 'posting' ? [`  exclude: [${adapters[adapters.length - 1]!.name}]${' '.repeat(10)}# channels this role must not appear on`] : [];
+  return [head, ...blocks, ...exclude].join('\n') + '\n';
+}
+
+/** Organization keys a channel adds (its account id), from its config example's `organization` part. */
+function organizationOf(adapters: readonly Adapter[]): string {
+  return adapters.flatMap((a) => (a.examples?.organization ? [indent(a.examples.organization, 2)] : [])).join('');
+}
+
+const indent = (text: string, n: number): string =>
+  text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => (l ? ' '.repeat(n) + l : l))
+    .join('\n') + '\n';
+
 /** A complete posting: every field once (salary.value is the alternative to min and max). Checked by the test. */
-export const POSTING_EXAMPLE = `# yaml-language-server: $schema=../schema/posting.schema.json
+export const postingExample = (adapters: readonly Adapter[]): string => `# yaml-language-server: $schema=../schema/posting.schema.json
 title: ML Infrastructure Engineer        # plain text, no salary, location or codes; at most 80 characters
 reference: ENG-ML-INFRA-001              # your own job code; unique across files
 status: open                             # draft | open | closed
@@ -86,17 +110,12 @@ apply:
   url: https://careers.example.com/jobs/ml-infrastructure-engineer/apply   # https only
   email: jobs@example.com
   direct: true                           # candidates apply on that page itself
-channels:                                # optional per-channel switches and extras
-  linkedin: { jobFunctions: [eng, it], industryCodes: [4], experienceLevel: MID_SENIOR_LEVEL }
-  indeed: { category: Engineering }
-  ziprecruiter: { category: Engineering }
-  adzuna: { category: IT Jobs }
-  email: { lists: [engineering-referrals] }   # lists configured in jobcast.config.yaml
-  exclude: [json-feed]                   # channels this role must not appear on
-`;
+${channelsOf(adapters, 'posting')}`;
 
 /** A complete config: every key once, with comments. Checked by the test against the schema. */
-export const CONFIG_EXAMPLE = `# jobcast.config.yaml: every key, with example values. Secrets are never written here: a key
+export const configExample = (
+  adapters: readonly Adapter[],
+): string => `# jobcast.config.yaml: every key, with example values. Secrets are never written here: a key
 # ending in Env holds the NAME of the environment variable that holds the secret.
 
 organization:
@@ -104,9 +123,8 @@ organization:
   url: https://www.example.com
   logo: https://www.example.com/logo.png        # aspect ratio 0.75–2.5
   sameAs:
-    - https://www.linkedin.com/company/example
-  linkedinCompanyId: "1234567"                  # in quotes; from the LinkedIn page's admin URL
-  email: jobs@example.com                       # default sender of emails and poster email of the boards
+    - https://social.example.com/@example
+${organizationOf(adapters)}  email: jobs@example.com                       # default sender of emails and poster email of the boards
 
 baseUrl: https://jobs.example.com               # the public address; every page and feed links here
 
@@ -122,46 +140,12 @@ state: .jobcast/state.db                        # the ledger: persistent storage
 tracking:                                       # apply links get ?utm_source=<channel>
   parameter: utm_source
   values:
-    indeed: indeed-feed                         # a channel not listed gets its own name
+    ${`${adapters[adapters.length - 1]!.name}: partner-feed`.padEnd(44)}# a channel not listed gets its own name
   enabled: true
 
 trustProxy: loopback                            # a TLS-terminating proxy on this machine; false without one
 
-channels:
-  google:                                       # job pages, JSON-LD, sitemap
-    siteName: Example Careers                   # default "<organization.name> careers"
-    locale: en-US
-  email:
-    from: jobs@example.com                      # default organization.email
-    smtpUrlEnv: SMTP_URL                        # NAME of the env var holding smtp(s)://user:pass@host:port
-    lists:                                      # postings opt in with channels: { email: { lists: [name] } }
-      engineering-referrals:
-        address: engineering-referrals@lists.example.com
-        unsubscribe:
-          url: https://lists.example.com/unsubscribe/engineering-referrals   # one-click: unsubscribes on POST only
-          mailto: engineering-referrals-leave@lists.example.com
-        announceChanges: false                  # true: email again when title, pay, places or closing change
-    defaultList: engineering-referrals          # the list a role's email.eml preview is addressed to
-  rss:
-    title: Example Corp jobs
-    description: Open roles at Example Corp
-  json-feed:
-    title: Example Corp jobs
-    description: Open roles at Example Corp
-  linkedin:
-    companyId: "1234567"                        # default organization.linkedinCompanyId
-    posterEmail: jobs@example.com               # default organization.email
-    company: Example
-    remoteLocation: "San Francisco, CA"         # where remote roles without an office are listed
-  indeed:
-    email: jobs@example.com                     # default organization.email
-    company: Example
-  ziprecruiter:
-    email: jobs@example.com
-    company: Example
-  adzuna:
-    company: Example
-
+${channelsOf(adapters, 'config')}
 notify:                                         # every receiver is off until configured
   google:                                       # Google Indexing API
     enabled: true
@@ -437,7 +421,7 @@ Every field, once. Only ${andList(alwaysRequired(root))} are always required; th
 add others (\`locations\` for an onsite role, …).
 
 \`\`\`yaml
-${POSTING_EXAMPLE}\`\`\`
+${postingExample(adapters)}\`\`\`
 
 ## Fields
 
@@ -464,7 +448,7 @@ Warnings are advice: \`validate\` still exits 0 and the role is published.
 
 ${rules('fields', 'warning')}
 
-Each channel has rules of its own (Google, LinkedIn, Indeed, Adzuna, …): an error there leaves the
+Each channel has rules of its own (${andList(adapters.filter((a) => a.check !== undefined).map((a) => `\`${a.name}\``))}): an error there leaves the
 role out of that channel only. They are listed in [channels.md](channels.md) and [errors.md](errors.md).
 
 ## Pay transparency
@@ -531,7 +515,7 @@ pointing a board or Search Console at it.
 Every key, once, with example values: copy what you need.
 
 \`\`\`yaml
-${CONFIG_EXAMPLE}\`\`\`
+${configExample(adapters)}\`\`\`
 
 ## Keys
 

@@ -10,7 +10,7 @@ export function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 }
 
-export function postingJsonSchema(adapters: readonly Adapter[]): object {
+export function postingFileSchema(adapters: readonly Adapter[]): object {
   const generated = toJsonSchema(postingSchemaFor(adapters));
   return {
     $id: 'https://jobcast.dev/schema/posting.schema.json',

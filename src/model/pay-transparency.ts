@@ -125,7 +125,7 @@ export function noSalaryWarning(p: Posting): { code: string; severity: 'warning'
     return {
       code: CODES.WARN_NO_SALARY,
       severity: 'warning',
-      message: 'no salary: Google recommends one and boards rank postings without pay lower (docs/postings.md#salary)',
+      message: 'no salary: search engines recommend one and boards rank postings without pay lower (docs/postings.md#salary)',
       fix: example,
     };
   return {

@@ -157,7 +157,10 @@ const apply = z.strictObject({
     "The https:// page where candidates apply, e.g. https://careers.example.com/jobs/ml-infrastructure-engineer/apply. Each channel adds its own source parameter (the config's tracking)",
   ),
   email: email.optional().describe('An address candidates can also write to, e.g. jobs@example.com; shown on the job page and in emails'),
-  direct: z.boolean().optional().describe("true when candidates apply on that page itself, without being sent on to another site (Google's directApply)"),
+  direct: z
+    .boolean()
+    .optional()
+    .describe("true when candidates apply on that page itself, without being sent on to another site (directApply in search engines' job markup)"),
 });
 
 /** The posting's fields, without `channels` (whose shape the adapters contribute). */
@@ -211,7 +214,7 @@ export const postingFields = z.strictObject({
   salary: salary
     .optional()
     .describe(
-      'The pay: currency, unit, and either min and max (a range) or value (one amount), e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }. Without it validate warns once: Google recommends pay, boards rank postings without it lower, and pay-transparency laws may require it (see Pay transparency below)',
+      'The pay: currency, unit, and either min and max (a range) or value (one amount), e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }. Without it validate warns once: search engines recommend pay, boards rank postings without it lower, and pay-transparency laws may require it (see Pay transparency below)',
     ),
   summary: text('summary', 10000).meta({
     description:
@@ -343,7 +346,7 @@ export const POSTING_RULES: readonly PostingRule[] = [
     code: CODES.WARN_NO_SALARY,
     scope: 'fields',
     severity: 'warning',
-    rule: 'A role without `salary`: Google recommends pay and boards rank postings without it lower; where a pay-transparency law covers the role (see [Pay transparency](#pay-transparency)) the warning says so, in one line.',
+    rule: 'A role without `salary`: search engines recommend pay and boards rank postings without it lower; where a pay-transparency law covers the role (see [Pay transparency](#pay-transparency)) the warning says so, in one line.',
   },
   {
     code: CODES.WARN_TITLE_HTML,
@@ -355,7 +358,7 @@ export const POSTING_RULES: readonly PostingRule[] = [
     code: CODES.FILE_NAME,
     scope: 'files',
     severity: 'error',
-    rule: `The file name without \`.yaml\` is the role's id and URL slug: lowercase \`a-z\`, \`0-9\` and inner hyphens, at most ${ID_MAX} characters (LinkedIn's limit), e.g. \`ml-infrastructure-engineer.yaml\`. Never rename a published file: every board keys on it.`,
+    rule: `The file name without \`.yaml\` is the role's id and URL slug: lowercase \`a-z\`, \`0-9\` and inner hyphens, at most ${ID_MAX} characters (the strictest board's limit for a job id), e.g. \`ml-infrastructure-engineer.yaml\`. Never rename a published file: every board keys on it.`,
   },
   { code: CODES.RULE_DUPLICATE_ID, scope: 'files', severity: 'error', rule: 'No two files have the same id.' },
   { code: CODES.RULE_DUPLICATE_REFERENCE, scope: 'files', severity: 'error', rule: 'No two roles share a `reference`.' },
@@ -463,7 +466,7 @@ export function createPostingSchema(channels: ChannelOptionSchemas) {
     exclude: z
       .array(excludeItem)
       .optional()
-      .describe(`Channels this role must not appear on, e.g. [adzuna]. The channels: ${names.join(', ')}`),
+      .describe(`Channels this role must not appear on, e.g. [${names[names.length - 1] ?? 'a-channel'}]. The channels: ${names.join(', ')}`),
   };
   for (const [name, schema] of Object.entries(channels.options)) channelShape[name] = schema.optional();
   return postingFields.extend({
