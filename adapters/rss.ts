@@ -117,9 +117,10 @@ export const rss = defineAdapter<RssOptions>({
     const feed = new RSS({
       title: feedText(ctx.options.title ?? `${org.name} jobs`),
       description: feedText(ctx.options.description ?? `Open roles at ${org.name}`),
-      site_url: ctx.url('jobs/'),
-      feed_url: ctx.url('feeds/jobs.rss'),
-      ...(org.logo ? { image_url: org.logo } : {}),
+      // URLs too: baseUrl validation (new URL) accepts a control character that it then encodes.
+      site_url: feedText(ctx.url('jobs/')),
+      feed_url: feedText(ctx.url('feeds/jobs.rss')),
+      ...(org.logo ? { image_url: feedText(org.logo) } : {}),
       generator: 'jobcast',
       custom_namespaces: { job: JOB_NAMESPACE },
       // `rss` has a single `hub` option; WebSub allows several hubs, each its own atom:link.
