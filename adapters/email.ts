@@ -19,6 +19,7 @@ import { messageBody, type MessageSpec } from '../src/mail/compose';
 import { envVarName } from '../src/model/config';
 import { endInstant, formatZoned, isDateOnly } from '../src/model/dates';
 import { httpsUrl, type Posting } from '../src/model/posting';
+import { emailPreview } from './email/preview';
 
 export const EMAIL_CODES = {
   /** A posting names a list the config does not define: it is not sent there (a warning, so a posting can name a list before ops configure it). */
@@ -257,4 +258,5 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
       { path: `jobs/${e.id}/email.eml`, contentType: 'message/rfc822; charset=utf-8', posting: e.id, body: messageBody(m.spec) },
     ];
   },
+  preview: (entry, _ctx, artifacts) => emailPreview(entry, artifacts),
 });

@@ -20,6 +20,7 @@ import { GONE_STATES } from '../src/model/lifecycle';
 import type { Posting } from '../src/model/posting';
 import { buildJobPosting, toJsonLd } from './google/json-ld';
 import { gonePageHtml, jobPageHtml, listingHtml, type GoogleOptions } from './google/pages';
+import { googlePreview } from './google/preview';
 import { robotsTxt, sitemapXml } from './google/sitemap';
 
 /** Stable codes of this channel's rules; a code never changes meaning once released. */
@@ -323,4 +324,5 @@ export const googleJobPosting = defineAdapter<GoogleOptions>({
       ],
     };
   },
+  preview: (entry, _ctx, artifacts) => googlePreview(entry, artifacts),
 });

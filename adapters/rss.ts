@@ -3,8 +3,10 @@
  * package. That package is unmaintained and has two
  * flaws this adapter wraps: it passes XML-illegal characters through (one U+0008 makes the file
  * unreadable), so every string is cleaned before `rss` sees it; and it stamps the wall clock into
- * `lastBuildDate`, so that element is replaced with the latest content change, which keeps the bytes
- * (and the ETag, and WebSub pings) unchanged until a posting really changes.
+ * `lastBuildDate`, with no option to say otherwise. So its output is read back with a real parser
+ * (src/xml/read.ts), the channel's lastBuildDate set to the latest content change, and the tree
+ * written again by the one XML writer, in the layout `rss` uses: the bytes (and the ETag, and WebSub
+ * pings) stay unchanged until a posting really changes.
  */
 import RSS from 'rss';
 import { z } from 'zod';
@@ -14,6 +16,8 @@ import { salaryText } from '../src/compose/facts';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { feedText } from '../src/xml/escape';
+import { readXmlRoot, withoutIndentation } from '../src/xml/read';
+import { el, serializeDocument, type XmlElement, type XmlNode, type XmlStyle } from '../src/xml/writer';
 import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822 } from '../src/xml/feed';
 
 export const RSS_CODES = {
@@ -70,31 +74,22 @@ function jobElements(e: PostingEntry, ctx: RenderContext<RssOptions>): XmlObject
   ].filter(present);
 }
 
-/**
- * Position of `needle` outside CDATA sections. `rss` writes every free text (titles, descriptions,
- * categories) as CDATA and entity-escapes the rest, so markup outside CDATA is only its own.
- */
-function indexOutsideCdata(xml: string, needle: string): number {
-  let from = 0;
-  for (;;) {
-    const hit = xml.indexOf(needle, from);
-    const cdata = xml.indexOf('<![CDATA[', from);
-    if (hit === -1 || cdata === -1 || hit < cdata) return hit;
-    const end = xml.indexOf(']]>', cdata);
-    if (end === -1) return -1;
-    from = end + 3;
-  }
-}
+/** The layout of the `xml` package under `rss`, so re-serializing changes no byte of what it wrote. */
+const RSS_PACKAGE_STYLE: XmlStyle = { quotesInText: true, rootOnDeclarationLine: true };
 
-/** Replace the channel's wall-clock lastBuildDate (or drop it when no date is known). */
+const named =
+  (name: string) =>
+  (n: XmlNode): n is XmlElement =>
+    n.kind === 'element' && n.name === name;
+
+/** `rss` output with the channel's wall-clock lastBuildDate replaced (or dropped when no date is known). */
 export function withLastBuildDate(xml: string, at: Date | undefined): string {
-  const start = indexOutsideCdata(xml, '<lastBuildDate>');
-  const close = '</lastBuildDate>';
-  const end = start === -1 ? -1 : xml.indexOf(close, start);
-  if (end === -1) throw new Error('rss output has no channel lastBuildDate to replace');
-  if (at) return `${xml.slice(0, start)}<lastBuildDate>${rfc822(at)}${xml.slice(end)}`;
-  const lineStart = xml.lastIndexOf('\n', start);
-  return xml.slice(0, lineStart === -1 ? start : lineStart) + xml.slice(end + close.length);
+  const root = withoutIndentation(readXmlRoot(xml));
+  const channel = root.children.find(named('channel'));
+  if (!channel?.children.some(named('lastBuildDate'))) throw new Error('rss output has no channel lastBuildDate to replace');
+  const date: XmlNode[] = at ? [el('lastBuildDate', rfc822(at))] : [];
+  const dated: XmlElement = { ...channel, children: channel.children.flatMap((c) => (named('lastBuildDate')(c) ? date : [c])) };
+  return serializeDocument({ ...root, children: root.children.map((c) => (c === channel ? dated : c)) }, '  ', RSS_PACKAGE_STYLE);
 }
 
 export const rss = defineAdapter<RssOptions>({
@@ -124,9 +119,10 @@ export const rss = defineAdapter<RssOptions>({
     const feed = new RSS({
       title: feedText(ctx.options.title ?? `${org.name} jobs`),
       description: feedText(ctx.options.description ?? `Open roles at ${org.name}`),
-      site_url: ctx.url('jobs/'),
-      feed_url: ctx.url('feeds/jobs.rss'),
-      ...(org.logo ? { image_url: org.logo } : {}),
+      // URLs too: baseUrl validation (new URL) accepts a control character that it then encodes.
+      site_url: feedText(ctx.url('jobs/')),
+      feed_url: feedText(ctx.url('feeds/jobs.rss')),
+      ...(org.logo ? { image_url: feedText(org.logo) } : {}),
       generator: 'jobcast',
       custom_namespaces: { job: JOB_NAMESPACE },
       // `rss` has a single `hub` option; WebSub allows several hubs, each its own atom:link.
@@ -146,6 +142,6 @@ export const rss = defineAdapter<RssOptions>({
       });
     }
     const xml = withLastBuildDate(feed.xml({ indent: '  ' }), lastChange(entries));
-    return { artifacts: [{ path: 'feeds/jobs.rss', contentType: 'application/rss+xml; charset=utf-8', body: xml + '\n' }] };
+    return { artifacts: [{ path: 'feeds/jobs.rss', contentType: 'application/rss+xml; charset=utf-8', body: xml }] };
   },
 });

@@ -115,6 +115,33 @@ export interface Announcement {
   cancelIfGone?: boolean;
 }
 
+/** A field as a board reads it; a repeated element (`skills › skill`) is one field with several values. */
+export interface PreviewField {
+  name: string;
+  values: string[];
+}
+
+/** How a channel shows the role to people (a search result), with the fields of a panel beside it. */
+export interface PreviewCard {
+  /** What the card stands for, for assistive technology ("… search result"). */
+  label: string;
+  title: string;
+  subtitle: string;
+  /** The address as the channel shows it (a breadcrumb, say). */
+  link: string;
+  /** Text under the title; the last one is the body, the ones before are short facts. */
+  lines: string[];
+  panel?: { label: string; fields: PreviewField[] };
+}
+
+/** One thing the admin shows of a channel's output; exactly one kind of content. */
+export type PreviewBlock = { label: string } & (
+  { card: PreviewCard } | { fields: PreviewField[] } | { text: string } | { headers: { name: string; value: string }[] } | { json: string }
+);
+
+/** An artifact with its body read as text, as a preview receives it. */
+export type PreviewArtifact = Omit<Artifact, 'body'> & { body: string };
+
 // The registry holds adapters of every option type; each checks its own at its definition (defineAdapter).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Adapter<O = any, P = any> {
@@ -153,6 +180,12 @@ export interface Adapter<O = any, P = any> {
   ownsReceiver?(receiver: string): boolean;
   /** Pure: messages for transitions of this channel's receivers. */
   announce?(transitions: readonly PostingTransition[], ctx: RenderContext<O>): Announcement[];
+  /**
+   * Pure: what the admin shows of this posting on this channel, read from the channel's files for
+   * that posting alone (rendered as if it were open). Without it the admin reads the files by their
+   * format: each XML record's fields, each JSON Feed item, the posting's own JSON or text.
+   */
+  preview?(entry: PostingEntry, ctx: RenderContext<O>, artifacts: readonly PreviewArtifact[]): PreviewBlock[];
 }
 
 /** Identity helper that keeps an adapter's option types checked at its definition. */

@@ -96,7 +96,7 @@ function roleSummary(entry: PostingEntry, input: OverviewInput, deliveries: Deli
     const reach = reachOf(entry, sel);
     return { name: sel.adapter.name, reach, delivery: servedView(entry, reach, input.served), checks: checksOf(own) };
   });
-  // Receivers (google-indexing, webhook:<name>, email:<list>, …): what each was told.
+  // Receivers (a notifier such as webhook:<name>, or a channel's <channel>:<list>): what each was told.
   for (const receiver of deliveries.receiversOf(entry.id)) {
     channels.push({
       name: receiver,

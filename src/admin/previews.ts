@@ -1,32 +1,33 @@
 /**
  * One role as each channel receives it, rendered from the CURRENT source file (so an edit shows on
  * reload, before anything is published): every adapter renders this entry alone, and its output is
- * read back — the Google JSON-LD as a search card, feed records as the fields a board parses, the
- * email as its 72-column text. Roles that are not open yet are rendered as if open, with a note.
+ * read back — by the channel's own `preview` hook where it has one (a search card, a message's
+ * headers), else by format (feed records as the fields a board parses, JSON as written). Roles that
+ * are not open yet are rendered as if open, with a note.
  */
 import { renderAll } from '../adapter';
-import type { Adapter, Artifact, PostingEntry } from '../adapter';
+import type { Adapter, Artifact, PostingEntry, PreviewArtifact, PreviewBlock, PreviewCard, PreviewField } from '../adapter';
 import { renderContext } from '../pipeline/context';
 import type { ChannelSelection } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
 import type { SiteConfig } from '../model/config';
 import { collectBody } from '../util/artifact-body';
-import { emailHeaders, type HeaderField } from './email-headers';
+import { readByFormat } from './file-blocks';
 import { diagnosticView, type DiagnosticView } from './format';
-import { googleCard, type GoogleCard } from './google-card';
 import { reachOf, type Reach } from './overview';
-import { fieldsOf, findAll, parseXml, type XmlField } from './xml-records';
 
-/** A field as a board reads it; repeated elements (`skills › skill`) are one row with several values. */
+/** A field as the page shows it: one value inline, several as a list, a long one folded. */
 export type FieldView = { name: string; value: string; values: string[]; multi: boolean; long: boolean };
 
-/** One thing to look at; exactly one of google/fields/text/headers/json is set. */
-export type PreviewBlock = {
+export type CardView = Omit<PreviewCard, 'panel'> & { panel: { label: string; fields: FieldView[] } | null };
+
+/** One thing to look at; exactly one of card/fields/text/headers/json is set. */
+export type BlockView = {
   label: string;
-  google: GoogleCard | null;
+  card: CardView | null;
   fields: FieldView[] | null;
   text: string | null;
-  headers: HeaderField[] | null;
+  headers: { name: string; value: string }[] | null;
   json: string | null;
 };
 
@@ -35,69 +36,37 @@ export type ChannelPreview = {
   description: string;
   reach: Reach;
   diagnostics: DiagnosticView[];
-  blocks: PreviewBlock[];
+  blocks: BlockView[];
   files: string[];
   problem: string;
   wide: boolean;
 };
 
-const RECORDS = new Set(['job', 'item', 'entry']);
 const LONG_VALUE = 160;
-const RAW_LIMIT = 20_000;
 
-const block = (label: string, part: Partial<Omit<PreviewBlock, 'label'>>): PreviewBlock => ({
-  label,
-  google: null,
-  fields: null,
-  text: null,
-  headers: null,
-  json: null,
-  ...part,
-});
+const fieldViews = (fields: readonly PreviewField[]): FieldView[] =>
+  fields.map((f) => ({
+    name: f.name,
+    values: f.values,
+    value: f.values[0] ?? '',
+    multi: f.values.length > 1,
+    long: f.values.some((v) => v.length > LONG_VALUE),
+  }));
 
-const mediaType = (a: Artifact): string => a.contentType.split(';')[0]!.trim().toLowerCase();
-const isXml = (t: string): boolean => t === 'text/xml' || t === 'application/xml' || /^application\/[a-z.+-]*\+xml$/.test(t);
-
-function fieldViews(fields: readonly XmlField[]): FieldView[] {
-  const rows: { name: string; values: string[] }[] = [];
-  for (const f of fields) {
-    const last = rows[rows.length - 1];
-    if (last?.name === f.name) last.values.push(f.value);
-    else rows.push({ name: f.name, values: [f.value] });
-  }
-  return rows.map((r) => ({ ...r, value: r.values[0]!, multi: r.values.length > 1, long: r.values.some((v) => v.length > LONG_VALUE) }));
+/** The hook's block with every kind present (null where absent), as the template reads it. */
+function blockView(b: PreviewBlock): BlockView {
+  const card = 'card' in b ? { ...b.card, panel: b.card.panel ? { label: b.card.panel.label, fields: fieldViews(b.card.panel.fields) } : null } : null;
+  return {
+    label: b.label,
+    card,
+    fields: 'fields' in b ? fieldViews(b.fields) : null,
+    text: 'text' in b ? b.text : null,
+    headers: 'headers' in b ? b.headers : null,
+    json: 'json' in b ? b.json : null,
+  };
 }
 
-function xmlBlocks(xml: string, path: string): PreviewBlock[] {
-  let records;
-  try {
-    records = findAll(parseXml(xml), RECORDS);
-  } catch (err) {
-    return [block(`${path} (could not be read back: ${(err as Error).message})`, { text: xml.slice(0, RAW_LIMIT) })];
-  }
-  return records.map((r, i) =>
-    block(`<${r.name}>${records.length > 1 ? ` ${i + 1} of ${records.length}` : ''} in ${path}`, {
-      fields: fieldViews(fieldsOf(r)),
-    }),
-  );
-}
-
-function jsonFeedBlocks(text: string, path: string): PreviewBlock[] {
-  const items = (JSON.parse(text) as { items?: unknown[] }).items ?? [];
-  return items.map((item, i) => block(`item${items.length > 1 ? ` ${i + 1} of ${items.length}` : ''} in ${path}`, { json: JSON.stringify(item, null, 2) }));
-}
-
-async function artifactBlocks(a: Artifact, id: string): Promise<PreviewBlock[]> {
-  const type = mediaType(a);
-  const own = a.posting === id;
-  if (type === 'application/ld+json') return [block(`Google search result and job panel, from ${a.path}`, { google: googleCard(await collectBody(a.body)) })];
-  if (type === 'message/rfc822') return [block(`Message headers, from ${a.path}`, { headers: emailHeaders(await collectBody(a.body)) })];
-  if (type === 'text/plain' && own) return [block(`${a.path} (72 columns)`, { text: await collectBody(a.body) })];
-  if (type === 'application/feed+json') return jsonFeedBlocks(await collectBody(a.body), a.path);
-  if (type === 'application/json' && own) return [block(a.path, { json: await collectBody(a.body) })];
-  if (isXml(type)) return xmlBlocks(await collectBody(a.body), a.path);
-  return [];
-}
+const asText = async (a: Artifact): Promise<PreviewArtifact> => ({ ...a, body: await collectBody(a.body) });
 
 export interface PreviewInput {
   entry: PostingEntry;
@@ -125,11 +94,12 @@ export async function channelPreview({ entry, selection, diagnostics, site, now 
   };
   if (reach.key === 'excluded' || reach.key === 'blocked') return view;
   try {
-    const { artifacts } = renderAll(adapter, [asOpen(entry)], renderContext(adapter, site, now));
-    for (const a of artifacts) {
-      view.files.push(a.path);
-      view.blocks.push(...(await artifactBlocks(a, entry.id)));
-    }
+    const open = asOpen(entry);
+    const ctx = renderContext(adapter, site, now);
+    const artifacts = await Promise.all(renderAll(adapter, [open], ctx).artifacts.map(asText));
+    view.files = artifacts.map((a) => a.path);
+    const blocks = adapter.preview ? adapter.preview(open, ctx, artifacts) : readByFormat(artifacts, entry.id);
+    view.blocks = blocks.map(blockView);
   } catch (err) {
     view.problem = `this channel failed to render the role: ${(err as Error).message}`;
   }

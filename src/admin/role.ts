@@ -80,8 +80,8 @@ export async function buildRoleView(input: RoleInput): Promise<RoleView | undefi
   for (const selection of validation.channels) {
     channels.push(await channelPreview({ entry, selection, diagnostics: validation.diagnostics, site, now }));
   }
-  // What a person reads first (search card, board fields, email) before raw JSON and empty cards.
-  const rank = (c: ChannelPreview): number => (c.blocks.some((b) => b.google) ? 0 : c.blocks.some((b) => b.fields || b.text) ? 1 : c.blocks.length ? 2 : 3);
+  // What a person reads first (a card, record fields, a message) before raw JSON and empty cards.
+  const rank = (c: ChannelPreview): number => (c.blocks.some((b) => b.card) ? 0 : c.blocks.some((b) => b.fields || b.text) ? 1 : c.blocks.length ? 2 : 3);
   channels.sort((a, b) => rank(a) - rank(b));
   const source = validation.diagnostics.filter((d) => !d.channel && (d.posting === id || (!d.posting && d.file === entry.file)));
   const note = entry.kept

@@ -97,8 +97,8 @@ pre.json{max-height:20rem;font-size:.8rem}
 .serp .site{margin:0;font-size:.875rem;color:#202124}
 .serp .crumb{margin:0 0 .2rem;font-size:.8rem;color:#4d5156}
 .serp .title{margin:0 0 .25rem;font-size:1.25rem;line-height:1.3;color:#1a0dab;font-weight:400}
-.serp .meta{margin:0 0 .25rem;font-size:.875rem;color:#4d5156}
-.serp .snippet{margin:0;font-size:.875rem;color:#4d5156;line-height:1.55}
+.serp .line{margin:0 0 .25rem;font-size:.875rem;color:#4d5156}
+.serp .line:last-child{margin:0;line-height:1.55}
 .jobpanel{margin-top:.75rem}
 .plan{margin:0 0 1rem;padding-left:1.25rem;font-family:var(--mono);font-size:.85rem}
 .counts{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:0 0 1rem}

@@ -1,9 +1,10 @@
 /**
  * Reads back the records (`<job>`, `<item>`) of a feed we just rendered, to show a recruiter the
- * fields exactly as a board receives them. Only our own writers' output is read here, so this is a
- * small non-validating reader (elements, attributes, text, CDATA, entities), not a general XML
- * parser; anything it does not understand throws and the page shows the raw feed instead.
+ * fields exactly as a board receives them. The parsing is saxes's, through src/xml/read.ts; anything
+ * that is not well-formed throws and the page shows the raw feed instead.
  */
+import { readXml } from '../xml/read';
+import type { XmlNode } from '../xml/writer';
 
 export interface XmlEl {
   name: string;
@@ -11,72 +12,14 @@ export interface XmlEl {
   children: (XmlEl | string)[];
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-export function decodeEntities(s: string): string {
-  return s.replace(/&(?:#(\d+)|#x([0-9a-fA-F]+)|([a-zA-Z]+));/g, (m, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
-    if (dec) return String.fromCodePoint(Number(dec));
-    if (hex) return String.fromCodePoint(parseInt(hex, 16));
-    const named = ENTITIES[name!];
-    if (named === undefined) throw new Error(`unknown entity ${m}`);
-    return named;
-  });
-}
-
-const ATTRIBUTE = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-
-function skipTo(xml: string, from: number, end: string): number {
-  const at = xml.indexOf(end, from);
-  if (at === -1) throw new Error(`unterminated markup at ${from}`);
-  return at + end.length;
+/** Text and CDATA alike are strings here: which of the two a value came in is not content. */
+function toEl(n: XmlNode): XmlEl | string {
+  if (n.kind !== 'element') return n.value;
+  return { name: n.name, attributes: n.attributes.map(([k, v]): [string, string] => [k, v]), children: n.children.map(toEl) };
 }
 
 export function parseXml(source: string): XmlEl {
-  // XML's end-of-line handling happens before parsing, CDATA included.
-  const xml = source.replace(/\r\n?/g, '\n');
-  const root: XmlEl = { name: '#document', attributes: [], children: [] };
-  const stack: XmlEl[] = [root];
-  let i = 0;
-  while (i < xml.length) {
-    const lt = xml.indexOf('<', i);
-    const textEnd = lt === -1 ? xml.length : lt;
-    if (textEnd > i) stack[stack.length - 1]!.children.push(decodeEntities(xml.slice(i, textEnd)));
-    if (lt === -1) break;
-    if (xml.startsWith('<![CDATA[', lt)) {
-      const end = skipTo(xml, lt, ']]>');
-      stack[stack.length - 1]!.children.push(xml.slice(lt + 9, end - 3));
-      i = end;
-    } else if (xml.startsWith('<!--', lt)) {
-      i = skipTo(xml, lt, '-->');
-    } else if (xml.startsWith('<?', lt)) {
-      i = skipTo(xml, lt, '?>');
-    } else if (xml.startsWith('<!', lt)) {
-      i = skipTo(xml, lt, '>');
-    } else if (xml.startsWith('</', lt)) {
-      const end = skipTo(xml, lt, '>');
-      const name = xml.slice(lt + 2, end - 1).trim();
-      const open = stack.pop();
-      if (!open || open === root || open.name !== name) throw new Error(`unexpected </${name}>`);
-      i = end;
-    } else {
-      const end = skipTo(xml, lt, '>');
-      const inner = xml.slice(lt + 1, end - 1);
-      const selfClosing = inner.endsWith('/');
-      const body = selfClosing ? inner.slice(0, -1) : inner;
-      const name = /^[^\s/>]+/.exec(body)?.[0];
-      if (!name) throw new Error(`malformed tag at ${lt}`);
-      const attributes = [...body.slice(name.length).matchAll(ATTRIBUTE)].map((m): [string, string] => [
-        m[1]!,
-        decodeEntities((m[2] ?? m[3] ?? '').replace(/[\t\n]/g, ' ')),
-      ]);
-      const el: XmlEl = { name, attributes, children: [] };
-      stack[stack.length - 1]!.children.push(el);
-      if (!selfClosing) stack.push(el);
-      i = end;
-    }
-  }
-  if (stack.length !== 1) throw new Error(`<${stack[stack.length - 1]!.name}> is never closed`);
-  return root;
+  return { name: '#document', attributes: [], children: readXml(source).map(toEl) };
 }
 
 export function findAll(el: XmlEl, names: ReadonlySet<string>, found: XmlEl[] = []): XmlEl[] {

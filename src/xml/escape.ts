@@ -33,9 +33,15 @@ const ATTRIBUTE_ESCAPES: Record<string, string> = {
   '\r': '&#13;',
 };
 
-/** Element content outside CDATA. `>` is escaped too, so `]]>` can never appear in text. */
-export function escapeText(s: string): string {
-  return feedText(s).replace(/[&<>]/g, (c) => TEXT_ESCAPES[c]!);
+const QUOTED_TEXT_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '"': '&quot;', "'": '&apos;' };
+
+/**
+ * Element content outside CDATA. `>` is escaped too, so `]]>` can never appear in text. With
+ * `quotes`, `"` and `'` become references as well: the sitemap and the `xml` package under `rss` have
+ * always written them so, and their bytes must not change.
+ */
+export function escapeText(s: string, { quotes = false }: { quotes?: boolean } = {}): string {
+  return quotes ? feedText(s).replace(/[&<>"']/g, (c) => QUOTED_TEXT_ESCAPES[c]!) : feedText(s).replace(/[&<>]/g, (c) => TEXT_ESCAPES[c]!);
 }
 
 /** A double-quoted attribute value, without the quotes. */

@@ -13,6 +13,8 @@ export interface XmlElement {
   readonly name: string;
   readonly attributes: readonly (readonly [string, string])[];
   readonly children: readonly XmlNode[];
+  /** Written `<x/>` when it has no children (src/xml/read.ts keeps how a document it read wrote it). */
+  readonly selfClosing?: true;
 }
 export interface XmlText {
   readonly kind: 'text';
@@ -68,28 +70,39 @@ export function cdataEl(name: string, value: string | undefined): XmlElement | u
 const isElement = (n: XmlNode): n is XmlElement => n.kind === 'element';
 
 /**
+ * Layout choices beyond the defaults, for documents whose bytes were fixed before they came through
+ * this writer (the sitemap, and the `rss` package's output read back in adapters/rss.ts).
+ */
+export interface XmlStyle {
+  /** Escape `"` and `'` in text too (see escapeText in src/xml/escape.ts). */
+  readonly quotesInText?: boolean;
+  /** Start the root element on the declaration's line instead of the next one. */
+  readonly rootOnDeclarationLine?: boolean;
+}
+
+/**
  * One node as markup. Elements whose children are all elements are indented one per line; anything
  * with text is written inline, so no whitespace is ever added to a value. Empty elements are written
- * `<x></x>` rather than `<x/>`: Indeed documents the empty form, and naive consumers read it more
- * reliably.
+ * `<x></x>` rather than `<x/>` (unless read back from a document that wrote `<x/>`): Indeed documents
+ * the empty form, and naive consumers read it more reliably.
  */
-export function serialize(node: XmlNode, indent = '  ', depth = 0): string {
-  if (node.kind === 'text') return escapeText(node.value);
+export function serialize(node: XmlNode, indent = '  ', depth = 0, style: XmlStyle = {}): string {
+  if (node.kind === 'text') return escapeText(node.value, { quotes: style.quotesInText === true });
   if (node.kind === 'cdata') return feedText(node.value) === '' ? '' : cdataSection(node.value);
   const attrs = node.attributes.map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join('');
-  const open = `<${node.name}${attrs}>`;
   const close = `</${node.name}>`;
-  if (node.children.length === 0) return open + close;
+  if (node.children.length === 0) return node.selfClosing ? `<${node.name}${attrs}/>` : `<${node.name}${attrs}>${close}`;
+  const open = `<${node.name}${attrs}>`;
   if (indent && node.children.every(isElement)) {
     const inner = indent.repeat(depth + 1);
-    return `${open}\n${node.children.map((c) => inner + serialize(c, indent, depth + 1)).join('\n')}\n${indent.repeat(depth)}${close}`;
+    return `${open}\n${node.children.map((c) => inner + serialize(c, indent, depth + 1, style)).join('\n')}\n${indent.repeat(depth)}${close}`;
   }
-  return open + node.children.map((c) => serialize(c, '', 0)).join('') + close;
+  return open + node.children.map((c) => serialize(c, '', 0, style)).join('') + close;
 }
 
 /** A whole small document as one string (the declaration, then the root element). */
-export function serializeDocument(root: XmlElement, indent = '  '): string {
-  return `${XML_DECLARATION}\n${serialize(root, indent)}\n`;
+export function serializeDocument(root: XmlElement, indent = '  ', style: XmlStyle = {}): string {
+  return `${XML_DECLARATION}${style.rootOnDeclarationLine ? '' : '\n'}${serialize(root, indent, 0, style)}\n`;
 }
 
 export interface XmlDocumentSpec<T> {

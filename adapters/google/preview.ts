@@ -1,10 +1,12 @@
 /**
- * What Google shows for a role, read back from the JSON-LD the google channel publishes
- * (`jobs/<id>/jobposting.json`): a search-result card and the job panel fields. Reading the published
- * markup, not the posting, is the point: the preview shows what Google will actually be told.
+ * The admin's preview of the google channel (the `preview` hook of src/adapter.ts): what Google shows
+ * for a role, read back from the JSON-LD this channel publishes (`jobs/<id>/jobposting.json`), as a
+ * search-result card and the job panel fields. Reading the published markup, not the posting, is the
+ * point: the preview shows what Google will actually be told.
  */
-import { countryName } from '../model/iso-codes';
-import { visibleText } from '../xml/feed';
+import type { PostingEntry, PreviewArtifact, PreviewBlock } from '../../src/adapter';
+import { countryName } from '../../src/model/iso-codes';
+import { visibleText } from '../../src/xml/feed';
 
 export type PanelField = { label: string; value: string };
 export type GoogleCard = { title: string; site: string; breadcrumb: string; url: string; snippet: string; meta: string; fields: PanelField[] };
@@ -105,4 +107,24 @@ export function googleCard(jsonLd: string): GoogleCard {
     meta: [location, salary, employment].filter(Boolean).join(' · '),
     fields,
   };
+}
+
+/** The search card and job panel of the entry's JSON-LD; nothing when the channel wrote none. */
+export function googlePreview(entry: PostingEntry, artifacts: readonly PreviewArtifact[]): PreviewBlock[] {
+  const ld = artifacts.find((a) => a.posting === entry.id && a.contentType.startsWith('application/ld+json'));
+  if (!ld) return [];
+  const card = googleCard(ld.body);
+  return [
+    {
+      label: `Google search result and job panel, from ${ld.path}`,
+      card: {
+        label: 'Google search result',
+        title: card.title,
+        subtitle: card.site,
+        link: card.breadcrumb,
+        lines: [card.meta, card.snippet],
+        panel: { label: 'Google job panel', fields: card.fields.map((f) => ({ name: f.label, values: [f.value] })) },
+      },
+    },
+  ];
 }

@@ -1,4 +1,9 @@
-/** The headers a list member sees (Subject, From, To, …) read back from the published `.eml`. */
+/**
+ * The admin's preview of the email channel (the `preview` hook of src/adapter.ts): the body as the
+ * list receives it, 72 columns, and the headers a list member sees (Subject, From, To, …) read back
+ * from the published `.eml`.
+ */
+import type { PostingEntry, PreviewArtifact, PreviewBlock } from '../../src/adapter';
 
 export type HeaderField = { name: string; value: string };
 
@@ -38,4 +43,18 @@ export function emailHeaders(eml: string): HeaderField[] {
     if (shown && !fields.has(shown)) fields.set(shown, decodeHeader(line.slice(colon + 1).trim()));
   }
   return SHOWN.filter((n) => fields.has(n)).map((name) => ({ name, value: fields.get(name)! }));
+}
+
+const mediaType = (a: PreviewArtifact): string => a.contentType.split(';')[0]!.trim().toLowerCase();
+
+/** The entry's body text, then its message headers, in the order the channel wrote them. */
+export function emailPreview(entry: PostingEntry, artifacts: readonly PreviewArtifact[]): PreviewBlock[] {
+  return artifacts
+    .filter((a) => a.posting === entry.id)
+    .flatMap((a): PreviewBlock[] => {
+      const type = mediaType(a);
+      if (type === 'text/plain') return [{ label: `${a.path} (72 columns)`, text: a.body }];
+      if (type === 'message/rfc822') return [{ label: `Message headers, from ${a.path}`, headers: emailHeaders(a.body) }];
+      return [];
+    });
 }
