@@ -5,6 +5,7 @@
 import { readInside } from './inside';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import Negotiator from 'negotiator';
 
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
@@ -75,21 +76,13 @@ export class BodyCache {
   }
 }
 
-/** The best encoding the client accepts, for a compressible body. */
+const OFFERED: readonly Encoding[] = ['br', 'gzip', 'identity'];
+
+/**
+ * The best encoding the client accepts, for a compressible body: the client's q-values decide, br
+ * (smaller) on a tie. When the client refuses every one, identity all the same: a 406 helps no one.
+ */
 export function negotiate(acceptEncoding: string | undefined): Encoding {
-  if (!acceptEncoding) return 'identity';
-  const q = new Map<string, number>();
-  for (const part of acceptEncoding.split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
-    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const value = qp ? Number(qp.slice(2)) : 1;
-    if (name) q.set(name, Number.isFinite(value) ? value : 0);
-  }
-  const weight = (n: string) => q.get(n) ?? q.get('*') ?? 0;
-  // The client's preference (highest q) wins; br on a tie (smaller). `br;q=0.5, gzip` means gzip.
-  const br = weight('br');
-  const gz = weight('gzip');
-  if (br > 0 && br >= gz) return 'br';
-  if (gz > 0) return 'gzip';
-  return 'identity';
+  const choice = new Negotiator({ headers: { 'accept-encoding': acceptEncoding } }).encoding(OFFERED, { preferred: OFFERED });
+  return (choice as Encoding | undefined) ?? 'identity';
 }
