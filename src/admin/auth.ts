@@ -5,6 +5,7 @@
  * everyone out, which is acceptable for a handful of recruiting-ops users.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Request } from 'express';
 
 export const BASE = '/admin';
@@ -106,16 +107,11 @@ export class LoginThrottle {
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return header ? parseCookie(header)[name] : undefined;
 }
 
 export function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${name}=${value}; Path=${BASE}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  return stringifySetCookie({ name, value, path: BASE, maxAge: maxAgeSeconds, httpOnly: true, sameSite: 'strict', secure });
 }
 
 export const clearCookie = (name: string, secure: boolean): string => cookie(name, '', 0, secure);
