@@ -127,10 +127,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   });
 
-  app.get('/metrics', (_req, res) => {
+  app.get('/metrics', async (_req, res) => {
+    const text = await deps.metrics.text();
     securityHeaders(res, false);
     res.setHeader('Cache-Control', 'no-store');
-    res.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.text());
+    res.type(deps.metrics.contentType).send(text);
   });
 
   if (deps.admin) app.use('/admin', deps.admin);
