@@ -214,6 +214,15 @@ describe('sessions and login', () => {
     expect(store.get(undefined)).toBeUndefined();
   });
 
+  it('drops the least recently used session when full, so one in use stays logged in', () => {
+    const store = new SessionStore<{ n: number }>(60_000, 2, () => 1000);
+    const a = store.create();
+    const b = store.create();
+    expect(store.get(a.id)).toBe(a);
+    const c = store.create();
+    expect([store.get(a.id), store.get(b.id), store.get(c.id)]).toEqual([a, undefined, c]);
+  });
+
   it('slows an address down after repeated wrong tokens, doubling the wait, and forgets after the window', () => {
     let now = 0;
     const throttle = new LoginThrottle(3, 60_000, () => now, 8000);

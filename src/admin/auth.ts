@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseCookie, stringifySetCookie } from 'cookie';
+import { LRUCache } from 'lru-cache';
 import type { Request } from 'express';
 
 export const BASE = '/admin';
@@ -28,18 +29,19 @@ export interface Session<Extra> {
 }
 
 export class SessionStore<Extra> {
-  private readonly sessions = new Map<string, Session<Extra>>();
+  /** Least recently used sessions are dropped beyond `max`, so logins cannot grow memory without bound. */
+  private readonly sessions: LRUCache<string, Session<Extra>>;
 
   constructor(
     private readonly ttlMs: number,
-    /** Oldest sessions are dropped beyond this, so logins cannot grow memory without bound. */
-    private readonly max: number,
+    max: number,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.sessions = new LRUCache({ max });
+  }
 
   create(): Session<Extra> {
     this.prune();
-    while (this.sessions.size >= this.max) this.sessions.delete(this.sessions.keys().next().value!);
     const session: Session<Extra> = { id: randomId(), csrf: randomId(), expires: this.clock() + this.ttlMs, data: {} };
     this.sessions.set(session.id, session);
     return session;
@@ -63,9 +65,11 @@ export class SessionStore<Extra> {
     return Math.floor(this.ttlMs / 1000);
   }
 
+  /** Expired sessions go first, so a full store makes room without logging out someone live. */
   private prune(): void {
     const now = this.clock();
-    for (const [id, s] of this.sessions) if (s.expires <= now) this.sessions.delete(id);
+    const expired = [...this.sessions.entries()].filter(([, s]) => s.expires <= now);
+    for (const [id] of expired) this.sessions.delete(id);
   }
 }
 

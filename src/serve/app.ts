@@ -283,7 +283,7 @@ export function createFastPath(deps: Pick<AppDeps, 'snapshot'>, cache: BodyCache
       res.end();
       return true;
     }
-    const body = e.size <= STREAM_OVER ? cache.peek(e.sha256, encoding) : undefined;
+    const body = e.size <= STREAM_OVER ? cache.inMemory(e.sha256, encoding) : undefined;
     if (!body) return false;
     res.writeHead(e.status, flat(e, encoding, e.status, body.length));
     if (req.method === 'HEAD') res.end();

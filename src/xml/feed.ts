@@ -3,7 +3,7 @@
  * and the text rules several boards apply (visible description length, decorated titles).
  */
 import { descriptionHtml } from '../compose/description';
-import { recentlyUsed } from '../util/recent';
+import { memoize } from '../util/memo';
 import type { DiagnosticInput } from '../diagnostics';
 import { containsWord } from '../util/words';
 import type { PostingEntry } from '../adapter';
@@ -58,7 +58,7 @@ export function visibleText(html: string): string {
 }
 
 /** The visible text of a posting's composed description (several boards' length rules ask in a row). */
-export const descriptionText: (p: Posting) => string = recentlyUsed((p: Posting) => visibleText(descriptionHtml(p)));
+export const descriptionText: (p: Posting) => string = memoize((p: Posting) => visibleText(descriptionHtml(p)), 512);
 
 /** Length in characters as a person counts them (code points, so an emoji is one). */
 export const charLength = (s: string): number => [...s].length;
