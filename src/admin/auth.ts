@@ -8,6 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { LRUCache } from 'lru-cache';
 import type { Request } from 'express';
+import { backoffMs } from '../util/backoff';
 
 export const BASE = '/admin';
 export const SESSION_COOKIE = 'jobcast_admin';
@@ -93,7 +94,7 @@ export class LoginThrottle {
   waitMs(who: string): number {
     const recent = this.recent(who);
     if (recent.length < this.free) return 0;
-    const wait = Math.min(this.maxWaitMs, 1000 * 2 ** (recent.length - this.free));
+    const wait = backoffMs(recent.length - this.free, { baseMs: 1000, capMs: this.maxWaitMs, fixed: 1 });
     return Math.max(0, recent[recent.length - 1]! + wait - this.clock());
   }
 
