@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseSetCookie } from 'cookie';
 import { adminRouter } from '../src/admin/router';
 import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
@@ -210,7 +211,8 @@ describe('admin with JOBCAST_ADMIN_TOKEN', () => {
       const reply = await call(method, path, { headers: { cookie: 'jobcast_admin=forged-session-id' } });
       expect({ path, status: reply.status }).toEqual({ path, status: 403 });
       expect(reply.body).not.toContain('ML Infrastructure Engineer');
-      expect(reply.headers['set-cookie']!.join('\n')).toMatch(/jobcast_admin=; Path=\/admin; Max-Age=0/);
+      const cleared = reply.headers['set-cookie']!.map((c) => parseSetCookie(c)).find((c) => c.name === 'jobcast_admin');
+      expect(cleared).toMatchObject({ value: '', path: '/admin', maxAge: 0 });
     }
   });
 

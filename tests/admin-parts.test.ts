@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Request } from 'express';
+import { parseSetCookie } from 'cookie';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import { collectBody } from '../src/util/artifact-body';
@@ -163,7 +164,11 @@ describe('email headers', () => {
       { name: 'From', value: '"Example Corp" <jobs@example.com>' },
       { name: 'To', value: 'list@example.com' },
     ]);
-    expect(decodeHeader('=?x-unknown?Q?abc?=')).toBe('=?x-unknown?Q?abc?=');
+    // An unknown charset is read as UTF-8 (libmime, as mail clients do; RFC 2047 §6.2 allows either
+    // that or the raw word, which the hand-written decoder showed), and charsets TextDecoder lacks decode.
+    expect(decodeHeader('=?x-unknown?Q?abc?=')).toBe('abc');
+    expect(decodeHeader('=?cp437?Q?caf=82?=')).toBe('café');
+    expect(decodeHeader('=?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?=')).toBe('日本語');
   });
 });
 
@@ -213,6 +218,15 @@ describe('sessions and login', () => {
     expect(store.get(undefined)).toBeUndefined();
   });
 
+  it('drops the least recently used session when full, so one in use stays logged in', () => {
+    const store = new SessionStore<{ n: number }>(60_000, 2, () => 1000);
+    const a = store.create();
+    const b = store.create();
+    expect(store.get(a.id)).toBe(a);
+    const c = store.create();
+    expect([store.get(a.id), store.get(b.id), store.get(c.id)]).toEqual([a, undefined, c]);
+  });
+
   it('slows an address down after repeated wrong tokens, doubling the wait, and forgets after the window', () => {
     let now = 0;
     const throttle = new LoginThrottle(3, 60_000, () => now, 8000);
@@ -239,14 +253,18 @@ describe('sessions and login', () => {
   });
 
   it('marks cookies Secure on https only, and always HttpOnly, SameSite=Strict, Path=/admin', () => {
-    expect(cookie('s', 'v', 60, true)).toBe('s=v; Path=/admin; Max-Age=60; HttpOnly; SameSite=Strict; Secure');
-    expect(cookie('s', 'v', 60, false)).toBe('s=v; Path=/admin; Max-Age=60; HttpOnly; SameSite=Strict');
+    const attributes = { name: 's', value: 'v', path: '/admin', maxAge: 60, httpOnly: true, sameSite: 'strict' };
+    expect(parseSetCookie(cookie('s', 'v', 60, true))).toEqual({ ...attributes, secure: true });
+    expect(parseSetCookie(cookie('s', 'v', 60, false))).toEqual(attributes);
   });
 
   it('reads one cookie from a Cookie header', () => {
     expect(readCookie('a=1; jobcast_admin=xyz; b=2', 'jobcast_admin')).toBe('xyz');
     expect(readCookie('xjobcast_admin=1', 'jobcast_admin')).toBeUndefined();
     expect(readCookie(undefined, 'jobcast_admin')).toBeUndefined();
+    // Values are percent-decoded (the cookie package's default); ours are base64url, which has no %.
+    expect(readCookie('jobcast_admin=x%20y', 'jobcast_admin')).toBe('x y');
+    expect(readCookie('jobcast_admin=a; jobcast_admin=b', 'jobcast_admin')).toBe('a');
   });
 
   it('tells a cross-origin POST from our own forms', () => {

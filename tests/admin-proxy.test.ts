@@ -3,6 +3,7 @@
  * from the proxy's headers (express's own rules), so the login throttle slows only the client that
  * guesses and session cookies are Secure; without it, those headers are ignored and cannot be forged.
  */
+import { parseSetCookie } from 'cookie';
 import { adminRouter } from '../src/admin/router';
 import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
@@ -46,7 +47,7 @@ describe('behind a trusted proxy', () => {
 
   it('marks session cookies Secure when the proxy says the client used https', async () => {
     await start('loopback');
-    expect(session(await postLogin(service.url, TOKEN, { 'x-forwarded-proto': 'https' }))).toMatch(/; Secure$/);
+    expect(parseSetCookie(session(await postLogin(service.url, TOKEN, { 'x-forwarded-proto': 'https' }))!).secure).toBe(true);
     expect(session(await postLogin(service.url, TOKEN))).not.toMatch(/Secure/);
   });
 });

@@ -246,6 +246,11 @@ describe('conditional requests', () => {
     expect(res.body.equals(first.body)).toBe(true);
   });
 
+  it('a request that says Cache-Control: no-cache is still answered 304 (RFC 9110 §13.2.2)', async () => {
+    expect304(await get(URL_, { 'If-None-Match': first.headers.etag!, 'Cache-Control': 'no-cache' }));
+    expect304(await get(URL_, { 'If-Modified-Since': first.headers['last-modified']!, 'Cache-Control': 'no-cache' }));
+  });
+
   it('304s for HEAD and for compressed variants too', async () => {
     expect304(await head(URL_, { 'If-None-Match': first.headers.etag! }));
     const gz = await get(URL_, { 'Accept-Encoding': 'gzip' });
@@ -333,6 +338,9 @@ describe('compression', () => {
     // The client prefers gzip to br here.
     expect((await get(url, { 'Accept-Encoding': 'br;q=0.5, gzip;q=1' })).headers['content-encoding']).toBe('gzip');
     expect((await get(url, { 'Accept-Encoding': 'GZIP' })).headers['content-encoding']).toBe('gzip');
+    // A client that ranks identity above gzip gets identity (negotiator; the hand-written parser gave gzip).
+    expect((await get(url, { 'Accept-Encoding': 'gzip;q=0.5, identity' })).headers['content-encoding']).toBeUndefined();
+    expect((await get(url, { 'Accept-Encoding': 'identity;q=0.1, gzip;q=0.5' })).headers['content-encoding']).toBe('gzip');
   });
 
   it('the 410 page is compressed too, and still 410', async () => {

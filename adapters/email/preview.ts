@@ -1,48 +1,26 @@
 /**
  * The admin's preview of the email channel (the `preview` hook of src/adapter.ts): the body as the
  * list receives it, 72 columns, and the headers a list member sees (Subject, From, To, …) read back
- * from the published `.eml`.
+ * from the published `.eml` — libmime unfolds the header block and decodes its RFC 2047 encoded
+ * words, as mailparser would.
  */
+import libmime from 'libmime';
 import type { PostingEntry, PreviewArtifact, PreviewBlock } from '../../src/adapter';
 
 export type HeaderField = { name: string; value: string };
 
 const SHOWN = ['Subject', 'From', 'To', 'Date', 'List-Unsubscribe', 'Message-ID'];
 
-function decodeWord(charset: string, encoding: string, data: string): string {
-  const bytes =
-    encoding.toUpperCase() === 'B'
-      ? Buffer.from(data, 'base64')
-      : Buffer.from(
-          data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-          'latin1',
-        );
-  return new TextDecoder(charset.replace(/\*.*$/, '')).decode(bytes);
-}
-
-/** RFC 2047 encoded words (`=?UTF-8?Q?…?=`); whitespace between adjacent words is not text. */
-export function decodeHeader(value: string): string {
-  return value.replace(/(\?=)\s+(?==\?)/g, '$1').replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (m, charset: string, enc: string, data: string) => {
-    try {
-      return decodeWord(charset, enc, data);
-    } catch {
-      return m;
-    }
-  });
-}
+/** RFC 2047 encoded words (`=?UTF-8?Q?…?=`) as text; an unknown charset is read as UTF-8. */
+export const decodeHeader = (value: string): string => libmime.decodeWords(value);
 
 export function emailHeaders(eml: string): HeaderField[] {
   const end = eml.search(/\r?\n\r?\n/);
-  const head = (end === -1 ? eml : eml.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
-  const fields = new Map<string, string>();
-  for (const line of head.split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim();
-    const shown = SHOWN.find((s) => s.toLowerCase() === name.toLowerCase());
-    if (shown && !fields.has(shown)) fields.set(shown, decodeHeader(line.slice(colon + 1).trim()));
-  }
-  return SHOWN.filter((n) => fields.has(n)).map((name) => ({ name, value: fields.get(name)! }));
+  const fields = libmime.decodeHeaders(end === -1 ? eml : eml.slice(0, end), { skipPrototypeKeys: true });
+  return SHOWN.flatMap((name) => {
+    const first = fields[name.toLowerCase()]?.[0];
+    return first === undefined ? [] : [{ name, value: decodeHeader(first) }];
+  });
 }
 
 const mediaType = (a: PreviewArtifact): string => a.contentType.split(';')[0]!.trim().toLowerCase();

@@ -5,7 +5,10 @@
  * everyone out, which is acceptable for a handful of recruiting-ops users.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseCookie, stringifySetCookie } from 'cookie';
+import { LRUCache } from 'lru-cache';
 import type { Request } from 'express';
+import { backoffMs } from '../util/backoff';
 
 export const BASE = '/admin';
 export const SESSION_COOKIE = 'jobcast_admin';
@@ -27,18 +30,19 @@ export interface Session<Extra> {
 }
 
 export class SessionStore<Extra> {
-  private readonly sessions = new Map<string, Session<Extra>>();
+  /** Least recently used sessions are dropped beyond `max`, so logins cannot grow memory without bound. */
+  private readonly sessions: LRUCache<string, Session<Extra>>;
 
   constructor(
     private readonly ttlMs: number,
-    /** Oldest sessions are dropped beyond this, so logins cannot grow memory without bound. */
-    private readonly max: number,
+    max: number,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.sessions = new LRUCache({ max });
+  }
 
   create(): Session<Extra> {
     this.prune();
-    while (this.sessions.size >= this.max) this.sessions.delete(this.sessions.keys().next().value!);
     const session: Session<Extra> = { id: randomId(), csrf: randomId(), expires: this.clock() + this.ttlMs, data: {} };
     this.sessions.set(session.id, session);
     return session;
@@ -62,9 +66,11 @@ export class SessionStore<Extra> {
     return Math.floor(this.ttlMs / 1000);
   }
 
+  /** Expired sessions go first, so a full store makes room without logging out someone live. */
   private prune(): void {
     const now = this.clock();
-    for (const [id, s] of this.sessions) if (s.expires <= now) this.sessions.delete(id);
+    const expired = [...this.sessions.entries()].filter(([, s]) => s.expires <= now);
+    for (const [id] of expired) this.sessions.delete(id);
   }
 }
 
@@ -88,7 +94,7 @@ export class LoginThrottle {
   waitMs(who: string): number {
     const recent = this.recent(who);
     if (recent.length < this.free) return 0;
-    const wait = Math.min(this.maxWaitMs, 1000 * 2 ** (recent.length - this.free));
+    const wait = backoffMs(recent.length - this.free, { baseMs: 1000, capMs: this.maxWaitMs, fixed: 1 });
     return Math.max(0, recent[recent.length - 1]! + wait - this.clock());
   }
 
@@ -106,16 +112,11 @@ export class LoginThrottle {
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return header ? parseCookie(header)[name] : undefined;
 }
 
 export function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${name}=${value}; Path=${BASE}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  return stringifySetCookie({ name, value, path: BASE, maxAge: maxAgeSeconds, httpOnly: true, sameSite: 'strict', secure });
 }
 
 export const clearCookie = (name: string, secure: boolean): string => cookie(name, '', 0, secure);

@@ -57,7 +57,7 @@ export function publishView(result: PublishResult, ledger: Ledger, timeZone: str
   };
 }
 
-/** A run that threw (lock timeout, unreadable folder): shown, not a 500. */
+/** A run that threw (writer lease busy, unreadable folder): shown, not a 500. */
 export function publishFailure(err: unknown, dryRun: boolean, timeZone: string, at: Date): PublishView {
   const message = err instanceof Error ? err.message : String(err);
   return {

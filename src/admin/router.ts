@@ -1,7 +1,7 @@
 /**
  * The recruiting-ops admin (/admin/); it exists only when JOBCAST_ADMIN_TOKEN is set. Server-rendered
  * pages over the CURRENT source files (validated on every request, so an edit shows on reload) and
- * the publish ledger, plus "Republish now" through the service's own publish (same lock as the
+ * the publish ledger, plus "Republish now" through the service's own publish (same writer lease as the
  * schedule). Login, session and CSRF rules are in ./login.ts; what pages may show, in ./secrets.ts.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';

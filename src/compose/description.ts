@@ -3,7 +3,7 @@
  * the page, Google, Indeed, LinkedIn and Adzuna all carry the same text (Google and Indeed require it).
  */
 import type { Posting } from '../model/posting';
-import { recentlyUsed } from '../util/recent';
+import { memoize } from '../util/memo';
 import { escapeHtmlText } from './text';
 
 export const SECTION_KEYS = ['responsibilities', 'qualifications', 'preferredQualifications', 'benefits'] as const;
@@ -40,7 +40,7 @@ export function sectionsOf(posting: Posting): Section[] {
 }
 
 /** The description as HTML using only p, ul, li and strong (docs/channels.md). */
-export const descriptionHtml: (posting: Posting) => string = recentlyUsed((posting: Posting) => composeDescription(posting));
+export const descriptionHtml: (posting: Posting) => string = memoize((posting: Posting) => composeDescription(posting), 512);
 
 function composeDescription(posting: Posting): string {
   const parts = paragraphsOf(posting.summary).map((p) => `<p>${escapeHtmlText(p)}</p>`);

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ledger, OutboxRow } from '../ledger/ledger';
 import type { WriterLease } from '../ledger/lease';
 import type { Logger } from '../log';
+import { backoffMs } from '../util/backoff';
 import type { DeliverContext, DeliveryOutcome, Notifier } from './notifier';
 
 /** Give up on an item after this many failed attempts across runs. */
@@ -64,10 +65,14 @@ export interface DeliverOptions {
   random?: () => number;
 }
 
-/** Backoff between runs for an item that failed: 1 min, 2, 4 … capped at 6 h, plus jitter. */
+/**
+ * Backoff between runs for an item that failed: up to 1 min, 2, 4 … capped at 6 h. Half of it is
+ * always waited, so a run started soon after (a manual publish) does not try the item again at once.
+ */
+const BETWEEN_RUNS = { baseMs: 60_000, capMs: 6 * 3600_000, fixed: 0.5 };
+
 export function nextAttemptAt(now: Date, attempts: number, retryAfterMs?: number, random = Math.random): Date {
-  const base = Math.min(6 * 3600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
-  return new Date(now.getTime() + Math.max(retryAfterMs ?? 0, base / 2 + random() * (base / 2)));
+  return new Date(now.getTime() + Math.max(retryAfterMs ?? 0, backoffMs(attempts - 1, BETWEEN_RUNS, random)));
 }
 
 /** The outcome with every text a receiver sent back redacted: it is about to be stored and logged. */

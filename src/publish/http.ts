@@ -6,6 +6,7 @@
  * it — so it is never repeated within the run: the caller leaves it for the next run, same key.
  */
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
+import { backoffMs } from '../util/backoff';
 
 export interface HttpRequest {
   method: 'POST' | 'GET';
@@ -96,7 +97,7 @@ export async function send(
     last = await attempt(client, req);
     if (last.ok || !last.retryable || last.ambiguous) return { ...last, attempts: n + 1 };
     if (n === policy.retries) break;
-    const backoff = random() * policy.backoffMs * 2 ** n;
+    const backoff = backoffMs(n, { baseMs: policy.backoffMs }, random);
     const wait = last.retryAfterMs !== undefined ? Math.max(last.retryAfterMs, backoff) : backoff;
     if (wait > (policy.maxWaitMs ?? 60_000)) return { ...last, attempts: n + 1 };
     await sleep(wait);

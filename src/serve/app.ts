@@ -7,6 +7,7 @@
 import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
+import fresh from 'fresh';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ManifestEntry } from '../pipeline/output-store';
 import type { Logger } from '../log';
@@ -54,25 +55,19 @@ function securityHeaders(res: Response, html: boolean): void {
   if (html) res.setHeader('Content-Security-Policy', PAGE_CSP);
 }
 
-/** Does If-None-Match name this entity (any of its encodings; weak tags compare weakly)? */
-function matchesEtag(header: string, e: ManifestEntry): boolean {
-  if (header.trim() === '*') return true;
-  const ours = new Set(['identity', 'gzip', 'br'].map((enc) => etagOf(e, enc as Encoding)));
-  return header
-    .split(',')
-    .map((t) => t.trim().replace(/^W\//, ''))
-    .some((t) => ours.has(t));
-}
+const ENCODINGS: readonly Encoding[] = ['identity', 'gzip', 'br'];
+const lastModified = (e: ManifestEntry) => new Date(e.since).toUTCString();
 
-function isFresh(req: Request, e: ManifestEntry): boolean {
-  const inm = req.headers['if-none-match'];
-  if (inm) return matchesEtag(inm, e);
-  const ims = req.headers['if-modified-since'];
-  if (ims) {
-    const since = Date.parse(ims);
-    return !Number.isNaN(since) && Math.floor(Date.parse(e.since) / 1000) * 1000 <= since;
-  }
-  return false;
+/**
+ * Is the client's copy current (If-None-Match naming any encoding's tag, weakly; else
+ * If-Modified-Since)? Only the validators go to `fresh`: its rule that a request's
+ * `Cache-Control: no-cache` defeats them is RFC 2616's, and RFC 9110 §13.2.2 has an origin server
+ * evaluate them all the same.
+ */
+function isFresh(headers: http.IncomingHttpHeaders, e: ManifestEntry): boolean {
+  const validators = { 'if-none-match': headers['if-none-match'], 'if-modified-since': headers['if-modified-since'] };
+  const modified = lastModified(e);
+  return ENCODINGS.some((enc) => fresh(validators, { etag: etagOf(e, enc), 'last-modified': modified }));
 }
 
 /**
@@ -83,7 +78,7 @@ function preconditionFailed(req: Pick<Request, 'headers'>, e: ManifestEntry): bo
   const im = req.headers['if-match'];
   if (im) {
     if (im.trim() === '*') return false;
-    const ours = new Set(['identity', 'gzip', 'br'].map((enc) => etagOf(e, enc as Encoding)));
+    const ours = new Set(ENCODINGS.map((enc) => etagOf(e, enc)));
     return !im
       .split(',')
       .map((t) => t.trim())
@@ -132,10 +127,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   });
 
-  app.get('/metrics', (_req, res) => {
+  app.get('/metrics', async (_req, res) => {
+    const text = await deps.metrics.text();
     securityHeaders(res, false);
     res.setHeader('Cache-Control', 'no-store');
-    res.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics.text());
+    res.type(deps.metrics.contentType).send(text);
   });
 
   if (deps.admin) app.use('/admin', deps.admin);
@@ -240,7 +236,7 @@ function entityHeaders(e: ManifestEntry, encoding: Encoding): [string, string][]
   h.push(
     ['Content-Type', e.contentType],
     ['ETag', etagOf(e, encoding)],
-    ['Last-Modified', new Date(e.since).toUTCString()],
+    ['Last-Modified', lastModified(e)],
     ['Cache-Control', e.status === 410 ? 'public, max-age=3600' : 'public, max-age=300, must-revalidate'],
   );
   return h;
@@ -282,12 +278,12 @@ export function createFastPath(deps: Pick<AppDeps, 'snapshot'>, cache: BodyCache
     const encoding: Encoding = isCompressible(e) ? negotiate(req.headers['accept-encoding']) : 'identity';
     // Preconditions other than revalidation take the careful route.
     if (req.headers['if-match'] || req.headers['if-unmodified-since']) return false;
-    if (e.status === 200 && isFresh(req as Request, e)) {
+    if (e.status === 200 && isFresh(req.headers, e)) {
       res.writeHead(304, flat(e, encoding, 304));
       res.end();
       return true;
     }
-    const body = e.size <= STREAM_OVER ? cache.peek(e.sha256, encoding) : undefined;
+    const body = e.size <= STREAM_OVER ? cache.inMemory(e.sha256, encoding) : undefined;
     if (!body) return false;
     res.writeHead(e.status, flat(e, encoding, e.status, body.length));
     if (req.method === 'HEAD') res.end();
@@ -304,14 +300,14 @@ async function sendEntry(req: Request, res: Response, site: string, rel: string,
     res.status(412).end();
     return;
   }
-  const fresh = e.status === 200 && isFresh(req, e);
+  const current = e.status === 200 && isFresh(req.headers, e);
   // Get hold of the bytes before any entity header is set: if the file is gone, the caller can
   // retry from another snapshot with a clean response.
-  const big = !fresh && e.size > STREAM_OVER;
+  const big = !current && e.size > STREAM_OVER;
   const handle = big && req.method !== 'HEAD' ? await openInside(site, rel) : undefined;
-  const body = fresh || big ? undefined : await cache.body(site, rel, e.sha256, encoding);
+  const body = current || big ? undefined : await cache.body(site, rel, e.sha256, encoding);
   for (const [name, value] of entityHeaders(e, encoding)) res.setHeader(name, value);
-  if (fresh) {
+  if (current) {
     res.status(304).end();
     return;
   }

@@ -1,73 +1,67 @@
-/** A small Prometheus text-format registry (counters, gauges, summaries with labels). */
+/**
+ * The service's Prometheus metrics (docs/operations.md), kept by prom-client in a registry of this
+ * service's own rather than prom-client's global one: two services in one process (the tests) must
+ * never add to each other's counts.
+ */
+import { Counter, Gauge, Registry, Summary } from 'prom-client';
 
-type Labels = Record<string, string>;
-
-const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const key = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
-const render = (labels: Labels) => {
-  const parts = Object.entries(labels)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-};
-
-interface Metric {
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge' | 'summary';
-  values: Map<string, { labels: Labels; value: number; sum?: number; count?: number }>;
-}
+// Label names in alphabetical order, and label objects written in that order at each call (the
+// exposition keeps the order it is given): the series read as they did before prom-client.
+type Row<L extends string> = { labels: Record<L, string>; value: number };
 
 export class Metrics {
-  private readonly metrics = new Map<string, Metric>();
+  private readonly registry = new Registry();
+  private readonly registers = [this.registry];
 
-  private metric(name: string, help: string, type: Metric['type']): Metric {
-    let m = this.metrics.get(name);
-    if (!m) this.metrics.set(name, (m = { name, help, type, values: new Map() }));
-    return m;
+  readonly publishRuns = new Counter({
+    name: 'jobcast_publish_runs_total',
+    help: 'Publish runs by result',
+    labelNames: ['reason', 'result'] as const,
+    registers: this.registers,
+  });
+  // Summaries without quantiles, as before prom-client: _sum and _count, which rate() needs.
+  readonly publishDuration = new Summary({
+    name: 'jobcast_publish_duration_seconds',
+    help: 'Duration of publish runs',
+    percentiles: [],
+    registers: this.registers,
+  });
+  readonly buildDuration = new Summary({
+    name: 'jobcast_build_duration_seconds',
+    help: 'Duration of the build step of publish runs',
+    percentiles: [],
+    registers: this.registers,
+  });
+  readonly deliveries = new Counter({
+    name: 'jobcast_deliveries_total',
+    help: 'Notification attempts by notifier and outcome',
+    labelNames: ['notifier', 'result'] as const,
+    registers: this.registers,
+  });
+  readonly outboxItems = new Gauge({
+    name: 'jobcast_outbox_items',
+    help: 'Notifications in the outbox by notifier and status',
+    labelNames: ['notifier', 'status'] as const,
+    registers: this.registers,
+  });
+  readonly postings = new Gauge({
+    name: 'jobcast_postings',
+    help: 'Postings by lifecycle state at the last publish',
+    labelNames: ['state'] as const,
+    registers: this.registers,
+  });
+
+  /** Replace a gauge's label sets at once (a count per group from a query), so groups that vanished disappear. */
+  static replace<L extends string>(gauge: Gauge<L>, rows: readonly Row<L>[]): void {
+    gauge.reset();
+    for (const r of rows) gauge.set(r.labels, r.value);
   }
 
-  inc(name: string, help: string, labels: Labels = {}, by = 1): void {
-    const m = this.metric(name, help, 'counter');
-    const k = key(labels);
-    const cur = m.values.get(k) ?? { labels, value: 0 };
-    cur.value += by;
-    m.values.set(k, cur);
+  get contentType(): string {
+    return this.registry.contentType;
   }
 
-  set(name: string, help: string, value: number, labels: Labels = {}): void {
-    this.metric(name, help, 'gauge').values.set(key(labels), { labels, value });
-  }
-
-  /** Replace a gauge family at once (e.g. postings by state), so vanished label sets disappear. */
-  setAll(name: string, help: string, rows: readonly { labels: Labels; value: number }[]): void {
-    const m = this.metric(name, help, 'gauge');
-    m.values.clear();
-    for (const r of rows) m.values.set(key(r.labels), { labels: r.labels, value: r.value });
-  }
-
-  observe(name: string, help: string, value: number, labels: Labels = {}): void {
-    const m = this.metric(name, help, 'summary');
-    const k = key(labels);
-    const cur = m.values.get(k) ?? { labels, value: 0, sum: 0, count: 0 };
-    cur.sum! += value;
-    cur.count! += 1;
-    cur.value = value;
-    m.values.set(k, cur);
-  }
-
-  text(): string {
-    const out: string[] = [];
-    for (const m of this.metrics.values()) {
-      out.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.type}`);
-      for (const v of m.values.values()) {
-        if (m.type === 'summary') {
-          out.push(`${m.name}_sum${render(v.labels)} ${v.sum}`, `${m.name}_count${render(v.labels)} ${v.count}`);
-        } else {
-          out.push(`${m.name}${render(v.labels)} ${v.value}`);
-        }
-      }
-    }
-    return out.join('\n') + '\n';
+  text(): Promise<string> {
+    return this.registry.metrics();
   }
 }

@@ -134,9 +134,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   };
 
   const updatePostingGauges = () => {
-    metrics.setAll(
-      'jobcast_postings',
-      'Postings by lifecycle state at the last publish',
+    Metrics.replace(
+      metrics.postings,
       ledger.lifecycleCounts().map((r) => ({ labels: { state: r.lifecycle }, value: r.n })),
     );
   };
@@ -159,17 +158,18 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       const result = await work;
       if (!dryRun) {
         const seconds = (Date.now() - started) / 1000;
-        metrics.inc('jobcast_publish_runs_total', 'Publish runs by result', { result: result.ok ? 'ok' : 'failed', reason });
-        metrics.observe('jobcast_publish_duration_seconds', 'Duration of publish runs', seconds);
-        if (result.build) metrics.observe('jobcast_build_duration_seconds', 'Duration of the build step of publish runs', result.buildMs / 1000);
+        metrics.publishRuns.inc({ reason, result: result.ok ? 'ok' : 'failed' });
+        metrics.publishDuration.observe(seconds);
+        if (result.build) metrics.buildDuration.observe(result.buildMs / 1000);
         for (const [notifier, counts] of Object.entries(result.delivery.byNotifier)) {
           for (const [outcome, n] of Object.entries(counts)) {
-            if (n) metrics.inc('jobcast_deliveries_total', 'Notification attempts by notifier and outcome', { notifier, result: outcome }, n);
+            if (n) metrics.deliveries.inc({ notifier, result: outcome }, n);
           }
         }
-        for (const row of ledger.outboxCounts()) {
-          metrics.set('jobcast_outbox_items', 'Notifications in the outbox by notifier and status', row.n, { notifier: row.notifier, status: row.status });
-        }
+        Metrics.replace(
+          metrics.outboxItems,
+          ledger.outboxCounts().map((row) => ({ labels: { notifier: row.notifier, status: row.status }, value: row.n })),
+        );
         lastRun = { at: new Date().toISOString(), ok: result.ok, durationMs: Date.now() - started, ...(result.error ? { error: result.error.message } : {}) };
         await reload();
         log.info({ event: 'publish.done', reason, ok: result.ok, ...result.delivery, ms: Date.now() - started });
@@ -177,7 +177,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       return result;
     } catch (err) {
       const busy = isJobcastError(err) && err.code === CODES.LEASE_HELD;
-      metrics.inc('jobcast_publish_runs_total', 'Publish runs by result', { result: busy ? 'skipped' : 'error', reason });
+      metrics.publishRuns.inc({ reason, result: busy ? 'skipped' : 'error' });
       // Another writer (a CLI publish) is at it: not a failure of this service.
       if (!busy) lastRun = { at: new Date().toISOString(), ok: false, error: (err as Error).message, durationMs: Date.now() - started };
       (busy ? log.warn.bind(log) : log.error.bind(log))(

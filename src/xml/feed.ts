@@ -2,8 +2,9 @@
  * What every feed shares beyond XML syntax: which entries are listed, a deterministic build date,
  * and the text rules several boards apply (visible description length, decorated titles).
  */
+import { Parser } from 'htmlparser2';
 import { descriptionHtml } from '../compose/description';
-import { recentlyUsed } from '../util/recent';
+import { memoize } from '../util/memo';
 import type { DiagnosticInput } from '../diagnostics';
 import { containsWord } from '../util/words';
 import type { PostingEntry } from '../adapter';
@@ -42,23 +43,24 @@ export const rfc822 = (at: Date): string => at.toUTCString();
 /** Checks only concern postings that are or may become listed; closed ones are there for dates. */
 export const isChecked = (e: PostingEntry): boolean => e.state !== 'closed' && e.state !== 'expired';
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** The text a reader sees in our composed description HTML, whitespace collapsed. */
+/**
+ * The text a reader sees in our composed description HTML, whitespace collapsed. Every tag separates
+ * words (ours are p, ul, li and strong); htmlparser2 decodes the character references as a browser does.
+ */
 export function visibleText(html: string): string {
-  return cleanXmlText(html)
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (m, dec: string, hex: string, name: string) => {
-      const cp = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
-      if (cp === undefined) return ENTITIES[name] ?? m;
-      return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
-    })
-    .replace(/\s+/g, ' ')
-    .trim();
+  const parts: string[] = [];
+  const gap = () => {
+    parts.push(' ');
+  };
+  const ontext = (t: string) => {
+    parts.push(t);
+  };
+  new Parser({ ontext, onopentag: gap, onclosetag: gap }, { decodeEntities: true }).end(cleanXmlText(html));
+  return parts.join('').replace(/\s+/g, ' ').trim();
 }
 
 /** The visible text of a posting's composed description (several boards' length rules ask in a row). */
-export const descriptionText: (p: Posting) => string = recentlyUsed((p: Posting) => visibleText(descriptionHtml(p)));
+export const descriptionText: (p: Posting) => string = memoize((p: Posting) => visibleText(descriptionHtml(p)), 512);
 
 /** Length in characters as a person counts them (code points, so an emoji is one). */
 export const charLength = (s: string): number => [...s].length;
