@@ -8,11 +8,13 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { adapters } from '../adapters';
+import { notifiers } from '../notifiers';
 import type { Adapter } from '../src/adapter';
 import { validateProject } from '../src/pipeline/validate';
 import { CODES } from '../src/errors';
-import { notifySchema } from '../src/model/config';
-import { CONFIG_EXAMPLE, DOCS_COMMAND, jsonSchemaOf, POSTING_EXAMPLE, POSTINGS_DOC, renderDocs, renderPostingsDoc, type JsonSchema } from '../src/model/docs';
+import { createNotifySchema } from '../src/model/config';
+import { notifySections } from '../src/publish/notifier-config';
+import { configExample, DOCS_COMMAND, jsonSchemaOf, POSTING_EXAMPLE, POSTINGS_DOC, renderDocs, renderPostingsDoc, type JsonSchema } from '../src/model/docs';
 import { crossFieldIssues } from '../src/model/posting';
 import { configSchemaFor, postingSchemaFor } from '../src/project';
 import { REPO, SHIPPED_CONFIG_TEXT, tempProject } from './helpers/project';
@@ -62,7 +64,8 @@ function unusedKeys(js: JsonSchema, value: unknown, at: string): string[] {
   return [];
 }
 
-const docs = renderDocs(adapters);
+const docs = renderDocs(adapters, notifiers);
+const CONFIG_EXAMPLE = configExample(notifiers);
 
 describe('the generated documents', () => {
   it.each(Object.keys(docs))('%s is what the schemas render now (else run `npm run docs`)', (file) => {
@@ -120,13 +123,13 @@ describe('the examples in the documents', () => {
   });
 
   it('the config is valid and uses every key', () => {
-    const schema = configSchemaFor(adapters);
+    const schema = configSchemaFor(adapters, notifiers);
     expect(schema.safeParse(config).error?.issues).toBeUndefined();
     expect(unusedKeys(jsonSchemaOf(schema), config, '')).toEqual([]);
   });
 
   it('the key check notices a key the example leaves out', () => {
-    const schema = jsonSchemaOf(configSchemaFor(adapters));
+    const schema = jsonSchemaOf(configSchemaFor(adapters, notifiers));
     const partial = structuredClone(config) as { notify: { http: Record<string, unknown>; webhooks: Record<string, unknown>[] } };
     delete partial.notify.http.budgetMs;
     delete partial.notify.webhooks[0]!.events;
@@ -154,7 +157,7 @@ describe('the examples in the documents', () => {
       block.push(line.slice(2));
     }
     const uncommented = parse(block.join('\n')) as { notify: unknown };
-    expect(notifySchema.safeParse(uncommented.notify).error?.issues).toBeUndefined();
+    expect(createNotifySchema(notifySections(notifiers)).safeParse(uncommented.notify).error?.issues).toBeUndefined();
     expect(Object.keys(uncommented.notify as object)).toEqual(['google', 'indexnow', 'websub', 'webhooks', 'http']);
   });
 });

@@ -2,9 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../../adapters';
+import { notifiers } from '../../notifiers';
 import { renderDocs } from '../model/docs';
 
-for (const [file, text] of Object.entries(renderDocs(adapters))) {
+for (const [file, text] of Object.entries(renderDocs(adapters, notifiers))) {
   writeFileSync(path.resolve(file), text);
   process.stdout.write(`wrote ${file}\n`);
 }

@@ -5,6 +5,7 @@
  * tests/docs-generated.test.ts fails when the files differ from what this renders.
  */
 import type { Adapter } from '../adapter';
+import type { Notifier } from '../publish/notifier';
 import { configSchemaFor, postingSchemaFor } from '../project';
 import { envVarName } from './config';
 import { COUNTRY_CODES, CURRENCY_CODES } from './iso-codes';
@@ -95,8 +96,11 @@ channels:                                # optional per-channel switches and ext
   exclude: [json-feed]                   # channels this role must not appear on
 `;
 
-/** A complete config: every key once, with comments. Checked by the test against the schema. */
-export const CONFIG_EXAMPLE = `# jobcast.config.yaml: every key, with example values. Secrets are never written here: a key
+/**
+ * A complete config: every key once, with comments; `@NOTIFIERS@` stands for each notifier's own
+ * section (NotifierSection.example). Checked by the test against the schema.
+ */
+const CONFIG_EXAMPLE_TEMPLATE = `# jobcast.config.yaml: every key, with example values. Secrets are never written here: a key
 # ending in Env holds the NAME of the environment variable that holds the secret.
 
 organization:
@@ -163,24 +167,7 @@ channels:
     company: Example
 
 notify:                                         # every receiver is off until configured
-  google:                                       # Google Indexing API
-    enabled: true
-    credentialsEnv: GOOGLE_APPLICATION_CREDENTIALS   # NAME of the env var holding the key file's path
-    endpoint: https://indexing.googleapis.com/v3/urlNotifications:publish   # change only to test
-    tokenUrl: https://oauth2.googleapis.com/token
-    dailyBudget: 200                            # Google's default quota; the rest wait for the next day
-  indexnow:
-    enabled: true
-    key: 5f8e0c3a9d2b4e71a6c0d9e8b7f6a5c4       # public, not a secret: served at /<key>.txt
-    endpoint: https://api.indexnow.org/indexnow
-  websub:
-    hubs:
-      - https://pubsubhubbub.appspot.com/
-  webhooks:
-    - name: board                               # keep it: the ledger records what webhook:board was told
-      url: https://board.example.com/hooks/jobcast
-      secretEnv: BOARD_SECRET                   # NAME of the env var holding the HMAC-SHA256 secret
-      events: [posting.published, posting.updated, posting.closed]
+@NOTIFIERS@
   http:                                         # shared by every notifier
     timeoutMs: 10000                            # a timed-out request is sent again by the next run, same key
     retries: 4                                  # further attempts in the same run, only when safe
@@ -188,6 +175,12 @@ notify:                                         # every receiver is off until co
     concurrency: 4                              # per receiver; default each notifier's own (1–4)
     budgetMs: 60000                             # per receiver per run; the rest waits for the next run
 `;
+
+/** The complete config with every notifier's section, in registry order. */
+export function configExample(notifiers: readonly Notifier[]): string {
+  const sections = notifiers.flatMap((n) => (n.section ? [n.section.example] : [])).join('');
+  return CONFIG_EXAMPLE_TEMPLATE.replace('@NOTIFIERS@\n', sections);
+}
 
 /** What each lifecycle state means for a role (the full effects are in docs/lifecycle.md). */
 const LIFECYCLE: Record<LifecycleState, { when: string; effect: string }> = {
@@ -497,8 +490,8 @@ mistake never holds up the others: the role keeps its last good version live unt
 `;
 }
 
-export function renderConfigDoc(adapters: readonly Adapter[]): string {
-  const root = jsonSchemaOf(configSchemaFor(adapters));
+export function renderConfigDoc(adapters: readonly Adapter[], notifiers: readonly Notifier[]): string {
+  const root = jsonSchemaOf(configSchemaFor(adapters, notifiers));
   const withoutOptions = adapters.filter((a) => !a.options).map((a) => `\`${a.name}\``);
   const envKeys: string[] = [];
   const collect = (js: JsonSchema, path: string) => {
@@ -511,7 +504,7 @@ export function renderConfigDoc(adapters: readonly Adapter[]): string {
   collect(root, '');
   return `# Site configuration: \`jobcast.config.yaml\`
 
-${generatedNote('the zod schemas in src/model/config.ts and adapters/*.ts (their descriptions)')}
+${generatedNote('the zod schemas in src/model/config.ts, adapters/*.ts and notifiers/*.ts (their descriptions)')}
 
 One file for the whole site: the organization, the public address, the schedule, where files live,
 each channel's settings and who is told about changes. Every command reads \`jobcast.config.yaml\` in
@@ -531,7 +524,7 @@ pointing a board or Search Console at it.
 Every key, once, with example values: copy what you need.
 
 \`\`\`yaml
-${CONFIG_EXAMPLE}\`\`\`
+${configExample(notifiers)}\`\`\`
 
 ## Keys
 
@@ -544,6 +537,6 @@ Channels without settings: ${orList(withoutOptions)}.
 }
 
 /** Both documents, by their path in the repository. */
-export function renderDocs(adapters: readonly Adapter[]): Record<string, string> {
-  return { [POSTINGS_DOC]: renderPostingsDoc(adapters), [CONFIG_DOC]: renderConfigDoc(adapters) };
+export function renderDocs(adapters: readonly Adapter[], notifiers: readonly Notifier[]): Record<string, string> {
+  return { [POSTINGS_DOC]: renderPostingsDoc(adapters), [CONFIG_DOC]: renderConfigDoc(adapters, notifiers) };
 }

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { JobcastError, isJobcastError } from '../errors';
-import type { Project } from '../project';
+import { feedHubs, type Project } from '../project';
 import { renderContext } from './context';
 import {
   assertSafeArtifactPath,
@@ -177,9 +177,10 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const crash = (channel: string, err: unknown) =>
     isJobcastError(err) ? err : new JobcastError(BUILD_CODES.CHANNEL_CRASHED, `channel ${channel} failed: ${(err as Error).message}`);
 
+  const hubs = feedHubs(project);
   try {
     for (const { adapter, entries } of validation.channels) {
-      const ctx = renderContext(adapter, project.config, now);
+      const ctx = renderContext(adapter, project.config, now, hubs);
       if (adapter.renderPosting) {
         // Each posting's own files: carried over by hard link when nothing they depend on changed.
         await forEachLimit(entries, WRITE_CONCURRENCY, async (entry) => {

@@ -6,6 +6,7 @@
  * it — so it is never repeated within the run: the caller leaves it for the next run, same key.
  */
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
+import type { DeliveryOutcome } from './notifier';
 
 export interface HttpRequest {
   method: 'POST' | 'GET';
@@ -103,3 +104,17 @@ export async function send(
   }
   return { ...last, attempts: policy.retries + 1 };
 }
+
+/** A refused or failed request as a delivery's outcome; `hint` is added to the error (what to do about it). */
+export function failureOf(res: Extract<HttpOutcome, { ok: false }>, hint = ''): DeliveryOutcome {
+  return {
+    ok: false,
+    retryable: res.retryable,
+    error: res.error + hint,
+    ...(res.ambiguous ? { ambiguous: true } : {}),
+    ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}),
+  };
+}
+
+/** The outcome of a delivery that is one request: confirmed by a 2xx, whose status is recorded. */
+export const outcomeOf = (res: HttpOutcome): DeliveryOutcome => (res.ok ? { ok: true, response: `${res.status}` } : failureOf(res));
