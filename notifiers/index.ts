@@ -1,4 +1,5 @@
 import type { Notifier } from '../src/publish/notifier';
+import { chat } from './chat';
 import { googleIndexing } from './google-indexing';
 import { indexNow } from './indexnow';
 import { smtp } from './smtp';
@@ -9,4 +10,4 @@ import { webSub } from './websub';
  * Every way jobcast tells the world about a change, in delivery order: the only list of notifiers.
  * Their config sections appear under `notify` in this order (docs/config.md).
  */
-export const notifiers: readonly Notifier[] = [googleIndexing, indexNow, webSub, webhooks, smtp];
+export const notifiers: readonly Notifier[] = [googleIndexing, indexNow, webSub, webhooks, chat, smtp];
