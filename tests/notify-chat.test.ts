@@ -3,6 +3,7 @@
  * one message when a role goes live and one when it closes, nothing for edits or reruns, a message
  * again on reopening; waiting without its URL; the URL (the secret) never in the ledger or a log.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { createLogger } from '../src/log';
 import { isJobcastError } from '../src/errors';
@@ -21,6 +22,10 @@ const CHATS = `  chat:
 `;
 const OTHER = MINIMAL_POSTING.replace('Backend Engineer', 'Data <Engineer> & Co');
 
+/** The helper's 400 ms suits fault tests; here a slow machine must not turn a message into a retry. */
+const relaxTimeout = (e: PublishEnv) =>
+  writeFileSync(e.project.configFile, readFileSync(e.project.configFile, 'utf8').replace('timeoutMs: 400', 'timeoutMs: 5000'));
+
 let remote: FakeRemote;
 let env: PublishEnv;
 let clock: number;
@@ -28,6 +33,7 @@ let clock: number;
 beforeEach(async () => {
   remote = await startFakeRemote();
   env = await publishEnv(remote, { [`${ID}.yaml`]: MINIMAL_POSTING }, CHATS);
+  relaxTimeout(env);
   Object.assign(env.env, { SLACK_HIRING_URL: `${remote.url}${SLACK_PATH}`, TEAMS_LEADS_URL: `${remote.url}${TEAMS_PATH}` });
   clock = Date.parse('2026-11-28T12:00:00Z');
 });
