@@ -21,9 +21,14 @@ export function notifySections(notifiers: readonly Notifier[]): Record<string, z
   return out;
 }
 
-/** The notifier's own section of a parsed config (undefined for a notifier without one). */
+/**
+ * The notifier's own section of a parsed config (undefined for a notifier without one). A config
+ * parsed without this notifier's schema (one made by hand) gets the section's defaults.
+ */
 export function configOf<C>(notifier: Notifier<C>, site: Pick<SiteConfig, 'notify'>): C {
-  return (notifier.section ? site.notify[notifier.section.key] : undefined) as C;
+  const section = notifier.section;
+  if (!section) return undefined as C;
+  return section.key in site.notify ? (site.notify[section.key] as C) : section.schema.parse(undefined);
 }
 
 /** The context a notifier is called with: the run's, plus its own section. */
