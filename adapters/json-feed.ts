@@ -86,7 +86,7 @@ export const jsonFeed = defineAdapter<JsonFeedOptions>({
   render(entries, ctx) {
     const org = ctx.site.organization;
     const tz = ctx.site.schedule.timezone;
-    const hubs = ctx.site.notify.websub.hubs;
+    const hubs = ctx.hubs;
     const feed = {
       version: 'https://jsonfeed.org/version/1.1',
       title: t(ctx.options.title ?? `${org.name} jobs`),

@@ -126,7 +126,7 @@ export const rss = defineAdapter<RssOptions>({
       generator: 'jobcast',
       custom_namespaces: { job: JOB_NAMESPACE },
       // `rss` has a single `hub` option; WebSub allows several hubs, each its own atom:link.
-      custom_elements: ctx.site.notify.websub.hubs.map((hub) => ({ 'atom:link': { _attr: { rel: 'hub', href: feedText(hub) } } })),
+      custom_elements: ctx.hubs.map((hub) => ({ 'atom:link': { _attr: { rel: 'hub', href: feedText(hub) } } })),
     });
     for (const e of listedEntries(entries)) {
       const p = e.posting;

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
+import { notifiers } from '../notifiers';
 import { buildProject, type BuildResult } from '../src/pipeline/build';
 import { openProject } from '../src/project';
 import { BuildProbe, childArgs, childFailed, childReporter, maxRssMiB, MiB, now, seedLedger, type BenchProject, type BuildTiming } from './common';
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
     out: args.outDir,
     state: args.statePath,
     adapters: probe.instrumented(),
+    notifiers,
   });
   const at = new Date(args.now);
 

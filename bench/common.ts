@@ -11,7 +11,7 @@ import type { BuildResult } from '../src/pipeline/build';
 import { currentGeneration, layoutFor, readManifest } from '../src/pipeline/output-store';
 import { Ledger } from '../src/ledger/ledger';
 import { adoptionOf } from '../src/publish/adopt';
-import { notifiers } from '../src/publish/notifiers';
+import { activeNotifiers } from '../src/publish/notifier-config';
 import { planContext } from '../src/publish/run';
 import type { Project } from '../src/project';
 
@@ -340,13 +340,7 @@ export async function seedLedger(project: Project, to?: string): Promise<void> {
       const generation = (await currentGeneration(layoutFor(project.outDir)))!;
       const manifest = (await readManifest(generation))!;
       const ctx = planContext(project, new Date(manifest.builtFor), ledger.keySpace());
-      const adopted = await adoptionOf(
-        project,
-        manifest,
-        generation,
-        notifiers.filter((n) => n.enabled(ctx)),
-        ctx,
-      );
+      const adopted = await adoptionOf(project, manifest, generation, activeNotifiers(project.notifiers, project.config), ctx);
       ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, new Date());
     } finally {
       lease.release();

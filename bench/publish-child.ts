@@ -13,6 +13,7 @@
 import { promises as fs, copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
+import { notifiers } from '../notifiers';
 import { buildProject } from '../src/pipeline/build';
 import { Ledger } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
@@ -53,7 +54,7 @@ export interface PublishChildResult {
 async function main(): Promise<void> {
   const args = childArgs<PublishChildArgs>();
   const report = childReporter();
-  const project = await openProject({ config: args.configFile, postings: args.postingsDir, out: args.outDir, state: args.statePath, adapters });
+  const project = await openProject({ config: args.configFile, postings: args.postingsDir, out: args.outDir, state: args.statePath, adapters, notifiers });
   const at = new Date(args.now);
   let seededBy: PublishChildResult['seededBy'] = 'handed over';
   if (args.seededLedger) {

@@ -11,6 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { adapters } from '../adapters';
+import { notifiers } from '../notifiers';
 import { silentLogger } from '../src/log';
 import { openProject } from '../src/project';
 import { startService } from '../src/serve/service';
@@ -87,7 +88,7 @@ async function bare(args: ServeChildArgs): Promise<{ url: string; close(): Promi
 }
 
 async function jobcast(args: ServeChildArgs): Promise<{ url: string; close(): Promise<void> }> {
-  const project = await openProject({ config: args.configFile, postings: args.postingsDir, out: args.outDir, state: args.statePath, adapters });
+  const project = await openProject({ config: args.configFile, postings: args.postingsDir, out: args.outDir, state: args.statePath, adapters, notifiers });
   const service = await startService({ project, port: 0, host: '127.0.0.1', log: silentLogger(), schedule: false });
   await service.ready;
   return { url: service.url, close: () => service.close() };

@@ -69,6 +69,8 @@ export interface RenderContext<O = unknown> {
   pageUrl(id: string): string;
   /** The posting's own per-channel options for this adapter (`channels.<name>`), if any. */
   postingOptions<P = unknown>(posting: Posting): P | undefined;
+  /** The WebSub hubs that announce the site's feeds (`<atom:link rel="hub">`), from the notifiers that ping them. */
+  hubs: readonly string[];
 }
 
 /**

@@ -1,13 +1,16 @@
 /**
- * A project: the config, the adapters and the paths one command works with. Every command opens one,
- * so paths and schemas are resolved the same way everywhere.
+ * A project: the config, the plugins (adapters and notifiers) and the paths one command works with.
+ * Every command opens one, so paths and schemas are resolved the same way everywhere. The plugin
+ * lists come from the composition root (src/cli); the core never imports them.
  */
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Adapter } from './adapter';
 import { fromConfigDir, loadConfigFile } from './load/config';
-import { createConfigSchema, type SiteConfig } from './model/config';
+import { createConfigSchema, type SiteConfig, type SiteConfigSchema } from './model/config';
 import { createPostingSchema, type PostingSchema } from './model/posting';
+import type { Notifier } from './publish/notifier';
+import { feedHubsOf, notifySections } from './publish/notifier-config';
 
 export interface ProjectOptions {
   /** Config file (default `jobcast.config.yaml` in the working directory). */
@@ -19,7 +22,9 @@ export interface ProjectOptions {
   /** Overrides the config's `state`. */
   state?: string;
   adapters: readonly Adapter[];
-  /** Further top-level config sections (e.g. notifiers) with their schemas. */
+  /** Each contributes its section `notify.<key>` to the config. */
+  notifiers: readonly Notifier[];
+  /** Further top-level config sections with their schemas. */
   sections?: Readonly<Record<string, z.ZodType>>;
 }
 
@@ -30,7 +35,10 @@ export interface Project {
   outDir: string;
   statePath: string;
   adapters: readonly Adapter[];
+  notifiers: readonly Notifier[];
   postingSchema: PostingSchema;
+  /** The schema `config` was parsed with: it knows which values name a secret (src/secrets.ts). */
+  configSchema: SiteConfigSchema;
 }
 
 export function postingSchemaFor(adapters: readonly Adapter[]): PostingSchema {
@@ -39,19 +47,23 @@ export function postingSchemaFor(adapters: readonly Adapter[]): PostingSchema {
   return createPostingSchema({ names: adapters.map((a) => a.name), options });
 }
 
-export function configSchemaFor(adapters: readonly Adapter[], sections: Readonly<Record<string, z.ZodType>> = {}) {
+export function configSchemaFor(adapters: readonly Adapter[], notifiers: readonly Notifier[], sections: Readonly<Record<string, z.ZodType>> = {}) {
   const options: Record<string, z.ZodType> = {};
   const organization: Record<string, z.ZodType> = {};
   for (const a of adapters) {
     if (a.options) options[a.name] = a.options;
     Object.assign(organization, a.organization ?? {});
   }
-  return createConfigSchema({ options, organization }, sections);
+  return createConfigSchema({ options, organization, notify: notifySections(notifiers) }, sections);
 }
+
+/** The WebSub hubs the feeds name (RenderContext.hubs), from the notifiers that ping hubs. */
+export const feedHubs = (project: Pick<Project, 'config' | 'notifiers'>): string[] => feedHubsOf(project.notifiers, project.config);
 
 export async function openProject(opts: ProjectOptions): Promise<Project> {
   const configFile = path.resolve(opts.config ?? 'jobcast.config.yaml');
-  const config = await loadConfigFile(configFile, configSchemaFor(opts.adapters, opts.sections));
+  const configSchema = configSchemaFor(opts.adapters, opts.notifiers, opts.sections);
+  const config = await loadConfigFile(configFile, configSchema);
   return {
     configFile,
     config,
@@ -59,6 +71,8 @@ export async function openProject(opts: ProjectOptions): Promise<Project> {
     outDir: opts.out ? path.resolve(opts.out) : fromConfigDir(configFile, config.output),
     statePath: opts.state ? path.resolve(opts.state) : fromConfigDir(configFile, config.state),
     adapters: opts.adapters,
+    notifiers: opts.notifiers,
     postingSchema: postingSchemaFor(opts.adapters),
+    configSchema,
   };
 }

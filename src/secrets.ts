@@ -3,10 +3,12 @@
  * NAMES of environment variables, but their values can still come back: a board that echoes a request
  * (headers included) into its error body, or a client library that prints a URL with its password.
  * So every string from outside that is logged, stored or shown passes through `redact`, which knows
- * the values of every env var the config names, the admin token, secrets learned while running (an
+ * the values of every env var the config names (found through the schemas), the admin token, secrets learned while running (an
  * OAuth access token), any `Bearer …` credential and the credentials part of any URL.
  */
-import type { SiteConfig } from './model/config';
+import type { z } from 'zod';
+import { envVarName, type SiteConfig } from './model/config';
+import { toJsonSchema } from './model/json-schema';
 
 export const REDACTED = '[redacted]';
 
@@ -16,22 +18,56 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#]+@/gi;
 /** Shorter values would match ordinary words; a secret that short is not worth hiding anyway. */
 const MIN_SECRET_LENGTH = 4;
 
-/** Every env var name the config refers to: by convention, keys ending in `Env` (smtpUrlEnv, secretEnv, …). */
-export function envNamesIn(value: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) for (const v of value) envNamesIn(v, found);
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.endsWith('Env') && typeof v === 'string') found.add(v);
-      else envNamesIn(v, found);
-    }
+/** The part of a JSON Schema that says where an env var name can be. */
+interface SchemaNode {
+  pattern?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  additionalProperties?: boolean | SchemaNode;
+  anyOf?: SchemaNode[];
+}
+
+const ENV_PATTERN = (toJsonSchema(envVarName) as SchemaNode).pattern;
+const jsonSchemas = new WeakMap<z.ZodType, SchemaNode>();
+
+function walk(js: SchemaNode, value: unknown, found: Set<string>): void {
+  if (typeof value === 'string' && js.pattern !== undefined && js.pattern === ENV_PATTERN) found.add(value);
+  for (const member of js.anyOf ?? []) walk(member, value, found);
+  if (Array.isArray(value)) {
+    if (js.items) for (const v of value) walk(js.items, v, found);
+    return;
   }
+  if (!value || typeof value !== 'object') return;
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (const [k, v] of entries) {
+    const child = js.properties?.[k] ?? (typeof js.additionalProperties === 'object' ? js.additionalProperties : undefined);
+    if (child) walk(child, v, found);
+  }
+}
+
+/**
+ * Every env var name the config holds: each value whose schema is `envVarName` (src/model/config.ts),
+ * wherever the core, a channel or a notifier declares one, so a plugin's secret is found without
+ * being named here.
+ */
+export function envNamesIn(schema: z.ZodType, config: unknown): Set<string> {
+  let js = jsonSchemas.get(schema);
+  if (!js) jsonSchemas.set(schema, (js = toJsonSchema(schema) as SchemaNode));
+  const found = new Set<string>();
+  walk(js, config, found);
   return found;
 }
 
+/** A config with the schema it was parsed with (a Project). */
+export interface ConfigSource {
+  config: SiteConfig;
+  configSchema: z.ZodType;
+}
+
 /** The secret values themselves, and the parts of URL-shaped ones (user:password, password). */
-export function secretValues(config: SiteConfig, env: NodeJS.ProcessEnv, extraNames: readonly string[]): string[] {
+export function secretValues(source: ConfigSource, env: NodeJS.ProcessEnv, extraNames: readonly string[]): string[] {
   const values = new Set<string>();
-  for (const name of [...envNamesIn(config), ...extraNames]) {
+  for (const name of [...envNamesIn(source.configSchema, source.config), ...extraNames]) {
     const value = env[name];
     if (!value) continue;
     values.add(value);

@@ -17,6 +17,9 @@ import { REDACTED, envNamesIn, redactor, secretValues } from '../src/secrets';
 import { fieldsOf, findAll, parseXml, type XmlEl } from '../src/admin/xml-records';
 import { buildProject } from '../src/pipeline/build';
 import type { SiteConfig } from '../src/model/config';
+import { configSchemaFor } from '../src/project';
+import { adapters } from '../adapters';
+import { notifiers } from '../notifiers';
 import { cdataEl, el, xmlDocument } from '../src/xml/writer';
 import { MINIMAL_POSTING, SHIPPED_CONFIG_TEXT, SHIPPED_POSTING_TEXT, tempProject } from './helpers/project';
 
@@ -134,18 +137,21 @@ describe('artifact bodies', () => {
 });
 
 describe('secrets', () => {
-  const config = {
+  const configSchema = configSchemaFor(adapters, notifiers);
+  const config = configSchema.parse({
+    organization: { name: 'Example Corp', url: 'https://www.example.com' },
     channels: { email: { smtpUrlEnv: 'SMTP_URL' } },
-    notify: { webhooks: [{ name: 'b', secretEnv: 'HOOK_SECRET' }], google: { credentialsEnv: 'GOOGLE_KEY' } },
-  } as unknown as SiteConfig;
+    notify: { webhooks: [{ name: 'b', url: 'https://b.example.com/hook', secretEnv: 'HOOK_SECRET' }], google: { credentialsEnv: 'GOOGLE_KEY' } },
+  }) as SiteConfig;
+  const source = { config, configSchema };
 
-  it('finds every env var the config names', () => {
-    expect([...envNamesIn(config)].sort()).toEqual(['GOOGLE_KEY', 'HOOK_SECRET', 'SMTP_URL']);
+  it('finds every env var the config names, through the schemas', () => {
+    expect([...envNamesIn(configSchema, config)].sort()).toEqual(['GOOGLE_KEY', 'HOOK_SECRET', 'SMTP_URL']);
   });
 
   it('redacts env values, URL passwords (encoded or not) and any URL credentials; not short values', () => {
     const env = { SMTP_URL: 'smtp://mailer:p%40ss-w0rd@mail.example.com:587', HOOK_SECRET: 'whsec-123456', ADMIN: 'token-abcdef', GOOGLE_KEY: 'k' };
-    const redact = redactor(secretValues(config, env, ['ADMIN']));
+    const redact = redactor(secretValues(source, env, ['ADMIN']));
     expect(redact('url smtp://mailer:p%40ss-w0rd@mail.example.com:587 here')).toBe(`url smtp://${REDACTED}@mail.example.com:587 here`);
     expect(redact('password p@ss-w0rd or p%40ss-w0rd')).toBe(`password ${REDACTED} or ${REDACTED}`);
     expect(redact('sig whsec-123456, token token-abcdef')).toBe(`sig ${REDACTED}, token ${REDACTED}`);

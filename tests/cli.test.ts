@@ -82,7 +82,7 @@ describe('jobcast validate', () => {
     const bad = await runCli(['validate', ...flags()]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toMatch(/:\d+:\d+ channels\.email\.smtpUrlEnv: error: must be the NAME of an environment variable .*\[JC_CONFIG_ENV\]/);
-    expect(bad.stdout).toContain('fix: put the secret in an environment variable and write its name here, e.g. SMTP_URL');
+    expect(bad.stdout).toContain('fix: put the secret in an environment variable and write its name here, e.g. BOARD_SECRET');
   });
 
   it('exits 2 for bad usage', async () => {

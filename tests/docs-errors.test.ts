@@ -1,8 +1,8 @@
 /**
  * docs/errors.md and the code registries stay in step: every code jobcast can report is documented
- * exactly once, and nothing else is. The registries are the core's CODES and each channel's
- * `codes`, found through the adapter list, so a new channel is covered without being named here;
- * the one registry in src/errors.ts must hold exactly those.
+ * exactly once, and nothing else is. The registries are the core's CODES, each channel's `codes`
+ * and each notifier's `codes`, found through the adapter and notifier lists, so a new channel or
+ * notifier is covered without being named here; the one registry in src/errors.ts must hold exactly those.
  *
  * The doc's format: an entry is a Markdown table row whose first cell is one code in backticks,
  * after an anchor named after it (the `docs` link every diagnostic carries, src/errors.ts docsLink),
@@ -10,13 +10,16 @@
  *   | <a id="jc_file_read"></a>`JC_FILE_READ` | error (file held back) | what it means | what to do |
  *
  * with four non-empty cells; its kind (second cell) starts with a kind the legend defines in bold
- * under "## How serious it is"; a channel's codes sit under the heading "## Channel `<name>`".
+ * under "## How serious it is"; a channel's codes sit under the heading "## Channel `<name>`", a
+ * notifier's under "## Notifier `<name>`".
  * No other row may start with a code in backticks, and fenced code blocks are skipped.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
+import { notifiers } from '../notifiers';
 import type { Adapter } from '../src/adapter';
+import type { Notifier } from '../src/publish/notifier';
 import { CODES, docsLink, INTERNAL_CODES, registeredCodes } from '../src/errors';
 import { FAILURES } from '../src/failures';
 
@@ -29,8 +32,8 @@ const INTERNAL_MARKERS = new Set<string>(Object.values(INTERNAL_CODES));
 interface Registry {
   name: string;
   codes: Readonly<Record<string, string>>;
-  /** The channel whose rules raise these codes. */
-  channel?: string;
+  /** The heading its codes sit under: "Channel `<name>`" or "Notifier `<name>`". */
+  heading?: string;
 }
 
 interface Entry {
@@ -43,10 +46,11 @@ interface Entry {
   cells: string[];
 }
 
-function registriesOf(list: readonly Adapter[]): Registry[] {
+function registriesOf(list: readonly Adapter[], plugins: readonly Notifier[]): Registry[] {
   return [
     { name: 'CODES (src/errors.ts)', codes: CODES },
-    ...list.flatMap((a) => (a.codes ? [{ name: `channel ${a.name}`, codes: a.codes, channel: a.name }] : [])),
+    ...list.flatMap((a) => (a.codes ? [{ name: `channel ${a.name}`, codes: a.codes, heading: `Channel \`${a.name}\`` }] : [])),
+    ...plugins.flatMap((n) => (n.codes ? [{ name: `notifier ${n.name}`, codes: n.codes, heading: `Notifier \`${n.name}\`` }] : [])),
   ];
 }
 
@@ -105,9 +109,8 @@ function problems(markdown: string, registries: readonly Registry[]): string[] {
     const found = byCode.get(code) ?? [];
     if (found.length === 0) out.push(`${code} (${r.name}) is not documented in docs/errors.md`);
     if (found.length > 1) out.push(`${code} is documented ${found.length} times, at lines ${found.map((e) => e.line).join(', ')}`);
-    const heading = r.channel && `Channel \`${r.channel}\``;
     for (const e of found) {
-      if (heading && e.section !== heading) out.push(`${code} (line ${e.line}) is under "## ${e.section}", not "## ${heading}"`);
+      if (r.heading && e.section !== r.heading) out.push(`${code} (line ${e.line}) is under "## ${e.section}", not "## ${r.heading}"`);
     }
   }
   for (const e of entries) {
@@ -129,14 +132,14 @@ function sourceFiles(dir: string): string[] {
 }
 
 const doc = readFileSync(DOC, 'utf8');
-const registries = registriesOf(adapters);
+const registries = registriesOf(adapters, notifiers);
 
 describe('docs/errors.md', () => {
   it('documents every registered code exactly once, under its channel, and nothing else', () => {
     expect(problems(doc, registries)).toEqual([]);
   });
 
-  it('covers the core, the build and every channel with rules', () => {
+  it('covers the core, the build, every channel with rules and every notifier with codes', () => {
     const all = registries.flatMap((r) => Object.values(r.codes));
     expect(all).toEqual(expect.arrayContaining(Object.values(CODES)));
     // The one registry holds exactly these, each under its owner; no code is outside it.
@@ -148,12 +151,13 @@ describe('docs/errors.md', () => {
     // A channel with rules must say which codes they raise, or its codes would go undocumented.
     const silent = adapters.filter((a) => a.check && Object.keys(a.codes ?? {}).length === 0).map((a) => a.name);
     expect(silent).toEqual([]);
+    for (const n of notifiers) expect(all).toEqual(expect.arrayContaining(Object.values(n.codes ?? {})));
   });
 
   it('leaves no core code outside the registry: every JC_ literal in the source is registered', () => {
     const registered = new Set(registries.flatMap((r) => Object.values(r.codes)));
     const stray: string[] = [];
-    for (const file of [...sourceFiles(path.join(ROOT, 'src')), ...sourceFiles(path.join(ROOT, 'adapters'))]) {
+    for (const file of ['src', 'adapters', 'notifiers'].flatMap((dir) => sourceFiles(path.join(ROOT, dir)))) {
       for (const m of readFileSync(file, 'utf8').matchAll(/['"`](JC_[A-Z0-9_]+)['"`]/g)) {
         if (!registered.has(m[1]!) && !INTERNAL_MARKERS.has(m[1]!)) stray.push(`${path.relative(ROOT, file)}: ${m[1]}`);
       }
@@ -163,7 +167,7 @@ describe('docs/errors.md', () => {
 
   describe('the check itself', () => {
     const code = Object.values(CODES)[0];
-    const channel = registries.find((r) => r.channel)!;
+    const channel = registries.find((r) => r.heading?.startsWith('Channel'))!;
     const channelCode = Object.values(channel.codes)[0]!;
     const rowOf = (c: string) => doc.split('\n').find((l) => l.startsWith(`| <a id="${c.toLowerCase()}"></a>\`${c}\` |`))!;
 
@@ -194,9 +198,9 @@ describe('docs/errors.md', () => {
     });
 
     it('fails when a registry gains a code the doc lacks, or two registries share one', () => {
-      const grown = registries.map((r) => (r.channel === channel.channel ? { ...r, codes: { ...r.codes, NEW_RULE: 'NEW_RULE_CODE' } } : r));
+      const grown = registries.map((r) => (r === channel ? { ...r, codes: { ...r.codes, NEW_RULE: 'NEW_RULE_CODE' } } : r));
       expect(problems(doc, grown)).toEqual(expect.arrayContaining([expect.stringContaining('NEW_RULE_CODE (channel')]));
-      const shared = [...registries, { name: 'another channel', codes: { X: channelCode }, channel: 'another' }];
+      const shared = [...registries, { name: 'another channel', codes: { X: channelCode }, heading: 'Channel `another`' }];
       expect(problems(doc, shared)).toEqual(expect.arrayContaining([expect.stringContaining(`${channelCode} is in two registries`)]));
     });
 

@@ -8,10 +8,12 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { adapters } from '../adapters';
+import { notifiers } from '../notifiers';
 import type { Adapter } from '../src/adapter';
 import { validateProject } from '../src/pipeline/validate';
 import { CODES } from '../src/errors';
-import { notifySchema } from '../src/model/config';
+import { createNotifySchema } from '../src/model/config';
+import { notifySections } from '../src/publish/notifier-config';
 import { configExample, DOCS_COMMAND, jsonSchemaOf, postingExample, POSTINGS_DOC, renderDocs, renderPostingsDoc, type JsonSchema } from '../src/model/docs';
 import { crossFieldIssues } from '../src/model/posting';
 import { configSchemaFor, postingSchemaFor } from '../src/project';
@@ -62,7 +64,7 @@ function unusedKeys(js: JsonSchema, value: unknown, at: string): string[] {
   return [];
 }
 
-const docs = renderDocs(adapters);
+const docs = renderDocs(adapters, notifiers);
 
 describe('the generated documents', () => {
   it.each(Object.keys(docs))('%s is what the schemas render now (else run `npm run docs`)', (file) => {
@@ -109,7 +111,7 @@ describe('the generated documents', () => {
 
 describe('the examples in the documents', () => {
   const posting: unknown = parse(postingExample(adapters));
-  const config: unknown = parse(configExample(adapters));
+  const config: unknown = parse(configExample(adapters, notifiers));
 
   it('the posting is valid and uses every field', () => {
     const schema = postingSchemaFor(adapters);
@@ -120,13 +122,13 @@ describe('the examples in the documents', () => {
   });
 
   it('the config is valid and uses every key', () => {
-    const schema = configSchemaFor(adapters);
+    const schema = configSchemaFor(adapters, notifiers);
     expect(schema.safeParse(config).error?.issues).toBeUndefined();
     expect(unusedKeys(jsonSchemaOf(schema), config, '')).toEqual([]);
   });
 
   it('the key check notices a key the example leaves out', () => {
-    const schema = jsonSchemaOf(configSchemaFor(adapters));
+    const schema = jsonSchemaOf(configSchemaFor(adapters, notifiers));
     const partial = structuredClone(config) as { notify: { http: Record<string, unknown>; webhooks: Record<string, unknown>[] } };
     delete partial.notify.http.budgetMs;
     delete partial.notify.webhooks[0]!.events;
@@ -134,7 +136,7 @@ describe('the examples in the documents', () => {
   });
 
   it('together they pass every channel without an error or a warning', async () => {
-    const project = tempProject({ 'ml-infrastructure-engineer.yaml': postingExample(adapters) }, configExample(adapters));
+    const project = tempProject({ 'ml-infrastructure-engineer.yaml': postingExample(adapters) }, configExample(adapters, notifiers));
     try {
       const v = await validateProject(await project.open(), new Date('2026-12-01T12:00:00Z'), {}, true);
       expect(v.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning')).toEqual([]);
@@ -154,7 +156,7 @@ describe('the examples in the documents', () => {
       block.push(line.slice(2));
     }
     const uncommented = parse(block.join('\n')) as { notify: unknown };
-    expect(notifySchema.safeParse(uncommented.notify).error?.issues).toBeUndefined();
+    expect(createNotifySchema(notifySections(notifiers)).safeParse(uncommented.notify).error?.issues).toBeUndefined();
     expect(Object.keys(uncommented.notify as object)).toEqual(['google', 'indexnow', 'websub', 'webhooks', 'http']);
   });
 });

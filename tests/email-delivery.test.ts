@@ -7,7 +7,8 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { publishEnv, type PublishEnv } from './helpers/publish-env';
-import { describePlan, describeWithdrawn } from '../src/publish/run';
+import { notifiers } from '../notifiers';
+import { describePlan, describeWithdrawn } from '../src/publish/describe';
 import { MINIMAL_POSTING, seedPieces, SHIPPED_POSTING_TEXT } from './helpers/project';
 
 interface Received {
@@ -202,7 +203,7 @@ describe('email delivery', () => {
   it('--dry-run says what the real run will do: what waits for configuration, and what it withdraws', async () => {
     delete env.env.SMTP_URL;
     const dry = await env.run('2026-11-28T12:00:00Z', { dryRun: true });
-    const waits = describePlan(dry).filter((l) => l.startsWith('smtp'));
+    const waits = describePlan(dry, notifiers).filter((l) => l.startsWith('smtp'));
     expect(waits).toHaveLength(3);
     for (const l of waits) expect(l).toMatch(/\(waits for configuration: set SMTP_URL to the SMTP URL/);
     const real = await env.run('2026-11-28T12:00:00Z');
@@ -217,7 +218,7 @@ describe('email delivery', () => {
     // The role closes while its email waits: a dry run lists it as withdrawn, not as to be sent.
     env.project.write('backend-engineer.yaml', OTHER.replace('status: open', 'status: closed'));
     const dryClose = await env.run('2026-11-28T12:15:00Z', { dryRun: true });
-    expect(describeWithdrawn(dryClose)).toEqual([
+    expect(describeWithdrawn(dryClose, notifiers)).toEqual([
       'smtp → email to alumni@lists.example.com (alumni): "Backend Engineer — Example Corp — Berlin, Germany" (withdrawn: the role left before it was sent)',
     ]);
     expect(dryClose.outstanding.map((o) => o.subject).sort()).toEqual(['ml-infrastructure-engineer', 'ml-infrastructure-engineer']);

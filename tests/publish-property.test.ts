@@ -28,7 +28,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { Ledger, type OutboxRow } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
-import { notifiers as defaultNotifiers } from '../src/publish/notifiers';
+import { notifiers as defaultNotifiers } from '../notifiers';
 import { publish, type PublishResult } from '../src/publish/run';
 import { startFakeRemote, type FakeRemote, type Recorded } from './helpers/fake-remote';
 import { BASE_URL, BOARD_SECRET, notifyConfig } from './helpers/publish-env';

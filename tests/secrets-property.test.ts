@@ -86,14 +86,14 @@ describe('secrets never leave', () => {
 
             const project = await env.project.open();
             const validation = await validateProject(project, new Date('2026-11-28T12:00:00Z'), env.ledger.history(), true);
-            const redact = redactor(secretValues(project.config, env.env, [ADMIN_TOKEN_ENV]));
+            const redact = redactor(secretValues(project, env.env, [ADMIN_TOKEN_ENV]));
             const frame = { title: 'x', orgName: 'Example Corp', csrf: 'c' };
             const overview = buildOverview({ validation, ledger: env.ledger, now: new Date(), timeZone: 'UTC', untold: [] });
             const role = (await buildRoleView({ id: 'backend-engineer', validation, ledger: env.ledger, site: project.config, now: new Date() }))!;
             const pages = [
               renderPage('overview', { overview, summary: '', csrf: 'c' }, frame, redact),
               renderPage('role', { role }, frame, redact),
-              renderPage('publish', { result: publishView(result, env.ledger, 'UTC', new Date()), csrf: 'c' }, frame, redact),
+              renderPage('publish', { result: publishView(result, env.ledger, project.notifiers, 'UTC', new Date()), csrf: 'c' }, frame, redact),
             ].join('\n');
             const ledger = JSON.stringify(env.ledger.outbox());
             // The receivers did get the leaks: the texts are there, only the secrets are gone.

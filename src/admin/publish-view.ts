@@ -2,7 +2,9 @@
 import { countBySeverity } from '../diagnostics';
 import { isJobcastError } from '../errors';
 import type { Ledger } from '../ledger/ledger';
-import { describePlan, type PublishResult } from '../publish/run';
+import { describePlan } from '../publish/describe';
+import type { Notifier } from '../publish/notifier';
+import type { PublishResult } from '../publish/run';
 import { outboxView, type OutboxView } from './delivery';
 import { plural, when } from './format';
 
@@ -18,16 +20,16 @@ export type PublishView = {
   deliveries: OutboxView[];
 };
 
-function headline(result: PublishResult): string {
+function headline(result: PublishResult, notifiers: readonly Notifier[]): string {
   const d = result.delivery;
   if (result.error) return result.dryRun ? 'Dry run: the sources cannot be built' : 'Not published: the sources cannot be built';
-  const planned = describePlan(result).length;
+  const planned = describePlan(result, notifiers).length;
   if (result.dryRun) return planned ? `Dry run: would send ${plural(planned, 'notification')}` : 'Dry run: nothing to send, no change since the last publish';
   if (!planned && !d.sent && !d.failed && !d.retrying && !d.waiting) return 'Published: nothing to send, no change since the last publish';
   return `Published: ${d.sent} sent, ${d.retrying} to retry, ${d.failed} failed${d.waiting ? `, ${d.waiting} waiting for configuration` : ''}`;
 }
 
-export function publishView(result: PublishResult, ledger: Ledger, timeZone: string, at: Date): PublishView {
+export function publishView(result: PublishResult, ledger: Ledger, notifiers: readonly Notifier[], timeZone: string, at: Date): PublishView {
   const d = result.delivery;
   const keys = new Set(result.planned.map((p) => p.key));
   const c = countBySeverity(result.diagnostics);
@@ -35,9 +37,9 @@ export function publishView(result: PublishResult, ledger: Ledger, timeZone: str
     at: when(at, timeZone),
     dryRun: result.dryRun,
     ok: result.ok && d.failed === 0,
-    headline: headline(result),
+    headline: headline(result, notifiers),
     error: result.error ? `${result.error.message} [${result.error.code}]` : '',
-    plan: describePlan(result),
+    plan: describePlan(result, notifiers),
     counts: result.dryRun
       ? [
           { label: 'would be queued', value: result.planned.length },

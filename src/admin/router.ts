@@ -44,7 +44,7 @@ export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logge
     service,
     log,
     now: opts.now ?? (() => new Date()),
-    redact: redactor(secretValues(service.project.config, env, [ADMIN_TOKEN_ENV])),
+    redact: redactor(secretValues(service.project, env, [ADMIN_TOKEN_ENV])),
     sessions: new SessionStore<SessionData>(opts.sessionTtlMs ?? SESSION_TTL_MS, MAX_SESSIONS, () => Date.now()),
   };
   const { project, ledger } = service;
@@ -112,7 +112,7 @@ export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logge
     ctx.log.info({ event: 'admin.publish', dryRun });
     try {
       const result = await service.publishNow('admin', { dryRun });
-      session.data.publish = publishView(result, ledger, timeZone, at);
+      session.data.publish = publishView(result, ledger, service.project.notifiers, timeZone, at);
     } catch (err) {
       ctx.log.error({ event: 'admin.publish_failed', code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
       session.data.publish = publishFailure(err, dryRun, timeZone, at);

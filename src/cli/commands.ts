@@ -1,15 +1,17 @@
 /** One function per CLI command; each returns its exit code. */
 import type { Adapter } from '../adapter';
+import type { Notifier } from '../publish/notifier';
 import { Ledger } from '../ledger/ledger';
 import { createLogger } from '../log';
-import { describePlan, describeWithdrawn, publish as publishRun } from '../publish/run';
+import { describePlan, describeWithdrawn } from '../publish/describe';
+import { publish as publishRun } from '../publish/run';
 import { adminRouter } from '../admin/router';
 import { startService } from '../serve/service';
 import { buildProject } from '../pipeline/build';
 import { validateProject } from '../pipeline/validate';
 import { displayPath } from '../load/display-path';
 import { postingFileSchema } from '../model/json-schema';
-import { openProject, type Project } from '../project';
+import { feedHubs, openProject, type Project } from '../project';
 import { formatHuman, report, type ReportOptions } from './report';
 import { renderAll } from '../adapter';
 import { renderContext } from '../pipeline/context';
@@ -36,6 +38,7 @@ export interface CommandContext {
   positionals: string[];
   reportOptions: ReportOptions;
   adapters: readonly Adapter[];
+  notifiers: readonly Notifier[];
   now?: Date;
 }
 
@@ -45,6 +48,7 @@ export function open(ctx: CommandContext): Promise<Project> {
   const v = ctx.values;
   return openProject({
     adapters: ctx.adapters,
+    notifiers: ctx.notifiers,
     ...(v.config ? { config: v.config } : {}),
     ...(v.postings ? { postings: v.postings } : {}),
     ...(v.out ? { out: v.out } : {}),
@@ -136,7 +140,7 @@ const publish: Command = async (ctx) => {
     // Refused before building (the state does not match): no postings were read, so no tally of them.
     if (json || result.build || result.diagnostics.length)
       report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
-    if (!json) writePublishSummary(ctx, result, dryRun);
+    if (!json) writePublishSummary(ctx, result, dryRun, project.notifiers);
     // Anything not delivered — failed, or waiting for a retry — is worth a non-zero exit to cron and CI.
     return result.ok && result.delivery.failed === 0 && result.delivery.retrying === 0 && !result.broken.length ? 0 : 1;
   } finally {
@@ -144,15 +148,15 @@ const publish: Command = async (ctx) => {
   }
 };
 
-function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typeof publishRun>>, dryRun: boolean): void {
+function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typeof publishRun>>, dryRun: boolean, notifiers: readonly Notifier[]): void {
   const out = ctx.io.stdout;
   if (result.error) out.write(`✖ ${result.error.message} [${result.error.code}]\n`);
   if (result.broken.length) out.write(brokenLine(result.broken));
   // Refused before anything was built or sent: the error line says it all.
   if (result.error?.code === CODES.STATE_MISMATCH) return;
-  const lines = describePlan(result);
+  const lines = describePlan(result, notifiers);
   if (dryRun) {
-    const withdrawn = describeWithdrawn(result);
+    const withdrawn = describeWithdrawn(result, notifiers);
     out.write(
       lines.length
         ? `would send ${lines.length} notification${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`
@@ -254,7 +258,7 @@ const preview: Command = async (ctx) => {
     }
     // Preview the role as it will look once open, whatever its state today.
     const shown = entry.state === 'open' ? entry : { ...entry, state: 'open' as const };
-    const { artifacts } = renderAll(adapter, [shown], renderContext(adapter, project.config, now));
+    const { artifacts } = renderAll(adapter, [shown], renderContext(adapter, project.config, now, feedHubs(project)));
     for (const a of artifacts) {
       if (a.posting && a.posting !== id) continue;
       out.write(`==> ${adapter.name}: /${a.path} (${a.contentType}) <==\n`);

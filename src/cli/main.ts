@@ -3,8 +3,9 @@
  * config); an internal bug prints one line and a hint to rerun with --debug for the stack trace.
  */
 import { parseArgs } from 'node:util';
-import { adapters as defaultAdapters } from './registries';
+import { adapters as defaultAdapters, notifiers as defaultNotifiers } from './registries';
 import type { Adapter } from '../adapter';
+import type { Notifier } from '../publish/notifier';
 import { CODES, isJobcastError } from '../errors';
 import { environmentCode, reasonOf } from '../util/environment';
 import { report, type OutputFormat, type ReportOptions, type Writer } from './report';
@@ -15,6 +16,7 @@ export interface CliIo {
   stderr: Writer;
   env: NodeJS.ProcessEnv;
   adapters?: readonly Adapter[];
+  notifiers?: readonly Notifier[];
   /** Lets tests and `serve` receive a long-running handle instead of waiting for exit. */
   onServe?: (handle: unknown) => void;
 }
@@ -95,7 +97,15 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     github: io.env.GITHUB_ACTIONS === 'true',
     color: format === 'human' && !io.env.NO_COLOR && Boolean((io.stdout as { isTTY?: boolean }).isTTY),
   };
-  const ctx: CommandContext = { io, values, positionals: rest, reportOptions, adapters: io.adapters ?? defaultAdapters, ...(now ? { now } : {}) };
+  const ctx: CommandContext = {
+    io,
+    values,
+    positionals: rest,
+    reportOptions,
+    adapters: io.adapters ?? defaultAdapters,
+    notifiers: io.notifiers ?? defaultNotifiers,
+    ...(now ? { now } : {}),
+  };
   try {
     return await command(ctx);
   } catch (err) {

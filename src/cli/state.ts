@@ -10,7 +10,7 @@ import { Ledger } from '../ledger/ledger';
 import { displayPath } from '../load/display-path';
 import { adoptionOf } from '../publish/adopt';
 import { identityProblem } from '../publish/identity';
-import { notifiers } from '../publish/notifiers';
+import { activeNotifiers } from '../publish/notifier-config';
 import { planContext } from '../publish/run';
 import type { Project } from '../project';
 import type { Command, CommandContext } from './commands';
@@ -64,13 +64,7 @@ async function adopt(ctx: CommandContext, project: Project): Promise<number> {
     try {
       const at = ctx.now ?? new Date();
       const plan = planContext(project, at, ledger.keySpace());
-      const adopted = await adoptionOf(
-        project,
-        manifest,
-        generation,
-        notifiers.filter((n) => n.enabled(plan)),
-        plan,
-      );
+      const adopted = await adoptionOf(project, manifest, generation, activeNotifiers(project.notifiers, project.config), plan);
       ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, at);
       const roles = adopted.subjects.filter((s) => s.kind === 'posting').length;
       const receivers = new Set(adopted.told.map((t) => t.receiver)).size;

@@ -1,10 +1,10 @@
 /** `npm run docs`: writes docs/postings.md and docs/config.md (src/model/docs.ts) into the working directory. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { adapters } from './registries';
+import { adapters, notifiers } from './registries';
 import { renderDocs } from '../model/docs';
 
-for (const [file, text] of Object.entries(renderDocs(adapters))) {
+for (const [file, text] of Object.entries(renderDocs(adapters, notifiers))) {
   writeFileSync(path.resolve(file), text);
   process.stdout.write(`wrote ${file}\n`);
 }

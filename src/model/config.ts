@@ -1,6 +1,7 @@
 /**
- * The site configuration, `jobcast.config.yaml`. Channel sections are contributed by the adapters
- * (each with its own zod options schema and defaults), so the core names no channel.
+ * The site configuration, `jobcast.config.yaml`. Channel sections are contributed by the adapters and
+ * `notify` sections by the notifiers (each with its own zod schema and defaults), so the core names
+ * no channel and no notifier.
  * Secrets never live here: only the names of environment variables that hold them.
  */
 import cron from 'node-cron';
@@ -22,7 +23,7 @@ export const envVarName = z
       code: 'custom',
       message: 'must be the NAME of an environment variable (A–Z, 0–9, _), not the secret itself',
       input: v,
-      ...params(CODES.CONFIG_ENV, 'put the secret in an environment variable and write its name here, e.g. SMTP_URL'),
+      ...params(CODES.CONFIG_ENV, 'put the secret in an environment variable and write its name here, e.g. BOARD_SECRET'),
     });
   })
   .meta({ pattern: ENV_NAME });
@@ -94,110 +95,60 @@ const trackingSchema = z.strictObject({
   enabled: z.boolean().default(true).describe('false: apply links are published exactly as written in the postings'),
 });
 
-const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+/** An endpoint: http is allowed so tests (and notifiers' own tests) point them at 127.0.0.1. */
+export const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
+/** `notify.http`: what every notifier's requests share. Endpoints live in each notifier's own section. */
+const httpSchema = z
+  .strictObject({
+    timeoutMs: z
+      .int()
+      .min(100)
+      .default(10000)
+      .describe('How long to wait for an answer, in milliseconds. A timed-out request is not repeated in the same run: the next run sends it again, same key'),
+    retries: z
+      .int()
+      .min(0)
+      .max(10)
+      .default(4)
+      .describe('Further attempts within one run after the first, when the request certainly was not acted on (refused, 5xx, 429, 408)'),
+    backoffMs: z
+      .int()
+      .min(1)
+      .default(500)
+      .describe('Base delay between attempts, in milliseconds: attempt n waits a random time up to backoffMs × 2^n; Retry-After is honoured'),
+    concurrency: z.int().min(1).max(64).optional().describe("Requests in flight at once per receiver; default: each notifier's own, 1 to 4"),
+    budgetMs: z
+      .int()
+      .min(1000)
+      .default(60000)
+      .describe('Time per receiver per run, in milliseconds; after it no new request starts and the rest waits for the next run'),
+  })
+  .prefault({})
+  .describe('HTTP behaviour shared by every notifier (timeoutMs also bounds mail delivery)');
 
 /**
- * Who is told when something changes. Endpoints are configurable so tests point them at 127.0.0.1.
- * Every section is off until configured.
+ * Who is told when something changes: one section per notifier (each contributes its own schema,
+ * see src/publish/notifier.ts), then the shared `http`. Every section is off until configured.
  */
-export const notifySchema = z
-  .strictObject({
-    google: z
-      .strictObject({
-        enabled: z.boolean().default(false).describe('true: send URL_UPDATED and URL_DELETED for job pages to the Google Indexing API'),
-        credentialsEnv: envVarName
-          .default('GOOGLE_APPLICATION_CREDENTIALS')
-          .describe('NAME of the environment variable holding the path to the service-account JSON key file (never the key itself)'),
-        endpoint: httpUrl
-          .default('https://indexing.googleapis.com/v3/urlNotifications:publish')
-          .describe('The Indexing API publish URL; change it only to test'),
-        tokenUrl: httpUrl.default('https://oauth2.googleapis.com/token').describe("Google's OAuth token URL; change it only to test"),
-        dailyBudget: z
-          .int()
-          .min(1)
-          .default(200)
-          .describe("Publish requests per day (Google's default quota is 200); the rest wait until the quota resets at midnight Pacific time"),
-      })
-      .prefault({})
-      .describe('The Google Indexing API, told about each job page that goes live, changes or is taken down'),
-    indexnow: z
-      .strictObject({
-        enabled: z.boolean().default(false).describe('true: send changed URLs to IndexNow (Bing and others); needs key'),
-        key: z
-          .string()
-          .regex(/^[A-Za-z0-9-]{8,128}$/, { message: 'must be 8–128 characters of A–Z, a–z, 0–9 and -' })
-          .optional()
-          .describe('Your IndexNow key: 8 to 128 of A–Z, a–z, 0–9 and -, e.g. 5f8e0c3a9d2b4e71; served at /<key>.txt. Public, not a secret'),
-        endpoint: httpUrl.default('https://api.indexnow.org/indexnow').describe('The IndexNow endpoint; change it only to test'),
-      })
-      .prefault({})
-      .describe('IndexNow: the job page URLs that changed, sent after each run'),
-    websub: z
-      .strictObject({
-        hubs: z.array(httpUrl).default([]).describe('Hubs pinged (hub.mode=publish) when a feed changes, e.g. [https://pubsubhubbub.appspot.com/]'),
-      })
-      .prefault({})
-      .describe('WebSub hubs, told when a feed changes'),
-    webhooks: z
-      .array(
-        z.strictObject({
-          name: z
-            .string()
-            .regex(/^[a-z0-9-]+$/)
-            .describe('A short name, lowercase a-z, 0-9 and -, e.g. board; the ledger keys what this receiver was told on it, so keep it'),
-          url: httpUrl.describe('The endpoint that receives the POSTs, e.g. https://board.example.com/hooks/jobcast'),
-          secretEnv: envVarName.describe('NAME of the environment variable holding the HMAC-SHA256 signing secret, e.g. BOARD_SECRET'),
-          events: z
-            .array(z.enum(['posting.published', 'posting.updated', 'posting.closed']))
-            .optional()
-            .describe('Only these events, e.g. [posting.published, posting.closed]; default: all three'),
-        }),
-      )
-      .default([])
-      .describe(
-        'Board webhooks: a signed JSON POST per posting event, with Idempotency-Key, X-Jobcast-Event, X-Jobcast-Delivery and X-Jobcast-Signature (sha256= HMAC of the body) headers',
-      ),
-    http: z
-      .strictObject({
-        timeoutMs: z
-          .int()
-          .min(100)
-          .default(10000)
-          .describe(
-            'How long to wait for an answer, in milliseconds. A timed-out request is not repeated in the same run: the next run sends it again, same key',
-          ),
-        retries: z
-          .int()
-          .min(0)
-          .max(10)
-          .default(4)
-          .describe('Further attempts within one run after the first, when the request certainly was not acted on (refused, 5xx, 429, 408)'),
-        backoffMs: z
-          .int()
-          .min(1)
-          .default(500)
-          .describe('Base delay between attempts, in milliseconds: attempt n waits a random time up to backoffMs × 2^n; Retry-After is honoured'),
-        concurrency: z.int().min(1).max(64).optional().describe("Requests in flight at once per receiver; default: each notifier's own, 1 to 4"),
-        budgetMs: z
-          .int()
-          .min(1000)
-          .default(60000)
-          .describe('Time per receiver per run, in milliseconds; after it no new request starts and the rest waits for the next run'),
-      })
-      .prefault({})
-      .describe('HTTP behaviour shared by every notifier (timeoutMs also bounds SMTP)'),
-  })
-  .describe('Who is told when a role changes. Every receiver is off until configured; secrets are named, never written, here');
+export function createNotifySchema(sections: Readonly<Record<string, z.ZodType>>) {
+  return z
+    .strictObject({ ...sections, http: httpSchema })
+    .describe('Who is told when a role changes. Every receiver is off until configured; secrets are named, never written, here');
+}
 
-export type NotifyConfig = z.output<typeof notifySchema>;
+/** The parsed `notify`: the shared `http`, and each notifier's section (typed by the notifier that owns it). */
+export type NotifyConfig = { http: z.output<typeof httpSchema> } & { [section: string]: unknown };
 
-export interface ChannelConfigSchemas {
+/** The sections plugins contribute: `channels.<name>` by the adapters, `notify.<key>` by the notifiers. */
+export interface PluginConfigSchemas {
   options: Readonly<Record<string, z.ZodType>>;
+  notify: Readonly<Record<string, z.ZodType>>;
   /** Keys channels add to `organization` (an account id on their board). */
   organization?: Readonly<Record<string, z.ZodType>>;
 }
 
-export function createConfigSchema(channels: ChannelConfigSchemas, extra: Readonly<Record<string, z.ZodType>> = {}) {
+export function createConfigSchema(channels: PluginConfigSchemas, extra: Readonly<Record<string, z.ZodType>> = {}) {
   const channelShape: Record<string, z.ZodType> = {};
   for (const [name, schema] of Object.entries(channels.options)) channelShape[name] = schema.prefault({});
   return z.strictObject({
@@ -236,14 +187,15 @@ export function createConfigSchema(channels: ChannelConfigSchemas, extra: Readon
       .strictObject(channelShape)
       .prefault({})
       .describe('Per-channel settings, one section per channel; every section is optional and its defaults work as they are'),
-    notify: notifySchema.prefault({}),
+    notify: createNotifySchema(channels.notify).prefault({}),
     ...extra,
   });
 }
 
 export type SiteConfigSchema = ReturnType<typeof createConfigSchema>;
-/** The parsed config; channel and extra sections are typed by the adapter/notifier that owns them. */
-export type SiteConfig = Omit<z.output<SiteConfigSchema>, 'channels'> & {
+/** The parsed config; channel, notify and extra sections are typed by the adapter/notifier that owns them. */
+export type SiteConfig = Omit<z.output<SiteConfigSchema>, 'channels' | 'notify'> & {
   channels: Record<string, unknown>;
+  notify: NotifyConfig;
   [section: string]: unknown;
 };

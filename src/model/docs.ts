@@ -5,6 +5,7 @@
  * tests/docs-generated.test.ts fails when the files differ from what this renders.
  */
 import type { Adapter } from '../adapter';
+import type { Notifier } from '../publish/notifier';
 import { configSchemaFor, postingSchemaFor } from '../project';
 import { envVarName } from './config';
 import { COUNTRY_CODES, CURRENCY_CODES } from './iso-codes';
@@ -112,9 +113,14 @@ apply:
   direct: true                           # candidates apply on that page itself
 ${channelsOf(adapters, 'posting')}`;
 
-/** A complete config: every key once, with comments. Checked by the test against the schema. */
+/**
+ * A complete config: every key once, with comments, assembled from the core's keys, each channel's
+ * example (Adapter.examples) and each notifier's section (NotifierSection.example). Checked by the
+ * test against the schema.
+ */
 export const configExample = (
   adapters: readonly Adapter[],
+  notifiers: readonly Notifier[],
 ): string => `# jobcast.config.yaml: every key, with example values. Secrets are never written here: a key
 # ending in Env holds the NAME of the environment variable that holds the secret.
 
@@ -147,25 +153,7 @@ trustProxy: loopback                            # a TLS-terminating proxy on thi
 
 ${channelsOf(adapters, 'config')}
 notify:                                         # every receiver is off until configured
-  google:                                       # Google Indexing API
-    enabled: true
-    credentialsEnv: GOOGLE_APPLICATION_CREDENTIALS   # NAME of the env var holding the key file's path
-    endpoint: https://indexing.googleapis.com/v3/urlNotifications:publish   # change only to test
-    tokenUrl: https://oauth2.googleapis.com/token
-    dailyBudget: 200                            # Google's default quota; the rest wait for the next day
-  indexnow:
-    enabled: true
-    key: 5f8e0c3a9d2b4e71a6c0d9e8b7f6a5c4       # public, not a secret: served at /<key>.txt
-    endpoint: https://api.indexnow.org/indexnow
-  websub:
-    hubs:
-      - https://pubsubhubbub.appspot.com/
-  webhooks:
-    - name: board                               # keep it: the ledger records what webhook:board was told
-      url: https://board.example.com/hooks/jobcast
-      secretEnv: BOARD_SECRET                   # NAME of the env var holding the HMAC-SHA256 secret
-      events: [posting.published, posting.updated, posting.closed]
-  http:                                         # shared by every notifier
+${notifiers.flatMap((n) => (n.section ? [n.section.example] : [])).join('')}  http:                                         # shared by every notifier
     timeoutMs: 10000                            # a timed-out request is sent again by the next run, same key
     retries: 4                                  # further attempts in the same run, only when safe
     backoffMs: 500                              # attempt n waits up to backoffMs × 2^n
@@ -481,8 +469,8 @@ mistake never holds up the others: the role keeps its last good version live unt
 `;
 }
 
-export function renderConfigDoc(adapters: readonly Adapter[]): string {
-  const root = jsonSchemaOf(configSchemaFor(adapters));
+export function renderConfigDoc(adapters: readonly Adapter[], notifiers: readonly Notifier[]): string {
+  const root = jsonSchemaOf(configSchemaFor(adapters, notifiers));
   const withoutOptions = adapters.filter((a) => !a.options).map((a) => `\`${a.name}\``);
   const envKeys: string[] = [];
   const collect = (js: JsonSchema, path: string) => {
@@ -495,7 +483,7 @@ export function renderConfigDoc(adapters: readonly Adapter[]): string {
   collect(root, '');
   return `# Site configuration: \`jobcast.config.yaml\`
 
-${generatedNote('the zod schemas in src/model/config.ts and adapters/*.ts (their descriptions)')}
+${generatedNote('the zod schemas in src/model/config.ts, adapters/*.ts and notifiers/*.ts (their descriptions)')}
 
 One file for the whole site: the organization, the public address, the schedule, where files live,
 each channel's settings and who is told about changes. Every command reads \`jobcast.config.yaml\` in
@@ -515,7 +503,7 @@ pointing a board or Search Console at it.
 Every key, once, with example values: copy what you need.
 
 \`\`\`yaml
-${configExample(adapters)}\`\`\`
+${configExample(adapters, notifiers)}\`\`\`
 
 ## Keys
 
@@ -528,6 +516,6 @@ Channels without settings: ${orList(withoutOptions)}.
 }
 
 /** Both documents, by their path in the repository. */
-export function renderDocs(adapters: readonly Adapter[]): Record<string, string> {
-  return { [POSTINGS_DOC]: renderPostingsDoc(adapters), [CONFIG_DOC]: renderConfigDoc(adapters) };
+export function renderDocs(adapters: readonly Adapter[], notifiers: readonly Notifier[]): Record<string, string> {
+  return { [POSTINGS_DOC]: renderPostingsDoc(adapters), [CONFIG_DOC]: renderConfigDoc(adapters, notifiers) };
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { isJobcastError } from '../errors';
 import { FAILURES } from '../failures';
-import type { Project } from '../project';
+import { feedHubs, type Project } from '../project';
 import { renderContext } from './context';
 import {
   assertSafeArtifactPath,
@@ -172,9 +172,10 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
 
   const crash = (channel: string, err: unknown) => (isJobcastError(err) ? err : FAILURES.channelCrashed(channel, (err as Error).message));
 
+  const hubs = feedHubs(project);
   try {
     for (const { adapter, entries } of validation.channels) {
-      const ctx = renderContext(adapter, project.config, now);
+      const ctx = renderContext(adapter, project.config, now, hubs);
       if (adapter.renderPosting) {
         // Each posting's own files: carried over by hard link when nothing they depend on changed.
         await forEachLimit(entries, WRITE_CONCURRENCY, async (entry) => {

@@ -8,7 +8,8 @@ export function siteUrl(site: Pick<SiteConfig, 'baseUrl'>, p: string): string {
   return site.baseUrl.replace(/\/+$/, '') + '/' + p.replace(/^\/+/, '');
 }
 
-export function renderContext<O>(adapter: Adapter<O>, site: SiteConfig, now: Date): RenderContext<O> {
+/** `hubs`: feedHubs(project) where feeds are rendered; channels that make no feed need none. */
+export function renderContext<O>(adapter: Adapter<O>, site: SiteConfig, now: Date, hubs: readonly string[] = []): RenderContext<O> {
   const name = adapter.name;
   return {
     site,
@@ -19,5 +20,6 @@ export function renderContext<O>(adapter: Adapter<O>, site: SiteConfig, now: Dat
     applyUrl: (posting: Posting) => trackedUrl(posting.apply.url, name, site),
     pageUrl: (id) => trackedUrl(siteUrl(site, `jobs/${id}/`), name, site),
     postingOptions: <P>(posting: Posting) => posting.channels?.[name] as P | undefined,
+    hubs,
   };
 }

@@ -11,7 +11,7 @@ import { selectChannels, toEntry, type ChannelSelection } from '../pipeline/vali
 import type { SubjectRow, ToldRow } from '../ledger/ledger';
 import { displayPath } from '../load/display-path';
 import type { Project } from '../project';
-import type { Notifier, PlanContext } from './notifier';
+import type { Notifier, SharedPlanContext } from './notifier';
 import { digestOf, observe, subjectsOf } from './observe';
 
 export interface Adoption {
@@ -51,7 +51,13 @@ export async function servedEntries(
  * The served output (`manifest` of `generation`) as a told ledger state. Versions are the output's
  * run number, so the next run's changes get higher ones than anything told before the loss.
  */
-export async function adoptionOf(project: Project, manifest: Manifest, generation: string, active: readonly Notifier[], ctx: PlanContext): Promise<Adoption> {
+export async function adoptionOf(
+  project: Project,
+  manifest: Manifest,
+  generation: string,
+  active: readonly Notifier[],
+  ctx: SharedPlanContext,
+): Promise<Adoption> {
   const version = manifest.ledger?.seq ?? 0;
   const builtFor = new Date(manifest.builtFor);
   const { entries, channels, missing } = await servedEntries(project, manifest, generation);

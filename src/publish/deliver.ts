@@ -10,7 +10,8 @@ import type { Ledger, OutboxRow } from '../ledger/ledger';
 import type { WriterLease } from '../ledger/lease';
 import type { Logger } from '../log';
 import { backoffMs } from '../util/backoff';
-import type { DeliverContext, DeliveryOutcome, Notifier } from './notifier';
+import type { DeliveryOutcome, Notifier, SharedDeliverContext } from './notifier';
+import { withConfig } from './notifier-config';
 
 /** Give up on an item after this many failed attempts across runs. */
 export const MAX_ATTEMPTS = 12;
@@ -53,7 +54,7 @@ export interface DeliverOptions {
   lease: WriterLease;
   /** Notifiers whose items may be delivered (a notifier switched off keeps its items queued). */
   notifiers: readonly Notifier[];
-  ctx: DeliverContext;
+  ctx: SharedDeliverContext;
   log: Logger;
   signal?: AbortSignal;
   /** Per-receiver time budget for this run (ms): no new attempt starts after it. */
@@ -135,7 +136,7 @@ async function deliverReceiver(
       }
       let outcome: DeliveryOutcome;
       try {
-        outcome = await notifier.deliver(item, ctx);
+        outcome = await notifier.deliver(item, withConfig(notifier, ctx));
       } catch (err) {
         outcome = { ok: false, retryable: true, ambiguous: true, error: `internal: ${(err as Error).message}` };
       }

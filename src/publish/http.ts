@@ -7,6 +7,7 @@
  */
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import { backoffMs } from '../util/backoff';
+import type { DeliveryOutcome } from './notifier';
 
 export interface HttpRequest {
   method: 'POST' | 'GET';
@@ -104,3 +105,17 @@ export async function send(
   }
   return { ...last, attempts: policy.retries + 1 };
 }
+
+/** A refused or failed request as a delivery's outcome; `hint` is added to the error (what to do about it). */
+export function failureOf(res: Extract<HttpOutcome, { ok: false }>, hint = ''): DeliveryOutcome {
+  return {
+    ok: false,
+    retryable: res.retryable,
+    error: res.error + hint,
+    ...(res.ambiguous ? { ambiguous: true } : {}),
+    ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}),
+  };
+}
+
+/** The outcome of a delivery that is one request: confirmed by a 2xx, whose status is recorded. */
+export const outcomeOf = (res: HttpOutcome): DeliveryOutcome => (res.ok ? { ok: true, response: `${res.status}` } : failureOf(res));

@@ -6,7 +6,8 @@
 import type { Adapter, PostingTransition } from '../adapter';
 import { renderContext } from '../pipeline/context';
 import type { SiteConfig } from '../model/config';
-import type { Notifier, PlanContext } from './notifier';
+import type { Notifier, SharedPlanContext } from './notifier';
+import { withConfig } from './notifier-config';
 import type { Message, Transition } from './protocol';
 
 const toPostingTransition = (t: Transition, keySpace: string): PostingTransition => ({
@@ -24,12 +25,12 @@ export function messagesFor(
   active: readonly Notifier[],
   adapters: readonly Adapter[],
   site: SiteConfig,
-  ctx: PlanContext,
+  ctx: SharedPlanContext,
 ): Message[] {
   const out: Message[] = [];
   for (const n of active) {
     const mine = transitions.filter((t) => n.owns(t.receiver));
-    if (mine.length && n.plan) out.push(...n.plan(mine, ctx));
+    if (mine.length && n.plan) out.push(...n.plan(mine, withConfig(n, ctx)));
   }
   for (const a of adapters) {
     if (!a.announce || !a.ownsReceiver) continue;
@@ -45,8 +46,8 @@ export function messagesFor(
         subject: m.posting,
         version: m.version,
         event: m.event,
-        payload: m.payload,
-        summary: m.summary,
+        // The channel's line travels with the payload: its transport's `describe` shows it.
+        payload: { summary: m.summary, ...(m.payload as object) },
         ...(m.cancelIfGone ? { cancelIfGone: true } : {}),
       });
     }

@@ -11,7 +11,8 @@ import type { ChannelSelection } from '../pipeline/validate';
 import type { SubjectRow } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
 import { stableStringify } from '../util/stable-json';
-import type { Notifier, PlanContext } from './notifier';
+import type { Notifier, SharedPlanContext } from './notifier';
+import { withConfig } from './notifier-config';
 import type { Observation, PublicFile, Subject } from './protocol';
 
 const FEED_TYPES = /^application\/(rss|atom|feed)\+(xml|json)/;
@@ -69,11 +70,18 @@ const removed = (row: SubjectRow): Subject => ({
 });
 
 /** Fill in each subject's observations: the active notifiers' and the announcing channels'. */
-export function observe(subjects: Subject[], channels: readonly ChannelSelection[], active: readonly Notifier[], ctx: PlanContext, site: SiteConfig): void {
+export function observe(
+  subjects: Subject[],
+  channels: readonly ChannelSelection[],
+  active: readonly Notifier[],
+  ctx: SharedPlanContext,
+  site: SiteConfig,
+): void {
+  const observers = active.flatMap((n) => (n.observe ? [{ n, ctx: withConfig(n, ctx) }] : []));
   const carriers = channels.filter((c) => c.adapter.audience !== undefined).map((c) => ({ adapter: c.adapter, carried: new Set(c.entries.map((e) => e.id)) }));
   for (const s of subjects) {
     const obs: Observation[] = [];
-    for (const n of active) if (n.observe) obs.push(...n.observe(s, ctx));
+    for (const o of observers) obs.push(...o.n.observe!(s, o.ctx));
     if (s.entry) for (const c of carriers) if (c.carried.has(s.id)) obs.push(...audienceOf(c.adapter, s.entry, site, ctx.now));
     s.observations = obs.sort((a, b) => (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0));
   }

@@ -80,7 +80,7 @@ export function transitionsOf(
   return { subjects: rows, transitions, told: toldRows, gone };
 }
 
-/** Outbox items for messages: keyed (receiver, subject, version) in this ledger's key space, payload with its summary. */
+/** Outbox items for messages: keyed (receiver, subject, version) in this ledger's key space. */
 export function outboxItems(messages: readonly Message[], keySpace: string): NewOutboxItem[] {
   return messages.map((m) => ({
     key: messageKey(m, keySpace),
@@ -89,7 +89,7 @@ export function outboxItems(messages: readonly Message[], keySpace: string): New
     ...(m.subject !== undefined ? { subject: m.subject } : {}),
     ...(m.version !== undefined ? { version: m.version } : {}),
     ...(m.event ? { event: m.event } : {}),
-    payload: { summary: m.summary, ...(m.payload as object) },
+    payload: m.payload,
     ...(m.cancelIfGone ? { cancelIfGone: true } : {}),
   }));
 }

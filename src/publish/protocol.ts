@@ -67,9 +67,8 @@ export interface Message {
   part?: string;
   /** For a batch: its own key (a digest of the subjects and versions it carries). */
   key?: string;
+  /** JSON-serialisable, fixed at planning; its notifier's `describe` makes the one line people see. */
   payload: unknown;
-  /** One line for --dry-run and the admin: who gets what. */
-  summary: string;
   cancelIfGone?: boolean;
 }
 

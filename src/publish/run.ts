@@ -11,6 +11,7 @@ import type { BrokenFile } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
 import { CODES, isJobcastError } from '../errors';
 import type { Ledger, NewOutboxItem, OutboxRow } from '../ledger/ledger';
+import type { SiteConfig } from '../model/config';
 import type { WriterLease } from '../ledger/lease';
 import { silentLogger, type Logger } from '../log';
 import type { Project } from '../project';
@@ -19,8 +20,8 @@ import { deliverOutbox, emptySummary, type DeliverySummary } from './deliver';
 import { createHttpClient, realSleep, type Sleep } from './http';
 import { identityProblem } from './identity';
 import { messagesFor } from './messages';
-import type { DeliverContext, Notifier, PlanContext, ReadinessContext } from './notifier';
-import { notifiers as defaultNotifiers } from './notifiers';
+import type { Notifier, SharedDeliverContext, SharedPlanContext } from './notifier';
+import { activeNotifiers, configOf } from './notifier-config';
 import { observe, subjectsOf } from './observe';
 import { planRun } from './plan';
 import { ADMIN_TOKEN_ENV, redactor, secretValues } from '../secrets';
@@ -38,6 +39,7 @@ export interface PublishOptions {
   env?: NodeJS.ProcessEnv;
   sleep?: Sleep;
   log?: Logger;
+  /** Default: the project's. */
   notifiers?: readonly Notifier[];
   /** How long to wait for another writer's lease (ms); 0 fails at once. */
   waitForLock?: number;
@@ -72,8 +74,8 @@ export interface PublishResult {
   buildMs: number;
 }
 
-export function planContext(project: Project, now: Date, keySpace: string): PlanContext {
-  return { site: project.config, notify: project.config.notify, now, url: (p) => siteUrl(project.config, p), keySpace };
+export function planContext(project: Project, now: Date, keySpace: string): SharedPlanContext {
+  return { site: project.config, now, url: (p) => siteUrl(project.config, p), keySpace };
 }
 
 export async function publish(project: Project, ledger: Ledger, opts: PublishOptions = {}): Promise<PublishResult> {
@@ -94,7 +96,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   // Everything again means new keys: receivers that remember keys must not drop the new copies.
   if (resendAll && !dryRun) ledger.newKeySpace();
   const ctx = planContext(project, now, ledger.keySpace());
-  const active = (opts.notifiers ?? defaultNotifiers).filter((n) => n.enabled(ctx));
+  const active = activeNotifiers(opts.notifiers ?? project.notifiers, project.config);
   const result: PublishResult = {
     ok: true,
     dryRun,
@@ -204,7 +206,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   }
 
   if (dryRun) {
-    dryRunView(result, ledger.unresolved(), gone, active, { notify: ctx.notify, env: opts.env ?? process.env });
+    dryRunView(result, ledger.unresolved(), gone, active, project.config, opts.env ?? process.env);
     return finish();
   }
   const delivering = deliverContext(project, ledger, now, opts, log);
@@ -214,10 +216,10 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     notifiers: active,
     ctx: delivering,
     log,
-    budgetMs: ctx.notify.http.budgetMs,
-    redact: redactor(secretValues(project.config, delivering.env, [ADMIN_TOKEN_ENV]), delivering.learned),
+    budgetMs: project.config.notify.http.budgetMs,
+    redact: redactor(secretValues(project, delivering.env, [ADMIN_TOKEN_ENV]), delivering.learned),
     ...(opts.signal ? { signal: opts.signal } : {}),
-    ...((opts.concurrency ?? ctx.notify.http.concurrency) ? { concurrency: opts.concurrency ?? ctx.notify.http.concurrency! } : {}),
+    ...((opts.concurrency ?? project.config.notify.http.concurrency) ? { concurrency: opts.concurrency ?? project.config.notify.http.concurrency! } : {}),
   });
   result.delivery.interrupted = interrupted;
   ledger.finishRun(
@@ -238,7 +240,8 @@ function dryRunView(
   unresolved: readonly OutboxRow[],
   gone: ReadonlySet<string>,
   notifiers: readonly Notifier[],
-  ready: ReadinessContext,
+  site: SiteConfig,
+  env: NodeJS.ProcessEnv,
 ): void {
   const plannedKeys = new Set(result.planned.map((p) => p.key));
   const earlier = unresolved.filter((r) => !plannedKeys.has(r.key));
@@ -251,16 +254,16 @@ function dryRunView(
     ...result.outstanding.map((r) => ({ key: r.key, notifier: r.notifier, payload: JSON.parse(r.payload) as unknown })),
   ];
   for (const item of items) {
-    const why = byName.get(item.notifier)?.missing?.(item.payload, ready);
+    const n = byName.get(item.notifier);
+    const why = n?.missing?.(item.payload, { config: configOf<unknown>(n, site), env });
     if (why) result.waitsFor[item.key] = why;
   }
 }
 
-function deliverContext(project: Project, ledger: Ledger, now: Date, opts: PublishOptions, log: Logger): DeliverContext {
+function deliverContext(project: Project, ledger: Ledger, now: Date, opts: PublishOptions, log: Logger): SharedDeliverContext {
   const notify = project.config.notify;
   return {
     site: project.config,
-    notify,
     now,
     ledger,
     log,
@@ -272,28 +275,3 @@ function deliverContext(project: Project, ledger: Ledger, now: Date, opts: Publi
     learned: new Set(),
   };
 }
-
-export function describePlan(result: Pick<PublishResult, 'planned' | 'outstanding' | 'waitsFor'>): string[] {
-  const lines: string[] = [];
-  const waits = (key: string) => (result.waitsFor[key] ? `waits for configuration: ${result.waitsFor[key]}` : undefined);
-  for (const item of result.planned) {
-    const w = waits(item.key);
-    lines.push(`${item.notifier} → ${describe(item.payload)}${w ? ` (${w})` : ''}`);
-  }
-  for (const row of result.outstanding) {
-    const state =
-      waits(row.key) ?? (row.status === 'waiting' ? `waiting for configuration: ${row.last_error ?? ''}` : `queued earlier, attempt ${row.attempts + 1}`);
-    lines.push(`${row.notifier} → ${describe(JSON.parse(row.payload))} (${state})`);
-  }
-  return lines;
-}
-
-/** --dry-run: the earlier notifications this run would withdraw. */
-export function describeWithdrawn(result: Pick<PublishResult, 'withdrawn'>): string[] {
-  return result.withdrawn.map((r) => `${r.notifier} → ${describe(JSON.parse(r.payload))} (withdrawn: the role left before it was sent)`);
-}
-
-const describe = (payload: unknown): string => {
-  const summary = (payload as { summary?: unknown }).summary;
-  return typeof summary === 'string' ? summary : '';
-};

@@ -8,7 +8,7 @@ import type { Validation } from '../pipeline/validate';
 import type { Ledger } from '../ledger/ledger';
 import type { Project } from '../project';
 import type { Notifier } from './notifier';
-import { notifiers as defaultNotifiers } from './notifiers';
+import { activeNotifiers } from './notifier-config';
 import { observe, subjectsOf } from './observe';
 import { transitionsOf } from './plan';
 import type { Transition } from './protocol';
@@ -20,10 +20,10 @@ export function untold(
   validation: Pick<Validation, 'entries' | 'channels'>,
   manifest: Manifest,
   now: Date,
-  notifiers: readonly Notifier[] = defaultNotifiers,
+  notifiers: readonly Notifier[] = project.notifiers,
 ): Transition[] {
   const ctx = planContext(project, now, ledger.keySpace());
-  const active = notifiers.filter((n) => n.enabled(ctx));
+  const active = activeNotifiers(notifiers, project.config);
   const known = ledger.subjects();
   const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
   observe(subjects, validation.channels, active, ctx, project.config);

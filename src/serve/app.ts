@@ -11,6 +11,7 @@ import fresh from 'fresh';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ManifestEntry } from '../pipeline/output-store';
 import type { Logger } from '../log';
+import type { RootFile } from '../publish/notifier';
 import { BodyCache, negotiate, type Encoding } from './body-cache';
 import { OUTSIDE, openInside } from './inside';
 import type { Metrics } from './metrics';
@@ -32,8 +33,8 @@ export interface AppDeps {
   log?: Logger;
   health(): HealthReport;
   metrics: Metrics;
-  /** IndexNow key: served as /<key>.txt. */
-  indexNowKey?: string;
+  /** Files answered at the root on the notifiers' behalf (IndexNow's /<key>.txt). */
+  rootFiles?: readonly RootFile[];
   /** Mounted at /admin when present (issue: admin only exists with a token). */
   admin?: express.Router;
   cache?: BodyCache;
@@ -148,9 +149,10 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(400).type('text/plain; charset=utf-8').send('Bad request\n');
       return;
     }
-    if (deps.indexNowKey && rel === `${deps.indexNowKey}.txt`) {
+    const own = deps.rootFiles?.find((f) => f.path === rel);
+    if (own) {
       res.setHeader('Cache-Control', 'public, max-age=3600');
-      res.type('text/plain; charset=utf-8').send(deps.indexNowKey);
+      res.type(own.contentType).send(own.body);
       return;
     }
     const snap = deps.snapshot();

@@ -22,6 +22,7 @@ import { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Project } from '../project';
 import type { Notifier } from '../publish/notifier';
+import { rootFilesOf } from '../publish/notifier-config';
 import { publish, type PublishResult } from '../publish/run';
 import { startSchedule, type Schedule } from '../schedule/scheduler';
 import { createApp, createFastPath, type HealthReport } from './app';
@@ -255,7 +256,6 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     close: () => Promise.resolve(),
   };
 
-  const indexNowKey = (project.config.notify as { indexnow: { key?: string } }).indexnow.key;
   const admin = opts.admin?.(service);
   // Requests that find their generation gone from disk share one re-read of the output.
   let refreshing: Promise<Snapshot | undefined> | undefined;
@@ -271,7 +271,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     metrics,
     cache,
     trustProxy: project.config.trustProxy,
-    ...(indexNowKey ? { indexNowKey } : {}),
+    rootFiles: rootFilesOf(project.notifiers, project.config),
     ...(admin ? { admin } : {}),
   });
   const fast = createFastPath({ snapshot: () => snapshot }, cache);

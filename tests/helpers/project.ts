@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { adapters as defaultAdapters } from '../../adapters';
+import { notifiers } from '../../notifiers';
 import type { Adapter } from '../../src/adapter';
 import { openProject, type Project } from '../../src/project';
 
@@ -69,7 +70,7 @@ export function tempProject(postings: Record<string, string> = {}, config = SHIP
     configFile,
     write,
     remove: (name) => rmSync(path.join(postingsDir, name), { force: true }),
-    open: (adapters = defaultAdapters) => openProject({ config: configFile, adapters, state: path.join(dir, 'state.db') }),
+    open: (adapters = defaultAdapters) => openProject({ config: configFile, adapters, notifiers, state: path.join(dir, 'state.db') }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -3,10 +3,11 @@
  * fixed at planning, so every attempt sends the same bytes (same Date and Message-ID); the SMTP URL is
  * read from the environment at delivery and never stored or logged. One attempt per run: a temporary
  * failure (4xx, dropped connection) waits for the next run with backoff; a 5xx is reported, not retried.
+ * It has no config section: the email channel names the SMTP URL's variable in each payload.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import { composeMessage, type MessageSpec } from '../../mail/compose';
-import type { DeliverContext, DeliveryOutcome, Notifier } from '../notifier';
+import { composeMessage, type MessageSpec } from '../src/mail/compose';
+import { defineNotifier, type DeliverContext, type DeliveryOutcome } from '../src/publish/notifier';
 
 const NAME = 'smtp';
 
@@ -22,7 +23,7 @@ function transportFor(url: string, ctx: DeliverContext) {
   const key = `${NAME}:${url}`;
   let t = ctx.memo.get(key) as Transporter | undefined;
   if (!t) {
-    const timeout = ctx.notify.http.timeoutMs;
+    const timeout = ctx.policy.timeoutMs;
     t = nodemailer.createTransport(url, {
       connectionTimeout: timeout,
       greetingTimeout: timeout,
@@ -38,13 +39,15 @@ function transportFor(url: string, ctx: DeliverContext) {
 const missingUrl = (payload: SmtpPayload, env: NodeJS.ProcessEnv): string | undefined =>
   env[payload.smtpUrlEnv] ? undefined : `set ${payload.smtpUrlEnv} to the SMTP URL (smtp://user:pass@host:port) to deliver email`;
 
-export const smtp: Notifier = {
+export const smtp = defineNotifier<undefined>({
   name: NAME,
   enabled: () => true,
   // Email receivers (`email:<list>`) belong to the email channel, which plans them; this only delivers.
   owns: () => false,
   queue: { concurrency: 2 },
   missing: (payload, ctx) => missingUrl(payload as SmtpPayload, ctx.env),
+  // The channel's own line (Announcement.summary), kept in the payload when it was queued.
+  describe: (payload) => (payload as SmtpPayload).summary ?? '',
   async deliver(item, ctx): Promise<DeliveryOutcome> {
     const payload = JSON.parse(item.payload) as SmtpPayload;
     const url = ctx.env[payload.smtpUrlEnv];
@@ -71,4 +74,4 @@ export const smtp: Notifier = {
       };
     }
   },
-};
+});

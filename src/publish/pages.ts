@@ -1,7 +1,7 @@
-/** What search-engine receivers (Indexing API, IndexNow) know of a posting: its live job pages. */
+/** For notifiers of search engines: what they know of a posting, its live job pages. */
 import { createHash } from 'node:crypto';
-import type { Observation, Subject, Transition } from '../protocol';
-import { toldDetail } from '../protocol';
+import type { Observation, Subject, Transition } from './protocol';
+import { toldDetail } from './protocol';
 
 /** Live while the posting has a page answering 200; the fingerprint is those pages' bytes. */
 export function pageObservation(receiver: string, s: Subject): Observation[] {

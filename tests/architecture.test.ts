@@ -1,0 +1,86 @@
+/**
+ * The house rules of ARCHITECTURE.md, checked on the source: the core (src/) never imports a
+ * channel or notifier except through the composition root's one registry file, and never names one
+ * in code — not in identifiers, not in strings (comments are free to explain).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { adapters } from '../adapters';
+import { notifiers } from '../notifiers';
+
+const ROOT = path.join(__dirname, '..');
+const SRC = path.join(ROOT, 'src');
+/** The one file that may import the registries. */
+const REGISTRY_FILE = path.join(SRC, 'cli', 'registries.ts');
+/** Plugin folders at the top of the repository. */
+const PLUGIN_DIRS = ['adapters', 'notifiers'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    return d.isDirectory() ? sourceFiles(p) : d.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** Every identifier and piece of string or template text in a file, with its line; comments are not nodes. */
+function codeTokens(file: string): { text: string; line: number }[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: { text: string; line: number }[] = [];
+  const visit = (node: ts.Node): void => {
+    // linkedinCompanyId reads as "linkedin Company Id": identifiers are split at their humps.
+    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) out.push({ text: node.text.replace(/([a-z0-9])([A-Z])/g, '$1 $2'), line: line(node) });
+    else if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) out.push({ text: node.text, line: line(node) });
+    ts.forEachChild(node, visit);
+  };
+  const line = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+  visit(source);
+  return out;
+}
+
+/** Names that say "a plugin lives here": each channel's and each notifier's name. */
+function pluginNames(): string[] {
+  // `email` is also a posting field (apply.email, organization.email): the channel is caught by its other names.
+  return [...adapters.map((a) => a.name), ...notifiers.map((n) => n.name)].filter((n) => n !== 'email');
+}
+
+const wordOf = (name: string) => new RegExp(`(^|[^a-z])${name.replace(/-/g, '[-_ ]?')}($|[^a-z])`, 'i');
+
+describe('the core knows no plugin', () => {
+  const files = sourceFiles(SRC);
+
+  it('imports adapters/ and notifiers/ only from the registry file', () => {
+    const stray: string[] = [];
+    for (const file of files) {
+      if (file === REGISTRY_FILE) continue;
+      for (const m of readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)) {
+        const target = path.resolve(path.dirname(file), m[1]!);
+        if (PLUGIN_DIRS.some((d) => target === path.join(ROOT, d) || target.startsWith(path.join(ROOT, d) + path.sep)))
+          stray.push(`${path.relative(ROOT, file)} imports ${m[1]}`);
+      }
+    }
+    expect(stray).toEqual([]);
+  });
+
+  it('names no channel and no notifier in code', () => {
+    const names = pluginNames();
+    expect(names.length).toBeGreaterThan(5);
+    const found: string[] = [];
+    for (const file of files) {
+      if (file === REGISTRY_FILE) continue;
+      for (const t of codeTokens(file)) {
+        const hit = names.find((n) => wordOf(n).test(t.text));
+        if (hit) found.push(`${path.relative(ROOT, file)}:${t.line} ${hit}: ${t.text.slice(0, 80)}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('the check sees a name in a string and in an identifier, and not in a comment', () => {
+    const probe = path.join(ROOT, 'tests', 'fixtures', 'architecture-probe.ts.txt');
+    const tokens = codeTokens(probe).map((t) => t.text);
+    expect(tokens.some((t) => wordOf('linkedin').test(t))).toBe(true);
+    expect(tokens.some((t) => wordOf('indeed').test(t))).toBe(true);
+    expect(tokens.some((t) => wordOf('adzuna').test(t))).toBe(false);
+  });
+});
