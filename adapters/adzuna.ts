@@ -14,7 +14,9 @@ import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { countryName } from '../src/model/iso-codes';
 import type { EmploymentType, Posting, SalaryUnit } from '../src/model/posting';
-import { charLength, isChecked, listedEntries, titleDiagnostics, descriptionText } from '../src/xml/feed';
+import { charLength, isChecked, listedEntries, descriptionText } from '../src/xml/feed';
+import { descriptionLength } from './shared/description-length';
+import { titleDiagnostics } from './shared/title';
 import { cdataEl, el, xmlDocument, type XmlElement } from '../src/xml/writer';
 
 export const ADZUNA_CODES = {
@@ -123,16 +125,7 @@ function check(entry: PostingEntry): DiagnosticInput[] {
       fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title; location, salary and job type have their own fields',
     })),
   );
-  const length = charLength(descriptionText(p));
-  if (length < ADZUNA_MIN_DESCRIPTION) {
-    out.push({
-      code: ADZUNA_CODES.DESCRIPTION_TOO_SHORT,
-      severity: 'error',
-      field: 'summary',
-      message: `Adzuna requires a description of at least ${ADZUNA_MIN_DESCRIPTION} characters; this one has ${length}`,
-      fix: 'write a longer summary, or add responsibilities and qualifications',
-    });
-  }
+  out.push(...descriptionLength('Adzuna', ADZUNA_CODES.DESCRIPTION_TOO_SHORT, ADZUNA_MIN_DESCRIPTION, charLength(descriptionText(p))));
   const candidates = candidatePlaces(p);
   const chosen = candidates.find((c) => c.supported);
   if (!chosen) {

@@ -23,7 +23,8 @@ import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { email, type Credential, type EmploymentType, type Posting } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
-import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDiagnostics, descriptionText } from '../src/xml/feed';
+import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822, descriptionText } from '../src/xml/feed';
+import { titleDiagnostics } from './shared/title';
 import { cdataEl, el, xmlDocument, type XmlContent, type XmlElement } from '../src/xml/writer';
 
 export const INDEED_CODES = {

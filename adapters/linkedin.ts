@@ -14,11 +14,12 @@ import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { countryName } from '../src/model/iso-codes';
 import { email, type EmploymentType, type Posting, type PostingLocation, type SalaryUnit } from '../src/model/posting';
-import { charLength, FEED_STATES, isChecked, lastChange, listedEntries, rfc822, titleDiagnostics, visibleText } from '../src/xml/feed';
+import { charLength, FEED_STATES, isChecked, lastChange, listedEntries, rfc822, visibleText } from '../src/xml/feed';
+import { descriptionLength } from './shared/description-length';
+import { titleDiagnostics } from './shared/title';
 import { cdataEl, el, xmlDocument, type XmlElement } from '../src/xml/writer';
 
 export const LINKEDIN_CODES = {
-  PARTNER_JOB_ID_TOO_LONG: 'LINKEDIN_PARTNER_JOB_ID_TOO_LONG',
   TITLE_EMPTY: 'LINKEDIN_TITLE_EMPTY',
   TITLE_DECORATED: 'LINKEDIN_TITLE_DECORATED',
   DESCRIPTION_TOO_SHORT: 'LINKEDIN_DESCRIPTION_TOO_SHORT',
@@ -30,6 +31,8 @@ export const LINKEDIN_CODES = {
   REMOTE_CITY_MISSING: 'LINKEDIN_REMOTE_CITY_MISSING',
 } as const;
 
+// partnerJobId is the posting id: LinkedIn allows 40 characters, the limit every id already keeps
+// (ID_MAX in src/model/posting.ts; tests/feeds-boards.test.ts checks the two agree).
 export const PARTNER_JOB_ID_MAX = 40;
 export const LINKEDIN_MIN_DESCRIPTION = 100;
 
@@ -159,15 +162,6 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
   const p = entry.posting;
   const out: DiagnosticInput[] = [];
   const { companyId, posterEmail } = account(ctx);
-  if (entry.id.length > PARTNER_JOB_ID_MAX) {
-    out.push({
-      code: LINKEDIN_CODES.PARTNER_JOB_ID_TOO_LONG,
-      severity: 'error',
-      field: '(file name)',
-      message: `LinkedIn's partnerJobId is at most ${PARTNER_JOB_ID_MAX} characters, and the id "${entry.id}" has ${entry.id.length}`,
-      fix: `rename the file to at most ${PARTNER_JOB_ID_MAX} characters (before the role is first published: the id must never change after)`,
-    });
-  }
   out.push(
     ...titleDiagnostics(p, { empty: LINKEDIN_CODES.TITLE_EMPTY, decorated: LINKEDIN_CODES.TITLE_DECORATED }, 'warning', (deco) => ({
       message: `${deco.reason[0]!.toUpperCase()}${deco.reason.slice(1)}, and LinkedIn never lets a title change after posting`,
@@ -175,15 +169,7 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
     })),
   );
   const length = charLength(visibleText(linkedinHtml(descriptionHtml(p))));
-  if (length < LINKEDIN_MIN_DESCRIPTION) {
-    out.push({
-      code: LINKEDIN_CODES.DESCRIPTION_TOO_SHORT,
-      severity: 'error',
-      field: 'summary',
-      message: `LinkedIn requires a description of at least ${LINKEDIN_MIN_DESCRIPTION} characters; this one has ${length}`,
-      fix: 'write a longer summary, or add responsibilities and qualifications',
-    });
-  }
+  out.push(...descriptionLength('LinkedIn', LINKEDIN_CODES.DESCRIPTION_TOO_SHORT, LINKEDIN_MIN_DESCRIPTION, length));
   if (!companyId) {
     out.push({
       code: LINKEDIN_CODES.COMPANY_ID_MISSING,

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ADZUNA_CODES } from '../adapters/adzuna';
 import { createIndeedShapedAdapter, INDEED_CODES, jobPlaces, referenceNumbers } from '../adapters/indeed';
-import { linkedin, LINKEDIN_CODES } from '../adapters/linkedin';
+import { linkedin, LINKEDIN_CODES, PARTNER_JOB_ID_MAX } from '../adapters/linkedin';
+import { ID_MAX } from '../src/model/posting';
 import { ZIPRECRUITER_CODES } from '../adapters/ziprecruiter';
 import type { PostingEntry } from '../src/adapter';
 import { buildProject } from '../src/pipeline/build';
@@ -465,6 +466,10 @@ describe('linkedin', () => {
       ['remote', 'info', LINKEDIN_CODES.ONE_LOCATION],
     ]);
     expect(bare.diagnostics[0]!.fix).toContain('channels.linkedin.remoteLocation');
+  });
+
+  it("every posting id fits LinkedIn's partnerJobId, so no LinkedIn rule needs to check it", () => {
+    expect(ID_MAX).toBeLessThanOrEqual(PARTNER_JOB_ID_MAX);
   });
 
   it('remoteLocation must be "City, ST" or "City, Country"', () => {
