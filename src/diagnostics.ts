@@ -54,3 +54,9 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       a.code.localeCompare(b.code),
   );
 }
+
+/** `file:line:col`, `file`, or nothing: where a diagnostic points, as people and editors read it. */
+export function place(d: Diagnostic): string {
+  if (!d.file) return '';
+  return d.line ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
+}

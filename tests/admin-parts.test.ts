@@ -9,7 +9,7 @@ import type { Request } from 'express';
 import { parseSetCookie } from 'cookie';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
-import { collectBody } from '../src/util/artifact-body';
+import { collectBody } from '../src/artifact-body';
 import { LoginThrottle, SessionStore, cookie, isCrossOrigin, readCookie, sameSecret } from '../src/admin/auth';
 import { decodeHeader, emailHeaders } from '../adapters/email/preview';
 import { googleCard } from '../adapters/google/preview';

@@ -1,7 +1,8 @@
 /**
  * The house rules of ARCHITECTURE.md, checked on the source: the core (src/) never imports a
  * channel or notifier except through the composition root's one registry file, and never names one
- * in code — not in identifiers, not in strings (comments are free to explain).
+ * in code — not in identifiers, not in strings (comments are free to explain); and imports between
+ * the core's layers only go down.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -82,5 +83,75 @@ describe('the core knows no plugin', () => {
     expect(tokens.some((t) => wordOf('linkedin').test(t))).toBe(true);
     expect(tokens.some((t) => wordOf('indeed').test(t))).toBe(true);
     expect(tokens.some((t) => wordOf('adzuna').test(t))).toBe(false);
+  });
+});
+
+/**
+ * The layers, lowest first (ARCHITECTURE.md). A module may import its own layer or a lower one.
+ * Keys are paths under src/ (a folder, or a file that sits in a layer of its own); the longest wins.
+ */
+const LAYERS: Record<string, number> = {
+  util: 0,
+  'diagnostics.ts': 0,
+  'errors.ts': 0,
+  'failures.ts': 0,
+  'log.ts': 0,
+  schedule: 0,
+  model: 1,
+  compose: 1,
+  mail: 1,
+  'secrets.ts': 1,
+  'adapter.ts': 2,
+  'artifact-body.ts': 2,
+  xml: 2,
+  load: 2,
+  ledger: 3,
+  // The notifier contract: what a plugin implements, beside the project that carries the plugins.
+  'publish/notifier.ts': 4,
+  'publish/notifier-config.ts': 4,
+  'publish/protocol.ts': 4,
+  'publish/http.ts': 4,
+  'project.ts': 4,
+  pipeline: 5,
+  publish: 6,
+  serve: 7,
+  admin: 7,
+  docs: 8,
+  cli: 9,
+};
+
+function layerOf(rel: string): number | undefined {
+  const key = Object.keys(LAYERS)
+    .filter((k) => rel === k || rel === `${k}.ts` || rel.startsWith(`${k}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  return key === undefined ? undefined : LAYERS[key];
+}
+
+describe('layers', () => {
+  it('every file under src/ is in a layer', () => {
+    const unplaced = sourceFiles(SRC)
+      .map((f) => path.relative(SRC, f))
+      .filter((rel) => layerOf(rel) === undefined);
+    expect(unplaced).toEqual([]);
+  });
+
+  it('imports only go down (or stay in their layer)', () => {
+    const up: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      const from = path.relative(SRC, file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+        const target = path.relative(SRC, path.resolve(path.dirname(file), m[1]!));
+        if (target.startsWith('..')) continue;
+        const a = layerOf(from)!;
+        const b = layerOf(target.endsWith('.ts') ? target : `${target}.ts`) ?? layerOf(target);
+        if (b !== undefined && b > a) up.push(`${from} (layer ${a}) imports ${m[1]} (layer ${b})`);
+      }
+    }
+    expect(up).toEqual([]);
+  });
+
+  it('the check sees an upward import', () => {
+    expect(layerOf('model/posting.ts')).toBeLessThan(layerOf('pipeline/build.ts')!);
+    expect(layerOf('publish/notifier.ts')).toBeLessThan(layerOf('publish/run.ts')!);
   });
 });

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { adapters } from '../adapters';
 import { main } from '../src/cli/main';
 import { defineAdapter } from '../src/adapter';
-import { postingFileSchema, SCHEMA_FILE } from '../src/model/json-schema';
+import { postingFileSchema, SCHEMA_FILE } from '../src/docs/posting-schema';
 import { runCli } from './helpers/cli';
 import { MINIMAL_POSTING, REPO, SHIPPED_POSTING_TEXT, seedPieces, tempProject, type TempProject } from './helpers/project';
 

@@ -1,5 +1,5 @@
 /**
- * docs/postings.md and docs/config.md are generated from the zod schemas (src/model/docs.ts): the
+ * docs/postings.md and docs/config.md are generated from the zod schemas (src/docs/render.ts): the
  * committed files must be what the schemas render now, and their examples must be valid and use
  * every key, so a new or changed field cannot go undocumented.
  */
@@ -14,7 +14,7 @@ import { validateProject } from '../src/pipeline/validate';
 import { CODES } from '../src/errors';
 import { createNotifySchema } from '../src/model/config';
 import { notifySections } from '../src/publish/notifier-config';
-import { configExample, DOCS_COMMAND, jsonSchemaOf, postingExample, POSTINGS_DOC, renderDocs, renderPostingsDoc, type JsonSchema } from '../src/model/docs';
+import { configExample, DOCS_COMMAND, jsonSchemaOf, postingExample, POSTINGS_DOC, renderDocs, renderPostingsDoc, type JsonSchema } from '../src/docs/render';
 import { crossFieldIssues } from '../src/model/posting';
 import { configSchemaFor, postingSchemaFor } from '../src/project';
 import { REPO, SHIPPED_CONFIG_TEXT, tempProject } from './helpers/project';

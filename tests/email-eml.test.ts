@@ -3,7 +3,7 @@
  * body equal to email.txt; determinism per role version; the bytes an SMTP server receives; and,
  * property-based, that no posting text can inject a header or break the wrapping rule.
  */
-import { collectBytes } from '../src/util/artifact-body';
+import { collectBytes } from '../src/artifact-body';
 import { renderAll } from '../src/adapter';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';

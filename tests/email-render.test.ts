@@ -2,7 +2,7 @@
  * The email adapter through the real build: the golden body for the shipped role, the seed text word
  * for word, the 72-column rule, which roles get email, list resolution and its diagnostics.
  */
-import { collectBytes } from '../src/util/artifact-body';
+import { collectBytes } from '../src/artifact-body';
 import { renderAll } from '../src/adapter';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /** Small presentation rules shared by the admin pages: dates, lifecycle labels, diagnostics. */
 import type { PostingEntry } from '../adapter';
-import { place } from '../cli/report';
+import { place } from '../diagnostics';
 import type { Diagnostic } from '../diagnostics';
 import { formatZoned } from '../model/dates';
 

@@ -11,7 +11,7 @@ import { renderContext } from '../pipeline/context';
 import type { ChannelSelection } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
 import type { SiteConfig } from '../model/config';
-import { collectBody } from '../util/artifact-body';
+import { collectBody } from '../artifact-body';
 import { readByFormat } from './file-blocks';
 import { diagnosticView, type DiagnosticView } from './format';
 import { reachOf, type Reach } from './overview';

@@ -1,5 +1,5 @@
 /** How diagnostics reach a person, a machine, or GitHub Actions. */
-import { countBySeverity, sortDiagnostics, type Diagnostic } from '../diagnostics';
+import { countBySeverity, place, sortDiagnostics, type Diagnostic } from '../diagnostics';
 import { docsLink } from '../errors';
 
 export type OutputFormat = 'human' | 'json';
@@ -10,10 +10,7 @@ export interface Writer {
 
 const paint = (on: boolean, code: number, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
-export function place(d: Diagnostic): string {
-  if (!d.file) return '';
-  return d.line ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
-}
+export { place };
 
 export function formatHuman(d: Diagnostic, color = false): string {
   const where = place(d);

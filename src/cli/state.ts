@@ -9,7 +9,7 @@ import { describeHolder } from '../ledger/lease';
 import { Ledger } from '../ledger/ledger';
 import { displayPath } from '../load/display-path';
 import { adoptionOf } from '../publish/adopt';
-import { identityProblem } from '../publish/identity';
+import { identityProblem } from '../pipeline/identity';
 import { activeNotifiers } from '../publish/notifier-config';
 import { planContext } from '../publish/run';
 import type { Project } from '../project';

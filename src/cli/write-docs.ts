@@ -1,8 +1,8 @@
-/** `npm run docs`: writes docs/postings.md and docs/config.md (src/model/docs.ts) into the working directory. */
+/** `npm run docs`: writes docs/postings.md and docs/config.md (src/docs/render.ts) into the working directory. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adapters, notifiers } from './registries';
-import { renderDocs } from '../model/docs';
+import { renderDocs } from '../docs/render';
 
 for (const [file, text] of Object.entries(renderDocs(adapters, notifiers))) {
   writeFileSync(path.resolve(file), text);

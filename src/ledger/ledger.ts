@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FAILURES } from '../failures';
-import type { PostingHistory } from '../pipeline/validate';
+import type { PostingHistory } from '../model/history';
 import type { Posting } from '../model/posting';
 import { SqliteLeaseStore, type LeaseStore, type WriterLease } from './lease';
 import { environmentCode, environmentError, makeDirSync } from '../util/environment';

@@ -13,7 +13,7 @@ import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema 
 import { displayPath } from './display-path';
 import type { ParsedFile } from './parse-file';
 import { parseFiles } from './parse-pool';
-import type { FileStamp } from '../pipeline/source-cache';
+import type { FileStamp } from './file-stamp';
 import { forEachLimit } from '../util/concurrency';
 import { issuesToDiagnostics, locateIn, parseYaml, withPositions, type PositionTable } from './yaml-document';
 

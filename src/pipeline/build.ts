@@ -30,7 +30,7 @@ import type { LeaseHolder, WriterLease } from '../ledger/lease';
 import type { Posting } from '../model/posting';
 import { CODES } from '../errors';
 import { environmentCode, environmentError } from '../util/environment';
-import { identityProblem } from '../publish/identity';
+import { identityProblem } from './identity';
 import { forEachLimit } from '../util/concurrency';
 import type { Artifact, RenderResult } from '../adapter';
 import { configFingerprint, renderKey } from './fingerprint';

@@ -4,6 +4,7 @@
  * inode are unchanged, and running a channel's rules on a posting whose render key is unchanged.
  * One JSON line per posting (`sources.ndjson`), written and read as a stream.
  */
+import { sameStamp, type FileStamp } from '../load/file-stamp';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,15 +12,9 @@ import { once } from 'node:events';
 import type { Diagnostic } from '../diagnostics';
 import type { Posting } from '../model/posting';
 
-export const SOURCE_CACHE_FILE = 'sources.ndjson';
+export { sameStamp, type FileStamp };
 
-export interface FileStamp {
-  size: number;
-  mtimeMs: number;
-  /** ctime cannot be set back by tools that restore mtimes, so an edit always shows. */
-  ctimeMs: number;
-  ino: number;
-}
+export const SOURCE_CACHE_FILE = 'sources.ndjson';
 
 export interface CachedSource {
   /** Absolute path of the source file. */
@@ -34,8 +29,6 @@ export interface CachedSource {
   /** Per channel: the render key the rules ran for and what they said. */
   checks: Record<string, { key: string; diagnostics: Diagnostic[] }>;
 }
-
-export const sameStamp = (a: FileStamp, b: FileStamp): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 
 export async function readSourceCache(generation: string | undefined): Promise<Map<string, CachedSource>> {
   const out = new Map<string, CachedSource>();

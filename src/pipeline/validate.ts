@@ -2,6 +2,7 @@
  * Load → validate → lifecycle → each channel's rules. Shared by `validate`, `build` and `publish`, so
  * what validate reports is exactly what the build will do.
  */
+import type { PostingHistory } from '../model/history';
 import { createHash } from 'node:crypto';
 import type { Adapter, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
@@ -17,10 +18,7 @@ import { renderContext } from './context';
 import { codeFingerprint, configFingerprint, renderKey } from './fingerprint';
 import { sameStamp, type CachedSource, type FileStamp } from './source-cache';
 
-/** When each posting's content last changed, carried from build to build. */
-export interface PostingHistory {
-  [id: string]: { hash: string; since: string };
-}
+export type { PostingHistory };
 
 export interface ChannelSelection {
   adapter: Adapter;

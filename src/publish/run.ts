@@ -18,7 +18,7 @@ import type { Project } from '../project';
 import { adoptionOf } from './adopt';
 import { deliverOutbox, emptySummary, type DeliverySummary } from './deliver';
 import { createHttpClient, realSleep, type Sleep } from './http';
-import { identityProblem } from './identity';
+import { identityProblem } from '../pipeline/identity';
 import { messagesFor } from './messages';
 import type { Notifier, SharedDeliverContext, SharedPlanContext } from './notifier';
 import { activeNotifiers, configOf } from './notifier-config';

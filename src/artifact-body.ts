@@ -1,5 +1,5 @@
 /** An artifact body in any of the forms the adapter contract allows, as one string. */
-import type { ArtifactBody } from '../adapter';
+import type { ArtifactBody } from './adapter';
 
 const toBuffer = (chunk: string | Uint8Array): Buffer =>
   typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);

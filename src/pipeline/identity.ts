@@ -3,7 +3,7 @@
  * the run; a ledger that is new, older, or another site's would make publish tell everything again
  * (docs/publication.md, "The output and the ledger belong together").
  */
-import type { ManifestLedger } from '../pipeline/output-store';
+import type { ManifestLedger } from './output-store';
 import type { Ledger } from '../ledger/ledger';
 import { displayPath } from '../load/display-path';
 import type { Project } from '../project';
