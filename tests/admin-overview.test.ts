@@ -42,7 +42,7 @@ afterEach(() => {
 });
 
 async function overview(untold: Transition[] = []) {
-  const validation = await validateProject(project, NOW, ledger.history(), true, { lastGood: (id) => ledger.lastGood(id) });
+  const validation = await validateProject(project, { now: NOW, history: ledger.history(), checkAllStates: true, lastGood: (id) => ledger.lastGood(id) });
   return buildOverview({ validation, ledger, now: NOW, timeZone: 'UTC', untold });
 }
 
@@ -155,7 +155,7 @@ describe('admin overview', () => {
 
   it('lists invalid files with their diagnostics, keeps a once-valid role at its last good version, and lists roles only the ledger still knows', async () => {
     tp.write('broken-role.yaml', posting({ title: 'Broken Role' }));
-    const good = (await validateProject(project, NOW, {}, true)).entries.find((e) => e.id === 'broken-role')!.posting;
+    const good = (await validateProject(project, { now: NOW, checkAllStates: true })).entries.find((e) => e.id === 'broken-role')!.posting;
     await record({ subjects: [subjectRow('broken-role', 'open', good), subjectRow('gone-role', 'removed')], told: [], items: [], gone: [] });
     tp.write('broken-role.yaml', posting({ title: 'Broken Role', salary: '{ currency: EUR, min: 90000, max: 70000, unit: YEAR }' }));
     tp.write('never-valid.yaml', posting({ status: 'opne' }));
@@ -174,7 +174,7 @@ describe('admin overview', () => {
 
 describe('admin role view', () => {
   const view = async (id: string) => {
-    const validation = await validateProject(project, NOW, ledger.history(), true);
+    const validation = await validateProject(project, { now: NOW, history: ledger.history(), checkAllStates: true });
     return buildRoleView({ id, validation, ledger, site: project.config, now: NOW });
   };
 

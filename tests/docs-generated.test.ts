@@ -138,7 +138,7 @@ describe('the examples in the documents', () => {
   it('together they pass every channel without an error or a warning', async () => {
     const project = tempProject({ 'ml-infrastructure-engineer.yaml': postingExample(adapters) }, configExample(adapters, notifiers));
     try {
-      const v = await validateProject(await project.open(), new Date('2026-12-01T12:00:00Z'), {}, true);
+      const v = await validateProject(await project.open(), { now: new Date('2026-12-01T12:00:00Z'), checkAllStates: true });
       expect(v.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning')).toEqual([]);
       expect(v.entries.map((e) => [e.id, e.state])).toEqual([['ml-infrastructure-engineer', 'open']]);
     } finally {

@@ -127,7 +127,7 @@ describe('every email.eml, parsed with mailparser', () => {
     const p = await project.open();
     await buildProject(p, { now: NOW });
     const published = readFileSync(path.join(project.outDir, `jobs/${ID}/email.eml`));
-    const { entries } = await validateProject(p, NOW);
+    const { entries } = await validateProject(p, { now: NOW });
     const ctx = renderContext(email, p.config, NOW);
     const composed = await composeMessage(roleEmail(entries[0]!, ctx, primaryList(entries[0]!.posting, ctx)).spec);
     expect(composed.message.equals(published)).toBe(true);
@@ -217,7 +217,7 @@ describe('posting text cannot inject a header or break the wrapping rule (proper
   beforeAll(async () => {
     project = tempProject({ [`${ID}.yaml`]: SHIPPED_POSTING_TEXT });
     const p = await project.open();
-    base = (await validateProject(p, NOW)).entries[0]!;
+    base = (await validateProject(p, { now: NOW })).entries[0]!;
     site = p.config;
   });
 

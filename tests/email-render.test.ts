@@ -168,7 +168,7 @@ describe('lists', () => {
   it('without any list addresses the .eml to the sender, with a footer that names who to write to and no List-Unsubscribe', async () => {
     project = tempProject({ 'backend-engineer.yaml': MINIMAL_POSTING });
     const p = await project.open();
-    const { entries } = await validateProject(p, NOW);
+    const { entries } = await validateProject(p, { now: NOW });
     const site = { ...p.config, channels: { ...p.config.channels, email: emailOptions.parse({}) } };
     const m = roleEmail(entries[0]!, renderContext(email, site, NOW), undefined);
     expect(m.list).toBeUndefined();
@@ -181,7 +181,7 @@ describe('lists', () => {
   it('addresses a role that names no list to defaultList, and validates that defaultList exists', async () => {
     project = tempProject({ 'backend-engineer.yaml': MINIMAL_POSTING });
     const p = await project.open();
-    const { entries } = await validateProject(p, NOW);
+    const { entries } = await validateProject(p, { now: NOW });
     const options: EmailOptions = emailOptions.parse({
       from: 'talent@example.org',
       defaultList: 'all',

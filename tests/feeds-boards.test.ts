@@ -95,7 +95,7 @@ describe('a board rule drops the posting from that board only', () => {
       expect(d.message).toMatch(/AU, AT, BR, CA, FR, DE, IN, IT, NL, NZ, PL, RU, SG, ZA, UK, US/);
       expect(d.fix).toMatch(/exclude: \[adzuna\]/);
       // validate reports the same, and says where the posting was dropped.
-      const v = await validateProject(opened, NOW, {}, true);
+      const v = await validateProject(opened, { now: NOW, checkAllStates: true });
       expect(v.channels.filter((c) => c.dropped.length).map((c) => [c.adapter.name, c.dropped])).toEqual([['adzuna', ['platform-engineer']]]);
     } finally {
       tmp.cleanup();

@@ -193,7 +193,7 @@ export interface ChannelRun {
 /** One channel run exactly as the build runs it (state filter, exclude, check, render), in memory. */
 export async function runChannel(project: Project, channel: string, entries: readonly PostingEntry[], now = NOW): Promise<ChannelRun> {
   const adapter = adapterNamed(channel);
-  const { channels, diagnostics } = selectChannels(entries, { ...project, adapters: [adapter] }, now, false);
+  const { channels, diagnostics } = selectChannels(entries, { ...project, adapters: [adapter] }, { now });
   const sel = channels[0]!;
   const result = renderAll(adapter, sel.entries, renderContext(adapter, project.config, now, feedHubs(project)));
   expect(result.artifacts).toHaveLength(1);

@@ -210,7 +210,7 @@ describe('through validate and build', () => {
     );
     const project = tempProject({ 'role.yaml': text });
     try {
-      const v = await validateProject(await project.open(ISOLATED_ADAPTERS), new Date('2026-11-28T12:00:00Z'), {}, true);
+      const v = await validateProject(await project.open(ISOLATED_ADAPTERS), { now: new Date('2026-11-28T12:00:00Z'), checkAllStates: true });
       const google = v.diagnostics.filter((d) => d.channel === 'google');
       expect(google.map((d) => [d.code, d.field, d.line])).toEqual(
         expect.arrayContaining([

@@ -85,7 +85,7 @@ describe('secrets never leave', () => {
             expect(result.delivery.failed).toBeGreaterThan(0);
 
             const project = await env.project.open();
-            const validation = await validateProject(project, new Date('2026-11-28T12:00:00Z'), env.ledger.history(), true);
+            const validation = await validateProject(project, { now: new Date('2026-11-28T12:00:00Z'), history: env.ledger.history(), checkAllStates: true });
             const redact = redactor(secretValues(project, env.env, [ADMIN_TOKEN_ENV]));
             const frame = { title: 'x', orgName: 'Example Corp', csrf: 'c' };
             const overview = buildOverview({ validation, ledger: env.ledger, now: new Date(), timeZone: 'UTC', untold: [] });

@@ -66,7 +66,7 @@ export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logge
 
   router.get('/', requireSession, async (_req, res) => {
     const at = ctx.now();
-    const validation = await validateProject(project, at, ledger.history(), true, { lastGood: (id) => ledger.lastGood(id) });
+    const validation = await validateProject(project, { now: at, history: ledger.history(), checkAllStates: true, lastGood: (id) => ledger.lastGood(id) });
     const served = service.snapshot()?.manifest;
     const overview = buildOverview({
       validation,
@@ -86,7 +86,7 @@ export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logge
     const role = ROLE_ID.test(id)
       ? await buildRoleView({
           id,
-          validation: await validateProject(project, at, ledger.history(), true, { lastGood: (x) => ledger.lastGood(x) }),
+          validation: await validateProject(project, { now: at, history: ledger.history(), checkAllStates: true, lastGood: (x) => ledger.lastGood(x) }),
           ledger,
           site: project.config,
           now: at,

@@ -59,7 +59,7 @@ export function open(ctx: CommandContext): Promise<Project> {
 const validate: Command = async (ctx) => {
   const project = await open(ctx);
   const now = ctx.now ?? new Date();
-  const v = await validateProject(project, now, {}, true);
+  const v = await validateProject(project, { now, checkAllStates: true });
   const channels = Object.fromEntries(v.channels.map((c) => [c.adapter.name, { postings: c.entries.map((e) => e.id), dropped: c.dropped }]));
   report(
     ctx.io.stdout,
@@ -233,7 +233,7 @@ const preview: Command = async (ctx) => {
     return 2;
   }
   const now = ctx.now ?? new Date();
-  const v = await validateProject(project, now, {}, true);
+  const v = await validateProject(project, { now, checkAllStates: true });
   const entry = v.entries.find((e) => e.id === id);
   const own = v.diagnostics.filter((d) => d.posting === id || d.file?.endsWith(`/${id}.yaml`) || d.file === `${id}.yaml`);
   if (!entry) {

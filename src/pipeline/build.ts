@@ -105,7 +105,9 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   // The previous output decides a broken file's last good version (its source cache carries it); the
   // ledger stands in only when there is no previous output. Otherwise a role deleted since would
   // come back when a broken file takes its name.
-  const validation = await validateProject(project, now, opts.history ?? previous?.history ?? {}, false, {
+  const validation = await validateProject(project, {
+    now,
+    history: opts.history ?? previous?.history ?? {},
     ...(cache ? { cache } : {}),
     ...(opts.lastGood && !previousGeneration ? { lastGood: opts.lastGood } : {}),
   });

@@ -105,7 +105,7 @@ class ChannelChecker {
 
   private readonly config: string;
 
-  constructor(project: Project, now: Date, forValidate: boolean) {
+  constructor(project: Project, now: Date, checkAllStates: boolean) {
     this.config = configFingerprint(project.config);
     this.channels = project.adapters.map((adapter) => {
       const renders = adapter.states ?? ['open'];
@@ -113,7 +113,7 @@ class ChannelChecker {
         adapter,
         ctx: renderContext(adapter, project.config, now),
         renders,
-        inspected: forValidate ? checkedStates(adapter) : renders,
+        inspected: checkAllStates ? checkedStates(adapter) : renders,
         selected: [],
         dropped: [],
       };
@@ -189,11 +189,10 @@ class ChannelChecker {
 export function selectChannels(
   entries: readonly PostingEntry[],
   project: Project,
-  now: Date,
-  forValidate: boolean,
-  cached?: (id: string) => CachedSource['checks'] | undefined,
+  opts: { now: Date; checkAllStates?: boolean; cached?: (id: string) => CachedSource['checks'] | undefined },
 ): { channels: ChannelSelection[]; diagnostics: Diagnostic[] } {
-  const checker = new ChannelChecker(project, now, forValidate);
+  const { now, checkAllStates = false, cached } = opts;
+  const checker = new ChannelChecker(project, now, checkAllStates);
   for (const e of entries) checker.check(e, cached?.(e.id));
   return { channels: checker.selections(new Set(entries.map((e) => e.id))), diagnostics: checker.diagnostics };
 }
@@ -203,6 +202,15 @@ export function selectChannels(
  * position tables are needed only briefly (large folders stay within memory).
  */
 export interface ValidateOptions {
+  /** The instant the lifecycle is evaluated at. */
+  now: Date;
+  /** When each posting's content last changed, from the previous build or the ledger. */
+  history?: PostingHistory;
+  /**
+   * Run each channel's rules on every state it checks (closed roles too), as `jobcast validate` and
+   * the admin do; a build runs them only on what it renders.
+   */
+  checkAllStates?: boolean;
   /** The previous build's source cache (see source-cache.ts); files and rules it covers are not redone. */
   cache?: ReadonlyMap<string, CachedSource>;
   /** A role's last good content when its file is broken and the cache does not have it (the ledger). */
@@ -213,14 +221,9 @@ export interface ValidateOptions {
  * Load, validate and run the channels' rules, one posting at a time as files finish parsing, so
  * position tables are needed only briefly (large folders stay within memory).
  */
-export async function validateProject(
-  project: Project,
-  now: Date,
-  previous: PostingHistory = {},
-  forValidate = false,
-  opts: ValidateOptions = {},
-): Promise<Validation> {
-  const checker = new ChannelChecker(project, now, forValidate);
+export async function validateProject(project: Project, opts: ValidateOptions): Promise<Validation> {
+  const { now, history: previous = {}, checkAllStates = false } = opts;
+  const checker = new ChannelChecker(project, now, checkAllStates);
   const entries = new Map<string, PostingEntry>();
   const stamps = new Map<string, FileStamp>();
   const code = codeFingerprint();

@@ -44,7 +44,7 @@ export async function servedEntries(
     );
   }
   // The rules ran when this output was built; their results are in the cache under the same render keys.
-  return { entries, channels: selectChannels(entries, project, builtFor, false, (id) => byId.get(id)?.checks).channels, missing };
+  return { entries, channels: selectChannels(entries, project, { now: builtFor, cached: (id) => byId.get(id)?.checks }).channels, missing };
 }
 
 /**
