@@ -13,43 +13,23 @@ export class Metrics {
   private readonly registry = new Registry();
   private readonly registers = [this.registry];
 
-  readonly publishRuns = new Counter({
-    name: 'jobcast_publish_runs_total',
-    help: 'Publish runs by result',
-    labelNames: ['reason', 'result'] as const,
-    registers: this.registers,
-  });
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: this.registers });
+  }
+  private gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: this.registers });
+  }
   // Summaries without quantiles, as before prom-client: _sum and _count, which rate() needs.
-  readonly publishDuration = new Summary({
-    name: 'jobcast_publish_duration_seconds',
-    help: 'Duration of publish runs',
-    percentiles: [],
-    registers: this.registers,
-  });
-  readonly buildDuration = new Summary({
-    name: 'jobcast_build_duration_seconds',
-    help: 'Duration of the build step of publish runs',
-    percentiles: [],
-    registers: this.registers,
-  });
-  readonly deliveries = new Counter({
-    name: 'jobcast_deliveries_total',
-    help: 'Notification attempts by notifier and outcome',
-    labelNames: ['notifier', 'result'] as const,
-    registers: this.registers,
-  });
-  readonly outboxItems = new Gauge({
-    name: 'jobcast_outbox_items',
-    help: 'Notifications in the outbox by notifier and status',
-    labelNames: ['notifier', 'status'] as const,
-    registers: this.registers,
-  });
-  readonly postings = new Gauge({
-    name: 'jobcast_postings',
-    help: 'Postings by lifecycle state at the last publish',
-    labelNames: ['state'] as const,
-    registers: this.registers,
-  });
+  private summary(name: string, help: string): Summary {
+    return new Summary({ name, help, percentiles: [], registers: this.registers });
+  }
+
+  readonly publishRuns = this.counter('jobcast_publish_runs_total', 'Publish runs by result', ['reason', 'result']);
+  readonly publishDuration = this.summary('jobcast_publish_duration_seconds', 'Duration of publish runs');
+  readonly buildDuration = this.summary('jobcast_build_duration_seconds', 'Duration of the build step of publish runs');
+  readonly deliveries = this.counter('jobcast_deliveries_total', 'Notification attempts by notifier and outcome', ['notifier', 'result']);
+  readonly outboxItems = this.gauge('jobcast_outbox_items', 'Notifications in the outbox by notifier and status', ['notifier', 'status']);
+  readonly postings = this.gauge('jobcast_postings', 'Postings by lifecycle state at the last publish', ['state']);
 
   /** Replace a gauge's label sets at once (a count per group from a query), so groups that vanished disappear. */
   static replace<L extends string>(gauge: Gauge<L>, rows: readonly Row<L>[]): void {
