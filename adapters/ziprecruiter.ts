@@ -1,10 +1,10 @@
 /**
- * `feeds/ziprecruiter.xml`: ZipRecruiter's organic XML feed, which is Indeed-shaped (docs/channels.md,
+ * `feeds/ziprecruiter.xml`: ZipRecruiter's organic XML feed, which reads the Indeed shape (adapters/shared/indeed-shape.ts; docs/channels.md,
  * "indeed and ziprecruiter"), so this file is only a profile: its date format and its rules. Country is always ISO
  * alpha-2 here because the model only stores alpha-2.
  */
 import { cleanXmlText } from '../src/xml/escape';
-import { createIndeedShapedAdapter, indeedShapeOptions, type IndeedShapeRule } from './indeed';
+import { createIndeedShapedAdapter, indeedShapeOptions, type IndeedShapeRule } from './shared/indeed-shape';
 
 export const ZIPRECRUITER_CODES = {
   TITLE_EMPTY: 'ZIPRECRUITER_TITLE_EMPTY',

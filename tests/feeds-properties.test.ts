@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import Parser from 'rss-parser';
-import { jobPlaces, referenceNumbers } from '../adapters/indeed';
+import { jobPlaces, referenceNumbers } from '../adapters/shared/indeed-shape';
 import { ADZUNA_COUNTRIES } from '../adapters/adzuna';
 import { paragraphsOf, sectionsOf } from '../src/compose/description';
 import { countryName } from '../src/model/iso-codes';
