@@ -14,7 +14,7 @@ import { adapters } from '../adapters';
 import { notifiers } from '../notifiers';
 import { silentLogger } from '../src/log';
 import { openProject } from '../src/project';
-import { startService } from '../src/serve/service';
+import { startService } from '../src/daemon/service';
 import { childArgs, childFailed, type BenchProject } from './common';
 
 export interface ServeRoute {

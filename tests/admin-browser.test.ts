@@ -16,7 +16,7 @@ import { adapters } from '../adapters';
 import { adminRouter } from '../src/admin/router';
 import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
-import { startService, type Service } from '../src/serve/service';
+import { startService, type Service } from '../src/daemon/service';
 import { REPO, SHIPPED_CONFIG_TEXT, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
 
 const NOW = new Date('2026-12-01T12:00:00Z');

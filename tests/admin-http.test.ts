@@ -8,7 +8,7 @@ import { parseSetCookie } from 'cookie';
 import { adminRouter } from '../src/admin/router';
 import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
-import { startService, type Service } from '../src/serve/service';
+import { startService, type Service } from '../src/daemon/service';
 import { SHIPPED_CONFIG_TEXT, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
 import { cookieValue, hidden, request, type Reply } from './helpers/admin-client';
 

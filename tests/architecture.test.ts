@@ -116,8 +116,9 @@ const LAYERS: Record<string, number> = {
   publish: 6,
   serve: 7,
   admin: 7,
-  docs: 8,
-  cli: 9,
+  daemon: 8,
+  docs: 9,
+  cli: 10,
 };
 
 function layerOf(rel: string): number | undefined {

@@ -13,7 +13,7 @@ import { buildProject, type BuildResult } from '../src/pipeline/build';
 import { Ledger } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
 import type { Project } from '../src/project';
-import { startService, type Service } from '../src/serve/service';
+import { startService, type Service } from '../src/daemon/service';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { jobcastChild, killChildren, statePath, until } from './helpers/follow-cli';
 import { createLedgerElsewhere } from './helpers/follow-ledger';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
-import { startService, type Service } from '../src/serve/service';
+import { startService, type Service } from '../src/daemon/service';
 import { rawRequest, rawStatus, request, type HttpResponse } from './helpers/http';
 import { MINIMAL_POSTING, SHIPPED_CONFIG_TEXT, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
 

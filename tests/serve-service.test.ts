@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { silentLogger } from '../src/log';
-import { startService, type Service } from '../src/serve/service';
+import { startService, type Service } from '../src/daemon/service';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { request } from './helpers/http';
 import { publishEnv, type PublishEnv } from './helpers/publish-env';

@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
 import type { Project } from '../src/project';
-import { startService, type Service } from '../src/serve/service';
+import { startService, type Service } from '../src/daemon/service';
 import { request, type HttpResponse } from './helpers/http';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
 

@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { buildProject } from '../src/pipeline/build';
 import { silentLogger } from '../src/log';
-import { startService, type Service } from '../src/serve/service';
+import { startService, type Service } from '../src/daemon/service';
 import { request } from './helpers/http';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
 

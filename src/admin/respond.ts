@@ -1,7 +1,7 @@
 /** How every admin response goes out: its headers, and its HTML through the redacting page renderer. */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log';
-import type { Service } from '../serve/service';
+import type { Service } from '../serve/service-api';
 import type { Session, SessionStore } from './auth';
 import { renderPage, type PageData } from './pages';
 import type { PublishView } from './publish-view';

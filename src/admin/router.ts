@@ -9,7 +9,7 @@ import { validateProject } from '../pipeline/validate';
 import { untold } from '../publish/status';
 import { isJobcastError } from '../errors';
 import type { Logger } from '../log';
-import type { Service } from '../serve/service';
+import type { Service } from '../serve/service-api';
 import { BASE, SessionStore } from './auth';
 import { plural, when } from './format';
 import { formBody, loginRoutes } from './login';

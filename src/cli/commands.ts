@@ -6,7 +6,7 @@ import { createLogger } from '../log';
 import { describePlan, describeWithdrawn } from '../publish/describe';
 import { publish as publishRun } from '../publish/run';
 import { adminRouter } from '../admin/router';
-import { startService } from '../serve/service';
+import { startService } from '../daemon/service';
 import { buildProject } from '../pipeline/build';
 import { validateProject } from '../pipeline/validate';
 import { displayPath } from '../load/display-path';

@@ -1,18 +1,19 @@
 /**
- * `jobcast serve`: the HTTP server, the republish schedule and (optionally) a file watcher, sharing
+ * `jobcast serve`, the daemon's composition root: the HTTP server (src/serve), the republish
+ * schedule (schedule → publish) and (optionally) a file watcher (watch → build), sharing
  * one ledger and one view of the current output. The output is whatever the output link points at,
  * whoever built it: the link is watched (and checked every 250 ms), so a build by the CLI or another
  * process is served within a second. Every build and publish takes the writer lease
  * (docs/publication.md). Stops cleanly on SIGTERM/SIGINT: the schedule stops, a running publish
  * halts at its next safe point, the server drains, the ledger closes.
  */
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
 import type express from 'express';
-import { buildProject } from '../pipeline/build';
 import { layoutFor } from '../pipeline/output-store';
+import { followOutput } from './follow-output';
+import { watchPostings, WRITER_WAIT_MS } from './watch-postings';
 import { CODES, isJobcastError } from '../errors';
 import { FAILURES } from '../failures';
 import { describeHolder } from '../ledger/lease';
@@ -25,11 +26,12 @@ import type { Notifier } from '../publish/notifier';
 import { rootFilesOf } from '../publish/notifier-config';
 import { publish, type PublishResult } from '../publish/run';
 import { startSchedule, type Schedule } from '../schedule/scheduler';
-import { createApp, createFastPath, type HealthReport } from './app';
-import { BodyCache } from './body-cache';
-import { Metrics } from './metrics';
-import { loadSnapshot, type Snapshot } from './snapshot';
+import { createApp, createFastPath, type HealthReport } from '../serve/app';
+import { BodyCache } from '../serve/body-cache';
+import { Metrics } from '../serve/metrics';
+import { loadSnapshot, type Snapshot } from '../serve/snapshot';
 import type { Sleep } from '../publish/http';
+import type { Service } from '../serve/service-api';
 
 export interface ServiceOptions {
   project: Project;
@@ -50,23 +52,7 @@ export interface ServiceOptions {
   sleep?: Sleep;
 }
 
-export interface Service {
-  /** Where to connect to it from this machine. */
-  url: string;
-  /** What it listens on, as bound (`http://0.0.0.0:3000` for all interfaces). */
-  listening: string;
-  project: Project;
-  ledger: Ledger;
-  metrics: Metrics;
-  snapshot(): Snapshot | undefined;
-  /** One publish run now, waiting for a run already in progress. */
-  publishNow(reason?: string, opts?: { dryRun?: boolean }): Promise<PublishResult>;
-  /** Re-read the output after a build elsewhere (tests, watch). */
-  reload(): Promise<void>;
-  close(): Promise<void>;
-  /** Settles when the start-up run is done (immediately without a schedule). */
-  ready: Promise<void>;
-}
+export type { Service };
 
 /** A port that cannot be had is the operator's to fix: name it, and the flag that changes it. */
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
@@ -76,9 +62,6 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   if (code === 'EADDRNOTAVAIL') return FAILURES.addressNotAvailable(`${host}:${port}`);
   return err;
 }
-
-/** How long the service's runs wait for another writer (a CLI build or publish). */
-const PUBLISH_LEASE_WAIT_MS = 30_000;
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const { project, log } = opts;
@@ -149,7 +132,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       dryRun,
       signal: abort.signal,
       log,
-      waitForLock: PUBLISH_LEASE_WAIT_MS,
+      waitForLock: WRITER_WAIT_MS,
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.notifiers ? { notifiers: opts.notifiers } : {}),
       ...(opts.sleep ? { sleep: opts.sleep } : {}),
@@ -305,66 +288,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
 
   // Builds by any process: follow the output link.
-  const outLink = layoutFor(project.outDir).outDir;
-  let linkSeen = await fs.readlink(outLink).catch(() => '');
-  const checkOutput = async () => {
-    const target = await fs.readlink(outLink).catch(() => '');
-    if (target === linkSeen) return;
-    linkSeen = target;
-    await reload().catch((err: Error) => log.warn({ event: 'serve.reload_failed' }, err.message));
-  };
-  const outputTimer = setInterval(() => void checkOutput(), opts.outputPollMs ?? 250);
-  outputTimer.unref();
-  let outputWatcher: FSWatcher | undefined;
-  try {
-    outputWatcher = watch(path.dirname(outLink), (_event, name) => {
-      if (!name || String(name) === path.basename(outLink)) void checkOutput();
-    });
-    outputWatcher.on('error', () => outputWatcher?.close());
-  } catch {
-    // No folder yet, or no watch support: the periodic check does it.
-  }
+  const following = followOutput(layoutFor(project.outDir).outDir, opts.outputPollMs ?? 250, () =>
+    reload().then(
+      () => undefined,
+      (err: Error) => log.warn({ event: 'serve.reload_failed' }, err.message),
+    ),
+  );
+  await following.started;
 
-  let watcher: FSWatcher | undefined;
-  let watchTimer: NodeJS.Timeout | undefined;
-  if (opts.watch) {
-    let building = Promise.resolve();
-    const rebuild = () => {
-      building = building.then(async () => {
-        try {
-          // A build, not a publish: the output changes and is served at once; it is told at the next
-          // publish, and until then the admin shows it as built, not yet told (docs/publication.md).
-          const result = await buildProject(project, { now: now(), ledger, waitMs: PUBLISH_LEASE_WAIT_MS });
-          await reload();
-          for (const b of result.broken) {
-            log.warn(
-              { event: 'watch.broken_file', file: b.file, line: b.error.line, col: b.error.col, code: b.error.code, servingLastGood: b.kept },
-              `${b.file}:${b.error.line ?? 1}:${b.error.col ?? 1} ${b.error.message}`,
-            );
-          }
-          log.info({ event: 'watch.rebuilt', broken: result.broken.length });
-        } catch (err) {
-          log.warn({ event: 'watch.build_failed', code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
-          // Another writer held the lease: try again shortly rather than miss the edit.
-          if (isJobcastError(err) && err.code === CODES.LEASE_HELD) schedule_(2000);
-        }
-      });
-    };
-    const schedule_ = (ms: number) => {
-      clearTimeout(watchTimer);
-      watchTimer = setTimeout(rebuild, ms);
-    };
-    watcher = watch(project.postingsDir, () => schedule_(250));
-    // The folder vanishing (or a watch limit) must not take the server down: log it, keep serving.
-    watcher.on('error', (err) => log.warn({ event: 'watch.error' }, `stopped watching ${project.postingsDir}: ${err.message}`));
-  }
+  const watching = opts.watch ? watchPostings(project, ledger, log, now, reload) : undefined;
 
   service.close = async () => {
     schedule?.stop();
-    watcher?.close();
-    clearTimeout(watchTimer);
-    clearInterval(outputTimer);
-    outputWatcher?.close();
+    watching?.stop();
+    following.stop();
     abort.abort();
     await running?.catch(() => undefined);
     await new Promise<void>((resolve) => {
