@@ -186,9 +186,15 @@ describe('publish across processes', () => {
   it('lets exactly one of two publishes started together run; the other names the holder; nothing is delivered twice', async () => {
     for (let trial = 1; trial <= 3; trial++) {
       const { remote, env, state } = await setup();
-      for (const p of ['/indexing', '/indexnow', '/hub', '/webhook']) remote.otherwise(p, { status: 200, body: '{}', delayMs: 300 });
+      // The winner's deliveries are held until the other process has exited: however slow either
+      // starts, the two overlap (the loser meets the held lease), without a timing guess.
+      let firstExit!: () => void;
+      const oneExited = new Promise<void>((resolve) => (firstExit = resolve));
+      for (const p of ['/indexing', '/indexnow', '/hub', '/webhook']) remote.otherwise(p, { status: 200, body: '{}', after: oneExited });
       const runs = [cli(env, '2026-11-28T12:00:00Z'), cli(env, '2026-11-28T12:00:00Z')];
-      const results = await Promise.all(runs.map((r) => r.exit()));
+      const exits = runs.map((r) => r.exit());
+      void Promise.race(exits).then(firstExit, firstExit);
+      const results = await Promise.all(exits);
       const why = `trial ${trial}: ${JSON.stringify(results)}`;
       expect({ why, codes: results.map((r) => r.code).sort() }).toEqual({ why, codes: [0, 1] });
       const w = results.findIndex((r) => r.code === 0);

@@ -14,7 +14,9 @@ export interface Recorded {
   answered?: number;
 }
 
-export type Reply = { status: number; body?: string; headers?: Record<string, string>; delayMs?: number } | { hang: true } | { reset: true };
+/** `after`: answer only once it settles (a causal hold, rather than a delay that load can outrun). */
+export type Reply =
+  { status: number; body?: string; headers?: Record<string, string>; delayMs?: number; after?: Promise<unknown> } | { hang: true } | { reset: true };
 
 export interface FakeRemote {
   url: string;
@@ -66,7 +68,8 @@ export async function startFakeRemote(): Promise<FakeRemote> {
         res.writeHead(reply.status, reply.headers ?? {});
         res.end(reply.body ?? '');
       };
-      if (reply.delayMs) setTimeout(answer, reply.delayMs);
+      if (reply.after) void reply.after.then(answer, answer);
+      else if (reply.delayMs) setTimeout(answer, reply.delayMs);
       else answer();
     });
   });
