@@ -134,6 +134,9 @@ function walMode(db: Database.Database): void {
 
 const DAMAGED_HINT = 'if the file is damaged, `jobcast state adopt` sets it aside and rebuilds the ledger from the current output';
 
+/** Unsent items a departure withdraws: flagged so, never sent (no attempt may have reached anyone), still queued. */
+const WITHDRAWABLE = `receiver = ? AND subject = ? AND cancel_if_gone = 1 AND ambiguous = 0 AND status IN ('pending', 'waiting')`;
+
 export class Ledger {
   readonly #db: Database.Database;
   readonly file: string;
@@ -271,8 +274,7 @@ export class Ledger {
        ON CONFLICT (receiver, subject) DO UPDATE SET state = excluded.state, version = excluded.version, fingerprint = excluded.fingerprint, detail = excluded.detail, at = excluded.at`,
     );
     const withdraw = this.#db.prepare(
-      `UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn: the role left before this was sent'
-       WHERE receiver = ? AND subject = ? AND cancel_if_gone = 1 AND ambiguous = 0 AND status IN ('pending', 'waiting')`,
+      `UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn: the role left before this was sent' WHERE ${WITHDRAWABLE}`,
     );
     const insert = this.#db.prepare(
       `INSERT OR IGNORE INTO outbox (key, notifier, receiver, subject, version, event, payload, created, run, cancel_if_gone)
@@ -357,6 +359,12 @@ export class Ledger {
   }
 
   /** Items still to deliver (pending or waiting for configuration), oldest first. */
+  /** What `commitRun` would withdraw for these departures (the same rule, read only): for --dry-run. */
+  withdrawable(gone: readonly { receiver: string; subject: string }[]): OutboxRow[] {
+    const find = this.#db.prepare(`SELECT * FROM outbox WHERE ${WITHDRAWABLE} ORDER BY id`);
+    return gone.flatMap((g) => find.all(g.receiver, g.subject) as OutboxRow[]);
+  }
+
   unresolved(): OutboxRow[] {
     return this.#db.prepare(`SELECT * FROM outbox WHERE status IN ('pending', 'waiting') ORDER BY id`).all() as OutboxRow[];
   }

@@ -166,7 +166,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   }
   result.buildMs = Date.now() - buildStarted;
 
-  let gone = new Set<string>();
+  let gone: { receiver: string; subject: string }[] = [];
   if (result.build) {
     const { validation, manifest } = result.build;
     const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
@@ -176,7 +176,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     );
     result.transitions = plan.transitions;
     result.planned = [...plan.items];
-    gone = new Set(plan.gone.map((g) => `${g.receiver}\u0000${g.subject}`));
+    gone = [...plan.gone];
     if (!dryRun) {
       try {
         ledger.commitRun(lease, plan, now);
@@ -206,7 +206,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   }
 
   if (dryRun) {
-    dryRunView(result, ledger.unresolved(), gone, active, project.config, opts.env ?? process.env);
+    dryRunView(result, ledger.unresolved(), ledger.withdrawable(gone), active, project.config, opts.env ?? process.env);
     return finish();
   }
   const delivering = deliverContext(project, ledger, now, opts, log);
@@ -233,21 +233,21 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
 
 /**
  * What --dry-run shows beside the plan, decided as the real run would: earlier items the commit
- * would withdraw (the same rule as Ledger.commitRun), and the configuration each item would wait for.
+ * would withdraw (Ledger.withdrawable, the rule commitRun applies), and the configuration each item would wait for.
  */
 function dryRunView(
   result: PublishResult,
   unresolved: readonly OutboxRow[],
-  gone: ReadonlySet<string>,
+  withdrawable: readonly OutboxRow[],
   notifiers: readonly Notifier[],
   site: SiteConfig,
   env: NodeJS.ProcessEnv,
 ): void {
   const plannedKeys = new Set(result.planned.map((p) => p.key));
   const earlier = unresolved.filter((r) => !plannedKeys.has(r.key));
-  const withdrawn = (r: OutboxRow) => r.cancel_if_gone === 1 && r.ambiguous === 0 && r.subject !== null && gone.has(`${r.receiver}\u0000${r.subject}`);
-  result.withdrawn = earlier.filter(withdrawn);
-  result.outstanding = earlier.filter((r) => !withdrawn(r));
+  const withdrawn = new Set(withdrawable.map((r) => r.key));
+  result.withdrawn = earlier.filter((r) => withdrawn.has(r.key));
+  result.outstanding = earlier.filter((r) => !withdrawn.has(r.key));
   const byName = new Map(notifiers.map((n) => [n.name, n]));
   const items = [
     ...result.planned.map((p) => ({ key: p.key, notifier: p.notifier, payload: p.payload })),
