@@ -9,6 +9,7 @@
  * - a lease left on another machine is not taken on the strength of a pid: the next publish exits 1
  *   until the lease has expired, and then takes over.
  */
+import { projectArgs } from './helpers/follow-cli';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -63,27 +64,10 @@ interface Run {
 function cli(env: PublishEnv, now: string, extraEnv: NodeJS.ProcessEnv = {}): Run {
   const p = env.project;
   const child = track(
-    spawn(
-      process.execPath,
-      [
-        path.join(REPO, 'bin', 'jobcast.js'),
-        'publish',
-        '--config',
-        p.configFile,
-        '--postings',
-        p.postingsDir,
-        '--out',
-        p.outDir,
-        '--state',
-        path.join(p.dir, 'state.db'),
-        '--now',
-        now,
-      ],
-      {
-        env: { ...process.env, ...env.env, LOG_LEVEL: 'silent', NO_COLOR: '1', ...extraEnv },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    ),
+    spawn(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), 'publish', ...projectArgs(p), '--now', now], {
+      env: { ...process.env, ...env.env, LOG_LEVEL: 'silent', NO_COLOR: '1', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   let stdout = '';
   let stderr = '';

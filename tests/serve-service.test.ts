@@ -2,6 +2,7 @@
  * The running service: per-notifier delivery metrics, a watch rebuild on a posting edit, and a clean
  * stop on SIGTERM of the real `jobcast serve` process.
  */
+import { projectArgs } from './helpers/follow-cli';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { silentLogger } from '../src/log';
@@ -94,27 +95,10 @@ describe('jobcast serve', () => {
 
   it('stops cleanly on SIGTERM', async () => {
     const p = env.project;
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(REPO, 'bin', 'jobcast.js'),
-        'serve',
-        '--port',
-        '0',
-        '--config',
-        p.configFile,
-        '--postings',
-        p.postingsDir,
-        '--out',
-        p.outDir,
-        '--state',
-        path.join(p.dir, 'state.db'),
-      ],
-      {
-        env: { ...process.env, ...env.env, LOG_LEVEL: 'info', HOST: '127.0.0.1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), 'serve', '--port', '0', ...projectArgs(p)], {
+      env: { ...process.env, ...env.env, LOG_LEVEL: 'info', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
