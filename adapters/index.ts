@@ -1,7 +1,7 @@
 /** Every channel jobcast renders. Adding a channel = one file in this folder + one line here. */
 import type { Adapter } from '../src/adapter';
 import { email } from './email';
-import { googleJobPosting } from './google-jobposting';
+import { googleJobPosting } from './google';
 import { postingJson } from './posting-json';
 import { rss } from './rss';
 import { jsonFeed } from './json-feed';

@@ -90,7 +90,7 @@ export const jsonFeed = defineAdapter<JsonFeedOptions>({
     const feed = {
       version: 'https://jsonfeed.org/version/1.1',
       title: t(ctx.options.title ?? `${org.name} jobs`),
-      home_page_url: ctx.url('jobs/'),
+      home_page_url: ctx.url(ctx.pages.listing),
       feed_url: ctx.url('feeds/jobs.json'),
       description: t(ctx.options.description ?? `Open roles at ${org.name}`),
       // No icon/avatar: JSON Feed wants square images, and a logo is often not square.
@@ -104,8 +104,8 @@ export const jsonFeed = defineAdapter<JsonFeedOptions>({
           .filter(Boolean);
         return {
           // Same identity as the RSS guid: the job page URL, stable for the posting's life.
-          id: ctx.url(`jobs/${e.id}/`),
-          url: ctx.url(`jobs/${e.id}/`),
+          id: ctx.url(ctx.pages.page(e.id)),
+          url: ctx.url(ctx.pages.page(e.id)),
           external_url: ctx.applyUrl(p),
           title: t(p.title),
           content_html: t(descriptionHtml(p)),

@@ -9,25 +9,11 @@ export const postingJson = defineAdapter<undefined>({
   description: 'The normalized posting as JSON (jobs/<id>/posting.json)',
   states: ['open', 'closed', 'expired'],
   renderPosting(e, ctx) {
+    const page = ctx.pages.page(e.id);
+    const head = { id: e.id, url: ctx.url(page), state: e.state };
     // A role that left answers 410 here too, saying only that.
-    if (e.state !== 'open') {
-      return [
-        {
-          path: `jobs/${e.id}/posting.json`,
-          contentType: 'application/json; charset=utf-8',
-          status: 410,
-          posting: e.id,
-          body: JSON.stringify({ id: e.id, url: ctx.url(`jobs/${e.id}/`), state: e.state }, null, 2) + '\n',
-        },
-      ];
-    }
-    return [
-      {
-        path: `jobs/${e.id}/posting.json`,
-        contentType: 'application/json; charset=utf-8',
-        posting: e.id,
-        body: JSON.stringify({ id: e.id, url: ctx.url(`jobs/${e.id}/`), state: e.state, ...e.posting }, null, 2) + '\n',
-      },
-    ];
+    const gone = e.state !== 'open';
+    const body = JSON.stringify(gone ? head : { ...head, ...e.posting }, null, 2) + '\n';
+    return [{ path: `${page}posting.json`, contentType: 'application/json; charset=utf-8', ...(gone ? { status: 410 as const } : {}), posting: e.id, body }];
   },
 });

@@ -120,7 +120,7 @@ export const rss = defineAdapter<RssOptions>({
       title: feedText(ctx.options.title ?? `${org.name} jobs`),
       description: feedText(ctx.options.description ?? `Open roles at ${org.name}`),
       // URLs too: baseUrl validation (new URL) accepts a control character that it then encodes.
-      site_url: feedText(ctx.url('jobs/')),
+      site_url: feedText(ctx.url(ctx.pages.listing)),
       feed_url: feedText(ctx.url('feeds/jobs.rss')),
       ...(org.logo ? { image_url: feedText(org.logo) } : {}),
       generator: 'jobcast',
@@ -135,7 +135,7 @@ export const rss = defineAdapter<RssOptions>({
         description: feedText(descriptionHtml(p)),
         // Without `guid`, `rss` uses the url as the guid with isPermaLink="true": the page URL is
         // the permalink, stable for the posting's life. No tracking parameter, so it never changes.
-        url: ctx.url(`jobs/${e.id}/`),
+        url: ctx.url(ctx.pages.page(e.id)),
         date: e.lifecycle.liveFrom,
         categories: [p.department, p.industry].filter(present).map(feedText).filter(present),
         custom_elements: jobElements(e, ctx),

@@ -71,7 +71,7 @@ function bodyOf(t: Transition, event: string, delivery: string, ctx: PlanContext
     occurredAt: ctx.now.toISOString(),
     posting: {
       id: t.subject.id,
-      url: ctx.url(`jobs/${t.subject.id}/`),
+      url: ctx.pageUrl(t.subject.id),
       state: t.subject.lifecycle,
       version: t.version,
       ...(p && t.event !== 'close'

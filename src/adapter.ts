@@ -67,6 +67,8 @@ export interface RenderContext<O = unknown> {
   applyUrl(posting: Posting): string;
   /** The job page URL with this channel's source parameter (boards that link to our page). */
   pageUrl(id: string): string;
+  /** Where the job pages live (paths under the output folder), as the page channel declares them. */
+  pages: PageUrls;
   /** The posting's own per-channel options for this adapter (`channels.<name>`), if any. */
   postingOptions<P = unknown>(posting: Posting): P | undefined;
   /** The WebSub hubs that announce the site's feeds (`<atom:link rel="hub">`), from the notifiers that ping them. */
@@ -117,6 +119,23 @@ export interface Announcement {
   cancelIfGone?: boolean;
 }
 
+/**
+ * Output paths of the site's job pages, declared by the one channel that renders them (its
+ * `pages`). Other channels link to them, and may put files of a role in its page folder.
+ */
+export interface PageUrls {
+  /** A role's page folder, with a trailing slash: `jobs/x/`. */
+  page(id: string): string;
+  /** The listing of open roles, the site's home: `jobs/`. */
+  readonly listing: string;
+}
+
+/** What every channel of a project links to: the page channel's paths and the feeds' WebSub hubs (src/project.ts siteLinks). */
+export interface SiteLinks {
+  pages?: PageUrls;
+  hubs?: readonly string[];
+}
+
 /** A field as a board reads it; a repeated element (`skills › skill`) is one field with several values. */
 export interface PreviewField {
   name: string;
@@ -155,6 +174,8 @@ export interface Adapter<O = any, P = any> {
   readonly states?: readonly LifecycleState[];
   /** Schema of `channels.<name>` in the site config. */
   readonly options?: z.ZodType<O>;
+  /** The job pages' paths, when this is the channel that renders them (one per registry). */
+  readonly pages?: PageUrls;
   /** Keys this channel adds to the config's `organization` (its account id on the board), with their schemas. */
   readonly organization?: Readonly<Record<string, z.ZodType>>;
   /** Schema of `channels.<name>` in a posting file. */
@@ -190,7 +211,6 @@ export interface Adapter<O = any, P = any> {
   preview?(entry: PostingEntry, ctx: RenderContext<O>, artifacts: readonly PreviewArtifact[]): PreviewBlock[];
 }
 
-/** Identity helper that keeps an adapter's option types checked at its definition. */
 /** A channel, with its codes registered in the one registry (src/errors.ts) under its name. */
 export function defineAdapter<O, P = never>(adapter: Adapter<O, P>): Adapter<O, P> {
   if (adapter.codes) registerCodes(adapter.name, adapter.codes);

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { z } from 'zod';
-import type { Adapter } from './adapter';
+import type { Adapter, PageUrls, SiteLinks } from './adapter';
 import { fromConfigDir, loadConfigFile } from './load/config';
 import { createConfigSchema, type SiteConfig, type SiteConfigSchema } from './model/config';
 import { createPostingSchema, type PostingSchema } from './model/posting';
@@ -59,6 +59,19 @@ export function configSchemaFor(adapters: readonly Adapter[], notifiers: readonl
 
 /** The WebSub hubs the feeds name (RenderContext.hubs), from the notifiers that ping hubs. */
 export const feedHubs = (project: Pick<Project, 'config' | 'notifiers'>): string[] => feedHubsOf(project.notifiers, project.config);
+
+/** The job pages' paths, from the one registered channel that renders them. */
+export function pageUrlsOf(adapters: readonly Adapter[]): PageUrls | undefined {
+  const owners = adapters.filter((a) => a.pages);
+  if (owners.length > 1) throw new Error(`two channels declare the job pages: ${owners.map((a) => a.name).join(', ')}`);
+  return owners[0]?.pages;
+}
+
+/** What the project's channels link to (RenderContext.pages, RenderContext.hubs). */
+export function siteLinks(project: Pick<Project, 'config' | 'notifiers' | 'adapters'>): SiteLinks {
+  const pages = pageUrlsOf(project.adapters);
+  return { ...(pages ? { pages } : {}), hubs: feedHubs(project) };
+}
 
 export async function openProject(opts: ProjectOptions): Promise<Project> {
   const configFile = path.resolve(opts.config ?? 'jobcast.config.yaml');

@@ -9,7 +9,7 @@ import { buildOverview, type RoleSummary } from '../src/admin/overview';
 import { renderPage } from '../src/admin/pages';
 import { buildRoleView } from '../src/admin/role';
 import { validateProject } from '../src/pipeline/validate';
-import type { Project } from '../src/project';
+import { siteLinks, type Project } from '../src/project';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -175,7 +175,7 @@ describe('admin overview', () => {
 describe('admin role view', () => {
   const view = async (id: string) => {
     const validation = await validateProject(project, { now: NOW, history: ledger.history(), checkAllStates: true });
-    return buildRoleView({ id, validation, ledger, site: project.config, now: NOW });
+    return buildRoleView({ id, validation, ledger, site: project.config, links: siteLinks(project), now: NOW });
   };
 
   it('previews a draft as it will be once open, and says so', async () => {

@@ -77,6 +77,17 @@ describe('the core knows no plugin', () => {
     expect(found).toEqual([]);
   });
 
+  it("spells the job pages' path in one place: the page channel's own urls.ts (everything else asks Adapter.pages)", () => {
+    const owner = path.join(ROOT, 'adapters', 'google', 'urls.ts');
+    const spelled: string[] = [];
+    for (const file of [...files, ...PLUGIN_DIRS.flatMap((d) => sourceFiles(path.join(ROOT, d)))]) {
+      if (file === owner) continue;
+      for (const t of codeTokens(file)) if (/^\/?jobs\//.test(t.text)) spelled.push(`${path.relative(ROOT, file)}:${t.line} ${t.text.slice(0, 80)}`);
+    }
+    expect(spelled).toEqual([]);
+    expect(codeTokens(owner).some((t) => t.text.startsWith('jobs/'))).toBe(true);
+  });
+
   it('the check sees a name in a string and in an identifier, and not in a comment', () => {
     const probe = path.join(ROOT, 'tests', 'fixtures', 'architecture-probe.ts.txt');
     const tokens = codeTokens(probe).map((t) => t.text);

@@ -3,6 +3,7 @@
  * body equal to email.txt; determinism per role version; the bytes an SMTP server receives; and,
  * property-based, that no posting text can inject a header or break the wrapping rule.
  */
+import { jobPages } from '../adapters/google/urls';
 import { collectBytes } from '../src/artifact-body';
 import { renderAll } from '../src/adapter';
 import { readFileSync } from 'node:fs';
@@ -128,7 +129,7 @@ describe('every email.eml, parsed with mailparser', () => {
     await buildProject(p, { now: NOW });
     const published = readFileSync(path.join(project.outDir, `jobs/${ID}/email.eml`));
     const { entries } = await validateProject(p, { now: NOW });
-    const ctx = renderContext(email, p.config, NOW);
+    const ctx = renderContext(email, p.config, NOW, { pages: jobPages });
     const composed = await composeMessage(roleEmail(entries[0]!, ctx, primaryList(entries[0]!.posting, ctx)).spec);
     expect(composed.message.equals(published)).toBe(true);
     expect(composed.envelope).toEqual({ from: 'jobs@example.com', to: ['engineering-referrals@lists.example.com'] });
@@ -235,7 +236,7 @@ describe('posting text cannot inject a header or break the wrapping rule (proper
         skills: [t.skill, 'Go'],
       },
     };
-    const ctx = renderContext(email, org === undefined ? site : { ...site, organization: { ...site.organization, name: org } }, NOW);
+    const ctx = renderContext(email, org === undefined ? site : { ...site, organization: { ...site.organization, name: org } }, NOW, { pages: jobPages });
     const [txtArtifact, emlArtifact] = renderAll(email, [entry], ctx).artifacts;
     const txt = (await collectBytes(txtArtifact!.body)).toString('utf8');
     const raw = await collectBytes(emlArtifact!.body);

@@ -2,6 +2,7 @@
  * The email adapter through the real build: the golden body for the shipped role, the seed text word
  * for word, the 72-column rule, which roles get email, list resolution and its diagnostics.
  */
+import { jobPages } from '../adapters/google/urls';
 import { collectBytes } from '../src/artifact-body';
 import { renderAll } from '../src/adapter';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -170,7 +171,7 @@ describe('lists', () => {
     const p = await project.open();
     const { entries } = await validateProject(p, { now: NOW });
     const site = { ...p.config, channels: { ...p.config.channels, email: emailOptions.parse({}) } };
-    const m = roleEmail(entries[0]!, renderContext(email, site, NOW), undefined);
+    const m = roleEmail(entries[0]!, renderContext(email, site, NOW, { pages: jobPages }), undefined);
     expect(m.list).toBeUndefined();
     expect(m.spec.to).toBe('jobs@example.com');
     expect(m.spec.unsubscribe).toBeUndefined();
@@ -187,7 +188,7 @@ describe('lists', () => {
       defaultList: 'all',
       lists: { all: { address: 'all@lists.example.org', unsubscribe: { mailto: 'all-leave@lists.example.org' } } },
     });
-    const ctx = renderContext(email, { ...p.config, channels: { ...p.config.channels, email: options } }, NOW);
+    const ctx = renderContext(email, { ...p.config, channels: { ...p.config.channels, email: options } }, NOW, { pages: jobPages });
     const [txt, eml] = renderAll(email, entries, ctx).artifacts;
     expect(txt!.body).toMatch(/To unsubscribe, send an email with the subject "unsubscribe" to:\nall-leave@lists\.example\.org\n$/);
     const raw = (await collectBytes(eml!.body)).toString();

@@ -17,7 +17,7 @@ import { buildProject } from '../src/pipeline/build';
 import { renderContext } from '../src/pipeline/context';
 import { validateProject } from '../src/pipeline/validate';
 import type { Posting } from '../src/model/posting';
-import type { Project } from '../src/project';
+import { siteLinks, type Project } from '../src/project';
 import { descriptionHtml } from '../src/compose/description';
 import { cdata, el } from '../src/xml/writer';
 import {
@@ -341,7 +341,7 @@ describe('ziprecruiter is a profile of the Indeed shape', () => {
       rules: [({ entry: e }) => (e.posting.salary ? [] : [{ code: 'JR_NO_SALARY', severity: 'error', field: 'salary', message: 'Jobrapido wants pay' }])],
       extraElements: (e) => el('reference_id', cdata(e.id)),
     });
-    const ctx = renderContext(jobrapido, project.config, NOW);
+    const ctx = renderContext(jobrapido, project.config, NOW, siteLinks(project));
     expect(jobrapido.check!(entry('unpaid'), ctx)).toEqual([expect.objectContaining({ code: 'JR_NO_SALARY' })]);
     const paid = entry('paid', { salary: { currency: 'USD', value: 30, unit: 'HOUR' } });
     const root = mustParse(await bodyText(renderAll(jobrapido, [paid], ctx).artifacts[0]!.body));
@@ -543,7 +543,7 @@ describe('board feeds stream', () => {
   it.each(boards)('%s: the body is a lazy iterable of chunks, one per posting, not one string', (channel) => {
     const adapter = adapterNamed(channel);
     const entries = Array.from({ length: 25 }, (_, i) => entry(`role-${i}`));
-    const body = renderAll(adapter, entries, renderContext(adapter, project.config, NOW)).artifacts[0]!.body;
+    const body = renderAll(adapter, entries, renderContext(adapter, project.config, NOW, siteLinks(project))).artifacts[0]!.body;
     expect(typeof body).not.toBe('string');
     expect(body).not.toBeInstanceOf(Uint8Array);
     const chunks = [...(body as Iterable<string>)];

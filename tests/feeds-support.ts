@@ -15,7 +15,7 @@ import type { Diagnostic } from '../src/diagnostics';
 import { lifecycleOf } from '../src/model/lifecycle';
 import type { SiteConfig } from '../src/model/config';
 import type { Posting } from '../src/model/posting';
-import { feedHubs, type Project } from '../src/project';
+import { siteLinks, type Project } from '../src/project';
 import { tempProject } from './helpers/project';
 
 export const NOW = new Date('2026-11-28T12:00:00Z');
@@ -195,7 +195,7 @@ export async function runChannel(project: Project, channel: string, entries: rea
   const adapter = adapterNamed(channel);
   const { channels, diagnostics } = selectChannels(entries, { ...project, adapters: [adapter] }, { now });
   const sel = channels[0]!;
-  const result = renderAll(adapter, sel.entries, renderContext(adapter, project.config, now, feedHubs(project)));
+  const result = renderAll(adapter, sel.entries, renderContext(adapter, project.config, now, siteLinks(project)));
   expect(result.artifacts).toHaveLength(1);
   return {
     text: await bodyText(result.artifacts[0]!.body),

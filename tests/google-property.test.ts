@@ -5,7 +5,7 @@
 import { renderAll } from '../src/adapter';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
-import { googleJobPosting } from '../adapters/google-jobposting';
+import { googleJobPosting } from '../adapters/google';
 import { buildJobPosting } from '../adapters/google/json-ld';
 import type { Artifact, PostingEntry } from '../src/adapter';
 import { paragraphsOf } from '../src/compose/description';

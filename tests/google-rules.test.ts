@@ -1,5 +1,5 @@
 /** Google's rules as diagnostics: what each rule says, where it points, and what an error costs. */
-import { GOOGLE_CODES, googleJobPosting } from '../adapters/google-jobposting';
+import { GOOGLE_CODES, googleJobPosting } from '../adapters/google';
 import { validateProject } from '../src/pipeline/validate';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { CODES } from '../src/errors';

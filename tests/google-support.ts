@@ -1,9 +1,10 @@
 /** Shared by the google-*.test.ts files: real HTML parsing, entries, contexts and isolated builds. */
+import { jobPages } from '../adapters/google/urls';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseFragment } from 'parse5';
 import { adapters as defaultAdapters } from '../adapters';
-import { googleJobPosting } from '../adapters/google-jobposting';
+import { googleJobPosting } from '../adapters/google';
 import { postingJson } from '../adapters/posting-json';
 import type { Adapter, PostingEntry } from '../src/adapter';
 import { buildProject, type BuildResult } from '../src/pipeline/build';
@@ -108,7 +109,7 @@ export function entryOf(id: string, posting: Posting, now = NOW, changedAt = now
   return { id, file: `${id}.yaml`, posting, lifecycle, state: lifecycle.state, hash: id, changedAt, locate: () => ({}) };
 }
 
-export const googleContext = (config: SiteConfig, now = NOW) => renderContext(googleJobPosting, config, now);
+export const googleContext = (config: SiteConfig, now = NOW) => renderContext(googleJobPosting, config, now, { pages: jobPages });
 
 // ---- Builds ----------------------------------------------------------------------------------------
 

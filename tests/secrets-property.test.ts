@@ -16,6 +16,7 @@ import { createLogger } from '../src/log';
 import { ADMIN_TOKEN_ENV, redactor, secretValues } from '../src/secrets';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { publishEnv, type PublishEnv } from './helpers/publish-env';
+import { siteLinks } from '../src/project';
 import { MINIMAL_POSTING } from './helpers/project';
 
 const LIST = `channels:
@@ -89,7 +90,14 @@ describe('secrets never leave', () => {
             const redact = redactor(secretValues(project, env.env, [ADMIN_TOKEN_ENV]));
             const frame = { title: 'x', orgName: 'Example Corp', csrf: 'c' };
             const overview = buildOverview({ validation, ledger: env.ledger, now: new Date(), timeZone: 'UTC', untold: [] });
-            const role = (await buildRoleView({ id: 'backend-engineer', validation, ledger: env.ledger, site: project.config, now: new Date() }))!;
+            const role = (await buildRoleView({
+              id: 'backend-engineer',
+              validation,
+              ledger: env.ledger,
+              site: project.config,
+              links: siteLinks(project),
+              now: new Date(),
+            }))!;
             const pages = [
               renderPage('overview', { overview, summary: '', csrf: 'c' }, frame, redact),
               renderPage('role', { role }, frame, redact),

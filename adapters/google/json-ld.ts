@@ -8,6 +8,7 @@ import { descriptionHtml } from '../../src/compose/description';
 import { cleanText } from '../../src/compose/text';
 import { endInstant, formatZoned } from '../../src/model/dates';
 import type { Credential, EmploymentType, Posting, PostingLocation, Salary, SalaryUnit } from '../../src/model/posting';
+import { jobPages } from './urls';
 
 // Google's enums, spelt out here rather than borrowed from the model: if the model grows a value
 // Google does not know, the checks below stop compiling instead of emitting an invalid enum.
@@ -211,7 +212,7 @@ export function buildJobPosting(entry: PostingEntry, ctx: RenderContext<unknown>
     ...(p.industry ? { industry: plain(p.industry) } : {}),
     ...(p.skills?.length ? { skills: p.skills.map(plain).join(', ') } : {}),
     identifier: { '@type': 'PropertyValue', name: org.name, value: plain(p.reference ?? entry.id) },
-    url: ctx.url(`jobs/${entry.id}/`),
+    url: ctx.url(jobPages.page(entry.id)),
     ...(p.apply.direct !== undefined ? { directApply: p.apply.direct } : {}),
   };
   return withLocation(head, p, tail);

@@ -13,6 +13,7 @@ import { DATE_PATTERN } from '../../src/model/dates';
 import { countryName } from '../../src/model/iso-codes';
 import type { Posting, PostingLocation, Salary } from '../../src/model/posting';
 import { toJsonLd, validThroughLd, type GoogleJobPosting } from './json-ld';
+import { jobPages } from './urls';
 
 export interface GoogleOptions {
   /** Shown in the page header and og:site_name; default "<organization> careers". */
@@ -36,7 +37,7 @@ function chrome(ctx: RenderContext<GoogleOptions>): Chrome {
     lang: ctx.options.locale,
     siteName: ctx.options.siteName ?? `${orgName} careers`,
     orgName,
-    listingUrl: ctx.url('jobs/'),
+    listingUrl: ctx.url(jobPages.listing),
   };
 }
 
@@ -143,7 +144,7 @@ type ListingItem = { url: string; title: string; where: string; employment: stri
 export function listingHtml(open: readonly PostingEntry[], ctx: RenderContext<GoogleOptions>): string {
   const c = chrome(ctx);
   const jobs = open.map((e): ListingItem => ({
-    url: ctx.url(`jobs/${e.id}/`),
+    url: ctx.url(jobPages.page(e.id)),
     title: plain(e.posting.title),
     where: plain(whereText(e.posting)),
     employment: employment(e.posting),

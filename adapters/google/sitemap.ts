@@ -7,6 +7,7 @@
 import type { PostingEntry, RenderContext } from '../../src/adapter';
 import { formatUtc } from '../../src/model/dates';
 import { el, serializeDocument, type XmlElement, type XmlStyle } from '../../src/xml/writer';
+import { jobPages } from './urls';
 
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 
@@ -26,7 +27,7 @@ const latest = (entries: readonly PostingEntry[]): Date | undefined =>
  * leaves it (closes, expires), so its lastmod is the latest change among every entry rendered here.
  */
 export function sitemapXml(open: readonly PostingEntry[], all: readonly PostingEntry[], ctx: RenderContext<unknown>): string {
-  const urls = [urlElement(ctx.url('jobs/'), latest(all)), ...open.map((e) => urlElement(ctx.url(`jobs/${e.id}/`), e.changedAt))];
+  const urls = [urlElement(ctx.url(jobPages.listing), latest(all)), ...open.map((e) => urlElement(ctx.url(jobPages.page(e.id)), e.changedAt))];
   return serializeDocument(el('urlset', urls, { xmlns: SITEMAP_NS }), '  ', SITEMAP_STYLE);
 }
 

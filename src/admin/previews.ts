@@ -6,7 +6,7 @@
  * are not open yet are rendered as if open, with a note.
  */
 import { renderAll } from '../adapter';
-import type { Adapter, Artifact, PostingEntry, PreviewArtifact, PreviewBlock, PreviewCard, PreviewField } from '../adapter';
+import type { Adapter, Artifact, PostingEntry, PreviewArtifact, PreviewBlock, PreviewCard, PreviewField, SiteLinks } from '../adapter';
 import { renderContext } from '../pipeline/context';
 import type { ChannelSelection } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
@@ -73,13 +73,14 @@ export interface PreviewInput {
   selection: ChannelSelection;
   diagnostics: readonly Diagnostic[];
   site: SiteConfig;
+  links: SiteLinks;
   now: Date;
 }
 
 /** Pretend-open copy: feeds list only open roles, and a recruiter wants to see a draft before it goes out. */
 const asOpen = (e: PostingEntry): PostingEntry => (e.state === 'open' ? e : { ...e, state: 'open', lifecycle: { ...e.lifecycle, state: 'open' } });
 
-export async function channelPreview({ entry, selection, diagnostics, site, now }: PreviewInput): Promise<ChannelPreview> {
+export async function channelPreview({ entry, selection, diagnostics, site, links, now }: PreviewInput): Promise<ChannelPreview> {
   const adapter: Adapter = selection.adapter;
   const reach = reachOf(entry, selection);
   const view: ChannelPreview = {
@@ -95,7 +96,7 @@ export async function channelPreview({ entry, selection, diagnostics, site, now 
   if (reach.key === 'excluded' || reach.key === 'blocked') return view;
   try {
     const open = asOpen(entry);
-    const ctx = renderContext(adapter, site, now);
+    const ctx = renderContext(adapter, site, now, links);
     const artifacts = await Promise.all(renderAll(adapter, [open], ctx).artifacts.map(asText));
     view.files = artifacts.map((a) => a.path);
     const blocks = adapter.preview ? adapter.preview(open, ctx, artifacts) : readByFormat(artifacts, entry.id);

@@ -1,5 +1,6 @@
 /** The role page: every channel's preview of one role, its problems, and its delivery history. */
 import path from 'node:path';
+import type { SiteLinks } from '../adapter';
 import type { Validation } from '../pipeline/validate';
 import type { Ledger } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
@@ -36,6 +37,8 @@ export interface RoleInput {
   validation: Validation;
   ledger: Ledger;
   site: SiteConfig;
+  /** What the channels link to (src/project.ts siteLinks). */
+  links: SiteLinks;
   now: Date;
 }
 
@@ -78,7 +81,7 @@ export async function buildRoleView(input: RoleInput): Promise<RoleView | undefi
   }
   const channels = [];
   for (const selection of validation.channels) {
-    channels.push(await channelPreview({ entry, selection, diagnostics: validation.diagnostics, site, now }));
+    channels.push(await channelPreview({ entry, selection, diagnostics: validation.diagnostics, site, links: input.links, now }));
   }
   // What a person reads first (a card, record fields, a message) before raw JSON and empty cards.
   const rank = (c: ChannelPreview): number => (c.blocks.some((b) => b.card) ? 0 : c.blocks.some((b) => b.fields || b.text) ? 1 : c.blocks.length ? 2 : 3);

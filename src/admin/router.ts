@@ -5,6 +5,7 @@
  * schedule). Login, session and CSRF rules are in ./login.ts; what pages may show, in ./secrets.ts.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { siteLinks } from '../project';
 import { validateProject } from '../pipeline/validate';
 import { untold } from '../publish/status';
 import { isJobcastError } from '../errors';
@@ -89,6 +90,7 @@ export function adminRouter(service: Service, env: NodeJS.ProcessEnv, log: Logge
           validation: await validateProject(project, { now: at, history: ledger.history(), checkAllStates: true, lastGood: (x) => ledger.lastGood(x) }),
           ledger,
           site: project.config,
+          links: siteLinks(project),
           now: at,
         })
       : undefined;

@@ -11,7 +11,7 @@ import { buildProject } from '../pipeline/build';
 import { validateProject } from '../pipeline/validate';
 import { displayPath } from '../load/display-path';
 import { postingFileSchema } from '../docs/posting-schema';
-import { feedHubs, openProject, type Project } from '../project';
+import { openProject, siteLinks, type Project } from '../project';
 import { formatHuman, report, type ReportOptions } from './report';
 import { renderAll } from '../adapter';
 import { renderContext } from '../pipeline/context';
@@ -258,7 +258,7 @@ const preview: Command = async (ctx) => {
     }
     // Preview the role as it will look once open, whatever its state today.
     const shown = entry.state === 'open' ? entry : { ...entry, state: 'open' as const };
-    const { artifacts } = renderAll(adapter, [shown], renderContext(adapter, project.config, now, feedHubs(project)));
+    const { artifacts } = renderAll(adapter, [shown], renderContext(adapter, project.config, now, siteLinks(project)));
     for (const a of artifacts) {
       if (a.posting && a.posting !== id) continue;
       out.write(`==> ${adapter.name}: /${a.path} (${a.contentType}) <==\n`);

@@ -21,7 +21,7 @@ import { servedEntries } from '../publish/adopt';
 import { untold } from '../publish/status';
 import { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
-import type { Project } from '../project';
+import { pageUrlsOf, type Project } from '../project';
 import type { Notifier } from '../publish/notifier';
 import { rootFilesOf } from '../publish/notifier-config';
 import { publish, type PublishResult } from '../publish/run';
@@ -61,6 +61,12 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   if (code === 'EACCES') return FAILURES.portNotAllowed(`${host}:${port}`);
   if (code === 'EADDRNOTAVAIL') return FAILURES.addressNotAvailable(`${host}:${port}`);
   return err;
+}
+
+/** `/` sends visitors to the job listing, when a channel renders one. */
+function homeOf(project: Project): { home?: string } {
+  const pages = pageUrlsOf(project.adapters);
+  return pages ? { home: `/${pages.listing}` } : {};
 }
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
@@ -255,6 +261,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     cache,
     trustProxy: project.config.trustProxy,
     rootFiles: rootFilesOf(project.notifiers, project.config),
+    ...homeOf(project),
     ...(admin ? { admin } : {}),
   });
   const fast = createFastPath({ snapshot: () => snapshot }, cache);

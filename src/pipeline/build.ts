@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { isJobcastError } from '../errors';
 import { FAILURES } from '../failures';
-import { feedHubs, type Project } from '../project';
+import { siteLinks, type Project } from '../project';
 import { renderContext } from './context';
 import {
   assertSafeArtifactPath,
@@ -174,10 +174,10 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
 
   const crash = (channel: string, err: unknown) => (isJobcastError(err) ? err : FAILURES.channelCrashed(channel, (err as Error).message));
 
-  const hubs = feedHubs(project);
+  const links = siteLinks(project);
   try {
     for (const { adapter, entries } of validation.channels) {
-      const ctx = renderContext(adapter, project.config, now, hubs);
+      const ctx = renderContext(adapter, project.config, now, links);
       if (adapter.renderPosting) {
         // Each posting's own files: carried over by hard link when nothing they depend on changed.
         await forEachLimit(entries, WRITE_CONCURRENCY, async (entry) => {

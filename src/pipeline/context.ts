@@ -1,5 +1,5 @@
 /** The RenderContext an adapter receives: config, options and URL helpers, nothing with side effects. */
-import type { Adapter, RenderContext } from '../adapter';
+import type { Adapter, PageUrls, RenderContext, SiteLinks } from '../adapter';
 import { trackedUrl } from '../compose/tracking';
 import type { SiteConfig } from '../model/config';
 import type { Posting } from '../model/posting';
@@ -8,9 +8,22 @@ export function siteUrl(site: Pick<SiteConfig, 'baseUrl'>, p: string): string {
   return site.baseUrl.replace(/\/+$/, '') + '/' + p.replace(/^\/+/, '');
 }
 
-/** `hubs`: feedHubs(project) where feeds are rendered; channels that make no feed need none. */
-export function renderContext<O>(adapter: Adapter<O>, site: SiteConfig, now: Date, hubs: readonly string[] = []): RenderContext<O> {
+// A registry without a page channel is a programming error, found by the first channel that links to a page.
+const NO_PAGES: PageUrls = {
+  page: () => {
+    throw new Error('no registered channel declares the job pages (Adapter.pages)');
+  },
+  get listing(): string {
+    throw new Error('no registered channel declares the job pages (Adapter.pages)');
+  },
+};
+
+/** The page channel's paths; failing on first use when no channel declares them. */
+export const pagesOf = (links: SiteLinks): PageUrls => links.pages ?? NO_PAGES;
+
+export function renderContext<O>(adapter: Adapter<O>, site: SiteConfig, now: Date, links: SiteLinks = {}): RenderContext<O> {
   const name = adapter.name;
+  const pages = pagesOf(links);
   return {
     site,
     options: site.channels[name] as O,
@@ -18,8 +31,9 @@ export function renderContext<O>(adapter: Adapter<O>, site: SiteConfig, now: Dat
     channel: name,
     url: (p) => siteUrl(site, p),
     applyUrl: (posting: Posting) => trackedUrl(posting.apply.url, name, site),
-    pageUrl: (id) => trackedUrl(siteUrl(site, `jobs/${id}/`), name, site),
+    pageUrl: (id) => trackedUrl(siteUrl(site, pages.page(id)), name, site),
+    pages,
     postingOptions: <P>(posting: Posting) => posting.channels?.[name] as P | undefined,
-    hubs,
+    hubs: links.hubs ?? [],
   };
 }

@@ -10,7 +10,7 @@ import { CODES } from '../errors';
 import { loadPostings, type LoadedPosting } from '../load/postings';
 import { lifecycleOf, type LifecycleState } from '../model/lifecycle';
 import type { Posting } from '../model/posting';
-import type { Project } from '../project';
+import { siteLinks, type Project } from '../project';
 import { displayPath } from '../load/display-path';
 import path from 'node:path';
 import { stableStringify } from '../util/stable-json';
@@ -111,7 +111,7 @@ class ChannelChecker {
       const renders = adapter.states ?? ['open'];
       return {
         adapter,
-        ctx: renderContext(adapter, project.config, now),
+        ctx: renderContext(adapter, project.config, now, siteLinks(project)),
         renders,
         inspected: checkAllStates ? checkedStates(adapter) : renders,
         selected: [],

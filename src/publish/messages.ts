@@ -38,7 +38,7 @@ export function messagesFor(
     if (!mine.length) continue;
     for (const m of a.announce(
       mine.map((t) => toPostingTransition(t, ctx.keySpace)),
-      renderContext(a, site, ctx.now),
+      renderContext(a, site, ctx.now, ctx.links),
     )) {
       out.push({
         receiver: m.receiver,

@@ -8,6 +8,7 @@ import { registerCodes } from '../errors';
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { SiteLinks } from '../adapter';
 import type { Ledger, OutboxRow } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
 import type { HttpPolicy, Sleep } from './http';
@@ -18,6 +19,10 @@ export interface SharedPlanContext {
   site: SiteConfig;
   now: Date;
   url: (path: string) => string;
+  /** A role's job page, absolute (where the page channel puts it, whether or not it is live). */
+  pageUrl: (id: string) => string;
+  /** What the channels link to, for the channels' own plans (their RenderContext). */
+  links: SiteLinks;
   /** The ledger's key space: part of every idempotency key (see Ledger.keySpace). */
   keySpace: string;
 }

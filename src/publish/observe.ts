@@ -4,7 +4,7 @@
  * Pure: a build's validation and manifest in, subjects out.
  */
 import { createHash } from 'node:crypto';
-import type { Adapter, PostingEntry } from '../adapter';
+import type { PostingEntry } from '../adapter';
 import type { Manifest, ManifestEntry } from '../pipeline/output-store';
 import { renderContext } from '../pipeline/context';
 import type { ChannelSelection } from '../pipeline/validate';
@@ -82,13 +82,10 @@ export function observe(
   for (const s of subjects) {
     const obs: Observation[] = [];
     for (const o of observers) obs.push(...o.n.observe!(s, o.ctx));
-    if (s.entry) for (const c of carriers) if (c.carried.has(s.id)) obs.push(...audienceOf(c.adapter, s.entry, site, ctx.now));
+    if (s.entry)
+      for (const c of carriers) if (c.carried.has(s.id)) obs.push(...c.adapter.audience!(s.entry, renderContext(c.adapter, site, ctx.now, ctx.links)));
     s.observations = obs.sort((a, b) => (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0));
   }
-}
-
-function audienceOf(adapter: Adapter, entry: PostingEntry, site: SiteConfig, now: Date): Observation[] {
-  return adapter.audience!(entry, renderContext(adapter, site, now));
 }
 
 /**

@@ -5,7 +5,7 @@
  * notifications in one transaction (fenced) → deliver, each receiver in its own queue → record.
  */
 import { buildProject, type BuildResult } from '../pipeline/build';
-import { siteUrl } from '../pipeline/context';
+import { pagesOf, siteUrl } from '../pipeline/context';
 import { currentGeneration, layoutFor, readManifest } from '../pipeline/output-store';
 import type { BrokenFile } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
@@ -14,7 +14,7 @@ import type { Ledger, NewOutboxItem, OutboxRow } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
 import type { WriterLease } from '../ledger/lease';
 import { silentLogger, type Logger } from '../log';
-import type { Project } from '../project';
+import { siteLinks, type Project } from '../project';
 import { adoptionOf } from './adopt';
 import { deliverOutbox, emptySummary, type DeliverySummary } from './deliver';
 import { createHttpClient, realSleep, type Sleep } from './http';
@@ -75,7 +75,10 @@ export interface PublishResult {
 }
 
 export function planContext(project: Project, now: Date, keySpace: string): SharedPlanContext {
-  return { site: project.config, now, url: (p) => siteUrl(project.config, p), keySpace };
+  const url = (p: string): string => siteUrl(project.config, p);
+  const links = siteLinks(project);
+  const pages = pagesOf(links);
+  return { site: project.config, now, url, pageUrl: (id) => url(pages.page(id)), links, keySpace };
 }
 
 export async function publish(project: Project, ledger: Ledger, opts: PublishOptions = {}): Promise<PublishResult> {

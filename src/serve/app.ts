@@ -35,6 +35,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Files answered at the root on the notifiers' behalf (IndexNow's /<key>.txt). */
   rootFiles?: readonly RootFile[];
+  /** Where `/` sends a visitor: the page channel's listing (`/jobs/`); without one, `/` is not found. */
+  home?: string;
   /** Mounted at /admin when present (issue: admin only exists with a token). */
   admin?: express.Router;
   cache?: BodyCache;
@@ -161,8 +163,8 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(503).type('text/plain; charset=utf-8').send('Output not built yet\n');
       return;
     }
-    if (rel === '') {
-      res.redirect(302, '/jobs/');
+    if (rel === '' && deps.home) {
+      res.redirect(302, deps.home);
       return;
     }
     try {

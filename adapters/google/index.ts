@@ -9,19 +9,20 @@
  * salary numbers (23), validThrough after datePosted (26), lifecycle (28), booleans (29, 34 shape),
  * identifier (30), page parity (35), server-rendered markup (36), the serializer (37), canonical (38).
  */
-import { containsWord } from '../src/util/words';
+import { containsWord } from '../../src/util/words';
 import { z } from 'zod';
-import { defineAdapter, type Artifact, type PostingEntry, type RenderContext } from '../src/adapter';
-import { paragraphsOf, sectionsOf } from '../src/compose/description';
-import { cleanText } from '../src/compose/text';
-import type { DiagnosticInput } from '../src/diagnostics';
-import { countryName } from '../src/model/iso-codes';
-import { GONE_STATES } from '../src/model/lifecycle';
-import type { Posting } from '../src/model/posting';
-import { buildJobPosting, toJsonLd } from './google/json-ld';
-import { gonePageHtml, jobPageHtml, listingHtml, type GoogleOptions } from './google/pages';
-import { googlePreview } from './google/preview';
-import { robotsTxt, sitemapXml } from './google/sitemap';
+import { defineAdapter, type Artifact, type PostingEntry, type RenderContext } from '../../src/adapter';
+import { paragraphsOf, sectionsOf } from '../../src/compose/description';
+import { cleanText } from '../../src/compose/text';
+import type { DiagnosticInput } from '../../src/diagnostics';
+import { countryName } from '../../src/model/iso-codes';
+import { GONE_STATES } from '../../src/model/lifecycle';
+import type { Posting } from '../../src/model/posting';
+import { buildJobPosting, toJsonLd } from './json-ld';
+import { gonePageHtml, jobPageHtml, listingHtml, type GoogleOptions } from './pages';
+import { googlePreview } from './preview';
+import { robotsTxt, sitemapXml } from './sitemap';
+import { jobPages } from './urls';
 
 /** Stable codes of this channel's rules; a code never changes meaning once released. */
 export const GOOGLE_CODES = {
@@ -279,16 +280,16 @@ const byId = (a: PostingEntry, b: PostingEntry): number => (a.id < b.id ? -1 : a
 function openArtifacts(entry: PostingEntry, ctx: Ctx): Artifact[] {
   const ld = buildJobPosting(entry, ctx);
   return [
-    { path: `jobs/${entry.id}/index.html`, contentType: HTML, posting: entry.id, body: jobPageHtml(entry, ctx, ld) },
-    { path: `jobs/${entry.id}/jobposting.json`, contentType: 'application/ld+json; charset=utf-8', posting: entry.id, body: toJsonLd(ld) + '\n' },
+    { path: `${jobPages.page(entry.id)}index.html`, contentType: HTML, posting: entry.id, body: jobPageHtml(entry, ctx, ld) },
+    { path: `${jobPages.page(entry.id)}jobposting.json`, contentType: 'application/ld+json; charset=utf-8', posting: entry.id, body: toJsonLd(ld) + '\n' },
   ];
 }
 
 /** A gone role's page and its JSON-LD URL both answer 410 (the JSON-LD says only that it is gone). */
 const goneArtifacts = (entry: PostingEntry, ctx: Ctx): Artifact[] => [
-  { path: `jobs/${entry.id}/index.html`, contentType: HTML, status: 410, posting: entry.id, body: gonePageHtml(entry, ctx) },
+  { path: `${jobPages.page(entry.id)}index.html`, contentType: HTML, status: 410, posting: entry.id, body: gonePageHtml(entry, ctx) },
   {
-    path: `jobs/${entry.id}/jobposting.json`,
+    path: `${jobPages.page(entry.id)}jobposting.json`,
     contentType: 'application/json; charset=utf-8',
     status: 410,
     posting: entry.id,
@@ -304,6 +305,7 @@ export const googleJobPosting = defineAdapter<GoogleOptions>({
   codes: GOOGLE_CODES,
   states: ['open', 'closed', 'expired'],
   options: optionsSchema,
+  pages: jobPages,
   check(entry, ctx) {
     // Gone roles carry no markup, so Google's markup rules have nothing to say about them.
     if (GONE_STATES.includes(entry.state)) return [];
@@ -318,7 +320,7 @@ export const googleJobPosting = defineAdapter<GoogleOptions>({
     const gone = sorted.filter((e) => GONE_STATES.includes(e.state));
     return {
       artifacts: [
-        { path: 'jobs/index.html', contentType: HTML, body: listingHtml(open, ctx) },
+        { path: `${jobPages.listing}index.html`, contentType: HTML, body: listingHtml(open, ctx) },
         { path: 'sitemap.xml', contentType: 'application/xml; charset=utf-8', body: sitemapXml(open, [...open, ...gone], ctx) },
         { path: 'robots.txt', contentType: 'text/plain; charset=utf-8', body: robotsTxt(ctx) },
       ],

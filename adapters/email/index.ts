@@ -10,16 +10,16 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { CODES } from '../src/errors';
-import { defineAdapter, type Announcement, type PostingEntry, type RenderContext } from '../src/adapter';
-import { paragraphsOf, sectionsOf } from '../src/compose/description';
-import { countryList, employmentText, requirementFacts, salaryText, whereText } from '../src/compose/facts';
-import { plainLine, plainText, textTemplate } from '../src/compose/text-template';
-import { messageBody, type MessageSpec } from '../src/mail/compose';
-import { envVarName } from '../src/model/config';
-import { endInstant, formatZoned, isDateOnly } from '../src/model/dates';
-import { httpsUrl, type Posting } from '../src/model/posting';
-import { emailPreview } from './email/preview';
+import { CODES } from '../../src/errors';
+import { defineAdapter, type Announcement, type PostingEntry, type RenderContext } from '../../src/adapter';
+import { paragraphsOf, sectionsOf } from '../../src/compose/description';
+import { countryList, employmentText, requirementFacts, salaryText, whereText } from '../../src/compose/facts';
+import { plainLine, plainText, textTemplate } from '../../src/compose/text-template';
+import { messageBody, type MessageSpec } from '../../src/mail/compose';
+import { envVarName } from '../../src/model/config';
+import { endInstant, formatZoned, isDateOnly } from '../../src/model/dates';
+import { httpsUrl, type Posting } from '../../src/model/posting';
+import { emailPreview } from './preview';
 
 export const EMAIL_CODES = {
   /** A posting names a list the config does not define: it is not sent there (a warning, so a posting can name a list before ops configure it). */
@@ -147,7 +147,7 @@ export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>,
     skills: plainLine((p.skills ?? []).join(', ')),
     applyUrl: ctx.applyUrl(p),
     applyEmail: p.apply.email ?? '',
-    pageUrl: ctx.url(`jobs/${entry.id}/`),
+    pageUrl: ctx.url(ctx.pages.page(entry.id)),
     from,
     list: list ? { address: list.address, unsubscribeUrl: list.unsubscribe?.url ?? '', unsubscribeMailto: list.unsubscribe?.mailto ?? '' } : null,
   });
@@ -245,7 +245,7 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
       // Gone: the role's email URLs answer 410 with one line, like its page.
       const body = `${plainLine(e.posting.title)} (${plainLine(ctx.site.organization.name)}) is no longer accepting applications.\n`;
       return ['txt', 'eml'].map((ext) => ({
-        path: `jobs/${e.id}/email.${ext}`,
+        path: `${ctx.pages.page(e.id)}email.${ext}`,
         contentType: 'text/plain; charset=utf-8',
         status: 410 as const,
         posting: e.id,
@@ -254,8 +254,8 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
     }
     const m = roleEmail(e, ctx, primaryList(e.posting, ctx));
     return [
-      { path: `jobs/${e.id}/email.txt`, contentType: 'text/plain; charset=utf-8', posting: e.id, body: m.text },
-      { path: `jobs/${e.id}/email.eml`, contentType: 'message/rfc822; charset=utf-8', posting: e.id, body: messageBody(m.spec) },
+      { path: `${ctx.pages.page(e.id)}email.txt`, contentType: 'text/plain; charset=utf-8', posting: e.id, body: m.text },
+      { path: `${ctx.pages.page(e.id)}email.eml`, contentType: 'message/rfc822; charset=utf-8', posting: e.id, body: messageBody(m.spec) },
     ];
   },
   preview: (entry, _ctx, artifacts) => emailPreview(entry, artifacts),
