@@ -6,7 +6,7 @@
 import { registerCodes } from './errors';
 import type { z } from 'zod';
 import type { DiagnosticInput, Place } from './diagnostics';
-import type { Lifecycle, LifecycleState } from './model/lifecycle';
+import type { LifecycleState, LiveWindow } from './model/lifecycle';
 import type { Posting } from './model/posting';
 import type { SiteConfig } from './model/config';
 
@@ -16,7 +16,8 @@ export interface PostingEntry {
   /** Source file as shown to the user. */
   file: string;
   posting: Posting;
-  lifecycle: Lifecycle;
+  /** When it is public; `state` is where that puts it now (with its status). */
+  lifecycle: LiveWindow;
   state: LifecycleState;
   /** Hash of the posting's content and state; equal hashes mean nothing a channel shows changed. */
   hash: string;

@@ -168,13 +168,13 @@ export function validPosting(project: Project, raw: unknown): Posting {
 
 /** What the core knows about a posting, built without files (changedAt = the moment it went live). */
 export function entryOf(id: string, posting: Posting, site: SiteConfig, now = NOW, changedAt?: Date): PostingEntry {
-  const lifecycle = lifecycleOf(posting, now, site.schedule.timezone);
+  const { state, ...lifecycle } = lifecycleOf(posting, now, site.schedule.timezone);
   return {
     id,
     file: `postings/${id}.yaml`,
     posting,
     lifecycle,
-    state: lifecycle.state,
+    state,
     hash: id,
     changedAt: changedAt ?? new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())),
     locate: () => ({}),

@@ -105,8 +105,8 @@ export function metaContent(doc: HtmlNode, key: string): string | undefined {
 // ---- Entries and contexts ------------------------------------------------------------------------
 
 export function entryOf(id: string, posting: Posting, now = NOW, changedAt = now): PostingEntry {
-  const lifecycle = lifecycleOf(posting, now, 'UTC');
-  return { id, file: `${id}.yaml`, posting, lifecycle, state: lifecycle.state, hash: id, changedAt, locate: () => ({}) };
+  const { state, ...lifecycle } = lifecycleOf(posting, now, 'UTC');
+  return { id, file: `${id}.yaml`, posting, lifecycle, state, hash: id, changedAt, locate: () => ({}) };
 }
 
 export const googleContext = (config: SiteConfig, now = NOW) => renderContext(googleJobPosting, config, now, { pages: jobPages });

@@ -22,8 +22,9 @@ export function whenIso(iso: string | null | undefined, timeZone: string): strin
 
 export type StateView = { key: string; label: string; detail: string };
 
-export function stateView(entry: Pick<PostingEntry, 'lifecycle'>, now: Date, timeZone: string): StateView {
-  const { state, liveFrom, liveUntil } = entry.lifecycle;
+export function stateView(entry: Pick<PostingEntry, 'lifecycle' | 'state'>, now: Date, timeZone: string): StateView {
+  const { state } = entry;
+  const { liveFrom, liveUntil } = entry.lifecycle;
   switch (state) {
     case 'draft':
       return { key: 'draft', label: 'Draft', detail: 'not public; set status: open to publish it' };

@@ -78,7 +78,7 @@ export interface PreviewInput {
 }
 
 /** Pretend-open copy: feeds list only open roles, and a recruiter wants to see a draft before it goes out. */
-const asOpen = (e: PostingEntry): PostingEntry => (e.state === 'open' ? e : { ...e, state: 'open', lifecycle: { ...e.lifecycle, state: 'open' } });
+const asOpen = (e: PostingEntry): PostingEntry => (e.state === 'open' ? e : { ...e, state: 'open' });
 
 export async function channelPreview({ entry, selection, diagnostics, site, links, now }: PreviewInput): Promise<ChannelPreview> {
   const adapter: Adapter = selection.adapter;

@@ -8,12 +8,16 @@ export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 /** States whose page still exists and answers 410 Gone. */
 export const GONE_STATES: readonly LifecycleState[] = ['closed', 'expired'];
 
-export interface Lifecycle {
-  state: LifecycleState;
+/** When a posting is public, whatever its status says. */
+export interface LiveWindow {
   /** First instant the posting is public (start of datePosted in the site time zone). */
   liveFrom: Date;
   /** Last instant it is open (end of a date-only validThrough), when it has one. */
   liveUntil?: Date;
+}
+
+export interface Lifecycle extends LiveWindow {
+  state: LifecycleState;
 }
 
 export function lifecycleOf(posting: Pick<Posting, 'status' | 'datePosted' | 'validThrough'>, now: Date, timeZone: string): Lifecycle {

@@ -60,8 +60,8 @@ export function postingHash(p: LoadedPosting, state: LifecycleState): string {
 
 /** A loaded posting as the channels see it: lifecycle state, content hash and when it last changed. */
 export function toEntry(p: LoadedPosting, project: Project, now: Date, previous: PostingHistory): PostingEntry {
-  const lifecycle = lifecycleOf(p.posting, now, project.config.schedule.timezone);
-  const hash = postingHash(p, lifecycle.state);
+  const { state, ...lifecycle } = lifecycleOf(p.posting, now, project.config.schedule.timezone);
+  const hash = postingHash(p, state);
   const before = previous[p.id];
   // First sight: the page took its form when the role went public (deterministic for fresh builds).
   const since =
@@ -71,7 +71,7 @@ export function toEntry(p: LoadedPosting, project: Project, now: Date, previous:
     file: p.file,
     posting: p.posting,
     lifecycle,
-    state: lifecycle.state,
+    state,
     hash,
     changedAt: new Date(since),
     locate: (field) => p.locate(field),
