@@ -110,63 +110,65 @@ export function safeRelativePath(rawPath: string): string | undefined {
   return segments.join('/');
 }
 
-export function createApp(deps: AppDeps): express.Express {
-  const app = express();
-  const cache = deps.cache ?? new BodyCache();
-  app.disable('x-powered-by');
-  // The asterisk form (RFC 9110 §7.1) names the server itself: only OPTIONS may use it.
-  app.use((req, res, next) => {
-    if (req.url !== '*') return next();
-    res.setHeader('Allow', 'GET, HEAD');
-    res.status(req.method === 'OPTIONS' ? 204 : 400).end();
-  });
-  app.set('etag', false);
-  app.set('trust proxy', deps.trustProxy ?? false);
+// The asterisk form (RFC 9110 §7.1) names the server itself: only OPTIONS may use it.
+function asteriskForm(req: Request, res: Response, next: NextFunction): void {
+  if (req.url !== '*') return next();
+  res.setHeader('Allow', 'GET, HEAD');
+  res.status(req.method === 'OPTIONS' ? 204 : 400).end();
+}
 
+/** /healthz and /metrics: the service's own state, never cached. */
+function operatorRoutes(app: express.Express, deps: AppDeps): void {
   app.get('/healthz', (_req, res) => {
     const report = deps.health();
     securityHeaders(res, false);
     res.setHeader('Cache-Control', 'no-store');
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   });
-
   app.get('/metrics', async (_req, res) => {
     const text = await deps.metrics.text();
     securityHeaders(res, false);
     res.setHeader('Cache-Control', 'no-store');
     res.type(deps.metrics.contentType).send(text);
   });
+}
 
-  if (deps.admin) app.use('/admin', deps.admin);
+const plainText = (res: Response, status: number, text: string): void => void res.status(status).type('text/plain; charset=utf-8').send(text);
 
-  app.use(async (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      res.status(405).type('text/plain; charset=utf-8').send('Method not allowed\n');
-      return;
-    }
+/** Whatever is not the output itself: a wrong method or path, a notifier's root file, nothing built yet, the home redirect. */
+function answeredBefore(req: Request, res: Response, rel: string | undefined, deps: AppDeps): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    plainText(res, 405, 'Method not allowed\n');
+    return true;
+  }
+  securityHeaders(res, false);
+  if (rel === undefined) {
+    plainText(res, 400, 'Bad request\n');
+    return true;
+  }
+  const own = deps.rootFiles?.find((f) => f.path === rel);
+  if (own) {
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.type(own.contentType).send(own.body);
+    return true;
+  }
+  if (!deps.snapshot()) {
+    res.setHeader('Retry-After', '5');
+    plainText(res, 503, 'Output not built yet\n');
+    return true;
+  }
+  if (rel !== '' || !deps.home) return false;
+  res.redirect(302, deps.home);
+  return true;
+}
+
+/** The output's files, from the snapshot current when the request came in. */
+function outputFiles(deps: AppDeps, cache: BodyCache) {
+  return async (req: Request, res: Response): Promise<void> => {
     const rel = safeRelativePath(req.path);
-    securityHeaders(res, false);
-    if (rel === undefined) {
-      res.status(400).type('text/plain; charset=utf-8').send('Bad request\n');
-      return;
-    }
-    const own = deps.rootFiles?.find((f) => f.path === rel);
-    if (own) {
-      res.setHeader('Cache-Control', 'public, max-age=3600');
-      res.type(own.contentType).send(own.body);
-      return;
-    }
-    const snap = deps.snapshot();
-    if (!snap) {
-      res.setHeader('Retry-After', '5');
-      res.status(503).type('text/plain; charset=utf-8').send('Output not built yet\n');
-      return;
-    }
-    if (rel === '' && deps.home) {
-      res.redirect(302, deps.home);
-      return;
-    }
+    if (answeredBefore(req, res, rel, deps) || rel === undefined) return;
+    const snap = deps.snapshot()!;
     try {
       await serveFrom(req, res, rel, snap, cache, deps.log);
     } catch (err) {
@@ -177,28 +179,37 @@ export function createApp(deps: AppDeps): express.Express {
       if (!next || next.generation === snap.generation) throw err;
       await serveFrom(req, res, rel, next, cache, deps.log);
     }
-  });
+  };
+}
 
-  // Last resort: a plain 500 that names no file and that nothing caches. Express's default handler
-  // would send the stack trace (absolute paths) outside production, with the entity's ETag and
-  // Cache-Control already set.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+/**
+ * Last resort: a plain 500 that names no file and that nothing caches. Express's default handler
+ * would send the stack trace (absolute paths) outside production, with the entity's ETag and
+ * Cache-Control already set.
+ */
+function lastResort(log: Logger | undefined) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const status = (err as { status?: unknown }).status;
     const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
-    if (code === 500) deps.log?.error({ event: 'serve.error', path: req.path, code: (err as NodeJS.ErrnoException).code }, (err as Error).message);
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
+    if (code === 500) log?.error({ event: 'serve.error', path: req.path, code: (err as NodeJS.ErrnoException).code }, (err as Error).message);
+    if (res.headersSent) return void res.destroy();
     for (const name of res.getHeaderNames()) res.removeHeader(name);
     securityHeaders(res, false);
     res.setHeader('Cache-Control', 'no-store');
-    res
-      .status(code)
-      .type('text/plain; charset=utf-8')
-      .send(`${http.STATUS_CODES[code] ?? 'Error'}\n`);
-  });
+    plainText(res, code, `${http.STATUS_CODES[code] ?? 'Error'}\n`);
+  };
+}
 
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(asteriskForm);
+  app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy ?? false);
+  operatorRoutes(app, deps);
+  if (deps.admin) app.use('/admin', deps.admin);
+  app.use(outputFiles(deps, deps.cache ?? new BodyCache()));
+  app.use(lastResort(deps.log));
   return app;
 }
 
