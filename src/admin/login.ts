@@ -3,7 +3,7 @@
  * login form; a session cookie we do not know (expired, forged, from before a restart) → 403; a
  * POST from another origin or without its form's CSRF token → 403; a wrong token → 401.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { BASE, LOGIN_COOKIE, LoginThrottle, SESSION_COOKIE, clearCookie, cookie, isCrossOrigin, randomId, readCookie, sameSecret } from './auth';
 import { sendMessage, sendPage, sessionOf, type AdminContext } from './respond';
 
@@ -36,10 +36,8 @@ export interface Guards {
   checkForm: express.RequestHandler;
 }
 
-export function loginRoutes(router: express.Router, ctx: AdminContext, token: string): Guards {
-  const throttle = new LoginThrottle(5, 15 * 60_000, () => Date.now());
-
-  const requireSession = (req: Request, res: Response, next: NextFunction): void => {
+function sessionGuard(ctx: AdminContext): express.RequestHandler {
+  return (req, res, next) => {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE);
     const session = ctx.sessions.get(id);
     if (session) {
@@ -56,8 +54,10 @@ export function loginRoutes(router: express.Router, ctx: AdminContext, token: st
       });
     }
   };
+}
 
-  const checkForm = (req: Request, res: Response, next: NextFunction): void => {
+function formGuard(ctx: AdminContext): express.RequestHandler {
+  return (req, res, next) => {
     const session = sessionOf(res)!;
     const given = field(req, 'csrf');
     if (isCrossOrigin(req)) sendMessage(ctx, res, 403, 'Request refused', 'This form was sent from another site, so it was refused.');
@@ -68,13 +68,12 @@ export function loginRoutes(router: express.Router, ctx: AdminContext, token: st
       });
     else next();
   };
+}
 
-  router.get('/login', (req, res) => {
-    if (ctx.sessions.get(readCookie(req.headers.cookie, SESSION_COOKIE))) res.redirect(303, HOME);
-    else loginPage(ctx, req, res, 200, '', typeof req.query.next === 'string' ? req.query.next : HOME);
-  });
-
-  router.post('/login', formBody, (req, res) => {
+/** POST /login: same-origin, the login form's own CSRF cookie, the throttle, then the token. */
+function loginAction(ctx: AdminContext, token: string): (req: Request, res: Response) => void {
+  const throttle = new LoginThrottle(5, 15 * 60_000, () => Date.now());
+  return (req, res) => {
     const next = field(req, 'next');
     const expected = readCookie(req.headers.cookie, LOGIN_COOKIE);
     const given = field(req, 'login_csrf');
@@ -99,13 +98,21 @@ export function loginRoutes(router: express.Router, ctx: AdminContext, token: st
     res.append('Set-Cookie', clearCookie(LOGIN_COOKIE, req.secure));
     ctx.log.info({ event: 'admin.login', from: who });
     res.redirect(303, safeNext(next));
-  });
+  };
+}
 
+export function loginRoutes(router: express.Router, ctx: AdminContext, token: string): Guards {
+  const requireSession = sessionGuard(ctx);
+  const checkForm = formGuard(ctx);
+  router.get('/login', (req, res) => {
+    if (ctx.sessions.get(readCookie(req.headers.cookie, SESSION_COOKIE))) res.redirect(303, HOME);
+    else loginPage(ctx, req, res, 200, '', typeof req.query.next === 'string' ? req.query.next : HOME);
+  });
+  router.post('/login', formBody, loginAction(ctx, token));
   router.post('/logout', requireSession, formBody, checkForm, (req, res) => {
     ctx.sessions.delete(sessionOf(res)!.id);
     res.append('Set-Cookie', clearCookie(SESSION_COOKIE, req.secure));
     res.redirect(303, `${BASE}/login`);
   });
-
   return { requireSession, checkForm };
 }
