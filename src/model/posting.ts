@@ -7,8 +7,10 @@ import { CODES, type CoreCode } from '../errors';
 import { COUNTRY_ALIASES, COUNTRY_CODES, CURRENCY_ALIASES, CURRENCY_CODES } from './iso-codes';
 import { dateProblem, startInstant } from './dates';
 
-export const ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+/** The longest id: the strictest board's limit for a job id (LinkedIn's partnerJobId). */
 export const ID_MAX = 40;
+/** Lowercase letters, digits and inner hyphens, at most ID_MAX characters. */
+export const ID_PATTERN = new RegExp(`^[a-z0-9](?:[a-z0-9-]{0,${ID_MAX - 2}}[a-z0-9])?$`);
 
 export const STATUSES = ['draft', 'open', 'closed'] as const;
 export const EMPLOYMENT_TYPES = ['FULL_TIME', 'PART_TIME', 'CONTRACTOR', 'TEMPORARY', 'INTERN', 'VOLUNTEER', 'PER_DIEM', 'OTHER'] as const;
