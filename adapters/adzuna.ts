@@ -28,7 +28,7 @@ export const ADZUNA_CODES = {
   ONE_LOCATION: 'ADZUNA_ONE_LOCATION',
 } as const;
 
-export const ADZUNA_MIN_DESCRIPTION = 100;
+const ADZUNA_MIN_DESCRIPTION = 100;
 
 /** Our ISO code → Adzuna's code, for the 16 countries Adzuna runs in. */
 export const ADZUNA_COUNTRIES: Readonly<Record<string, string>> = {
@@ -103,7 +103,7 @@ function candidatePlaces(p: Posting): (AdzunaPlace & { supported: boolean })[] {
 }
 
 /** The one place the ad is listed at: the first in a country Adzuna runs in. */
-export function adzunaPlace(p: Posting): AdzunaPlace | undefined {
+function adzunaPlace(p: Posting): AdzunaPlace | undefined {
   const found = candidatePlaces(p).find((c) => c.supported);
   return (
     found && {

@@ -16,7 +16,7 @@ export const INDEED_CODES = {
 } as const;
 
 /** Indeed requires the account email on every job (2021 FAQ: "we require it for all jobs"). */
-export const requireEmail =
+const requireEmail =
   (code: string, board: string): IndeedShapeRule =>
   ({ email: account }) =>
     account

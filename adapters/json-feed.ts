@@ -12,7 +12,7 @@ import { formatUtc, formatZoned } from '../src/model/dates';
 import { feedText } from '../src/xml/escape';
 import { isChecked, listedEntries } from '../src/xml/feed';
 
-export const JSON_FEED_CODES = {
+const JSON_FEED_CODES = {
   TITLE_EMPTY: 'JSON_FEED_TITLE_EMPTY',
 } as const;
 

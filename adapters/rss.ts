@@ -20,7 +20,7 @@ import { readXmlRoot, withoutIndentation } from '../src/xml/read';
 import { el, serializeDocument, type XmlElement, type XmlNode, type XmlStyle } from '../src/xml/writer';
 import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822 } from '../src/xml/feed';
 
-export const RSS_CODES = {
+const RSS_CODES = {
   TITLE_EMPTY: 'RSS_TITLE_EMPTY',
 } as const;
 

@@ -14,7 +14,7 @@ import { toldDetail, type Message, type Subject, type Transition } from '../src/
 const NAME = 'chat';
 const PREFIX = 'chat:';
 
-export const CHAT_CODES = { NAME_REPEATED: 'JC_CHAT_NAME_REPEATED' } as const;
+const CHAT_CODES = { NAME_REPEATED: 'JC_CHAT_NAME_REPEATED' } as const;
 
 const target = z.strictObject({
   name: z

@@ -14,7 +14,7 @@ const NAME = 'mastodon';
 /** Mastodon's default status length, counted in graphemes (a link counts as 23, so this is safe). */
 const MAX_STATUS = 500;
 
-export const MASTODON_CODES = { INSTANCE: 'JC_MASTODON_INSTANCE' } as const;
+const MASTODON_CODES = { INSTANCE: 'JC_MASTODON_INSTANCE' } as const;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 

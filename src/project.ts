@@ -58,7 +58,7 @@ export function configSchemaFor(adapters: readonly Adapter[], notifiers: readonl
 }
 
 /** The WebSub hubs the feeds name (RenderContext.hubs), from the notifiers that ping hubs. */
-export const feedHubs = (project: Pick<Project, 'config' | 'notifiers'>): string[] => feedHubsOf(project.notifiers, project.config);
+const feedHubs = (project: Pick<Project, 'config' | 'notifiers'>): string[] => feedHubsOf(project.notifiers, project.config);
 
 /** The job pages' paths, from the one registered channel that renders them. */
 export function pageUrlsOf(adapters: readonly Adapter[]): PageUrls | undefined {

@@ -21,7 +21,7 @@ import { endInstant, formatZoned, isDateOnly } from '../../src/model/dates';
 import { httpsUrl, type Posting } from '../../src/model/posting';
 import { emailPreview } from './preview';
 
-export const EMAIL_CODES = {
+const EMAIL_CODES = {
   /** A posting names a list the config does not define: it is not sent there (a warning, so a posting can name a list before ops configure it). */
   UNKNOWN_LIST: 'EMAIL_UNKNOWN_LIST',
 } as const;
@@ -73,7 +73,7 @@ export const emailOptions = z
     }
   });
 
-export const emailPostingOptions = z
+const emailPostingOptions = z
   .strictObject({
     lists: z
       .array(z.string().min(1))
@@ -89,7 +89,7 @@ export type EmailList = EmailOptions['lists'][string];
 const isConfigured = (options: EmailOptions, name: string): boolean => Object.hasOwn(options.lists, name);
 
 /** Lists the posting opts into, in its order, that the config defines: the ones delivery sends to. */
-export function postingLists(posting: Posting, ctx: RenderContext<EmailOptions>): string[] {
+function postingLists(posting: Posting, ctx: RenderContext<EmailOptions>): string[] {
   return (ctx.postingOptions<EmailPostingOptions>(posting)?.lists ?? []).filter((n) => isConfigured(ctx.options, n));
 }
 
@@ -98,7 +98,7 @@ export function primaryList(posting: Posting, ctx: RenderContext<EmailOptions>):
   return postingLists(posting, ctx)[0] ?? ctx.options.defaultList;
 }
 
-export const senderAddress = (ctx: RenderContext<EmailOptions>): string => ctx.options.from ?? ctx.site.organization.email ?? 'jobs@example.com';
+const senderAddress = (ctx: RenderContext<EmailOptions>): string => ctx.options.from ?? ctx.site.organization.email ?? 'jobs@example.com';
 
 /** `Remote (United States, Canada)` or the places: the short location a subject line has room for. */
 function subjectWhere(p: Posting): string {

@@ -156,7 +156,7 @@ function experience(p: Posting): Pick<JobPostingCommon, 'experienceRequirements'
   return { experienceRequirements: e === 'none' ? 'no requirements' : { '@type': 'OccupationalExperienceRequirements', monthsOfExperience: e.months } };
 }
 
-export function organization(site: RenderContext['site']): OrganizationLd {
+function organization(site: RenderContext['site']): OrganizationLd {
   const org = site.organization;
   const sameAs = [...new Set([org.url, ...(org.sameAs ?? [])])];
   return { '@type': 'Organization', name: plain(org.name), sameAs: oneOrMany(sameAs), ...(org.logo ? { logo: org.logo } : {}) };

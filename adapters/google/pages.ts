@@ -66,13 +66,13 @@ function deadlineText(v: string, timeZone: string, locale: string): string {
 }
 
 /** `$185,000 – $245,000 per year (USD)`: the amounts as money, the currency code spelt out. */
-export function salaryDisplay(s: Salary): string {
+function salaryDisplay(s: Salary): string {
   const amount = s.value !== undefined ? money(s.value, s.currency) : `${money(s.min!, s.currency)} – ${money(s.max!, s.currency)}`;
   return `${amount} per ${UNIT_WORDS[s.unit]} (${s.currency})`;
 }
 
 /** `1 Market St, San Francisco, CA 94105, United States`: every address part the JSON-LD carries. */
-export function addressDisplay(l: PostingLocation): string {
+function addressDisplay(l: PostingLocation): string {
   const regionLine = [l.region, l.postalCode].filter(Boolean).join(' ');
   return [l.street, l.locality, regionLine, countryName(l.country)]
     .filter(Boolean)
@@ -88,7 +88,7 @@ function details(entry: PostingEntry): Labelled[] {
 }
 
 /** A short plain-text teaser for search snippets and link previews. */
-export function teaser(summary: string, max = 160): string {
+function teaser(summary: string, max = 160): string {
   const first = plain(paragraphsOf(summary)[0] ?? '');
   if (first.length <= max) return first;
   const cut = first.slice(0, max - 1);

@@ -48,7 +48,7 @@ function suggestedTitle(p: Posting, title: string): string | undefined {
   return decorationOf({ ...p, title: head }, head) ? undefined : head;
 }
 
-export function titleDecoration(p: Posting): TitleDecoration | undefined {
+function titleDecoration(p: Posting): TitleDecoration | undefined {
   const title = cleanXmlText(p.title);
   const found = decorationOf(p, title);
   if (!found) return undefined;

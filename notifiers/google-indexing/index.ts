@@ -17,7 +17,7 @@ interface Payload {
 }
 
 /** The calendar day in Los Angeles: the quota's reset boundary. */
-export function pacificDay(at: Date): string {
+function pacificDay(at: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 

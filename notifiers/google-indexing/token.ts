@@ -19,7 +19,7 @@ interface ServiceAccount {
 
 const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
-export function signJwt(account: ServiceAccount, audience: string, nowSeconds: number): string {
+function signJwt(account: ServiceAccount, audience: string, nowSeconds: number): string {
   const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
   const claims = b64url(JSON.stringify({ iss: account.client_email, scope: SCOPE, aud: audience, iat: nowSeconds, exp: nowSeconds + 3600 }));
   const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(account.private_key);

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics';
 import { formatZoned } from '../model/dates';
 
 /** "Closing soon" = open, and the last day to apply is at most this far away. */
-export const CLOSING_SOON_MS = 7 * 24 * 3600_000;
+const CLOSING_SOON_MS = 7 * 24 * 3600_000;
 
 /** `2026-11-28 09:00 Europe/Berlin`: the site's zone, the one date-only fields are read in. */
 export function when(at: Date, timeZone: string): string {

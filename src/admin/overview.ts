@@ -80,7 +80,7 @@ export interface OverviewInput {
 }
 
 /** Whether the served output carries this version of the role for a channel that gets it. */
-export function servedView(entry: PostingEntry, reach: Reach, served: Manifest | undefined): DeliveryView {
+function servedView(entry: PostingEntry, reach: Reach, served: Manifest | undefined): DeliveryView {
   const none = { detail: '', error: '', retry: '' };
   if (reach.key !== 'included') return { key: 'none', label: '—', ...none };
   const built = served?.history[entry.id];

@@ -8,7 +8,7 @@ import type { PublishView } from './publish-view';
 import type { Redactor } from '../secrets';
 
 /** Own stylesheet only, no script at all, never framed, forms post only here. */
-export const ADMIN_CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const ADMIN_CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export type SessionData = { publish: PublishView };
 export type AdminSession = Session<SessionData>;

@@ -22,7 +22,7 @@ import { buildRoleView } from './role';
 import { redactor, secretValues } from '../secrets';
 import { ADMIN_CSS } from './styles';
 
-export const ADMIN_TOKEN_ENV = 'JOBCAST_ADMIN_TOKEN';
+const ADMIN_TOKEN_ENV = 'JOBCAST_ADMIN_TOKEN';
 
 export interface AdminOptions {
   /** The clock lifecycle states are judged by; the service's own clock in tests. */

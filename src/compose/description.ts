@@ -9,7 +9,7 @@ import { escapeHtmlText } from './text';
 export const SECTION_KEYS = ['responsibilities', 'qualifications', 'preferredQualifications', 'benefits'] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
 
-export const SECTION_HEADINGS: Record<SectionKey, string> = {
+const SECTION_HEADINGS: Record<SectionKey, string> = {
   responsibilities: 'Responsibilities',
   qualifications: 'Qualifications',
   preferredQualifications: 'Preferred qualifications',

@@ -20,7 +20,7 @@ export const employmentText = (p: Posting): string => p.employmentType.map((t) =
 export const countryList = (codes: readonly string[]): string => codes.map(countryName).join(', ');
 
 /** `San Francisco, CA, United States` — the parts a location has, in address order; codes are for machines. */
-export function locationText(l: PostingLocation): string {
+function locationText(l: PostingLocation): string {
   return [l.locality, l.region, countryName(l.country)].filter(Boolean).join(', ');
 }
 
@@ -58,7 +58,7 @@ export function salaryText(s: Salary, dash = ' - '): string {
 export type Labelled = { label: string; value: string };
 
 /** `at least 60 months (5 years)`. */
-export function experienceDisplay(months: number): string {
+function experienceDisplay(months: number): string {
   const years = months % 12 === 0 && months > 0 ? ` (${months / 12} year${months === 12 ? '' : 's'})` : '';
   return `at least ${months} months${years}`;
 }

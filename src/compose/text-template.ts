@@ -12,7 +12,7 @@ import { cleanText } from './text';
 import { codePoints, wrap } from './wrap';
 
 /** Line width of plain-text output: leaves room for `> ` quoting within the 78 of RFC 5322. */
-export const TEXT_WIDTH = 72;
+const TEXT_WIDTH = 72;
 
 const hb = Handlebars.create();
 
@@ -84,7 +84,7 @@ export const plainLine = (s: string): string =>
     .trim();
 
 /** Template output tidied: no trailing spaces, at most one blank line in a row, one final newline. */
-export function finishText(text: string): string {
+function finishText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .split('\n')

@@ -20,7 +20,7 @@ export function cleanText(s: string): string {
   return hasXmlIllegal(s) ? s.replace(XML_ILLEGAL, '') : s;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
  * Escape text for HTML element content only: quotes stay as typed, so a board or reader that shows the
@@ -28,9 +28,4 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
  */
 export function escapeHtmlText(s: string): string {
   return cleanText(s).replace(/[&<>]/g, (c) => HTML_ESCAPES[c]!);
-}
-
-/** Escape text for HTML element content or a quoted attribute. */
-export function escapeHtml(s: string): string {
-  return cleanText(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }

@@ -2,7 +2,7 @@
 import type { SiteConfig } from '../model/config';
 
 /** `url` with `parameter=value` set, the URL's existing query and fragment preserved. */
-export function withSourceParameter(url: string, parameter: string, value: string): string {
+function withSourceParameter(url: string, parameter: string, value: string): string {
   const u = new URL(url);
   // Keep the existing query byte for byte (no re-encoding through URLSearchParams); replace only ours.
   const kept = u.search

@@ -48,7 +48,7 @@ export interface LeaseStore {
 const NAME = 'writer';
 const POLL_MS = 100;
 
-export function defaultTtlMs(env: NodeJS.ProcessEnv = process.env): number {
+function defaultTtlMs(env: NodeJS.ProcessEnv = process.env): number {
   const v = Number(env.JOBCAST_LEASE_TTL_MS);
   return Number.isInteger(v) && v >= 200 ? v : 60_000;
 }

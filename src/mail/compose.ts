@@ -39,7 +39,7 @@ export interface ComposedMessage {
  * display name) and readers decode it, CR/LF included. An invisible U+200B between `=` and `?` breaks
  * the lookalike and, being non-ASCII, makes nodemailer encode the whole value itself.
  */
-export const headerText = (s: string): string => plainText(s).replace(/\s+/g, ' ').trim().replace(/=\?/g, '=\u200B?');
+const headerText = (s: string): string => plainText(s).replace(/\s+/g, ' ').trim().replace(/=\?/g, '=\u200B?');
 
 // File and URL access off: content is always a string we built; no option can make compose read anything.
 const composer = nodemailer.createTransport({
@@ -50,9 +50,9 @@ const composer = nodemailer.createTransport({
   disableUrlAccess: true,
 });
 
-export const ONE_CLICK = 'List-Unsubscribe=One-Click';
+const ONE_CLICK = 'List-Unsubscribe=One-Click';
 
-export function unsubscribeTargets(u: MessageSpec['unsubscribe']): string[] {
+function unsubscribeTargets(u: MessageSpec['unsubscribe']): string[] {
   const out: string[] = [];
   if (u?.url) out.push(u.url);
   if (u?.mailto) out.push(`mailto:${u.mailto}?subject=unsubscribe`);

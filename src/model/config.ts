@@ -70,7 +70,7 @@ const baseUrl = z.string().superRefine((v, ctx) => {
   }
 });
 
-export const organizationSchema = z
+const organizationSchema = z
   .strictObject({
     name: z.string().trim().min(1).describe('The employer name job seekers recognise, e.g. Example Corp'),
     url: httpsUrl.describe("The organization's public website, e.g. https://www.example.com"),

@@ -2,11 +2,11 @@
 import { memoize } from '../util/memo';
 
 export const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-export const DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
@@ -58,7 +58,7 @@ const zoneFormat = memoize(
   100,
 );
 
-export function zoneOffsetMinutes(timeZone: string, at: Date): number {
+function zoneOffsetMinutes(timeZone: string, at: Date): number {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
   const parts = zoneFormat(timeZone).formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
@@ -67,7 +67,7 @@ export function zoneOffsetMinutes(timeZone: string, at: Date): number {
 }
 
 /** The instant a wall-clock time in `timeZone` names (DST gaps resolve forward). */
-export function zonedInstant(timeZone: string, y: number, mo: number, d: number, h = 0, mi = 0, s = 0): Date {
+function zonedInstant(timeZone: string, y: number, mo: number, d: number, h = 0, mi = 0, s = 0): Date {
   const guess = Date.UTC(y, mo - 1, d, h, mi, s);
   let offset = zoneOffsetMinutes(timeZone, new Date(guess));
   let instant = guess - offset * 60000;

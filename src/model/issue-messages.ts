@@ -23,7 +23,7 @@ function bound(iss: Issue & { code: 'too_small' | 'too_big' }): string {
   return `${words} ${limit}`;
 }
 
-export function issueMessage(iss: Issue): string | undefined {
+function issueMessage(iss: Issue): string | undefined {
   switch (iss.code) {
     case 'too_small':
     case 'too_big': {

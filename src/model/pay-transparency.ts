@@ -10,7 +10,7 @@ import { countryName } from './iso-codes';
 import type { Posting } from './posting';
 
 const EU_DIRECTIVE = 'EU Pay Transparency Directive (EU) 2023/970';
-export const EU_MEMBER_STATES: readonly string[] = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' ');
+const EU_MEMBER_STATES: readonly string[] = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' ');
 
 interface RegionLaw {
   country: string;
@@ -19,7 +19,7 @@ interface RegionLaw {
   law: string;
 }
 
-export const REGION_LAWS: readonly RegionLaw[] = [
+const REGION_LAWS: readonly RegionLaw[] = [
   { country: 'US', names: ['CO', 'Colorado'], law: 'Colorado Equal Pay for Equal Work Act' },
   { country: 'US', names: ['CA', 'California'], law: 'California SB 1162 (Labor Code §432.3)' },
   { country: 'US', names: ['WA', 'Washington', 'Washington State'], law: 'Washington Equal Pay and Opportunities Act' },
@@ -84,14 +84,14 @@ export function payTransparencyLaws(p: Posting): PayLaw[] {
 }
 
 /** `Denver, CO (1 law); remote applicants in United States (12 laws)`: the places, each once, with a count. */
-export function lawPlaces(laws: readonly PayLaw[]): string {
+function lawPlaces(laws: readonly PayLaw[]): string {
   const byPlace = new Map<string, number>();
   for (const l of laws) byPlace.set(l.because, (byPlace.get(l.because) ?? 0) + 1);
   return [...byPlace].map(([place, n]) => `${place} (${n} law${n === 1 ? '' : 's'})`).join('; ');
 }
 
 /** The currency for a fix's example: the role's first country's; the EU countries not listed use EUR. */
-export function currencyHint(p: Posting): string {
+function currencyHint(p: Posting): string {
   const country = p.locations?.[0]?.country ?? p.applicantLocations?.[0] ?? 'US';
   const byCountry: Record<string, string> = {
     US: 'USD',

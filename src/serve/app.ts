@@ -96,7 +96,7 @@ function preconditionFailed(req: Pick<Request, 'headers'>, e: ManifestEntry): bo
 }
 
 /** Decode and vet a request path; undefined when it is malformed or tries to escape. */
-export function safeRelativePath(rawPath: string): string | undefined {
+function safeRelativePath(rawPath: string): string | undefined {
   if (/%2f|%5c|%00/i.test(rawPath)) return undefined;
   let decoded: string;
   try {

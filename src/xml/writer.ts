@@ -35,10 +35,10 @@ export type XmlContent = XmlNode | string | number | null | undefined | false | 
 /** Attribute values; `undefined` leaves the attribute out. Insertion order is output order. */
 export type XmlAttributes = Readonly<Record<string, string | number | undefined>>;
 
-export const text = (value: string): XmlText => ({ kind: 'text', value });
+const text = (value: string): XmlText => ({ kind: 'text', value });
 export const cdata = (value: string): XmlCData => ({ kind: 'cdata', value });
 
-export function toNodes(content: XmlContent): XmlNode[] {
+function toNodes(content: XmlContent): XmlNode[] {
   if (content === undefined || content === null || content === false || content === '') return [];
   if (typeof content === 'string') return [text(content)];
   if (typeof content === 'number') return [text(numberText(content))];
