@@ -99,40 +99,60 @@ export async function deliverOutbox(opts: DeliverOptions): Promise<DeliverySumma
   const byName = new Map(opts.notifiers.map((n) => [n.name, n]));
   const byReceiver = new Map<string, OutboxRow[]>();
   for (const r of opts.ledger.unresolved()) byReceiver.set(r.receiver, [...(byReceiver.get(r.receiver) ?? []), r]);
-  await Promise.all([...byReceiver].map(([receiver, rows]) => deliverReceiver(receiver, rows, byName, opts, summary)));
+  await Promise.all([...byReceiver].map(([receiver, rows]) => new ReceiverQueue(receiver, byName, opts, summary).run(rows)));
   return summary;
 }
 
-async function deliverReceiver(
-  receiver: string,
-  rows: OutboxRow[],
-  byName: Map<string, Notifier>,
-  opts: DeliverOptions,
-  summary: DeliverySummary,
-): Promise<void> {
-  const { ledger, ctx, log } = opts;
-  const now = ctx.now;
-  const deadline = Date.now() + opts.budgetMs;
-  const lanes = lanesOf(rows);
-  let unconfirmed = 0;
-  let stopped = false;
-  const count = (notifier: string, what: Outcome) => {
-    summary[what]++;
-    (summary.byNotifier[notifier] ??= { sent: 0, failed: 0, retrying: 0, deferred: 0, waiting: 0 })[what]++;
-  };
-  const stop = () => stopped || Boolean(opts.signal?.aborted) || Date.now() >= deadline || unconfirmed >= BREAKER;
+/** What an attempt's outcome means for the rest of its lane. */
+type LaneStep = 'sent' | 'failed' | 'blocked' | 'ambiguous';
 
-  const runLane = async (lane: OutboxRow[]) => {
+/**
+ * One receiver's queue in this run: its lanes, up to its width at once, sharing what stops them
+ * all — the time budget, the signal, the breaker and the lease.
+ */
+class ReceiverQueue {
+  private readonly deadline: number;
+  /** Attempts in a row left unconfirmed (see BREAKER). */
+  private unconfirmed = 0;
+  /** The lease is gone. */
+  private stopped = false;
+
+  constructor(
+    private readonly receiver: string,
+    private readonly byName: ReadonlyMap<string, Notifier>,
+    private readonly opts: DeliverOptions,
+    private readonly summary: DeliverySummary,
+  ) {
+    this.deadline = Date.now() + opts.budgetMs;
+  }
+
+  async run(rows: OutboxRow[]): Promise<void> {
+    const lanes = lanesOf(rows);
+    const notifier = this.byName.get(rows[0]!.notifier);
+    const width = Math.max(1, this.opts.concurrency ?? notifier?.queue?.concurrency ?? 4);
+    let nextLane = 0;
+    const worker = async () => {
+      while (nextLane < lanes.length) await this.runLane(lanes[nextLane++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(width, lanes.length) }, worker));
+  }
+
+  private shouldStop(): boolean {
+    return this.stopped || Boolean(this.opts.signal?.aborted) || Date.now() >= this.deadline || this.unconfirmed >= BREAKER;
+  }
+
+  private async runLane(lane: OutboxRow[]): Promise<void> {
+    const { ledger, ctx } = this.opts;
     for (let i = 0; i < lane.length; i++) {
       const item = lane[i]!;
-      const notifier = byName.get(item.notifier);
-      const due = item.status === 'waiting' || !item.next_attempt || Date.parse(item.next_attempt) <= now.getTime();
-      if (!notifier || !due || stop()) return void (summary.remaining += lane.length - i);
+      const notifier = this.byName.get(item.notifier);
+      const due = item.status === 'waiting' || !item.next_attempt || Date.parse(item.next_attempt) <= ctx.now.getTime();
+      if (!notifier || !due || this.shouldStop()) return void (this.summary.remaining += lane.length - i);
       const attempt = randomUUID();
-      if (!ledger.claim(item.id, attempt, opts.lease)) {
+      if (!ledger.claim(item.id, attempt, this.opts.lease)) {
         // The lease is gone (another writer took over): stop everything, write nothing more.
-        stopped = true;
-        return void (summary.remaining += lane.length - i);
+        this.stopped = true;
+        return void (this.summary.remaining += lane.length - i);
       }
       let outcome: DeliveryOutcome;
       try {
@@ -140,56 +160,68 @@ async function deliverReceiver(
       } catch (err) {
         outcome = { ok: false, retryable: true, ambiguous: true, error: `internal: ${(err as Error).message}` };
       }
-      const next = record(item, attempt, outcome);
-      if (next === 'sent') unconfirmed = 0;
-      if (next === 'ambiguous') unconfirmed++;
+      const next = this.record(item, attempt, outcome);
+      if (next === 'sent') this.unconfirmed = 0;
+      if (next === 'ambiguous') this.unconfirmed++;
       // Later items of this subject wait behind one that is not settled.
-      if (next !== 'sent' && next !== 'failed') return void (summary.remaining += lane.length - i - 1);
+      if (next !== 'sent' && next !== 'failed') return void (this.summary.remaining += lane.length - i - 1);
     }
-  };
+  }
 
   /** Write the outcome; what it means for the lane. */
-  const record = (item: OutboxRow, attempt: string, raw: DeliveryOutcome): 'sent' | 'failed' | 'blocked' | 'ambiguous' => {
-    const outcome = clean(raw, opts.redact ?? ((t) => t));
-    const at = { notifier: item.notifier, receiver, subject: item.subject, key: item.key };
+  private record(item: OutboxRow, attempt: string, raw: DeliveryOutcome): LaneStep {
+    const { ledger, log } = this.opts;
+    const outcome = clean(raw, this.opts.redact ?? ((t) => t));
     if ('waiting' in outcome) {
       ledger.markWaiting(item.id, attempt, outcome.waiting);
-      count(item.notifier, 'waiting');
-      summary.waitingFor[receiver] = outcome.waiting;
+      this.count(item.notifier, 'waiting');
+      this.summary.waitingFor[this.receiver] = outcome.waiting;
       return 'blocked';
     }
     if ('deferred' in outcome) {
       ledger.defer(item.id, attempt, outcome.deferred, outcome.reason);
-      count(item.notifier, 'deferred');
-      log.warn({ event: 'notify.deferred', ...at, until: outcome.deferred.toISOString() }, outcome.reason);
+      this.count(item.notifier, 'deferred');
+      log.warn({ event: 'notify.deferred', ...this.logFields(item), until: outcome.deferred.toISOString() }, outcome.reason);
       return 'blocked';
     }
     if (outcome.ok) {
       ledger.markDone(item.id, attempt, outcome.response, new Date());
-      count(item.notifier, 'sent');
-      log.info({ event: 'notify.sent', ...at });
+      this.count(item.notifier, 'sent');
+      log.info({ event: 'notify.sent', ...this.logFields(item) });
       return 'sent';
     }
+    return this.recordError(item, attempt, outcome);
+  }
+
+  /** An attempt that did not get through: given up, or left for a later run. */
+  private recordError(item: OutboxRow, attempt: string, outcome: Extract<DeliveryOutcome, { ok: false }>): LaneStep {
+    const { ledger, log, ctx } = this.opts;
     const attempts = item.attempts + 1;
     if (!outcome.retryable || attempts >= MAX_ATTEMPTS) {
       ledger.markFailed(item.id, attempt, outcome.error);
-      count(item.notifier, 'failed');
-      if (summary.problems.length < MAX_PROBLEMS) summary.problems.push({ receiver, subject: item.subject, outcome: 'failed', error: outcome.error });
-      log.error({ event: 'notify.failed', ...at, attempts }, outcome.error);
+      this.count(item.notifier, 'failed');
+      this.problem(item, 'failed', outcome.error);
+      log.error({ event: 'notify.failed', ...this.logFields(item), attempts }, outcome.error);
       return 'failed';
     }
-    ledger.markRetry(item.id, attempt, outcome.error, nextAttemptAt(now, attempts, outcome.retryAfterMs, opts.random), Boolean(outcome.ambiguous));
-    count(item.notifier, 'retrying');
-    if (summary.problems.length < MAX_PROBLEMS) summary.problems.push({ receiver, subject: item.subject, outcome: 'retrying', error: outcome.error });
-    log.warn({ event: 'notify.retry_later', ...at, attempts, ambiguous: Boolean(outcome.ambiguous) }, outcome.error);
-    return outcome.ambiguous ? 'ambiguous' : 'blocked';
-  };
+    const ambiguous = Boolean(outcome.ambiguous);
+    ledger.markRetry(item.id, attempt, outcome.error, nextAttemptAt(ctx.now, attempts, outcome.retryAfterMs, this.opts.random), ambiguous);
+    this.count(item.notifier, 'retrying');
+    this.problem(item, 'retrying', outcome.error);
+    log.warn({ event: 'notify.retry_later', ...this.logFields(item), attempts, ambiguous }, outcome.error);
+    return ambiguous ? 'ambiguous' : 'blocked';
+  }
 
-  const notifier = byName.get(rows[0]!.notifier);
-  const width = Math.max(1, opts.concurrency ?? notifier?.queue?.concurrency ?? 4);
-  let nextLane = 0;
-  const worker = async () => {
-    while (nextLane < lanes.length) await runLane(lanes[nextLane++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, lanes.length) }, worker));
+  private count(notifier: string, what: Outcome): void {
+    this.summary[what]++;
+    (this.summary.byNotifier[notifier] ??= { sent: 0, failed: 0, retrying: 0, deferred: 0, waiting: 0 })[what]++;
+  }
+
+  private problem(item: OutboxRow, outcome: 'failed' | 'retrying', error: string): void {
+    if (this.summary.problems.length < MAX_PROBLEMS) this.summary.problems.push({ receiver: this.receiver, subject: item.subject, outcome, error });
+  }
+
+  private logFields(item: OutboxRow) {
+    return { notifier: item.notifier, receiver: this.receiver, subject: item.subject, key: item.key };
+  }
 }

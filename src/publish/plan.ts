@@ -39,33 +39,58 @@ export function transitionsOf(
   const gone: { receiver: string; subject: string }[] = [];
   const at = now.toISOString();
   for (const s of subjects) {
-    const prev = known.get(s.id);
-    const digest = digestOf(s);
-    const version = prev && prev.digest === digest && !run.resendAll ? prev.version : run.seq;
-    if (!prev || prev.digest !== digest || prev.since !== s.since || prev.hash !== s.hash || prev.lifecycle !== s.lifecycle) {
-      rows.push({
-        subject: s.id,
-        kind: s.kind,
-        version,
-        digest,
-        lifecycle: s.lifecycle,
-        hash: s.hash,
-        since: s.since,
-        changed: prev && prev.version === version ? prev.changed : at,
-        content: s.content ? JSON.stringify(s.content) : null,
-      });
+    const { version, row } = versionOf(s, known.get(s.id), run, at);
+    if (row) rows.push(row);
+    for (const step of receiverSteps(s, toldBySubject.get(s.id) ?? [], version, run, at)) {
+      transitions.push(step.transition);
+      toldRows.push(step.told);
+      if (step.told.state === 'gone') gone.push({ receiver: step.told.receiver, subject: s.id });
     }
-    const before = new Map((toldBySubject.get(s.id) ?? []).map((t) => [t.receiver, t]));
-    const receivers = new Set([...s.observations.map((o) => o.receiver), ...before.keys()]);
-    const byReceiver = new Map(s.observations.map((o) => [o.receiver, o]));
-    for (const receiver of [...receivers].sort()) {
-      const observed = byReceiver.get(receiver);
-      const prior = before.get(receiver);
-      // Resending everything: what is live now is published again; what was told live and left is closed.
-      const event = run.resendAll && observed ? 'publish' : eventFor(prior, observed);
-      if (!event) continue;
-      transitions.push({ receiver, subject: s, event, version, ...(observed ? { observed } : {}), ...(prior ? { told: prior } : {}) });
-      toldRows.push({
+  }
+  return { subjects: rows, transitions, told: toldRows, gone };
+}
+
+/** A subject's version (the one before while its digest holds, unless resending all) and its new row when anything recorded of it changed. */
+function versionOf(s: Subject, prev: SubjectRow | undefined, run: RunNumbers, at: string): { version: number; row: SubjectRow | undefined } {
+  const digest = digestOf(s);
+  const version = prev && prev.digest === digest && !run.resendAll ? prev.version : run.seq;
+  const changed = !prev || prev.digest !== digest || prev.since !== s.since || prev.hash !== s.hash || prev.lifecycle !== s.lifecycle;
+  if (!changed) return { version, row: undefined };
+  const row: SubjectRow = {
+    subject: s.id,
+    kind: s.kind,
+    version,
+    digest,
+    lifecycle: s.lifecycle,
+    hash: s.hash,
+    since: s.since,
+    changed: prev && prev.version === version ? prev.changed : at,
+    content: s.content ? JSON.stringify(s.content) : null,
+  };
+  return { version, row };
+}
+
+/** A receiver's transition by the table, with the told row it leaves. */
+interface ReceiverStep {
+  transition: Transition;
+  told: ToldRow;
+}
+
+/** The steps of a subject's receivers (those it is live for now and those told before), in receiver order. */
+function receiverSteps(s: Subject, toldBefore: readonly ToldRow[], version: number, run: RunNumbers, at: string): ReceiverStep[] {
+  const before = new Map(toldBefore.map((t) => [t.receiver, t]));
+  const receivers = new Set([...s.observations.map((o) => o.receiver), ...before.keys()]);
+  const byReceiver = new Map(s.observations.map((o) => [o.receiver, o]));
+  const steps: ReceiverStep[] = [];
+  for (const receiver of [...receivers].sort()) {
+    const observed = byReceiver.get(receiver);
+    const prior = before.get(receiver);
+    // Resending everything: what is live now is published again; what was told live and left is closed.
+    const event = run.resendAll && observed ? 'publish' : eventFor(prior, observed);
+    if (!event) continue;
+    steps.push({
+      transition: { receiver, subject: s, event, version, ...(observed ? { observed } : {}), ...(prior ? { told: prior } : {}) },
+      told: {
         receiver,
         subject: s.id,
         state: observed ? 'live' : 'gone',
@@ -73,11 +98,10 @@ export function transitionsOf(
         fingerprint: observed?.fingerprint ?? prior?.fingerprint ?? '',
         detail: observed?.detail !== undefined ? JSON.stringify(observed.detail) : (prior?.detail ?? null),
         at,
-      });
-      if (!observed) gone.push({ receiver, subject: s.id });
-    }
+      },
+    });
   }
-  return { subjects: rows, transitions, told: toldRows, gone };
+  return steps;
 }
 
 /** Outbox items for messages: keyed (receiver, subject, version) in this ledger's key space. */

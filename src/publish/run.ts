@@ -6,11 +6,11 @@
  */
 import { buildProject, type BuildResult } from '../pipeline/build';
 import { pagesOf, siteUrl } from '../pipeline/context';
-import { currentGeneration, layoutFor, readManifest } from '../pipeline/output-store';
+import { currentGeneration, layoutFor, readManifest, type Manifest } from '../pipeline/output-store';
 import type { BrokenFile } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
 import { CODES, isJobcastError } from '../errors';
-import type { Ledger, NewOutboxItem, OutboxRow } from '../ledger/ledger';
+import type { Ledger, NewOutboxItem, OutboxRow, SubjectRow, ToldRow } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
 import type { WriterLease } from '../ledger/lease';
 import { silentLogger, type Logger } from '../log';
@@ -23,7 +23,7 @@ import { messagesFor } from './messages';
 import type { Notifier, SharedDeliverContext, SharedPlanContext } from './notifier';
 import { activeNotifiers, configOf } from './notifier-config';
 import { observe, subjectsOf } from './observe';
-import { planRun } from './plan';
+import { planRun, type Plan } from './plan';
 import { ADMIN_TOKEN_ENV, redactor, secretValues } from '../secrets';
 import type { Transition } from './protocol';
 
@@ -91,7 +91,72 @@ export async function publish(project: Project, ledger: Ledger, opts: PublishOpt
   }
 }
 
+/** What every step of one run reads: its inputs, and its options with their defaults applied. */
+interface PublishRun {
+  project: Project;
+  ledger: Ledger;
+  lease: WriterLease;
+  opts: PublishOptions;
+  now: Date;
+  log: Logger;
+  dryRun: boolean;
+  resendAll: boolean;
+  ctx: SharedPlanContext;
+  /** The notifiers switched on: they observe, plan and deliver. */
+  active: Notifier[];
+}
+
+/** What the ledger has recorded, which planning starts from. */
+interface Recorded {
+  known: Map<string, SubjectRow>;
+  told: Map<string, ToldRow>;
+}
+
 async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease, opts: PublishOptions, started: number): Promise<PublishResult> {
+  const run = prepareRun(project, ledger, lease, opts);
+  const result = emptyResult(run);
+  const finish = () => ((result.durationMs = Date.now() - started), result);
+
+  const generation = await currentGeneration(layoutFor(project.outDir));
+  const served = await readManifest(generation);
+  const problem = run.resendAll ? undefined : identityProblem(ledger, served?.ledger, project);
+  if (problem) {
+    fail(result, { code: CODES.STATE_MISMATCH, message: problem });
+    run.log.error({ event: 'publish.state_mismatch' }, problem);
+    return finish();
+  }
+  const runId = run.dryRun ? 0 : ledger.startRun(run.now);
+  const interrupted = run.dryRun ? 0 : recoverInterrupted(run);
+  const recorded = await recordedState(run, served, generation);
+
+  // This run's number, which is also the version of what changes in it. After a lost ledger it
+  // continues from the output's, so a version is never used twice.
+  const seq = Math.max(ledger.identity().seq, run.resendAll ? (served?.ledger?.seq ?? 0) : 0) + 1;
+  await buildInto(result, run, seq);
+
+  let gone: Plan['gone'] = [];
+  const { build } = result;
+  if (build) {
+    const plan = planOf(run, build, recorded, seq);
+    result.transitions = plan.transitions;
+    result.planned = [...plan.items];
+    gone = plan.gone;
+    if (!run.dryRun && !commitPlan(run, result, plan, build.manifest)) return finish();
+    logBroken(result.broken, run.log);
+  }
+
+  if (run.dryRun) {
+    dryRunView(result, ledger.unresolved(), ledger.withdrawable(gone), run.active, project.config, opts.env ?? process.env);
+    return finish();
+  }
+  result.delivery = await deliver(run);
+  result.delivery.interrupted = interrupted;
+  const summary = { error: result.error, planned: result.planned.length, broken: result.broken.map((b) => b.file), delivery: result.delivery };
+  ledger.finishRun(runId, result.ok, summary, new Date());
+  return finish();
+}
+
+function prepareRun(project: Project, ledger: Ledger, lease: WriterLease, opts: PublishOptions): PublishRun {
   const now = opts.now ?? new Date();
   const log = opts.log ?? silentLogger();
   const dryRun = opts.dryRun ?? false;
@@ -100,7 +165,11 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   if (resendAll && !dryRun) ledger.newKeySpace();
   const ctx = planContext(project, now, ledger.keySpace());
   const active = activeNotifiers(opts.notifiers ?? project.notifiers, project.config);
-  const result: PublishResult = {
+  return { project, ledger, lease, opts, now, log, dryRun, resendAll, ctx, active };
+}
+
+function emptyResult({ dryRun }: { dryRun: boolean }): PublishResult {
+  return {
     ok: true,
     dryRun,
     diagnostics: [],
@@ -114,46 +183,49 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     durationMs: 0,
     buildMs: 0,
   };
-  const finish = () => ((result.durationMs = Date.now() - started), result);
+}
 
-  const generation = await currentGeneration(layoutFor(project.outDir));
-  const served = await readManifest(generation);
-  const problem = resendAll ? undefined : identityProblem(ledger, served?.ledger, project);
-  if (problem) {
-    result.ok = false;
-    result.error = { code: CODES.STATE_MISMATCH, message: problem };
-    log.error({ event: 'publish.state_mismatch' }, problem);
-    return finish();
-  }
-  const runId = dryRun ? 0 : ledger.startRun(now);
-  const interrupted = dryRun ? 0 : ledger.recoverInterrupted(lease);
+function fail(result: PublishResult, error: { code: string; message: string }): void {
+  result.ok = false;
+  result.error = error;
+}
+
+function recoverInterrupted({ ledger, lease, log }: PublishRun): number {
+  const interrupted = ledger.recoverInterrupted(lease);
   if (interrupted)
     log.warn({ event: 'publish.recovered', interrupted }, `${interrupted} notification(s) were being sent when a run died; they are re-sent with the same key`);
+  return interrupted;
+}
 
-  let known = ledger.subjects();
-  let told = ledger.told();
-  if (ledger.adoptPending() && served && generation) {
-    // A legacy ledger: the output it served was told; record that before planning anything.
-    const adopted = await adoptionOf(project, served, generation, active, ctx);
-    if (dryRun) {
-      known = new Map(adopted.subjects.map((s) => [s.subject, s]));
-      told = new Map(adopted.told.map((t) => [`${t.receiver}\u0000${t.subject}`, t]));
-    } else {
-      ledger.adopt(lease, adopted, ledger.identity(), now);
-      known = ledger.subjects();
-      told = ledger.told();
-    }
+/** The subjects and told rows to plan against; a dry run over a legacy ledger sees what adopting would record. */
+async function recordedState(run: PublishRun, served: Manifest | undefined, generation: string | undefined): Promise<Recorded> {
+  const { ledger } = run;
+  const recorded = { known: ledger.subjects(), told: ledger.told() };
+  if (!ledger.adoptPending() || !served || !generation) return recorded;
+  // A legacy ledger: the output it served was told; record that before planning anything.
+  const adopted = await adoptionOf(run.project, served, generation, run.active, run.ctx);
+  if (run.dryRun) {
+    return {
+      known: new Map(adopted.subjects.map((s) => [s.subject, s])),
+      told: new Map(adopted.told.map((t) => [`${t.receiver}\u0000${t.subject}`, t])),
+    };
   }
+  ledger.adopt(run.lease, adopted, ledger.identity(), run.now);
+  return { known: ledger.subjects(), told: ledger.told() };
+}
 
-  // This run's number, which is also the version of what changes in it. After a lost ledger it
-  // continues from the output's, so a version is never used twice.
-  const seq = Math.max(ledger.identity().seq, resendAll ? (served?.ledger?.seq ?? 0) : 0) + 1;
+/**
+ * Build and swap, fenced by the lease. A build that fails with a JobcastError leaves no build: the
+ * run plans nothing, and still delivers what earlier runs queued.
+ */
+async function buildInto(result: PublishResult, run: PublishRun, seq: number): Promise<void> {
+  const { ledger } = run;
   const buildStarted = Date.now();
   try {
-    result.build = await buildProject(project, {
-      now,
-      lease,
-      dryRun,
+    result.build = await buildProject(run.project, {
+      now: run.now,
+      lease: run.lease,
+      dryRun: run.dryRun,
       history: ledger.history(),
       lastGood: (id) => ledger.lastGood(id),
       identity: { id: ledger.identity().id, seq, told: true },
@@ -162,76 +234,72 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     result.broken = result.build.broken;
   } catch (err) {
     if (!isJobcastError(err)) throw err;
-    result.ok = false;
-    result.error = { code: err.code, message: err.message };
+    fail(result, { code: err.code, message: err.message });
     result.diagnostics = [...err.details];
-    log.error({ event: 'publish.build_failed', code: err.code }, err.message);
+    run.log.error({ event: 'publish.build_failed', code: err.code }, err.message);
   }
   result.buildMs = Date.now() - buildStarted;
+}
 
-  let gone: { receiver: string; subject: string }[] = [];
-  if (result.build) {
-    const { validation, manifest } = result.build;
-    const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
-    observe(subjects, validation.channels, active, ctx, project.config);
-    const plan = planRun(subjects, known, told, now, { seq, resendAll, keySpace: ctx.keySpace }, (ts) =>
-      messagesFor(ts, active, project.adapters, project.config, ctx),
+/** Observe every receiver, then plan versions, transitions and messages by the table. */
+function planOf(run: PublishRun, build: BuildResult, recorded: Recorded, seq: number): Plan {
+  const { project, ctx, active } = run;
+  const { validation, manifest } = build;
+  const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, recorded.known, ctx.url);
+  observe(subjects, validation.channels, active, ctx, project.config);
+  return planRun(subjects, recorded.known, recorded.told, run.now, { seq, resendAll: run.resendAll, keySpace: ctx.keySpace }, (ts) =>
+    messagesFor(ts, active, project.adapters, project.config, ctx),
+  );
+}
+
+/** Record the plan with its notifications in one fenced transaction; false when nothing of it was recorded. */
+function commitPlan(run: PublishRun, result: PublishResult, plan: Plan, manifest: Manifest): boolean {
+  try {
+    run.ledger.commitRun(run.lease, plan, run.now);
+  } catch (err) {
+    if (!isJobcastError(err)) throw err;
+    // Nothing of this plan was recorded, so nothing is queued: the next run plans it again.
+    fail(result, { code: err.code, message: err.message });
+    result.planned = [];
+    run.log.error({ event: 'publish.commit_failed', code: err.code }, err.message);
+    return false;
+  }
+  run.log.info({
+    event: 'publish.planned',
+    files: Object.keys(manifest.artifacts).length,
+    transitions: plan.transitions.length,
+    planned: plan.items.length,
+    broken: result.broken.length,
+  });
+  return true;
+}
+
+function logBroken(broken: readonly BrokenFile[], log: Logger): void {
+  for (const b of broken) {
+    log.error(
+      { event: 'publish.broken_file', file: b.file, line: b.error.line, col: b.error.col, code: b.error.code, kept: b.kept },
+      `${b.file}:${b.error.line ?? 1}:${b.error.col ?? 1} ${b.error.message}`,
     );
-    result.transitions = plan.transitions;
-    result.planned = [...plan.items];
-    gone = [...plan.gone];
-    if (!dryRun) {
-      try {
-        ledger.commitRun(lease, plan, now);
-      } catch (err) {
-        if (!isJobcastError(err)) throw err;
-        // Nothing of this plan was recorded, so nothing is queued: the next run plans it again.
-        result.ok = false;
-        result.error = { code: err.code, message: err.message };
-        result.planned = [];
-        log.error({ event: 'publish.commit_failed', code: err.code }, err.message);
-        return finish();
-      }
-      log.info({
-        event: 'publish.planned',
-        files: Object.keys(manifest.artifacts).length,
-        transitions: plan.transitions.length,
-        planned: plan.items.length,
-        broken: result.broken.length,
-      });
-    }
-    for (const b of result.broken) {
-      log.error(
-        { event: 'publish.broken_file', file: b.file, line: b.error.line, col: b.error.col, code: b.error.code, kept: b.kept },
-        `${b.file}:${b.error.line ?? 1}:${b.error.col ?? 1} ${b.error.message}`,
-      );
-    }
   }
+}
 
-  if (dryRun) {
-    dryRunView(result, ledger.unresolved(), ledger.withdrawable(gone), active, project.config, opts.env ?? process.env);
-    return finish();
-  }
-  const delivering = deliverContext(project, ledger, now, opts, log);
-  result.delivery = await deliverOutbox({
-    ledger,
-    lease,
-    notifiers: active,
+/** Deliver the outbox: this run's notifications and earlier ones still waiting, each receiver in its own queue. */
+function deliver(run: PublishRun): Promise<DeliverySummary> {
+  const { project, opts } = run;
+  const http = project.config.notify.http;
+  const delivering = deliverContext(project, run.ledger, run.now, opts, run.log);
+  const concurrency = opts.concurrency ?? http.concurrency;
+  return deliverOutbox({
+    ledger: run.ledger,
+    lease: run.lease,
+    notifiers: run.active,
     ctx: delivering,
-    log,
-    budgetMs: project.config.notify.http.budgetMs,
+    log: run.log,
+    budgetMs: http.budgetMs,
     redact: redactor(secretValues(project, delivering.env, [ADMIN_TOKEN_ENV]), delivering.learned),
     ...(opts.signal ? { signal: opts.signal } : {}),
-    ...((opts.concurrency ?? project.config.notify.http.concurrency) ? { concurrency: opts.concurrency ?? project.config.notify.http.concurrency! } : {}),
+    ...(concurrency ? { concurrency } : {}),
   });
-  result.delivery.interrupted = interrupted;
-  ledger.finishRun(
-    runId,
-    result.ok,
-    { error: result.error, planned: result.planned.length, broken: result.broken.map((b) => b.file), delivery: result.delivery },
-    new Date(),
-  );
-  return finish();
 }
 
 /**
