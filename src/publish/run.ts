@@ -10,7 +10,7 @@ import { currentGeneration, layoutFor, readManifest, type Manifest } from '../pi
 import type { BrokenFile } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
 import { CODES, isJobcastError } from '../errors';
-import type { Ledger, NewOutboxItem, OutboxRow, SubjectRow, ToldRow } from '../ledger/ledger';
+import { Ledger, type NewOutboxItem, type OutboxRow, type SubjectRow, type ToldRow } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
 import type { WriterLease } from '../ledger/lease';
 import { silentLogger, type Logger } from '../log';
@@ -207,7 +207,7 @@ async function recordedState(run: PublishRun, served: Manifest | undefined, gene
   if (run.dryRun) {
     return {
       known: new Map(adopted.subjects.map((s) => [s.subject, s])),
-      told: new Map(adopted.told.map((t) => [`${t.receiver}\u0000${t.subject}`, t])),
+      told: new Map(adopted.told.map((t) => [Ledger.toldKey(t.receiver, t.subject), t])),
     };
   }
   ledger.adopt(run.lease, adopted, ledger.identity(), run.now);
