@@ -1,12 +1,13 @@
 /**
  * YAML → plain data with a map back to positions, and zod issues → Diagnostics at `file:line:col`.
  */
-import { isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
 import type { IssueParams, RuleIssue } from '../model/posting';
 import { closest } from './suggest';
+import { yamlErrorDiagnostics } from './yaml-errors';
 
 export interface Located {
   line: number;
@@ -103,54 +104,10 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2', strict: true });
   const at = (offset: number): Located => lineCounter.linePos(offset);
-  const diagnostics: Diagnostic[] = [];
-  // Duplicate keys are each a real problem; of syntax errors only the first is, the rest cascade from it.
-  const syntax = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
-  for (const err of doc.errors.filter((e) => e.code === 'DUPLICATE_KEY')) {
-    const key = keyAt(text, err.pos[0]);
-    diagnostics.push({
-      code: CODES.YAML_DUPLICATE_KEY,
-      severity: 'error',
-      file,
-      ...at(err.pos[0]),
-      ...(key ? { field: key } : {}),
-      message: `${key ? `key "${key}"` : 'a key'} appears twice in the same map; each key may appear once`,
-      fix: 'delete or merge the repeated key',
-    });
-  }
-  const first = syntax[0];
-  if (first) {
-    const flow = /^Flow (sequence|map)/.exec(first.message);
-    const offset =
-      first.code === 'MISSING_CHAR' && /quote/.test(first.message)
-        ? (unclosedQuoteStart(text) ?? first.pos[0])
-        : flow
-          ? (unclosedFlowStart(text, first.pos[0], flow[1] === 'sequence' ? '[' : '{') ?? first.pos[0])
-          : first.pos[0];
-    const more = syntax.length > 1 ? ` (${syntax.length - 1} further YAML error${syntax.length > 2 ? 's' : ''} follow from it)` : '';
-    diagnostics.push({
-      code: CODES.YAML_SYNTAX,
-      severity: 'error',
-      file,
-      ...at(offset),
-      message: `YAML ${first.code}: ${firstLine(first.message)}${more}`,
-      fix: yamlFix(first.code, first.message),
-    });
-  }
-  if (diagnostics.length) return { ok: false, diagnostics: diagnostics.sort((a, b) => a.line! - b.line! || a.col! - b.col!) };
-  if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ''))) {
-    return fail(CODES.FILE_EMPTY, `${what} file is empty`, file, { line: 1, col: 1 }, `start from postings/ml-infrastructure-engineer.yaml`);
-  }
-  if (!isMap(doc.contents)) {
-    const kind = isSeq(doc.contents) ? 'a list' : 'a single value';
-    return fail(
-      CODES.YAML_NOT_MAP,
-      `${what} file must be a map of keys (title:, status:, …), not ${kind}`,
-      file,
-      at(doc.contents.range?.[0] ?? 0),
-      'write the fields at the top level, without a leading "- "',
-    );
-  }
+  const diagnostics = yamlErrorDiagnostics(doc.errors, text, file, at);
+  if (diagnostics.length) return { ok: false, diagnostics };
+  const notMap = notAMap(doc, file, what, at);
+  if (notMap) return notMap;
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -166,83 +123,23 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
   return { ok: true, yaml: withPositions(data, positionTable(doc, at)) };
 }
 
-const YAML_FIXES: Record<string, string> = {
-  BAD_INDENT: 'indent every key of a map by the same number of spaces',
-  TAB_AS_INDENT: 'indent with spaces, not tabs',
-  BLOCK_AS_IMPLICIT_KEY: 'put a space after the colon, or quote the text',
-  MULTILINE_IMPLICIT_KEY: 'keep a key and its colon on one line',
-  UNEXPECTED_TOKEN: 'quote text that starts with a special character (: - [ ] { } # & * ! | > \' " % @ `)',
-};
-
-function yamlFix(code: string, message: string): string {
-  if (/^Flow sequence/.test(message)) return 'close the list that starts here with ] on the same line, e.g. skills: [Python, Go]';
-  if (/^Flow map/.test(message)) return 'close the map that starts here with } on the same line, e.g. { currency: USD, min: 1, max: 2 }';
-  if (code === 'MISSING_CHAR') {
-    if (/quote/i.test(message)) return 'close the quote that was opened here';
-    if (/without - indicator/.test(message)) return 'this line is indented like a list item: add "- " or align it with the keys above';
-    return 'close the bracket or quote that was opened here';
+/** Why a well-formed document is still not a file of keys: it is empty, a list or a single value. */
+function notAMap(doc: Document, file: string, what: string, at: (offset: number) => Located): YamlResult | undefined {
+  if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ''))) {
+    return fail(CODES.FILE_EMPTY, `${what} file is empty`, file, { line: 1, col: 1 }, `start from postings/ml-infrastructure-engineer.yaml`);
   }
-  return YAML_FIXES[code] ?? 'check the indentation and quoting of this line';
-}
-
-/** The key text at an offset (`status` in `status: closed`). */
-function keyAt(text: string, offset: number): string | undefined {
-  const m = /^\s*["']?([^"':\n]+?)["']?\s*:/.exec(text.slice(offset, offset + 200));
-  return m?.[1];
-}
-
-/** The last `open` bracket before `before` that is not closed on its line (yaml reports the line after). */
-function unclosedFlowStart(text: string, before: number, open: '[' | '{'): number | undefined {
-  const close = open === '[' ? ']' : '}';
-  const lines = text.slice(0, before).split('\n');
-  let offset = before;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!;
-    offset -= line.length + (i < lines.length - 1 ? 1 : 0);
-    let depth = 0;
-    for (let j = line.length - 1; j >= 0; j--) {
-      if (line[j] === close) depth++;
-      else if (line[j] === open && depth-- === 0) return offset + j;
-    }
+  if (!isMap(doc.contents)) {
+    const kind = isSeq(doc.contents) ? 'a list' : 'a single value';
+    return fail(
+      CODES.YAML_NOT_MAP,
+      `${what} file must be a map of keys (title:, status:, …), not ${kind}`,
+      file,
+      at(doc.contents.range?.[0] ?? 0),
+      'write the fields at the top level, without a leading "- "',
+    );
   }
   return undefined;
 }
-
-/** Start of a quoted scalar that never closes (yaml reports the error at the end of the file). */
-function unclosedQuoteStart(text: string): number | undefined {
-  for (const token of new Parser().parse(text)) {
-    const found = findUnclosed(token);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-function findUnclosed(token: unknown): number | undefined {
-  if (!token || typeof token !== 'object') return undefined;
-  const t = token as { type?: string; offset?: number; source?: string };
-  if ((t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && typeof t.source === 'string') {
-    const q = t.type === 'double-quoted-scalar' ? '"' : "'";
-    if (t.source.length < 2 || !t.source.endsWith(q) || (q === '"' && /(^|[^\\])(\\\\)*\\"$/.test(t.source))) return t.offset;
-  }
-  for (const value of Object.values(token)) {
-    if (Array.isArray(value)) {
-      for (const v of value) {
-        const r =
-          findUnclosed(v) ??
-          findUnclosed((v as { key?: unknown })?.key) ??
-          findUnclosed((v as { value?: unknown })?.value) ??
-          findUnclosed((v as { sep?: unknown })?.sep);
-        if (r !== undefined) return r;
-      }
-    } else if (value && typeof value === 'object') {
-      const r = findUnclosed(value);
-      if (r !== undefined) return r;
-    }
-  }
-  return undefined;
-}
-
-const firstLine = (s: string): string => s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 
 function fail(code: string, message: string, file: string, pos: Located, fix?: string): YamlResult {
   return { ok: false, diagnostics: [{ code, severity: 'error', message, file, ...pos, ...(fix ? { fix } : {}) }] };
