@@ -240,77 +240,107 @@ export function issuesToDiagnostics(
   base: readonly PropertyKey[] = [],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const push = (path: PropertyKey[], code: string, message: string, fix?: string, which: 'value' | 'key' = 'value') =>
-    out.push({ code, severity: 'error', message, file, field: fieldPath(path) || '(root)', ...yaml.locate(path, which), ...(fix ? { fix } : {}) });
-
   for (const raw of issues as AnyIssue[]) {
     const path = [...base, ...raw.path];
-    if (raw.code === 'invalid_union' && raw.errors) {
-      out.push(...issuesToDiagnostics(bestBranch(raw.errors), yaml, file, schema, path));
-      continue;
-    }
-    if (raw.params?.jc) {
-      push(path, raw.params.jc, raw.message, raw.params.fix);
-      const at = (raw as RuleIssue).at;
-      if (at && !hasPath(yaml.data, path)) Object.assign(out[out.length - 1]!, yaml.locate(at));
-      continue;
-    }
-    switch (raw.code) {
-      case 'unrecognized_keys': {
-        const allowed = schemaAt(schema, path);
-        const keys = allowed instanceof z.ZodObject ? Object.keys(allowed.shape) : [];
-        for (const key of raw.keys ?? []) {
-          const guess = closest(key, keys);
-          push(
-            [...path, key],
-            CODES.FIELD_UNKNOWN,
-            `unknown key "${key}"`,
-            guess ? `did you mean ${guess}?` : keys.length ? `allowed here: ${keys.join(', ')}` : undefined,
-            'key',
-          );
-        }
-        break;
-      }
-      case 'invalid_type': {
-        if (raw.input === undefined && !hasPath(yaml.data, path)) {
-          push(path, CODES.FIELD_REQUIRED, `${String(path[path.length - 1] ?? 'value')} is required`, requiredFix(schema, path), 'key');
-          // Point at the parent that lacks the key.
-          const last = out[out.length - 1]!;
-          Object.assign(last, yaml.locate(path.slice(0, -1), 'key'));
-          break;
-        }
-        const expected = TYPE_NAMES[raw.expected ?? ''] ?? raw.expected ?? 'another type';
-        let fix: string | undefined;
-        if (raw.expected === 'string' && (typeof raw.input === 'number' || typeof raw.input === 'boolean')) fix = `put it in quotes: "${String(raw.input)}"`;
-        else if (raw.expected === 'array' && raw.input !== null && typeof raw.input !== 'object')
-          fix = `write a list: [${typeof raw.input === 'string' ? raw.input : JSON.stringify(raw.input)}]`;
-        else if (raw.expected === 'number' && typeof raw.input === 'string' && /^[\d,._ ]+$/.test(raw.input))
-          fix = `write the number without quotes or separators: ${raw.input.replace(/[,_ ]/g, '')}`;
-        else if (raw.expected === 'boolean') fix = 'write true or false';
-        else if (raw.input === null) fix = 'write a value after the colon or dash, or delete the empty entry';
-        push(path, CODES.FIELD_TYPE, `must be ${expected}, got ${describe(raw.input)}`, fix);
-        break;
-      }
-      case 'invalid_value': {
-        const values = (raw.values ?? []).map(String);
-        if (raw.input === undefined && !hasPath(yaml.data, path)) {
-          const key = String(path[path.length - 1] ?? 'value');
-          push(path, CODES.FIELD_REQUIRED, `${key} is required: one of ${values.join(', ')}`, `add ${key}: ${values[0]}`, 'key');
-          Object.assign(out[out.length - 1]!, yaml.locate(path.slice(0, -1), 'key'));
-          break;
-        }
-        const guess = typeof raw.input === 'string' ? closest(raw.input, values) : undefined;
-        push(path, CODES.FIELD_ENUM, `must be one of ${values.join(', ')}; got ${describe(raw.input)}`, guess ? `did you mean ${guess}?` : undefined);
-        break;
-      }
-      // The words come from the parse's error map (src/model/issue-messages.ts) or the schema.
-      case 'too_small':
-      case 'too_big':
-        push(path, raw.origin === 'number' || raw.origin === 'int' ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH, raw.message);
-        break;
-      default:
-        push(path, CODES.FIELD_FORMAT, raw.message);
-    }
+    if (raw.code === 'invalid_union' && raw.errors) out.push(...issuesToDiagnostics(bestBranch(raw.errors), yaml, file, schema, path));
+    else out.push(...issueDiagnostics(raw, path, { yaml, file, schema }));
   }
   return out;
+}
+
+/** What placing an issue needs: the document, its file name and the schema it was checked against. */
+interface IssueContext {
+  yaml: ParsedYaml;
+  file: string;
+  schema: z.ZodType | undefined;
+}
+
+interface Reported {
+  code: string;
+  message: string;
+  fix?: string | undefined;
+  /** Point at the key rather than the value. */
+  which?: 'value' | 'key';
+}
+
+function diagnosticAt(c: IssueContext, path: PropertyKey[], { code, message, fix, which = 'value' }: Reported): Diagnostic {
+  return { code, severity: 'error', message, file: c.file, field: fieldPath(path) || '(root)', ...c.yaml.locate(path, which), ...(fix ? { fix } : {}) };
+}
+
+/** A key that is not in the file at all. */
+function missingKeyAt(c: IssueContext, path: PropertyKey[], reported: Omit<Reported, 'which'>): Diagnostic {
+  const d = diagnosticAt(c, path, { ...reported, which: 'key' });
+  // Point at the parent that lacks the key.
+  return Object.assign(d, c.yaml.locate(path.slice(0, -1), 'key'));
+}
+
+function issueDiagnostics(raw: AnyIssue, path: PropertyKey[], c: IssueContext): Diagnostic[] {
+  if (raw.params?.jc) {
+    const d = diagnosticAt(c, path, { code: raw.params.jc, message: raw.message, fix: raw.params.fix });
+    const at = (raw as RuleIssue).at;
+    return [at && !hasPath(c.yaml.data, path) ? Object.assign(d, c.yaml.locate(at)) : d];
+  }
+  switch (raw.code) {
+    case 'unrecognized_keys':
+      return unknownKeys(raw, path, c);
+    case 'invalid_type':
+      return [invalidType(raw, path, c)];
+    case 'invalid_value':
+      return [invalidValue(raw, path, c)];
+    // The words come from the parse's error map (src/model/issue-messages.ts) or the schema.
+    case 'too_small':
+    case 'too_big':
+      return [diagnosticAt(c, path, { code: raw.origin === 'number' || raw.origin === 'int' ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH, message: raw.message })];
+    default:
+      return [diagnosticAt(c, path, { code: CODES.FIELD_FORMAT, message: raw.message })];
+  }
+}
+
+function unknownKeys(raw: AnyIssue, path: PropertyKey[], c: IssueContext): Diagnostic[] {
+  const allowed = schemaAt(c.schema, path);
+  const keys = allowed instanceof z.ZodObject ? Object.keys(allowed.shape) : [];
+  return (raw.keys ?? []).map((key) => {
+    const guess = closest(key, keys);
+    return diagnosticAt(c, [...path, key], {
+      code: CODES.FIELD_UNKNOWN,
+      message: `unknown key "${key}"`,
+      fix: guess ? `did you mean ${guess}?` : keys.length ? `allowed here: ${keys.join(', ')}` : undefined,
+      which: 'key',
+    });
+  });
+}
+
+function invalidType(raw: AnyIssue, path: PropertyKey[], c: IssueContext): Diagnostic {
+  if (raw.input === undefined && !hasPath(c.yaml.data, path)) {
+    const message = `${String(path[path.length - 1] ?? 'value')} is required`;
+    return missingKeyAt(c, path, { code: CODES.FIELD_REQUIRED, message, fix: requiredFix(c.schema, path) });
+  }
+  const expected = TYPE_NAMES[raw.expected ?? ''] ?? raw.expected ?? 'another type';
+  return diagnosticAt(c, path, { code: CODES.FIELD_TYPE, message: `must be ${expected}, got ${describe(raw.input)}`, fix: typeFix(raw) });
+}
+
+/** What to write instead of a value of the wrong type, where the mistake is a common one. */
+function typeFix(raw: AnyIssue): string | undefined {
+  if (raw.expected === 'string' && (typeof raw.input === 'number' || typeof raw.input === 'boolean')) return `put it in quotes: "${String(raw.input)}"`;
+  if (raw.expected === 'array' && raw.input !== null && typeof raw.input !== 'object')
+    return `write a list: [${typeof raw.input === 'string' ? raw.input : JSON.stringify(raw.input)}]`;
+  if (raw.expected === 'number' && typeof raw.input === 'string' && /^[\d,._ ]+$/.test(raw.input))
+    return `write the number without quotes or separators: ${raw.input.replace(/[,_ ]/g, '')}`;
+  if (raw.expected === 'boolean') return 'write true or false';
+  if (raw.input === null) return 'write a value after the colon or dash, or delete the empty entry';
+  return undefined;
+}
+
+function invalidValue(raw: AnyIssue, path: PropertyKey[], c: IssueContext): Diagnostic {
+  const values = (raw.values ?? []).map(String);
+  if (raw.input === undefined && !hasPath(c.yaml.data, path)) {
+    const key = String(path[path.length - 1] ?? 'value');
+    return missingKeyAt(c, path, { code: CODES.FIELD_REQUIRED, message: `${key} is required: one of ${values.join(', ')}`, fix: `add ${key}: ${values[0]}` });
+  }
+  const guess = typeof raw.input === 'string' ? closest(raw.input, values) : undefined;
+  return diagnosticAt(c, path, {
+    code: CODES.FIELD_ENUM,
+    message: `must be one of ${values.join(', ')}; got ${describe(raw.input)}`,
+    fix: guess ? `did you mean ${guess}?` : undefined,
+  });
 }
