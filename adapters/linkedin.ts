@@ -17,7 +17,7 @@ import { email, type EmploymentType, type Posting, type PostingLocation, type Sa
 import { charLength, FEED_STATES, isChecked, lastChange, listedEntries, rfc822, visibleText } from '../src/xml/feed';
 import { descriptionLength } from './shared/description-length';
 import { titleDiagnostics } from './shared/title';
-import { cdataEl, el, xmlDocument, type XmlElement } from '../src/xml/writer';
+import { cdataEl, el, xmlDocument, type XmlContent, type XmlElement } from '../src/xml/writer';
 
 export const LINKEDIN_CODES = {
   TITLE_EMPTY: 'LINKEDIN_TITLE_EMPTY',
@@ -160,16 +160,23 @@ function account(ctx: RenderContext<LinkedinOptions>) {
 function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): DiagnosticInput[] {
   if (!isChecked(entry)) return [];
   const p = entry.posting;
-  const out: DiagnosticInput[] = [];
-  const { companyId, posterEmail } = account(ctx);
-  out.push(
+  return [...textDiagnostics(p), ...accountDiagnostics(ctx), ...placeDiagnostics(p, linkedinPlace(p, ctx.options)), ...salaryDiagnostics(p)];
+}
+
+function textDiagnostics(p: Posting): DiagnosticInput[] {
+  const length = charLength(visibleText(linkedinHtml(descriptionHtml(p))));
+  return [
     ...titleDiagnostics(p, { empty: LINKEDIN_CODES.TITLE_EMPTY, decorated: LINKEDIN_CODES.TITLE_DECORATED }, 'warning', (deco) => ({
       message: `${deco.reason[0]!.toUpperCase()}${deco.reason.slice(1)}, and LinkedIn never lets a title change after posting`,
       fix: deco.suggestion ? `write title: ${deco.suggestion}` : 'keep only the job title',
     })),
-  );
-  const length = charLength(visibleText(linkedinHtml(descriptionHtml(p))));
-  out.push(...descriptionLength('LinkedIn', LINKEDIN_CODES.DESCRIPTION_TOO_SHORT, LINKEDIN_MIN_DESCRIPTION, length));
+    ...descriptionLength('LinkedIn', LINKEDIN_CODES.DESCRIPTION_TOO_SHORT, LINKEDIN_MIN_DESCRIPTION, length),
+  ];
+}
+
+function accountDiagnostics(ctx: RenderContext<LinkedinOptions>): DiagnosticInput[] {
+  const { companyId, posterEmail } = account(ctx);
+  const out: DiagnosticInput[] = [];
   if (!companyId) {
     out.push({
       code: LINKEDIN_CODES.COMPANY_ID_MISSING,
@@ -186,7 +193,11 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
       fix: 'set organization.email (or channels.linkedin.posterEmail) in jobcast.config.yaml',
     });
   }
-  const place = linkedinPlace(p, ctx.options);
+  return out;
+}
+
+function placeDiagnostics(p: Posting, place: LinkedinPlace | undefined): DiagnosticInput[] {
+  const out: DiagnosticInput[] = [];
   if (place?.source === 'country') {
     out.push({
       code: LINKEDIN_CODES.REMOTE_CITY_MISSING,
@@ -214,17 +225,21 @@ function check(entry: PostingEntry, ctx: RenderContext<LinkedinOptions>): Diagno
       message: `LinkedIn lists a job at one location and partnerJobId cannot repeat; it gets ${place.location}`,
     });
   }
+  return out;
+}
+
+function salaryDiagnostics(p: Posting): DiagnosticInput[] {
   const amounts = salaryAmounts(p);
-  if (amounts?.rounded) {
-    out.push({
+  if (!amounts?.rounded) return [];
+  return [
+    {
       code: LINKEDIN_CODES.SALARY_ROUNDED,
       severity: 'warning',
       field: 'salary',
       message: `LinkedIn takes whole salary amounts; the range is sent widened to ${amounts.low}–${amounts.high} ${p.salary!.currency}`,
       fix: 'give whole amounts if that is what you mean to show',
-    });
-  }
-  return out;
+    },
+  ];
 }
 
 function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlElement {
@@ -233,7 +248,6 @@ function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlEl
   const { company, companyId, posterEmail } = account(ctx);
   const extra = ctx.postingOptions<LinkedinPostingOptions>(p) ?? {};
   const place = linkedinPlace(p, ctx.options);
-  const amounts = salaryAmounts(p);
   const level = extra.experienceLevel ?? (p.employmentType.includes('INTERN') ? 'INTERNSHIP' : undefined);
   return el('job', [
     cdataEl('partnerJobId', e.id),
@@ -247,6 +261,16 @@ function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlEl
     cdataEl('workplaceTypes', WORKPLACE[p.workplace]),
     cdataEl('jobtype', JOBTYPE[p.employmentType[0]!]),
     cdataEl('experienceLevel', level),
+    listElements(p, extra),
+    salariesElement(p),
+    cdataEl('listDate', linkedinDate(e.lifecycle.liveFrom, tz)),
+    e.lifecycle.liveUntil && cdataEl('expirationDate', linkedinDate(e.lifecycle.liveUntil, tz)),
+  ]);
+}
+
+/** `industryCodes`, `jobFunctions` and `skills`, each when there is something to list. */
+function listElements(p: Posting, extra: LinkedinPostingOptions): XmlContent {
+  return [
     extra.industryCodes &&
       el(
         'industryCodes',
@@ -263,19 +287,23 @@ function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlEl
         'skills',
         p.skills.map((s) => cdataEl('skill', s)),
       ),
-    amounts &&
-      el(
-        'salaries',
-        el('salary', [
-          el('highEnd', [el('amount', amounts.high), el('currencyCode', p.salary!.currency)]),
-          el('lowEnd', [el('amount', amounts.low), el('currencyCode', p.salary!.currency)]),
-          el('period', PERIOD[p.salary!.unit]),
-          el('type', 'BASE_SALARY'),
-        ]),
-      ),
-    cdataEl('listDate', linkedinDate(e.lifecycle.liveFrom, tz)),
-    e.lifecycle.liveUntil && cdataEl('expirationDate', linkedinDate(e.lifecycle.liveUntil, tz)),
-  ]);
+  ];
+}
+
+/** The pay as LinkedIn takes it: whole amounts (see salaryAmounts). */
+function salariesElement(p: Posting): XmlElement | undefined {
+  const amounts = salaryAmounts(p);
+  if (!amounts) return undefined;
+  const currency = p.salary!.currency;
+  return el(
+    'salaries',
+    el('salary', [
+      el('highEnd', [el('amount', amounts.high), el('currencyCode', currency)]),
+      el('lowEnd', [el('amount', amounts.low), el('currencyCode', currency)]),
+      el('period', PERIOD[p.salary!.unit]),
+      el('type', 'BASE_SALARY'),
+    ]),
+  );
 }
 
 export const linkedin = defineAdapter<LinkedinOptions, LinkedinPostingOptions>({

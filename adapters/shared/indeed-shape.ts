@@ -237,37 +237,44 @@ function resolved<O extends IndeedShapeOptions>(ctx: RenderContext<O>): { compan
   return { company: ctx.options?.company ?? org.name, email: ctx.options?.email ?? org.email };
 }
 
+/** One `<job>`: a posting at one of its places. */
+function jobElement<O extends IndeedShapeOptions>(
+  profile: IndeedShapedProfile<O>,
+  e: PostingEntry,
+  place: JobPlace,
+  ref: string,
+  ctx: RenderContext<O>,
+): XmlElement {
+  const p = e.posting;
+  const tz = ctx.site.schedule.timezone;
+  const { company, email: account } = resolved(ctx);
+  const jobtype = [...new Set(p.employmentType.map((t) => JOBTYPES[t]).filter((x): x is string => !!x))].join(', ');
+  const category = ctx.postingOptions<IndeedShapePostingOptions>(p)?.category ?? p.department;
+  return el('job', [
+    cdataEl('title', p.title),
+    cdataEl('date', profile.formatDate(e.lifecycle.liveFrom, tz)),
+    cdataEl('referencenumber', ref),
+    cdataEl('requisitionid', p.reference ?? e.id),
+    // The job page, not the apply page (Indeed: the url must show the description), with tracking.
+    cdataEl('url', ctx.pageUrl(e.id)),
+    cdataEl('company', company),
+    cdataEl('sourcename', ctx.site.organization.name),
+    placeFields(place, profile),
+    cdataEl('email', account),
+    cdataEl('description', descriptionHtml(p)),
+    p.salary && cdataEl('salary', salaryText(p.salary)),
+    p.education && cdataEl('education', EDUCATION[p.education.credential]),
+    jobtype && cdataEl('jobtype', jobtype),
+    cdataEl('category', category),
+    cdataEl('experience', experienceText(p)),
+    e.lifecycle.liveUntil && cdataEl('expirationdate', profile.formatDate(e.lifecycle.liveUntil, tz)),
+    cdataEl('remotetype', place.remotetype),
+    profile.extraElements?.(e, place, ctx),
+  ]);
+}
+
 /** An adapter for a board that reads Indeed's XML shape, described by `profile`. */
 export function createIndeedShapedAdapter<O extends IndeedShapeOptions>(profile: IndeedShapedProfile<O>): Adapter<O, IndeedShapePostingOptions> {
-  const jobElement = (e: PostingEntry, place: JobPlace, ref: string, ctx: RenderContext<O>): XmlElement => {
-    const p = e.posting;
-    const tz = ctx.site.schedule.timezone;
-    const { company, email: account } = resolved(ctx);
-    const jobtype = [...new Set(p.employmentType.map((t) => JOBTYPES[t]).filter((x): x is string => !!x))].join(', ');
-    const category = ctx.postingOptions<IndeedShapePostingOptions>(p)?.category ?? p.department;
-    return el('job', [
-      cdataEl('title', p.title),
-      cdataEl('date', profile.formatDate(e.lifecycle.liveFrom, tz)),
-      cdataEl('referencenumber', ref),
-      cdataEl('requisitionid', p.reference ?? e.id),
-      // The job page, not the apply page (Indeed: the url must show the description), with tracking.
-      cdataEl('url', ctx.pageUrl(e.id)),
-      cdataEl('company', company),
-      cdataEl('sourcename', ctx.site.organization.name),
-      placeFields(place, profile),
-      cdataEl('email', account),
-      cdataEl('description', descriptionHtml(p)),
-      p.salary && cdataEl('salary', salaryText(p.salary)),
-      p.education && cdataEl('education', EDUCATION[p.education.credential]),
-      jobtype && cdataEl('jobtype', jobtype),
-      cdataEl('category', category),
-      cdataEl('experience', experienceText(p)),
-      e.lifecycle.liveUntil && cdataEl('expirationdate', profile.formatDate(e.lifecycle.liveUntil, tz)),
-      cdataEl('remotetype', place.remotetype),
-      profile.extraElements?.(e, place, ctx),
-    ]);
-  };
-
   return defineAdapter<O, IndeedShapePostingOptions>({
     name: profile.name,
     description: profile.description,
@@ -292,7 +299,7 @@ export function createIndeedShapedAdapter<O extends IndeedShapeOptions>(profile:
         item: (e) => {
           const { places } = jobPlaces(e.posting);
           const refs = referenceNumbers(e.id, places);
-          return places.map((place, i) => jobElement(e, place, refs[i]!, ctx));
+          return places.map((place, i) => jobElement(profile, e, place, refs[i]!, ctx));
         },
       });
       return { artifacts: [{ path: profile.path, contentType: 'application/xml; charset=utf-8', body }] };

@@ -1,5 +1,5 @@
 /** One function per CLI command; each returns its exit code. */
-import type { Adapter } from '../adapter';
+import type { Adapter, PostingEntry } from '../adapter';
 import type { Notifier } from '../publish/notifier';
 import { Ledger } from '../ledger/ledger';
 import { createLogger } from '../log';
@@ -12,11 +12,12 @@ import { validateProject } from '../pipeline/validate';
 import { displayPath } from '../load/display-path';
 import { postingFileSchema } from '../docs/posting-schema';
 import { openProject, siteLinks, type Project } from '../project';
-import { formatHuman, report, type ReportOptions } from './report';
+import { formatHuman, report, type ReportOptions, type Writer } from './report';
 import { renderAll } from '../adapter';
 import { renderContext } from '../pipeline/context';
 import { collectBody } from '../artifact-body';
 import type { CliIo } from './main';
+import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
 import { describeHolder } from '../ledger/lease';
 import type { BrokenFile } from '../pipeline/validate';
@@ -243,32 +244,38 @@ const preview: Command = async (ctx) => {
     );
     return own.length ? 1 : 2;
   }
-  const out = ctx.io.stdout;
-  for (const selection of v.channels) {
-    const { adapter } = selection;
-    if (wanted && adapter.name !== wanted) continue;
-    const why = own.filter((d) => d.channel === adapter.name && d.severity === 'error');
-    if (entry.posting.channels?.exclude?.includes(adapter.name)) {
-      out.write(`==> ${adapter.name}: not published here (channels.exclude) <==\n\n`);
-      continue;
-    }
-    if (why.length) {
-      out.write(`==> ${adapter.name}: dropped by this channel's rules <==\n${why.map((d) => formatHuman(d)).join('\n')}\n\n`);
-      continue;
-    }
-    // Preview the role as it will look once open, whatever its state today.
-    const shown = entry.state === 'open' ? entry : { ...entry, state: 'open' as const };
-    const { artifacts } = renderAll(adapter, [shown], renderContext(adapter, project.config, now, siteLinks(project)));
-    for (const a of artifacts) {
-      if (a.posting && a.posting !== id) continue;
-      out.write(`==> ${adapter.name}: /${a.path} (${a.contentType}) <==\n`);
-      const body = await collectBody(a.body);
-      out.write(body.endsWith('\n') ? body : `${body}\n`);
-      out.write('\n');
-    }
+  for (const { adapter } of v.channels) {
+    if (!wanted || adapter.name === wanted) await previewChannel(ctx.io.stdout, adapter, { entry, own, project, now });
   }
   if (entry.state !== 'open') ctx.io.stderr.write(`jobcast: note: ${id} is ${entry.state}; shown as it will look when open\n`);
   return 0;
 };
+
+/** One channel's part of a preview: why it leaves the role out, or the role's files in it. */
+async function previewChannel(
+  out: Writer,
+  adapter: Adapter,
+  { entry, own, project, now }: { entry: PostingEntry; own: readonly Diagnostic[]; project: Project; now: Date },
+): Promise<void> {
+  const why = own.filter((d) => d.channel === adapter.name && d.severity === 'error');
+  if (entry.posting.channels?.exclude?.includes(adapter.name)) {
+    out.write(`==> ${adapter.name}: not published here (channels.exclude) <==\n\n`);
+    return;
+  }
+  if (why.length) {
+    out.write(`==> ${adapter.name}: dropped by this channel's rules <==\n${why.map((d) => formatHuman(d)).join('\n')}\n\n`);
+    return;
+  }
+  // Preview the role as it will look once open, whatever its state today.
+  const shown = entry.state === 'open' ? entry : { ...entry, state: 'open' as const };
+  const { artifacts } = renderAll(adapter, [shown], renderContext(adapter, project.config, now, siteLinks(project)));
+  for (const a of artifacts) {
+    if (a.posting && a.posting !== entry.id) continue;
+    out.write(`==> ${adapter.name}: /${a.path} (${a.contentType}) <==\n`);
+    const body = await collectBody(a.body);
+    out.write(body.endsWith('\n') ? body : `${body}\n`);
+    out.write('\n');
+  }
+}
 
 export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview, state: state(open) };

@@ -60,10 +60,16 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The arguments read against OPTIONS; throws on an option it does not know or a missing value. */
+function parseCommandLine(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+}
+type CommandLine = ReturnType<typeof parseCommandLine>;
+
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
-  let parsed;
+  let parsed: CommandLine;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv);
   } catch (err) {
     io.stderr.write(`jobcast: ${(err as Error).message} [${CODES.USAGE}]\n\n${USAGE}`);
     return 2;
@@ -79,6 +85,17 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     io.stderr.write(`jobcast: unknown command "${name}" [${CODES.USAGE}]\n\n${USAGE}`);
     return 2;
   }
+  const ctx = commandContext(values, rest, io);
+  if (typeof ctx === 'number') return ctx;
+  try {
+    return await command(ctx);
+  } catch (err) {
+    return failureExitCode(err, ctx, { debug: Boolean(values.debug) });
+  }
+}
+
+/** What a command is given, or the exit code when --format or --now cannot be used. */
+function commandContext(values: CommandLine['values'], positionals: string[], io: CliIo): CommandContext | number {
   const format = (values.format ?? 'human') as OutputFormat;
   if (format !== 'human' && format !== 'json') {
     io.stderr.write(`jobcast: --format must be human or json [${CODES.USAGE}]\n`);
@@ -97,33 +114,33 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     github: io.env.GITHUB_ACTIONS === 'true',
     color: format === 'human' && !io.env.NO_COLOR && Boolean((io.stdout as { isTTY?: boolean }).isTTY),
   };
-  const ctx: CommandContext = {
+  return {
     io,
     values,
-    positionals: rest,
+    positionals,
     reportOptions,
     adapters: io.adapters ?? defaultAdapters,
     notifiers: io.notifiers ?? defaultNotifiers,
     ...(now ? { now } : {}),
   };
-  try {
-    return await command(ctx);
-  } catch (err) {
-    if (isJobcastError(err)) {
-      if (err.details.length) report(io.stdout, io.stderr, err.details, reportOptions, { error: { code: err.code, message: err.message } });
-      io.stderr.write(`jobcast: ${err.message} [${err.code}]\n`);
-      return err.exitCode;
-    }
-    const env = environmentCode(err);
-    if (env && !values.debug) {
-      // The machine refused something: say what and where, not "a bug in jobcast".
-      const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
-      const where = e.path ?? (e.address ? `${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : '');
-      io.stderr.write(`jobcast: ${e.syscall ? `${e.syscall} ` : ''}${where ? `${where}: ` : ''}${reasonOf(env)} (${env}) [${CODES.ENVIRONMENT}]\n`);
-      return 1;
-    }
-    if (values.debug) io.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-    else io.stderr.write(`jobcast: internal error: ${(err as Error)?.message ?? String(err)} (this is a bug in jobcast; rerun with --debug for details)\n`);
+}
+
+/** Tell why a command failed and return its exit code. */
+function failureExitCode(err: unknown, { io, reportOptions }: CommandContext, { debug }: { debug: boolean }): number {
+  if (isJobcastError(err)) {
+    if (err.details.length) report(io.stdout, io.stderr, err.details, reportOptions, { error: { code: err.code, message: err.message } });
+    io.stderr.write(`jobcast: ${err.message} [${err.code}]\n`);
+    return err.exitCode;
+  }
+  const env = environmentCode(err);
+  if (env && !debug) {
+    // The machine refused something: say what and where, not "a bug in jobcast".
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    const where = e.path ?? (e.address ? `${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : '');
+    io.stderr.write(`jobcast: ${e.syscall ? `${e.syscall} ` : ''}${where ? `${where}: ` : ''}${reasonOf(env)} (${env}) [${CODES.ENVIRONMENT}]\n`);
     return 1;
   }
+  if (debug) io.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  else io.stderr.write(`jobcast: internal error: ${(err as Error)?.message ?? String(err)} (this is a bug in jobcast; rerun with --debug for details)\n`);
+  return 1;
 }

@@ -3,7 +3,7 @@
  * rebuilding a lost or damaged ledger from the output being served (docs/publication.md).
  */
 import { existsSync, renameSync } from 'node:fs';
-import { currentGeneration, layoutFor, readManifest } from '../pipeline/output-store';
+import { currentGeneration, layoutFor, readManifest, type Manifest } from '../pipeline/output-store';
 import { CODES, isJobcastError } from '../errors';
 import { describeHolder } from '../ledger/lease';
 import { Ledger } from '../ledger/ledger';
@@ -36,7 +36,6 @@ function ledgerForAdoption(project: Project, write: (s: string) => void): Ledger
 }
 
 async function adopt(ctx: CommandContext, project: Project): Promise<number> {
-  const out = ctx.io.stdout;
   const generation = await currentGeneration(layoutFor(project.outDir));
   const manifest = await readManifest(generation);
   if (!generation || !manifest) {
@@ -47,39 +46,51 @@ async function adopt(ctx: CommandContext, project: Project): Promise<number> {
   try {
     const problem = identityProblem(ledger, manifest.ledger, project);
     if (!problem && !ledger.adoptPending() && !ledger.isBlank()) {
-      out.write(
+      ctx.io.stdout.write(
         `the state database already belongs to the output in ${displayPath(project.outDir)} (ledger ${ledger.identity().id}, run ${ledger.identity().seq}); nothing to adopt\n`,
       );
       return 0;
     }
-    if (problem && !ledger.isBlank()) {
-      // Another output's ledger, or an older copy of this one: its told states are not this output's. Keep it aside.
-      const older = ledger.identity().id === manifest.ledger?.id;
-      ledger.close();
-      const kept = displayPath(setAside(project.statePath, older ? 'older' : 'replaced'));
-      ctx.io.stderr.write(`jobcast: the state database ${older ? 'was older than the output' : 'belonged to another output'}; kept as ${kept}\n`);
-      ledger = new Ledger(project.statePath);
-    }
-    const lease = await ledger.lease.acquire('adopt');
-    try {
-      const at = ctx.now ?? new Date();
-      const plan = planContext(project, at, ledger.keySpace());
-      const adopted = await adoptionOf(project, manifest, generation, activeNotifiers(project.notifiers, project.config), plan);
-      ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, at);
-      const roles = adopted.subjects.filter((s) => s.kind === 'posting').length;
-      const receivers = new Set(adopted.told.map((t) => t.receiver)).size;
-      out.write(
-        `adopted the output in ${displayPath(project.outDir)} (built for ${manifest.builtFor}): ${roles} role(s) and ${adopted.subjects.length - roles} feed(s) recorded as already told to ${receivers} receiver(s); nothing was sent\n`,
-      );
-      if (adopted.missing.length)
-        ctx.io.stderr.write(`jobcast: warning: the output has no stored content for ${adopted.missing.join(', ')}; the next publish tells them as new\n`);
-      out.write('the next jobcast publish tells only what changed since that output was built\n');
-      return 0;
-    } finally {
-      lease.release();
-    }
+    if (problem && !ledger.isBlank()) ledger = replaceForeignLedger(ctx, project, { ledger, manifest });
+    await recordAdoption(ctx, project, { ledger, manifest, generation });
+    return 0;
   } finally {
     ledger.close();
+  }
+}
+
+/** Another output's ledger, or an older copy of this one: its told states are not this output's. Keep it aside. */
+function replaceForeignLedger(ctx: CommandContext, project: Project, { ledger, manifest }: { ledger: Ledger; manifest: Manifest }): Ledger {
+  const older = ledger.identity().id === manifest.ledger?.id;
+  ledger.close();
+  const kept = displayPath(setAside(project.statePath, older ? 'older' : 'replaced'));
+  ctx.io.stderr.write(`jobcast: the state database ${older ? 'was older than the output' : 'belonged to another output'}; kept as ${kept}\n`);
+  return new Ledger(project.statePath);
+}
+
+/** Record the output's roles and feeds in `ledger` as already told, under the writer lease. */
+async function recordAdoption(
+  ctx: CommandContext,
+  project: Project,
+  { ledger, manifest, generation }: { ledger: Ledger; manifest: Manifest; generation: string },
+): Promise<void> {
+  const out = ctx.io.stdout;
+  const lease = await ledger.lease.acquire('adopt');
+  try {
+    const at = ctx.now ?? new Date();
+    const plan = planContext(project, at, ledger.keySpace());
+    const adopted = await adoptionOf(project, manifest, generation, activeNotifiers(project.notifiers, project.config), plan);
+    ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, at);
+    const roles = adopted.subjects.filter((s) => s.kind === 'posting').length;
+    const receivers = new Set(adopted.told.map((t) => t.receiver)).size;
+    out.write(
+      `adopted the output in ${displayPath(project.outDir)} (built for ${manifest.builtFor}): ${roles} role(s) and ${adopted.subjects.length - roles} feed(s) recorded as already told to ${receivers} receiver(s); nothing was sent\n`,
+    );
+    if (adopted.missing.length)
+      ctx.io.stderr.write(`jobcast: warning: the output has no stored content for ${adopted.missing.join(', ')}; the next publish tells them as new\n`);
+    out.write('the next jobcast publish tells only what changed since that output was built\n');
+  } finally {
+    lease.release();
   }
 }
 

@@ -380,12 +380,18 @@ function alwaysRequired(root: JsonSchema): string[] {
 
 export function renderPostingsDoc(adapters: readonly Adapter[]): string {
   const root = jsonSchemaOf(postingSchemaFor(adapters));
-  const withOptions = adapters.filter((a) => a.postingOptions).map((a) => `\`${a.name}\``);
-  const rules = (scope: PostingRule['scope'], severity: PostingRule['severity']) =>
-    ruleList(POSTING_RULES.filter((r) => r.scope === scope && r.severity === severity));
-  const lifecycle = Object.entries(LIFECYCLE)
-    .map(([state, l]) => `| \`${state}\` | ${l.when} | ${l.effect} |`)
-    .join('\n');
+  const sections = [
+    postingsIntro(),
+    completePostingSection(root, adapters),
+    fieldsSection(root, adapters),
+    rulesSection(adapters),
+    payTransparencySection(),
+    lifecycleSection(),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+function postingsIntro(): string {
   return `# Posting files: \`postings/<id>.yaml\`
 
 ${generatedNote('the zod schemas in src/model/posting.ts and adapters/*.ts (their descriptions)')}
@@ -401,25 +407,35 @@ lowercase \`a-z\`, \`0-9\` and \`-\`, at most ${ID_MAX} characters, e.g.
 - **Your editor can help.** The first line, \`# yaml-language-server: $schema=../schema/posting.schema.json\`,
   gives autocompletion, these descriptions on hover and inline errors.
 - **Check it** with \`npx jobcast validate\`: every problem is printed as \`file:line:col field: message\`
-  with what to write instead, and every code is explained in [errors.md](errors.md).
+  with what to write instead, and every code is explained in [errors.md](errors.md).`;
+}
 
-## A complete posting
+function completePostingSection(root: JsonSchema, adapters: readonly Adapter[]): string {
+  return `## A complete posting
 
 Every field, once. Only ${andList(alwaysRequired(root))} are always required; the rules below
 add others (\`locations\` for an onsite role, …).
 
 \`\`\`yaml
-${postingExample(adapters)}\`\`\`
+${postingExample(adapters)}\`\`\``;
+}
 
-## Fields
+function fieldsSection(root: JsonSchema, adapters: readonly Adapter[]): string {
+  const withOptions = adapters.filter((a) => a.postingOptions).map((a) => `\`${a.name}\``);
+  return `## Fields
 
 \`[]\` in a heading means each entry of a list; \`<name>\` stands for a name you choose.
 
 ${reference(root, POSTINGS_DOC, adapters)}
 
-Channels with options of their own here: ${andList(withOptions)}. Every channel can be left out with \`exclude\`.
+Channels with options of their own here: ${andList(withOptions)}. Every channel can be left out with \`exclude\`.`;
+}
 
-## Rules across fields
+/** The rules across fields and files, and the warnings, from POSTING_RULES. */
+function rulesSection(adapters: readonly Adapter[]): string {
+  const rules = (scope: PostingRule['scope'], severity: PostingRule['severity']) =>
+    ruleList(POSTING_RULES.filter((r) => r.scope === scope && r.severity === severity));
+  return `## Rules across fields
 
 Besides each field's own type, a posting must meet these rules. Each is an error that names the
 field and the fix, with the code shown:
@@ -437,9 +453,11 @@ Warnings are advice: \`validate\` still exits 0 and the role is published.
 ${rules('fields', 'warning')}
 
 Each channel has rules of its own (${andList(adapters.filter((a) => a.check !== undefined).map((a) => `\`${a.name}\``))}): an error there leaves the
-role out of that channel only. They are listed in [channels.md](channels.md) and [errors.md](errors.md).
+role out of that channel only. They are listed in [channels.md](channels.md) and [errors.md](errors.md).`;
+}
 
-## Pay transparency
+function payTransparencySection(): string {
+  return `## Pay transparency
 
 These laws require the pay (range) in job ads. A role without \`salary\` is under one when one of its
 \`locations\` is in the place (the region matched by code or name), or when it is remote and
@@ -451,9 +469,14 @@ advice: thresholds such as employer size differ, so check the law itself.
 |---|---|
 ${payLawTable()
   .map((r) => `| ${r.place} | ${r.law} |`)
-  .join('\n')}
+  .join('\n')}`;
+}
 
-## Lifecycle
+function lifecycleSection(): string {
+  const states = Object.entries(LIFECYCLE)
+    .map(([state, l]) => `| \`${state}\` | ${l.when} | ${l.effect} |`)
+    .join('\n');
+  return `## Lifecycle
 
 Every build works out each role's state from its file and the clock; dates without a time are read
 in the config's \`schedule.timezone\`. What is served and who is told in each state is in
@@ -461,12 +484,11 @@ in the config's \`schedule.timezone\`. What is served and who is told in each st
 
 | State | When | What happens |
 |---|---|---|
-${lifecycle}
+${states}
 
 Setting a live role back to \`draft\`, moving \`datePosted\` into the future or deleting the file
 withdraws it the same way as closing it; reopening it later announces it again. A file with a
-mistake never holds up the others: the role keeps its last good version live until it is fixed.
-`;
+mistake never holds up the others: the role keeps its last good version live until it is fixed.`;
 }
 
 export function renderConfigDoc(adapters: readonly Adapter[], notifiers: readonly Notifier[]): string {

@@ -100,10 +100,13 @@ function lazyLocator(absPath: string, file: string): (field: string) => Place {
   };
 }
 
+/** A posting's id: its file name without `.yaml`. */
+const idOf = (absPath: string): string => path.basename(absPath).replace(/\.yaml$/, '');
+
 /** The schema half of loading: a parsed file → a posting, or the reasons it is not one. */
 export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: PostingSchema): { posting?: LoadedPosting; diagnostics: Diagnostic[] } {
   const file = displayPath(absPath);
-  const id = path.basename(absPath).replace(/\.yaml$/, '');
+  const id = idOf(absPath);
   const diagnostics = fileNameProblems(id, file);
   if (!parsedFile.ok) return { diagnostics: [...diagnostics, ...parsedFile.diagnostics] };
   const yaml = withPositions(parsedFile.data, parsedFile.positions);
@@ -150,90 +153,89 @@ export interface LoadOptions {
 
 /** Load every `*.yaml` file of `dir`; problems of all files are reported together. */
 export async function loadPostings(dir: string, schema: PostingSchema, opts: LoadOptions = {}): Promise<LoadResult> {
-  let names: string[];
-  try {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
-    names = entries
-      .filter((e) => e.isFile() || e.isSymbolicLink())
-      .map((e) => e.name)
-      .sort();
-  } catch (err) {
-    throw FAILURES.postingsDir(displayPath(dir), (err as NodeJS.ErrnoException).code ?? (err as Error).message);
-  }
-  const diagnostics: Diagnostic[] = [];
+  const names = await fileNames(dir);
+  const diagnostics = names.filter((n) => !n.startsWith('.') && !n.endsWith('.yaml')).map((n) => notAPosting(dir, n));
+  const postingFiles = names.filter((n) => n.endsWith('.yaml') && !n.startsWith('.')).map((n) => path.join(dir, n));
   const postings: LoadedPosting[] = [];
-  const files = names.filter((n) => n.endsWith('.yaml') && !n.startsWith('.'));
-  for (const n of names) {
-    if (n.startsWith('.') || n.endsWith('.yaml')) continue;
-    // Not a posting: said once, never an error that would hold up every other role.
-    const file = displayPath(path.join(dir, n));
-    const base = n.replace(SIMILAR_EXTENSIONS, '');
-    diagnostics.push(
-      SIMILAR_EXTENSIONS.test(n)
-        ? {
-            code: CODES.FILE_EXTENSION,
-            severity: 'warning',
-            file,
-            line: 1,
-            col: 1,
-            field: '(file name)',
-            message: `posting files end in .yaml; "${n}" is ignored`,
-            fix: `rename it to ${base}.yaml if it is a posting`,
-          }
-        : {
-            code: CODES.FILE_IGNORED,
-            severity: 'warning',
-            file,
-            line: 1,
-            col: 1,
-            field: '(file name)',
-            message: `"${n}" is not a posting (posting files end in .yaml) and is ignored`,
-            fix: 'keep other files outside the postings folder',
-          },
-    );
-  }
-  const results = new Array<ReturnType<typeof validateParsed>>(files.length);
-  const abs = files.map((f) => path.join(dir, f));
-  const deliver = (i: number, r: ReturnType<typeof validateParsed>) => {
-    if (r.posting && opts.onPosting) {
-      opts.onPosting(r.posting);
-      r.posting.locate = lazyLocator(abs[i]!, r.posting.file);
-    }
-    results[i] = r;
-  };
-  const toParse: number[] = [];
-  if (opts.reuse || opts.onStamp) {
-    await forEachLimit(abs, 32, async (a, i) => {
-      const st = await fs.stat(a).catch(() => undefined);
-      const stamp = st ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino } : undefined;
-      if (stamp) opts.onStamp?.(a, stamp);
-      const hit = stamp && opts.reuse?.get(a, stamp);
-      if (!hit) return void toParse.push(i);
-      const id = path.basename(a).replace(/\.yaml$/, '');
-      const file = displayPath(a);
-      deliver(i, {
-        posting: { id, absPath: a, file, posting: hit.posting, sourceHash: hit.sourceHash, locate: lazyLocator(a, file) },
-        diagnostics: hit.diagnostics.map((d) => ({ ...d, file })),
-      });
-    });
-    toParse.sort((x, y) => x - y);
-  } else {
-    toParse.push(...abs.keys());
-  }
-  await parseFiles(
-    toParse.map((i) => [abs[i]!, displayPath(abs[i]!)]),
-    (k, parsed) => {
-      const i = toParse[k]!;
-      deliver(i, validateParsed(abs[i]!, parsed, schema));
-    },
-  );
-  for (const r of results) {
+  for (const r of await validateFiles(postingFiles, schema, opts)) {
     diagnostics.push(...r.diagnostics);
     if (r.posting) postings.push(r.posting);
   }
   diagnostics.push(...duplicateReferences(postings));
   const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
   return { postings: postings.filter((p) => !failed.has(p.file)), diagnostics };
+}
+
+/** The names of the files (and links) in `dir`, sorted. */
+async function fileNames(dir: string): Promise<string[]> {
+  try {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile() || e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort();
+  } catch (err) {
+    throw FAILURES.postingsDir(displayPath(dir), (err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  }
+}
+
+/** Not a posting: said once, never an error that would hold up every other role. */
+function notAPosting(dir: string, name: string): Diagnostic {
+  const misnamed = SIMILAR_EXTENSIONS.test(name);
+  return {
+    code: misnamed ? CODES.FILE_EXTENSION : CODES.FILE_IGNORED,
+    severity: 'warning',
+    file: displayPath(path.join(dir, name)),
+    line: 1,
+    col: 1,
+    field: '(file name)',
+    message: misnamed ? `posting files end in .yaml; "${name}" is ignored` : `"${name}" is not a posting (posting files end in .yaml) and is ignored`,
+    fix: misnamed ? `rename it to ${name.replace(SIMILAR_EXTENSIONS, '')}.yaml if it is a posting` : 'keep other files outside the postings folder',
+  };
+}
+
+type Validated = ReturnType<typeof validateParsed>;
+
+/** Each file's result, in the order of `files`: reused where `opts.reuse` still has it, else parsed and validated. */
+async function validateFiles(files: readonly string[], schema: PostingSchema, opts: LoadOptions): Promise<Validated[]> {
+  const results = new Array<Validated>(files.length);
+  const deliver = (i: number, r: Validated) => {
+    if (r.posting && opts.onPosting) {
+      opts.onPosting(r.posting);
+      r.posting.locate = lazyLocator(files[i]!, r.posting.file);
+    }
+    results[i] = r;
+  };
+  const toParse = opts.reuse || opts.onStamp ? await deliverReused(files, opts, deliver) : [...files.keys()];
+  await parseFiles(
+    toParse.map((i) => [files[i]!, displayPath(files[i]!)]),
+    (k, parsed) => {
+      const i = toParse[k]!;
+      deliver(i, validateParsed(files[i]!, parsed, schema));
+    },
+  );
+  return results;
+}
+
+/**
+ * Stamp every file (telling `opts.onStamp`) and deliver the previous result of each one whose stamp
+ * still matches; returns the indexes of the files left to parse, in order.
+ */
+async function deliverReused(files: readonly string[], opts: LoadOptions, deliver: (i: number, r: Validated) => void): Promise<number[]> {
+  const toParse: number[] = [];
+  await forEachLimit(files, 32, async (a, i) => {
+    const st = await fs.stat(a).catch(() => undefined);
+    const stamp = st ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino } : undefined;
+    if (stamp) opts.onStamp?.(a, stamp);
+    const hit = stamp && opts.reuse?.get(a, stamp);
+    if (!hit) return void toParse.push(i);
+    const file = displayPath(a);
+    deliver(i, {
+      posting: { id: idOf(a), absPath: a, file, posting: hit.posting, sourceHash: hit.sourceHash, locate: lazyLocator(a, file) },
+      diagnostics: hit.diagnostics.map((d) => ({ ...d, file })),
+    });
+  });
+  return toParse.sort((x, y) => x - y);
 }
 
 function duplicateReferences(postings: readonly LoadedPosting[]): Diagnostic[] {

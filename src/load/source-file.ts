@@ -55,49 +55,60 @@ export type SourceText = { ok: true; text: string } | { ok: false; diagnostics: 
 
 /** Read `file` as UTF-8 text, or say exactly why it cannot be used. */
 export async function readSourceText(file: string, displayName: string, what = 'posting'): Promise<SourceText> {
-  const problem = (code: string, message: string, fix?: string, line = 1, col = 1): Extract<SourceText, { ok: false }> => ({
-    ok: false,
-    diagnostics: [{ code, severity: 'error', message, file: displayName, line, col, ...(fix ? { fix } : {}) }],
-  });
-  let buf: Buffer;
+  const read = await readBounded(file, displayName, what);
+  if (!read.ok) return read;
+  return encodingProblem(read.bytes, displayName) ?? { ok: true, text: read.bytes.toString('utf8') };
+}
+
+type Unusable = Extract<SourceText, { ok: false }>;
+
+function unusable(
+  displayName: string,
+  code: string,
+  message: string,
+  { fix, line = 1, col = 1 }: { fix?: string; line?: number; col?: number } = {},
+): Unusable {
+  return { ok: false, diagnostics: [{ code, severity: 'error', message, file: displayName, line, col, ...(fix ? { fix } : {}) }] };
+}
+
+/** The bytes of a regular file of at most MAX_SOURCE_BYTES. */
+async function readBounded(file: string, displayName: string, what: string): Promise<{ ok: true; bytes: Buffer } | Unusable> {
+  let bytes: Buffer;
   try {
     const stat = await fs.stat(file);
-    if (!stat.isFile()) return problem(CODES.FILE_READ, `${what} file is not a regular file`);
+    if (!stat.isFile()) return unusable(displayName, CODES.FILE_READ, `${what} file is not a regular file`);
     if (stat.size > MAX_SOURCE_BYTES) {
-      return problem(
-        CODES.FILE_TOO_LARGE,
-        `${what} file is ${stat.size} bytes; the limit is ${MAX_SOURCE_BYTES} (1 MiB)`,
-        'a single role never needs this much text: check for pasted binary data',
-      );
+      return unusable(displayName, CODES.FILE_TOO_LARGE, `${what} file is ${stat.size} bytes; the limit is ${MAX_SOURCE_BYTES} (1 MiB)`, {
+        fix: 'a single role never needs this much text: check for pasted binary data',
+      });
     }
-    buf = await fs.readFile(file);
+    bytes = await fs.readFile(file);
   } catch (err) {
     const errno = (err as NodeJS.ErrnoException).code;
-    const failed = problem(CODES.FILE_READ, `cannot read ${what} file: ${errno ?? (err as Error).message}`);
+    const failed = unusable(displayName, CODES.FILE_READ, `cannot read ${what} file: ${errno ?? (err as Error).message}`);
     return errno ? { ...failed, errno } : failed;
   }
-  if (buf.length > MAX_SOURCE_BYTES) return problem(CODES.FILE_TOO_LARGE, `${what} file is over 1 MiB`);
+  // The file can grow between the stat and the read.
+  if (bytes.length > MAX_SOURCE_BYTES) return unusable(displayName, CODES.FILE_TOO_LARGE, `${what} file is over 1 MiB`);
+  return { ok: true, bytes };
+}
+
+/** Why the bytes are not UTF-8 text: a BOM, UTF-16, a malformed sequence or a NUL byte. */
+function encodingProblem(buf: Buffer, displayName: string): Unusable | undefined {
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-    return problem(CODES.FILE_BOM, 'file starts with a byte order mark (BOM)', 'save the file as UTF-8 without BOM');
+    return unusable(displayName, CODES.FILE_BOM, 'file starts with a byte order mark (BOM)', { fix: 'save the file as UTF-8 without BOM' });
   }
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-    return problem(CODES.FILE_ENCODING, 'file is UTF-16, not UTF-8', 'save the file as UTF-8');
+    return unusable(displayName, CODES.FILE_ENCODING, 'file is UTF-16, not UTF-8', { fix: 'save the file as UTF-8' });
   }
   const bad = firstInvalidUtf8(buf);
   if (bad >= 0) {
-    const { line, col } = byteOffsetToPlace(buf, bad);
-    return problem(
-      CODES.FILE_ENCODING,
-      `invalid UTF-8 byte 0x${buf[bad]!.toString(16).padStart(2, '0')}`,
-      'save the file as UTF-8 (it looks like Latin-1 or Windows-1252)',
-      line,
-      col,
-    );
+    return unusable(displayName, CODES.FILE_ENCODING, `invalid UTF-8 byte 0x${buf[bad]!.toString(16).padStart(2, '0')}`, {
+      fix: 'save the file as UTF-8 (it looks like Latin-1 or Windows-1252)',
+      ...byteOffsetToPlace(buf, bad),
+    });
   }
   const nul = buf.indexOf(0);
-  if (nul >= 0) {
-    const { line, col } = byteOffsetToPlace(buf, nul);
-    return problem(CODES.FILE_ENCODING, 'file contains a NUL byte; it is not a text file', undefined, line, col);
-  }
-  return { ok: true, text: buf.toString('utf8') };
+  if (nul >= 0) return unusable(displayName, CODES.FILE_ENCODING, 'file contains a NUL byte; it is not a text file', byteOffsetToPlace(buf, nul));
+  return undefined;
 }

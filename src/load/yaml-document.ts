@@ -1,12 +1,13 @@
 /**
  * YAML → plain data with a map back to positions, and zod issues → Diagnostics at `file:line:col`.
  */
-import { isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
 import type { IssueParams, RuleIssue } from '../model/posting';
 import { closest } from './suggest';
+import { yamlErrorDiagnostics } from './yaml-errors';
 
 export interface Located {
   line: number;
@@ -103,54 +104,10 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2', strict: true });
   const at = (offset: number): Located => lineCounter.linePos(offset);
-  const diagnostics: Diagnostic[] = [];
-  // Duplicate keys are each a real problem; of syntax errors only the first is, the rest cascade from it.
-  const syntax = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
-  for (const err of doc.errors.filter((e) => e.code === 'DUPLICATE_KEY')) {
-    const key = keyAt(text, err.pos[0]);
-    diagnostics.push({
-      code: CODES.YAML_DUPLICATE_KEY,
-      severity: 'error',
-      file,
-      ...at(err.pos[0]),
-      ...(key ? { field: key } : {}),
-      message: `${key ? `key "${key}"` : 'a key'} appears twice in the same map; each key may appear once`,
-      fix: 'delete or merge the repeated key',
-    });
-  }
-  const first = syntax[0];
-  if (first) {
-    const flow = /^Flow (sequence|map)/.exec(first.message);
-    const offset =
-      first.code === 'MISSING_CHAR' && /quote/.test(first.message)
-        ? (unclosedQuoteStart(text) ?? first.pos[0])
-        : flow
-          ? (unclosedFlowStart(text, first.pos[0], flow[1] === 'sequence' ? '[' : '{') ?? first.pos[0])
-          : first.pos[0];
-    const more = syntax.length > 1 ? ` (${syntax.length - 1} further YAML error${syntax.length > 2 ? 's' : ''} follow from it)` : '';
-    diagnostics.push({
-      code: CODES.YAML_SYNTAX,
-      severity: 'error',
-      file,
-      ...at(offset),
-      message: `YAML ${first.code}: ${firstLine(first.message)}${more}`,
-      fix: yamlFix(first.code, first.message),
-    });
-  }
-  if (diagnostics.length) return { ok: false, diagnostics: diagnostics.sort((a, b) => a.line! - b.line! || a.col! - b.col!) };
-  if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ''))) {
-    return fail(CODES.FILE_EMPTY, `${what} file is empty`, file, { line: 1, col: 1 }, `start from postings/ml-infrastructure-engineer.yaml`);
-  }
-  if (!isMap(doc.contents)) {
-    const kind = isSeq(doc.contents) ? 'a list' : 'a single value';
-    return fail(
-      CODES.YAML_NOT_MAP,
-      `${what} file must be a map of keys (title:, status:, …), not ${kind}`,
-      file,
-      at(doc.contents.range?.[0] ?? 0),
-      'write the fields at the top level, without a leading "- "',
-    );
-  }
+  const diagnostics = yamlErrorDiagnostics(doc.errors, text, file, at);
+  if (diagnostics.length) return { ok: false, diagnostics };
+  const notMap = notAMap(doc, file, what, at);
+  if (notMap) return notMap;
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -166,83 +123,23 @@ export function parseYaml(text: string, file: string, what = 'posting'): YamlRes
   return { ok: true, yaml: withPositions(data, positionTable(doc, at)) };
 }
 
-const YAML_FIXES: Record<string, string> = {
-  BAD_INDENT: 'indent every key of a map by the same number of spaces',
-  TAB_AS_INDENT: 'indent with spaces, not tabs',
-  BLOCK_AS_IMPLICIT_KEY: 'put a space after the colon, or quote the text',
-  MULTILINE_IMPLICIT_KEY: 'keep a key and its colon on one line',
-  UNEXPECTED_TOKEN: 'quote text that starts with a special character (: - [ ] { } # & * ! | > \' " % @ `)',
-};
-
-function yamlFix(code: string, message: string): string {
-  if (/^Flow sequence/.test(message)) return 'close the list that starts here with ] on the same line, e.g. skills: [Python, Go]';
-  if (/^Flow map/.test(message)) return 'close the map that starts here with } on the same line, e.g. { currency: USD, min: 1, max: 2 }';
-  if (code === 'MISSING_CHAR') {
-    if (/quote/i.test(message)) return 'close the quote that was opened here';
-    if (/without - indicator/.test(message)) return 'this line is indented like a list item: add "- " or align it with the keys above';
-    return 'close the bracket or quote that was opened here';
+/** Why a well-formed document is still not a file of keys: it is empty, a list or a single value. */
+function notAMap(doc: Document, file: string, what: string, at: (offset: number) => Located): YamlResult | undefined {
+  if (doc.contents === null || (isScalar(doc.contents) && (doc.contents.value === null || doc.contents.value === ''))) {
+    return fail(CODES.FILE_EMPTY, `${what} file is empty`, file, { line: 1, col: 1 }, `start from postings/ml-infrastructure-engineer.yaml`);
   }
-  return YAML_FIXES[code] ?? 'check the indentation and quoting of this line';
-}
-
-/** The key text at an offset (`status` in `status: closed`). */
-function keyAt(text: string, offset: number): string | undefined {
-  const m = /^\s*["']?([^"':\n]+?)["']?\s*:/.exec(text.slice(offset, offset + 200));
-  return m?.[1];
-}
-
-/** The last `open` bracket before `before` that is not closed on its line (yaml reports the line after). */
-function unclosedFlowStart(text: string, before: number, open: '[' | '{'): number | undefined {
-  const close = open === '[' ? ']' : '}';
-  const lines = text.slice(0, before).split('\n');
-  let offset = before;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!;
-    offset -= line.length + (i < lines.length - 1 ? 1 : 0);
-    let depth = 0;
-    for (let j = line.length - 1; j >= 0; j--) {
-      if (line[j] === close) depth++;
-      else if (line[j] === open && depth-- === 0) return offset + j;
-    }
+  if (!isMap(doc.contents)) {
+    const kind = isSeq(doc.contents) ? 'a list' : 'a single value';
+    return fail(
+      CODES.YAML_NOT_MAP,
+      `${what} file must be a map of keys (title:, status:, …), not ${kind}`,
+      file,
+      at(doc.contents.range?.[0] ?? 0),
+      'write the fields at the top level, without a leading "- "',
+    );
   }
   return undefined;
 }
-
-/** Start of a quoted scalar that never closes (yaml reports the error at the end of the file). */
-function unclosedQuoteStart(text: string): number | undefined {
-  for (const token of new Parser().parse(text)) {
-    const found = findUnclosed(token);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-function findUnclosed(token: unknown): number | undefined {
-  if (!token || typeof token !== 'object') return undefined;
-  const t = token as { type?: string; offset?: number; source?: string };
-  if ((t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && typeof t.source === 'string') {
-    const q = t.type === 'double-quoted-scalar' ? '"' : "'";
-    if (t.source.length < 2 || !t.source.endsWith(q) || (q === '"' && /(^|[^\\])(\\\\)*\\"$/.test(t.source))) return t.offset;
-  }
-  for (const value of Object.values(token)) {
-    if (Array.isArray(value)) {
-      for (const v of value) {
-        const r =
-          findUnclosed(v) ??
-          findUnclosed((v as { key?: unknown })?.key) ??
-          findUnclosed((v as { value?: unknown })?.value) ??
-          findUnclosed((v as { sep?: unknown })?.sep);
-        if (r !== undefined) return r;
-      }
-    } else if (value && typeof value === 'object') {
-      const r = findUnclosed(value);
-      if (r !== undefined) return r;
-    }
-  }
-  return undefined;
-}
-
-const firstLine = (s: string): string => s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 
 function fail(code: string, message: string, file: string, pos: Located, fix?: string): YamlResult {
   return { ok: false, diagnostics: [{ code, severity: 'error', message, file, ...pos, ...(fix ? { fix } : {}) }] };
@@ -343,77 +240,107 @@ export function issuesToDiagnostics(
   base: readonly PropertyKey[] = [],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const push = (path: PropertyKey[], code: string, message: string, fix?: string, which: 'value' | 'key' = 'value') =>
-    out.push({ code, severity: 'error', message, file, field: fieldPath(path) || '(root)', ...yaml.locate(path, which), ...(fix ? { fix } : {}) });
-
   for (const raw of issues as AnyIssue[]) {
     const path = [...base, ...raw.path];
-    if (raw.code === 'invalid_union' && raw.errors) {
-      out.push(...issuesToDiagnostics(bestBranch(raw.errors), yaml, file, schema, path));
-      continue;
-    }
-    if (raw.params?.jc) {
-      push(path, raw.params.jc, raw.message, raw.params.fix);
-      const at = (raw as RuleIssue).at;
-      if (at && !hasPath(yaml.data, path)) Object.assign(out[out.length - 1]!, yaml.locate(at));
-      continue;
-    }
-    switch (raw.code) {
-      case 'unrecognized_keys': {
-        const allowed = schemaAt(schema, path);
-        const keys = allowed instanceof z.ZodObject ? Object.keys(allowed.shape) : [];
-        for (const key of raw.keys ?? []) {
-          const guess = closest(key, keys);
-          push(
-            [...path, key],
-            CODES.FIELD_UNKNOWN,
-            `unknown key "${key}"`,
-            guess ? `did you mean ${guess}?` : keys.length ? `allowed here: ${keys.join(', ')}` : undefined,
-            'key',
-          );
-        }
-        break;
-      }
-      case 'invalid_type': {
-        if (raw.input === undefined && !hasPath(yaml.data, path)) {
-          push(path, CODES.FIELD_REQUIRED, `${String(path[path.length - 1] ?? 'value')} is required`, requiredFix(schema, path), 'key');
-          // Point at the parent that lacks the key.
-          const last = out[out.length - 1]!;
-          Object.assign(last, yaml.locate(path.slice(0, -1), 'key'));
-          break;
-        }
-        const expected = TYPE_NAMES[raw.expected ?? ''] ?? raw.expected ?? 'another type';
-        let fix: string | undefined;
-        if (raw.expected === 'string' && (typeof raw.input === 'number' || typeof raw.input === 'boolean')) fix = `put it in quotes: "${String(raw.input)}"`;
-        else if (raw.expected === 'array' && raw.input !== null && typeof raw.input !== 'object')
-          fix = `write a list: [${typeof raw.input === 'string' ? raw.input : JSON.stringify(raw.input)}]`;
-        else if (raw.expected === 'number' && typeof raw.input === 'string' && /^[\d,._ ]+$/.test(raw.input))
-          fix = `write the number without quotes or separators: ${raw.input.replace(/[,_ ]/g, '')}`;
-        else if (raw.expected === 'boolean') fix = 'write true or false';
-        else if (raw.input === null) fix = 'write a value after the colon or dash, or delete the empty entry';
-        push(path, CODES.FIELD_TYPE, `must be ${expected}, got ${describe(raw.input)}`, fix);
-        break;
-      }
-      case 'invalid_value': {
-        const values = (raw.values ?? []).map(String);
-        if (raw.input === undefined && !hasPath(yaml.data, path)) {
-          const key = String(path[path.length - 1] ?? 'value');
-          push(path, CODES.FIELD_REQUIRED, `${key} is required: one of ${values.join(', ')}`, `add ${key}: ${values[0]}`, 'key');
-          Object.assign(out[out.length - 1]!, yaml.locate(path.slice(0, -1), 'key'));
-          break;
-        }
-        const guess = typeof raw.input === 'string' ? closest(raw.input, values) : undefined;
-        push(path, CODES.FIELD_ENUM, `must be one of ${values.join(', ')}; got ${describe(raw.input)}`, guess ? `did you mean ${guess}?` : undefined);
-        break;
-      }
-      // The words come from the parse's error map (src/model/issue-messages.ts) or the schema.
-      case 'too_small':
-      case 'too_big':
-        push(path, raw.origin === 'number' || raw.origin === 'int' ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH, raw.message);
-        break;
-      default:
-        push(path, CODES.FIELD_FORMAT, raw.message);
-    }
+    if (raw.code === 'invalid_union' && raw.errors) out.push(...issuesToDiagnostics(bestBranch(raw.errors), yaml, file, schema, path));
+    else out.push(...issueDiagnostics(raw, path, { yaml, file, schema }));
   }
   return out;
+}
+
+/** What placing an issue needs: the document, its file name and the schema it was checked against. */
+interface IssueContext {
+  yaml: ParsedYaml;
+  file: string;
+  schema: z.ZodType | undefined;
+}
+
+interface Reported {
+  code: string;
+  message: string;
+  fix?: string | undefined;
+  /** Point at the key rather than the value. */
+  which?: 'value' | 'key';
+}
+
+function diagnosticAt(c: IssueContext, path: PropertyKey[], { code, message, fix, which = 'value' }: Reported): Diagnostic {
+  return { code, severity: 'error', message, file: c.file, field: fieldPath(path) || '(root)', ...c.yaml.locate(path, which), ...(fix ? { fix } : {}) };
+}
+
+/** A key that is not in the file at all. */
+function missingKeyAt(c: IssueContext, path: PropertyKey[], reported: Omit<Reported, 'which'>): Diagnostic {
+  const d = diagnosticAt(c, path, { ...reported, which: 'key' });
+  // Point at the parent that lacks the key.
+  return Object.assign(d, c.yaml.locate(path.slice(0, -1), 'key'));
+}
+
+function issueDiagnostics(raw: AnyIssue, path: PropertyKey[], c: IssueContext): Diagnostic[] {
+  if (raw.params?.jc) {
+    const d = diagnosticAt(c, path, { code: raw.params.jc, message: raw.message, fix: raw.params.fix });
+    const at = (raw as RuleIssue).at;
+    return [at && !hasPath(c.yaml.data, path) ? Object.assign(d, c.yaml.locate(at)) : d];
+  }
+  switch (raw.code) {
+    case 'unrecognized_keys':
+      return unknownKeys(raw, path, c);
+    case 'invalid_type':
+      return [invalidType(raw, path, c)];
+    case 'invalid_value':
+      return [invalidValue(raw, path, c)];
+    // The words come from the parse's error map (src/model/issue-messages.ts) or the schema.
+    case 'too_small':
+    case 'too_big':
+      return [diagnosticAt(c, path, { code: raw.origin === 'number' || raw.origin === 'int' ? CODES.FIELD_RANGE : CODES.FIELD_LENGTH, message: raw.message })];
+    default:
+      return [diagnosticAt(c, path, { code: CODES.FIELD_FORMAT, message: raw.message })];
+  }
+}
+
+function unknownKeys(raw: AnyIssue, path: PropertyKey[], c: IssueContext): Diagnostic[] {
+  const allowed = schemaAt(c.schema, path);
+  const keys = allowed instanceof z.ZodObject ? Object.keys(allowed.shape) : [];
+  return (raw.keys ?? []).map((key) => {
+    const guess = closest(key, keys);
+    return diagnosticAt(c, [...path, key], {
+      code: CODES.FIELD_UNKNOWN,
+      message: `unknown key "${key}"`,
+      fix: guess ? `did you mean ${guess}?` : keys.length ? `allowed here: ${keys.join(', ')}` : undefined,
+      which: 'key',
+    });
+  });
+}
+
+function invalidType(raw: AnyIssue, path: PropertyKey[], c: IssueContext): Diagnostic {
+  if (raw.input === undefined && !hasPath(c.yaml.data, path)) {
+    const message = `${String(path[path.length - 1] ?? 'value')} is required`;
+    return missingKeyAt(c, path, { code: CODES.FIELD_REQUIRED, message, fix: requiredFix(c.schema, path) });
+  }
+  const expected = TYPE_NAMES[raw.expected ?? ''] ?? raw.expected ?? 'another type';
+  return diagnosticAt(c, path, { code: CODES.FIELD_TYPE, message: `must be ${expected}, got ${describe(raw.input)}`, fix: typeFix(raw) });
+}
+
+/** What to write instead of a value of the wrong type, where the mistake is a common one. */
+function typeFix(raw: AnyIssue): string | undefined {
+  if (raw.expected === 'string' && (typeof raw.input === 'number' || typeof raw.input === 'boolean')) return `put it in quotes: "${String(raw.input)}"`;
+  if (raw.expected === 'array' && raw.input !== null && typeof raw.input !== 'object')
+    return `write a list: [${typeof raw.input === 'string' ? raw.input : JSON.stringify(raw.input)}]`;
+  if (raw.expected === 'number' && typeof raw.input === 'string' && /^[\d,._ ]+$/.test(raw.input))
+    return `write the number without quotes or separators: ${raw.input.replace(/[,_ ]/g, '')}`;
+  if (raw.expected === 'boolean') return 'write true or false';
+  if (raw.input === null) return 'write a value after the colon or dash, or delete the empty entry';
+  return undefined;
+}
+
+function invalidValue(raw: AnyIssue, path: PropertyKey[], c: IssueContext): Diagnostic {
+  const values = (raw.values ?? []).map(String);
+  if (raw.input === undefined && !hasPath(c.yaml.data, path)) {
+    const key = String(path[path.length - 1] ?? 'value');
+    return missingKeyAt(c, path, { code: CODES.FIELD_REQUIRED, message: `${key} is required: one of ${values.join(', ')}`, fix: `add ${key}: ${values[0]}` });
+  }
+  const guess = typeof raw.input === 'string' ? closest(raw.input, values) : undefined;
+  return diagnosticAt(c, path, {
+    code: CODES.FIELD_ENUM,
+    message: `must be one of ${values.join(', ')}; got ${describe(raw.input)}`,
+    fix: guess ? `did you mean ${guess}?` : undefined,
+  });
 }

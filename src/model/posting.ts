@@ -372,83 +372,115 @@ export const POSTING_RULES: readonly PostingRule[] = [
  * only speaks when the fields it compares are themselves well-typed.
  */
 export function crossFieldIssues(raw: unknown): RuleIssue[] {
-  const out: RuleIssue[] = [];
-  const add = (path: PropertyKey[], message: string, jc: string, fix?: string, at?: PropertyKey[]) =>
-    out.push({ path, message, ...params(jc, fix), ...(at ? { at } : {}) });
-  if (!isRecord(raw)) return out;
-  const s = raw.salary;
-  if (isRecord(s)) {
-    const [min, max] = [num(s.min), num(s.max)];
-    const hasRange = 'min' in s || 'max' in s;
-    if ('value' in s && hasRange) {
-      add(['salary', 'value'], 'give either value or min and max, not both', CODES.RULE_SALARY_SHAPE, 'remove value, or remove min and max');
-    } else if (!('value' in s) && !hasRange) {
-      add(['salary'], 'salary needs value, or min and max', CODES.RULE_SALARY_SHAPE, 'e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }');
-    } else if (hasRange && (!('min' in s) || !('max' in s))) {
-      const missing = 'min' in s ? 'max' : 'min';
-      add(
+  if (!isRecord(raw)) return [];
+  return [...salaryIssues(raw.salary), ...dateIssues(raw), ...workplaceIssues(raw), ...experienceIssues(raw), ...duplicateItemIssues(raw)];
+}
+
+const ruleIssue = (path: PropertyKey[], message: string, jc: string, fix?: string, at?: PropertyKey[]): RuleIssue => ({
+  path,
+  message,
+  ...params(jc, fix),
+  ...(at ? { at } : {}),
+});
+
+/** `salary` has either a value or a whole range, and the range is the right way round. */
+function salaryIssues(s: unknown): RuleIssue[] {
+  if (!isRecord(s)) return [];
+  const [min, max] = [num(s.min), num(s.max)];
+  const hasRange = 'min' in s || 'max' in s;
+  if ('value' in s && hasRange) {
+    return [ruleIssue(['salary', 'value'], 'give either value or min and max, not both', CODES.RULE_SALARY_SHAPE, 'remove value, or remove min and max')];
+  }
+  if (!('value' in s) && !hasRange) {
+    return [
+      ruleIssue(['salary'], 'salary needs value, or min and max', CODES.RULE_SALARY_SHAPE, 'e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }'),
+    ];
+  }
+  if (hasRange && (!('min' in s) || !('max' in s))) {
+    const missing = 'min' in s ? 'max' : 'min';
+    return [
+      ruleIssue(
         ['salary'],
         `salary range needs both min and max (${missing} is missing)`,
         CODES.RULE_SALARY_SHAPE,
         `add ${missing}, or use value: for a single amount`,
-      );
-    } else if (min !== undefined && max !== undefined && max < min) {
-      add(['salary', 'max'], `max (${max}) is below min (${min})`, CODES.RULE_SALARY_RANGE, 'swap min and max, or correct the typo');
-    }
+      ),
+    ];
   }
+  if (min !== undefined && max !== undefined && max < min) {
+    return [ruleIssue(['salary', 'max'], `max (${max}) is below min (${min})`, CODES.RULE_SALARY_RANGE, 'swap min and max, or correct the typo')];
+  }
+  return [];
+}
+
+/** `validThrough` falls after `datePosted`. */
+function dateIssues(raw: Record<string, unknown>): RuleIssue[] {
   const posted = str(raw.datePosted);
   const through = str(raw.validThrough);
-  if (posted && through && !dateProblem(posted, false) && !dateProblem(through, true)) {
-    // A date-only validThrough covers its whole day, so the same day as datePosted is still "before".
-    const p = startInstant(posted, 'UTC').getTime();
-    const t = through.length === 10 ? startInstant(through, 'UTC').getTime() : new Date(through).getTime();
-    if (!(t > p)) {
-      add(
-        ['validThrough'],
-        `validThrough (${through}) must be after datePosted (${posted})`,
-        CODES.RULE_DATES,
-        'set the closing date after the posting date, or remove validThrough',
-      );
-    }
-  }
+  if (!posted || !through || dateProblem(posted, false) || dateProblem(through, true)) return [];
+  // A date-only validThrough covers its whole day, so the same day as datePosted is still "before".
+  const p = startInstant(posted, 'UTC').getTime();
+  const t = through.length === 10 ? startInstant(through, 'UTC').getTime() : new Date(through).getTime();
+  if (t > p) return [];
+  return [
+    ruleIssue(
+      ['validThrough'],
+      `validThrough (${through}) must be after datePosted (${posted})`,
+      CODES.RULE_DATES,
+      'set the closing date after the posting date, or remove validThrough',
+    ),
+  ];
+}
+
+/** A remote role names where applicants may work from; an onsite or hybrid one, where they report. */
+function workplaceIssues(raw: Record<string, unknown>): RuleIssue[] {
   const workplace = str(raw.workplace);
   if (workplace === 'remote' && raw.applicantLocations === undefined) {
-    add(
-      ['applicantLocations'],
-      'a remote role must name the countries applicants may work from',
-      CODES.RULE_REMOTE_COUNTRIES,
-      'add e.g. applicantLocations: [US]',
-      ['workplace'],
-    );
+    return [
+      ruleIssue(
+        ['applicantLocations'],
+        'a remote role must name the countries applicants may work from',
+        CODES.RULE_REMOTE_COUNTRIES,
+        'add e.g. applicantLocations: [US]',
+        ['workplace'],
+      ),
+    ];
   }
   if ((workplace === 'onsite' || workplace === 'hybrid') && raw.locations === undefined) {
-    add(
-      ['locations'],
-      `an ${workplace} role must name where the employee reports to work`,
-      CODES.RULE_LOCATIONS_REQUIRED,
-      'add locations: [{ locality: Berlin, country: DE }]',
-      ['workplace'],
+    return [
+      ruleIssue(
+        ['locations'],
+        `an ${workplace} role must name where the employee reports to work`,
+        CODES.RULE_LOCATIONS_REQUIRED,
+        'add locations: [{ locality: Berlin, country: DE }]',
+        ['workplace'],
+      ),
+    ];
+  }
+  return [];
+}
+
+function experienceIssues(raw: Record<string, unknown>): RuleIssue[] {
+  if (raw.experienceInPlaceOfEducation !== true) return [];
+  return ['education', 'experience']
+    .filter((key) => raw[key] === undefined)
+    .map((key) =>
+      ruleIssue(
+        [key],
+        `experienceInPlaceOfEducation: true needs ${key} too`,
+        CODES.RULE_EXPERIENCE_IN_PLACE,
+        `add ${key}, or set experienceInPlaceOfEducation: false`,
+        ['experienceInPlaceOfEducation'],
+      ),
     );
-  }
-  if (raw.experienceInPlaceOfEducation === true) {
-    for (const key of ['education', 'experience']) {
-      if (raw[key] === undefined) {
-        add(
-          [key],
-          `experienceInPlaceOfEducation: true needs ${key} too`,
-          CODES.RULE_EXPERIENCE_IN_PLACE,
-          `add ${key}, or set experienceInPlaceOfEducation: false`,
-          ['experienceInPlaceOfEducation'],
-        );
-      }
-    }
-  }
-  for (const key of ['employmentType', 'applicantLocations', 'skills']) {
+}
+
+function duplicateItemIssues(raw: Record<string, unknown>): RuleIssue[] {
+  return ['employmentType', 'applicantLocations', 'skills'].flatMap((key) => {
     const list = raw[key];
-    if (!Array.isArray(list)) continue;
-    for (const i of duplicates(list)) add([key, i], `"${String(list[i])}" is listed twice`, CODES.FIELD_DUPLICATE_ITEM, 'remove the repeat');
-  }
-  return out;
+    if (!Array.isArray(list)) return [];
+    return duplicates(list).map((i) => ruleIssue([key, i], `"${String(list[i])}" is listed twice`, CODES.FIELD_DUPLICATE_ITEM, 'remove the repeat'));
+  });
 }
 
 /** Channel names adapters contribute, each with an optional zod schema for its per-posting options. */
