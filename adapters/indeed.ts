@@ -4,7 +4,7 @@
  * and the rules only Indeed has.
  */
 import { formatZoned } from '../src/model/dates';
-import { createIndeedShapedAdapter, indeedShapeOptions, type IndeedShapeRule } from './shared/indeed-shape';
+import { createIndeedShapedAdapter, indeedShapeOptions, placeRule, type IndeedShapeRule } from './shared/indeed-shape';
 
 export const INDEED_CODES = {
   TITLE_EMPTY: 'INDEED_TITLE_EMPTY',
@@ -34,16 +34,14 @@ const indeedRules: IndeedShapeRule[] = [
   requireEmail(INDEED_CODES.EMAIL_MISSING, 'Indeed'),
   // Indeed's `state` is required and, in the US, the postal abbreviation; without it the job
   // cannot be placed. Other countries' regions are optional in our model and Indeed accepts none.
-  ({ places }) =>
-    places
-      .filter((pl) => pl.country === 'US' && pl.remotetype !== 'Fully remote' && !pl.state)
-      .map((pl) => ({
-        code: INDEED_CODES.STATE_MISSING,
-        severity: 'error',
-        field: `${pl.field}.region`,
-        message: `Indeed requires the state of a US location, and ${pl.city ?? 'this location'} has no region`,
-        fix: 'add region: with the two-letter state code, e.g. region: CA',
-      })),
+  placeRule({
+    lacks: (pl) => pl.country === 'US' && !pl.state,
+    code: INDEED_CODES.STATE_MISSING,
+    severity: 'error',
+    field: 'region',
+    message: (pl) => `Indeed requires the state of a US location, and ${pl.city ?? 'this location'} has no region`,
+    fix: 'add region: with the two-letter state code, e.g. region: CA',
+  }),
 ];
 
 export const indeed = createIndeedShapedAdapter({

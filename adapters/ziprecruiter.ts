@@ -4,8 +4,7 @@
  * alpha-2 here because the model only stores alpha-2.
  */
 import { cleanXmlText } from '../src/xml/escape';
-import type { DiagnosticInput } from '../src/diagnostics';
-import { createIndeedShapedAdapter, indeedShapeOptions, type IndeedShapeRule, type JobPlace } from './shared/indeed-shape';
+import { createIndeedShapedAdapter, indeedShapeOptions, placeRule, type IndeedShapeRule } from './shared/indeed-shape';
 
 export const ZIPRECRUITER_CODES = {
   TITLE_EMPTY: 'ZIPRECRUITER_TITLE_EMPTY',
@@ -21,12 +20,6 @@ export const ZIPRECRUITER_CODES = {
 const VAGUE_COMPANY =
   /^(?:confidential|unknown|n\/?a|none|anonymous|undisclosed|private|company|employer|client|our client|hiring company|various|tbd|-+)$|confidential/i;
 
-/** A rule about each place a role is listed at (a fully remote role has no city to check). */
-const placeRule =
-  (lacks: (pl: JobPlace) => boolean, problem: (pl: JobPlace) => DiagnosticInput): IndeedShapeRule =>
-  ({ places }) =>
-    places.filter((pl) => pl.remotetype !== 'Fully remote' && lacks(pl)).map(problem);
-
 const rules: IndeedShapeRule[] = [
   ({ company }) =>
     VAGUE_COMPANY.test(cleanXmlText(company).trim())
@@ -40,26 +33,23 @@ const rules: IndeedShapeRule[] = [
         ]
       : [],
   // City and state go together or not at all; a city without a state is left out of the feed.
-  placeRule(
-    (pl) => pl.state === undefined,
-    (pl) => ({
-      code: ZIPRECRUITER_CODES.CITY_WITHOUT_STATE,
-      severity: 'warning',
-      field: `${pl.field}.region`,
-      message: `ZipRecruiter takes city and state together or neither; ${pl.city} has no region, so only the country${pl.postalcode ? ' and postal code are' : ' is'} sent`,
-      fix: 'add region: (state, province or region), e.g. region: CA',
-    }),
-  ),
-  placeRule(
-    (pl) => pl.postalcode === undefined,
-    (pl) => ({
-      code: ZIPRECRUITER_CODES.POSTALCODE_MISSING,
-      severity: 'warning',
-      field: `${pl.field}.postalCode`,
-      message: `ZipRecruiter prefers a postal code for each location, and ${pl.city} has none`,
-      fix: 'add postalCode: "…" (in quotes)',
-    }),
-  ),
+  placeRule({
+    lacks: (pl) => pl.state === undefined,
+    code: ZIPRECRUITER_CODES.CITY_WITHOUT_STATE,
+    severity: 'warning',
+    field: 'region',
+    message: (pl) =>
+      `ZipRecruiter takes city and state together or neither; ${pl.city} has no region, so only the country${pl.postalcode ? ' and postal code are' : ' is'} sent`,
+    fix: 'add region: (state, province or region), e.g. region: CA',
+  }),
+  placeRule({
+    lacks: (pl) => pl.postalcode === undefined,
+    code: ZIPRECRUITER_CODES.POSTALCODE_MISSING,
+    severity: 'warning',
+    field: 'postalCode',
+    message: (pl) => `ZipRecruiter prefers a postal code for each location, and ${pl.city} has none`,
+    fix: 'add postalCode: "…" (in quotes)',
+  }),
 ];
 
 export const ziprecruiter = createIndeedShapedAdapter({

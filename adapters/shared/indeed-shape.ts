@@ -152,6 +152,22 @@ export interface RuleInput<O extends IndeedShapeOptions> {
 }
 export type IndeedShapeRule<O extends IndeedShapeOptions = IndeedShapeOptions> = (input: RuleInput<O>) => DiagnosticInput[];
 
+/** A place that lacks a field, said of the location's field (`locations[0].region`). */
+export interface PlaceProblem {
+  lacks: (pl: JobPlace) => boolean;
+  code: string;
+  severity: DiagnosticInput['severity'];
+  field: string;
+  message: (pl: JobPlace) => string;
+  fix: string;
+}
+
+/** A rule about each place a role is listed at (a fully remote role has no city to check). */
+export const placeRule =
+  ({ lacks, field, message, ...said }: PlaceProblem): IndeedShapeRule =>
+  ({ places }) =>
+    places.filter((pl) => pl.remotetype !== 'Fully remote' && lacks(pl)).map((pl) => ({ ...said, field: `${pl.field}.${field}`, message: message(pl) }));
+
 export interface IndeedShapedProfile<O extends IndeedShapeOptions = IndeedShapeOptions> {
   name: string;
   description: string;
