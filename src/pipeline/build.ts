@@ -139,7 +139,6 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const config = configFingerprint(project.config);
   const reusable = opts.reuse === false ? new Map<string, [string, ManifestEntry][]>() : previousByPosting(previous);
   const previousSite = previous ? path.join(previousGeneration!, 'site') : undefined;
-  const stats = { rendered: 0, reused: 0 };
 
   /** Write (or link) one artifact and record it in the manifest. */
   const put = async (artifact: Artifact, channel: string, key?: string) => {
@@ -189,10 +188,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
               claim(p, adapter.name);
               claimedHere.add(p);
             }
-            if (await carryOver(previousSite, generation.site, old, madeDirs, manifest)) {
-              stats.reused++;
-              return;
-            }
+            if (await carryOver(previousSite, generation.site, old, madeDirs, manifest)) return;
           }
           let artifacts: Artifact[];
           try {
@@ -204,7 +200,6 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
             if (!claimedHere.has(a.path)) claim(a.path, adapter.name);
             await put({ ...a, posting: entry.id }, adapter.name, key);
           }
-          stats.rendered++;
         });
       }
       if (!adapter.render) continue;
