@@ -4,7 +4,6 @@
  * exactly as it was; an invalid source file keeps its role's last good version and is reported,
  * while every other role is built as usual.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { isJobcastError } from '../errors';
@@ -12,7 +11,6 @@ import { FAILURES } from '../failures';
 import { siteLinks, type Project } from '../project';
 import { renderContext } from './context';
 import {
-  assertSafeArtifactPath,
   commitGeneration,
   currentGeneration,
   discardGeneration,
@@ -20,7 +18,6 @@ import {
   pruneGenerations,
   readManifest,
   startGeneration,
-  writeBody,
   type Manifest,
   type ManifestEntry,
 } from './output-store';
@@ -29,12 +26,12 @@ import { Ledger } from '../ledger/ledger';
 import type { LeaseHolder, WriterLease } from '../ledger/lease';
 import type { Posting } from '../model/posting';
 import { CODES } from '../errors';
-import { environmentCode, environmentError } from '../util/environment';
 import { identityProblem } from './identity';
 import { forEachLimit } from '../util/concurrency';
 import type { Artifact, RenderResult } from '../adapter';
 import { configFingerprint, renderKey } from './fingerprint';
 import { readSourceCache, writeSourceCache } from './source-cache';
+import { GenerationWriter } from './generation-writer';
 
 const WRITE_CONCURRENCY = 32;
 
@@ -115,65 +112,15 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);
-  const manifest: Manifest = {
-    version: 1,
-    builtFor: now.toISOString(),
-    artifacts: {},
-    history: validation.history,
-    ...(opts.identity ? { ledger: opts.identity } : {}),
-    ...(validation.broken.length
-      ? {
-          problems: validation.broken.map((b) => ({
-            file: b.file,
-            ...(b.error.line ? { line: b.error.line } : {}),
-            ...(b.error.col ? { col: b.error.col } : {}),
-            code: b.error.code,
-            message: b.error.message,
-            kept: b.kept,
-          })),
-        }
-      : {}),
-  };
-  const madeDirs = new Set<string>();
-  const claimed = new Map<string, string>();
+  const writer = new GenerationWriter(generation, { now, validation, previous, identity: opts.identity });
   const config = configFingerprint(project.config);
   const reusable = opts.reuse === false ? new Map<string, [string, ManifestEntry][]>() : previousByPosting(previous);
   const previousSite = previous ? path.join(previousGeneration!, 'site') : undefined;
 
-  /** Write (or link) one artifact and record it in the manifest. */
-  const put = async (artifact: Artifact, channel: string, key?: string) => {
-    let written;
-    try {
-      written = await writeBody(path.join(generation.site, artifact.path), artifact.body, madeDirs);
-    } catch (err) {
-      if (isJobcastError(err)) throw err;
-      if (environmentCode(err)) throw environmentError(err, `write ${path.join(generation.site, artifact.path)}`);
-      throw FAILURES.channelCrashedWriting(channel, artifact.path, (err as Error).message);
-    }
-    const status = artifact.status ?? 200;
-    const before = previous?.artifacts[artifact.path];
-    manifest.artifacts[artifact.path] = {
-      contentType: artifact.contentType,
-      status,
-      ...written,
-      // When these exact bytes first appeared: Last-Modified, and unchanged across rebuilds.
-      since: before && before.sha256 === written.sha256 && before.status === status ? before.since : now.toISOString(),
-      channel,
-      ...(artifact.posting ? { posting: artifact.posting } : {}),
-      ...(key ? { key } : {}),
-    };
-  };
-
-  const claim = (p: string, channel: string) => {
-    assertSafeArtifactPath(p);
-    const clash = claimed.get(p);
-    if (clash) throw FAILURES.pathClash(clash, channel, p);
-    claimed.set(p, channel);
-  };
-
   const crash = (channel: string, err: unknown) => (isJobcastError(err) ? err : FAILURES.channelCrashed(channel, (err as Error).message));
 
   const links = siteLinks(project);
+  let manifest: Manifest;
   try {
     for (const { adapter, entries } of validation.channels) {
       const ctx = renderContext(adapter, project.config, now, links);
@@ -185,10 +132,10 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
           const claimedHere = new Set<string>();
           if (old && previousSite && old.every(([, e]) => e.key === key)) {
             for (const [p] of old) {
-              claim(p, adapter.name);
+              writer.claim(p, adapter.name);
               claimedHere.add(p);
             }
-            if (await carryOver(previousSite, generation.site, old, madeDirs, manifest)) return;
+            if (await writer.carryOver(previousSite, old)) return;
           }
           let artifacts: Artifact[];
           try {
@@ -197,8 +144,8 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
             throw crash(adapter.name, err);
           }
           for (const a of artifacts) {
-            if (!claimedHere.has(a.path)) claim(a.path, adapter.name);
-            await put({ ...a, posting: entry.id }, adapter.name, key);
+            if (!claimedHere.has(a.path)) writer.claim(a.path, adapter.name);
+            await writer.put({ ...a, posting: entry.id }, adapter.name, key);
           }
         });
       }
@@ -215,10 +162,10 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
       }
       // Claim every path first (clashes are a bug), then write with bounded concurrency: file I/O is
       // latency-bound, and one-at-a-time awaits left the CPU idle for a third of a large build.
-      for (const artifact of result.artifacts) claim(artifact.path, adapter.name);
-      await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => put(artifact, adapter.name));
+      for (const artifact of result.artifacts) writer.claim(artifact.path, adapter.name);
+      await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => writer.put(artifact, adapter.name));
     }
-    manifest.artifacts = Object.fromEntries(Object.entries(manifest.artifacts).sort(([a], [b]) => (a < b ? -1 : 1)));
+    manifest = writer.finish();
     if (opts.dryRun) await discardGeneration(generation);
     else {
       if (validation.cacheRecords) await writeSourceCache(generation.dir, validation.cacheRecords());
@@ -252,39 +199,4 @@ function previousByPosting(previous: Manifest | undefined): Map<string, [string,
     out.set(k, [...(out.get(k) ?? []), [p, e]]);
   }
   return out;
-}
-
-/**
- * Hard-link a posting's unchanged files from the previous generation (copy where links are not
- * possible). False when a file is gone, so the caller renders instead.
- */
-async function carryOver(
-  fromSite: string,
-  toSite: string,
-  files: readonly [string, ManifestEntry][],
-  madeDirs: Set<string>,
-  manifest: Manifest,
-): Promise<boolean> {
-  try {
-    for (const [p, e] of files) {
-      const target = path.join(toSite, p);
-      const dir = path.dirname(target);
-      if (!madeDirs.has(dir)) {
-        await fs.mkdir(dir, { recursive: true });
-        madeDirs.add(dir);
-      }
-      await fs.link(path.join(fromSite, p), target).catch(async (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') throw err;
-        await fs.copyFile(path.join(fromSite, p), target);
-      });
-      manifest.artifacts[p] = e;
-    }
-    return true;
-  } catch {
-    for (const [p] of files) {
-      delete manifest.artifacts[p];
-      await fs.rm(path.join(toSite, p), { force: true });
-    }
-    return false;
-  }
 }

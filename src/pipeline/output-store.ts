@@ -123,7 +123,7 @@ const FLUSH_BYTES = 256 * 1024;
 type WrittenBytes = Pick<ManifestEntry, 'sha256' | 'size'>;
 
 /** `mkdir -p`, once per folder for a caller that keeps `madeDirs` across the files it writes. */
-async function makeDirOnce(dir: string, madeDirs?: Set<string>): Promise<void> {
+export async function makeDirOnce(dir: string, madeDirs?: Set<string>): Promise<void> {
   if (madeDirs?.has(dir)) return;
   await fs.mkdir(dir, { recursive: true });
   madeDirs?.add(dir);
