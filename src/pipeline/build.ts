@@ -4,7 +4,6 @@
  * exactly as it was; an invalid source file keeps its role's last good version and is reported,
  * while every other role is built as usual.
  */
-import path from 'node:path';
 import type { Diagnostic } from '../diagnostics';
 import { isJobcastError } from '../errors';
 import { FAILURES } from '../failures';
@@ -19,7 +18,6 @@ import {
   readManifest,
   startGeneration,
   type Manifest,
-  type ManifestEntry,
 } from './output-store';
 import { validateProject, type BrokenFile, type PostingHistory, type Validation } from './validate';
 import { Ledger } from '../ledger/ledger';
@@ -32,6 +30,7 @@ import type { Artifact, RenderResult } from '../adapter';
 import { configFingerprint, renderKey } from './fingerprint';
 import { readSourceCache, writeSourceCache } from './source-cache';
 import { GenerationWriter } from './generation-writer';
+import { PreviousPostingFiles } from './posting-reuse';
 
 const WRITE_CONCURRENCY = 32;
 
@@ -114,8 +113,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const generation = await startGeneration(layout);
   const writer = new GenerationWriter(generation, { now, validation, previous, identity: opts.identity });
   const config = configFingerprint(project.config);
-  const reusable = opts.reuse === false ? new Map<string, [string, ManifestEntry][]>() : previousByPosting(previous);
-  const previousSite = previous ? path.join(previousGeneration!, 'site') : undefined;
+  const reuse = new PreviousPostingFiles(previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined);
 
   const crash = (channel: string, err: unknown) => (isJobcastError(err) ? err : FAILURES.channelCrashed(channel, (err as Error).message));
 
@@ -128,14 +126,14 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
         // Each posting's own files: carried over by hard link when nothing they depend on changed.
         await forEachLimit(entries, WRITE_CONCURRENCY, async (entry) => {
           const key = renderKey(adapter.name, entry, config);
-          const old = reusable.get(`${adapter.name}\0${entry.id}`);
+          const unchanged = reuse.unchanged(adapter.name, entry.id, key);
           const claimedHere = new Set<string>();
-          if (old && previousSite && old.every(([, e]) => e.key === key)) {
-            for (const [p] of old) {
+          if (unchanged) {
+            for (const [p] of unchanged.files) {
               writer.claim(p, adapter.name);
               claimedHere.add(p);
             }
-            if (await writer.carryOver(previousSite, old)) return;
+            if (await writer.carryOver(unchanged.fromSite, unchanged.files)) return;
           }
           let artifacts: Artifact[];
           try {
@@ -188,15 +186,4 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   lease.assertHeld();
   await pruneGenerations(layout, previousGeneration);
   return result;
-}
-
-/** The previous build's per-posting files, by channel and posting. */
-function previousByPosting(previous: Manifest | undefined): Map<string, [string, ManifestEntry][]> {
-  const out = new Map<string, [string, ManifestEntry][]>();
-  for (const [p, e] of Object.entries(previous?.artifacts ?? {})) {
-    if (!e.posting || !e.key) continue;
-    const k = `${e.channel}\0${e.posting}`;
-    out.set(k, [...(out.get(k) ?? []), [p, e]]);
-  }
-  return out;
 }
