@@ -5,10 +5,13 @@
  * while every other role is built as usual.
  */
 import type { Diagnostic } from '../diagnostics';
-import { isJobcastError } from '../errors';
-import { FAILURES } from '../failures';
-import { siteLinks, type Project } from '../project';
-import { renderContext } from './context';
+import { CODES } from '../errors';
+import type { Project } from '../project';
+import { Ledger } from '../ledger/ledger';
+import type { LeaseHolder, WriterLease } from '../ledger/lease';
+import type { Posting } from '../model/posting';
+import { GenerationWriter } from './generation-writer';
+import { identityProblem } from './identity';
 import {
   commitGeneration,
   currentGeneration,
@@ -19,20 +22,10 @@ import {
   startGeneration,
   type Manifest,
 } from './output-store';
-import { validateProject, type BrokenFile, type PostingHistory, type Validation } from './validate';
-import { Ledger } from '../ledger/ledger';
-import type { LeaseHolder, WriterLease } from '../ledger/lease';
-import type { Posting } from '../model/posting';
-import { CODES } from '../errors';
-import { identityProblem } from './identity';
-import { forEachLimit } from '../util/concurrency';
-import type { Artifact, RenderResult } from '../adapter';
-import { configFingerprint, renderKey } from './fingerprint';
-import { readSourceCache, writeSourceCache } from './source-cache';
-import { GenerationWriter } from './generation-writer';
 import { PreviousPostingFiles } from './posting-reuse';
-
-const WRITE_CONCURRENCY = 32;
+import { renderChannels } from './render-channels';
+import { readSourceCache, writeSourceCache } from './source-cache';
+import { validateProject, type BrokenFile, type PostingHistory, type Validation } from './validate';
 
 /** How long `jobcast build` waits for another writer before giving up. */
 export const BUILD_LEASE_WAIT_MS = 120_000;
@@ -107,62 +100,15 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
     ...(cache ? { cache } : {}),
     ...(opts.lastGood && !previousGeneration ? { lastGood: opts.lastGood } : {}),
   });
-  const diagnostics = [...validation.diagnostics];
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);
   const writer = new GenerationWriter(generation, { now, validation, previous, identity: opts.identity });
-  const config = configFingerprint(project.config);
   const reuse = new PreviousPostingFiles(previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined);
-
-  const crash = (channel: string, err: unknown) => (isJobcastError(err) ? err : FAILURES.channelCrashed(channel, (err as Error).message));
-
-  const links = siteLinks(project);
+  let diagnostics: Diagnostic[];
   let manifest: Manifest;
   try {
-    for (const { adapter, entries } of validation.channels) {
-      const ctx = renderContext(adapter, project.config, now, links);
-      if (adapter.renderPosting) {
-        // Each posting's own files: carried over by hard link when nothing they depend on changed.
-        await forEachLimit(entries, WRITE_CONCURRENCY, async (entry) => {
-          const key = renderKey(adapter.name, entry, config);
-          const unchanged = reuse.unchanged(adapter.name, entry.id, key);
-          const claimedHere = new Set<string>();
-          if (unchanged) {
-            for (const [p] of unchanged.files) {
-              writer.claim(p, adapter.name);
-              claimedHere.add(p);
-            }
-            if (await writer.carryOver(unchanged.fromSite, unchanged.files)) return;
-          }
-          let artifacts: Artifact[];
-          try {
-            artifacts = adapter.renderPosting!(entry, ctx);
-          } catch (err) {
-            throw crash(adapter.name, err);
-          }
-          for (const a of artifacts) {
-            if (!claimedHere.has(a.path)) writer.claim(a.path, adapter.name);
-            await writer.put({ ...a, posting: entry.id }, adapter.name, key);
-          }
-        });
-      }
-      if (!adapter.render) continue;
-      let result: RenderResult;
-      try {
-        result = adapter.render(entries, ctx);
-      } catch (err) {
-        throw crash(adapter.name, err);
-      }
-      for (const d of result.diagnostics ?? []) {
-        const entry = d.posting ? validation.entries.find((e) => e.id === d.posting) : undefined;
-        diagnostics.push({ ...(entry ? entry.locate(d.field ?? '') : {}), ...d, channel: adapter.name });
-      }
-      // Claim every path first (clashes are a bug), then write with bounded concurrency: file I/O is
-      // latency-bound, and one-at-a-time awaits left the CPU idle for a third of a large build.
-      for (const artifact of result.artifacts) writer.claim(artifact.path, adapter.name);
-      await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => writer.put(artifact, adapter.name));
-    }
+    diagnostics = [...validation.diagnostics, ...(await renderChannels(project, validation, { now, writer, reuse }))];
     manifest = writer.finish();
     if (opts.dryRun) await discardGeneration(generation);
     else {
