@@ -90,16 +90,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const layout = layoutFor(project.outDir);
   const previousGeneration = await currentGeneration(layout);
   const previous = await readManifest(previousGeneration);
-  const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
-  // The previous output decides a broken file's last good version (its source cache carries it); the
-  // ledger stands in only when there is no previous output. Otherwise a role deleted since would
-  // come back when a broken file takes its name.
-  const validation = await validateProject(project, {
-    now,
-    history: opts.history ?? previous?.history ?? {},
-    ...(cache ? { cache } : {}),
-    ...(opts.lastGood && !previousGeneration ? { lastGood: opts.lastGood } : {}),
-  });
+  const validation = await validateForBuild(project, { now, previousGeneration, previous, opts });
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);
@@ -132,4 +123,21 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   lease.assertHeld();
   await pruneGenerations(layout, previousGeneration);
   return result;
+}
+
+/** The sources validated against the output being replaced: its history, source cache and last good versions. */
+async function validateForBuild(
+  project: Project,
+  { now, previousGeneration, previous, opts }: { now: Date; previousGeneration: string | undefined; previous: Manifest | undefined; opts: BuildOptions },
+): Promise<Validation> {
+  const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
+  // The previous output decides a broken file's last good version (its source cache carries it); the
+  // ledger stands in only when there is no previous output. Otherwise a role deleted since would
+  // come back when a broken file takes its name.
+  return validateProject(project, {
+    now,
+    history: opts.history ?? previous?.history ?? {},
+    ...(cache ? { cache } : {}),
+    ...(opts.lastGood && !previousGeneration ? { lastGood: opts.lastGood } : {}),
+  });
 }
