@@ -16,7 +16,7 @@ import path from 'node:path';
 import { stableStringify } from '../util/stable-json';
 import { renderContext } from './context';
 import { codeFingerprint, configFingerprint, renderKey } from './fingerprint';
-import { sameStamp, type CachedSource, type FileStamp } from './source-cache';
+import { sameStamp, sourceRecords, type CachedSource, type FileStamp, type KeptRole } from './source-cache';
 
 export type { PostingHistory };
 
@@ -247,7 +247,7 @@ export async function validateProject(project: Project, opts: ValidateOptions): 
       : {}),
   });
   const broken = brokenFiles(loaded.diagnostics, new Set(loaded.postings.map((p) => p.absPath)), project.postingsDir);
-  const kept: { entry: PostingEntry; record?: CachedSource }[] = [];
+  const kept: KeptRole[] = [];
   for (const b of broken) {
     const record = cache?.get(b.absPath);
     const content = record?.posting ?? opts.lastGood?.(b.id);
@@ -272,38 +272,7 @@ export async function validateProject(project: Project, opts: ValidateOptions): 
   const valid = new Set(ordered.map((e) => e.id));
   const invalidSources = loaded.diagnostics.some((d) => d.severity === 'error');
   const channelDiagnostics = checker.diagnostics.filter((d) => valid.has(d.posting!));
-  const byFile = new Map<string, Diagnostic[]>();
-  for (const d of loaded.diagnostics) if (d.file) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
-  const cacheRecords = function* (): Generator<CachedSource> {
-    for (const p of loaded.postings) {
-      const stamp = stamps.get(p.absPath);
-      if (!stamp) continue;
-      yield {
-        path: p.absPath,
-        stamp,
-        code,
-        sourceHash: p.sourceHash,
-        posting: p.posting,
-        diagnostics: byFile.get(p.file) ?? [],
-        checks: checker.ran.get(p.id) ?? {},
-      };
-    }
-    // A kept role's last good record travels on, so every later build still has it.
-    for (const k of kept) {
-      const checks = checker.ran.get(k.entry.id) ?? {};
-      if (k.record) yield { ...k.record, checks };
-      else
-        yield {
-          path: path.join(project.postingsDir, `${k.entry.id}.yaml`),
-          stamp: { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 },
-          code,
-          sourceHash: '',
-          posting: k.entry.posting,
-          diagnostics: [],
-          checks,
-        };
-    }
-  };
+  const byFile = diagnosticsByFile(loaded.diagnostics);
   return {
     entries: ordered,
     diagnostics: [...loaded.diagnostics, ...channelDiagnostics],
@@ -311,8 +280,14 @@ export async function validateProject(project: Project, opts: ValidateOptions): 
     broken: broken.map(({ absPath: _a, ...b }) => b),
     channels: checker.selections(valid),
     history: historyOf(ordered),
-    cacheRecords,
+    cacheRecords: () => sourceRecords({ postings: loaded.postings, stamps, code, byFile, checks: checker.ran, kept, postingsDir: project.postingsDir }),
   };
+}
+
+function diagnosticsByFile(diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) if (d.file) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  return byFile;
 }
 
 /** Files with source errors, each with its first error; the id is the file name (when it is one). */
