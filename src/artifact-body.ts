@@ -1,7 +1,8 @@
 /** An artifact body in any of the forms the adapter contract allows, as one string. */
 import type { ArtifactBody } from './adapter';
 
-const toBuffer = (chunk: string | Uint8Array): Buffer =>
+/** A chunk as a Buffer; a byte array's own memory, not a copy. */
+export const toBuffer = (chunk: string | Uint8Array): Buffer =>
   typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
 /** Every byte of a body; strings and byte arrays are iterable themselves, so they are recognised first. */

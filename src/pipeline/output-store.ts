@@ -10,8 +10,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactBody } from '../adapter';
+import { toBuffer } from '../artifact-body';
 import { FAILURES } from '../failures';
 import { makeDir } from '../util/environment';
 import type { PostingHistory } from './validate';
@@ -117,58 +119,79 @@ export function assertSafeArtifactPath(p: string): void {
 
 const FLUSH_BYTES = 256 * 1024;
 
+/** What the manifest records of a file's bytes. */
+type WrittenBytes = Pick<ManifestEntry, 'sha256' | 'size'>;
+
+/** `mkdir -p`, once per folder for a caller that keeps `madeDirs` across the files it writes. */
+export async function makeDirOnce(dir: string, madeDirs?: Set<string>): Promise<void> {
+  if (madeDirs?.has(dir)) return;
+  await fs.mkdir(dir, { recursive: true });
+  madeDirs?.add(dir);
+}
+
 /** Stream a body to a new file, hashing as it goes; chunks are batched, never joined into one string. */
-export async function writeBody(file: string, body: ArtifactBody, madeDirs?: Set<string>): Promise<{ sha256: string; size: number }> {
-  const dir = path.dirname(file);
-  if (!madeDirs?.has(dir)) {
-    await fs.mkdir(dir, { recursive: true });
-    madeDirs?.add(dir);
-  }
+export async function writeBody(file: string, body: ArtifactBody, madeDirs?: Set<string>): Promise<WrittenBytes> {
+  await makeDirOnce(path.dirname(file), madeDirs);
   if (typeof body === 'string' || body instanceof Uint8Array) {
     // Whole bodies in one call: most files are small pages, where per-write round trips dominate.
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     await fs.writeFile(file, buf, { flag: 'wx' });
     return { sha256: createHash('sha256').update(buf).digest('hex'), size: buf.length };
   }
+  return streamBody(file, body);
+}
+
+async function streamBody(file: string, body: Exclude<ArtifactBody, string | Uint8Array>): Promise<WrittenBytes> {
   const fh = await fs.open(file, 'wx');
-  const hash = createHash('sha256');
-  let size = 0;
+  const out = new BatchedFile(fh);
   try {
-    const write = async (buf: Uint8Array) => {
-      hash.update(buf);
-      size += buf.length;
-      let off = 0;
-      while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
-    };
-    if (typeof body === 'string') await write(Buffer.from(body, 'utf8'));
-    else if (body instanceof Uint8Array) await write(body);
-    else {
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      /** Queue a chunk; true when enough is queued to flush. Sync, so sync bodies pay no await per chunk. */
-      const add = (chunk: string | Uint8Array): boolean => {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        pending.push(buf);
-        pendingBytes += buf.length;
-        return pendingBytes >= FLUSH_BYTES;
-      };
-      const flush = async () => {
-        if (!pendingBytes) return;
-        await write(Buffer.concat(pending, pendingBytes));
-        pending = [];
-        pendingBytes = 0;
-      };
-      if (Symbol.asyncIterator in body) {
-        for await (const chunk of body) if (add(chunk)) await flush();
-      } else {
-        for (const chunk of body) if (add(chunk)) await flush();
-      }
-      await flush();
+    if (Symbol.asyncIterator in body) {
+      for await (const chunk of body) if (out.add(chunk)) await out.flush();
+    } else {
+      for (const chunk of body) if (out.add(chunk)) await out.flush();
     }
+    await out.flush();
   } finally {
     await fh.close();
   }
-  return { sha256: hash.digest('hex'), size };
+  return out.written();
+}
+
+/** An open file that chunks are queued for and written to in batches of FLUSH_BYTES, hashed on the way. */
+class BatchedFile {
+  private readonly hash = createHash('sha256');
+  private size = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly fh: FileHandle) {}
+
+  /** Queue a chunk; true when enough is queued to flush. Sync, so sync bodies pay no await per chunk. */
+  add(chunk: string | Uint8Array): boolean {
+    const buf = toBuffer(chunk);
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+    return this.pendingBytes >= FLUSH_BYTES;
+  }
+
+  async flush(): Promise<void> {
+    if (!this.pendingBytes) return;
+    await this.write(Buffer.concat(this.pending, this.pendingBytes));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  /** The hash and size of everything written. */
+  written(): WrittenBytes {
+    return { sha256: this.hash.digest('hex'), size: this.size };
+  }
+
+  private async write(buf: Uint8Array): Promise<void> {
+    this.hash.update(buf);
+    this.size += buf.length;
+    let off = 0;
+    while (off < buf.length) off += (await this.fh.write(buf, off, buf.length - off)).bytesWritten;
+  }
 }
 
 /** Marker a generation gets when another replaces it; pruning waits GRACE after it. */

@@ -9,7 +9,9 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import type { PostingEntry } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
+import type { LoadedPosting } from '../load/postings';
 import type { Posting } from '../model/posting';
 
 export { sameStamp, type FileStamp };
@@ -59,4 +61,57 @@ export async function writeSourceCache(generation: string, records: Iterable<Cac
   }
   stream.end();
   await once(stream, 'finish');
+}
+
+/** A broken file's role, built from its last good version; `record` is where that version came from, when the cache had it. */
+export interface KeptRole {
+  entry: PostingEntry;
+  record?: CachedSource;
+}
+
+/** What a validation leaves for the source cache. */
+interface ValidatedSources {
+  postings: readonly LoadedPosting[];
+  /** Each file's stamp as it was read, by absolute path. */
+  stamps: ReadonlyMap<string, FileStamp>;
+  /** The code that validated them (codeFingerprint). */
+  code: string;
+  /** Model-level diagnostics by shown path. */
+  byFile: ReadonlyMap<string, Diagnostic[]>;
+  /** What each channel's rules said, by posting id. */
+  checks: ReadonlyMap<string, CachedSource['checks']>;
+  kept: readonly KeptRole[];
+  postingsDir: string;
+}
+
+/** The records the source cache of this build should hold: every file that loaded, then every kept role. */
+export function* sourceRecords(v: ValidatedSources): Generator<CachedSource> {
+  for (const p of v.postings) {
+    const stamp = v.stamps.get(p.absPath);
+    if (!stamp) continue;
+    yield {
+      path: p.absPath,
+      stamp,
+      code: v.code,
+      sourceHash: p.sourceHash,
+      posting: p.posting,
+      diagnostics: v.byFile.get(p.file) ?? [],
+      checks: v.checks.get(p.id) ?? {},
+    };
+  }
+  // A kept role's last good record travels on, so every later build still has it.
+  for (const k of v.kept) {
+    const checks = v.checks.get(k.entry.id) ?? {};
+    if (k.record) yield { ...k.record, checks };
+    else
+      yield {
+        path: path.join(v.postingsDir, `${k.entry.id}.yaml`),
+        stamp: { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 },
+        code: v.code,
+        sourceHash: '',
+        posting: k.entry.posting,
+        diagnostics: [],
+        checks,
+      };
+  }
 }

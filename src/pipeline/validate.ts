@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Adapter, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
-import { loadPostings, type LoadedPosting } from '../load/postings';
+import { loadPostings, type LoadedPosting, type LoadResult } from '../load/postings';
 import { lifecycleOf, type LifecycleState } from '../model/lifecycle';
 import type { Posting } from '../model/posting';
 import { siteLinks, type Project } from '../project';
@@ -16,7 +16,7 @@ import path from 'node:path';
 import { stableStringify } from '../util/stable-json';
 import { renderContext } from './context';
 import { codeFingerprint, configFingerprint, renderKey } from './fingerprint';
-import { sameStamp, type CachedSource, type FileStamp } from './source-cache';
+import { sameStamp, sourceRecords, type CachedSource, type FileStamp, type KeptRole } from './source-cache';
 
 export type { PostingHistory };
 
@@ -77,6 +77,8 @@ export function toEntry(p: LoadedPosting, project: Project, now: Date, previous:
     locate: (field) => p.locate(field),
   };
 }
+
+const byId = (a: PostingEntry, b: PostingEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const historyOf = (entries: readonly PostingEntry[]): PostingHistory =>
   Object.fromEntries(entries.map((e) => [e.id, { hash: e.hash, since: e.changedAt.toISOString() }]));
@@ -176,7 +178,6 @@ class ChannelChecker {
 
   /** The selections, keeping only `valid` postings, in id order (files are checked as they finish loading). */
   selections(valid: ReadonlySet<string>): ChannelSelection[] {
-    const byId = (a: PostingEntry, b: PostingEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     return this.channels.map((ch) => ({
       adapter: ch.adapter,
       entries: ch.selected.filter((e) => valid.has(e.id)).sort(byId),
@@ -223,11 +224,44 @@ export interface ValidateOptions {
  */
 export async function validateProject(project: Project, opts: ValidateOptions): Promise<Validation> {
   const { now, history: previous = {}, checkAllStates = false } = opts;
-  const checker = new ChannelChecker(project, now, checkAllStates);
-  const entries = new Map<string, PostingEntry>();
-  const stamps = new Map<string, FileStamp>();
+  const run: ValidationRun = { project, now, previous, checker: new ChannelChecker(project, now, checkAllStates), entries: new Map(), cache: opts.cache };
   const code = codeFingerprint();
-  const cache = opts.cache;
+  const { loaded, stamps } = await loadChecked(run, code);
+  const broken = brokenFiles(loaded.diagnostics, new Set(loaded.postings.map((p) => p.absPath)), project.postingsDir);
+  const kept = keepLastGood(run, broken, opts.lastGood);
+  const ordered = [...loaded.postings.map((p) => run.entries.get(p.id)!), ...kept.map((k) => k.entry)].sort(byId);
+  const valid = new Set(ordered.map((e) => e.id));
+  const byFile = diagnosticsByFile(loaded.diagnostics);
+  return {
+    entries: ordered,
+    diagnostics: [...loaded.diagnostics, ...run.checker.diagnostics.filter((d) => valid.has(d.posting!))],
+    invalidSources: loaded.diagnostics.some((d) => d.severity === 'error'),
+    broken: broken.map(({ absPath: _a, ...b }) => b),
+    channels: run.checker.selections(valid),
+    history: historyOf(ordered),
+    cacheRecords: () => sourceRecords({ postings: loaded.postings, stamps, code, byFile, checks: run.checker.ran, kept, postingsDir: project.postingsDir }),
+  };
+}
+
+/** What one validation works with; `entries` collects every posting's entry by id, as loaded or kept. */
+interface ValidationRun {
+  project: Project;
+  now: Date;
+  previous: PostingHistory;
+  checker: ChannelChecker;
+  entries: Map<string, PostingEntry>;
+  cache: ReadonlyMap<string, CachedSource> | undefined;
+}
+
+/**
+ * Load every source file, running the channels' rules on each posting as it validates; a file the
+ * cache has from the same code, with the same stamp, is not parsed again.
+ */
+async function loadChecked(
+  { project, now, previous, checker, entries, cache }: ValidationRun,
+  code: string,
+): Promise<{ loaded: LoadResult; stamps: ReadonlyMap<string, FileStamp> }> {
+  const stamps = new Map<string, FileStamp>();
   const loaded = await loadPostings(project.postingsDir, project.postingSchema, {
     onPosting: (p) => {
       const entry = toEntry(p, project, now, previous);
@@ -246,73 +280,42 @@ export async function validateProject(project: Project, opts: ValidateOptions): 
         }
       : {}),
   });
-  const broken = brokenFiles(loaded.diagnostics, new Set(loaded.postings.map((p) => p.absPath)), project.postingsDir);
-  const kept: { entry: PostingEntry; record?: CachedSource }[] = [];
+  return { loaded, stamps };
+}
+
+/**
+ * Build each broken file's role from its last good version (the source cache's, else `lastGood`'s)
+ * and check that on the channels instead; a role that never was valid stays out.
+ */
+function keepLastGood(run: ValidationRun, broken: (BrokenFile & { absPath: string })[], lastGood: ValidateOptions['lastGood']): KeptRole[] {
+  const kept: KeptRole[] = [];
   for (const b of broken) {
-    const record = cache?.get(b.absPath);
-    const content = record?.posting ?? opts.lastGood?.(b.id);
+    const record = run.cache?.get(b.absPath);
+    const content = record?.posting ?? lastGood?.(b.id);
     if (!content) continue;
     const file = displayPath(b.absPath);
     const entry: PostingEntry = {
       ...toEntry(
         { id: b.id, absPath: b.absPath, file, posting: content, sourceHash: record?.sourceHash ?? '', locate: () => ({ file }) },
-        project,
-        now,
-        previous,
+        run.project,
+        run.now,
+        run.previous,
       ),
       kept: true,
     };
-    entries.set(b.id, entry);
-    checker.forget(b.id);
-    checker.check(entry, record?.checks);
+    run.entries.set(b.id, entry);
+    run.checker.forget(b.id);
+    run.checker.check(entry, record?.checks);
     kept.push({ entry, ...(record ? { record } : {}) });
     b.kept = true;
   }
-  const ordered = [...loaded.postings.map((p) => entries.get(p.id)!), ...kept.map((k) => k.entry)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const valid = new Set(ordered.map((e) => e.id));
-  const invalidSources = loaded.diagnostics.some((d) => d.severity === 'error');
-  const channelDiagnostics = checker.diagnostics.filter((d) => valid.has(d.posting!));
+  return kept;
+}
+
+function diagnosticsByFile(diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
   const byFile = new Map<string, Diagnostic[]>();
-  for (const d of loaded.diagnostics) if (d.file) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
-  const cacheRecords = function* (): Generator<CachedSource> {
-    for (const p of loaded.postings) {
-      const stamp = stamps.get(p.absPath);
-      if (!stamp) continue;
-      yield {
-        path: p.absPath,
-        stamp,
-        code,
-        sourceHash: p.sourceHash,
-        posting: p.posting,
-        diagnostics: byFile.get(p.file) ?? [],
-        checks: checker.ran.get(p.id) ?? {},
-      };
-    }
-    // A kept role's last good record travels on, so every later build still has it.
-    for (const k of kept) {
-      const checks = checker.ran.get(k.entry.id) ?? {};
-      if (k.record) yield { ...k.record, checks };
-      else
-        yield {
-          path: path.join(project.postingsDir, `${k.entry.id}.yaml`),
-          stamp: { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 },
-          code,
-          sourceHash: '',
-          posting: k.entry.posting,
-          diagnostics: [],
-          checks,
-        };
-    }
-  };
-  return {
-    entries: ordered,
-    diagnostics: [...loaded.diagnostics, ...channelDiagnostics],
-    invalidSources,
-    broken: broken.map(({ absPath: _a, ...b }) => b),
-    channels: checker.selections(valid),
-    history: historyOf(ordered),
-    cacheRecords,
-  };
+  for (const d of diagnostics) if (d.file) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  return byFile;
 }
 
 /** Files with source errors, each with its first error; the id is the file name (when it is one). */

@@ -1,0 +1,126 @@
+/**
+ * The generation a build fills: each path claimed by one channel, each file written fresh or carried
+ * over from the previous generation, and each recorded in the manifest that goes with it.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Artifact } from '../adapter';
+import { isJobcastError } from '../errors';
+import { FAILURES } from '../failures';
+import { environmentCode, environmentError } from '../util/environment';
+import { assertSafeArtifactPath, makeDirOnce, writeBody, type Generation, type Manifest, type ManifestEntry, type ManifestProblem } from './output-store';
+import type { BrokenFile, Validation } from './validate';
+
+interface GenerationWriterOptions {
+  /** The instant the build is for. */
+  now: Date;
+  validation: Validation;
+  /** The manifest of the output this generation replaces. */
+  previous: Manifest | undefined;
+  /** What the manifest records of the ledger. */
+  identity?: Manifest['ledger'];
+}
+
+export class GenerationWriter {
+  private readonly manifest: Manifest;
+  private readonly madeDirs = new Set<string>();
+  /** Which channel claimed each path. */
+  private readonly claimed = new Map<string, string>();
+
+  constructor(
+    private readonly generation: Generation,
+    private readonly opts: GenerationWriterOptions,
+  ) {
+    this.manifest = newManifest(opts);
+  }
+
+  /** Reserve `p` for `channel`: two channels (or two files) at one path are a bug. */
+  claim(p: string, channel: string): void {
+    assertSafeArtifactPath(p);
+    const clash = this.claimed.get(p);
+    if (clash) throw FAILURES.pathClash(clash, channel, p);
+    this.claimed.set(p, channel);
+  }
+
+  /** Write one artifact and record it in the manifest. */
+  async put(artifact: Artifact, channel: string, key?: string): Promise<void> {
+    const written = await this.write(artifact, channel);
+    const status = artifact.status ?? 200;
+    const before = this.opts.previous?.artifacts[artifact.path];
+    this.manifest.artifacts[artifact.path] = {
+      contentType: artifact.contentType,
+      status,
+      ...written,
+      // When these exact bytes first appeared: Last-Modified, and unchanged across rebuilds.
+      since: before && before.sha256 === written.sha256 && before.status === status ? before.since : this.opts.now.toISOString(),
+      channel,
+      ...(artifact.posting ? { posting: artifact.posting } : {}),
+      ...(key ? { key } : {}),
+    };
+  }
+
+  /**
+   * Hard-link a posting's unchanged files from the previous generation (copy where links are not
+   * possible). False when a file is gone, so the caller renders instead.
+   */
+  async carryOver(fromSite: string, files: readonly [string, ManifestEntry][]): Promise<boolean> {
+    try {
+      for (const [p, e] of files) {
+        const target = path.join(this.generation.site, p);
+        await makeDirOnce(path.dirname(target), this.madeDirs);
+        await fs.link(path.join(fromSite, p), target).catch(async (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') throw err;
+          await fs.copyFile(path.join(fromSite, p), target);
+        });
+        this.manifest.artifacts[p] = e;
+      }
+      return true;
+    } catch {
+      for (const [p] of files) {
+        delete this.manifest.artifacts[p];
+        await fs.rm(path.join(this.generation.site, p), { force: true });
+      }
+      return false;
+    }
+  }
+
+  /** The manifest, its artifacts in path order (they are recorded as writes finish, in any order). */
+  finish(): Manifest {
+    this.manifest.artifacts = Object.fromEntries(Object.entries(this.manifest.artifacts).sort(([a], [b]) => (a < b ? -1 : 1)));
+    return this.manifest;
+  }
+
+  private async write(artifact: Artifact, channel: string): Promise<Pick<ManifestEntry, 'sha256' | 'size'>> {
+    const file = path.join(this.generation.site, artifact.path);
+    try {
+      return await writeBody(file, artifact.body, this.madeDirs);
+    } catch (err) {
+      if (isJobcastError(err)) throw err;
+      if (environmentCode(err)) throw environmentError(err, `write ${file}`);
+      throw FAILURES.channelCrashedWriting(channel, artifact.path, (err as Error).message);
+    }
+  }
+}
+
+/** A manifest with no artifacts yet: the build's instant, history, ledger and broken files. */
+function newManifest({ now, validation, identity }: GenerationWriterOptions): Manifest {
+  return {
+    version: 1,
+    builtFor: now.toISOString(),
+    artifacts: {},
+    history: validation.history,
+    ...(identity ? { ledger: identity } : {}),
+    ...(validation.broken.length ? { problems: validation.broken.map(problemOf) } : {}),
+  };
+}
+
+function problemOf(b: BrokenFile): ManifestProblem {
+  return {
+    file: b.file,
+    ...(b.error.line ? { line: b.error.line } : {}),
+    ...(b.error.col ? { col: b.error.col } : {}),
+    code: b.error.code,
+    message: b.error.message,
+    kept: b.kept,
+  };
+}
