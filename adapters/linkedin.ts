@@ -34,12 +34,12 @@ export const LINKEDIN_CODES = {
 // partnerJobId is the posting id: LinkedIn allows 40 characters, the limit every id already keeps
 // (ID_MAX in src/model/posting.ts; tests/feeds-boards.test.ts checks the two agree).
 export const PARTNER_JOB_ID_MAX = 40;
-export const LINKEDIN_MIN_DESCRIPTION = 100;
+const LINKEDIN_MIN_DESCRIPTION = 100;
 
 /** Tags LinkedIn keeps in a description; it strips any other tag (keeping its text). */
-export const LINKEDIN_TAGS = ['b', 'strong', 'u', 'i', 'br', 'p', 'ul', 'li'] as const;
+const LINKEDIN_TAGS = ['b', 'strong', 'u', 'i', 'br', 'p', 'ul', 'li'] as const;
 
-export const EXPERIENCE_LEVELS = ['ENTRY_LEVEL', 'MID_SENIOR_LEVEL', 'DIRECTOR', 'EXECUTIVE', 'INTERNSHIP', 'ASSOCIATE', 'NOT_APPLICABLE'] as const;
+const EXPERIENCE_LEVELS = ['ENTRY_LEVEL', 'MID_SENIOR_LEVEL', 'DIRECTOR', 'EXECUTIVE', 'INTERNSHIP', 'ASSOCIATE', 'NOT_APPLICABLE'] as const;
 
 const options = z.strictObject({
   companyId: z
@@ -98,13 +98,13 @@ const PERIOD: Record<SalaryUnit, string> = { HOUR: 'HOURLY', DAY: 'DAILY', WEEK:
 const WORKPLACE: Record<Posting['workplace'], string> = { onsite: 'On-site', hybrid: 'Hybrid', remote: 'Remote' };
 
 /** The description with any tag LinkedIn would strip removed (text kept), as LinkedIn would show it. */
-export function linkedinHtml(html: string): string {
+function linkedinHtml(html: string): string {
   const allowed = new Set<string>(LINKEDIN_TAGS);
   return html.replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (tag, name: string) => (allowed.has(name.toLowerCase()) ? tag : ''));
 }
 
 /** `MM/DD/YYYY` of the calendar day an instant falls on in `timeZone`. */
-export function linkedinDate(at: Date, timeZone: string): string {
+function linkedinDate(at: Date, timeZone: string): string {
   const [y, m, d] = formatZoned(at, timeZone).slice(0, 10).split('-');
   return `${m}/${d}/${y}`;
 }

@@ -47,7 +47,7 @@ export const indeedShapeOptions = z.strictObject({
 export type IndeedShapeOptions = z.output<typeof indeedShapeOptions>;
 
 /** `channels.<board>` in a posting file: `indeed: { category: Engineering }`. */
-export const indeedShapePostingOptions = z
+const indeedShapePostingOptions = z
   .strictObject({
     category: z.string().trim().min(1).max(200).optional().describe("The board's category for this role, e.g. Engineering; default: the department"),
   })
@@ -135,7 +135,7 @@ const EDUCATION: Record<Credential, string | undefined> = {
 };
 
 /** `5+ years` from 60 months; `18+ months` when it is not whole years. */
-export function experienceText(p: Posting): string | undefined {
+function experienceText(p: Posting): string | undefined {
   if (p.experience === undefined || p.experience === 'none' || p.experience.months === 0) return undefined;
   const m = p.experience.months;
   if (m % 12 === 0) return `${m / 12}+ year${m === 12 ? '' : 's'}`;

@@ -45,7 +45,7 @@ export interface CommandContext {
 
 export type Command = (ctx: CommandContext) => Promise<number>;
 
-export function open(ctx: CommandContext): Promise<Project> {
+function open(ctx: CommandContext): Promise<Project> {
   const v = ctx.values;
   return openProject({
     adapters: ctx.adapters,

@@ -10,8 +10,6 @@ export interface Writer {
 
 const paint = (on: boolean, code: number, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
-export { place };
-
 export function formatHuman(d: Diagnostic, color = false): string {
   const where = place(d);
   const sev = d.severity === 'error' ? paint(color, 31, 'error') : d.severity === 'warning' ? paint(color, 33, 'warning') : 'info';
@@ -21,7 +19,7 @@ export function formatHuman(d: Diagnostic, color = false): string {
 }
 
 /** `✖ 2 errors, 1 warning; 9 valid postings`. Without a count (the postings were never read), no tally of them. */
-export function summary(diagnostics: readonly Diagnostic[], postings?: number): string {
+function summary(diagnostics: readonly Diagnostic[], postings?: number): string {
   const c = countBySeverity(diagnostics);
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const problems = `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}`;
@@ -35,7 +33,7 @@ export function summary(diagnostics: readonly Diagnostic[], postings?: number): 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-export function formatGithub(d: Diagnostic): string {
+function formatGithub(d: Diagnostic): string {
   const kind = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
   const props = [
     d.file ? `file=${escapeProperty(d.file)}` : '',

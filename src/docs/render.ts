@@ -15,7 +15,7 @@ import { payLawTable } from '../model/pay-transparency';
 import { ID_MAX, POSTING_RULES, type PostingRule } from '../model/posting';
 
 export const POSTINGS_DOC = 'docs/postings.md';
-export const CONFIG_DOC = 'docs/config.md';
+const CONFIG_DOC = 'docs/config.md';
 export const DOCS_COMMAND = 'npm run docs';
 
 /** The part of JSON Schema that z.toJSONSchema writes for our schemas. */
@@ -491,7 +491,7 @@ withdraws it the same way as closing it; reopening it later announces it again. 
 mistake never holds up the others: the role keeps its last good version live until it is fixed.`;
 }
 
-export function renderConfigDoc(adapters: readonly Adapter[], notifiers: readonly Notifier[]): string {
+function renderConfigDoc(adapters: readonly Adapter[], notifiers: readonly Notifier[]): string {
   const root = jsonSchemaOf(configSchemaFor(adapters, notifiers));
   const withoutOptions = adapters.filter((a) => !a.options).map((a) => `\`${a.name}\``);
   const envKeys: string[] = [];

@@ -35,7 +35,7 @@ export interface LoadResult {
 }
 
 /** What the file name should have been, for the JC_FILE_NAME fix. */
-export function suggestId(name: string): string {
+function suggestId(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -46,7 +46,7 @@ export function suggestId(name: string): string {
     .replace(/-+$/, '');
 }
 
-export function idProblem(id: string): string | undefined {
+function idProblem(id: string): string | undefined {
   if (id.length > ID_MAX) return `is ${id.length} characters; an id has at most ${ID_MAX} (the strictest board's limit for a job id)`;
   if (!ID_PATTERN.test(id)) return 'may use only lowercase a-z, 0-9 and inner hyphens';
   return undefined;
@@ -104,7 +104,7 @@ function lazyLocator(absPath: string, file: string): (field: string) => Place {
 const idOf = (absPath: string): string => path.basename(absPath).replace(/\.yaml$/, '');
 
 /** The schema half of loading: a parsed file → a posting, or the reasons it is not one. */
-export function validateParsed(absPath: string, parsedFile: ParsedFile, schema: PostingSchema): { posting?: LoadedPosting; diagnostics: Diagnostic[] } {
+function validateParsed(absPath: string, parsedFile: ParsedFile, schema: PostingSchema): { posting?: LoadedPosting; diagnostics: Diagnostic[] } {
   const file = displayPath(absPath);
   const id = idOf(absPath);
   const diagnostics = fileNameProblems(id, file);

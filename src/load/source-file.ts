@@ -6,10 +6,10 @@ import { promises as fs } from 'node:fs';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
 
-export const MAX_SOURCE_BYTES = 1024 * 1024;
+const MAX_SOURCE_BYTES = 1024 * 1024;
 
 /** Byte offset of the first byte that is not part of well-formed UTF-8, or -1. */
-export function firstInvalidUtf8(buf: Uint8Array): number {
+function firstInvalidUtf8(buf: Uint8Array): number {
   let i = 0;
   while (i < buf.length) {
     const b = buf[i]!;

@@ -155,7 +155,7 @@ function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
   return true;
 }
 
-export const fieldPath = (path: readonly PropertyKey[]): string => path.map(String).join('.');
+const fieldPath = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 
 /** The object schema reached by following `path` through optional/array/union wrappers. */
 function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): z.ZodType | undefined {

@@ -12,11 +12,11 @@ export const ID_MAX = 40;
 /** Lowercase letters, digits and inner hyphens, at most ID_MAX characters. */
 export const ID_PATTERN = new RegExp(`^[a-z0-9](?:[a-z0-9-]{0,${ID_MAX - 2}}[a-z0-9])?$`);
 
-export const STATUSES = ['draft', 'open', 'closed'] as const;
-export const EMPLOYMENT_TYPES = ['FULL_TIME', 'PART_TIME', 'CONTRACTOR', 'TEMPORARY', 'INTERN', 'VOLUNTEER', 'PER_DIEM', 'OTHER'] as const;
-export const WORKPLACES = ['onsite', 'hybrid', 'remote'] as const;
-export const SALARY_UNITS = ['HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR'] as const;
-export const CREDENTIALS = ['high school', 'associate degree', 'bachelor degree', 'professional certificate', 'postgraduate degree', 'none'] as const;
+const STATUSES = ['draft', 'open', 'closed'] as const;
+const EMPLOYMENT_TYPES = ['FULL_TIME', 'PART_TIME', 'CONTRACTOR', 'TEMPORARY', 'INTERN', 'VOLUNTEER', 'PER_DIEM', 'OTHER'] as const;
+const WORKPLACES = ['onsite', 'hybrid', 'remote'] as const;
+const SALARY_UNITS = ['HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR'] as const;
+const CREDENTIALS = ['high school', 'associate degree', 'bachelor degree', 'professional certificate', 'postgraduate degree', 'none'] as const;
 
 /** Attach our stable code and a fix to a custom issue so the loader can report it precisely. */
 export interface IssueParams {
@@ -73,7 +73,7 @@ const dateField = (allowTime: boolean) =>
         : { pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'ISO 8601 date (YYYY-MM-DD)', examples: ['2026-11-28'] },
     );
 
-export const countryCode = z
+const countryCode = z
   .string()
   .superRefine((v, ctx) => {
     if (COUNTRY_CODES.has(v)) return;
@@ -101,7 +101,7 @@ const currencyCode = z
   .meta({ description: 'ISO 4217 currency code', enum: [...CURRENCY_CODES].sort() });
 
 /** Why a URL is unsafe or unusable as a public https link, or undefined when it is fine. */
-export function httpsUrlProblem(v: string): string | undefined {
+function httpsUrlProblem(v: string): string | undefined {
   if (/\s/.test(v)) return 'must not contain spaces or line breaks';
   let url: URL;
   try {

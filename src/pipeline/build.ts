@@ -28,7 +28,7 @@ import { readSourceCache, writeSourceCache } from './source-cache';
 import { validateProject, type BrokenFile, type PostingHistory, type Validation } from './validate';
 
 /** How long `jobcast build` waits for another writer before giving up. */
-export const BUILD_LEASE_WAIT_MS = 120_000;
+const BUILD_LEASE_WAIT_MS = 120_000;
 
 export interface BuildOptions {
   now?: Date;

@@ -197,7 +197,7 @@ class BatchedFile {
 /** Marker a generation gets when another replaces it; pruning waits GRACE after it. */
 const RETIRED = 'retired-at';
 /** Long enough for every server to notice the swap (they check every 250 ms) and finish reads. */
-export const GENERATION_GRACE_MS = 30_000;
+const GENERATION_GRACE_MS = 30_000;
 
 /**
  * Point the output at `generation` with one atomic rename, after `beforeSwap` (the writer's fence

@@ -16,7 +16,7 @@ import type { Posting } from '../model/posting';
 
 export { sameStamp, type FileStamp };
 
-export const SOURCE_CACHE_FILE = 'sources.ndjson';
+const SOURCE_CACHE_FILE = 'sources.ndjson';
 
 export interface CachedSource {
   /** Absolute path of the source file. */

@@ -51,7 +51,7 @@ export interface Validation {
   cacheRecords?: () => Iterable<CachedSource>;
 }
 
-export function postingHash(p: LoadedPosting, state: LifecycleState): string {
+function postingHash(p: LoadedPosting, state: LifecycleState): string {
   return createHash('sha256')
     .update(stableStringify({ posting: p.posting, state }))
     .digest('hex')

@@ -14,7 +14,7 @@ import type { DeliveryOutcome, Notifier, SharedDeliverContext } from './notifier
 import { withConfig } from './notifier-config';
 
 /** Give up on an item after this many failed attempts across runs. */
-export const MAX_ATTEMPTS = 12;
+const MAX_ATTEMPTS = 12;
 /** A receiver that leaves this many attempts in a row unconfirmed (timeouts) is left for the next run. */
 const BREAKER = 3;
 

@@ -46,7 +46,7 @@ export function createHttpClient(timeoutMs: number): AxiosInstance {
 }
 
 /** Retry-After as milliseconds (delta-seconds or an HTTP date), or undefined. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
@@ -57,7 +57,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 const NOT_SENT = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
 /** One attempt. */
-export async function attempt(client: AxiosInstance, req: HttpRequest): Promise<HttpOutcome> {
+async function attempt(client: AxiosInstance, req: HttpRequest): Promise<HttpOutcome> {
   try {
     const res = await client.request<string>({ method: req.method, url: req.url, headers: req.headers ?? {}, data: req.body });
     const body = typeof res.data === 'string' ? res.data : String(res.data ?? '');

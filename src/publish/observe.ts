@@ -18,12 +18,12 @@ import type { Observation, PublicFile, Subject } from './protocol';
 const FEED_TYPES = /^application\/(rss|atom|feed)\+(xml|json)/;
 
 /** Public URL path of an output file: `jobs/x/index.html` → `jobs/x/`. */
-export const publicPath = (p: string): string => p.replace(/(^|\/)index\.html$/, '$1');
+const publicPath = (p: string): string => p.replace(/(^|\/)index\.html$/, '$1');
 
 /** A page a search engine indexes: an HTML file of one posting that answers 200. */
 const isLivePage = (a: ManifestEntry): boolean => Boolean(a.posting) && a.contentType.startsWith('text/html') && a.status === 200;
 
-export const FEED_PREFIX = 'feed:';
+const FEED_PREFIX = 'feed:';
 
 export interface BuiltOutput {
   entries: readonly PostingEntry[];

@@ -105,7 +105,7 @@ function receiverSteps(s: Subject, toldBefore: readonly ToldRow[], version: numb
 }
 
 /** Outbox items for messages: keyed (receiver, subject, version) in this ledger's key space. */
-export function outboxItems(messages: readonly Message[], keySpace: string): NewOutboxItem[] {
+function outboxItems(messages: readonly Message[], keySpace: string): NewOutboxItem[] {
   return messages.map((m) => ({
     key: messageKey(m, keySpace),
     notifier: m.transport,

@@ -15,11 +15,11 @@ export const TRANSITIONS: Readonly<Record<ToldState, Readonly<Partial<Record<Obs
   gone: { live: 'publish', gone: null },
 };
 
-export function toldState(told: ToldRow | undefined): ToldState {
+function toldState(told: ToldRow | undefined): ToldState {
   return told ? told.state : 'nothing';
 }
 
-export function observedState(told: ToldRow | undefined, observed: Observation | undefined): Observed {
+function observedState(told: ToldRow | undefined, observed: Observation | undefined): Observed {
   if (!observed) return 'gone';
   return told?.state === 'live' && told.fingerprint !== observed.fingerprint ? 'live, fingerprint changed' : 'live';
 }
