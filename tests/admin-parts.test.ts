@@ -260,8 +260,8 @@ describe('sessions and login', () => {
 
   it('marks cookies Secure on https only, and always HttpOnly, SameSite=Strict, Path=/admin', () => {
     const attributes = { name: 's', value: 'v', path: '/admin', maxAge: 60, httpOnly: true, sameSite: 'strict' };
-    expect(parseSetCookie(cookie('s', 'v', 60, true))).toEqual({ ...attributes, secure: true });
-    expect(parseSetCookie(cookie('s', 'v', 60, false))).toEqual(attributes);
+    expect(parseSetCookie(cookie('s', 'v', { maxAgeSeconds: 60, secure: true }))).toEqual({ ...attributes, secure: true });
+    expect(parseSetCookie(cookie('s', 'v', { maxAgeSeconds: 60, secure: false }))).toEqual(attributes);
   });
 
   it('reads one cookie from a Cookie header', () => {

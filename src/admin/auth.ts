@@ -115,11 +115,12 @@ export function readCookie(header: string | undefined, name: string): string | u
   return header ? parseCookie(header)[name] : undefined;
 }
 
-export function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
+/** `secure`: the request came over https (directly or through the trusted proxy). */
+export function cookie(name: string, value: string, { maxAgeSeconds, secure }: { maxAgeSeconds: number; secure: boolean }): string {
   return stringifySetCookie({ name, value, path: BASE, maxAge: maxAgeSeconds, httpOnly: true, sameSite: 'strict', secure });
 }
 
-export const clearCookie = (name: string, secure: boolean): string => cookie(name, '', 0, secure);
+export const clearCookie = (name: string, { secure }: { secure: boolean }): string => cookie(name, '', { maxAgeSeconds: 0, secure });
 
 /**
  * A POST from another site. Our pages send `Referrer-Policy: no-referrer`, under which browsers send

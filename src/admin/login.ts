@@ -27,7 +27,7 @@ export const formBody = express.urlencoded({ extended: false, limit: '4kb', para
 /** The login form, with a fresh double-submit token (the form has no session to keep one in). */
 function loginPage(ctx: AdminContext, req: Request, res: Response, status: number, error: string, next: string): void {
   const loginCsrf = randomId();
-  res.append('Set-Cookie', cookie(LOGIN_COOKIE, loginCsrf, LOGIN_FORM_SECONDS, req.secure));
+  res.append('Set-Cookie', cookie(LOGIN_COOKIE, loginCsrf, { maxAgeSeconds: LOGIN_FORM_SECONDS, secure: req.secure }));
   sendPage(ctx, res, status, 'login', 'Log in', { heading: 'Log in to jobcast admin', error, loginCsrf, next: safeNext(next) });
 }
 
@@ -47,7 +47,7 @@ function sessionGuard(ctx: AdminContext): express.RequestHandler {
       res.set('WWW-Authenticate', 'Session realm="jobcast admin"');
       loginPage(ctx, req, res, 401, '', req.originalUrl.split('?')[0]!);
     } else {
-      res.append('Set-Cookie', clearCookie(SESSION_COOKIE, req.secure));
+      res.append('Set-Cookie', clearCookie(SESSION_COOKIE, { secure: req.secure }));
       sendMessage(ctx, res, 403, 'Session not valid', 'Your session has expired or is not valid. Log in again to continue.', {
         href: `${BASE}/login`,
         label: 'Log in',
@@ -94,8 +94,8 @@ function loginAction(ctx: AdminContext, token: string): (req: Request, res: Resp
       return loginPage(ctx, req, res, 401, 'That token is not correct.', next);
     }
     const session = ctx.sessions.create();
-    res.append('Set-Cookie', cookie(SESSION_COOKIE, session.id, ctx.sessions.ttlSeconds, req.secure));
-    res.append('Set-Cookie', clearCookie(LOGIN_COOKIE, req.secure));
+    res.append('Set-Cookie', cookie(SESSION_COOKIE, session.id, { maxAgeSeconds: ctx.sessions.ttlSeconds, secure: req.secure }));
+    res.append('Set-Cookie', clearCookie(LOGIN_COOKIE, { secure: req.secure }));
     ctx.log.info({ event: 'admin.login', from: who });
     res.redirect(303, safeNext(next));
   };
@@ -111,7 +111,7 @@ export function loginRoutes(router: express.Router, ctx: AdminContext, token: st
   router.post('/login', formBody, loginAction(ctx, token));
   router.post('/logout', requireSession, formBody, checkForm, (req, res) => {
     ctx.sessions.delete(sessionOf(res)!.id);
-    res.append('Set-Cookie', clearCookie(SESSION_COOKIE, req.secure));
+    res.append('Set-Cookie', clearCookie(SESSION_COOKIE, { secure: req.secure }));
     res.redirect(303, `${BASE}/login`);
   });
   return { requireSession, checkForm };

@@ -60,7 +60,7 @@ export function publishView(result: PublishResult, ledger: Ledger, notifiers: re
 }
 
 /** A run that threw (writer lease busy, unreadable folder): shown, not a 500. */
-export function publishFailure(err: unknown, dryRun: boolean, timeZone: string, at: Date): PublishView {
+export function publishFailure(err: unknown, { dryRun, timeZone, at }: { dryRun: boolean; timeZone: string; at: Date }): PublishView {
   const message = err instanceof Error ? err.message : String(err);
   return {
     at: when(at, timeZone),

@@ -98,7 +98,7 @@ function publishAction(ctx: AdminContext): Handler {
       session.data.publish = publishView(result, service.ledger, service.project.notifiers, timeZone, at);
     } catch (err) {
       ctx.log.error({ event: 'admin.publish_failed', code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
-      session.data.publish = publishFailure(err, dryRun, timeZone, at);
+      session.data.publish = publishFailure(err, { dryRun, timeZone, at });
     }
     // Post/Redirect/Get: reloading the result page must not publish again.
     res.redirect(303, `${BASE}/publish`);

@@ -141,7 +141,7 @@ const publish: Command = async (ctx) => {
     // Refused before building (the state does not match): no postings were read, so no tally of them.
     if (json || result.build || result.diagnostics.length)
       report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
-    if (!json) writePublishSummary(ctx, result, dryRun, project.notifiers);
+    if (!json) writePublishSummary(ctx, result, project.notifiers);
     // Anything not delivered — failed, or waiting for a retry — is worth a non-zero exit to cron and CI.
     return result.ok && result.delivery.failed === 0 && result.delivery.retrying === 0 && !result.broken.length ? 0 : 1;
   } finally {
@@ -149,14 +149,14 @@ const publish: Command = async (ctx) => {
   }
 };
 
-function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typeof publishRun>>, dryRun: boolean, notifiers: readonly Notifier[]): void {
+function writePublishSummary(ctx: CommandContext, result: Awaited<ReturnType<typeof publishRun>>, notifiers: readonly Notifier[]): void {
   const out = ctx.io.stdout;
   if (result.error) out.write(`✖ ${result.error.message} [${result.error.code}]\n`);
   if (result.broken.length) out.write(brokenLine(result.broken));
   // Refused before anything was built or sent: the error line says it all.
   if (result.error?.code === CODES.STATE_MISMATCH) return;
   const lines = describePlan(result, notifiers);
-  if (dryRun) {
+  if (result.dryRun) {
     const withdrawn = describeWithdrawn(result, notifiers);
     out.write(
       lines.length

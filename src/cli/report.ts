@@ -10,7 +10,7 @@ export interface Writer {
 
 const paint = (on: boolean, code: number, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
-export function formatHuman(d: Diagnostic, color = false): string {
+export function formatHuman(d: Diagnostic, { color = false }: { color?: boolean } = {}): string {
   const where = place(d);
   const sev = d.severity === 'error' ? paint(color, 31, 'error') : d.severity === 'warning' ? paint(color, 33, 'warning') : 'info';
   const tag = d.channel ? `${d.code} ${d.channel}` : d.code;
@@ -68,7 +68,7 @@ export function report(
     const withDocs = sorted.map((d) => ({ ...d, docs: docsLink(d.code) }));
     out.write(JSON.stringify({ ok: counts.error === 0, errors: counts.error, warnings: counts.warning, ...extra, diagnostics: withDocs }, null, 2) + '\n');
   } else {
-    for (const d of sorted) out.write(formatHuman(d, opts.color) + '\n');
+    for (const d of sorted) out.write(formatHuman(d, { color: opts.color }) + '\n');
     out.write(summary(sorted, postings) + '\n');
   }
   // Annotations go to stderr when stdout is JSON, so the JSON stays parseable; Actions reads both.

@@ -11,7 +11,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** Why `text` is not a real date or date-time, or undefined when it is one. */
-export function dateProblem(text: string, allowTime: boolean): string | undefined {
+export function dateProblem(text: string, { allowTime }: { allowTime: boolean }): string | undefined {
   const dateOnly = DATE_PATTERN.exec(text);
   const withTime = allowTime ? DATE_TIME_PATTERN.exec(text) : null;
   const m = dateOnly ?? withTime;

@@ -56,11 +56,11 @@ const textList = (label: string) =>
     .array(text(`each item of ${label}`, 2000))
     .min(1, { message: `${label} must list at least one item (or leave the key out)`, ...params(CODES.FIELD_LENGTH) });
 
-const dateField = (allowTime: boolean) =>
+const dateField = ({ allowTime }: { allowTime: boolean }) =>
   z
     .string()
     .superRefine((v, ctx) => {
-      const problem = dateProblem(v, allowTime);
+      const problem = dateProblem(v, { allowTime });
       if (problem) fail(ctx, [], problem, CODES.FIELD_DATE, allowTime ? 'e.g. 2027-02-28' : 'e.g. 2026-11-28', v);
     })
     .meta(
@@ -181,10 +181,10 @@ export const postingFields = z.strictObject({
     .describe(
       'draft: not published yet. open: published from datePosted on, until validThrough if set. closed: taken down; its page says it no longer accepts applications',
     ),
-  datePosted: dateField(false).describe(
+  datePosted: dateField({ allowTime: false }).describe(
     'The first day the role is public, YYYY-MM-DD, e.g. 2026-11-28. A future date schedules it. Keep the original date when you edit the role: never move it to make the role look new',
   ),
-  validThrough: dateField(true)
+  validThrough: dateField({ allowTime: true })
     .optional()
     .describe(
       'The last day applications are accepted, e.g. 2027-02-28 (the whole day counts), or a date and time with offset, e.g. 2027-02-28T17:00:00-05:00. The role closes by itself after it. Leave it out when there is no deadline',
@@ -417,7 +417,7 @@ function salaryIssues(s: unknown): RuleIssue[] {
 function dateIssues(raw: Record<string, unknown>): RuleIssue[] {
   const posted = str(raw.datePosted);
   const through = str(raw.validThrough);
-  if (!posted || !through || dateProblem(posted, false) || dateProblem(through, true)) return [];
+  if (!posted || !through || dateProblem(posted, { allowTime: false }) || dateProblem(through, { allowTime: true })) return [];
   // A date-only validThrough covers its whole day, so the same day as datePosted is still "before".
   const p = startInstant(posted, 'UTC').getTime();
   const t = through.length === 10 ? startInstant(through, 'UTC').getTime() : new Date(through).getTime();

@@ -51,11 +51,11 @@ const STREAM_OVER = 256 * 1024 * 1024;
 
 const etagOf = (e: ManifestEntry, enc: Encoding) => `"${e.sha256.slice(0, 40)}${enc === 'identity' ? '' : `-${enc}`}"`;
 
-function securityHeaders(res: Response, html: boolean): void {
+/** On every answer that is not an output file (those carry theirs, a page's CSP included, in their cached headers). */
+function securityHeaders(res: Response): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
   res.setHeader('X-Frame-Options', 'DENY');
-  if (html) res.setHeader('Content-Security-Policy', PAGE_CSP);
 }
 
 const ENCODINGS: readonly Encoding[] = ['identity', 'gzip', 'br'];
@@ -121,13 +121,13 @@ function asteriskForm(req: Request, res: Response, next: NextFunction): void {
 function operatorRoutes(app: express.Express, deps: AppDeps): void {
   app.get('/healthz', (_req, res) => {
     const report = deps.health();
-    securityHeaders(res, false);
+    securityHeaders(res);
     res.setHeader('Cache-Control', 'no-store');
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   });
   app.get('/metrics', async (_req, res) => {
     const text = await deps.metrics.text();
-    securityHeaders(res, false);
+    securityHeaders(res);
     res.setHeader('Cache-Control', 'no-store');
     res.type(deps.metrics.contentType).send(text);
   });
@@ -142,7 +142,7 @@ function answeredBefore(req: Request, res: Response, rel: string | undefined, de
     plainText(res, 405, 'Method not allowed\n');
     return true;
   }
-  securityHeaders(res, false);
+  securityHeaders(res);
   if (rel === undefined) {
     plainText(res, 400, 'Bad request\n');
     return true;
@@ -194,7 +194,7 @@ function lastResort(log: Logger | undefined) {
     if (code === 500) log?.error({ event: 'serve.error', path: req.path, code: (err as NodeJS.ErrnoException).code }, (err as Error).message);
     if (res.headersSent) return void res.destroy();
     for (const name of res.getHeaderNames()) res.removeHeader(name);
-    securityHeaders(res, false);
+    securityHeaders(res);
     res.setHeader('Cache-Control', 'no-store');
     plainText(res, code, `${http.STATUS_CODES[code] ?? 'Error'}\n`);
   };
