@@ -167,3 +167,40 @@ describe('layers', () => {
     expect(layerOf('publish/notifier.ts')).toBeLessThan(layerOf('publish/run.ts')!);
   });
 });
+
+/** Functions longer than this do not fit on a screen (ARCHITECTURE.md). */
+const MAX_FUNCTION_LINES = 50;
+
+/** Every function, method and arrow with a body, with its line count; a nested one counts inside its parent too. */
+function functionLengths(file: string, text = readFileSync(file, 'utf8')): { name: string; line: number; lines: number }[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const lineOf = (pos: number) => source.getLineAndCharacterOfPosition(pos).line + 1;
+  const out: { name: string; line: number; lines: number }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+      const named = (node as { name?: ts.Node }).name ?? (node.parent as { name?: ts.Node }).name;
+      const start = lineOf(node.getStart());
+      out.push({ name: named?.getText() ?? '<anonymous>', line: start, lines: lineOf(node.getEnd()) - start + 1 });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
+describe('functions fit on a screen', () => {
+  it(`no function in src/, adapters/ or notifiers/ is longer than ${MAX_FUNCTION_LINES} lines`, () => {
+    const long = [SRC, ...PLUGIN_DIRS.map((d) => path.join(ROOT, d))]
+      .flatMap(sourceFiles)
+      .flatMap((file) => functionLengths(file).map((f) => ({ ...f, file: path.relative(ROOT, file) })))
+      .filter((f) => f.lines > MAX_FUNCTION_LINES)
+      .map((f) => `${f.file}:${f.line} ${f.name} (${f.lines} lines)`);
+    expect(long).toEqual([]);
+  });
+
+  it('the count sees a long arrow inside an object', () => {
+    const body = Array.from({ length: MAX_FUNCTION_LINES }, (_, i) => `  const v${i} = ${i};`).join('\n');
+    const [f] = functionLengths('probe.ts', `export const x = { run: () => {\n${body}\n} };\n`);
+    expect(f).toEqual({ name: 'run', line: 1, lines: MAX_FUNCTION_LINES + 2 });
+  });
+});
