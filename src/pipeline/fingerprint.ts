@@ -41,6 +41,17 @@ export function configFingerprint(site: SiteConfig): string {
   return createHash('sha256').update(stableStringify(site)).digest('hex');
 }
 
+/**
+ * Identifies the files a channel makes of all its postings (feeds, listings): the render keys of
+ * those postings, in the order the channel gets them. Adapters never read the clock, so equal keys,
+ * equal bytes.
+ */
+export function sharedKey(keys: readonly string[]): string {
+  const h = createHash('sha256').update(`shared\0${keys.length}`);
+  for (const k of keys) h.update(`\0${k}`);
+  return h.digest('hex').slice(0, 32);
+}
+
 /** Identifies one posting's files on one channel: equal keys, equal bytes. */
 export function renderKey(channel: string, entry: PostingEntry, config: string): string {
   return createHash('sha256')

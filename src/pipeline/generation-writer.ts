@@ -42,6 +42,11 @@ export class GenerationWriter {
     this.claimed.set(p, channel);
   }
 
+  /** Give up a claim whose carry-over failed, so the render that replaces it can claim what it makes. */
+  release(p: string): void {
+    this.claimed.delete(p);
+  }
+
   /** Write one artifact and record it in the manifest. */
   async put(artifact: Artifact, channel: string, key?: string): Promise<void> {
     const written = await this.write(artifact, channel);

@@ -27,7 +27,7 @@ export interface ManifestEntry {
   since: string;
   posting?: string;
   channel: string;
-  /** For a posting's own files: the render key they were made with (see fingerprint.ts). */
+  /** The render key the file was made with (fingerprint.ts): a posting's own key, or for a channel's shared files the key of all its postings. */
   key?: string;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The previous build's per-posting files, and which of them a build may carry over: those whose
- * render key (fingerprint.ts) is the one it would make them with, so nothing they depend on changed.
+ * The previous build's files, and which of them a build may carry over: those whose render key
+ * (fingerprint.ts) is the one it would make them with, so nothing they depend on changed — a
+ * posting's own files by their posting's key, a channel's shared files (feeds) by the key of all.
  */
 import path from 'node:path';
 import type { Manifest, ManifestEntry } from './output-store';
@@ -13,21 +14,30 @@ interface UnchangedFiles {
 
 export class PreviousPostingFiles {
   private readonly byPosting = new Map<string, [string, ManifestEntry][]>();
+  private readonly shared = new Map<string, [string, ManifestEntry][]>();
   private readonly site: string | undefined;
 
   /** `previous`: the output this build replaces; omitted when there is none or reuse is off. */
   constructor(previous?: { generation: string; manifest: Manifest }) {
     this.site = previous ? path.join(previous.generation, 'site') : undefined;
     for (const [p, e] of Object.entries(previous?.manifest.artifacts ?? {})) {
-      if (!e.posting || !e.key) continue;
-      const k = `${e.channel}\0${e.posting}`;
-      this.byPosting.set(k, [...(this.byPosting.get(k) ?? []), [p, e]]);
+      if (!e.key) continue;
+      const [map, k] = e.posting ? [this.byPosting, `${e.channel}\0${e.posting}`] : [this.shared, e.channel];
+      map.set(k, [...(map.get(k) ?? []), [p, e]]);
     }
   }
 
   /** A posting's files on a channel, when the previous build made every one of them with `key`. */
   unchanged(channel: string, posting: string, key: string): UnchangedFiles | undefined {
-    const files = this.byPosting.get(`${channel}\0${posting}`);
+    return this.allMadeWith(this.byPosting.get(`${channel}\0${posting}`), key);
+  }
+
+  /** A channel's shared files, when the previous build made every one of them with `key`. */
+  sharedUnchanged(channel: string, key: string): UnchangedFiles | undefined {
+    return this.allMadeWith(this.shared.get(channel), key);
+  }
+
+  private allMadeWith(files: [string, ManifestEntry][] | undefined, key: string): UnchangedFiles | undefined {
     if (!files || !this.site || !files.every(([, e]) => e.key === key)) return undefined;
     return { fromSite: this.site, files };
   }

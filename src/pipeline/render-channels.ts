@@ -1,6 +1,7 @@
 /**
  * Every channel's files into the generation being built, channel after channel: each posting's own
- * files (carried over where unchanged), then the files the channel makes of all its postings.
+ * files, then the files the channel makes of all its postings — each carried over from the previous
+ * output where nothing it was made from changed.
  */
 import type { Adapter, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
@@ -9,7 +10,7 @@ import { FAILURES } from '../failures';
 import { siteLinks, type Project } from '../project';
 import { forEachLimit } from '../util/concurrency';
 import { renderContext } from './context';
-import { configFingerprint, renderKey } from './fingerprint';
+import { configFingerprint, renderKey, sharedKey } from './fingerprint';
 import type { GenerationWriter } from './generation-writer';
 import type { PreviousPostingFiles } from './posting-reuse';
 import type { Validation } from './validate';
@@ -26,8 +27,8 @@ interface RenderChannelsOptions {
 interface ChannelRun extends Pick<RenderChannelsOptions, 'writer' | 'reuse'> {
   adapter: Adapter;
   ctx: RenderContext;
-  /** The config's fingerprint, part of every render key. */
-  config: string;
+  /** Each posting's render key on this channel (fingerprint.ts). */
+  keys: ReadonlyMap<string, string>;
 }
 
 /** Render every channel of `validation` into the writer; returns what the channels reported. */
@@ -36,17 +37,18 @@ export async function renderChannels(project: Project, validation: Validation, o
   const links = siteLinks(project);
   const diagnostics: Diagnostic[] = [];
   for (const { adapter, entries } of validation.channels) {
-    const run: ChannelRun = { adapter, ctx: renderContext(adapter, project.config, opts.now, links), writer: opts.writer, reuse: opts.reuse, config };
+    const keys = new Map(entries.map((e) => [e.id, renderKey(adapter.name, e, config)]));
+    const run: ChannelRun = { adapter, ctx: renderContext(adapter, project.config, opts.now, links), writer: opts.writer, reuse: opts.reuse, keys };
     // Each posting's own files: carried over by hard link when nothing they depend on changed.
     if (adapter.renderPosting) await forEachLimit(entries, WRITE_CONCURRENCY, (entry) => postingFiles(entry, run));
-    if (adapter.render) diagnostics.push(...(await channelFiles(entries, validation, run)));
+    if (adapter.render) diagnostics.push(...(await sharedFiles(entries, validation, run)));
   }
   return diagnostics;
 }
 
 /** One posting's files on one channel: the previous build's when their render key is unchanged, else rendered. */
-async function postingFiles(entry: PostingEntry, { adapter, ctx, writer, reuse, config }: ChannelRun): Promise<void> {
-  const key = renderKey(adapter.name, entry, config);
+async function postingFiles(entry: PostingEntry, { adapter, ctx, writer, reuse, keys }: ChannelRun): Promise<void> {
+  const key = keys.get(entry.id)!;
   const unchanged = reuse.unchanged(adapter.name, entry.id, key);
   // Paths claimed for a carry-over that failed (a file was gone) stay claimed: rendering them is no clash.
   const claimedHere = new Set<string>();
@@ -64,8 +66,25 @@ async function postingFiles(entry: PostingEntry, { adapter, ctx, writer, reuse, 
   }
 }
 
-/** The files a channel makes of all its postings (feeds, indexes); returns its diagnostics, placed in the postings' files. */
-async function channelFiles(entries: PostingEntry[], validation: Validation, { adapter, ctx, writer }: ChannelRun): Promise<Diagnostic[]> {
+/**
+ * The files a channel makes of all its postings (feeds, indexes): the previous build's when it made
+ * them of the same postings with the same config and code, else rendered. Returns the diagnostics
+ * of a render, placed in the postings' files; files whose render said something are never carried
+ * over, so what it says is said on every build.
+ */
+async function sharedFiles(entries: PostingEntry[], validation: Validation, run: ChannelRun): Promise<Diagnostic[]> {
+  const { adapter, writer, reuse, keys } = run;
+  const key = sharedKey(entries.map((e) => keys.get(e.id)!));
+  const unchanged = reuse.sharedUnchanged(adapter.name, key);
+  if (unchanged) {
+    for (const [p] of unchanged.files) writer.claim(p, adapter.name);
+    if (await writer.carryOver(unchanged.fromSite, unchanged.files)) return [];
+    for (const [p] of unchanged.files) writer.release(p);
+  }
+  return channelFiles(entries, validation, run, key);
+}
+
+async function channelFiles(entries: PostingEntry[], validation: Validation, { adapter, ctx, writer }: ChannelRun, key: string): Promise<Diagnostic[]> {
   const result = rendering(adapter.name, () => adapter.render!(entries, ctx));
   const diagnostics = (result.diagnostics ?? []).map((d): Diagnostic => {
     const entry = d.posting ? validation.entries.find((e) => e.id === d.posting) : undefined;
@@ -74,7 +93,8 @@ async function channelFiles(entries: PostingEntry[], validation: Validation, { a
   // Claim every path first (clashes are a bug), then write with bounded concurrency: file I/O is
   // latency-bound, and one-at-a-time awaits left the CPU idle for a third of a large build.
   for (const artifact of result.artifacts) writer.claim(artifact.path, adapter.name);
-  await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => writer.put(artifact, adapter.name));
+  const madeWith = diagnostics.length ? undefined : key;
+  await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => writer.put(artifact, adapter.name, madeWith));
   return diagnostics;
 }
 

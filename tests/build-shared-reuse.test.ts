@@ -1,0 +1,110 @@
+/**
+ * A channel's shared files (feeds, the listing, the sitemap) are carried over when none of the
+ * postings they are made of changed, and rendered again when one did — tested as sequences: after
+ * every step of a random run of edits, closes, removals, config changes and damaged outputs, the
+ * incremental output is byte for byte the output of a build that reuses nothing, run through the
+ * same steps beside it.
+ */
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { buildProject } from '../src/pipeline/build';
+import type { Project } from '../src/project';
+import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+const SHARED = ['feeds/indeed.xml', 'feeds/jobs.rss', 'feeds/jobs.json', 'sitemap.xml', 'jobs/index.html'];
+const ROLES = ['backend-engineer', 'frontend-engineer', 'data-engineer'];
+
+const posting = (id: string, { max = 90000, status = 'open' } = {}) =>
+  MINIMAL_POSTING.replace('Backend Engineer', id.replace(/-/g, ' ')).replace('max: 90000', `max: ${max}`).replace('status: open', `status: ${status}`);
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
+      else out[`${prefix}${e.name}`] = readFileSync(path.join(d, e.name)).toString('base64');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+const inode = (dir: string, p: string) => statSync(path.join(dir, p)).ino;
+
+let project: TempProject;
+beforeEach(() => {
+  project = tempProject(Object.fromEntries(ROLES.map((id) => [`${id}.yaml`, posting(id)])));
+});
+afterEach(() => project.cleanup());
+
+describe('shared files carried over', () => {
+  it('keeps every feed, the listing and the sitemap when nothing changed, and renders them again after an edit', async () => {
+    await buildProject(await project.open(), { now: NOW });
+    const before = Object.fromEntries(SHARED.map((p) => [p, inode(project.outDir, p)]));
+    await buildProject(await project.open(), { now: NOW });
+    for (const p of SHARED) expect(inode(project.outDir, p)).toBe(before[p]);
+
+    project.write('data-engineer.yaml', posting('data-engineer', { max: 99000 }));
+    await buildProject(await project.open(), { now: NOW });
+    for (const p of SHARED) expect(inode(project.outDir, p)).not.toBe(before[p]);
+    expect(readFileSync(path.join(project.outDir, 'feeds/indeed.xml'), 'utf8')).toContain('99,000');
+  });
+
+  it('renders a channel again when one of its shared files has gone missing from the previous output', async () => {
+    await buildProject(await project.open(), { now: NOW });
+    rmSync(path.join(project.outDir, 'feeds/indeed.xml'));
+    await buildProject(await project.open(), { now: NOW });
+    expect(readFileSync(path.join(project.outDir, 'feeds/indeed.xml'), 'utf8')).toContain('data engineer');
+  });
+});
+
+type Step =
+  | { kind: 'edit'; role: number; max: number }
+  | { kind: 'close' | 'reopen' | 'remove'; role: number }
+  | { kind: 'config'; name: string }
+  | { kind: 'damage'; file: number }
+  | { kind: 'nothing' };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('edit' as const), role: fc.nat(ROLES.length - 1), max: fc.integer({ min: 80000, max: 120000 }) }),
+  fc.record({ kind: fc.constantFrom('close' as const, 'reopen' as const, 'remove' as const), role: fc.nat(ROLES.length - 1) }),
+  fc.record({ kind: fc.constant('config' as const), name: fc.constantFrom('Example Corp', 'Example Corporation') }),
+  fc.record({ kind: fc.constant('damage' as const), file: fc.nat(SHARED.length - 1) }),
+  fc.constant({ kind: 'nothing' as const }),
+);
+
+/** Change the sources (or, for `damage`, the incremental output only) as the step says. */
+function apply(s: Step, p: TempProject, config: string): void {
+  if (s.kind === 'edit') p.write(`${ROLES[s.role]}.yaml`, posting(ROLES[s.role]!, { max: s.max }));
+  if (s.kind === 'close' || s.kind === 'reopen') p.write(`${ROLES[s.role]}.yaml`, posting(ROLES[s.role]!, { status: s.kind === 'close' ? 'closed' : 'open' }));
+  if (s.kind === 'remove') p.remove(`${ROLES[s.role]}.yaml`);
+  if (s.kind === 'config') writeFileSync(p.configFile, config.replace('name: Example Corp', `name: ${s.name}`));
+  if (s.kind === 'damage') rmSync(path.join(p.outDir, SHARED[s.file]!), { force: true });
+}
+
+describe('incremental output equals a build that reuses nothing, step after step (property)', () => {
+  it('holds for random sequences of edits, closes, removals, config changes and damaged outputs', async () => {
+    const config = readFileSync(project.configFile, 'utf8');
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 5 }), async (steps) => {
+        const p = tempProject(Object.fromEntries(ROLES.map((id) => [`${id}.yaml`, posting(id)])));
+        const reference = path.join(p.dir, 'reference');
+        try {
+          for (const [i, s] of [{ kind: 'nothing' } as Step, ...steps].entries()) {
+            apply(s, p, config);
+            const now = new Date(NOW.getTime() + i * 3600_000);
+            const opened: Project = await p.open();
+            await buildProject(opened, { now });
+            await buildProject({ ...opened, outDir: reference }, { now, reuse: false });
+            expect(tree(p.outDir)).toEqual(tree(reference));
+          }
+        } finally {
+          p.cleanup();
+        }
+      }),
+      { numRuns: 8 },
+    );
+  }, 120_000);
+});
