@@ -1,7 +1,7 @@
 /**
  * One build measurement in its own process (so sizes do not pollute each other's heap or peak RSS):
- * full build → peak RSS → the limit (same bytes, same paths, plain fs) → optionally one edited role
- * rebuilt → optionally a ledger seeded from the full build (for the publish step).
+ * full build → peak RSS → the limit (same bytes, same paths, plain fs) → optionally a rebuild with
+ * nothing changed and one with one edited role → optionally a ledger seeded from the full build (for the publish step).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,7 @@ export interface BuildChildArgs extends BenchProject {
   n: number;
   now: string;
   limit: boolean;
-  /** Edit this role's salary and rebuild into the same output. */
+  /** Rebuild with nothing changed, then edit this role's salary and rebuild, into the same output. */
   editId?: string;
   /** Write a ledger seeded from the full build here. */
   seedLedgerTo?: string;
@@ -43,6 +43,8 @@ export interface BuildChildResult {
   /** Peak RSS of this process right after the full build (MiB). */
   peakRssMiB: number;
   limit?: LimitResult;
+  /** Rebuilt with nothing changed. */
+  noop?: BuildTiming;
   rebuild?: BuildTiming;
   diagnostics: { errors: number; warnings: number };
 }
@@ -153,6 +155,10 @@ async function main(): Promise<void> {
   }
 
   if (args.editId) {
+    stage = 'rebuild with nothing changed';
+    report.phase(`${stage}: loading, validating, channel rules`);
+    probe.start();
+    out.noop = probe.finish(await buildProject(project, { now: at }));
     const file = postingFile(args.postingsDir, args.editId);
     const before = await fs.readFile(file, 'utf8');
     const after = editSalary(before, 1);

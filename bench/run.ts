@@ -308,6 +308,10 @@ interface BuildRow {
 interface IncrementalRow {
   n: number;
   fullMs: number;
+  /** A rebuild with nothing changed, and its share of the full build. */
+  noopMs?: number;
+  noopFraction?: number;
+  noop?: BuildTiming;
   rebuildMs: number;
   fraction: number;
   rebuild: BuildTiming;
@@ -439,7 +443,15 @@ async function buildStep(
       row.limitParallelMs = d.limit.parallelMs;
       row.buildOverLimit = d.full.wallMs / d.limit.writeMs;
     }
-    if (d.rebuild) incremental = { n, fullMs: d.full.wallMs, rebuildMs: d.rebuild.wallMs, fraction: d.rebuild.wallMs / d.full.wallMs, rebuild: d.rebuild };
+    if (d.rebuild)
+      incremental = {
+        n,
+        fullMs: d.full.wallMs,
+        ...(d.noop ? { noopMs: d.noop.wallMs, noopFraction: d.noop.wallMs / d.full.wallMs, noop: d.noop } : {}),
+        rebuildMs: d.rebuild.wallMs,
+        fraction: d.rebuild.wallMs / d.full.wallMs,
+        rebuild: d.rebuild,
+      };
   } else {
     row.failure = out.message;
     if (out.lastMaxRssMiB) row.peakRssMiB = out.lastMaxRssMiB;
@@ -770,11 +782,13 @@ function buildTable(builds: BuildRow[], inc?: IncrementalRow): string {
   rows.push(['  manifest + swap + prune (s)', ...cell((b) => s(b.full!.afterRenderMs))]);
   let text = table(head, rows);
   if (inc) {
-    const r = inc.rebuild;
-    text += `\n\nrebuild after editing one role's salary among ${size(inc.n)}: ${s(inc.rebuildMs)} s = ${pct(inc.fraction)} of the full build (${s(inc.fullMs)} s)`;
     const calls = (c: ChannelTiming) =>
       `${c.channel} ${s(c.wallMs ?? c.renderMs)}${c.renderPostingCalls ? ` (${c.renderPostingCalls} renderPosting)` : ''}${!c.renderCalls && !c.renderPostingCalls ? ' (carried over)' : ''}`;
-    text += `\n  load + validate + rules ${s(r.beforeRenderMs)} s · manifest + swap + prune ${s(r.afterRenderMs)} s\n  channels (wall s): ${r.channels.map(calls).join(', ')}`;
+    const phases = (r: BuildTiming) =>
+      `\n  load + validate + rules ${s(r.beforeRenderMs)} s · manifest + swap + prune ${s(r.afterRenderMs)} s\n  channels (wall s): ${r.channels.map(calls).join(', ')}`;
+    if (inc.noop)
+      text += `\n\nrebuild with nothing changed among ${size(inc.n)}: ${s(inc.noopMs)} s = ${pct(inc.noopFraction)} of the full build (${s(inc.fullMs)} s)${phases(inc.noop)}`;
+    text += `\n\nrebuild after editing one role's salary among ${size(inc.n)}: ${s(inc.rebuildMs)} s = ${pct(inc.fraction)} of the full build (${s(inc.fullMs)} s)${phases(inc.rebuild)}`;
   }
   return text;
 }
@@ -872,6 +886,15 @@ function targets(r: Results, opts: Options): TargetRow[] {
     );
   } else if (!opts.only || opts.only === 'build') {
     out.push({ target: bigT, measured: opts.quick ? 'not run (--quick)' : 'not run', met: null });
+  }
+  if (r.incremental?.noopFraction !== undefined) {
+    const f = r.incremental.noopFraction;
+    out.push({
+      target: `no-op rebuild among ${midName}: ≤ 2% of full build`,
+      measured: `${pct(f)} (${s(r.incremental.noopMs)} s vs ${s(r.incremental.fullMs)} s)`,
+      ratio: f,
+      met: f <= 0.02,
+    });
   }
   if (r.incremental) {
     const f = r.incremental.fraction;
