@@ -1,11 +1,12 @@
 /**
  * A channel's shared files (feeds, the listing, the sitemap) are carried over when none of the
- * postings they are made of changed, and rendered again when one did — tested as sequences: after
+ * postings they are made of changed, and rendered again when one did; a build that would make the
+ * output already served keeps it, making no generation at all. Tested as sequences too: after
  * every step of a random run of edits, closes, removals, config changes and damaged outputs, the
  * incremental output is byte for byte the output of a build that reuses nothing, run through the
  * same steps beside it.
  */
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { buildProject } from '../src/pipeline/build';
@@ -62,16 +63,16 @@ describe('shared files carried over', () => {
 
 type Step =
   | { kind: 'edit'; role: number; max: number }
-  | { kind: 'close' | 'reopen' | 'remove'; role: number }
+  | { kind: 'close' | 'reopen' | 'remove' | 'touch'; role: number }
   | { kind: 'config'; name: string }
-  | { kind: 'damage'; file: number }
+  | { kind: 'damage'; file: number; cut: boolean }
   | { kind: 'nothing' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('edit' as const), role: fc.nat(ROLES.length - 1), max: fc.integer({ min: 80000, max: 120000 }) }),
-  fc.record({ kind: fc.constantFrom('close' as const, 'reopen' as const, 'remove' as const), role: fc.nat(ROLES.length - 1) }),
+  fc.record({ kind: fc.constantFrom('close' as const, 'reopen' as const, 'remove' as const, 'touch' as const), role: fc.nat(ROLES.length - 1) }),
   fc.record({ kind: fc.constant('config' as const), name: fc.constantFrom('Example Corp', 'Example Corporation') }),
-  fc.record({ kind: fc.constant('damage' as const), file: fc.nat(SHARED.length - 1) }),
+  fc.record({ kind: fc.constant('damage' as const), file: fc.nat(SHARED.length - 1), cut: fc.boolean() }),
   fc.constant({ kind: 'nothing' as const }),
 );
 
@@ -80,9 +81,53 @@ function apply(s: Step, p: TempProject, config: string): void {
   if (s.kind === 'edit') p.write(`${ROLES[s.role]}.yaml`, posting(ROLES[s.role]!, { max: s.max }));
   if (s.kind === 'close' || s.kind === 'reopen') p.write(`${ROLES[s.role]}.yaml`, posting(ROLES[s.role]!, { status: s.kind === 'close' ? 'closed' : 'open' }));
   if (s.kind === 'remove') p.remove(`${ROLES[s.role]}.yaml`);
+  // The same bytes under a new mtime: the source cache no longer matches, the output still does.
+  if (s.kind === 'touch') touch(path.join(p.postingsDir, `${ROLES[s.role]}.yaml`));
   if (s.kind === 'config') writeFileSync(p.configFile, config.replace('name: Example Corp', `name: ${s.name}`));
-  if (s.kind === 'damage') rmSync(path.join(p.outDir, SHARED[s.file]!), { force: true });
+  if (s.kind === 'damage') {
+    const file = path.join(p.outDir, SHARED[s.file]!);
+    if (s.cut) writeFileSync(file, '<');
+    else rmSync(file, { force: true });
+  }
 }
+
+const touch = (file: string) => {
+  const later = new Date(statSync(file).mtimeMs + 5000);
+  try {
+    utimesSync(file, later, later);
+  } catch {
+    // A removed role has no file to touch.
+  }
+};
+
+describe('a build with nothing to change', () => {
+  it('keeps the served generation: no new one, the same manifest', async () => {
+    const first = await buildProject(await project.open(), { now: NOW });
+    const again = await buildProject(await project.open(), { now: new Date(NOW.getTime() + 3600_000) });
+    expect(again.generation).toBe(first.generation);
+    expect(readdirSync(path.dirname(first.generation))).toEqual([path.basename(first.generation)]);
+    expect(again.manifest).toEqual(first.manifest);
+  });
+
+  it('makes a new generation, with the same bytes, when a source file was only touched', async () => {
+    const first = await buildProject(await project.open(), { now: NOW });
+    const bytes = tree(project.outDir);
+    touch(path.join(project.postingsDir, 'backend-engineer.yaml'));
+    const again = await buildProject(await project.open(), { now: NOW });
+    expect(again.generation).not.toBe(first.generation);
+    expect(tree(project.outDir)).toEqual(bytes);
+    // …after which the source cache matches again, and the next build keeps that one.
+    expect((await buildProject(await project.open(), { now: NOW })).generation).toBe(again.generation);
+  });
+
+  it('makes a new generation when a file of the served output is gone or cut short', async () => {
+    const first = await buildProject(await project.open(), { now: NOW });
+    writeFileSync(path.join(project.outDir, 'jobs/backend-engineer/posting.json'), '{');
+    const again = await buildProject(await project.open(), { now: NOW });
+    expect(again.generation).not.toBe(first.generation);
+    expect(JSON.parse(readFileSync(path.join(project.outDir, 'jobs/backend-engineer/posting.json'), 'utf8'))).toMatchObject({ id: 'backend-engineer' });
+  });
+});
 
 describe('incremental output equals a build that reuses nothing, step after step (property)', () => {
   it('holds for random sequences of edits, closes, removals, config changes and damaged outputs', async () => {

@@ -5,7 +5,7 @@
  * (docs/publication.md, "One writer" and "A broken file never freezes the others").
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -15,7 +15,7 @@ import { silentLogger } from '../src/log';
 import type { Project } from '../src/project';
 import { startService, type Service } from '../src/daemon/service';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
-import { jobcastChild, killChildren, statePath, until } from './helpers/follow-cli';
+import { jobcastChild, killChildren, statePath, until, type CliProject } from './helpers/follow-cli';
 import { createLedgerElsewhere } from './helpers/follow-ledger';
 import { ageRetiredMarkers, currentGeneration, generationsDir, generationsOnDisk, isRetired, outputProblems, readManifestOf } from './helpers/follow-output';
 import { request, type HttpResponse } from './helpers/http';
@@ -216,6 +216,13 @@ describe('concurrent builds', () => {
       for (const g of now) seen.add(g);
     };
 
+    // The two builds of a pair differ in the employer's name, so each makes output of its own and
+    // swaps it in (a build whose output is already the served one keeps it: src/pipeline/unchanged-output.ts).
+    const org = project.config.organization;
+    const variant: Project = { ...project, config: { ...project.config, organization: { ...org, name: `${org.name} Group` } } };
+    const altConfig: CliProject = { ...env.project, configFile: path.join(env.project.dir, 'jobcast.alt.yaml') };
+    writeFileSync(altConfig.configFile, readFileSync(env.project.configFile, 'utf8').replace(`name: ${org.name}`, `name: ${org.name} Group`));
+
     for (let i = 1; i <= 50; i++) {
       env.project.write(`${OPEN}.yaml`, posting(i));
       const before = new Set(generationsOnDisk(env.project));
@@ -223,7 +230,7 @@ describe('concurrent builds', () => {
       const own = new Ledger(statePath(env.project));
       let results: BuildResult[];
       try {
-        results = await Promise.all([buildProject(project, { now: at(i), ledger: own }), buildProject(project, { now: at(i) })]);
+        results = await Promise.all([buildProject(project, { now: at(i), ledger: own }), buildProject(variant, { now: at(i) })]);
       } finally {
         own.close();
       }
@@ -249,7 +256,7 @@ describe('concurrent builds', () => {
     for (let i = 51; i <= 55; i++) {
       env.project.write(`${OPEN}.yaml`, posting(i));
       const before = new Set(generationsOnDisk(env.project));
-      const runs = [0, 1].map(() => jobcastChild(env.project, ['build'], ['--now', at(i).toISOString()]));
+      const runs = [env.project, altConfig].map((p) => jobcastChild(p, ['build'], ['--now', at(i).toISOString()]));
       const done = await Promise.all(runs.map((r) => r.exited));
       for (const d of done) expect({ pair: i, code: d.code, out: d.out }).toEqual({ pair: i, code: 0, out: expect.stringContaining('built ') });
       const made = generationsOnDisk(env.project).filter((g) => !before.has(g));

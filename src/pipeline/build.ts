@@ -21,10 +21,12 @@ import {
   readManifest,
   startGeneration,
   type Manifest,
+  type OutputLayout,
 } from './output-store';
 import { PreviousPostingFiles } from './posting-reuse';
 import { renderChannels } from './render-channels';
-import { readSourceCache, writeSourceCache } from './source-cache';
+import { readSourceCache, writeSourceCache, type CachedSource } from './source-cache';
+import { unchangedOutput } from './unchanged-output';
 import { validateProject, type BrokenFile, type PostingHistory, type Validation } from './validate';
 
 /** How long `jobcast build` waits for another writer before giving up. */
@@ -90,12 +92,27 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const layout = layoutFor(project.outDir);
   const previousGeneration = await currentGeneration(layout);
   const previous = await readManifest(previousGeneration);
-  const validation = await validateForBuild(project, { now, previousGeneration, previous, opts });
+  const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
+  const validation = await validateForBuild(project, { now, previousGeneration, previous, cache, opts });
+  const reuse = new PreviousPostingFiles(previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined);
+  if (
+    previous &&
+    cache &&
+    (await unchangedOutput({
+      project,
+      validation,
+      now,
+      previous: { generation: previousGeneration!, manifest: previous },
+      cache,
+      reuse,
+      identity: opts.identity,
+    }))
+  )
+    return keptAsItIs({ layout, lease, previous, previousGeneration: previousGeneration!, validation, dryRun: opts.dryRun });
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);
   const writer = new GenerationWriter(generation, { now, validation, previous, identity: opts.identity });
-  const reuse = new PreviousPostingFiles(previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined);
   let diagnostics: Diagnostic[];
   let manifest: Manifest;
   try {
@@ -125,12 +142,42 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   return result;
 }
 
+/** Nothing to build: the served output is what this build would make, so it stays, and no copy of it is linked. */
+async function keptAsItIs(k: {
+  layout: OutputLayout;
+  lease: WriterLease;
+  previous: Manifest;
+  previousGeneration: string;
+  validation: Validation;
+  dryRun: boolean | undefined;
+}): Promise<BuildResult> {
+  const { layout, previous, validation } = k;
+  const result = {
+    outDir: layout.outDir,
+    generation: k.previousGeneration,
+    manifest: previous,
+    previous,
+    validation,
+    diagnostics: [...validation.diagnostics],
+    broken: validation.broken,
+  };
+  if (k.dryRun) return result;
+  k.lease.assertHeld();
+  await pruneGenerations(layout, k.previousGeneration);
+  return result;
+}
+
 /** The sources validated against the output being replaced: its history, source cache and last good versions. */
 async function validateForBuild(
   project: Project,
-  { now, previousGeneration, previous, opts }: { now: Date; previousGeneration: string | undefined; previous: Manifest | undefined; opts: BuildOptions },
+  {
+    now,
+    previousGeneration,
+    previous,
+    cache,
+    opts,
+  }: { now: Date; previousGeneration: string | undefined; previous: Manifest | undefined; cache: Map<string, CachedSource> | undefined; opts: BuildOptions },
 ): Promise<Validation> {
-  const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
   // The previous output decides a broken file's last good version (its source cache carries it); the
   // ledger stands in only when there is no previous output. Otherwise a role deleted since would
   // come back when a broken file takes its name.

@@ -65,8 +65,9 @@ export class GenerationWriter {
   }
 
   /**
-   * Hard-link a posting's unchanged files from the previous generation (copy where links are not
-   * possible). False when a file is gone, so the caller renders instead.
+   * Hard-link unchanged files from the previous generation (copy where links are not possible).
+   * False when a file is gone or is not the size the manifest says (cut short where it is served),
+   * so the caller renders instead.
    */
   async carryOver(fromSite: string, files: readonly [string, ManifestEntry][]): Promise<boolean> {
     try {
@@ -77,6 +78,7 @@ export class GenerationWriter {
           if (err.code === 'ENOENT') throw err;
           await fs.copyFile(path.join(fromSite, p), target);
         });
+        if ((await fs.stat(target)).size !== e.size) throw new Error(`${p} is not the file the previous build wrote`);
         this.manifest.artifacts[p] = e;
       }
       return true;
@@ -108,7 +110,7 @@ export class GenerationWriter {
 }
 
 /** A manifest with no artifacts yet: the build's instant, history, ledger and broken files. */
-function newManifest({ now, validation, identity }: GenerationWriterOptions): Manifest {
+export function newManifest({ now, validation, identity }: GenerationWriterOptions): Manifest {
   return {
     version: 1,
     builtFor: now.toISOString(),

@@ -37,6 +37,13 @@ export class PreviousPostingFiles {
     return this.allMadeWith(this.shared.get(channel), key);
   }
 
+  /** How many files the previous build made with a key: a build that carries all of them over carries the whole output. */
+  get keyedFiles(): number {
+    let n = 0;
+    for (const files of [...this.byPosting.values(), ...this.shared.values()]) n += files.length;
+    return n;
+  }
+
   private allMadeWith(files: [string, ManifestEntry][] | undefined, key: string): UnchangedFiles | undefined {
     if (!files || !this.site || !files.every(([, e]) => e.key === key)) return undefined;
     return { fromSite: this.site, files };

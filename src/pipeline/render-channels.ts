@@ -37,7 +37,7 @@ export async function renderChannels(project: Project, validation: Validation, o
   const links = siteLinks(project);
   const diagnostics: Diagnostic[] = [];
   for (const { adapter, entries } of validation.channels) {
-    const keys = new Map(entries.map((e) => [e.id, renderKey(adapter.name, e, config)]));
+    const keys = postingKeys(adapter, entries, config);
     const run: ChannelRun = { adapter, ctx: renderContext(adapter, project.config, opts.now, links), writer: opts.writer, reuse: opts.reuse, keys };
     // Each posting's own files: carried over by hard link when nothing they depend on changed.
     if (adapter.renderPosting) await forEachLimit(entries, WRITE_CONCURRENCY, (entry) => postingFiles(entry, run));
@@ -45,6 +45,13 @@ export async function renderChannels(project: Project, validation: Validation, o
   }
   return diagnostics;
 }
+
+/** Each posting's render key on `adapter` (fingerprint.ts), by id. */
+export const postingKeys = (adapter: Adapter, entries: readonly PostingEntry[], config: string): Map<string, string> =>
+  new Map(entries.map((e) => [e.id, renderKey(adapter.name, e, config)]));
+
+/** The key of the files `adapter` makes of all of `entries`. */
+export const sharedKeyOf = (entries: readonly PostingEntry[], keys: ReadonlyMap<string, string>): string => sharedKey(entries.map((e) => keys.get(e.id)!));
 
 /** One posting's files on one channel: the previous build's when their render key is unchanged, else rendered. */
 async function postingFiles(entry: PostingEntry, { adapter, ctx, writer, reuse, keys }: ChannelRun): Promise<void> {
@@ -74,7 +81,7 @@ async function postingFiles(entry: PostingEntry, { adapter, ctx, writer, reuse, 
  */
 async function sharedFiles(entries: PostingEntry[], validation: Validation, run: ChannelRun): Promise<Diagnostic[]> {
   const { adapter, writer, reuse, keys } = run;
-  const key = sharedKey(entries.map((e) => keys.get(e.id)!));
+  const key = sharedKeyOf(entries, keys);
   const unchanged = reuse.sharedUnchanged(adapter.name, key);
   if (unchanged) {
     for (const [p] of unchanged.files) writer.claim(p, adapter.name);

@@ -197,11 +197,6 @@ export function selectChannels(
   for (const e of entries) checker.check(e, cached?.(e.id));
   return { channels: checker.selections(new Set(entries.map((e) => e.id))), diagnostics: checker.diagnostics };
 }
-
-/**
- * Load, validate and run the channels' rules, one posting at a time as files finish parsing, so
- * position tables are needed only briefly (large folders stay within memory).
- */
 export interface ValidateOptions {
   /** The instant the lifecycle is evaluated at. */
   now: Date;
