@@ -94,21 +94,10 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const previous = await readManifest(previousGeneration);
   const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
   const validation = await validateForBuild(project, { now, previousGeneration, previous, cache, opts });
-  const reuse = new PreviousPostingFiles(previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined);
-  if (
-    previous &&
-    cache &&
-    (await unchangedOutput({
-      project,
-      validation,
-      now,
-      previous: { generation: previousGeneration!, manifest: previous },
-      cache,
-      reuse,
-      identity: opts.identity,
-    }))
-  )
-    return keptAsItIs({ layout, lease, previous, previousGeneration: previousGeneration!, validation, dryRun: opts.dryRun });
+  const served = previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined;
+  const reuse = new PreviousPostingFiles(served);
+  if (served && cache && (await unchangedOutput({ project, validation, now, previous: served, cache, reuse, identity: opts.identity })))
+    return keptAsItIs({ layout, lease, served, validation, dryRun: opts.dryRun });
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);
@@ -146,24 +135,24 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
 async function keptAsItIs(k: {
   layout: OutputLayout;
   lease: WriterLease;
-  previous: Manifest;
-  previousGeneration: string;
+  served: { generation: string; manifest: Manifest };
   validation: Validation;
   dryRun: boolean | undefined;
 }): Promise<BuildResult> {
-  const { layout, previous, validation } = k;
+  const { layout, served, validation } = k;
+  const { generation, manifest } = served;
   const result = {
     outDir: layout.outDir,
-    generation: k.previousGeneration,
-    manifest: previous,
-    previous,
+    generation,
+    manifest,
+    previous: manifest,
     validation,
     diagnostics: [...validation.diagnostics],
     broken: validation.broken,
   };
   if (k.dryRun) return result;
   k.lease.assertHeld();
-  await pruneGenerations(layout, k.previousGeneration);
+  await pruneGenerations(layout, generation);
   return result;
 }
 
