@@ -17,7 +17,8 @@ afterEach(async () => {
 
 async function setup(extra = '', postings: Record<string, string> = { 'backend-engineer.yaml': MINIMAL_POSTING }) {
   remote = await startFakeRemote();
-  env = await publishEnv(remote, postings, extra);
+  // These tests are about timeouts: a short one keeps them quick.
+  env = await publishEnv(remote, postings, extra, { timeoutMs: 400 });
 }
 
 const ok = (path: string) => remote.to(path).filter((_, i, all) => i === all.length - 1);

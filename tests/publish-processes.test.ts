@@ -36,7 +36,8 @@ const postings = Object.fromEntries([1, 2, 3].map((n) => [`role-${n}.yaml`, MINI
 async function setup(): Promise<{ remote: FakeRemote; env: PublishEnv; state: string }> {
   const remote = await startFakeRemote();
   remotes.push(remote);
-  const env = await publishEnv(remote, postings);
+  // Hung deliveries and lease expiry are timed against a short request timeout.
+  const env = await publishEnv(remote, postings, '', { timeoutMs: 400 });
   envs.push(env);
   env.ledger.close();
   // A slow answer is no timeout on a loaded machine, and a hung request stays in flight

@@ -12,7 +12,14 @@ export const BOARD_SECRET = 'board-signing-secret-123';
 export const INDEXNOW_KEY = 'a1b2c3d4e5f6a7b8';
 export const BASE_URL = 'https://jobs.example.com';
 
-export function notifyConfig(remote: string, extra = ''): string {
+/**
+ * Generous by default: on a loaded machine (a CI box running several suites and CLI children) the
+ * fake remote's answer can take far longer than a real one would, and a 400 ms timeout turned that
+ * into a failed first publish now and then. Tests about timeouts pass a short one of their own.
+ */
+const HTTP_TIMEOUT_MS = 5000;
+
+export function notifyConfig(remote: string, extra = '', { timeoutMs = HTTP_TIMEOUT_MS }: { timeoutMs?: number } = {}): string {
   return `organization:
   name: Example Corp
   url: https://www.example.com
@@ -27,7 +34,7 @@ notify:
   websub: { hubs: ["${remote}/hub"] }
   webhooks:
     - { name: board, url: "${remote}/webhook", secretEnv: BOARD_SECRET }
-  http: { timeoutMs: 400, retries: 2, backoffMs: 1 }
+  http: { timeoutMs: ${timeoutMs}, retries: 2, backoffMs: 1 }
 ${extra}`;
 }
 
@@ -41,8 +48,13 @@ export interface PublishEnv {
   cleanup(): void;
 }
 
-export async function publishEnv(remote: FakeRemote, postings: Record<string, string>, extraConfig = ''): Promise<PublishEnv> {
-  const project = tempProject(postings, notifyConfig(remote.url, extraConfig));
+export async function publishEnv(
+  remote: FakeRemote,
+  postings: Record<string, string>,
+  extraConfig = '',
+  http: { timeoutMs?: number } = {},
+): Promise<PublishEnv> {
+  const project = tempProject(postings, notifyConfig(remote.url, extraConfig, http));
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyFile = path.join(project.dir, 'service-account.json');
   writeFileSync(
