@@ -21,7 +21,7 @@ import type { Posting } from '../../src/model/posting';
 import { buildJobPosting, toJsonLd } from './json-ld';
 import { gonePageHtml, jobPageHtml, listingHtml, type GoogleOptions } from './pages';
 import { googlePreview } from './preview';
-import { robotsTxt, sitemapXml } from './sitemap';
+import { robotsTxt, sitemapFiles } from './sitemap';
 import { jobPages } from './urls';
 
 /** Stable codes of this channel's rules; a code never changes meaning once released. */
@@ -321,7 +321,7 @@ export const googleJobPosting = defineAdapter<GoogleOptions>({
     return {
       artifacts: [
         { path: `${jobPages.listing}index.html`, contentType: HTML, body: listingHtml(open, ctx) },
-        { path: 'sitemap.xml', contentType: 'application/xml; charset=utf-8', body: sitemapXml(open, [...open, ...gone], ctx) },
+        ...sitemapFiles(open, [...open, ...gone], ctx).map((f) => ({ ...f, contentType: 'application/xml; charset=utf-8' })),
         { path: 'robots.txt', contentType: 'text/plain; charset=utf-8', body: robotsTxt(ctx) },
       ],
     };
