@@ -1,23 +1,12 @@
 /** Incremental builds: a posting's unchanged files are carried over by hard link, and the result is
  * byte-identical to a fresh build of the same sources. */
-import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildProject } from '../src/pipeline/build';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
+import { tree } from './helpers/tree';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
-      else out[`${prefix}${e.name}`] = readFileSync(path.join(d, e.name)).toString('base64');
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 const inode = (project: TempProject, p: string) => statSync(path.join(project.outDir, p)).ino;
 const postings = {

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { buildProject } from '../src/pipeline/build';
 import type { Project } from '../src/project';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
+import { tree } from './helpers/tree';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const SHARED = ['feeds/indeed.xml', 'feeds/jobs.rss', 'feeds/jobs.json', 'sitemap.xml', 'jobs/index.html'];
@@ -19,18 +20,6 @@ const ROLES = ['backend-engineer', 'frontend-engineer', 'data-engineer'];
 
 const posting = (id: string, { max = 90000, status = 'open' } = {}) =>
   MINIMAL_POSTING.replace('Backend Engineer', id.replace(/-/g, ' ')).replace('max: 90000', `max: ${max}`).replace('status: open', `status: ${status}`);
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
-      else out[`${prefix}${e.name}`] = readFileSync(path.join(d, e.name)).toString('base64');
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 const inode = (dir: string, p: string) => statSync(path.join(dir, p)).ino;
 

@@ -1,5 +1,5 @@
 /** The build: atomic swap, untouched previous output on failure, byte-identical rebuilds. */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
 import { defineAdapter, type Adapter } from '../src/adapter';
@@ -7,22 +7,9 @@ import { buildProject } from '../src/pipeline/build';
 import { layoutFor, pruneGenerations } from '../src/pipeline/output-store';
 import { isJobcastError } from '../src/errors';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
+import { tree } from './helpers/tree';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
-
-/** Every file under a folder, path → bytes, following the output symlink. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p, `${prefix}${e.name}/`);
-      else out[`${prefix}${e.name}`] = readFileSync(p).toString('base64');
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 let project: TempProject;
 beforeEach(() => {

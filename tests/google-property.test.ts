@@ -11,7 +11,6 @@ import type { Artifact, PostingEntry } from '../src/adapter';
 import { paragraphsOf } from '../src/compose/description';
 import type { SiteConfig } from '../src/model/config';
 import { postingFields, type Posting } from '../src/model/posting';
-import { tempProject } from './helpers/project';
 import {
   bodyOf,
   collapse,
@@ -19,13 +18,13 @@ import {
   elements,
   entryOf,
   googleContext,
-  ISOLATED_ADAPTERS,
   onlyJsonLd,
   pageDescriptionBlocks,
   parseHtml,
   shown,
   textOf,
   visibleText,
+  isolatedConfig,
 } from './google-support';
 
 const HOSTILE = [
@@ -161,12 +160,7 @@ function textsOf(p: Posting, orgName: string): string[] {
 
 let baseConfig: SiteConfig;
 beforeAll(async () => {
-  const project = tempProject();
-  try {
-    baseConfig = (await project.open(ISOLATED_ADAPTERS)).config;
-  } finally {
-    project.cleanup();
-  }
+  baseConfig = await isolatedConfig();
 });
 
 const bodyText = (a: Artifact | undefined): string => {

@@ -6,16 +6,11 @@ import { CODES } from '../src/errors';
 import type { SiteConfig } from '../src/model/config';
 import { postingFields, type Posting } from '../src/model/posting';
 import { MINIMAL_POSTING, tempProject } from './helpers/project';
-import { build, entryOf, googleContext, ISOLATED_ADAPTERS } from './google-support';
+import { build, entryOf, googleContext, ISOLATED_ADAPTERS, isolatedConfig } from './google-support';
 
 let config: SiteConfig;
 beforeAll(async () => {
-  const project = tempProject();
-  try {
-    config = (await project.open(ISOLATED_ADAPTERS)).config;
-  } finally {
-    project.cleanup();
-  }
+  config = await isolatedConfig();
 });
 
 const BASE = postingFields.parse({

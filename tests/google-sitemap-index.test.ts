@@ -9,17 +9,11 @@ import { SITEMAP_MAX_URLS, sitemapFiles } from '../adapters/google/sitemap';
 import type { PostingEntry } from '../src/adapter';
 import type { SiteConfig } from '../src/model/config';
 import { postingFields } from '../src/model/posting';
-import { entryOf, googleContext, ISOLATED_ADAPTERS, NOW } from './google-support';
-import { tempProject } from './helpers/project';
+import { entryOf, googleContext, NOW, isolatedConfig } from './google-support';
 
 let config: SiteConfig;
 beforeAll(async () => {
-  const project = tempProject();
-  try {
-    config = (await project.open(ISOLATED_ADAPTERS)).config;
-  } finally {
-    project.cleanup();
-  }
+  config = await isolatedConfig();
 });
 
 const POSTING = postingFields.parse({

@@ -109,6 +109,16 @@ export function entryOf(id: string, posting: Posting, now = NOW, changedAt = now
   return { id, file: `${id}.yaml`, posting, lifecycle, state, hash: id, changedAt, locate: () => ({}) };
 }
 
+/** The shipped config, parsed with the channels' schemas but without any project files around it. */
+export async function isolatedConfig(): Promise<SiteConfig> {
+  const project = tempProject();
+  try {
+    return (await project.open(ISOLATED_ADAPTERS)).config;
+  } finally {
+    project.cleanup();
+  }
+}
+
 export const googleContext = (config: SiteConfig, now = NOW) => renderContext(googleJobPosting, config, now, { pages: jobPages });
 
 // ---- Builds ----------------------------------------------------------------------------------------
