@@ -24,7 +24,7 @@ import {
   type OutputLayout,
 } from './output-store';
 import { PreviousPostingFiles } from './posting-reuse';
-import { renderChannels } from './render-channels';
+import { channelKeys, renderChannels } from './render-channels';
 import { readSourceCache, writeSourceCache, type CachedSource } from './source-cache';
 import { unchangedOutput } from './unchanged-output';
 import { validateProject, type BrokenFile, type PostingHistory, type Validation } from './validate';
@@ -96,7 +96,8 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const validation = await validateForBuild(project, { now, previousGeneration, previous, cache, opts });
   const served = previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined;
   const reuse = new PreviousPostingFiles(served);
-  if (served && cache && (await unchangedOutput({ project, validation, now, previous: served, cache, reuse, identity: opts.identity })))
+  const keys = channelKeys(project, validation);
+  if (served && cache && (await unchangedOutput({ validation, now, previous: served, cache, reuse, keys, identity: opts.identity })))
     return keptAsItIs({ layout, lease, served, validation, dryRun: opts.dryRun });
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
@@ -105,7 +106,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   let diagnostics: Diagnostic[];
   let manifest: Manifest;
   try {
-    diagnostics = [...validation.diagnostics, ...(await renderChannels(project, validation, { now, writer, reuse }))];
+    diagnostics = [...validation.diagnostics, ...(await renderChannels(project, validation, { now, writer, reuse, keys }))];
     manifest = writer.finish();
     if (opts.dryRun) await discardGeneration(generation);
     else {

@@ -21,6 +21,17 @@ interface RenderChannelsOptions {
   now: Date;
   writer: GenerationWriter;
   reuse: PreviousPostingFiles;
+  /** Every channel's render keys (channelKeys), computed once per build. */
+  keys: ChannelKeys;
+}
+
+/** Per channel name, each of its postings' render keys by id. */
+export type ChannelKeys = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** The render keys of every channel's postings in `validation` (fingerprint.ts). */
+export function channelKeys(project: Project, validation: Validation): ChannelKeys {
+  const config = configFingerprint(project.config);
+  return new Map(validation.channels.map(({ adapter, entries }) => [adapter.name, postingKeys(adapter, entries, config)]));
 }
 
 /** One channel's run: what its render calls get and where their files go. */
@@ -33,11 +44,10 @@ interface ChannelRun extends Pick<RenderChannelsOptions, 'writer' | 'reuse'> {
 
 /** Render every channel of `validation` into the writer; returns what the channels reported. */
 export async function renderChannels(project: Project, validation: Validation, opts: RenderChannelsOptions): Promise<Diagnostic[]> {
-  const config = configFingerprint(project.config);
   const links = siteLinks(project);
   const diagnostics: Diagnostic[] = [];
   for (const { adapter, entries } of validation.channels) {
-    const keys = postingKeys(adapter, entries, config);
+    const keys = opts.keys.get(adapter.name)!;
     const run: ChannelRun = { adapter, ctx: renderContext(adapter, project.config, opts.now, links), writer: opts.writer, reuse: opts.reuse, keys };
     // Each posting's own files: carried over by hard link when nothing they depend on changed.
     if (adapter.renderPosting) await forEachLimit(entries, WRITE_CONCURRENCY, (entry) => postingFiles(entry, run));
@@ -47,7 +57,7 @@ export async function renderChannels(project: Project, validation: Validation, o
 }
 
 /** Each posting's render key on `adapter` (fingerprint.ts), by id. */
-export const postingKeys = (adapter: Adapter, entries: readonly PostingEntry[], config: string): Map<string, string> =>
+const postingKeys = (adapter: Adapter, entries: readonly PostingEntry[], config: string): Map<string, string> =>
   new Map(entries.map((e) => [e.id, renderKey(adapter.name, e, config)]));
 
 /** The key of the files `adapter` makes of all of `entries`. */

@@ -7,26 +7,24 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { configFingerprint } from './fingerprint';
 import { newManifest } from './generation-writer';
 import type { Manifest } from './output-store';
 import type { PreviousPostingFiles } from './posting-reuse';
-import { postingKeys, sharedKeyOf } from './render-channels';
+import { sharedKeyOf, type ChannelKeys } from './render-channels';
 import type { CachedSource } from './source-cache';
 import type { Validation } from './validate';
-import type { Project } from '../project';
 import { forEachLimit } from '../util/concurrency';
 import { stableStringify } from '../util/stable-json';
 
 const STAT_CONCURRENCY = 32;
 
 export interface UnchangedInput {
-  project: Project;
   validation: Validation;
   now: Date;
   previous: { generation: string; manifest: Manifest };
   cache: ReadonlyMap<string, CachedSource>;
   reuse: PreviousPostingFiles;
+  keys: ChannelKeys;
   identity: Manifest['ledger'] | undefined;
 }
 
@@ -52,11 +50,10 @@ function sameSourceCache({ validation, cache }: UnchangedInput): boolean {
 }
 
 /** Every channel's files would be carried over, and together they are every file the output has. */
-function everyFileCarried({ project, validation, reuse, previous }: UnchangedInput): boolean {
-  const config = configFingerprint(project.config);
+function everyFileCarried({ validation, reuse, previous, keys: all }: UnchangedInput): boolean {
   let carried = 0;
   for (const { adapter, entries } of validation.channels) {
-    const keys = postingKeys(adapter, entries, config);
+    const keys = all.get(adapter.name)!;
     for (const e of adapter.renderPosting ? entries : []) {
       const files = reuse.unchanged(adapter.name, e.id, keys.get(e.id)!);
       if (!files) return false;
