@@ -200,7 +200,7 @@ export const adzuna = defineAdapter<AdzunaOptions, AdzunaPostingOptions>({
   postingOptions,
   check,
   render(entries, ctx) {
-    const body = xmlDocument({ root: 'jobs', items: listedEntries(entries), item: (e) => jobElement(e, ctx) });
+    const body = xmlDocument({ root: 'jobs', items: listedEntries(entries), item: (e) => jobElement(e, ctx), posting: (e) => e.id });
     return { artifacts: [{ path: 'feeds/adzuna.xml', contentType: 'application/xml; charset=utf-8', body }] };
   },
 });

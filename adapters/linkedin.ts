@@ -337,6 +337,7 @@ export const linkedin = defineAdapter<LinkedinOptions, LinkedinPostingOptions>({
       ],
       items: listed,
       item: (e) => jobElement(e, ctx),
+      posting: (e) => e.id,
     });
     return { artifacts: [{ path: 'feeds/linkedin.xml', contentType: 'application/xml; charset=utf-8', body }] };
   },

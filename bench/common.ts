@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Adapter, ArtifactBody } from '../src/adapter';
+import { isFragmented, type Adapter, type ArtifactBody, type FragmentedBody } from '../src/adapter';
 import { copyFileSync } from 'node:fs';
 import type { BuildResult } from '../src/pipeline/build';
 import { currentGeneration, layoutFor, readManifest } from '../src/pipeline/output-store';
@@ -236,6 +236,7 @@ export class BuildProbe {
 
   private wrapBody(channel: string, body: ArtifactBody): ArtifactBody {
     if (typeof body === 'string' || body instanceof Uint8Array) return body;
+    if (isFragmented(body)) return this.wrapFragments(channel, body);
     if (Symbol.asyncIterator in body) {
       const src = body as AsyncIterable<string | Uint8Array>;
       return {
@@ -278,6 +279,28 @@ export class BuildProbe {
         };
       },
     } as Iterable<string | Uint8Array>;
+  }
+
+  /** A fragmented body stays one (so the build can still copy unchanged fragments), with its rendering timed. */
+  private wrapFragments(channel: string, body: FragmentedBody): FragmentedBody {
+    const timed =
+      <T>(fn: () => T) =>
+      (): T => {
+        const m = this.enter(channel);
+        try {
+          return fn();
+        } finally {
+          this.leave(m);
+        }
+      };
+    const { head, items, tail } = body.fragments;
+    const wrappedItems = {
+      [Symbol.iterator]: function* () {
+        for (const f of items) yield { posting: f.posting, render: timed(() => f.render()) };
+      },
+    };
+    const iterable = this.wrapBody(channel, { [Symbol.iterator]: () => body[Symbol.iterator]() }) as Iterable<string>;
+    return Object.assign(iterable, { fragments: { head: timed(head), items: wrappedItems, tail: timed(tail) } });
   }
 
   finish(result: BuildResult | undefined): BuildTiming {

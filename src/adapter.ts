@@ -36,6 +36,29 @@ export interface PostingEntry {
  */
 export type ArtifactBody = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
+/** One posting's part of a fragmented body: its bytes depend on that posting, the config and the code only. */
+export interface BodyFragment {
+  readonly posting: string;
+  render(): string;
+}
+
+/**
+ * A body that is a head, one fragment per posting, and a tail (a board feed's `<job>`s). The build
+ * copies the fragment of a posting whose render key is unchanged from the file it wrote last time
+ * instead of rendering it again, so an edit to one role among 100,000 renders one fragment.
+ * Iterating it gives every byte, as for any body.
+ */
+export interface FragmentedBody extends Iterable<string> {
+  readonly fragments: {
+    readonly head: () => string;
+    readonly items: Iterable<BodyFragment>;
+    readonly tail: () => string;
+  };
+}
+
+/** A body the build may assemble from the previous build's fragments (FragmentedBody). */
+export const isFragmented = (body: ArtifactBody): body is FragmentedBody => typeof body === 'object' && 'fragments' in body;
+
 export interface Artifact {
   /** URL path without leading slash, also the file path under the output folder: `jobs/x/index.html`. */
   path: string;

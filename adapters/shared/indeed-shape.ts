@@ -317,6 +317,7 @@ export function createIndeedShapedAdapter<O extends IndeedShapeOptions>(profile:
           const refs = referenceNumbers(e.id, places);
           return places.map((place, i) => jobElement(profile, e, place, refs[i]!, ctx));
         },
+        posting: (e) => e.id,
       });
       return { artifacts: [{ path: profile.path, contentType: 'application/xml; charset=utf-8', body }] };
     },

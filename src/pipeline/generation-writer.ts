@@ -4,10 +4,11 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Artifact } from '../adapter';
+import { isFragmented, type Artifact } from '../adapter';
 import { isJobcastError } from '../errors';
 import { FAILURES } from '../failures';
 import { environmentCode, environmentError } from '../util/environment';
+import { writeFragmented, type PreviousFragments } from './fragment-file';
 import { assertSafeArtifactPath, makeDirOnce, writeBody, type Generation, type Manifest, type ManifestEntry, type ManifestProblem } from './output-store';
 import type { BrokenFile, Validation } from './validate';
 
@@ -47,9 +48,12 @@ export class GenerationWriter {
     this.claimed.delete(p);
   }
 
-  /** Write one artifact and record it in the manifest. */
-  async put(artifact: Artifact, channel: string, key?: string): Promise<void> {
-    const written = await this.write(artifact, channel);
+  /**
+   * Write one artifact and record it in the manifest. A fragmented body copies unchanged postings'
+   * fragments from the previous generation's file at the same path (`fragments`: where that is and the render keys now).
+   */
+  async put(artifact: Artifact, channel: string, key?: string, fragments?: FragmentSource): Promise<void> {
+    const written = await this.write(artifact, channel, fragments);
     const status = artifact.status ?? 200;
     const before = this.opts.previous?.artifacts[artifact.path];
     this.manifest.artifacts[artifact.path] = {
@@ -61,6 +65,7 @@ export class GenerationWriter {
       channel,
       ...(artifact.posting ? { posting: artifact.posting } : {}),
       ...(key ? { key } : {}),
+      ...(written.fragments ? { fragments: written.fragments } : {}),
     };
   }
 
@@ -97,16 +102,32 @@ export class GenerationWriter {
     return this.manifest;
   }
 
-  private async write(artifact: Artifact, channel: string): Promise<Pick<ManifestEntry, 'sha256' | 'size'>> {
+  /** The previous generation's file at `p`, when the same channel wrote it as fragments. */
+  private previousFragments(p: string, channel: string, fromSite: string | undefined): PreviousFragments | undefined {
+    const before = this.opts.previous?.artifacts[p];
+    if (!fromSite || !before?.fragments || before.channel !== channel) return undefined;
+    return { file: path.join(fromSite, p), size: before.size, index: before.fragments };
+  }
+
+  private async write(artifact: Artifact, channel: string, fragments?: FragmentSource): Promise<Pick<ManifestEntry, 'sha256' | 'size' | 'fragments'>> {
     const file = path.join(this.generation.site, artifact.path);
     try {
-      return await writeBody(file, artifact.body, this.madeDirs);
+      const body = artifact.body;
+      if (!fragments || !isFragmented(body)) return await writeBody(file, body, this.madeDirs);
+      await makeDirOnce(path.dirname(file), this.madeDirs);
+      return await writeFragmented(file, body, fragments.keys, this.previousFragments(artifact.path, channel, fragments.fromSite));
     } catch (err) {
       if (isJobcastError(err)) throw err;
       if (environmentCode(err)) throw environmentError(err, `write ${file}`);
       throw FAILURES.channelCrashedWriting(channel, artifact.path, (err as Error).message);
     }
   }
+}
+
+/** What a fragmented body may be assembled from: the previous generation's files, and each posting's render key now. */
+export interface FragmentSource {
+  fromSite: string | undefined;
+  keys: ReadonlyMap<string, string>;
 }
 
 /** A manifest with no artifacts yet: the build's instant, history, ledger and broken files. */

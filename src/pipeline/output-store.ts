@@ -16,6 +16,7 @@ import type { ArtifactBody } from '../adapter';
 import { toBuffer } from '../artifact-body';
 import { FAILURES } from '../failures';
 import { makeDir } from '../util/environment';
+import type { FragmentIndex } from './fragment-file';
 import type { PostingHistory } from './validate';
 
 export interface ManifestEntry {
@@ -29,6 +30,8 @@ export interface ManifestEntry {
   channel: string;
   /** The render key the file was made with (fingerprint.ts): a posting's own key, or for a channel's shared files the key of all its postings. */
   key?: string;
+  /** Where each posting's fragment is in a fragmented body (src/pipeline/fragment-file.ts). */
+  fragments?: FragmentIndex;
 }
 
 /** Which ledger the output belongs to (docs/publication.md, "The output and the ledger belong together"). */
@@ -120,7 +123,7 @@ export function assertSafeArtifactPath(p: string): void {
 const FLUSH_BYTES = 256 * 1024;
 
 /** What the manifest records of a file's bytes. */
-type WrittenBytes = Pick<ManifestEntry, 'sha256' | 'size'>;
+export type WrittenBytes = Pick<ManifestEntry, 'sha256' | 'size'>;
 
 /** `mkdir -p`, once per folder for a caller that keeps `madeDirs` across the files it writes. */
 export async function makeDirOnce(dir: string, madeDirs?: Set<string>): Promise<void> {
@@ -158,7 +161,7 @@ async function streamBody(file: string, body: Exclude<ArtifactBody, string | Uin
 }
 
 /** An open file that chunks are queued for and written to in batches of FLUSH_BYTES, hashed on the way. */
-class BatchedFile {
+export class BatchedFile {
   private readonly hash = createHash('sha256');
   private size = 0;
   private pending: Buffer[] = [];

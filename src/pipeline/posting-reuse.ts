@@ -15,7 +15,8 @@ interface UnchangedFiles {
 export class PreviousPostingFiles {
   private readonly byPosting = new Map<string, [string, ManifestEntry][]>();
   private readonly shared = new Map<string, [string, ManifestEntry][]>();
-  private readonly site: string | undefined;
+  /** The previous generation's public files, when a build may reuse them. */
+  readonly site: string | undefined;
 
   /** `previous`: the output this build replaces; omitted when there is none or reuse is off. */
   constructor(previous?: { generation: string; manifest: Manifest }) {

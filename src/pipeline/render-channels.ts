@@ -101,7 +101,12 @@ async function sharedFiles(entries: PostingEntry[], validation: Validation, run:
   return channelFiles(entries, validation, run, key);
 }
 
-async function channelFiles(entries: PostingEntry[], validation: Validation, { adapter, ctx, writer }: ChannelRun, key: string): Promise<Diagnostic[]> {
+async function channelFiles(
+  entries: PostingEntry[],
+  validation: Validation,
+  { adapter, ctx, writer, reuse, keys }: ChannelRun,
+  key: string,
+): Promise<Diagnostic[]> {
   const result = rendering(adapter.name, () => adapter.render!(entries, ctx));
   const diagnostics = (result.diagnostics ?? []).map((d): Diagnostic => {
     const entry = d.posting ? validation.entries.find((e) => e.id === d.posting) : undefined;
@@ -111,7 +116,8 @@ async function channelFiles(entries: PostingEntry[], validation: Validation, { a
   // latency-bound, and one-at-a-time awaits left the CPU idle for a third of a large build.
   for (const artifact of result.artifacts) writer.claim(artifact.path, adapter.name);
   const madeWith = diagnostics.length ? undefined : key;
-  await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => writer.put(artifact, adapter.name, madeWith));
+  const fragments = { fromSite: reuse.site, keys };
+  await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => writer.put(artifact, adapter.name, madeWith, fragments));
   return diagnostics;
 }
 

@@ -6,6 +6,7 @@
  * stops near 512 MiB), so `xmlDocument` streams: it yields the header, then one serialized item at a
  * time, then the footer, and the build writes each chunk to the file as it comes.
  */
+import type { BodyFragment, FragmentedBody } from '../adapter';
 import { assertXmlName, cdataSection, escapeAttribute, escapeText, feedText, XML_DECLARATION } from './escape';
 
 export interface XmlElement {
@@ -113,6 +114,11 @@ export interface XmlDocumentSpec<T> {
   items: Iterable<T>;
   /** The element(s) of one item; several for Indeed's one `<job>` per location. */
   item(item: T): XmlContent;
+  /**
+   * The posting an item belongs to, when its elements depend on that posting, the config and the
+   * code alone: the document is then a FragmentedBody, whose unchanged items the build copies.
+   */
+  posting?: (item: T) => string;
   indent?: string;
 }
 
@@ -122,18 +128,50 @@ export interface XmlDocumentSpec<T> {
  * a test can all read the same body.
  */
 export function xmlDocument<T>(spec: XmlDocumentSpec<T>): Iterable<string> {
-  return { [Symbol.iterator]: () => writeDocument(spec) };
+  const parts = documentParts(spec);
+  const iterable = { [Symbol.iterator]: () => writeDocument(parts) };
+  const posting = spec.posting;
+  if (!posting) return iterable;
+  const fragments: FragmentedBody['fragments'] = {
+    head: parts.head,
+    items: { [Symbol.iterator]: () => fragmentsOf(spec.items, posting, parts.item) },
+    tail: parts.tail,
+  };
+  return Object.assign(iterable, { fragments });
 }
 
-function* writeDocument<T>(spec: XmlDocumentSpec<T>): Generator<string, void, undefined> {
+interface DocumentParts<T> {
+  head: () => string;
+  items: Iterable<T>;
+  /** An item's chunk; '' when it has no elements. */
+  item: (item: T) => string;
+  tail: () => string;
+}
+
+function documentParts<T>(spec: XmlDocumentSpec<T>): DocumentParts<T> {
   const indent = spec.indent ?? '  ';
-  const shell = el(spec.root, undefined, spec.attributes);
-  const open = serialize(shell, '').slice(0, -`</${spec.root}>`.length);
   const line = (n: XmlNode) => `${indent}${serialize(n, indent, 1)}\n`;
-  yield `${XML_DECLARATION}\n${open}\n${toNodes(spec.head).map(line).join('')}`;
-  for (const item of spec.items) {
-    const chunk = toNodes(spec.item(item)).map(line).join('');
+  return {
+    head: () => {
+      const shell = el(spec.root, undefined, spec.attributes);
+      const open = serialize(shell, '').slice(0, -`</${spec.root}>`.length);
+      return `${XML_DECLARATION}\n${open}\n${toNodes(spec.head).map(line).join('')}`;
+    },
+    items: spec.items,
+    item: (item) => toNodes(spec.item(item)).map(line).join(''),
+    tail: () => `</${spec.root}>\n`,
+  };
+}
+
+function* writeDocument<T>(parts: DocumentParts<T>): Generator<string, void, undefined> {
+  yield parts.head();
+  for (const item of parts.items) {
+    const chunk = parts.item(item);
     if (chunk) yield chunk;
   }
-  yield `</${spec.root}>\n`;
+  yield parts.tail();
+}
+
+function* fragmentsOf<T>(items: Iterable<T>, posting: (item: T) => string, render: (item: T) => string): Generator<BodyFragment> {
+  for (const item of items) yield { posting: posting(item), render: () => render(item) };
 }
