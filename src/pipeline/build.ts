@@ -17,7 +17,8 @@ import {
   currentGeneration,
   discardGeneration,
   layoutFor,
-  pruneGenerations,
+  prunableGenerations,
+  removeGenerations,
   readManifest,
   startGeneration,
   type Manifest,
@@ -48,6 +49,8 @@ export interface BuildOptions {
   identity?: Manifest['ledger'];
   /** A broken file's last good content when the previous output does not have it. */
   lastGood?: (id: string) => Posting | undefined;
+  /** The output as the caller read it under the `lease` it passes, so the build does not read it again. */
+  output?: ServedOutput;
   /** How long to wait for another writer (ms; default two minutes). */
   waitMs?: number;
   onWait?: (holder: LeaseHolder) => void;
@@ -67,16 +70,16 @@ export interface BuildResult {
 
 /** Build under the writer lease: the caller's, or one taken (and released) here. */
 export async function buildProject(project: Project, opts: BuildOptions = {}): Promise<BuildResult> {
-  if (opts.lease) return buildLeased(project, opts.lease, opts);
+  if (opts.lease) return buildLeased(project, opts.lease, opts, opts.output);
   const ledger = opts.ledger ?? new Ledger(project.statePath);
   try {
     const lease = await ledger.lease.acquire('build', { waitMs: opts.waitMs ?? BUILD_LEASE_WAIT_MS, ...(opts.onWait ? { onWait: opts.onWait } : {}) });
     try {
-      const previous = await readManifest(await currentGeneration(layoutFor(project.outDir)));
-      const problem = identityProblem(ledger, previous?.ledger, project);
+      const output = await servedOutput(layoutFor(project.outDir));
+      const problem = identityProblem(ledger, output.manifest?.ledger, project);
       // A mismatched ledger must not overwrite the evidence: the output keeps the identity it had.
-      const identity = problem ? previous!.ledger! : { ...ledger.identity(), told: false };
-      const result = await buildLeased(project, lease, { ...opts, identity, lastGood: (id) => ledger.lastGood(id) });
+      const identity = problem ? output.manifest!.ledger! : { ...ledger.identity(), told: false };
+      const result = await buildLeased(project, lease, { ...opts, identity, lastGood: (id) => ledger.lastGood(id) }, output);
       if (problem) result.diagnostics.push({ code: CODES.STATE_MISMATCH, severity: 'warning', message: problem });
       return result;
     } finally {
@@ -87,18 +90,31 @@ export async function buildProject(project: Project, opts: BuildOptions = {}): P
   }
 }
 
-async function buildLeased(project: Project, lease: WriterLease, opts: BuildOptions): Promise<BuildResult> {
+/** The generation the output points at, and its manifest. */
+export interface ServedOutput {
+  generation: string | undefined;
+  manifest: Manifest | undefined;
+}
+
+/** The output now (read once per build: at 100k roles the manifest is tens of MiB). */
+export async function servedOutput(layout: OutputLayout): Promise<ServedOutput> {
+  const generation = await currentGeneration(layout);
+  return { generation, manifest: await readManifest(generation) };
+}
+
+/** `output`: what the output is now, when the caller has read it under this lease. */
+async function buildLeased(project: Project, lease: WriterLease, opts: BuildOptions, output?: ServedOutput): Promise<BuildResult> {
   const now = opts.now ?? new Date();
   const layout = layoutFor(project.outDir);
-  const previousGeneration = await currentGeneration(layout);
-  const previous = await readManifest(previousGeneration);
+  const { generation: previousGeneration, manifest: previous } = output ?? (await servedOutput(layout));
+  const pruning = await startPruning(layout, previousGeneration, opts.dryRun);
   const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
   const validation = await validateForBuild(project, { now, previousGeneration, previous, cache, opts });
   const served = previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined;
   const reuse = new PreviousPostingFiles(served);
   const keys = channelKeys(project, validation);
   if (served && cache && (await unchangedOutput({ validation, now, previous: served, cache, reuse, keys, identity: opts.identity })))
-    return keptAsItIs({ layout, lease, served, validation, dryRun: opts.dryRun });
+    return keptAsItIs({ layout, served, validation, pruning });
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);
@@ -126,19 +142,32 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
     diagnostics,
     broken: validation.broken,
   };
-  if (opts.dryRun) return result;
-  lease.assertHeld();
-  await pruneGenerations(layout, previousGeneration);
+  await pruning.done;
   return result;
+}
+
+/**
+ * Delete the generations past their grace while the build works (a generation of 100,000 roles is
+ * half a million files, seconds of unlinking), listed before the build starts its own. A dry run
+ * deletes nothing. The promise rejects only when awaited: a build that fails has its own error to tell.
+ */
+async function startPruning(layout: OutputLayout, previousGeneration: string | undefined, dryRun: boolean | undefined): Promise<Pruning> {
+  const done = dryRun ? Promise.resolve() : removeGenerations(await prunableGenerations(layout, previousGeneration));
+  done.catch(() => undefined);
+  return { done };
+}
+
+/** Generations being deleted; `done` settles when they are gone. */
+interface Pruning {
+  done: Promise<void>;
 }
 
 /** Nothing to build: the served output is what this build would make, so it stays, and no copy of it is linked. */
 async function keptAsItIs(k: {
   layout: OutputLayout;
-  lease: WriterLease;
   served: { generation: string; manifest: Manifest };
   validation: Validation;
-  dryRun: boolean | undefined;
+  pruning: Pruning;
 }): Promise<BuildResult> {
   const { layout, served, validation } = k;
   const { generation, manifest } = served;
@@ -151,9 +180,7 @@ async function keptAsItIs(k: {
     diagnostics: [...validation.diagnostics],
     broken: validation.broken,
   };
-  if (k.dryRun) return result;
-  k.lease.assertHeld();
-  await pruneGenerations(layout, generation);
+  await k.pruning.done;
   return result;
 }
 

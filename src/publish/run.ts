@@ -4,9 +4,9 @@
  * → observe every receiver → plan versions and transitions by the table → record them with their
  * notifications in one transaction (fenced) → deliver, each receiver in its own queue → record.
  */
-import { buildProject, type BuildResult } from '../pipeline/build';
+import { buildProject, servedOutput, type BuildResult, type ServedOutput } from '../pipeline/build';
 import { pagesOf, siteUrl } from '../pipeline/context';
-import { currentGeneration, layoutFor, readManifest, type Manifest } from '../pipeline/output-store';
+import { layoutFor, type Manifest } from '../pipeline/output-store';
 import type { BrokenFile } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
 import { CODES, isJobcastError } from '../errors';
@@ -117,8 +117,8 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   const result = emptyResult(run);
   const finish = () => ((result.durationMs = Date.now() - started), result);
 
-  const generation = await currentGeneration(layoutFor(project.outDir));
-  const served = await readManifest(generation);
+  const output = await servedOutput(layoutFor(project.outDir));
+  const { generation, manifest: served } = output;
   const problem = run.resendAll ? undefined : identityProblem(ledger, served?.ledger, project);
   if (problem) {
     fail(result, { code: CODES.STATE_MISMATCH, message: problem });
@@ -132,7 +132,7 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
   // This run's number, which is also the version of what changes in it. After a lost ledger it
   // continues from the output's, so a version is never used twice.
   const seq = Math.max(ledger.identity().seq, run.resendAll ? (served?.ledger?.seq ?? 0) : 0) + 1;
-  await buildInto(result, run, seq);
+  await buildInto(result, run, seq, output);
 
   let gone: Plan['gone'] = [];
   const { build } = result;
@@ -218,7 +218,7 @@ async function recordedState(run: PublishRun, served: Manifest | undefined, gene
  * Build and swap, fenced by the lease. A build that fails with a JobcastError leaves no build: the
  * run plans nothing, and still delivers what earlier runs queued.
  */
-async function buildInto(result: PublishResult, run: PublishRun, seq: number): Promise<void> {
+async function buildInto(result: PublishResult, run: PublishRun, seq: number, output: ServedOutput): Promise<void> {
   const { ledger } = run;
   const buildStarted = Date.now();
   try {
@@ -229,6 +229,7 @@ async function buildInto(result: PublishResult, run: PublishRun, seq: number): P
       history: ledger.history(),
       lastGood: (id) => ledger.lastGood(id),
       identity: { id: ledger.identity().id, seq, told: true },
+      output,
     });
     result.diagnostics = result.build.diagnostics;
     result.broken = result.build.broken;
