@@ -47,8 +47,8 @@ export class GenerationWriter {
     this.claimed.delete(p);
   }
 
-  /** Write one artifact and record it in the manifest. */
-  async put(artifact: Artifact, channel: string, key?: string): Promise<void> {
+  /** Write one artifact and record it in the manifest, with the keys it was made with (fingerprint.ts). */
+  async put(artifact: Artifact, channel: string, key?: string, part?: string): Promise<void> {
     const written = await this.write(artifact, channel);
     const status = artifact.status ?? 200;
     const before = this.opts.previous?.artifacts[artifact.path];
@@ -61,6 +61,7 @@ export class GenerationWriter {
       channel,
       ...(artifact.posting ? { posting: artifact.posting } : {}),
       ...(key ? { key } : {}),
+      ...(part ? { part } : {}),
     };
   }
 

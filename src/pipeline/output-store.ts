@@ -29,6 +29,11 @@ export interface ManifestEntry {
   channel: string;
   /** The render key the file was made with (fingerprint.ts): a posting's own key, or for a channel's shared files the key of all its postings. */
   key?: string;
+  /**
+   * For one of several files a channel makes of its postings (a feed's page, `Artifact.madeOf`): the
+   * key of what this file alone is made of, so it is carried over while its own postings are unchanged.
+   */
+  part?: string;
 }
 
 /** Which ledger the output belongs to (docs/publication.md, "The output and the ledger belong together"). */
