@@ -1,7 +1,8 @@
 /**
  * `feeds/jobs.json`: JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the open roles, with the
  * structured fields in a `_job` extension object (the spec's convention for extensions: a key that
- * starts with an underscore, which readers that do not know it ignore).
+ * starts with an underscore, which readers that do not know it ignore). Past FEED_PAGE_MAX roles it
+ * is paged like the RSS feed (src/xml/feed-pages.ts), the pages chained by `next_url`.
  */
 import { z } from 'zod';
 import { defineAdapter, type Artifact, type PostingEntry, type RenderContext } from '../src/adapter';

@@ -6,7 +6,8 @@
  * `lastBuildDate`, with no option to say otherwise. So its output is read back with a real parser
  * (src/xml/read.ts), the channel's lastBuildDate set to the latest content change, and the tree
  * written again by the one XML writer, in the layout `rss` uses: the bytes (and the ETag, and WebSub
- * pings) stay unchanged until a posting really changes.
+ * pings) stay unchanged until a posting really changes. Past FEED_PAGE_MAX roles the feed is paged
+ * (src/xml/feed-pages.ts, docs/channels.md): each page is such a document of its own, with RFC 5005 links.
  */
 import RSS from 'rss';
 import { z } from 'zod';
