@@ -1,16 +1,19 @@
 /**
  * `feeds/jobs.json`: JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the open roles, with the
  * structured fields in a `_job` extension object (the spec's convention for extensions: a key that
- * starts with an underscore, which readers that do not know it ignore).
+ * starts with an underscore, which readers that do not know it ignore). Past FEED_PAGE_MAX roles it
+ * is paged like the RSS feed (src/xml/feed-pages.ts), the pages chained by `next_url`.
  */
 import { z } from 'zod';
-import { defineAdapter, type PostingEntry, type RenderContext } from '../src/adapter';
+import { defineAdapter, type Artifact, type PostingEntry, type RenderContext } from '../src/adapter';
+import { lazyBody } from '../src/artifact-body';
 import { descriptionHtml, paragraphsOf } from '../src/compose/description';
 import { salaryText } from '../src/compose/facts';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { formatUtc, formatZoned } from '../src/model/dates';
 import { feedText } from '../src/xml/escape';
 import { isChecked, listedEntries } from '../src/xml/feed';
+import { feedPages, type FeedPage } from '../src/xml/feed-pages';
 
 const JSON_FEED_CODES = {
   TITLE_EMPTY: 'JSON_FEED_TITLE_EMPTY',
@@ -65,6 +68,50 @@ function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
   };
 }
 
+function itemOf(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
+  const p = e.posting;
+  const tz = ctx.site.schedule.timezone;
+  const tags = [p.department, p.industry]
+    .filter((x): x is string => !!x)
+    .map(t)
+    .filter(Boolean);
+  return {
+    // Same identity as the RSS guid: the job page URL, stable for the posting's life.
+    id: ctx.url(ctx.pages.page(e.id)),
+    url: ctx.url(ctx.pages.page(e.id)),
+    external_url: ctx.applyUrl(p),
+    title: t(p.title),
+    content_html: t(descriptionHtml(p)),
+    summary: t(paragraphsOf(p.summary)[0] ?? ''),
+    date_published: formatZoned(e.lifecycle.liveFrom, tz),
+    date_modified: formatUtc(new Date(Math.max(e.changedAt.getTime(), e.lifecycle.liveFrom.getTime()))),
+    tags: tags.length ? tags : undefined,
+    _job: jobExtension(e, ctx),
+  };
+}
+
+/**
+ * One page of the feed (the whole feed when it is one document). `feed_url` is the page's own URL;
+ * `next_url` the older page's (JSON Feed has no link to a newer one), absent on the last page.
+ */
+function jsonPage(page: FeedPage, hubs: readonly string[], ctx: RenderContext<JsonFeedOptions>): string {
+  const org = ctx.site.organization;
+  const feed = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: t(ctx.options.title ?? `${org.name} jobs`),
+    home_page_url: ctx.url(ctx.pages.listing),
+    feed_url: ctx.url(page.path),
+    description: t(ctx.options.description ?? `Open roles at ${org.name}`),
+    next_url: page.links?.next === undefined ? undefined : ctx.url(page.links.next),
+    // No icon/avatar: JSON Feed wants square images, and a logo is often not square.
+    authors: [{ name: t(org.name), url: org.url }],
+    hubs: hubs.length ? hubs.map((url) => ({ type: 'WebSub', url })) : undefined,
+    items: page.entries.map((e) => itemOf(e, ctx)),
+  };
+  // JSON.stringify drops `undefined` members, so absent optional fields leave no key behind.
+  return JSON.stringify(feed, null, 2) + '\n';
+}
+
 export const jsonFeed = defineAdapter<JsonFeedOptions>({
   name: 'json-feed',
   description: 'JSON Feed 1.1 of open roles with a _job extension (feeds/jobs.json)',
@@ -84,40 +131,14 @@ export const jsonFeed = defineAdapter<JsonFeedOptions>({
     return [d];
   },
   render(entries, ctx) {
-    const org = ctx.site.organization;
-    const tz = ctx.site.schedule.timezone;
-    const hubs = ctx.hubs;
-    const feed = {
-      version: 'https://jsonfeed.org/version/1.1',
-      title: t(ctx.options.title ?? `${org.name} jobs`),
-      home_page_url: ctx.url(ctx.pages.listing),
-      feed_url: ctx.url('feeds/jobs.json'),
-      description: t(ctx.options.description ?? `Open roles at ${org.name}`),
-      // No icon/avatar: JSON Feed wants square images, and a logo is often not square.
-      authors: [{ name: t(org.name), url: org.url }],
-      hubs: hubs.length ? hubs.map((url) => ({ type: 'WebSub', url })) : undefined,
-      items: listedEntries(entries).map((e) => {
-        const p = e.posting;
-        const tags = [p.department, p.industry]
-          .filter((x): x is string => !!x)
-          .map(t)
-          .filter(Boolean);
-        return {
-          // Same identity as the RSS guid: the job page URL, stable for the posting's life.
-          id: ctx.url(ctx.pages.page(e.id)),
-          url: ctx.url(ctx.pages.page(e.id)),
-          external_url: ctx.applyUrl(p),
-          title: t(p.title),
-          content_html: t(descriptionHtml(p)),
-          summary: t(paragraphsOf(p.summary)[0] ?? ''),
-          date_published: formatZoned(e.lifecycle.liveFrom, tz),
-          date_modified: formatUtc(new Date(Math.max(e.changedAt.getTime(), e.lifecycle.liveFrom.getTime()))),
-          tags: tags.length ? tags : undefined,
-          _job: jobExtension(e, ctx),
-        };
-      }),
-    };
-    // JSON.stringify drops `undefined` members, so absent optional fields leave no key behind.
-    return { artifacts: [{ path: 'feeds/jobs.json', contentType: 'application/feed+json; charset=utf-8', body: JSON.stringify(feed, null, 2) + '\n' }] };
+    const pages = feedPages(listedEntries(entries), { first: 'feeds/jobs.json', page: (id) => `feeds/jobs/${id}.json` });
+    const artifacts = pages.map((page, i): Artifact => ({
+      path: page.path,
+      contentType: 'application/feed+json; charset=utf-8',
+      body: lazyBody(() => jsonPage(page, i === 0 ? ctx.hubs : [], ctx)),
+      // JSON Feed has no feed-level date: a page shows its items and its links, nothing else that changes.
+      madeOf: { postings: page.entries.map((e) => e.id), extra: JSON.stringify({ next: page.links?.next }) },
+    }));
+    return { artifacts };
   },
 });

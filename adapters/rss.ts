@@ -6,11 +6,13 @@
  * `lastBuildDate`, with no option to say otherwise. So its output is read back with a real parser
  * (src/xml/read.ts), the channel's lastBuildDate set to the latest content change, and the tree
  * written again by the one XML writer, in the layout `rss` uses: the bytes (and the ETag, and WebSub
- * pings) stay unchanged until a posting really changes.
+ * pings) stay unchanged until a posting really changes. Past FEED_PAGE_MAX roles the feed is paged
+ * (src/xml/feed-pages.ts, docs/channels.md): each page is such a document of its own, with RFC 5005 links.
  */
 import RSS from 'rss';
 import { z } from 'zod';
-import { defineAdapter, type PostingEntry, type RenderContext } from '../src/adapter';
+import { defineAdapter, type Artifact, type PostingEntry, type RenderContext } from '../src/adapter';
+import { lazyBody } from '../src/artifact-body';
 import { descriptionHtml } from '../src/compose/description';
 import { salaryText } from '../src/compose/facts';
 import type { DiagnosticInput } from '../src/diagnostics';
@@ -19,6 +21,7 @@ import { feedText } from '../src/xml/escape';
 import { readXmlRoot, withoutIndentation } from '../src/xml/read';
 import { el, serializeDocument, type XmlElement, type XmlNode, type XmlStyle } from '../src/xml/writer';
 import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822 } from '../src/xml/feed';
+import { feedPages, type FeedPage, type FeedPageLinks } from '../src/xml/feed-pages';
 
 const RSS_CODES = {
   TITLE_EMPTY: 'RSS_TITLE_EMPTY',
@@ -92,6 +95,52 @@ export function withLastBuildDate(xml: string, at: Date | undefined): string {
   return serializeDocument({ ...root, children: root.children.map((c) => (c === channel ? dated : c)) }, '  ', RSS_PACKAGE_STYLE);
 }
 
+/** The subscription document, and the first page of a paged feed. */
+const SUBSCRIPTION = 'feeds/jobs.rss';
+
+/** RFC 5005 §3's links of a paged feed's page, each its own atom:link; none on a one-document feed. */
+const pageLinks = (links: FeedPageLinks | undefined, ctx: RenderContext<RssOptions>): XmlObject[] =>
+  links
+    ? (['first', 'previous', 'next', 'last'] as const).flatMap((rel) => {
+        const to = links[rel];
+        return to === undefined ? [] : [{ 'atom:link': { _attr: { rel, href: feedText(ctx.url(to)) } } }];
+      })
+    : [];
+
+/** One page of the feed (the whole feed when it is one document), written by `rss` and dated by `date`. */
+function rssPage(page: FeedPage, hubs: readonly string[], date: Date | undefined, ctx: RenderContext<RssOptions>): string {
+  const org = ctx.site.organization;
+  const feed = new RSS({
+    title: feedText(ctx.options.title ?? `${org.name} jobs`),
+    description: feedText(ctx.options.description ?? `Open roles at ${org.name}`),
+    // URLs too: baseUrl validation (new URL) accepts a control character that it then encodes.
+    site_url: feedText(ctx.url(ctx.pages.listing)),
+    // rel="self": the page's own URL.
+    feed_url: feedText(ctx.url(page.path)),
+    ...(org.logo ? { image_url: feedText(org.logo) } : {}),
+    generator: 'jobcast',
+    custom_namespaces: { job: JOB_NAMESPACE },
+    // `rss` has a single `hub` option; WebSub allows several hubs, each its own atom:link.
+    custom_elements: [...hubs.map((hub) => ({ 'atom:link': { _attr: { rel: 'hub', href: feedText(hub) } } })), ...pageLinks(page.links, ctx)],
+  });
+  for (const e of page.entries) feed.item(itemOf(e, ctx));
+  return withLastBuildDate(feed.xml({ indent: '  ' }), date);
+}
+
+function itemOf(e: PostingEntry, ctx: RenderContext<RssOptions>): RSS.ItemOptions {
+  const p = e.posting;
+  return {
+    title: feedText(p.title),
+    description: feedText(descriptionHtml(p)),
+    // Without `guid`, `rss` uses the url as the guid with isPermaLink="true": the page URL is
+    // the permalink, stable for the posting's life. No tracking parameter, so it never changes.
+    url: ctx.url(ctx.pages.page(e.id)),
+    date: e.lifecycle.liveFrom,
+    categories: [p.department, p.industry].filter(present).map(feedText).filter(present),
+    custom_elements: jobElements(e, ctx),
+  };
+}
+
 export const rss = defineAdapter<RssOptions>({
   name: 'rss',
   description: 'RSS 2.0 feed of open roles with job:* structured fields (feeds/jobs.rss)',
@@ -115,33 +164,18 @@ export const rss = defineAdapter<RssOptions>({
     return found;
   },
   render(entries, ctx) {
-    const org = ctx.site.organization;
-    const feed = new RSS({
-      title: feedText(ctx.options.title ?? `${org.name} jobs`),
-      description: feedText(ctx.options.description ?? `Open roles at ${org.name}`),
-      // URLs too: baseUrl validation (new URL) accepts a control character that it then encodes.
-      site_url: feedText(ctx.url(ctx.pages.listing)),
-      feed_url: feedText(ctx.url('feeds/jobs.rss')),
-      ...(org.logo ? { image_url: feedText(org.logo) } : {}),
-      generator: 'jobcast',
-      custom_namespaces: { job: JOB_NAMESPACE },
-      // `rss` has a single `hub` option; WebSub allows several hubs, each its own atom:link.
-      custom_elements: ctx.hubs.map((hub) => ({ 'atom:link': { _attr: { rel: 'hub', href: feedText(hub) } } })),
+    const pages = feedPages(listedEntries(entries), { first: SUBSCRIPTION, page: (id) => `feeds/jobs/${id}.rss` });
+    const artifacts = pages.map((page, i): Artifact => {
+      // The subscription document is dated by the whole feed's latest change (a role that closed is
+      // one too); a later page by its own items', so it changes only when they do.
+      const date = i === 0 ? lastChange(entries) : lastChange(page.entries);
+      return {
+        path: page.path,
+        contentType: 'application/rss+xml; charset=utf-8',
+        body: lazyBody(() => rssPage(page, i === 0 ? ctx.hubs : [], date, ctx)),
+        madeOf: { postings: page.entries.map((e) => e.id), extra: JSON.stringify({ links: page.links, date: date?.toISOString() }) },
+      };
     });
-    for (const e of listedEntries(entries)) {
-      const p = e.posting;
-      feed.item({
-        title: feedText(p.title),
-        description: feedText(descriptionHtml(p)),
-        // Without `guid`, `rss` uses the url as the guid with isPermaLink="true": the page URL is
-        // the permalink, stable for the posting's life. No tracking parameter, so it never changes.
-        url: ctx.url(ctx.pages.page(e.id)),
-        date: e.lifecycle.liveFrom,
-        categories: [p.department, p.industry].filter(present).map(feedText).filter(present),
-        custom_elements: jobElements(e, ctx),
-      });
-    }
-    const xml = withLastBuildDate(feed.xml({ indent: '  ' }), lastChange(entries));
-    return { artifacts: [{ path: 'feeds/jobs.rss', contentType: 'application/rss+xml; charset=utf-8', body: xml }] };
+    return { artifacts };
   },
 });

@@ -69,6 +69,13 @@ export interface Artifact {
   status?: 200 | 410;
   /** The posting this file belongs to, when it belongs to one. */
   posting?: string;
+  /**
+   * For one of several files a channel makes of its postings (a feed's pages): the postings it is made of
+   * and a string of everything else it shows that can change (its links, its dates). The build carries the
+   * previous build's file over, without reading `body`, when these postings' render keys and `extra` are
+   * the same; without it a shared file is reused only when all of the channel's postings are unchanged.
+   */
+  madeOf?: { postings: readonly string[]; extra: string };
 }
 
 export interface RenderResult {

@@ -22,3 +22,13 @@ export async function collectBytes(body: ArtifactBody): Promise<Buffer> {
 export async function collectBody(body: ArtifactBody): Promise<string> {
   return typeof body === 'string' ? body : (await collectBytes(body)).toString('utf8');
 }
+
+/**
+ * A body made only when it is read (each time it is iterated): a file the build carries over from
+ * the previous output instead never costs its rendering.
+ */
+export const lazyBody = (make: () => string | Uint8Array): Iterable<string | Uint8Array> => ({
+  *[Symbol.iterator]() {
+    yield make();
+  },
+});

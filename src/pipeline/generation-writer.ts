@@ -49,11 +49,12 @@ export class GenerationWriter {
   }
 
   /**
-   * Write one artifact and record it in the manifest. A fragmented body copies unchanged postings'
-   * fragments from the previous generation's file at the same path (`fragments`: where that is and the render keys now).
+   * Write one artifact and record it in the manifest, with the keys it was made with (fingerprint.ts).
+   * A fragmented body copies unchanged postings' fragments from the previous generation's file at the
+   * same path (`made.fragments`: where that is and the render keys now).
    */
-  async put(artifact: Artifact, channel: string, key?: string, fragments?: FragmentSource): Promise<void> {
-    const written = await this.write(artifact, channel, fragments);
+  async put(artifact: Artifact, channel: string, key?: string, made: { part?: string; fragments?: FragmentSource } = {}): Promise<void> {
+    const written = await this.write(artifact, channel, made.fragments);
     const status = artifact.status ?? 200;
     const before = this.opts.previous?.artifacts[artifact.path];
     this.manifest.artifacts[artifact.path] = {
@@ -65,6 +66,7 @@ export class GenerationWriter {
       channel,
       ...(artifact.posting ? { posting: artifact.posting } : {}),
       ...(key ? { key } : {}),
+      ...(made.part ? { part: made.part } : {}),
       ...(written.fragments ? { fragments: written.fragments } : {}),
     };
   }

@@ -32,6 +32,11 @@ export interface ManifestEntry {
   key?: string;
   /** Where each posting's fragment is in a fragmented body (src/pipeline/fragment-file.ts). */
   fragments?: FragmentIndex;
+  /**
+   * For one of several files a channel makes of its postings (a feed's page, `Artifact.madeOf`): the
+   * key of what this file alone is made of, so it is carried over while its own postings are unchanged.
+   */
+  part?: string;
 }
 
 /** Which ledger the output belongs to (docs/publication.md, "The output and the ledger belong together"). */

@@ -1,9 +1,10 @@
 /**
  * Every channel's files into the generation being built, channel after channel: each posting's own
  * files, then the files the channel makes of all its postings — each carried over from the previous
- * output where nothing it was made from changed.
+ * output where nothing it was made from changed (all of a channel's shared files at once, or one that
+ * says what it is made of, `Artifact.madeOf`, on its own).
  */
-import type { Adapter, PostingEntry, RenderContext } from '../adapter';
+import type { Adapter, Artifact, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
 import { isJobcastError } from '../errors';
 import { FAILURES } from '../failures';
@@ -101,12 +102,8 @@ async function sharedFiles(entries: PostingEntry[], validation: Validation, run:
   return channelFiles(entries, validation, run, key);
 }
 
-async function channelFiles(
-  entries: PostingEntry[],
-  validation: Validation,
-  { adapter, ctx, writer, reuse, keys }: ChannelRun,
-  key: string,
-): Promise<Diagnostic[]> {
+async function channelFiles(entries: PostingEntry[], validation: Validation, run: ChannelRun, key: string): Promise<Diagnostic[]> {
+  const { adapter, ctx, writer } = run;
   const result = rendering(adapter.name, () => adapter.render!(entries, ctx));
   const diagnostics = (result.diagnostics ?? []).map((d): Diagnostic => {
     const entry = d.posting ? validation.entries.find((e) => e.id === d.posting) : undefined;
@@ -116,9 +113,34 @@ async function channelFiles(
   // latency-bound, and one-at-a-time awaits left the CPU idle for a third of a large build.
   for (const artifact of result.artifacts) writer.claim(artifact.path, adapter.name);
   const madeWith = diagnostics.length ? undefined : key;
-  const fragments = { fromSite: reuse.site, keys };
-  await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => writer.put(artifact, adapter.name, madeWith, fragments));
+  await forEachLimit(result.artifacts, WRITE_CONCURRENCY, (artifact) => sharedFile(artifact, run, madeWith));
   return diagnostics;
+}
+
+/**
+ * One of the files a channel makes of its postings. One that says what it is made of (a feed's page,
+ * `madeOf`) is carried over, its body never read, when the previous build made it of the same: an
+ * edit re-renders its own page, not the feed. Recorded with the channel's `key` (so a build with
+ * nothing changed still carries all of them at once) and its own `part` key.
+ */
+async function sharedFile(artifact: Artifact, { adapter, writer, reuse, keys }: ChannelRun, key: string | undefined): Promise<void> {
+  const part = key && artifact.madeOf ? partKey(artifact.path, artifact.madeOf, keys) : undefined;
+  const before = key && part ? reuse.previous(artifact.path) : undefined;
+  if (key && part && before && before.entry.part === part && before.entry.channel === adapter.name) {
+    // Falls back to writing it when the previous file is gone or cut short.
+    if (await writer.carryOver(before.fromSite, [[artifact.path, { ...before.entry, key, part }]])) return;
+  }
+  await writer.put(artifact, adapter.name, key, { ...(part ? { part } : {}), fragments: { fromSite: reuse.site, keys } });
+}
+
+/**
+ * The key of one file made of some of a channel's postings: its path, what else it shows, and those
+ * postings' render keys (which hold the config and the code). None for a posting the channel was not
+ * given: what it is made of is then unknown, so it is never carried over.
+ */
+function partKey(p: string, madeOf: NonNullable<Artifact['madeOf']>, keys: ReadonlyMap<string, string>): string | undefined {
+  const own = madeOf.postings.map((id) => keys.get(id));
+  return own.every((k) => k !== undefined) ? sharedKey([`part\0${p}`, madeOf.extra, ...own]) : undefined;
 }
 
 /** Run a channel's render code; what it throws is the channel's crash (a JobcastError stays itself). */
