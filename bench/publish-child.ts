@@ -17,7 +17,7 @@ import { notifiers } from '../notifiers';
 import { buildProject } from '../src/pipeline/build';
 import { Ledger } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
-import { openProject } from '../src/project';
+import { openProject, type Project } from '../src/project';
 import { publish } from '../src/publish/run';
 import { childArgs, childFailed, childReporter, maxRssMiB, now, seedLedger, type BenchProject } from './common';
 import { editSalary } from './generate';
@@ -49,6 +49,19 @@ export interface PublishChildResult {
   error?: string;
   peakRssMiB: number;
   seededBy: 'handed over' | 'build here';
+  /** Then one role edited and published again: what a recruiter's edit costs among N. */
+  oneEdit?: OneEditPublish;
+}
+
+export interface OneEditPublish {
+  id: string;
+  totalMs: number;
+  buildMs: number;
+  /** The edited salary is in the role's JSON-LD as served after the run. */
+  reachedOutput: boolean;
+  /** Webhook deliveries about that role the run sent. */
+  told: number;
+  ok: boolean;
 }
 
 async function main(): Promise<void> {
@@ -140,8 +153,29 @@ async function main(): Promise<void> {
     peakRssMiB: maxRssMiB(),
     seededBy,
   };
+  if (result.ok) data.oneEdit = await publishOneEdit(project, args, names[0]!, new Date(at.getTime() + 30 * 60_000));
   report.stop();
   await report.send({ type: 'result', data });
+}
+
+/** Edit one role's salary and publish: the time, and whether the edit reached the served output and the receiver. */
+async function publishOneEdit(project: Project, args: PublishChildArgs, name: string, at: Date): Promise<OneEditPublish> {
+  const file = path.join(args.postingsDir, name);
+  const id = name.replace(/\.yaml$/, '');
+  const before = await fs.readFile(file, 'utf8');
+  await fs.writeFile(file, editSalary(before, 3));
+  const ledger = new Ledger(project.statePath);
+  const t0 = now();
+  try {
+    const result = await publish(project, ledger, { now: at, dryRun: false, log: silentLogger(), env: { [args.secretEnv]: 'bench-secret' } });
+    const totalMs = now() - t0;
+    const served = await fs.readFile(path.join(args.outDir, 'jobs', id, 'jobposting.json'), 'utf8');
+    const salary = /^salary: \{ currency: [A-Z]{3}, (?:min|value): ([\d.]+)/m.exec(editSalary(before, 3));
+    const told = result.planned.filter((p) => p.receiver.startsWith('webhook:') && p.subject === id).length;
+    return { id, totalMs, buildMs: result.buildMs, reachedOutput: salary ? served.includes(salary[1]!) : false, told, ok: result.ok };
+  } finally {
+    ledger.close();
+  }
 }
 
 main().then(() => process.exit(0), childFailed);
