@@ -126,7 +126,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
     manifest = writer.finish();
     if (opts.dryRun) await discardGeneration(generation);
     else {
-      if (validation.cacheRecords) await writeSourceCache(generation.dir, validation.cacheRecords());
+      if (validation.cacheRecords) await writeSourceCache(generation.dir, validation.cacheRecords(), cache ? previousGeneration : undefined);
       await commitGeneration(layout, generation, manifest, () => lease.assertHeld());
     }
   } catch (err) {

@@ -2,13 +2,15 @@
  * What the previous build learned about each source file, kept next to its manifest so the next build
  * — in any process — skips what did not change: parsing and validating a file whose size, mtime and
  * inode are unchanged, and running a channel's rules on a posting whose render key is unchanged.
- * One JSON line per posting (`sources.ndjson`), written and read as a stream.
+ * One JSON line per posting, in segments (`sources/<nn>.ndjson`, source-segments.ts), written and read
+ * as streams; a segment nothing in changed is linked from the previous generation.
  */
 import { sameStamp, type FileStamp } from '../load/file-stamp';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { INDEX_FILE, linked, readSegmentIndex, segmentFile, segmentFiles, segmentsOf, SEGMENTS_DIR, type SegmentIndex } from './source-segments';
 import type { PostingEntry } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
 import type { LoadedPosting } from '../load/postings';
@@ -16,7 +18,8 @@ import type { Posting } from '../model/posting';
 
 export { sameStamp, type FileStamp };
 
-const SOURCE_CACHE_FILE = 'sources.ndjson';
+/** What older versions wrote: one file of every record (still read, so an upgrade keeps the cache). */
+const LEGACY_FILE = 'sources.ndjson';
 
 export interface CachedSource {
   /** Absolute path of the source file. */
@@ -35,11 +38,16 @@ export interface CachedSource {
 export async function readSourceCache(generation: string | undefined): Promise<Map<string, CachedSource>> {
   const out = new Map<string, CachedSource>();
   if (!generation) return out;
-  const file = path.join(generation, SOURCE_CACHE_FILE);
+  const files = (await segmentFiles(generation)) ?? [path.join(generation, LEGACY_FILE)];
+  for (const file of files) await readLines(file, out);
+  return out;
+}
+
+async function readLines(file: string, out: Map<string, CachedSource>): Promise<void> {
   try {
     await fs.access(file);
   } catch {
-    return out;
+    return;
   }
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
@@ -51,16 +59,39 @@ export async function readSourceCache(generation: string | undefined): Promise<M
       // A damaged line only costs that file a fresh parse.
     }
   }
-  return out;
 }
 
-export async function writeSourceCache(generation: string, records: Iterable<CachedSource>): Promise<void> {
-  const stream = createWriteStream(path.join(generation, SOURCE_CACHE_FILE), 'utf8');
+/**
+ * Write the records as segments (source-segments.ts): a segment whose records are the ones the
+ * previous generation's segment holds is linked from there, not written again.
+ */
+export async function writeSourceCache(generation: string, records: Iterable<CachedSource>, previous?: string): Promise<void> {
+  const segments = segmentsOf(records);
+  const before = previous ? await readSegmentIndex(previous) : undefined;
+  const dir = path.join(generation, SEGMENTS_DIR);
+  await fs.mkdir(dir, { recursive: true });
+  const index: SegmentIndex = { version: 1, segments: {} };
+  for (const [name, { key, records: list }] of segments) {
+    const target = path.join(dir, segmentFile(name));
+    const was = before?.segments[name];
+    const kept = was?.key === key && (await linked(path.join(previous!, SEGMENTS_DIR, segmentFile(name)), target, was.size));
+    index.segments[name] = { key, size: kept ? was.size : await writeLines(target, list) };
+  }
+  await fs.writeFile(path.join(dir, INDEX_FILE), JSON.stringify(index) + '\n');
+}
+
+/** Write one record a line; returns the bytes written. */
+async function writeLines(file: string, records: readonly CachedSource[]): Promise<number> {
+  const stream = createWriteStream(file, 'utf8');
+  let size = 0;
   for (const r of records) {
-    if (!stream.write(JSON.stringify(r) + '\n')) await once(stream, 'drain');
+    const line = JSON.stringify(r) + '\n';
+    size += Buffer.byteLength(line);
+    if (!stream.write(line)) await once(stream, 'drain');
   }
   stream.end();
   await once(stream, 'finish');
+  return size;
 }
 
 /** A broken file's role, built from its last good version; `record` is where that version came from, when the cache had it. */

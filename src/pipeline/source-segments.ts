@@ -1,0 +1,84 @@
+/**
+ * The source cache in segments: each record goes to one of SEGMENTS files by a hash of its source
+ * path, and each segment is named in a small index with the key of what it holds. A build that
+ * changed one role among 100,000 writes one segment and links the others from the previous
+ * generation, instead of serialising every posting again.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { CachedSource } from './source-cache';
+
+export const SEGMENTS_DIR = 'sources';
+export const INDEX_FILE = 'index.json';
+const SEGMENTS = 64;
+
+export interface SegmentIndex {
+  version: 1;
+  /** Segment name → the key of its records, and the file's size (a segment cut short or damaged is written again). */
+  segments: Record<string, { key: string; size: number }>;
+}
+
+export const segmentFile = (name: string): string => `${name}.ndjson`;
+
+const segmentOf = (sourcePath: string): string => String(createHash('sha1').update(sourcePath).digest().readUInt16BE(0) % SEGMENTS).padStart(2, '0');
+
+/**
+ * What makes a record what it is, without serialising the posting: the file's stamp, hash and the
+ * code that read it decide the posting and its model diagnostics, and each channel's check key
+ * decides what its rules said. A role kept from the ledger has no source to stand for it, so its
+ * content is the identity.
+ */
+function identity(r: CachedSource): string {
+  const checks = Object.entries(r.checks)
+    .map(([channel, c]) => `${channel}=${c.key}`)
+    .sort()
+    .join(',');
+  const { size, mtimeMs, ctimeMs, ino } = r.stamp;
+  const source = r.sourceHash ? r.sourceHash : JSON.stringify(r.posting);
+  return `${r.path}\0${size}\0${mtimeMs}\0${ctimeMs}\0${ino}\0${r.code}\0${source}\0${checks}`;
+}
+
+/** The records by segment, each segment with its key. */
+export function segmentsOf(records: Iterable<CachedSource>): Map<string, { key: string; records: CachedSource[] }> {
+  const bySegment = new Map<string, CachedSource[]>();
+  for (const r of records) {
+    const name = segmentOf(r.path);
+    const list = bySegment.get(name);
+    if (list) list.push(r);
+    else bySegment.set(name, [r]);
+  }
+  const out = new Map<string, { key: string; records: CachedSource[] }>();
+  for (const [name, list] of [...bySegment].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const h = createHash('sha256');
+    for (const r of list) h.update(identity(r)).update('\n');
+    out.set(name, { key: h.digest('hex').slice(0, 32), records: list });
+  }
+  return out;
+}
+
+export async function readSegmentIndex(generation: string): Promise<SegmentIndex | undefined> {
+  try {
+    const index = JSON.parse(await fs.readFile(path.join(generation, SEGMENTS_DIR, INDEX_FILE), 'utf8')) as SegmentIndex;
+    return index.version === 1 ? index : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The segment files of a generation's cache, or undefined when it has none (an older version's single file). */
+export async function segmentFiles(generation: string): Promise<string[] | undefined> {
+  const index = await readSegmentIndex(generation);
+  return index && Object.keys(index.segments).map((name) => path.join(generation, SEGMENTS_DIR, segmentFile(name)));
+}
+
+/** Hard-link `from` to `to` when it is `size` bytes; false otherwise (the caller writes the file instead). */
+export async function linked(from: string, to: string, size: number): Promise<boolean> {
+  try {
+    if ((await fs.stat(from)).size !== size) return false;
+    await fs.link(from, to);
+    return true;
+  } catch {
+    return false;
+  }
+}
