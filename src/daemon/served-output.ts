@@ -13,6 +13,8 @@ export class ServedOutput {
   private current: Snapshot | undefined;
   private reads = 0;
   private refreshing: Promise<Snapshot | undefined> | undefined;
+  /** The reload started last. */
+  private latest: Promise<Snapshot | undefined> | undefined;
   /** Called after every read that became the served output. */
   onChange: () => void = () => undefined;
 
@@ -31,13 +33,22 @@ export class ServedOutput {
     return this.current;
   }
 
-  /** Re-read the output; returns what it read (the output as it was at that moment). */
-  async reload(): Promise<Snapshot | undefined> {
+  /**
+   * Re-read the output; resolves once what it read, or what a reload started after it read, is
+   * served — so a caller that changed the output (a publish) finds it served when this resolves.
+   */
+  reload(): Promise<Snapshot | undefined> {
     const seq = ++this.reads;
+    this.latest = this.load(seq);
+    return this.latest;
+  }
+
+  private async load(seq: number): Promise<Snapshot | undefined> {
     const next = await loadSnapshot(this.outDir);
     // A reload started later read the link later: let it decide, or a slow read could put an older
-    // (perhaps already pruned) generation back.
-    if (!next || seq !== this.reads) return next;
+    // (perhaps already pruned) generation back. Wait for it rather than return before it is served.
+    if (seq !== this.reads) return this.latest;
+    if (!next) return next;
     this.current = next;
     for (const [p, e] of next.files) if (e.size > WARM_BYTES && e.status === 200) this.cache.warm(next.site, p, e.sha256, ['gzip', 'br']);
     this.onChange();
