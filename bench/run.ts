@@ -29,6 +29,7 @@ import type { BuildChildArgs, BuildChildResult } from './build-child';
 import { makeProject, MiB, REPO, removeProject, round, type BenchProject, type BuildTiming, type ChannelTiming, type ChildMessage } from './common';
 import { BENCH_NOW, DEFAULT_SEED, writePostings, type GeneratedPosting } from './generate';
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary';
+import type { PeerChildArgs, PeerChildResult } from './peer-child';
 import type { PublishChildArgs, PublishChildResult } from './publish-child';
 import type { ServeChildArgs, ServeRoute } from './serve-child';
 
@@ -385,6 +386,8 @@ interface Results {
   incremental?: IncrementalRow;
   serve?: ServeRow;
   publish?: PublishRow;
+  /** What a user would otherwise write, on the same roles (bench/peer-child.ts). */
+  peer?: { data?: PeerChildResult; failure?: string };
   profile?: ProfileRow;
   targets: TargetRow[];
   notes: string[];
@@ -668,6 +671,28 @@ async function serveStep(p: BenchProject, role: string, n: number, seconds: numb
   }
 }
 
+/** The peer column: a plain handlebars script and the `rss` and `feed` packages on the same roles. */
+async function peerStep(p: BenchProject, n: number): Promise<NonNullable<Results['peer']>> {
+  const outDir = path.join(p.dir, 'peer-out');
+  const out = await runChild<PeerChildResult>('peer-child.js', { postingsDir: p.postingsDir, outDir } satisfies PeerChildArgs, `peer ${size(n)}`, 8 * 60_000);
+  rmSync(outDir, { recursive: true, force: true });
+  if (!out.ok) return { failure: out.message };
+  return out.incomplete ? { failure: out.incomplete } : { data: out.data };
+}
+
+function peerTable(peer: NonNullable<Results['peer']>, full: number | undefined): string {
+  if (!peer.data) return `peer: ${peer.failure}`;
+  const d = peer.data;
+  const rows = [
+    ['handlebars job pages (read YAML, render, write)', s(d.pagesMs)],
+    ['`rss` package: one feed of every role', s(d.rssMs)],
+    ['`feed` package: RSS 2.0 + JSON Feed of every role', s(d.feedMs)],
+    ['peer total', s(d.totalMs)],
+    ['jobcast full build, every channel', full === undefined ? '–' : s(full)],
+  ];
+  return `${table([`what a user would otherwise write, ${d.roles} roles`, 's'], rows)}\npeer peak RSS ${d.peakRssMiB} MiB`;
+}
+
 async function publishStep(n: number, opts: Options, from: { postingsDir?: string; seed?: string }, timeoutMs: number): Promise<PublishRow> {
   const label = `publish ${size(n)}`;
   let hits = 0;
@@ -910,6 +935,16 @@ function targets(r: Results, opts: Options): TargetRow[] {
       met: f <= 0.05,
     });
   }
+  const peer = r.peer?.data;
+  if (peer && r.incremental) {
+    const ratio = r.incremental.fullMs / peer.totalMs;
+    out.push({
+      target: `${midName} full build faster than a plain handlebars script + rss + feed on the same roles`,
+      measured: `${x(ratio)} (${s(r.incremental.fullMs)} s vs ${s(peer.totalMs)} s; the peer builds pages and two feeds, no rules)`,
+      ratio,
+      met: ratio < 1,
+    });
+  }
   const one = r.publish?.data?.oneEdit;
   if (one && r.incremental) {
     const f = one.totalMs / r.incremental.fullMs;
@@ -942,6 +977,7 @@ function report(r: Results): string {
   );
   if (r.builds.length) parts.push(buildTable(r.builds, r.incremental));
   if (r.serve) parts.push(r.serve.failure ? `serving: ${r.serve.failure}` : serveTable(r.serve));
+  if (r.peer) parts.push(peerTable(r.peer, r.incremental?.fullMs));
   if (r.publish) parts.push(publishTable(r.publish));
   if (r.targets.length) {
     parts.push(
@@ -1010,7 +1046,7 @@ async function main(): Promise<void> {
         limit: reported,
         edit: isMid && want('build'),
         seedLedger: isMid && want('publish'),
-        keep: isMid && (want('serve') || want('publish') || opts.profile),
+        keep: isMid && (want('serve') || want('publish') || want('build') || opts.profile),
         timeoutMs,
         ...(last ? { removeLater } : {}),
       });
@@ -1019,6 +1055,7 @@ async function main(): Promise<void> {
       if (!isMid) continue;
       if (r.incremental) results.incremental = r.incremental;
       pMid = r.project;
+      if (want('build') && pMid) results.peer = await peerStep(pMid, n);
       if (want('serve') && pMid && r.role) {
         try {
           results.serve = await serveStep(pMid, r.role, n, opts.serveSeconds);
