@@ -13,7 +13,7 @@ import { isFragmented, type Adapter, type ArtifactBody } from '../src/adapter';
 import { buildProject } from '../src/pipeline/build';
 import type { Project } from '../src/project';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
-import { tree } from './helpers/tree';
+import { matchesReuseNothing } from './helpers/reference-build';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const BOARD_FEEDS = ['feeds/linkedin.xml', 'feeds/indeed.xml', 'feeds/ziprecruiter.xml', 'feeds/adzuna.xml'];
@@ -160,16 +160,8 @@ describe('board feeds equal a build that reuses nothing, step after step (proper
       fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 6 }), async (steps) => {
         const shapes: Shape[] = ROLES.map((_, i) => ({ day: i + 1 }));
         const p = tempProject(Object.fromEntries(ROLES.map((id, i) => [`${id}.yaml`, posting(id, shapes[i])])));
-        const reference = path.join(p.dir, 'reference');
         try {
-          for (const [i, s] of steps.entries()) {
-            if (i > 0) apply(s, p, shapes, config);
-            const now = new Date(NOW.getTime() + i * 3600_000);
-            const opened: Project = await p.open();
-            await buildProject(opened, { now });
-            await buildProject({ ...opened, outDir: reference }, { now, reuse: false });
-            expect(tree(p.outDir)).toEqual(tree(reference));
-          }
+          await matchesReuseNothing(p, steps, (s, i) => i > 0 && apply(s, p, shapes, config), NOW);
         } finally {
           p.cleanup();
         }

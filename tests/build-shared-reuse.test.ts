@@ -10,8 +10,8 @@ import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync 
 import path from 'node:path';
 import fc from 'fast-check';
 import { buildProject } from '../src/pipeline/build';
-import type { Project } from '../src/project';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
+import { matchesReuseNothing } from './helpers/reference-build';
 import { tree } from './helpers/tree';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -124,16 +124,8 @@ describe('incremental output equals a build that reuses nothing, step after step
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 5 }), async (steps) => {
         const p = tempProject(Object.fromEntries(ROLES.map((id) => [`${id}.yaml`, posting(id)])));
-        const reference = path.join(p.dir, 'reference');
         try {
-          for (const [i, s] of [{ kind: 'nothing' } as Step, ...steps].entries()) {
-            apply(s, p, config);
-            const now = new Date(NOW.getTime() + i * 3600_000);
-            const opened: Project = await p.open();
-            await buildProject(opened, { now });
-            await buildProject({ ...opened, outDir: reference }, { now, reuse: false });
-            expect(tree(p.outDir)).toEqual(tree(reference));
-          }
+          await matchesReuseNothing<Step>(p, [{ kind: 'nothing' }, ...steps], (s) => apply(s, p, config), NOW);
         } finally {
           p.cleanup();
         }
