@@ -6,25 +6,14 @@ import { CODES } from '../src/errors';
 import type { SiteConfig } from '../src/model/config';
 import { postingFields, type Posting } from '../src/model/posting';
 import { MINIMAL_POSTING, tempProject } from './helpers/project';
-import { build, entryOf, googleContext, ISOLATED_ADAPTERS, isolatedConfig } from './google-support';
+import { build, entryOf, googleContext, ISOLATED_ADAPTERS, isolatedConfig, US_POSTING } from './google-support';
 
 let config: SiteConfig;
 beforeAll(async () => {
   config = await isolatedConfig();
 });
 
-const BASE = postingFields.parse({
-  title: 'Backend Engineer',
-  status: 'open',
-  datePosted: '2026-11-01',
-  validThrough: '2027-01-31',
-  employmentType: ['FULL_TIME'],
-  workplace: 'onsite',
-  locations: [{ street: '1 Main St', locality: 'Austin', region: 'TX', postalCode: '78701', country: 'US' }],
-  summary: 'We build the backend of a job syndication service.',
-  responsibilities: ['Build services'],
-  apply: { url: 'https://careers.example.com/apply' },
-});
+const BASE = US_POSTING;
 
 function check(changes: Partial<Posting>, site: SiteConfig = config): DiagnosticInput[] {
   const posting = postingFields.parse({ ...BASE, ...changes });

@@ -8,25 +8,15 @@ import { SaxesParser } from 'saxes';
 import { SITEMAP_MAX_URLS, sitemapFiles } from '../adapters/google/sitemap';
 import type { PostingEntry } from '../src/adapter';
 import type { SiteConfig } from '../src/model/config';
-import { postingFields } from '../src/model/posting';
-import { entryOf, googleContext, NOW, isolatedConfig } from './google-support';
+import { entryOf, googleContext, NOW, isolatedConfig, US_POSTING } from './google-support';
 
 let config: SiteConfig;
 beforeAll(async () => {
   config = await isolatedConfig();
 });
 
-const POSTING = postingFields.parse({
-  title: 'Backend Engineer',
-  status: 'open',
-  datePosted: '2026-11-01',
-  employmentType: ['FULL_TIME'],
-  workplace: 'onsite',
-  locations: [{ street: '1 Main St', locality: 'Austin', region: 'TX', postalCode: '78701', country: 'US' }],
-  summary: 'We build the backend of a job syndication service.',
-  responsibilities: ['Build services'],
-  apply: { url: 'https://careers.example.com/apply' },
-});
+// Its validThrough makes no difference to the sitemap, which lists URLs and dates only.
+const POSTING = US_POSTING;
 
 /** `n` open roles, role i last changed i minutes after NOW. */
 const roles = (n: number): PostingEntry[] => Array.from({ length: n }, (_, i) => entryOf(`role-${i}`, POSTING, NOW, new Date(NOW.getTime() + i * 60_000)));

@@ -13,7 +13,7 @@ import { SECTION_KEYS } from '../src/compose/description';
 import { cleanText } from '../src/compose/text';
 import type { SiteConfig } from '../src/model/config';
 import { lifecycleOf } from '../src/model/lifecycle';
-import type { Posting } from '../src/model/posting';
+import { postingFields, type Posting } from '../src/model/posting';
 import { tempProject, type TempProject } from './helpers/project';
 
 export const NOW = new Date('2026-11-28T12:00:00Z');
@@ -103,6 +103,20 @@ export function metaContent(doc: HtmlNode, key: string): string | undefined {
 }
 
 // ---- Entries and contexts ------------------------------------------------------------------------
+
+/** A complete US posting for the Google tests (rules, sitemap): an office with a full address, one list. */
+export const US_POSTING = postingFields.parse({
+  title: 'Backend Engineer',
+  status: 'open',
+  datePosted: '2026-11-01',
+  validThrough: '2027-01-31',
+  employmentType: ['FULL_TIME'],
+  workplace: 'onsite',
+  locations: [{ street: '1 Main St', locality: 'Austin', region: 'TX', postalCode: '78701', country: 'US' }],
+  summary: 'We build the backend of a job syndication service.',
+  responsibilities: ['Build services'],
+  apply: { url: 'https://careers.example.com/apply' },
+});
 
 export function entryOf(id: string, posting: Posting, now = NOW, changedAt = now): PostingEntry {
   const { state, ...lifecycle } = lifecycleOf(posting, now, 'UTC');
