@@ -6,7 +6,7 @@
  * incremental output is byte for byte the output of a build that reuses nothing, run through the
  * same steps beside it.
  */
-import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { buildProject } from '../src/pipeline/build';
@@ -81,12 +81,10 @@ function apply(s: Step, p: TempProject, config: string): void {
 }
 
 const touch = (file: string) => {
+  // A removed role has no file to touch.
+  if (!existsSync(file)) return;
   const later = new Date(statSync(file).mtimeMs + 5000);
-  try {
-    utimesSync(file, later, later);
-  } catch {
-    // A removed role has no file to touch.
-  }
+  utimesSync(file, later, later);
 };
 
 describe('a build with nothing to change', () => {
@@ -130,7 +128,18 @@ describe('incremental output equals a build that reuses nothing, step after step
           p.cleanup();
         }
       }),
-      { numRuns: 8 },
+      // A touch after a removal once threw in the test itself (CI, seed 1330761329).
+      {
+        numRuns: 8,
+        examples: [
+          [
+            [
+              { kind: 'remove', role: 0 },
+              { kind: 'touch', role: 0 },
+            ],
+          ],
+        ],
+      },
     );
   }, 120_000);
 });
