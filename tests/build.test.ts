@@ -1,10 +1,11 @@
 /** The build: atomic swap, untouched previous output on failure, byte-identical rebuilds. */
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
 import { defineAdapter, type Adapter } from '../src/adapter';
 import { buildProject } from '../src/pipeline/build';
-import { layoutFor, pruneGenerations } from '../src/pipeline/output-store';
+import { layoutFor, pruneGenerations, trashFor } from '../src/pipeline/output-store';
+import { until } from './helpers/follow-cli';
 import { isJobcastError } from '../src/errors';
 import { MINIMAL_POSTING, SHIPPED_POSTING_TEXT, tempProject, type TempProject } from './helpers/project';
 import { tree } from './helpers/tree';
@@ -124,6 +125,26 @@ describe('build', () => {
     expect(gens()).toContain('000000000000000001-dead');
     await pruneGenerations(layout, undefined, 0);
     expect(gens()).toEqual([current]);
+  });
+
+  it('deletes pruned generations in the background, and what a dead remover left at the next pruning', async () => {
+    const layout = layoutFor(project.outDir);
+    const trash = trashFor(layout);
+    for (let i = 0; i < 3; i++) {
+      project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('Backend Engineer', `Backend Engineer ${i}`));
+      await buildProject(await project.open(), { now: NOW });
+    }
+    const served = realpathSync(project.outDir);
+    await pruneGenerations(layout, undefined, 0);
+    // Out of the generations at once (one rename each), deleted by a process of its own.
+    expect(readdirSync(layout.generationsDir)).toEqual([path.basename(path.dirname(served))]);
+    await until('the trash to be deleted', async () => (existsSync(trash) ? undefined : true), { deadline: Date.now() + 10_000 });
+    // A remover that died left a generation half deleted: the next pruning finishes it.
+    mkdirSync(path.join(trash, '000000000000000002-left', 'site', 'jobs'), { recursive: true });
+    writeFileSync(path.join(trash, '000000000000000002-left', 'site', 'jobs', 'index.html'), 'x');
+    await pruneGenerations(layout, undefined, 0);
+    await until('the leftover to be deleted', async () => (existsSync(trash) ? undefined : true), { deadline: Date.now() + 10_000 });
+    expect(readFileSync(path.join(project.outDir, 'jobs/backend-engineer/index.html'), 'utf8')).toContain('Backend Engineer 2');
   });
 
   it('drops a posting from one channel only when that channel reports an error', async () => {

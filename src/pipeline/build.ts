@@ -112,7 +112,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const validation = await validateForBuild(project, { now, previousGeneration, previous, cache, opts });
   const served = previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined;
   const reuse = new PreviousPostingFiles(served);
-  const keys = channelKeys(project, validation);
+  const keys = channelKeys(validation);
   if (served && cache && (await unchangedOutput({ validation, now, previous: served, cache, reuse, keys, identity: opts.identity })))
     return keptAsItIs({ layout, served, validation, pruning });
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
@@ -142,33 +142,27 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
     diagnostics,
     broken: validation.broken,
   };
-  await pruning.done;
+  pruning.finish();
   return result;
 }
 
 /**
- * Delete the generations past their grace while the build works (a generation of 100,000 roles is
- * half a million files, seconds of unlinking), listed before the build starts its own. A dry run
- * deletes nothing. The promise rejects only when awaited: a build that fails has its own error to tell.
+ * The generations past their grace, listed before the build starts its own (pruning treats a name
+ * sorting after the current one as a build in progress), and removed once the output is swapped
+ * (removeGenerations: in the background). A dry run and a failed build remove nothing.
  */
 async function startPruning(layout: OutputLayout, previousGeneration: string | undefined, dryRun: boolean | undefined): Promise<Pruning> {
-  const done = dryRun ? Promise.resolve() : removeGenerations(await prunableGenerations(layout, previousGeneration));
-  done.catch(() => undefined);
-  return { done };
+  const doomed = dryRun ? [] : await prunableGenerations(layout, previousGeneration);
+  return { finish: () => removeGenerations(layout, doomed) };
 }
 
-/** Generations being deleted; `done` settles when they are gone. */
+/** Generations to remove; `finish` removes them. */
 interface Pruning {
-  done: Promise<void>;
+  finish(): void;
 }
 
 /** Nothing to build: the served output is what this build would make, so it stays, and no copy of it is linked. */
-async function keptAsItIs(k: {
-  layout: OutputLayout;
-  served: { generation: string; manifest: Manifest };
-  validation: Validation;
-  pruning: Pruning;
-}): Promise<BuildResult> {
+function keptAsItIs(k: { layout: OutputLayout; served: { generation: string; manifest: Manifest }; validation: Validation; pruning: Pruning }): BuildResult {
   const { layout, served, validation } = k;
   const { generation, manifest } = served;
   const result = {
@@ -180,7 +174,7 @@ async function keptAsItIs(k: {
     diagnostics: [...validation.diagnostics],
     broken: validation.broken,
   };
-  await k.pruning.done;
+  k.pruning.finish();
   return result;
 }
 

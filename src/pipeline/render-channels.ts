@@ -11,7 +11,7 @@ import { FAILURES } from '../failures';
 import { siteLinks, type Project } from '../project';
 import { forEachLimit } from '../util/concurrency';
 import { renderContext } from './context';
-import { configFingerprint, renderKey, sharedKey } from './fingerprint';
+import { sharedKey } from './fingerprint';
 import type { GenerationWriter } from './generation-writer';
 import type { PreviousPostingFiles } from './posting-reuse';
 import type { Validation } from './validate';
@@ -29,10 +29,9 @@ interface RenderChannelsOptions {
 /** Per channel name, each of its postings' render keys by id. */
 export type ChannelKeys = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
-/** The render keys of every channel's postings in `validation` (fingerprint.ts). */
-export function channelKeys(project: Project, validation: Validation): ChannelKeys {
-  const config = configFingerprint(project.config);
-  return new Map(validation.channels.map(({ adapter, entries }) => [adapter.name, postingKeys(adapter, entries, config)]));
+/** The render keys of every channel's postings in `validation` (fingerprint.ts), as their rules ran for them. */
+export function channelKeys(validation: Validation): ChannelKeys {
+  return new Map(validation.channels.map(({ adapter, keys }) => [adapter.name, keys]));
 }
 
 /** One channel's run: what its render calls get and where their files go. */
@@ -56,10 +55,6 @@ export async function renderChannels(project: Project, validation: Validation, o
   }
   return diagnostics;
 }
-
-/** Each posting's render key on `adapter` (fingerprint.ts), by id. */
-const postingKeys = (adapter: Adapter, entries: readonly PostingEntry[], config: string): Map<string, string> =>
-  new Map(entries.map((e) => [e.id, renderKey(adapter.name, e, config)]));
 
 /** The key of the files `adapter` makes of all of `entries`. */
 export const sharedKeyOf = (entries: readonly PostingEntry[], keys: ReadonlyMap<string, string>): string => sharedKey(entries.map((e) => keys.get(e.id)!));

@@ -26,6 +26,8 @@ export interface ChannelSelection {
   entries: PostingEntry[];
   /** Postings dropped from this channel by an error in its rules. */
   dropped: string[];
+  /** Each of `entries`' render key on this channel (fingerprint.ts), as its rules ran for it. */
+  keys: ReadonlyMap<string, string>;
 }
 
 /** A source file with errors. Its role, if it ever was valid, keeps its last good version. */
@@ -178,11 +180,15 @@ class ChannelChecker {
 
   /** The selections, keeping only `valid` postings, in id order (files are checked as they finish loading). */
   selections(valid: ReadonlySet<string>): ChannelSelection[] {
-    return this.channels.map((ch) => ({
-      adapter: ch.adapter,
-      entries: ch.selected.filter((e) => valid.has(e.id)).sort(byId),
-      dropped: ch.dropped.filter((id) => valid.has(id)).sort(),
-    }));
+    return this.channels.map((ch) => {
+      const entries = ch.selected.filter((e) => valid.has(e.id)).sort(byId);
+      return {
+        adapter: ch.adapter,
+        entries,
+        dropped: ch.dropped.filter((id) => valid.has(id)).sort(),
+        keys: new Map(entries.map((e) => [e.id, this.ran.get(e.id)![ch.adapter.name]!.key])),
+      };
+    });
   }
 }
 
