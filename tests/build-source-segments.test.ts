@@ -3,11 +3,12 @@
  * and links the others from the previous generation; a segment that is not the size its index says
  * is written again; an output made before segments (one `sources.ndjson`) is still read.
  */
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildProject } from '../src/pipeline/build';
 import { readSourceCache } from '../src/pipeline/source-cache';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
+import { matchesReuseNothing } from './helpers/reference-build';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const ROLES = Array.from({ length: 12 }, (_, i) => `role-${i}`);
@@ -43,8 +44,22 @@ describe('the source cache in segments', () => {
     const cache = await readSourceCache(second.generation);
     expect(cache.size).toBe(ROLES.length);
     const edited = [...cache.values()].find((c) => c.path.endsWith('role-5.yaml'))!;
-    expect(edited.posting.salary).toMatchObject({ max: 99000 });
-    expect(readFileSync(path.join(second.generation, 'sources', rewritten[0]!), 'utf8')).toContain('"max":99000');
+    expect(edited.body.posting.salary).toMatchObject({ max: 99000 });
+    // The postings are beside the lines, which hold only what every build reads.
+    expect(readFileSync(path.join(second.generation, 'sources', rewritten[0]!), 'utf8')).not.toContain('"max":99000');
+    expect(readFileSync(path.join(second.generation, 'sources', rewritten[0]!.replace('.ndjson', '.postings')), 'utf8')).toContain('"max":99000');
+  });
+
+  it('reads no posting when nothing changed: the lines say all a build checks', async () => {
+    const first = await buildProject(await project.open(), { now: NOW });
+    // Every posting made unreadable, at its size: a build that parsed one would fail or differ.
+    for (const n of readdirSync(path.join(first.generation, 'sources')).filter((f) => f.endsWith('.postings'))) {
+      const file = path.join(first.generation, 'sources', n);
+      writeFileSync(file, Buffer.alloc(statSync(file).size, 0x7e));
+    }
+    const again = await buildProject(await project.open(), { now: new Date(NOW.getTime() + 3600_000) });
+    expect(again.generation).toBe(first.generation);
+    expect(again.validation.entries.map((e) => e.id)).toEqual([...ROLES].sort());
   });
 
   it('writes a segment again when the previous one is not the size its index says', async () => {
@@ -58,11 +73,54 @@ describe('the source cache in segments', () => {
     expect((await readSourceCache(second.generation)).size).toBe(ROLES.length);
   });
 
+  it('writes the pair again when the postings file is not the size its index says', async () => {
+    const first = await buildProject(await project.open(), { now: NOW });
+    const name = Object.keys(segments(first.generation))[0]!.replace('.ndjson', '');
+    const damaged = path.join(first.generation, 'sources', `${name}.postings`);
+    writeFileSync(damaged, readFileSync(damaged).subarray(0, 10));
+    project.write('role-5.yaml', posting('role-5', 99000));
+    const second = await buildProject(await project.open(), { now: NOW });
+    expect(statSync(path.join(second.generation, 'sources', `${name}.postings`)).ino).not.toBe(statSync(damaged).ino);
+    const cache = await readSourceCache(second.generation);
+    expect(cache.size).toBe(ROLES.length);
+    for (const c of cache.values()) expect(c.body.posting.title).toBe(path.basename(c.path, '.yaml').replace(/-/g, ' '));
+  });
+
+  /** The records as versions before the postings files wrote them: the posting inside each line. */
+  const inline = async (generation: string) =>
+    [...(await readSourceCache(generation)).values()].map(({ body, facts: _f, ...rest }) => ({ ...rest, posting: body.posting }));
+
   it('reads the one-file cache of an output made before segments', async () => {
     const first = await buildProject(await project.open(), { now: NOW });
-    const records = [...(await readSourceCache(first.generation)).values()];
+    const records = await inline(first.generation);
     rmSync(path.join(first.generation, 'sources'), { recursive: true });
     writeFileSync(path.join(first.generation, 'sources.ndjson'), records.map((r) => JSON.stringify(r) + '\n').join(''));
-    expect([...(await readSourceCache(first.generation)).values()]).toEqual(records);
+    expect(await inline(first.generation)).toEqual(records);
+  });
+
+  it('reads the segments of an output made before postings files, and builds from them what a build reusing nothing makes', async () => {
+    const downgrade = async () => {
+      const generation = path.dirname(realpathSync(project.outDir));
+      const records = await inline(generation);
+      rmSync(path.join(generation, 'sources'), { recursive: true });
+      mkdirSync(path.join(generation, 'sources'));
+      writeFileSync(path.join(generation, 'sources', '00.ndjson'), records.map((r) => JSON.stringify(r) + '\n').join(''));
+      writeFileSync(path.join(generation, 'sources', 'index.json'), JSON.stringify({ version: 1, segments: { '00': { key: 'old', size: 0 } } }));
+      expect(await inline(generation)).toEqual(records);
+    };
+    const steps = ['first', 'downgrade', 'edit', 'downgrade'] as const;
+    let pending: Promise<void> = Promise.resolve();
+    await matchesReuseNothing(
+      project,
+      steps,
+      (s) => {
+        if (s === 'edit') project.write('role-5.yaml', posting('role-5', 99000));
+        if (s === 'downgrade') pending = downgrade();
+      },
+      NOW,
+      () => pending,
+    );
+    const index = JSON.parse(readFileSync(path.join(path.dirname(realpathSync(project.outDir)), 'sources', 'index.json'), 'utf8')) as { version: number };
+    expect(index.version).toBe(2);
   });
 });

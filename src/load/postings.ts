@@ -10,6 +10,7 @@ import { FAILURES } from '../failures';
 import { PARSE_OPTIONS } from '../model/issue-messages';
 import { noSalaryWarning } from '../model/pay-transparency';
 import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema } from '../model/posting';
+import { factsOf, type PostingBody, type PostingFacts } from '../model/posting-body';
 import { displayPath } from './display-path';
 import type { ParsedFile } from './parse-file';
 import { parseFiles } from './parse-pool';
@@ -27,7 +28,12 @@ export interface LoadedPosting {
   /** sha256 of the source bytes. */
   sourceHash: string;
   locate(field: string): Place;
+  /** Reused from a source cache: the posting as it keeps it (`posting` reads it), and what every build reads of it. */
+  cached?: { body: PostingBody; facts: PostingFacts };
 }
+
+/** What validation reads of a posting: its cached facts, else the posting. */
+export const factsFor = (p: Pick<LoadedPosting, 'posting' | 'cached'>): PostingFacts => p.cached?.facts ?? factsOf(p.posting);
 
 export interface LoadResult {
   postings: LoadedPosting[];
@@ -140,7 +146,7 @@ export interface LoadOptions {
    * parsed or validated again (see pipeline/source-cache.ts).
    */
   reuse?: {
-    get(absPath: string, stamp: FileStamp): { posting: Posting; sourceHash: string; diagnostics: Diagnostic[] } | undefined;
+    get(absPath: string, stamp: FileStamp): { body: PostingBody; facts: PostingFacts; sourceHash: string; diagnostics: Diagnostic[] } | undefined;
   };
   /** Told each file's stamp, so the caller can cache this run's results. */
   onStamp?(absPath: string, stamp: FileStamp): void;
@@ -231,18 +237,24 @@ async function deliverReused(files: readonly string[], opts: LoadOptions, delive
     if (!hit) return void toParse.push(i);
     const file = displayPath(a);
     deliver(i, {
-      posting: { id: idOf(a), absPath: a, file, posting: hit.posting, sourceHash: hit.sourceHash, locate: lazyLocator(a, file) },
+      posting: reusedPosting({ id: idOf(a), absPath: a, file, sourceHash: hit.sourceHash, locate: lazyLocator(a, file) }, hit),
       diagnostics: hit.diagnostics.map((d) => ({ ...d, file })),
     });
   });
   return toParse.sort((x, y) => x - y);
 }
 
+/** A posting from a cache: `posting` is parsed when first read (PostingBody). */
+export function reusedPosting(p: Omit<LoadedPosting, 'posting' | 'cached'>, cached: { body: PostingBody; facts: PostingFacts }): LoadedPosting {
+  return Object.defineProperty({ ...p, cached } as LoadedPosting, 'posting', { get: () => cached.body.posting, enumerable: true });
+}
+
 function duplicateReferences(postings: readonly LoadedPosting[]): Diagnostic[] {
   const byRef = new Map<string, LoadedPosting[]>();
   const byId = new Map<string, LoadedPosting[]>();
   for (const p of postings) {
-    if (p.posting.reference) byRef.set(p.posting.reference, [...(byRef.get(p.posting.reference) ?? []), p]);
+    const ref = factsFor(p).reference;
+    if (ref) byRef.set(ref, [...(byRef.get(ref) ?? []), p]);
     byId.set(p.id, [...(byId.get(p.id) ?? []), p]);
   }
   const out: Diagnostic[] = [];

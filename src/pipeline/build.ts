@@ -27,7 +27,7 @@ import {
 import { PreviousPostingFiles } from './posting-reuse';
 import { channelKeys, renderChannels } from './render-channels';
 import { readSourceCache, writeSourceCache, type CachedSource } from './source-cache';
-import { unchangedOutput } from './unchanged-output';
+import { checkPresence, unchangedOutput } from './unchanged-output';
 import { validateProject, type BrokenFile, type PostingHistory, type Validation } from './validate';
 
 /** How long `jobcast build` waits for another writer before giving up. */
@@ -109,12 +109,14 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const { generation: previousGeneration, manifest: previous } = output ?? (await servedOutput(layout));
   const pruning = await startPruning(layout, previousGeneration, opts.dryRun);
   const cache = opts.reuse === false ? undefined : await readSourceCache(previousGeneration);
-  const validation = await validateForBuild(project, { now, previousGeneration, previous, cache, opts });
   const served = previous && opts.reuse !== false ? { generation: previousGeneration!, manifest: previous } : undefined;
+  const presence = served && cache ? checkPresence(served) : undefined;
+  const validation = await validateForBuild(project, { now, previousGeneration, previous, cache, opts });
   const reuse = new PreviousPostingFiles(served);
   const keys = channelKeys(validation);
-  if (served && cache && (await unchangedOutput({ validation, now, previous: served, cache, reuse, keys, identity: opts.identity })))
-    return keptAsItIs({ layout, served, validation, pruning });
+  const unchanged = presence && (await unchangedOutput({ validation, now, previous: served!, cache: cache!, reuse, keys, identity: opts.identity, presence }));
+  presence?.stop();
+  if (unchanged) return keptAsItIs({ layout, served: served!, validation, pruning });
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
   const generation = await startGeneration(layout);

@@ -27,7 +27,9 @@ export class PreviousPostingFiles {
     for (const [p, e] of Object.entries(previous?.manifest.artifacts ?? {})) {
       if (!e.key) continue;
       const [map, k] = e.posting ? [this.byPosting, `${e.channel}\0${e.posting}`] : [this.shared, e.channel];
-      map.set(k, [...(map.get(k) ?? []), [p, e]]);
+      const list = map.get(k);
+      if (list) list.push([p, e]);
+      else map.set(k, [[p, e]]);
     }
   }
 

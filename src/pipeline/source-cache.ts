@@ -6,14 +6,23 @@
  * as streams; a segment nothing in changed is linked from the previous generation.
  */
 import { sameStamp, type FileStamp } from '../load/file-stamp';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { once } from 'node:events';
-import { INDEX_FILE, linked, readSegmentIndex, segmentFile, segmentFiles, segmentsOf, SEGMENTS_DIR, type SegmentIndex } from './source-segments';
+import { factsOf, PostingBody, type PostingFacts } from '../model/posting-body';
+import {
+  INDEX_FILE,
+  linked,
+  postingsFile,
+  readSegmentIndex,
+  segmentFile,
+  segmentsOf,
+  SEGMENTS_DIR,
+  type SegmentEntry,
+  type SegmentIndex,
+} from './source-segments';
 import type { PostingEntry } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
-import type { LoadedPosting } from '../load/postings';
+import { factsFor, type LoadedPosting } from '../load/postings';
 import type { Posting } from '../model/posting';
 
 export { sameStamp, type FileStamp };
@@ -28,37 +37,68 @@ export interface CachedSource {
   /** The code (schema) that validated it; a different one validates again. */
   code: string;
   sourceHash: string;
-  posting: Posting;
+  /** The posting, parsed when something reads it. */
+  body: PostingBody;
+  /** What every build reads of it, without parsing it. */
+  facts: PostingFacts;
   /** Model-level diagnostics (warnings only: a file with errors is never cached). */
   diagnostics: Diagnostic[];
   /** Per channel: the render key the rules ran for and what they said. */
   checks: Record<string, { key: string; diagnostics: Diagnostic[] }>;
 }
 
+/** A record as a segment's line has it: the posting's JSON is at `body` ([offset, length]) in the segment's postings file. */
+type RecordLine = Omit<CachedSource, 'body'> & { body: [number, number] };
+
+/** A record as versions before the postings files wrote it, the posting in the line. */
+type InlineRecordLine = Omit<CachedSource, 'body' | 'facts'> & { posting: Posting };
+
 export async function readSourceCache(generation: string | undefined): Promise<Map<string, CachedSource>> {
   const out = new Map<string, CachedSource>();
   if (!generation) return out;
-  const files = (await segmentFiles(generation)) ?? [path.join(generation, LEGACY_FILE)];
-  for (const file of files) await readLines(file, out);
+  const index = await readSegmentIndex(generation);
+  if (index?.version === 2) {
+    for (const name of Object.keys(index.segments)) await readSegment(path.join(generation, SEGMENTS_DIR), name, out);
+    return out;
+  }
+  const files = index
+    ? Object.keys(index.segments).map((name) => path.join(generation, SEGMENTS_DIR, segmentFile(name)))
+    : [path.join(generation, LEGACY_FILE)];
+  for (const file of files) for (const line of await lines(file)) addInline(line, out);
   return out;
 }
 
-async function readLines(file: string, out: Map<string, CachedSource>): Promise<void> {
-  try {
-    await fs.access(file);
-  } catch {
-    return;
-  }
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (!line) continue;
+/** One segment: its records' lines, their postings left as bytes until read. A segment whose files do not agree is skipped. */
+async function readSegment(dir: string, name: string, out: Map<string, CachedSource>): Promise<void> {
+  const bodies = await fs.readFile(path.join(dir, postingsFile(name))).catch(() => undefined);
+  if (!bodies) return;
+  for (const line of await lines(path.join(dir, segmentFile(name)))) {
     try {
-      const c = JSON.parse(line) as CachedSource;
-      out.set(c.path, c);
+      const {
+        body: [at, length],
+        ...rest
+      } = JSON.parse(line) as RecordLine;
+      if (at + length > bodies.length) continue;
+      out.set(rest.path, { ...rest, body: PostingBody.lazy(bodies.subarray(at, at + length)) });
     } catch {
       // A damaged line only costs that file a fresh parse.
     }
   }
+}
+
+function addInline(line: string, out: Map<string, CachedSource>): void {
+  try {
+    const { posting, ...rest } = JSON.parse(line) as InlineRecordLine;
+    out.set(rest.path, { ...rest, body: PostingBody.of(posting), facts: factsOf(posting) });
+  } catch {
+    // A damaged line only costs that file a fresh parse.
+  }
+}
+
+/** A file's non-empty lines; none when it is missing. */
+async function lines(file: string): Promise<string[]> {
+  const text = await fs.readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean);
 }
 
 /**
@@ -70,28 +110,37 @@ export async function writeSourceCache(generation: string, records: Iterable<Cac
   const before = previous ? await readSegmentIndex(previous) : undefined;
   const dir = path.join(generation, SEGMENTS_DIR);
   await fs.mkdir(dir, { recursive: true });
-  const index: SegmentIndex = { version: 1, segments: {} };
+  const index: SegmentIndex = { version: 2, segments: {} };
   for (const [name, { key, records: list }] of segments) {
-    const target = path.join(dir, segmentFile(name));
-    const was = before?.segments[name];
-    const kept = was?.key === key && (await linked(path.join(previous!, SEGMENTS_DIR, segmentFile(name)), target, was.size));
-    index.segments[name] = { key, size: kept ? was.size : await writeLines(target, list) };
+    const was = before?.version === 2 ? before.segments[name] : undefined;
+    const kept = was?.key === key && (await linkedSegment(path.join(previous!, SEGMENTS_DIR), dir, name, was));
+    index.segments[name] = kept ? was : { key, ...(await writeSegment(dir, name, list)) };
   }
   await fs.writeFile(path.join(dir, INDEX_FILE), JSON.stringify(index) + '\n');
 }
 
-/** Write one record a line; returns the bytes written. */
-async function writeLines(file: string, records: readonly CachedSource[]): Promise<number> {
-  const stream = createWriteStream(file, 'utf8');
-  let size = 0;
-  for (const r of records) {
-    const line = JSON.stringify(r) + '\n';
-    size += Buffer.byteLength(line);
-    if (!stream.write(line)) await once(stream, 'drain');
+async function linkedSegment(from: string, to: string, name: string, was: SegmentEntry): Promise<boolean> {
+  return (
+    (await linked(path.join(from, segmentFile(name)), path.join(to, segmentFile(name)), was.size)) &&
+    (await linked(path.join(from, postingsFile(name)), path.join(to, postingsFile(name)), was.postings ?? -1))
+  );
+}
+
+/** A segment's two files: a line per record, and the postings it points into. */
+async function writeSegment(dir: string, name: string, records: readonly CachedSource[]): Promise<Omit<SegmentEntry, 'key'>> {
+  const bodies: Uint8Array[] = [];
+  let at = 0;
+  let text = '';
+  for (const { body, ...rest } of records) {
+    const json = body.json();
+    bodies.push(json);
+    text += JSON.stringify({ ...rest, body: [at, json.length] } satisfies RecordLine) + '\n';
+    at += json.length;
   }
-  stream.end();
-  await once(stream, 'finish');
-  return size;
+  const meta = Buffer.from(text, 'utf8');
+  await fs.writeFile(path.join(dir, postingsFile(name)), Buffer.concat(bodies, at));
+  await fs.writeFile(path.join(dir, segmentFile(name)), meta);
+  return { size: meta.length, postings: at };
 }
 
 /** A broken file's role, built from its last good version; `record` is where that version came from, when the cache had it. */
@@ -103,6 +152,8 @@ export interface KeptRole {
 /** What a validation leaves for the source cache. */
 interface ValidatedSources {
   postings: readonly LoadedPosting[];
+  /** Each posting's entry (its state and content hash), by id. */
+  entries: ReadonlyMap<string, PostingEntry>;
   /** Each file's stamp as it was read, by absolute path. */
   stamps: ReadonlyMap<string, FileStamp>;
   /** The code that validated them (codeFingerprint). */
@@ -115,6 +166,12 @@ interface ValidatedSources {
   postingsDir: string;
 }
 
+/** The facts with this build's state's hash added to what earlier builds learned. */
+function withHash(facts: PostingFacts, entry: PostingEntry | undefined): PostingFacts {
+  if (!entry || facts.hashes[entry.state] === entry.hash) return facts;
+  return { ...facts, hashes: { ...facts.hashes, [entry.state]: entry.hash } };
+}
+
 /** The records the source cache of this build should hold: every file that loaded, then every kept role. */
 export function* sourceRecords(v: ValidatedSources): Generator<CachedSource> {
   for (const p of v.postings) {
@@ -125,7 +182,8 @@ export function* sourceRecords(v: ValidatedSources): Generator<CachedSource> {
       stamp,
       code: v.code,
       sourceHash: p.sourceHash,
-      posting: p.posting,
+      body: p.cached?.body ?? PostingBody.of(p.posting),
+      facts: withHash(factsFor(p), v.entries.get(p.id)),
       diagnostics: v.byFile.get(p.file) ?? [],
       checks: v.checks.get(p.id) ?? {},
     };
@@ -133,14 +191,15 @@ export function* sourceRecords(v: ValidatedSources): Generator<CachedSource> {
   // A kept role's last good record travels on, so every later build still has it.
   for (const k of v.kept) {
     const checks = v.checks.get(k.entry.id) ?? {};
-    if (k.record) yield { ...k.record, checks };
+    if (k.record) yield { ...k.record, facts: withHash(k.record.facts, k.entry), checks };
     else
       yield {
         path: path.join(v.postingsDir, `${k.entry.id}.yaml`),
         stamp: { size: -1, mtimeMs: 0, ctimeMs: 0, ino: 0 },
         code: v.code,
         sourceHash: '',
-        posting: k.entry.posting,
+        body: PostingBody.of(k.entry.posting),
+        facts: withHash(factsOf(k.entry.posting), k.entry),
         diagnostics: [],
         checks,
       };

@@ -13,13 +13,23 @@ export const SEGMENTS_DIR = 'sources';
 export const INDEX_FILE = 'index.json';
 const SEGMENTS = 64;
 
-export interface SegmentIndex {
-  version: 1;
-  /** Segment name → the key of its records, and the file's size (a segment cut short or damaged is written again). */
-  segments: Record<string, { key: string; size: number }>;
+/** A segment's key (what its records are) and its files' sizes: one cut short or damaged is written again. */
+export interface SegmentEntry {
+  key: string;
+  size: number;
+  /** The postings file's size (version 2; version 1 kept postings in the lines). */
+  postings?: number;
 }
 
+export interface SegmentIndex {
+  version: 1 | 2;
+  segments: Record<string, SegmentEntry>;
+}
+
+/** A line per record. */
 export const segmentFile = (name: string): string => `${name}.ndjson`;
+/** The records' postings as JSON, one after another, where their lines point. */
+export const postingsFile = (name: string): string => `${name}.postings`;
 
 const segmentOf = (sourcePath: string): string => String(createHash('sha1').update(sourcePath).digest().readUInt16BE(0) % SEGMENTS).padStart(2, '0');
 
@@ -35,8 +45,9 @@ function identity(r: CachedSource): string {
     .sort()
     .join(',');
   const { size, mtimeMs, ctimeMs, ino } = r.stamp;
-  const source = r.sourceHash ? r.sourceHash : JSON.stringify(r.posting);
-  return `${r.path}\0${size}\0${mtimeMs}\0${ctimeMs}\0${ino}\0${r.code}\0${source}\0${checks}`;
+  const source = r.sourceHash ? r.sourceHash : Buffer.from(r.body.json()).toString('utf8');
+  // The hashes memo grows as a role reaches new states: a segment that lacks one is written again.
+  return `${r.path}\0${size}\0${mtimeMs}\0${ctimeMs}\0${ino}\0${r.code}\0${source}\0${checks}\0${JSON.stringify(r.facts.hashes)}`;
 }
 
 /** The records by segment, each segment with its key. */
@@ -60,16 +71,10 @@ export function segmentsOf(records: Iterable<CachedSource>): Map<string, { key: 
 export async function readSegmentIndex(generation: string): Promise<SegmentIndex | undefined> {
   try {
     const index = JSON.parse(await fs.readFile(path.join(generation, SEGMENTS_DIR, INDEX_FILE), 'utf8')) as SegmentIndex;
-    return index.version === 1 ? index : undefined;
+    return index.version === 1 || index.version === 2 ? index : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** The segment files of a generation's cache, or undefined when it has none (an older version's single file). */
-export async function segmentFiles(generation: string): Promise<string[] | undefined> {
-  const index = await readSegmentIndex(generation);
-  return index && Object.keys(index.segments).map((name) => path.join(generation, SEGMENTS_DIR, segmentFile(name)));
 }
 
 /** Hard-link `from` to `to` when it is `size` bytes; false otherwise (the caller writes the file instead). */

@@ -2,11 +2,10 @@
  * Whether a build would make exactly the output that is served: every file of every channel carried
  * over (its render key unchanged) and none left over from a posting that went, the same history,
  * ledger record and broken files in the manifest, the same source cache, and every file still there
- * at its size. Then the build keeps the current generation as it is rather than linking a copy of
+ * at its size (checked on a worker thread meanwhile). Then the build keeps the current generation as it is rather than linking a copy of
  * it — a rebuild with nothing changed costs the checks, not the files.
  */
-import { statSync } from 'node:fs';
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { newManifest } from './generation-writer';
 import type { Manifest } from './output-store';
@@ -16,9 +15,6 @@ import type { CachedSource } from './source-cache';
 import type { Validation } from './validate';
 import { stableStringify } from '../util/stable-json';
 
-/** Files stat'ed between turns of the event loop. */
-const YIELD_EVERY = 512;
-
 export interface UnchangedInput {
   validation: Validation;
   now: Date;
@@ -27,10 +23,12 @@ export interface UnchangedInput {
   reuse: PreviousPostingFiles;
   keys: ChannelKeys;
   identity: Manifest['ledger'] | undefined;
+  /** The served files' check (checkPresence), started before validation. */
+  presence: PresenceCheck;
 }
 
 export async function unchangedOutput(input: UnchangedInput): Promise<boolean> {
-  return sameRecords(input) && sameSourceCache(input) && everyFileCarried(input) && (await everyFilePresent(input));
+  return sameRecords(input) && sameSourceCache(input) && everyFileCarried(input) && (await input.presence.present);
 }
 
 /** History, ledger record and broken files: what the manifest says besides its files and instant. */
@@ -52,9 +50,9 @@ function sameSourceCache({ validation, cache }: UnchangedInput): boolean {
 
 /** A file reused from the cache has the cached posting itself: only the rest is compared as text then. */
 function sameRecord(had: CachedSource, now: CachedSource): boolean {
-  const { posting: a, ...aRest } = had;
-  const { posting: b, ...bRest } = now;
-  return (a === b || JSON.stringify(a) === JSON.stringify(b)) && JSON.stringify(aRest) === JSON.stringify(bRest);
+  const { body: a, ...aRest } = had;
+  const { body: b, ...bRest } = now;
+  return (a === b || Buffer.from(a.json()).equals(b.json())) && JSON.stringify(aRest) === JSON.stringify(bRest);
 }
 
 /** Every channel's files would be carried over, and together they are every file the output has. */
@@ -75,14 +73,41 @@ function everyFileCarried({ validation, reuse, previous, keys: all }: UnchangedI
   return carried === reuse.keyedFiles && carried === Object.keys(previous.manifest.artifacts).length;
 }
 
-/** Sync stats, a turn for the event loop every YIELD_EVERY: 49,000 async ones took 1.2 s, mostly round trips. */
-async function everyFilePresent({ previous }: UnchangedInput): Promise<boolean> {
-  const site = path.join(previous.generation, 'site');
-  let n = 0;
-  for (const [p, e] of Object.entries(previous.manifest.artifacts)) {
-    if (++n % YIELD_EVERY === 0) await setImmediatePromise();
-    const st = statSync(path.join(site, p), { throwIfNoEntry: false });
-    if (!st || st.size !== e.size) return false;
-  }
-  return true;
+/** Every file checked by the worker: a false as soon as one is gone or not its size. */
+const PRESENCE_CHECK = `
+const { statSync } = require('node:fs');
+const path = require('node:path');
+const { workerData, parentPort } = require('node:worker_threads');
+let present = true;
+for (const line of workerData.files.split('\\n')) {
+  const tab = line.lastIndexOf('\\t');
+  const st = statSync(path.join(workerData.site, line.slice(0, tab)), { throwIfNoEntry: false });
+  if (!st || st.size !== Number(line.slice(tab + 1))) { present = false; break; }
+}
+parentPort.postMessage(present);
+`;
+
+/** Whether every file of the served output is still there at its size; `stop` ends the check when its answer is not needed. */
+export interface PresenceCheck {
+  readonly present: Promise<boolean>;
+  stop(): void;
+}
+
+/**
+ * Start checking the served files on a worker thread, so the check (a stat per file: 49,000 take
+ * most of a second here) runs on the other core while validation runs on this one.
+ */
+export function checkPresence(previous: { generation: string; manifest: Manifest }): PresenceCheck {
+  const files = Object.entries(previous.manifest.artifacts)
+    .map(([p, e]) => `${p}\t${e.size}`)
+    .join('\n');
+  if (!files) return { present: Promise.resolve(true), stop: () => undefined };
+  const worker = new Worker(PRESENCE_CHECK, { eval: true, workerData: { site: path.join(previous.generation, 'site'), files } });
+  const present = new Promise<boolean>((resolve) => {
+    worker.once('message', (m: boolean) => resolve(m));
+    // A check that could not finish proves nothing: the build makes a generation.
+    worker.once('error', () => resolve(false));
+    worker.once('exit', () => resolve(false));
+  });
+  return { present, stop: () => void worker.terminate() };
 }

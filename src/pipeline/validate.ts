@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import type { Adapter, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
-import { loadPostings, type LoadedPosting, type LoadResult } from '../load/postings';
+import { factsFor, loadPostings, reusedPosting, type LoadedPosting, type LoadResult } from '../load/postings';
 import { lifecycleOf, type LifecycleState } from '../model/lifecycle';
+import { factsOf } from '../model/posting-body';
 import type { Posting } from '../model/posting';
 import { siteLinks, type Project } from '../project';
 import { displayPath } from '../load/display-path';
@@ -60,24 +61,28 @@ function postingHash(p: LoadedPosting, state: LifecycleState): string {
     .slice(0, 32);
 }
 
-/** A loaded posting as the channels see it: lifecycle state, content hash and when it last changed. */
+/**
+ * A loaded posting as the channels see it: lifecycle state, content hash and when it last changed.
+ * A cached posting is read only through `posting`, when a channel renders it (its facts say the rest).
+ */
 export function toEntry(p: LoadedPosting, project: Project, now: Date, previous: PostingHistory): PostingEntry {
-  const { state, ...lifecycle } = lifecycleOf(p.posting, now, project.config.schedule.timezone);
-  const hash = postingHash(p, state);
+  const facts = factsFor(p);
+  const { state, ...lifecycle } = lifecycleOf(facts, now, project.config.schedule.timezone);
+  const hash = facts.hashes[state] ?? postingHash(p, state);
   const before = previous[p.id];
   // First sight: the page took its form when the role went public (deterministic for fresh builds).
   const since =
     before?.hash === hash ? before.since : before ? now.toISOString() : new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())).toISOString();
-  return {
+  const entry: Omit<PostingEntry, 'posting'> = {
     id: p.id,
     file: p.file,
-    posting: p.posting,
     lifecycle,
     state,
     hash,
     changedAt: new Date(since),
     locate: (field) => p.locate(field),
   };
+  return Object.defineProperty(entry as PostingEntry, 'posting', { get: () => p.posting, enumerable: true });
 }
 
 const byId = (a: PostingEntry, b: PostingEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -127,12 +132,13 @@ class ChannelChecker {
   /** Per posting and channel: the render key the rules ran for and what they found (for the cache). */
   readonly ran = new Map<string, Record<string, { key: string; diagnostics: Diagnostic[] }>>();
 
-  check(entry: PostingEntry, cached?: Record<string, { key: string; diagnostics: Diagnostic[] }>): void {
+  /** `exclude`: the posting's `channels.exclude` (from its facts, so a cached posting is not parsed for it). */
+  check(entry: PostingEntry, cached: Record<string, { key: string; diagnostics: Diagnostic[] }> | undefined, exclude: readonly string[] | undefined): void {
     const ran: Record<string, { key: string; diagnostics: Diagnostic[] }> = {};
     this.ran.set(entry.id, ran);
     for (const ch of this.channels) {
       if (!ch.inspected.includes(entry.state)) continue;
-      if (entry.posting.channels?.exclude?.includes(ch.adapter.name)) continue;
+      if (exclude?.includes(ch.adapter.name)) continue;
       const key = renderKey(ch.adapter.name, entry, this.config);
       const hit = cached?.[ch.adapter.name];
       let found: Diagnostic[];
@@ -192,15 +198,18 @@ class ChannelChecker {
   }
 }
 
-/** Each channel's selection of `entries`; `cached` gives a posting's rule results from a source cache (not re-run when current). */
+/** Each channel's selection of `entries`; `cached` gives a posting's source cache record (its rules are not re-run when current). */
 export function selectChannels(
   entries: readonly PostingEntry[],
   project: Project,
-  opts: { now: Date; checkAllStates?: boolean; cached?: (id: string) => CachedSource['checks'] | undefined },
+  opts: { now: Date; checkAllStates?: boolean; cached?: (id: string) => CachedSource | undefined },
 ): { channels: ChannelSelection[]; diagnostics: Diagnostic[] } {
   const { now, checkAllStates = false, cached } = opts;
   const checker = new ChannelChecker(project, now, checkAllStates);
-  for (const e of entries) checker.check(e, cached?.(e.id));
+  for (const e of entries) {
+    const record = cached?.(e.id);
+    checker.check(e, record?.checks, record ? record.facts.exclude : e.posting.channels?.exclude);
+  }
   return { channels: checker.selections(new Set(entries.map((e) => e.id))), diagnostics: checker.diagnostics };
 }
 export interface ValidateOptions {
@@ -240,7 +249,8 @@ export async function validateProject(project: Project, opts: ValidateOptions): 
     broken: broken.map(({ absPath: _a, ...b }) => b),
     channels: run.checker.selections(valid),
     history: historyOf(ordered),
-    cacheRecords: () => sourceRecords({ postings: loaded.postings, stamps, code, byFile, checks: run.checker.ran, kept, postingsDir: project.postingsDir }),
+    cacheRecords: () =>
+      sourceRecords({ postings: loaded.postings, entries: run.entries, stamps, code, byFile, checks: run.checker.ran, kept, postingsDir: project.postingsDir }),
   };
 }
 
@@ -267,7 +277,7 @@ async function loadChecked(
     onPosting: (p) => {
       const entry = toEntry(p, project, now, previous);
       entries.set(p.id, entry);
-      checker.check(entry, cache?.get(p.absPath)?.checks);
+      checker.check(entry, cache?.get(p.absPath)?.checks, factsFor(p).exclude);
     },
     onStamp: (abs, stamp) => void stamps.set(abs, stamp),
     ...(cache
@@ -292,21 +302,15 @@ function keepLastGood(run: ValidationRun, broken: (BrokenFile & { absPath: strin
   const kept: KeptRole[] = [];
   for (const b of broken) {
     const record = run.cache?.get(b.absPath);
-    const content = record?.posting ?? lastGood?.(b.id);
-    if (!content) continue;
+    const content = record ? undefined : lastGood?.(b.id);
+    if (!record && !content) continue;
     const file = displayPath(b.absPath);
-    const entry: PostingEntry = {
-      ...toEntry(
-        { id: b.id, absPath: b.absPath, file, posting: content, sourceHash: record?.sourceHash ?? '', locate: () => ({ file }) },
-        run.project,
-        run.now,
-        run.previous,
-      ),
-      kept: true,
-    };
+    const at = { id: b.id, absPath: b.absPath, file, locate: () => ({ file }) };
+    const loaded = record ? reusedPosting({ ...at, sourceHash: record.sourceHash }, record) : { ...at, posting: content!, sourceHash: '' };
+    const entry: PostingEntry = Object.assign(toEntry(loaded, run.project, run.now, run.previous), { kept: true });
     run.entries.set(b.id, entry);
     run.checker.forget(b.id);
-    run.checker.check(entry, record?.checks);
+    run.checker.check(entry, record?.checks, (record?.facts ?? factsOf(entry.posting)).exclude);
     kept.push({ entry, ...(record ? { record } : {}) });
     b.kept = true;
   }

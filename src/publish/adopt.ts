@@ -10,6 +10,7 @@ import { readSourceCache } from '../pipeline/source-cache';
 import { selectChannels, toEntry, type ChannelSelection } from '../pipeline/validate';
 import type { SubjectRow, ToldRow } from '../ledger/ledger';
 import { displayPath } from '../load/display-path';
+import { reusedPosting } from '../load/postings';
 import type { Project } from '../project';
 import type { Notifier, SharedPlanContext } from './notifier';
 import { digestOf, observe, subjectsOf } from './observe';
@@ -40,11 +41,11 @@ export async function servedEntries(
     }
     const file = displayPath(c.path);
     entries.push(
-      toEntry({ id, absPath: c.path, file, posting: c.posting, sourceHash: c.sourceHash, locate: () => ({ file }) }, project, builtFor, manifest.history),
+      toEntry(reusedPosting({ id, absPath: c.path, file, sourceHash: c.sourceHash, locate: () => ({ file }) }, c), project, builtFor, manifest.history),
     );
   }
   // The rules ran when this output was built; their results are in the cache under the same render keys.
-  return { entries, channels: selectChannels(entries, project, { now: builtFor, cached: (id) => byId.get(id)?.checks }).channels, missing };
+  return { entries, channels: selectChannels(entries, project, { now: builtFor, cached: (id) => byId.get(id) }).channels, missing };
 }
 
 /**
