@@ -6,7 +6,7 @@
  * incremental output is byte for byte the output of a build that reuses nothing, run through the
  * same steps beside it.
  */
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { buildProject } from '../src/pipeline/build';
@@ -55,6 +55,7 @@ type Step =
   | { kind: 'close' | 'reopen' | 'remove' | 'touch'; role: number }
   | { kind: 'config'; name: string }
   | { kind: 'damage'; file: number; cut: boolean }
+  | { kind: 'spoil-cache'; segment: number }
   | { kind: 'nothing' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -62,6 +63,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constantFrom('close' as const, 'reopen' as const, 'remove' as const, 'touch' as const), role: fc.nat(ROLES.length - 1) }),
   fc.record({ kind: fc.constant('config' as const), name: fc.constantFrom('Example Corp', 'Example Corporation') }),
   fc.record({ kind: fc.constant('damage' as const), file: fc.nat(SHARED.length - 1), cut: fc.boolean() }),
+  fc.record({ kind: fc.constant('spoil-cache' as const), segment: fc.nat(63) }),
   fc.constant({ kind: 'nothing' as const }),
 );
 
@@ -73,11 +75,21 @@ function apply(s: Step, p: TempProject, config: string): void {
   // The same bytes under a new mtime: the source cache no longer matches, the output still does.
   if (s.kind === 'touch') touch(path.join(p.postingsDir, `${ROLES[s.role]}.yaml`));
   if (s.kind === 'config') writeFileSync(p.configFile, config.replace('name: Example Corp', `name: ${s.name}`));
+  if (s.kind === 'spoil-cache') spoilCache(p, s.segment);
   if (s.kind === 'damage') {
     const file = path.join(p.outDir, SHARED[s.file]!);
     if (s.cut) writeFileSync(file, '<');
     else rmSync(file, { force: true });
   }
+}
+
+/** One postings file of the served source cache overwritten at its size (the `segment`-th, cyclically). */
+function spoilCache(p: TempProject, segment: number): void {
+  if (!existsSync(p.outDir)) return;
+  const dir = path.join(path.dirname(realpathSync(p.outDir)), 'sources');
+  const files = readdirSync(dir).filter((n) => n.endsWith('.postings'));
+  const file = path.join(dir, files[segment % files.length]!);
+  writeFileSync(file, Buffer.alloc(statSync(file).size, 0x7e));
 }
 
 const touch = (file: string) => {

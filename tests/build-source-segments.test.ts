@@ -5,10 +5,12 @@
  */
 import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { buildProject } from '../src/pipeline/build';
 import { readSourceCache } from '../src/pipeline/source-cache';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
 import { matchesReuseNothing } from './helpers/reference-build';
+import { tree } from './helpers/tree';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const ROLES = Array.from({ length: 12 }, (_, i) => `role-${i}`);
@@ -50,16 +52,41 @@ describe('the source cache in segments', () => {
     expect(readFileSync(path.join(second.generation, 'sources', rewritten[0]!.replace('.ndjson', '.postings')), 'utf8')).toContain('"max":99000');
   });
 
+  /** Overwrite every postings file of `generation` with same-size bytes that are not JSON; `resign` fixes their CRCs in the index too. */
+  const spoilPostings = (generation: string, resign: boolean) => {
+    const indexFile = path.join(generation, 'sources', 'index.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { segments: Record<string, { crc?: number }> };
+    for (const [name, entry] of Object.entries(index.segments)) {
+      const file = path.join(generation, 'sources', `${name}.postings`);
+      const junk = Buffer.alloc(statSync(file).size, 0x7e);
+      writeFileSync(file, junk);
+      if (resign) entry.crc = crc32(junk);
+    }
+    writeFileSync(indexFile, JSON.stringify(index));
+  };
+
   it('reads no posting when nothing changed: the lines say all a build checks', async () => {
     const first = await buildProject(await project.open(), { now: NOW });
-    // Every posting made unreadable, at its size: a build that parsed one would fail or differ.
-    for (const n of readdirSync(path.join(first.generation, 'sources')).filter((f) => f.endsWith('.postings'))) {
-      const file = path.join(first.generation, 'sources', n);
-      writeFileSync(file, Buffer.alloc(statSync(file).size, 0x7e));
-    }
+    // Unreadable postings the index vouches for: a build that parsed one would fail.
+    spoilPostings(first.generation, true);
     const again = await buildProject(await project.open(), { now: new Date(NOW.getTime() + 3600_000) });
     expect(again.generation).toBe(first.generation);
     expect(again.validation.entries.map((e) => e.id)).toEqual([...ROLES].sort());
+  });
+
+  it('parses again the files of a postings file damaged at its size, and the cache after is whole', async () => {
+    const first = await buildProject(await project.open(), { now: NOW });
+    const bytes = tree(project.outDir);
+    spoilPostings(first.generation, false);
+    expect((await readSourceCache(first.generation)).size).toBe(0);
+    const second = await buildProject(await project.open(), { now: NOW });
+    expect(second.generation).not.toBe(first.generation);
+    expect(tree(project.outDir)).toEqual(bytes);
+    // Written again, not linked from the damaged one: every posting reads back.
+    const cache = await readSourceCache(second.generation);
+    expect(cache.size).toBe(ROLES.length);
+    for (const c of cache.values()) expect(c.body.posting.title).toBe(path.basename(c.path, '.yaml').replace(/-/g, ' '));
+    expect((await buildProject(await project.open(), { now: NOW })).generation).toBe(second.generation);
   });
 
   it('writes a segment again when the previous one is not the size its index says', async () => {

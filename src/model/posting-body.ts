@@ -54,6 +54,11 @@ export class PostingBody {
     return this.value;
   }
 
+  /** Whether it came from a source cache's bytes (`lazy`), not from a posting in memory. */
+  get cached(): boolean {
+    return this.bytes !== undefined;
+  }
+
   /** The JSON, without parsing it when it was never read. */
   json(): Uint8Array {
     return this.bytes ?? Buffer.from(JSON.stringify(this.value), 'utf8');

@@ -2,12 +2,15 @@
  * What the previous build learned about each source file, kept next to its manifest so the next build
  * — in any process — skips what did not change: parsing and validating a file whose size, mtime and
  * inode are unchanged, and running a channel's rules on a posting whose render key is unchanged.
- * One JSON line per posting, in segments (`sources/<nn>.ndjson`, source-segments.ts), written and read
- * as streams; a segment nothing in changed is linked from the previous generation.
+ * In segments (source-segments.ts): `sources/<nn>.ndjson`, a JSON line per posting with what every
+ * build reads, and `sources/<nn>.postings`, the postings' JSON, parsed only when one is rendered. A
+ * segment nothing in changed is linked from the previous generation; one whose postings file is not
+ * the bytes its index says (size and CRC-32) is not read, and written again.
  */
 import { sameStamp, type FileStamp } from '../load/file-stamp';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { factsOf, PostingBody, type PostingFacts } from '../model/posting-body';
 import {
   INDEX_FILE,
@@ -58,7 +61,7 @@ export async function readSourceCache(generation: string | undefined): Promise<M
   if (!generation) return out;
   const index = await readSegmentIndex(generation);
   if (index?.version === 2) {
-    for (const name of Object.keys(index.segments)) await readSegment(path.join(generation, SEGMENTS_DIR), name, out);
+    for (const [name, entry] of Object.entries(index.segments)) await readSegment(path.join(generation, SEGMENTS_DIR), name, entry, out);
     return out;
   }
   const files = index
@@ -69,9 +72,10 @@ export async function readSourceCache(generation: string | undefined): Promise<M
 }
 
 /** One segment: its records' lines, their postings left as bytes until read. A segment whose files do not agree is skipped. */
-async function readSegment(dir: string, name: string, out: Map<string, CachedSource>): Promise<void> {
+async function readSegment(dir: string, name: string, entry: SegmentEntry, out: Map<string, CachedSource>): Promise<void> {
   const bodies = await fs.readFile(path.join(dir, postingsFile(name))).catch(() => undefined);
-  if (!bodies) return;
+  // Postings are parsed late, in a channel's render: damage must be caught here, where it costs a fresh parse.
+  if (!bodies || bodies.length !== entry.postings || crc32(bodies) !== entry.crc) return;
   for (const line of await lines(path.join(dir, segmentFile(name)))) {
     try {
       const {
@@ -113,7 +117,9 @@ export async function writeSourceCache(generation: string, records: Iterable<Cac
   const index: SegmentIndex = { version: 2, segments: {} };
   for (const [name, { key, records: list }] of segments) {
     const was = before?.version === 2 ? before.segments[name] : undefined;
-    const kept = was?.key === key && (await linkedSegment(path.join(previous!, SEGMENTS_DIR), dir, name, was));
+    // Every record read from that very segment: one the read skipped (damaged) was parsed afresh.
+    const fromIt = list.every((r) => r.body.cached);
+    const kept = was?.key === key && fromIt && (await linkedSegment(path.join(previous!, SEGMENTS_DIR), dir, name, was));
     index.segments[name] = kept ? was : { key, ...(await writeSegment(dir, name, list)) };
   }
   await fs.writeFile(path.join(dir, INDEX_FILE), JSON.stringify(index) + '\n');
@@ -138,9 +144,10 @@ async function writeSegment(dir: string, name: string, records: readonly CachedS
     at += json.length;
   }
   const meta = Buffer.from(text, 'utf8');
-  await fs.writeFile(path.join(dir, postingsFile(name)), Buffer.concat(bodies, at));
+  const postings = Buffer.concat(bodies, at);
+  await fs.writeFile(path.join(dir, postingsFile(name)), postings);
   await fs.writeFile(path.join(dir, segmentFile(name)), meta);
-  return { size: meta.length, postings: at };
+  return { size: meta.length, postings: at, crc: crc32(postings) };
 }
 
 /** A broken file's role, built from its last good version; `record` is where that version came from, when the cache had it. */

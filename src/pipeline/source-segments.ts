@@ -17,8 +17,9 @@ const SEGMENTS = 64;
 export interface SegmentEntry {
   key: string;
   size: number;
-  /** The postings file's size (version 2; version 1 kept postings in the lines). */
+  /** The postings file's size and CRC-32 (version 2; version 1 kept postings in the lines). */
   postings?: number;
+  crc?: number;
 }
 
 export interface SegmentIndex {
