@@ -9,7 +9,7 @@ import { adapters } from '../adapters';
 import { notifiers } from '../notifiers';
 import { buildProject, type BuildResult } from '../src/pipeline/build';
 import { openProject } from '../src/project';
-import { BuildProbe, childArgs, childFailed, childReporter, maxRssMiB, MiB, now, seedLedger, type BenchProject, type BuildTiming } from './common';
+import { BuildProbe, childArgs, childFailed, childReporter, maxRssMiB, MiB, now, PLUGINS, seedLedger, type BenchProject, type BuildTiming } from './common';
 import { editSalary, postingFile } from './generate';
 
 export interface BuildChildArgs extends BenchProject {
@@ -129,6 +129,8 @@ async function main(): Promise<void> {
     state: args.statePath,
     adapters: probe.instrumented(),
     notifiers,
+    // Worker threads render postings' own files with the registries' adapters (the probe times only this thread).
+    plugins: PLUGINS,
   });
   const at = new Date(args.now);
 

@@ -19,6 +19,8 @@ export const REPO = path.resolve(__dirname, '..', '..');
 export const SHIPPED_CONFIG = path.join(REPO, 'jobcast.config.yaml');
 
 export const MiB = 1024 * 1024;
+/** The module the bench's adapters and notifiers come from, so the build's worker threads load the same (Project.plugins). */
+export const PLUGINS = require.resolve('../src/cli/registries');
 export const now = (): number => performance.now();
 
 // ---------------------------------------------------------------------------------------------
@@ -130,6 +132,8 @@ export interface ChannelTiming {
   /** Files the channel has in the output (rendered now or carried over) and their bytes. */
   artifacts: number;
   bytes: number;
+  /** Its postings' own files were rendered on the build's worker threads, where the probe does not see them (not in renderMs or wallMs). */
+  ownFilesInWorkers?: true;
 }
 
 export interface BuildTiming {
@@ -141,6 +145,8 @@ export interface BuildTiming {
   afterRenderMs?: number;
   files: number;
   bytes: number;
+  /** Worker threads that rendered postings' own files (BuildResult.workers). */
+  workers: number;
 }
 
 interface ChannelMarks {
@@ -315,6 +321,8 @@ export class BuildProbe {
       totalBytes += a.size;
       totalFiles++;
     }
+    const workers = result?.workers ?? 0;
+    const inWorkers = (name: string) => (workers && this.adapters.find((a) => a.name === name)?.renderPosting ? { ownFilesInWorkers: true as const } : {});
     const ms = this.order.map((n) => [n, this.marks.get(n)!] as const);
     // Sequential when each channel's activity ends before the next one starts.
     const sequential = ms.every(([, m], i) => i === 0 || ms[i - 1]![1].lastActivity <= m.first + 0.001);
@@ -328,12 +336,13 @@ export class BuildProbe {
         renderPostingCalls: m.renderPostingCalls,
         artifacts: files.get(name) ?? 0,
         bytes: bytes.get(name) ?? 0,
+        ...inWorkers(name),
       };
     });
     // Channels with files in the output that were not rendered at all (carried over).
     for (const [name, n] of files) {
       if (!this.marks.has(name))
-        channels.push({ channel: name, renderMs: 0, renderCalls: 0, renderPostingCalls: 0, artifacts: n, bytes: bytes.get(name) ?? 0 });
+        channels.push({ channel: name, renderMs: 0, renderCalls: 0, renderPostingCalls: 0, artifacts: n, bytes: bytes.get(name) ?? 0, ...inWorkers(name) });
     }
     const first = ms[0]?.[1].first ?? end;
     const lastEnd = ms.length ? Math.max(...ms.map(([, m]) => m.lastActivity)) : end;
@@ -344,6 +353,7 @@ export class BuildProbe {
       ...(sequential ? { afterRenderMs: Math.max(0, end - lastEnd) } : {}),
       files: totalFiles,
       bytes: totalBytes,
+      workers,
     };
   }
 }

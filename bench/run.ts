@@ -794,13 +794,17 @@ function buildTable(builds: BuildRow[], inc?: IncrementalRow): string {
   rows.push(['build / limit', ...cell((b) => x(b.buildOverLimit))]);
   rows.push(['peak RSS (MiB)', ...builds.map((b) => (b.peakRssMiB !== undefined ? `${b.peakRssMiB}${b.ok ? '' : '+'}` : '–'))]);
   rows.push(['  load + validate + rules (s)', ...cell((b) => s(b.full!.beforeRenderMs))]);
+  rows.push(['  worker threads rendering own files', ...cell((b) => String(b.full!.workers ?? 0))]);
   const channels = [...new Set(builds.flatMap((b) => b.full?.channels.map((c) => c.channel) ?? []))];
   for (const ch of channels) {
     rows.push([
       `  ${ch} (s: render / wall)`,
       ...cell((b) => {
         const c = b.full!.channels.find((y) => y.channel === ch);
-        return c ? `${s(c.renderMs)} / ${s(c.wallMs)}` : '–';
+        if (!c) return '–';
+        // Own files rendered on worker threads are not seen by the probe: only what this thread did is timed.
+        if (c.ownFilesInWorkers) return c.renderCalls ? `${s(c.renderMs)} / ${s(c.wallMs)} + workers` : 'on workers';
+        return `${s(c.renderMs)} / ${s(c.wallMs)}`;
       }),
     ]);
   }

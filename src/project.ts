@@ -26,6 +26,8 @@ export interface ProjectOptions {
   notifiers: readonly Notifier[];
   /** Further top-level config sections with their schemas. */
   sections?: Readonly<Record<string, z.ZodType>>;
+  /** A module exporting these same `adapters` and `notifiers`, so worker threads can load them (src/pipeline/render-pool.ts). */
+  plugins?: string;
 }
 
 export interface Project {
@@ -39,6 +41,8 @@ export interface Project {
   postingSchema: PostingSchema;
   /** The schema `config` was parsed with: it knows which values name a secret (src/secrets.ts). */
   configSchema: SiteConfigSchema;
+  /** The module `adapters` and `notifiers` come from (ProjectOptions.plugins), when they come from one. */
+  plugins?: string;
 }
 
 export function postingSchemaFor(adapters: readonly Adapter[]): PostingSchema {
@@ -87,5 +91,6 @@ export async function openProject(opts: ProjectOptions): Promise<Project> {
     notifiers: opts.notifiers,
     postingSchema: postingSchemaFor(opts.adapters),
     configSchema,
+    ...(opts.plugins ? { plugins: opts.plugins } : {}),
   };
 }

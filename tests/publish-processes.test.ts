@@ -66,7 +66,8 @@ function cli(env: PublishEnv, now: string, extraEnv: NodeJS.ProcessEnv = {}): Ru
   const p = env.project;
   const child = track(
     spawn(process.execPath, [path.join(REPO, 'bin', 'jobcast.js'), 'publish', ...projectArgs(p), '--now', now], {
-      env: { ...process.env, ...env.env, LOG_LEVEL: 'silent', NO_COLOR: '1', ...extraEnv },
+      // Every posting's own files rendered in worker threads, as in a large build (src/pipeline/render-pool.ts).
+      env: { ...process.env, ...env.env, LOG_LEVEL: 'silent', NO_COLOR: '1', JOBCAST_RENDER_WORKERS_MIN: '1', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );

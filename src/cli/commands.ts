@@ -40,6 +40,8 @@ export interface CommandContext {
   reportOptions: ReportOptions;
   adapters: readonly Adapter[];
   notifiers: readonly Notifier[];
+  /** The module `adapters` and `notifiers` come from (Project.plugins). */
+  plugins?: string;
   now?: Date;
 }
 
@@ -50,6 +52,7 @@ function open(ctx: CommandContext): Promise<Project> {
   return openProject({
     adapters: ctx.adapters,
     notifiers: ctx.notifiers,
+    ...(ctx.plugins ? { plugins: ctx.plugins } : {}),
     ...(v.config ? { config: v.config } : {}),
     ...(v.postings ? { postings: v.postings } : {}),
     ...(v.out ? { out: v.out } : {}),

@@ -11,6 +11,9 @@ import { environmentCode, reasonOf } from '../util/environment';
 import { report, type OutputFormat, type ReportOptions, type Writer } from './report';
 import { commands, type CommandContext } from './commands';
 
+/** The module the default plugins come from (Project.plugins). */
+const REGISTRIES = require.resolve('./registries');
+
 export interface CliIo {
   stdout: Writer;
   stderr: Writer;
@@ -121,6 +124,8 @@ function commandContext(values: CommandLine['values'], positionals: string[], io
     reportOptions,
     adapters: io.adapters ?? defaultAdapters,
     notifiers: io.notifiers ?? defaultNotifiers,
+    // Worker threads load the registries themselves; plugins a caller passed in cannot cross to them.
+    ...(io.adapters || io.notifiers ? {} : { plugins: REGISTRIES }),
     ...(now ? { now } : {}),
   };
 }

@@ -66,6 +66,8 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
   /** Source files with errors (their roles keep their last good version where they had one). */
   broken: BrokenFile[];
+  /** Worker threads that rendered postings' own files (src/pipeline/render-pool.ts); 0 when this thread rendered them. */
+  workers: number;
 }
 
 /** Build under the writer lease: the caller's, or one taken (and released) here. */
@@ -123,8 +125,11 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   const writer = new GenerationWriter(generation, { now, validation, previous, identity: opts.identity });
   let diagnostics: Diagnostic[];
   let manifest: Manifest;
+  let workers: number;
   try {
-    diagnostics = [...validation.diagnostics, ...(await renderChannels(project, validation, { now, writer, reuse, keys }))];
+    const rendered = await renderChannels(project, validation, { now, writer, reuse, keys });
+    diagnostics = [...validation.diagnostics, ...rendered.diagnostics];
+    workers = rendered.workers;
     manifest = writer.finish();
     if (opts.dryRun) await discardGeneration(generation);
     else {
@@ -143,6 +148,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
     validation,
     diagnostics,
     broken: validation.broken,
+    workers,
   };
   pruning.finish();
   return result;
@@ -175,6 +181,7 @@ function keptAsItIs(k: { layout: OutputLayout; served: { generation: string; man
     validation,
     diagnostics: [...validation.diagnostics],
     broken: validation.broken,
+    workers: 0,
   };
   k.pruning.finish();
   return result;

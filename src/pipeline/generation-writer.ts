@@ -2,10 +2,12 @@
  * The generation a build fills: each path claimed by one channel, each file written fresh or carried
  * over from the previous generation, and each recorded in the manifest that goes with it.
  */
-import { copyFileSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import path from 'node:path';
 import { isFragmented, type Artifact } from '../adapter';
+import { collectBytes } from '../artifact-body';
 import { isJobcastError } from '../errors';
 import { FAILURES } from '../failures';
 import { environmentCode, environmentError } from '../util/environment';
@@ -61,20 +63,31 @@ export class GenerationWriter {
    */
   async put(artifact: Artifact, channel: string, key?: string, made: { part?: string; fragments?: FragmentSource } = {}): Promise<void> {
     const written = await this.write(artifact, channel, made.fragments);
-    const status = artifact.status ?? 200;
-    const before = this.opts.previous?.artifacts[artifact.path];
-    this.manifest.artifacts[artifact.path] = {
-      contentType: artifact.contentType,
+    this.record({ ...artifact, ...written }, channel, key, made.part);
+  }
+
+  /** Record a file in the manifest: one `put` wrote, or a render worker (render-pool.ts) wrote into this generation. */
+  record(file: WrittenFile, channel: string, key?: string, part?: string): void {
+    const status = file.status ?? 200;
+    const before = this.opts.previous?.artifacts[file.path];
+    this.manifest.artifacts[file.path] = {
+      contentType: file.contentType,
       status,
-      ...written,
+      sha256: file.sha256,
+      size: file.size,
       // When these exact bytes first appeared: Last-Modified, and unchanged across rebuilds.
-      since: before && before.sha256 === written.sha256 && before.status === status ? before.since : this.opts.now.toISOString(),
+      since: before && before.sha256 === file.sha256 && before.status === status ? before.since : this.opts.now.toISOString(),
       channel,
-      ...(artifact.posting ? { posting: artifact.posting } : {}),
+      ...(file.posting ? { posting: file.posting } : {}),
       ...(key ? { key } : {}),
-      ...(made.part ? { part: made.part } : {}),
-      ...(written.fragments ? { fragments: written.fragments } : {}),
+      ...(part ? { part } : {}),
+      ...(file.fragments ? { fragments: file.fragments } : {}),
     };
+  }
+
+  /** The folder the generation's public files go in. */
+  get site(): string {
+    return this.generation.site;
   }
 
   /**
@@ -131,18 +144,55 @@ export class GenerationWriter {
     return { file: path.join(fromSite, p), size: before.size, index: before.fragments };
   }
 
-  private async write(artifact: Artifact, channel: string, fragments?: FragmentSource): Promise<Pick<ManifestEntry, 'sha256' | 'size' | 'fragments'>> {
+  private async write(artifact: Artifact, channel: string, fragments?: FragmentSource): Promise<WrittenBody> {
+    if (!fragments || !isFragmented(artifact.body)) return writeArtifact(this.generation.site, artifact, channel, this.madeDirs);
     const file = path.join(this.generation.site, artifact.path);
-    try {
-      const body = artifact.body;
-      if (!fragments || !isFragmented(body)) return await writeBody(file, body, this.madeDirs);
+    const body = artifact.body;
+    return writing(channel, artifact.path, file, async () => {
       await makeDirOnce(path.dirname(file), this.madeDirs);
-      return await writeFragmented(file, body, fragments.keys, this.previousFragments(artifact.path, channel, fragments.fromSite));
-    } catch (err) {
-      if (isJobcastError(err)) throw err;
-      if (environmentCode(err)) throw environmentError(err, `write ${file}`);
-      throw FAILURES.channelCrashedWriting(channel, artifact.path, (err as Error).message);
+      return writeFragmented(file, body, fragments.keys, this.previousFragments(artifact.path, channel, fragments.fromSite));
+    });
+  }
+}
+
+/** What the manifest records of a file's bytes. */
+type WrittenBody = Pick<ManifestEntry, 'sha256' | 'size' | 'fragments'>;
+
+/** A file written into the generation: where, what it is, and its bytes' hash and size. */
+export type WrittenFile = Pick<Artifact, 'path' | 'contentType' | 'status' | 'posting'> & WrittenBody;
+
+/** Write one artifact's body under `site`; what fails is the machine's (JC_ENVIRONMENT) or the channel's. */
+export function writeArtifact(site: string, artifact: Artifact, channel: string, madeDirs: Set<string>): Promise<WrittenBody> {
+  const file = path.join(site, artifact.path);
+  return writing(channel, artifact.path, file, () => writeBody(file, artifact.body, madeDirs));
+}
+
+/**
+ * Write one small artifact (a posting's own file) with blocking calls, for a render worker
+ * (render-worker.ts): on its own thread a blocking write costs its system calls only, where
+ * an async one also costs two thread hand-offs through libuv's pool.
+ */
+export async function writeArtifactBlocking(site: string, artifact: Artifact, channel: string, madeDirs: Set<string>): Promise<WrittenBody> {
+  const file = path.join(site, artifact.path);
+  return writing(channel, artifact.path, file, async () => {
+    const bytes = await collectBytes(artifact.body);
+    const dir = path.dirname(file);
+    if (!madeDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      madeDirs.add(dir);
     }
+    writeFileSync(file, bytes, { flag: 'wx' });
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+  });
+}
+
+async function writing<T>(channel: string, p: string, file: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isJobcastError(err)) throw err;
+    if (environmentCode(err)) throw environmentError(err, `write ${file}`);
+    throw FAILURES.channelCrashedWriting(channel, p, (err as Error).message);
   }
 }
 

@@ -6,13 +6,13 @@
  */
 import type { Adapter, Artifact, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
-import { isJobcastError } from '../errors';
-import { FAILURES } from '../failures';
 import { siteLinks, type Project } from '../project';
 import { forEachLimit } from '../util/concurrency';
 import { renderContext } from './context';
 import { sharedKey } from './fingerprint';
 import type { GenerationWriter } from './generation-writer';
+import { renderInWorkers, usesWorkers, type RenderJob } from './render-pool';
+import { rendering } from './rendering';
 import type { PreviousPostingFiles } from './posting-reuse';
 import type { Validation } from './validate';
 
@@ -42,17 +42,73 @@ interface ChannelRun extends Pick<RenderChannelsOptions, 'writer' | 'reuse'> {
   keys: ReadonlyMap<string, string>;
 }
 
-/** Render every channel of `validation` into the writer; returns what the channels reported. */
-export async function renderChannels(project: Project, validation: Validation, opts: RenderChannelsOptions): Promise<Diagnostic[]> {
+/** What rendering the channels reported, and how many worker threads rendered postings' own files (0: none, all on this thread). */
+export interface ChannelsRendered {
+  diagnostics: Diagnostic[];
+  workers: number;
+}
+
+/** Render every channel of `validation` into the writer. */
+export async function renderChannels(project: Project, validation: Validation, opts: RenderChannelsOptions): Promise<ChannelsRendered> {
   const links = siteLinks(project);
+  const runs = validation.channels.map(({ adapter, entries }): [ChannelRun, PostingEntry[]] => [
+    { adapter, ctx: renderContext(adapter, project.config, opts.now, links), writer: opts.writer, reuse: opts.reuse, keys: opts.keys.get(adapter.name)! },
+    entries,
+  ]);
+  if (project.plugins) return renderAlongsideWorkers(project, validation, runs, opts);
   const diagnostics: Diagnostic[] = [];
-  for (const { adapter, entries } of validation.channels) {
-    const keys = opts.keys.get(adapter.name)!;
-    const run: ChannelRun = { adapter, ctx: renderContext(adapter, project.config, opts.now, links), writer: opts.writer, reuse: opts.reuse, keys };
+  for (const [run, entries] of runs) {
     // Each posting's own files: carried over by hard link when nothing they depend on changed.
-    if (adapter.renderPosting) await forEachLimit(entries, WRITE_CONCURRENCY, (entry) => postingFiles(entry, run));
-    if (adapter.render) diagnostics.push(...(await sharedFiles(entries, validation, run)));
+    if (run.adapter.renderPosting) await forEachLimit(entries, WRITE_CONCURRENCY, (entry) => postingFiles(entry, run));
+    if (run.adapter.render) diagnostics.push(...(await sharedFiles(entries, validation, run)));
   }
+  return { diagnostics, workers: 0 };
+}
+
+/**
+ * With plugins a worker can load (render-pool.ts): every posting's unchanged own files carried over
+ * first, then the ones to render sent to the workers, while this thread renders the shared files.
+ */
+async function renderAlongsideWorkers(
+  project: Project,
+  validation: Validation,
+  runs: [ChannelRun, PostingEntry[]][],
+  opts: RenderChannelsOptions,
+): Promise<ChannelsRendered> {
+  const jobs = new Map<string, RenderJob>();
+  const claimed = new Map<string, Set<string>>();
+  for (const [run, entries] of runs) {
+    if (!run.adapter.renderPosting) continue;
+    await forEachLimit(entries, WRITE_CONCURRENCY, async (entry) => {
+      const carried = await carriedOver(entry, run);
+      if (carried === true) return;
+      const job = jobs.get(entry.id) ?? { entry, channels: [] };
+      job.channels.push(run.adapter.name);
+      jobs.set(entry.id, job);
+      for (const p of carried) claimed.set(p, new Set([...(claimed.get(p) ?? []), run.adapter.name]));
+    });
+  }
+  const byName = new Map(runs.map(([run]) => [run.adapter.name, run]));
+  const todo = [...jobs.values()];
+  const own = usesWorkers(project, todo.length)
+    ? renderInWorkers(project, todo, { now: opts.now, site: opts.writer.site }, (file) => {
+        const run = byName.get(file.channel)!;
+        if (!claimed.get(file.path)?.has(file.channel)) opts.writer.claim(file.path, file.channel);
+        opts.writer.record(file, file.channel, run.keys.get(file.posting));
+      })
+    : forEachLimit(todo, WRITE_CONCURRENCY, async ({ entry, channels }) => {
+        for (const name of channels) await rendered(entry, byName.get(name)!, claimed);
+      }).then(() => 0);
+  // Both halves always finish before the first failure is thrown: nothing writes into a generation being discarded.
+  const [ownDone, shared] = await Promise.allSettled([own, allSharedFiles(validation, runs)]);
+  if (ownDone.status === 'rejected') throw ownDone.reason;
+  if (shared.status === 'rejected') throw shared.reason;
+  return { diagnostics: shared.value, workers: ownDone.value };
+}
+
+async function allSharedFiles(validation: Validation, runs: [ChannelRun, PostingEntry[]][]): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  for (const [run, entries] of runs) if (run.adapter.render) diagnostics.push(...(await sharedFiles(entries, validation, run)));
   return diagnostics;
 }
 
@@ -60,22 +116,28 @@ export async function renderChannels(project: Project, validation: Validation, o
 export const sharedKeyOf = (entries: readonly PostingEntry[], keys: ReadonlyMap<string, string>): string => sharedKey(entries.map((e) => keys.get(e.id)!));
 
 /** One posting's files on one channel: the previous build's when their render key is unchanged, else rendered. */
-async function postingFiles(entry: PostingEntry, { adapter, ctx, writer, reuse, keys }: ChannelRun): Promise<void> {
-  const key = keys.get(entry.id)!;
-  const unchanged = reuse.unchanged(adapter.name, entry.id, key);
-  // Paths claimed for a carry-over that failed (a file was gone) stay claimed: rendering them is no clash.
-  const claimedHere = new Set<string>();
-  if (unchanged) {
-    for (const [p] of unchanged.files) {
-      writer.claim(p, adapter.name);
-      claimedHere.add(p);
-    }
-    if (await writer.carryOver(unchanged.fromSite, unchanged.files)) return;
-  }
+async function postingFiles(entry: PostingEntry, run: ChannelRun): Promise<void> {
+  const carried = await carriedOver(entry, run);
+  if (carried !== true) await rendered(entry, run, new Map(carried.map((p) => [p, new Set([run.adapter.name])])));
+}
+
+/**
+ * Carry one posting's files on one channel over when their render key is unchanged: true when done,
+ * else the paths a failed carry-over claimed (a file was gone), which stay claimed: rendering them is no clash.
+ */
+async function carriedOver(entry: PostingEntry, { adapter, writer, reuse, keys }: ChannelRun): Promise<true | string[]> {
+  const unchanged = reuse.unchanged(adapter.name, entry.id, keys.get(entry.id)!);
+  if (!unchanged) return [];
+  for (const [p] of unchanged.files) writer.claim(p, adapter.name);
+  return (await writer.carryOver(unchanged.fromSite, unchanged.files)) || unchanged.files.map(([p]) => p);
+}
+
+/** Render one posting's files on one channel; `claimed`: paths already claimed, by channel. */
+async function rendered(entry: PostingEntry, { adapter, ctx, writer, keys }: ChannelRun, claimed: ReadonlyMap<string, ReadonlySet<string>>): Promise<void> {
   const artifacts = rendering(adapter.name, () => adapter.renderPosting!(entry, ctx));
   for (const a of artifacts) {
-    if (!claimedHere.has(a.path)) writer.claim(a.path, adapter.name);
-    await writer.put({ ...a, posting: entry.id }, adapter.name, key);
+    if (!claimed.get(a.path)?.has(adapter.name)) writer.claim(a.path, adapter.name);
+    await writer.put({ ...a, posting: entry.id }, adapter.name, keys.get(entry.id));
   }
 }
 
@@ -136,13 +198,4 @@ async function sharedFile(artifact: Artifact, { adapter, writer, reuse, keys }: 
 function partKey(p: string, madeOf: NonNullable<Artifact['madeOf']>, keys: ReadonlyMap<string, string>): string | undefined {
   const own = madeOf.postings.map((id) => keys.get(id));
   return own.every((k) => k !== undefined) ? sharedKey([`part\0${p}`, madeOf.extra, ...own]) : undefined;
-}
-
-/** Run a channel's render code; what it throws is the channel's crash (a JobcastError stays itself). */
-function rendering<T>(channel: string, render: () => T): T {
-  try {
-    return render();
-  } catch (err) {
-    throw isJobcastError(err) ? err : FAILURES.channelCrashed(channel, (err as Error).message);
-  }
 }
