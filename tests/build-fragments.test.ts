@@ -1,5 +1,5 @@
 /**
- * Board feeds are fragmented bodies: a rebuild copies each unchanged role's `<job>`s from the feed it
+ * Board feeds and the listing are fragmented bodies: a rebuild copies each unchanged role's `<job>`s (its `<li>`) from the file it
  * wrote last time and renders only the roles whose render key changed. Checked by counting what is
  * rendered, and as sequences: after every step of a random run (edits, reordering dates, closes,
  * new and removed roles, a config change, a damaged feed) the feeds are byte for byte those of a
@@ -17,6 +17,8 @@ import { matchesReuseNothing } from './helpers/reference-build';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const BOARD_FEEDS = ['feeds/linkedin.xml', 'feeds/indeed.xml', 'feeds/ziprecruiter.xml', 'feeds/adzuna.xml'];
+/** The board feeds and the listing of open roles (one `<li>` per role, adapters/google/pages.ts). */
+const FRAGMENTED = [...BOARD_FEEDS, 'jobs/index.html'];
 const ROLES = ['backend-engineer', 'frontend-engineer', 'data-engineer', 'site-reliability-engineer', 'product-designer'];
 
 interface Shape {
@@ -87,19 +89,21 @@ async function buildBoth(opened: Project): Promise<void> {
   await buildProject({ ...opened, outDir: reference() }, { now: NOW, reuse: false });
 }
 
-const feedsOf = (dir: string) => Object.fromEntries(BOARD_FEEDS.map((p) => [p, readFileSync(path.join(dir, p), 'utf8')]));
+const feedsOf = (dir: string) => Object.fromEntries(FRAGMENTED.map((p) => [p, readFileSync(path.join(dir, p), 'utf8')]));
 
 describe('board feeds assembled from the previous build', () => {
   it('renders every role on a first build, and only the edited role after an edit, with the bytes of a full render', async () => {
     const count = counting();
     await buildBoth(await project.open(count.adapters));
     for (const channel of ['linkedin', 'indeed', 'ziprecruiter', 'adzuna']) expect(count.rendered.get(channel)).toBe(2 * ROLES.length);
+    expect(count.rendered.get('google')).toBe(2 * ROLES.length);
 
     project.write('data-engineer.yaml', posting('data-engineer', { max: 99000, day: 3, hamburg: true }));
     const opened = await project.open(count.adapters);
     count.rendered.clear();
     await buildProject(opened, { now: NOW });
     for (const channel of ['linkedin', 'indeed', 'ziprecruiter', 'adzuna']) expect(count.rendered.get(channel)).toBe(1);
+    expect(count.rendered.get('google')).toBe(1);
 
     await buildProject({ ...opened, outDir: reference() }, { now: NOW, reuse: false });
     expect(feedsOf(project.outDir)).toEqual(feedsOf(reference()));

@@ -163,9 +163,12 @@ beforeAll(async () => {
   baseConfig = await isolatedConfig();
 });
 
+/** A body as text: a string, or the chunks of a synchronous one (the listing is assembled from one fragment per role). */
 const bodyText = (a: Artifact | undefined): string => {
-  if (!a || typeof a.body !== 'string') throw new Error(`artifact missing or not a string: ${a?.path}`);
-  return a.body;
+  const body = a?.body;
+  if (typeof body === 'string') return body;
+  if (!body || body instanceof Uint8Array || !(Symbol.iterator in body)) throw new Error(`artifact missing or not text: ${a?.path}`);
+  return Buffer.concat([...body].map((c) => Buffer.from(c))).toString('utf8');
 };
 
 function wellFormedXml(xml: string): string[] {

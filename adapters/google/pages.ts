@@ -4,10 +4,10 @@
  * rule), in the same words: the description blocks come from the same composition as the JSON-LD's.
  */
 import { memoize } from '../../src/util/memo';
-import type { PostingEntry, RenderContext } from '../../src/adapter';
+import type { FragmentedBody, PostingEntry, RenderContext } from '../../src/adapter';
 import { paragraphsOf, sectionsOf } from '../../src/compose/description';
 import { classificationFacts, EMPLOYMENT_LABELS, money, requirementFacts, UNIT_WORDS, whereText, type Labelled } from '../../src/compose/facts';
-import { renderHtml } from '../../src/compose/html-template';
+import { renderHtml, renderHtmlList } from '../../src/compose/html-template';
 import { cleanText } from '../../src/compose/text';
 import { DATE_PATTERN } from '../../src/model/dates';
 import { countryName } from '../../src/model/iso-codes';
@@ -141,21 +141,29 @@ export function gonePageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOptio
 
 type ListingItem = { url: string; title: string; where: string; employment: string; posted: TimeView };
 
-export function listingHtml(open: readonly PostingEntry[], ctx: RenderContext<GoogleOptions>): string {
+export function listingHtml(open: readonly PostingEntry[], ctx: RenderContext<GoogleOptions>): string | FragmentedBody {
   const c = chrome(ctx);
-  const jobs = open.map((e): ListingItem => ({
-    url: ctx.url(jobPages.page(e.id)),
-    title: plain(e.posting.title),
-    where: plain(whereText(e.posting)),
-    employment: employment(e.posting),
-    posted: { datetime: e.posting.datePosted, text: dateText(e.posting.datePosted, c.lang) },
+  const n = open.length;
+  // Each item reads its posting only when rendered: an unchanged role's item is copied from the previous file.
+  const items = open.map((e) => ({
+    posting: e.id,
+    data: (): ListingItem => ({
+      url: ctx.url(jobPages.page(e.id)),
+      title: plain(e.posting.title),
+      where: plain(whereText(e.posting)),
+      employment: employment(e.posting),
+      posted: { datetime: e.posting.datePosted, text: dateText(e.posting.datePosted, c.lang) },
+    }),
   }));
-  return renderHtml('jobs-index', {
-    ...c,
-    pageTitle: `Open roles at ${c.orgName}`,
-    metaDescription: `${jobs.length} open role${jobs.length === 1 ? '' : 's'} at ${c.orgName}.`,
-    canonical: c.listingUrl,
-    count: jobs.length === 1 ? '1 open role' : `${jobs.length} open roles`,
-    jobs,
-  });
+  return renderHtmlList(
+    'jobs-index',
+    {
+      ...c,
+      pageTitle: `Open roles at ${c.orgName}`,
+      metaDescription: `${n} open role${n === 1 ? '' : 's'} at ${c.orgName}.`,
+      canonical: c.listingUrl,
+      count: n === 1 ? '1 open role' : `${n} open roles`,
+    },
+    { key: 'jobs', partial: 'listing-item', items },
+  );
 }

@@ -34,6 +34,8 @@ function compileChecked(source: string, file: string): HandlebarsTemplateDelegat
   return hb.compile(source, COMPILE_OPTIONS);
 }
 
+const partials = new Map<string, HandlebarsTemplateDelegate>();
+
 function loadTemplates(dir: string): ReadonlyMap<string, HandlebarsTemplateDelegate> {
   const templates = new Map<string, HandlebarsTemplateDelegate>();
   const files = readdirSync(dir)
@@ -42,8 +44,10 @@ function loadTemplates(dir: string): ReadonlyMap<string, HandlebarsTemplateDeleg
   for (const file of files) {
     const name = file.slice(0, -SUFFIX.length);
     const compiled = compileChecked(readFileSync(path.join(dir, file), 'utf8'), file);
-    if (name.startsWith(PARTIAL_PREFIX)) hb.registerPartial(name.slice(PARTIAL_PREFIX.length), compiled);
-    else templates.set(name, compiled);
+    if (name.startsWith(PARTIAL_PREFIX)) {
+      hb.registerPartial(name.slice(PARTIAL_PREFIX.length), compiled);
+      partials.set(name.slice(PARTIAL_PREFIX.length), compiled);
+    } else templates.set(name, compiled);
   }
   return templates;
 }
@@ -62,9 +66,69 @@ function cleanStrings(value: HtmlData): HtmlData {
   return value;
 }
 
+function templateOf(name: string, from: ReadonlyMap<string, HandlebarsTemplateDelegate> = templates): HandlebarsTemplateDelegate {
+  const template = from.get(name);
+  if (!template) throw new Error(`no HTML template ${from === partials ? PARTIAL_PREFIX : ''}${name}${SUFFIX} in ${TEMPLATES_DIR}`);
+  return template;
+}
+
 /** Render `templates/<name>.html.hbs` with `data`. */
 export function renderHtml(name: string, data: { readonly [key: string]: HtmlData }): string {
-  const template = templates.get(name);
-  if (!template) throw new Error(`no HTML template ${name}${SUFFIX} in ${TEMPLATES_DIR}`);
-  return template(cleanStrings(data));
+  return templateOf(name)(cleanStrings(data));
+}
+
+/** A list a page shows one item per posting of, each item rendered by a partial of its own. */
+export interface HtmlList {
+  /** The key of `data` the template iterates (`{{#each jobs}}`). */
+  key: string;
+  /** The partial that renders one item, alone on its line inside the `#each` (`{{> listing-item}}`). */
+  partial: string;
+  /** Each item's posting and its data, made only when the item is rendered. */
+  items: readonly { posting: string; data: () => HtmlData }[];
+}
+
+/** A page as a head, one fragment per posting and a tail: the shape of the adapter contract's FragmentedBody. */
+export interface HtmlListBody extends Iterable<string> {
+  readonly fragments: {
+    readonly head: () => string;
+    readonly items: Iterable<{ readonly posting: string; render(): string }>;
+    readonly tail: () => string;
+  };
+}
+
+// Cannot occur in rendered text: every string is cleaned of control characters (cleanText).
+const ITEM_MARK = '\u0000jobcast-list-item\u0000';
+
+/**
+ * `renderHtml` of a page listing one item per posting, as a FragmentedBody (src/adapter.ts): the build copies an
+ * unchanged posting's item from the previous file instead of rendering it (src/pipeline/fragment-file.ts).
+ * Its bytes are renderHtml's with the same items: the head and tail are the page rendered with one
+ * item whose partial yields a mark, split at the mark. With no items it is the page as a string.
+ */
+export function renderHtmlList(name: string, data: { readonly [key: string]: HtmlData }, list: HtmlList): string | HtmlListBody {
+  if (!list.items.length) return renderHtml(name, { ...data, [list.key]: [] });
+  const template = templateOf(name);
+  const item = templateOf(list.partial, partials);
+  let frame: [head: string, tail: string] | undefined;
+  const split = (): [string, string] => {
+    if (frame) return frame;
+    const page = template(cleanStrings({ ...data, [list.key]: [{}] }), { partials: { [list.partial]: () => ITEM_MARK } });
+    const at = page.indexOf(ITEM_MARK);
+    if (at < 0 || page.indexOf(ITEM_MARK, at + 1) >= 0)
+      throw new Error(`template ${name}${SUFFIX} must render the partial ${list.partial} once per item of ${list.key}`);
+    return (frame = [page.slice(0, at), page.slice(at + ITEM_MARK.length)]);
+  };
+  const fragments: HtmlListBody['fragments'] = {
+    head: () => split()[0],
+    items: list.items.map((i) => ({ posting: i.posting, render: () => item(cleanStrings(i.data())) })),
+    tail: () => split()[1],
+  };
+  const body = {
+    *[Symbol.iterator]() {
+      yield fragments.head();
+      for (const f of fragments.items) yield f.render();
+      yield fragments.tail();
+    },
+  };
+  return Object.assign(body, { fragments });
 }
