@@ -3,9 +3,10 @@
  * running the compiled build (`npm run build` first): the same bytes as on the main thread through
  * a sequence of builds, and a channel that throws or names an unsafe path in a worker fails the
  * build with its code, keeping the served output and writing nothing outside the generation.
+ * Retired generations have no grace here, so the workers also write into recycled trees.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { editSalary, generatePosting } from '../bench/generate';
@@ -60,7 +61,8 @@ function build(dir: string, minForWorkers: number, plugins = REGISTRIES): Outcom
   const run = spawnSync(process.execPath, ['-e', DRIVER, plugins, NOW], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, JOBCAST_RENDER_WORKERS_MIN: String(minForWorkers) },
+    // No grace for retired generations: from the third build on, each build recycles a retired tree.
+    env: { ...process.env, JOBCAST_RENDER_WORKERS_MIN: String(minForWorkers), JOBCAST_GENERATION_GRACE_MS: '0' },
     timeout: 90_000,
   });
   if (run.status !== 0) throw new Error(`driver exited ${run.status}: ${run.stderr}`);
@@ -96,6 +98,7 @@ it('renders, in workers, the bytes the main thread renders, through edits, a clo
     ['one role removed', (d) => rmSync(path.join(d, 'postings', files[11]!))],
     ['nothing changed', () => {}],
   ];
+  const sites: number[] = [];
   for (const [step, change] of steps) {
     change(inWorkers);
     change(inline);
@@ -108,7 +111,10 @@ it('renders, in workers, the bytes the main thread renders, through edits, a clo
     if (step === 'first build') expect(a.workers).toBeGreaterThanOrEqual(2);
     expect({ step, files: tree(path.join(inWorkers, 'dist')) }).toEqual({ step, files: tree(path.join(inline, 'dist')) });
     expect({ step, manifest: manifest(inWorkers) }).toEqual({ step, manifest: manifest(inline) });
+    sites.push(statSync(path.join(inWorkers, 'dist', '.')).ino);
   }
+  // The third build wrote into the first one's recycled tree (its workers unlinking before writing).
+  expect(sites[2]).toBe(sites[0]);
 }, 240_000);
 
 /** A plugins module: the registries, with one channel's renderPosting replaced for the posting `id`. */

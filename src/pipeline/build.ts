@@ -18,11 +18,13 @@ import {
   discardGeneration,
   layoutFor,
   prunableGenerations,
+  recycleGeneration,
   removeGenerations,
   readManifest,
   startGeneration,
   type Manifest,
   type OutputLayout,
+  type RecycledGeneration,
 } from './output-store';
 import { PreviousPostingFiles } from './posting-reuse';
 import { channelKeys, renderChannels } from './render-channels';
@@ -121,8 +123,9 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   if (unchanged) return keptAsItIs({ layout, served: served!, validation, pruning });
   // Named by wall-clock creation time, not the logical `now`: pruning treats names sorting after the
   // current one as builds still in progress, so names must follow build order.
-  const generation = await startGeneration(layout);
-  const writer = new GenerationWriter(generation, { now, validation, previous, identity: opts.identity });
+  const recycled = opts.reuse === false ? undefined : await pruning.recycle();
+  const generation = recycled?.generation ?? (await startGeneration(layout));
+  const writer = new GenerationWriter(generation, { now, validation, previous, identity: opts.identity, ...(recycled ? { holds: recycled.holds } : {}) });
   let diagnostics: Diagnostic[];
   let manifest: Manifest;
   let workers: number;
@@ -161,11 +164,24 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
  */
 async function startPruning(layout: OutputLayout, previousGeneration: string | undefined, dryRun: boolean | undefined): Promise<Pruning> {
   const doomed = dryRun ? [] : await prunableGenerations(layout, previousGeneration);
-  return { finish: () => removeGenerations(layout, doomed) };
+  let recycled: string | undefined;
+  return {
+    recycle: async () => {
+      const taken = await recycleGeneration(layout, doomed);
+      recycled = taken?.from;
+      return taken;
+    },
+    finish: () =>
+      removeGenerations(
+        layout,
+        doomed.filter((d) => d !== recycled),
+      ),
+  };
 }
 
-/** Generations to remove; `finish` removes them. */
+/** Generations to remove; `recycle` takes one over as the new generation's folder (recycleGeneration), `finish` removes the rest. */
 interface Pruning {
+  recycle(): Promise<RecycledGeneration | undefined>;
   finish(): void;
 }
 

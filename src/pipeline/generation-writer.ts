@@ -3,7 +3,7 @@
  * over from the previous generation, and each recorded in the manifest that goes with it.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, linkSync, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import path from 'node:path';
 import { isFragmented, type Artifact } from '../adapter';
@@ -26,6 +26,12 @@ interface GenerationWriterOptions {
   previous: Manifest | undefined;
   /** What the manifest records of the ledger. */
   identity?: Manifest['ledger'];
+  /**
+   * The files already in the generation's folder, when it is a recycled tree (recycleGeneration):
+   * a carried-over file whose bytes are there already stays, everything written replaces what was
+   * there, and what the build does not make is deleted by `finish`.
+   */
+  holds?: Manifest['artifacts'];
 }
 
 export class GenerationWriter {
@@ -35,12 +41,35 @@ export class GenerationWriter {
   private readonly claimed = new Map<string, string>();
   /** Files carried over since the event loop last had a turn. */
   private linked = 0;
+  /** What the recycled tree holds and this build has not settled yet (GenerationWriterOptions.holds). */
+  private readonly unsettled: Map<string, ManifestEntry> | undefined;
 
   constructor(
     private readonly generation: Generation,
     private readonly opts: GenerationWriterOptions,
   ) {
     this.manifest = newManifest(opts);
+    this.unsettled = opts.holds ? new Map(Object.entries(opts.holds)) : undefined;
+  }
+
+  /** Whether the folder is a recycled tree, where a file may already be at a path being written. */
+  get recycled(): boolean {
+    return this.unsettled !== undefined;
+  }
+
+  /**
+   * Settle `p` in a recycled tree: the entry it held, after deleting the file unless `keepIf` says
+   * its bytes are the ones wanted. A file of the tree may be a hard link to one being served, so it
+   * is never written over in place: it is unlinked and a new file made.
+   */
+  private settle(p: string, keepIf?: ManifestEntry): boolean {
+    const held = this.unsettled?.get(p);
+    if (!held) return false;
+    this.unsettled!.delete(p);
+    const file = path.join(this.generation.site, p);
+    if (keepIf && held.sha256 === keepIf.sha256 && held.size === keepIf.size && statSync(file, { throwIfNoEntry: false })?.size === keepIf.size) return true;
+    rmSync(file, { force: true });
+    return false;
   }
 
   /** Reserve `p` for `channel`: two channels (or two files) at one path are a bug. */
@@ -62,12 +91,15 @@ export class GenerationWriter {
    * same path (`made.fragments`: where that is and the render keys now).
    */
   async put(artifact: Artifact, channel: string, key?: string, made: { part?: string; fragments?: FragmentSource } = {}): Promise<void> {
+    this.settle(artifact.path);
     const written = await this.write(artifact, channel, made.fragments);
     this.record({ ...artifact, ...written }, channel, key, made.part);
   }
 
   /** Record a file in the manifest: one `put` wrote, or a render worker (render-pool.ts) wrote into this generation. */
   record(file: WrittenFile, channel: string, key?: string, part?: string): void {
+    // A worker wrote it (having unlinked what the recycled tree held there), or put did.
+    this.unsettled?.delete(file.path);
     const status = file.status ?? 200;
     const before = this.opts.previous?.artifacts[file.path];
     this.manifest.artifacts[file.path] = {
@@ -115,20 +147,30 @@ export class GenerationWriter {
   }
 
   private linkOne(fromSite: string, p: string, e: ManifestEntry): void {
+    if (this.settle(p, e)) {
+      this.manifest.artifacts[p] = e;
+      return;
+    }
     const target = path.join(this.generation.site, p);
     makeDirSync(path.dirname(target), this.madeDirs);
     try {
       linkSync(path.join(fromSite, p), target);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
-      copyFileSync(path.join(fromSite, p), target);
+      // Never copy over a file a recycled tree has there: it may be a link to a served one.
+      if (this.recycled) rmSync(target, { force: true });
+      copyFileSync(path.join(fromSite, p), target, this.recycled ? constants.COPYFILE_EXCL : 0);
     }
     if (statSync(target).size !== e.size) throw new Error(`${p} is not the file the previous build wrote`);
     this.manifest.artifacts[p] = e;
   }
 
-  /** The manifest, its artifacts in path order (they are recorded as writes finish, in any order). */
+  /**
+   * The manifest, its artifacts in path order (they are recorded as writes finish, in any order).
+   * In a recycled tree, the files this build did not make are deleted first, and the folders they leave empty.
+   */
   finish(): Manifest {
+    if (this.unsettled) removeUnsettled(this.generation.site, this.unsettled.keys());
     this.manifest.artifacts = Object.fromEntries(Object.entries(this.manifest.artifacts).sort(([a], [b]) => (a < b ? -1 : 1)));
     return this.manifest;
   }
@@ -168,11 +210,13 @@ export function writeArtifact(site: string, artifact: Artifact, channel: string,
  * (render-worker.ts): on its own thread a blocking write costs its system calls only, where
  * an async one also costs two thread hand-offs through libuv's pool.
  */
-export async function writeArtifactBlocking(site: string, artifact: Artifact, channel: string, madeDirs: Set<string>): Promise<WrittenBody> {
+export async function writeArtifactBlocking(site: string, artifact: Artifact, channel: string, madeDirs: Set<string>, replace = false): Promise<WrittenBody> {
   const file = path.join(site, artifact.path);
   return writing(channel, artifact.path, file, async () => {
     const bytes = await collectBytes(artifact.body);
     makeDirSync(path.dirname(file), madeDirs);
+    // In a recycled tree (GenerationWriterOptions.holds) the file there may be a link to a served one: unlink, never overwrite.
+    if (replace) rmSync(file, { force: true });
     writeFileSync(file, bytes, { flag: 'wx' });
     return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
   });
@@ -205,6 +249,22 @@ async function writing<T>(channel: string, p: string, file: string, write: () =>
     if (isJobcastError(err)) throw err;
     if (environmentCode(err)) throw environmentError(err, `write ${file}`);
     throw FAILURES.channelCrashedWriting(channel, p, (err as Error).message);
+  }
+}
+
+function removeUnsettled(site: string, paths: Iterable<string>): void {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    rmSync(path.join(site, p), { force: true });
+    for (let d = path.dirname(p); d !== '.'; d = path.dirname(d)) dirs.add(d);
+  }
+  // Deepest first, so a role's folder goes before the folder holding it; a folder still in use stays.
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+    try {
+      rmdirSync(path.join(site, d));
+    } catch {
+      // Not empty: other files of the build are in it.
+    }
   }
 }
 

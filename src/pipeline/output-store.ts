@@ -8,6 +8,9 @@
  *   .dist.generations/<gen>/site/…        the public files
  *   .dist.generations/<gen>/manifest.json what was written, hashes, history (not public)
  *   .dist.trash/<gen>                     a pruned generation, being deleted in the background
+ *
+ * A generation retired past its grace is either pruned or recycled: taken over as the folder of the
+ * next build, which then changes only the files that differ (recycleGeneration).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -108,12 +111,15 @@ export interface Generation {
 
 export async function startGeneration(layout: OutputLayout, now = Date.now()): Promise<Generation> {
   await makeDir(layout.generationsDir, 'output');
-  const name = `${String(now).padStart(18, '0')}-${randomBytes(4).toString('hex')}`;
+  const name = generationName(now);
   const dir = path.join(layout.generationsDir, name);
   const site = path.join(dir, 'site');
   await fs.mkdir(site, { recursive: true });
   return { dir, site };
 }
+
+/** Generation folders sort in creation order: pruning treats a name after the current one as a build in progress. */
+const generationName = (now: number): string => `${String(now).padStart(18, '0')}-${randomBytes(4).toString('hex')}`;
 
 /** A relative artifact path that cannot leave the output folder. */
 export function assertSafeArtifactPath(p: string): void {
@@ -206,8 +212,11 @@ export class BatchedFile {
 
 /** Marker a generation gets when another replaces it; pruning waits GRACE after it. */
 const RETIRED = 'retired-at';
-/** Long enough for every server to notice the swap (they check every 250 ms) and finish reads. */
-const GENERATION_GRACE_MS = 30_000;
+/**
+ * Long enough for every server to notice the swap (they check every 250 ms) and finish reads.
+ * `JOBCAST_GENERATION_GRACE_MS` shortens it for tests, so a sequence of builds recycles trees.
+ */
+const generationGraceMs = (): number => Number(process.env.JOBCAST_GENERATION_GRACE_MS ?? 30_000);
 
 /**
  * Point the output at `generation` with one atomic rename, after `beforeSwap` (the writer's fence
@@ -263,7 +272,7 @@ async function retiredAt(dir: string): Promise<number | undefined> {
  * `graceMs` after they were retired. Only the lease holder prunes, so a generation without a manifest
  * is a build that died; it is marked now and removed a grace later, like any other.
  */
-export async function pruneGenerations(layout: OutputLayout, previous?: string, graceMs = GENERATION_GRACE_MS, now = Date.now()): Promise<void> {
+export async function pruneGenerations(layout: OutputLayout, previous?: string, graceMs = generationGraceMs(), now = Date.now()): Promise<void> {
   removeGenerations(layout, await prunableGenerations(layout, previous, graceMs, now));
 }
 
@@ -272,7 +281,7 @@ export async function pruneGenerations(layout: OutputLayout, previous?: string, 
  * build takes this list before it starts its own generation and deletes them while it works: a
  * generation of 100,000 roles is half a million files, seconds of unlinking.
  */
-export async function prunableGenerations(layout: OutputLayout, previous?: string, graceMs = GENERATION_GRACE_MS, now = Date.now()): Promise<string[]> {
+export async function prunableGenerations(layout: OutputLayout, previous?: string, graceMs = generationGraceMs(), now = Date.now()): Promise<string[]> {
   const current = await currentGeneration(layout);
   if (!current) return [];
   let names: string[];
@@ -318,6 +327,39 @@ export function removeGenerations(layout: OutputLayout, dirs: readonly string[])
     return;
   }
   if (left.length) startRemover(trash);
+}
+
+/** A retired generation's folder taken over by a new build, and what its manifest said the tree holds. */
+export interface RecycledGeneration {
+  /** The retired generation's folder it was (renamed since). */
+  from: string;
+  generation: Generation;
+  /** The tree's files as its own build recorded them (GenerationWriter brings them to the new manifest). */
+  holds: Manifest['artifacts'];
+}
+
+/**
+ * Take over one of `doomed` (retired past their grace, so nobody reads them) as the folder of a new
+ * generation: a build then changes the files that differ instead of making every folder and linking
+ * every file again. Its manifest is read and deleted first, so a build that dies half-way leaves a
+ * folder without one, which is never recycled or served and is pruned like any dead build; its
+ * source cache and retirement marker go to the trash, and it is renamed to a new generation's name.
+ * Returns undefined when none of `doomed` has a readable manifest and its public files.
+ */
+export async function recycleGeneration(layout: OutputLayout, doomed: readonly string[], now = Date.now()): Promise<RecycledGeneration | undefined> {
+  for (const dir of [...doomed].sort().reverse()) {
+    const manifest = await readManifest(dir);
+    if (!manifest || !(await fs.stat(path.join(dir, 'site')).catch(() => undefined))?.isDirectory()) continue;
+    await fs.unlink(path.join(dir, 'manifest.json'));
+    const trash = trashFor(layout);
+    mkdirSync(trash, { recursive: true });
+    for (const name of readdirSync(dir)) if (name !== 'site') renameSync(path.join(dir, name), path.join(trash, `${path.basename(dir)}-${name}`));
+    const name = generationName(now);
+    renameSync(dir, path.join(layout.generationsDir, name));
+    const generation = { dir: path.join(layout.generationsDir, name), site: path.join(layout.generationsDir, name, 'site') };
+    return { from: dir, generation, holds: manifest.artifacts };
+  }
+  return undefined;
 }
 
 /** Where removed generations wait for deletion: beside the output, never inside what is served. */

@@ -91,7 +91,7 @@ async function renderAlongsideWorkers(
   const byName = new Map(runs.map(([run]) => [run.adapter.name, run]));
   const todo = [...jobs.values()];
   const own = usesWorkers(project, todo.length)
-    ? renderInWorkers(project, todo, { now: opts.now, site: opts.writer.site }, (file) => {
+    ? renderInWorkers(project, todo, { now: opts.now, site: opts.writer.site, replace: opts.writer.recycled }, (file) => {
         const run = byName.get(file.channel)!;
         if (!claimed.get(file.path)?.has(file.channel)) opts.writer.claim(file.path, file.channel);
         opts.writer.record(file, file.channel, run.keys.get(file.posting));

@@ -36,6 +36,8 @@ export interface WorkerSetup {
   config: SiteConfig;
   now: Date;
   site: string;
+  /** The site is a recycled tree: unlink what is at a path before writing it (GenerationWriter.recycled). */
+  replace: boolean;
 }
 
 /** A PostingEntry as it crosses to a worker: its data, without `locate` (no channel's own files use it). */
@@ -85,10 +87,10 @@ const wireJob = ({ entry, channels }: RenderJob): WireJob => ({
 export async function renderInWorkers(
   project: Pick<Project, 'plugins' | 'config'>,
   jobs: readonly RenderJob[],
-  setup: { now: Date; site: string },
+  setup: { now: Date; site: string; replace: boolean },
   onFile: (file: PooledFile) => void,
 ): Promise<number> {
-  const workerData: WorkerSetup = { plugins: project.plugins!, config: project.config, now: setup.now, site: setup.site };
+  const workerData: WorkerSetup = { plugins: project.plugins!, config: project.config, ...setup };
   let next = 0;
   let failure: { error: unknown } | undefined;
   const run = (worker: Worker) =>

@@ -42,7 +42,7 @@ async function ownFiles(wire: WireJob['entry'], channel: string): Promise<Pooled
   const files: PooledFile[] = [];
   for (const a of artifacts) {
     assertSafeArtifactPath(a.path);
-    const written = await writeArtifactBlocking(setup.site, a, channel, madeDirs);
+    const written = await writeArtifactBlocking(setup.site, a, channel, madeDirs, setup.replace);
     files.push({ channel, path: a.path, contentType: a.contentType, ...(a.status ? { status: a.status } : {}), posting: entry.id, ...written });
   }
   return files;
