@@ -6,10 +6,20 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
-import { notifiers } from '../notifiers';
 import { buildProject, type BuildResult } from '../src/pipeline/build';
-import { openProject } from '../src/project';
-import { BuildProbe, childArgs, childFailed, childReporter, maxRssMiB, MiB, now, PLUGINS, seedLedger, type BenchProject, type BuildTiming } from './common';
+import {
+  BuildProbe,
+  childArgs,
+  childFailed,
+  childReporter,
+  maxRssMiB,
+  MiB,
+  now,
+  openBenchProject,
+  seedLedger,
+  type BenchProject,
+  type BuildTiming,
+} from './common';
 import { editSalary, postingFile } from './generate';
 
 export interface BuildChildArgs extends BenchProject {
@@ -122,16 +132,8 @@ async function main(): Promise<void> {
   const report = childReporter();
   let stage = 'full build';
   const probe = new BuildProbe(adapters, (name, i) => report.phase(`${stage}: rendering ${name} (${i}/${adapters.length} channels)`));
-  const project = await openProject({
-    config: args.configFile,
-    postings: args.postingsDir,
-    out: args.outDir,
-    state: args.statePath,
-    adapters: probe.instrumented(),
-    notifiers,
-    // Worker threads render postings' own files with the registries' adapters (the probe times only this thread).
-    plugins: PLUGINS,
-  });
+  // Worker threads render postings' own files with the registries' adapters (the probe times only this thread).
+  const project = await openBenchProject(args, probe.instrumented());
   const at = new Date(args.now);
 
   report.phase(`full build: loading, validating, channel rules`);

@@ -13,14 +13,20 @@ import { Ledger } from '../src/ledger/ledger';
 import { adoptionOf } from '../src/publish/adopt';
 import { activeNotifiers } from '../src/publish/notifier-config';
 import { planContext } from '../src/publish/run';
-import type { Project } from '../src/project';
+import { openProject, type Project } from '../src/project';
+import { adapters as registryAdapters, notifiers } from '../src/cli/registries';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const SHIPPED_CONFIG = path.join(REPO, 'jobcast.config.yaml');
 
 export const MiB = 1024 * 1024;
 /** The module the bench's adapters and notifiers come from, so the build's worker threads load the same (Project.plugins). */
-export const PLUGINS = require.resolve('../src/cli/registries');
+const PLUGINS = require.resolve('../src/cli/registries');
+
+/** A bench project opened with the registries' plugins (or `adapters` wrapping them, as BuildProbe's do), which worker threads load too. */
+export function openBenchProject(p: BenchProject, adapters: readonly Adapter[] = registryAdapters): Promise<Project> {
+  return openProject({ config: p.configFile, postings: p.postingsDir, out: p.outDir, state: p.statePath, adapters, notifiers, plugins: PLUGINS });
+}
 export const now = (): number => performance.now();
 
 // ---------------------------------------------------------------------------------------------

@@ -12,14 +12,12 @@
  */
 import { promises as fs, copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { adapters } from '../adapters';
-import { notifiers } from '../notifiers';
 import { buildProject } from '../src/pipeline/build';
 import { Ledger } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
-import { openProject, type Project } from '../src/project';
+import type { Project } from '../src/project';
 import { publish } from '../src/publish/run';
-import { childArgs, childFailed, childReporter, maxRssMiB, now, PLUGINS, seedLedger, type BenchProject } from './common';
+import { childArgs, childFailed, childReporter, maxRssMiB, now, openBenchProject, seedLedger, type BenchProject } from './common';
 import { editSalary } from './generate';
 
 export interface PublishChildArgs extends BenchProject {
@@ -67,15 +65,7 @@ export interface OneEditPublish {
 async function main(): Promise<void> {
   const args = childArgs<PublishChildArgs>();
   const report = childReporter();
-  const project = await openProject({
-    config: args.configFile,
-    postings: args.postingsDir,
-    out: args.outDir,
-    state: args.statePath,
-    adapters,
-    notifiers,
-    plugins: PLUGINS,
-  });
+  const project = await openBenchProject(args);
   const at = new Date(args.now);
   let seededBy: PublishChildResult['seededBy'] = 'handed over';
   if (args.seededLedger) {

@@ -10,12 +10,9 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { adapters } from '../adapters';
-import { notifiers } from '../notifiers';
 import { silentLogger } from '../src/log';
-import { openProject } from '../src/project';
 import { startService } from '../src/daemon/service';
-import { childArgs, childFailed, PLUGINS, type BenchProject } from './common';
+import { childArgs, childFailed, openBenchProject, type BenchProject } from './common';
 
 export interface ServeRoute {
   /** URL path requested, e.g. `/jobs/x/`. */
@@ -88,15 +85,7 @@ async function bare(args: ServeChildArgs): Promise<{ url: string; close(): Promi
 }
 
 async function jobcast(args: ServeChildArgs): Promise<{ url: string; close(): Promise<void> }> {
-  const project = await openProject({
-    config: args.configFile,
-    postings: args.postingsDir,
-    out: args.outDir,
-    state: args.statePath,
-    adapters,
-    notifiers,
-    plugins: PLUGINS,
-  });
+  const project = await openBenchProject(args);
   const service = await startService({ project, port: 0, host: '127.0.0.1', log: silentLogger(), schedule: false });
   await service.ready;
   return { url: service.url, close: () => service.close() };
