@@ -3,7 +3,7 @@
  * full build → peak RSS → the limit (same bytes, same paths, plain fs) → optionally a rebuild with
  * nothing changed and one with one edited role → optionally a ledger seeded from the full build (for the publish step).
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { adapters } from '../adapters';
 import { buildProject, type BuildResult } from '../src/pipeline/build';
@@ -56,6 +56,10 @@ export interface BuildChildResult {
   /** Rebuilt with nothing changed. */
   noop?: BuildTiming;
   rebuild?: BuildTiming;
+  /** A second edit, built into the full build's retired generation's folder (recycleGeneration). */
+  recycledRebuild?: BuildTiming;
+  /** Whether that build really took the full build's folder over. */
+  recycled?: boolean;
   diagnostics: { errors: number; warnings: number };
 }
 
@@ -173,6 +177,17 @@ async function main(): Promise<void> {
     probe.start();
     const again = await buildProject(project, { now: at });
     out.rebuild = probe.finish(again);
+    // A later edit, once the generation the full build made has been retired past its grace (as
+    // between the schedule's runs): the grace is set to 0 so it need not be waited for here.
+    const fullSite = statSync(path.join(result.generation, 'site')).ino;
+    await fs.writeFile(file, editSalary(after, 1));
+    process.env.JOBCAST_GENERATION_GRACE_MS = '0';
+    stage = 'rebuild after a second edit (recycled tree)';
+    report.phase(`${stage}: loading, validating, channel rules`);
+    probe.start();
+    const third = await buildProject(project, { now: at });
+    out.recycledRebuild = probe.finish(third);
+    out.recycled = statSync(path.join(third.generation, 'site')).ino === fullSite;
   }
 
   report.stop();

@@ -316,6 +316,10 @@ interface IncrementalRow {
   rebuildMs: number;
   fraction: number;
   rebuild: BuildTiming;
+  /** A second edit into the full build's retired, recycled generation folder, and its share; `recycled`: it really was. */
+  recycledMs?: number;
+  recycledFraction?: number;
+  recycled?: boolean;
 }
 
 interface ServeSide {
@@ -454,6 +458,9 @@ async function buildStep(
         rebuildMs: d.rebuild.wallMs,
         fraction: d.rebuild.wallMs / d.full.wallMs,
         rebuild: d.rebuild,
+        ...(d.recycledRebuild
+          ? { recycledMs: d.recycledRebuild.wallMs, recycledFraction: d.recycledRebuild.wallMs / d.full.wallMs, recycled: d.recycled === true }
+          : {}),
       };
   } else {
     row.failure = out.message;
@@ -818,6 +825,8 @@ function buildTable(builds: BuildRow[], inc?: IncrementalRow): string {
     if (inc.noop)
       text += `\n\nrebuild with nothing changed among ${size(inc.n)}: ${s(inc.noopMs)} s = ${pct(inc.noopFraction)} of the full build (${s(inc.fullMs)} s)${phases(inc.noop)}`;
     text += `\n\nrebuild after editing one role's salary among ${size(inc.n)}: ${s(inc.rebuildMs)} s = ${pct(inc.fraction)} of the full build (${s(inc.fullMs)} s)${phases(inc.rebuild)}`;
+    if (inc.recycledMs !== undefined)
+      text += `\n\nrebuild after a second edit, into the full build's retired generation folder (${inc.recycled ? 'recycled' : 'NOT recycled'}; the grace set to 0 for it): ${s(inc.recycledMs)} s = ${pct(inc.recycledFraction)} of the full build`;
   }
   return text;
 }
@@ -934,7 +943,7 @@ function targets(r: Results, opts: Options): TargetRow[] {
     const f = r.incremental.fraction;
     out.push({
       target: `one edited role among ${midName}: rebuild ≤ 5% of full build`,
-      measured: `${pct(f)} (${s(r.incremental.rebuildMs)} s vs ${s(r.incremental.fullMs)} s)`,
+      measured: `${pct(f)} (${s(r.incremental.rebuildMs)} s vs ${s(r.incremental.fullMs)} s)${r.incremental.recycledFraction !== undefined ? `; a later edit (recycled tree) ${pct(r.incremental.recycledFraction)}` : ''}`,
       ratio: f,
       met: f <= 0.05,
     });
