@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { adapters } from '../adapters';
 import type { Adapter } from '../src/adapter';
 import { buildProject } from '../src/pipeline/build';
+import { layoutFor, prunableGenerations, recycleGeneration } from '../src/pipeline/output-store';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
 import { tree } from './helpers/tree';
 
@@ -124,6 +125,8 @@ type Step =
   | { kind: 'remove'; role: number }
   | { kind: 'restore'; role: number }
   | { kind: 'damage-retired'; pick: number }
+  | { kind: 'crash'; role: number; max: number }
+  | { kind: 'die-after-take-over' }
   | { kind: 'nothing' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -132,8 +135,31 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('remove' as const), role: fc.nat(ROLES.length - 1) }),
   fc.record({ kind: fc.constant('restore' as const), role: fc.nat(ROLES.length - 1) }),
   fc.record({ kind: fc.constant('damage-retired' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('crash' as const), role: fc.nat(ROLES.length - 1), max: fc.integer({ min: 90001, max: 99999 }) }),
+  fc.constant({ kind: 'die-after-take-over' as const }),
   fc.constant({ kind: 'nothing' as const }),
 );
+
+/** The channels, with google's page render throwing for `id`: a build that dies half-way through a (recycled) tree. */
+const crashingOn = (id: string): Adapter[] =>
+  adapters.map((a): Adapter => {
+    if (a.name !== 'google') return a;
+    const render = a.renderPosting!.bind(a);
+    return { ...a, renderPosting: (e, ctx) => (e.id === id ? failRender() : render(e, ctx)) };
+  });
+const failRender = (): never => {
+  throw new Error('kaboom');
+};
+
+/**
+ * A build that took a retired folder over and was killed (SIGKILL) before it finished: the folder
+ * is renamed, its manifest gone, a file half-written in it. Nothing may recycle or serve it later.
+ */
+async function dieAfterTakeOver(): Promise<void> {
+  const layout = layoutFor(p.outDir);
+  const taken = await recycleGeneration(layout, await prunableGenerations(layout, served()));
+  if (taken) writeFileSync(path.join(taken.generation.site, 'jobs', 'half-written.html'), '<p');
+}
 
 /** Cut one file of a retired generation short (one that a later build may recycle). */
 function damageRetired(pick: number): void {
@@ -150,7 +176,7 @@ function damageRetired(pick: number): void {
   writeFileSync(f, bytes.subarray(0, Math.floor(bytes.length / 2)));
 }
 
-it('holds over random sequences: after every step the output is a build that reuses nothing, and the generation it replaced is unchanged', async () => {
+it('holds over random sequences (edits, closes, removals, restores, damaged retired files, crashed builds, a build killed after taking a folder over): after every build the output is a build that reuses nothing, and the generation it replaced is unchanged', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 8 }), async (steps) => {
       p.cleanup();
@@ -163,12 +189,23 @@ it('holds over random sequences: after every step the output is a build that reu
         if (s.kind === 'remove') p.remove(`${id}.yaml`);
         if (s.kind === 'restore') p.write(`${id}.yaml`, posting(id));
         if (s.kind === 'damage-retired') damageRetired(s.pick);
+        if (s.kind === 'die-after-take-over') await dieAfterTakeOver();
         const replaced = served();
         const replacedFiles = tree(path.join(replaced, 'site'));
+        if (s.kind === 'crash') {
+          // The edit makes the role render again; the render throws; the served output stays.
+          p.write(`${id}.yaml`, posting(id, s.max));
+          const before = tree(p.outDir);
+          await expect(buildProject(await p.open(crashingOn(id)), { now: new Date(NOW.getTime() + (i + 1) * 3600_000) })).rejects.toMatchObject({
+            code: 'JC_BUILD_CHANNEL_CRASHED',
+          });
+          expect(tree(p.outDir)).toEqual(before);
+          continue;
+        }
         await buildAndCompare(i + 1);
         if (existsSync(replaced)) expect(tree(path.join(replaced, 'site'))).toEqual(replacedFiles);
       }
     }),
-    { numRuns: 12 },
+    { numRuns: 15 },
   );
-}, 120_000);
+}, 300_000);

@@ -49,6 +49,23 @@ describe('build', () => {
     }
   });
 
+  it('fails with JC_BUILD_PATH_CLASH when two channels write the same path, own file against shared file, and keeps the output', async () => {
+    await buildProject(await project.open(), { now: NOW });
+    const before = tree(project.outDir);
+    // A shared file at the path of a role's own page (the google channel's jobs/<id>/index.html).
+    const squatter = defineAdapter<undefined>({
+      name: 'squatter',
+      description: 'writes a shared file where a job page goes',
+      render: () => ({ artifacts: [{ path: 'jobs/backend-engineer/index.html', contentType: 'text/html', body: '<p>mine</p>' }] }),
+    });
+    project.write('backend-engineer.yaml', MINIMAL_POSTING.replace('Backend Engineer', 'Backend Engineer II'));
+    await expect(buildProject(await project.open([...adapters, squatter]), { now: NOW })).rejects.toMatchObject({
+      code: 'JC_BUILD_PATH_CLASH',
+      message: expect.stringContaining('jobs/backend-engineer/index.html'),
+    });
+    expect(tree(project.outDir)).toEqual(before);
+  });
+
   it('leaves the previous output byte for byte in place when an adapter fails', async () => {
     await buildProject(await project.open(), { now: NOW });
     const before = tree(project.outDir);

@@ -9,6 +9,7 @@ import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
 import { FAILURES } from '../failures';
+import { envInteger } from '../util/env-integer';
 
 export interface LeaseHolder {
   holder: string;
@@ -48,10 +49,7 @@ export interface LeaseStore {
 const NAME = 'writer';
 const POLL_MS = 100;
 
-function defaultTtlMs(env: NodeJS.ProcessEnv = process.env): number {
-  const v = Number(env.JOBCAST_LEASE_TTL_MS);
-  return Number.isInteger(v) && v >= 200 ? v : 60_000;
-}
+const defaultTtlMs = (env: NodeJS.ProcessEnv = process.env): number => envInteger('JOBCAST_LEASE_TTL_MS', 60_000, 200, env);
 
 /** This machine as a pid can be checked on: the host name and the pid namespace (containers differ). */
 export function thisHost(): string {

@@ -7,10 +7,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { envInteger } from '../util/env-integer';
 import { readAndParse, type ParsedFile } from './parse-file';
 
 const WORKER_FILE = path.join(__dirname, 'parse-worker.js');
-const MIN_FILES_FOR_WORKERS = Number(process.env.JOBCAST_PARSE_WORKERS_MIN ?? 400);
+const MIN_FILES_FOR_WORKERS = envInteger('JOBCAST_PARSE_WORKERS_MIN', 400);
 const BATCH = 64;
 
 export async function parseFiles(files: readonly [abs: string, display: string][], onParsed: (index: number, result: ParsedFile) => void): Promise<void> {

@@ -14,12 +14,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, promises as fs, readdirSync, renameSync } from 'node:fs';
+import { mkdirSync, promises as fs, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactBody } from '../adapter';
 import { toBuffer } from '../artifact-body';
 import { FAILURES } from '../failures';
+import { envInteger } from '../util/env-integer';
 import { makeDir } from '../util/environment';
 import type { FragmentIndex } from './fragment-file';
 import type { PostingHistory } from './validate';
@@ -216,7 +217,7 @@ const RETIRED = 'retired-at';
  * Long enough for every server to notice the swap (they check every 250 ms) and finish reads.
  * `JOBCAST_GENERATION_GRACE_MS` shortens it for tests, so a sequence of builds recycles trees.
  */
-const generationGraceMs = (): number => Number(process.env.JOBCAST_GENERATION_GRACE_MS ?? 30_000);
+const generationGraceMs = (): number => envInteger('JOBCAST_GENERATION_GRACE_MS', 30_000);
 
 /**
  * Point the output at `generation` with one atomic rename, after `beforeSwap` (the writer's fence
@@ -350,16 +351,25 @@ export async function recycleGeneration(layout: OutputLayout, doomed: readonly s
   for (const dir of [...doomed].sort().reverse()) {
     const manifest = await readManifest(dir);
     if (!manifest || !(await fs.stat(path.join(dir, 'site')).catch(() => undefined))?.isDirectory()) continue;
-    await fs.unlink(path.join(dir, 'manifest.json'));
-    const trash = trashFor(layout);
-    mkdirSync(trash, { recursive: true });
-    for (const name of readdirSync(dir)) if (name !== 'site') renameSync(path.join(dir, name), path.join(trash, `${path.basename(dir)}-${name}`));
-    const name = generationName(now);
-    renameSync(dir, path.join(layout.generationsDir, name));
-    const generation = { dir: path.join(layout.generationsDir, name), site: path.join(layout.generationsDir, name, 'site') };
-    return { from: dir, generation, holds: manifest.artifacts };
+    try {
+      return { from: dir, generation: takeOver(layout, dir, now), holds: manifest.artifacts };
+    } catch {
+      // The machine refused a step: the build starts a fresh generation, and this folder, without
+      // its manifest by then, is pruned like a dead build.
+      return undefined;
+    }
   }
   return undefined;
+}
+
+function takeOver(layout: OutputLayout, dir: string, now: number): Generation {
+  unlinkSync(path.join(dir, 'manifest.json'));
+  const trash = trashFor(layout);
+  mkdirSync(trash, { recursive: true });
+  for (const entry of readdirSync(dir)) if (entry !== 'site') renameSync(path.join(dir, entry), path.join(trash, `${path.basename(dir)}-${entry}`));
+  const target = path.join(layout.generationsDir, generationName(now));
+  renameSync(dir, target);
+  return { dir: target, site: path.join(target, 'site') };
 }
 
 /** Where removed generations wait for deletion: beside the output, never inside what is served. */

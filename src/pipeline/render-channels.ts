@@ -1,8 +1,9 @@
 /**
- * Every channel's files into the generation being built, channel after channel: each posting's own
- * files, then the files the channel makes of all its postings — each carried over from the previous
- * output where nothing it was made from changed (all of a channel's shared files at once, or one that
- * says what it is made of, `Artifact.madeOf`, on its own).
+ * Every channel's files into the generation being built: each posting's own files, and the files
+ * each channel makes of all its postings — each carried over from the previous output where nothing
+ * it was made from changed (all of a channel's shared files at once, or one that says what it is
+ * made of, `Artifact.madeOf`, on its own). Own files left to render go to worker threads when there
+ * are enough of them (render-pool.ts) while this thread renders the shared files, channel after channel.
  */
 import type { Adapter, Artifact, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
@@ -55,19 +56,13 @@ export async function renderChannels(project: Project, validation: Validation, o
     { adapter, ctx: renderContext(adapter, project.config, opts.now, links), writer: opts.writer, reuse: opts.reuse, keys: opts.keys.get(adapter.name)! },
     entries,
   ]);
-  if (project.plugins) return renderAlongsideWorkers(project, validation, runs, opts);
-  const diagnostics: Diagnostic[] = [];
-  for (const [run, entries] of runs) {
-    // Each posting's own files: carried over by hard link when nothing they depend on changed.
-    if (run.adapter.renderPosting) await forEachLimit(entries, WRITE_CONCURRENCY, (entry) => postingFiles(entry, run));
-    if (run.adapter.render) diagnostics.push(...(await sharedFiles(entries, validation, run)));
-  }
-  return { diagnostics, workers: 0 };
+  return renderAlongsideWorkers(project, validation, runs, opts);
 }
 
 /**
- * With plugins a worker can load (render-pool.ts): every posting's unchanged own files carried over
- * first, then the ones to render sent to the workers, while this thread renders the shared files.
+ * Every posting's unchanged own files carried over first (hard links), then the ones to render sent
+ * to worker threads when the project's plugins can be loaded there and there are enough of them
+ * (render-pool.ts), else rendered here, while this thread renders the shared files.
  */
 async function renderAlongsideWorkers(
   project: Project,
@@ -114,12 +109,6 @@ async function allSharedFiles(validation: Validation, runs: [ChannelRun, Posting
 
 /** The key of the files `adapter` makes of all of `entries`. */
 export const sharedKeyOf = (entries: readonly PostingEntry[], keys: ReadonlyMap<string, string>): string => sharedKey(entries.map((e) => keys.get(e.id)!));
-
-/** One posting's files on one channel: the previous build's when their render key is unchanged, else rendered. */
-async function postingFiles(entry: PostingEntry, run: ChannelRun): Promise<void> {
-  const carried = await carriedOver(entry, run);
-  if (carried !== true) await rendered(entry, run, new Map(carried.map((p) => [p, new Set([run.adapter.name])])));
-}
 
 /**
  * Carry one posting's files on one channel over when their render key is unchanged: true when done,

@@ -15,11 +15,12 @@ import type { PostingEntry } from '../adapter';
 import { JobcastError } from '../errors';
 import type { SiteConfig } from '../model/config';
 import type { Project } from '../project';
+import { envInteger } from '../util/env-integer';
 import type { WrittenFile } from './generation-writer';
 
 const WORKER_FILE = path.join(__dirname, 'render-worker.js');
 /** Below this many postings to render, starting workers (about half a second each) costs more than it saves. */
-const MIN_POSTINGS = Number(process.env.JOBCAST_RENDER_WORKERS_MIN ?? 300);
+const MIN_POSTINGS = envInteger('JOBCAST_RENDER_WORKERS_MIN', 300);
 /** Postings per message, and messages in flight per worker (so a worker is never idle while the main thread renders a feed). */
 const BATCH = 8;
 const IN_FLIGHT = 4;
