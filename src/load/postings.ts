@@ -11,7 +11,8 @@ import { FAILURES } from '../failures';
 import { PARSE_OPTIONS } from '../model/issue-messages';
 import { noSalaryWarning } from '../model/pay-transparency';
 import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema } from '../model/posting';
-import { factsOf, type PostingBody, type PostingFacts } from '../model/posting-body';
+import { factsOf, PostingBody, withPosting, type PostingFacts } from '../model/posting-body';
+import type { PostingStore } from './posting-store';
 import { displayPath } from './display-path';
 import type { ParsedFile } from './parse-file';
 import { parseFiles } from './parse-pool';
@@ -28,7 +29,10 @@ export interface LoadedPosting {
   /** sha256 of the source bytes. */
   sourceHash: string;
   locate(field: string): Place;
-  /** Reused from a source cache: the posting as it keeps it (`posting` reads it), and what every build reads of it. */
+  /**
+   * Kept out of memory — reused from a source cache, or moved to a spill store once validated
+   * (LoadOptions.spill): the posting's bytes (`posting` reads them), and what every build reads of it.
+   */
   cached?: { body: PostingBody; facts: PostingFacts };
 }
 
@@ -122,7 +126,7 @@ function validateParsed(absPath: string, parsedFile: ParsedFile, schema: Posting
   const locate = locatorFor(file, parsedFile.positions);
   if (!result.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const posting = result.data as Posting;
-  if (!posting.salary) diagnostics.push({ ...noSalaryWarning(posting), file, field: 'salary', ...yaml.locate([]), posting: id });
+  if (!posting.salary) diagnostics.push(Object.assign({}, noSalaryWarning(posting), { file, field: 'salary', ...yaml.locate([]), posting: id }));
   if (/<\/?[a-z][^>]*>/i.test(posting.title)) {
     diagnostics.push({
       code: CODES.WARN_TITLE_HTML,
@@ -155,6 +159,8 @@ export interface LoadOptions {
    * `locate` re-reads the file when asked, so a 100k-role folder never holds every position table.
    */
   onPosting?(posting: LoadedPosting): void;
+  /** Where each validated posting moves once `onPosting` is done with it (see posting-store.ts); without it, postings stay in memory. */
+  spill?: PostingStore;
 }
 
 /** Load every `*.yaml` file of `dir`; problems of all files are reported together. */
@@ -206,6 +212,7 @@ type Validated = ReturnType<typeof validateParsed>;
 async function validateFiles(files: readonly string[], schema: PostingSchema, opts: LoadOptions): Promise<Validated[]> {
   const results = new Array<Validated>(files.length);
   const deliver = (i: number, r: Validated) => {
+    if (r.posting && opts.spill && !r.posting.cached) r = { ...r, posting: spilled(r.posting, opts.spill) };
     if (r.posting && opts.onPosting) {
       opts.onPosting(r.posting);
       r.posting.locate = lazyLocator(files[i]!, r.posting.file);
@@ -244,7 +251,7 @@ async function deliverReused(files: readonly string[], opts: LoadOptions, delive
     const file = displayPath(a);
     deliver(i, {
       posting: reusedPosting({ id: idOf(a), absPath: a, file, sourceHash: hit.sourceHash, locate: lazyLocator(a, file) }, hit),
-      diagnostics: hit.diagnostics.map((d) => ({ ...d, file })),
+      diagnostics: hit.diagnostics.map((d) => Object.assign({}, d, { file })),
     });
   }
   return toParse;
@@ -262,9 +269,18 @@ function stampOf(file: string): FileStamp | undefined {
   }
 }
 
+/** A validated posting moved out of memory into `store` (its object stays parsed while it is among the last read). */
+function spilled(p: LoadedPosting, store: PostingStore): LoadedPosting {
+  const [at, length] = store.append(Buffer.from(JSON.stringify(p.posting), 'utf8'));
+  const { posting, cached: _, ...rest } = p;
+  return reusedPosting(rest, { body: PostingBody.stored(store, at, length, false, posting), facts: factsOf(posting) });
+}
+
 /** A posting from a cache: `posting` is parsed when first read (PostingBody). */
 export function reusedPosting(p: Omit<LoadedPosting, 'posting' | 'cached'>, cached: { body: PostingBody; facts: PostingFacts }): LoadedPosting {
-  return Object.defineProperty({ ...p, cached } as LoadedPosting, 'posting', { get: () => cached.body.posting, enumerable: true });
+  // Object.assign, not `{ ...p, cached }`: on Node 20 an object literal that opens with a spread gets a
+  // hidden class of its own (a few hundred bytes each; objects kept per role use assign for that reason).
+  return withPosting(Object.assign({}, p, { cached }), cached.body);
 }
 
 function duplicateReferences(postings: readonly LoadedPosting[]): Diagnostic[] {

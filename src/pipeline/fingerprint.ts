@@ -49,13 +49,13 @@ export function configFingerprint(site: SiteConfig): string {
 export function sharedKey(keys: readonly string[]): string {
   const h = createHash('sha256').update(`shared\0${keys.length}`);
   for (const k of keys) h.update(`\0${k}`);
-  return h.digest('hex').slice(0, 32);
+  return h.digest().toString('hex', 0, 16);
 }
 
 /** Identifies one posting's files on one channel: equal keys, equal bytes. */
 export function renderKey(channel: string, entry: PostingEntry, config: string): string {
   return createHash('sha256')
     .update(`${channel}\0${entry.id}\0${entry.hash}\0${entry.changedAt.toISOString()}\0${config}\0${codeFingerprint()}`)
-    .digest('hex')
-    .slice(0, 32);
+    .digest()
+    .toString('hex', 0, 16);
 }

@@ -26,6 +26,7 @@ import {
 import type { PostingEntry } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
 import { factsFor, type LoadedPosting } from '../load/postings';
+import { PostingStore } from '../load/posting-store';
 import type { Posting } from '../model/posting';
 
 export { sameStamp, type FileStamp };
@@ -71,22 +72,33 @@ export async function readSourceCache(generation: string | undefined): Promise<M
   return out;
 }
 
-/** One segment: its records' lines, their postings left as bytes until read. A segment whose files do not agree is skipped. */
+/**
+ * One segment: its records' lines, their postings left in the segment's file until read (PostingStore:
+ * at 100,000 roles they are half a gigabyte). A segment whose files do not agree is skipped.
+ */
 async function readSegment(dir: string, name: string, entry: SegmentEntry, out: Map<string, CachedSource>): Promise<void> {
-  const bodies = await fs.readFile(path.join(dir, postingsFile(name))).catch(() => undefined);
+  const store = openedStore(path.join(dir, postingsFile(name)));
   // Postings are parsed late, in a channel's render: damage must be caught here, where it costs a fresh parse.
-  if (!bodies || bodies.length !== entry.postings || crc32(bodies) !== entry.crc) return;
+  if (!store || store.length !== entry.postings || crc32(store.readAll()) !== entry.crc) return;
   for (const line of await lines(path.join(dir, segmentFile(name)))) {
     try {
       const {
         body: [at, length],
         ...rest
       } = JSON.parse(line) as RecordLine;
-      if (at + length > bodies.length) continue;
-      out.set(rest.path, { ...rest, body: PostingBody.lazy(bodies.subarray(at, at + length)) });
+      if (at + length > store.length) continue;
+      out.set(rest.path, Object.assign(rest, { body: PostingBody.stored(store, at, length, true) }));
     } catch {
       // A damaged line only costs that file a fresh parse.
     }
+  }
+}
+
+function openedStore(file: string): PostingStore | undefined {
+  try {
+    return PostingStore.open(file);
+  } catch {
+    return undefined;
   }
 }
 

@@ -64,7 +64,7 @@ export function segmentsOf(records: Iterable<CachedSource>): Map<string, { key: 
   for (const [name, list] of [...bySegment].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const h = createHash('sha256');
     for (const r of list) h.update(identity(r)).update('\n');
-    out.set(name, { key: h.digest('hex').slice(0, 32), records: list });
+    out.set(name, { key: h.digest().toString('hex', 0, 16), records: list });
   }
   return out;
 }

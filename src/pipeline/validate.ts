@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import type { Adapter, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
+import { PostingStore } from '../load/posting-store';
 import { factsFor, loadPostings, reusedPosting, type LoadedPosting, type LoadResult } from '../load/postings';
 import { lifecycleOf, type LifecycleState } from '../model/lifecycle';
-import { factsOf } from '../model/posting-body';
+import { factsOf, withPosting } from '../model/posting-body';
 import type { Posting } from '../model/posting';
 import { siteLinks, type Project } from '../project';
 import { displayPath } from '../load/display-path';
@@ -57,8 +58,8 @@ export interface Validation {
 function postingHash(p: LoadedPosting, state: LifecycleState): string {
   return createHash('sha256')
     .update(stableStringify({ posting: p.posting, state }))
-    .digest('hex')
-    .slice(0, 32);
+    .digest()
+    .toString('hex', 0, 16);
 }
 
 /**
@@ -82,7 +83,7 @@ export function toEntry(p: LoadedPosting, project: Project, now: Date, previous:
     changedAt: new Date(since),
     locate: (field) => p.locate(field),
   };
-  return Object.defineProperty(entry as PostingEntry, 'posting', { get: () => p.posting, enumerable: true });
+  return withPosting(entry, p);
 }
 
 const byId = (a: PostingEntry, b: PostingEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -143,10 +144,12 @@ class ChannelChecker {
       const hit = cached?.[ch.adapter.name];
       let found: Diagnostic[];
       if (hit && hit.key === key) {
-        found = hit.diagnostics.map((d) => ({ ...d, file: entry.file }));
+        found = hit.diagnostics.map((d) => Object.assign({}, d, { file: entry.file }));
       } else {
         try {
-          found = (ch.adapter.check?.(entry, ch.ctx) ?? []).map((d) => ({ ...entry.locate(d.field ?? ''), ...d, channel: ch.adapter.name, posting: entry.id }));
+          found = (ch.adapter.check?.(entry, ch.ctx) ?? []).map((d) =>
+            Object.assign({}, entry.locate(d.field ?? ''), d, { channel: ch.adapter.name, posting: entry.id }),
+          );
         } catch (err) {
           found = [
             {
@@ -236,7 +239,7 @@ export async function validateProject(project: Project, opts: ValidateOptions): 
   const { now, history: previous = {}, checkAllStates = false } = opts;
   const run: ValidationRun = { project, now, previous, checker: new ChannelChecker(project, now, checkAllStates), entries: new Map(), cache: opts.cache };
   const code = codeFingerprint();
-  const { loaded, stamps } = await loadChecked(run, code);
+  const { loaded, stamps } = await loadChecked(run, code, PostingStore.spill());
   const broken = brokenFiles(loaded.diagnostics, new Set(loaded.postings.map((p) => p.absPath)), project.postingsDir);
   const kept = keepLastGood(run, broken, opts.lastGood);
   const ordered = [...loaded.postings.map((p) => run.entries.get(p.id)!), ...kept.map((k) => k.entry)].sort(byId);
@@ -271,6 +274,7 @@ interface ValidationRun {
 async function loadChecked(
   { project, now, previous, checker, entries, cache }: ValidationRun,
   code: string,
+  spill: PostingStore | undefined,
 ): Promise<{ loaded: LoadResult; stamps: ReadonlyMap<string, FileStamp> }> {
   const stamps = new Map<string, FileStamp>();
   const loaded = await loadPostings(project.postingsDir, project.postingSchema, {
@@ -280,6 +284,7 @@ async function loadChecked(
       checker.check(entry, cache?.get(p.absPath)?.checks, factsFor(p).exclude);
     },
     onStamp: (abs, stamp) => void stamps.set(abs, stamp),
+    ...(spill ? { spill } : {}),
     ...(cache
       ? {
           reuse: {
