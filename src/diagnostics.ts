@@ -60,3 +60,6 @@ export function place(d: Diagnostic): string {
   if (!d.file) return '';
   return d.line ? `${d.file}:${d.line}:${d.col ?? 1}` : d.file;
 }
+
+/** The empty list of diagnostics, shared by whatever keeps one per posting and channel (frozen: never added to). */
+export const NO_DIAGNOSTICS = Object.freeze([]) as unknown as Diagnostic[];

@@ -43,12 +43,19 @@ export class GenerationWriter {
   private linked = 0;
   /** What the recycled tree holds and this build has not settled yet (GenerationWriterOptions.holds). */
   private readonly unsettled: Map<string, ManifestEntry> | undefined;
+  /**
+   * One copy of each string many entries repeat (content types, posting ids and the build's instant):
+   * files a worker wrote arrive with copies of their own, five a role.
+   */
+  private readonly strings = new Map<string, string>();
+  private readonly nowIso: string;
 
   constructor(
     private readonly generation: Generation,
     private readonly opts: GenerationWriterOptions,
   ) {
     this.manifest = newManifest(opts);
+    this.nowIso = opts.now.toISOString();
     this.unsettled = opts.holds ? new Map(Object.entries(opts.holds)) : undefined;
   }
 
@@ -103,18 +110,25 @@ export class GenerationWriter {
     const status = file.status ?? 200;
     const before = this.opts.previous?.artifacts[file.path];
     this.manifest.artifacts[file.path] = {
-      contentType: file.contentType,
+      contentType: this.intern(file.contentType),
       status,
       sha256: file.sha256,
       size: file.size,
       // When these exact bytes first appeared: Last-Modified, and unchanged across rebuilds.
-      since: before && before.sha256 === file.sha256 && before.status === status ? before.since : this.opts.now.toISOString(),
+      since: before && before.sha256 === file.sha256 && before.status === status ? before.since : this.nowIso,
       channel,
-      ...(file.posting ? { posting: file.posting } : {}),
+      ...(file.posting ? { posting: this.intern(file.posting) } : {}),
       ...(key ? { key } : {}),
       ...(part ? { part } : {}),
       ...(file.fragments ? { fragments: file.fragments } : {}),
     };
+  }
+
+  private intern(s: string): string {
+    const hit = this.strings.get(s);
+    if (hit !== undefined) return hit;
+    this.strings.set(s, s);
+    return s;
   }
 
   /** The folder the generation's public files go in. */

@@ -24,7 +24,7 @@ import {
   type SegmentIndex,
 } from './source-segments';
 import type { PostingEntry } from '../adapter';
-import type { Diagnostic } from '../diagnostics';
+import { NO_DIAGNOSTICS, type Diagnostic } from '../diagnostics';
 import { factsFor, type LoadedPosting } from '../load/postings';
 import { PostingStore } from '../load/posting-store';
 import type { Posting } from '../model/posting';
@@ -87,6 +87,7 @@ async function readSegment(dir: string, name: string, entry: SegmentEntry, out: 
         ...rest
       } = JSON.parse(line) as RecordLine;
       if (at + length > store.length) continue;
+      for (const c of Object.values(rest.checks)) if (!c.diagnostics.length) c.diagnostics = NO_DIAGNOSTICS;
       out.set(rest.path, Object.assign(rest, { body: PostingBody.stored(store, at, length, true) }));
     } catch {
       // A damaged line only costs that file a fresh parse.
