@@ -26,8 +26,14 @@ const { adapters, notifiers } = require(plugins);
 (async () => {
   const project = await openProject({ config: 'jobcast.config.yaml', adapters, notifiers, plugins, state: 'state.db' });
   try {
-    const r = await buildProject(project, { now: new Date(process.argv[2]) });
-    console.log(JSON.stringify({ ok: true, workers: r.workers, generation: r.generation }));
+    // What the build said of its progress: the last count of each phase, and the feeds in the order named.
+    const progress = { validate: [], render: [], feeds: [] };
+    const onProgress = (p) => {
+      progress[p.phase] = [p.done, p.total];
+      if (p.shared && progress.feeds[progress.feeds.length - 1] !== p.shared) progress.feeds.push(p.shared);
+    };
+    const r = await buildProject(project, { now: new Date(process.argv[2]), onProgress });
+    console.log(JSON.stringify({ ok: true, workers: r.workers, generation: r.generation, progress }));
   } catch (e) {
     console.log(JSON.stringify({ ok: false, code: e.code, message: e.message }));
   }
@@ -40,6 +46,7 @@ interface Outcome {
   generation?: string;
   code?: string;
   message?: string;
+  progress?: { validate: number[]; render: number[]; feeds: string[] };
 }
 
 const dirs: string[] = [];
@@ -111,6 +118,12 @@ it('renders, in workers, the bytes the main thread renders, through edits, a clo
     if (step === 'first build') expect(a.workers).toBeGreaterThanOrEqual(2);
     expect({ step, files: tree(path.join(inWorkers, 'dist')) }).toEqual({ step, files: tree(path.join(inline, 'dist')) });
     expect({ step, manifest: manifest(inWorkers) }).toEqual({ step, manifest: manifest(inline) });
+    // Progress counts every source file, and every role rendered, whichever thread rendered it.
+    expect({ step, progress: a.progress }).toEqual({ step, progress: b.progress });
+    expect(a.progress!.validate).toEqual([postingFiles(inWorkers).length, postingFiles(inWorkers).length]);
+    if (a.progress!.render.length) expect(a.progress!.render[0]).toBe(a.progress!.render[1]);
+    if (step === 'first build')
+      expect(a.progress).toMatchObject({ render: [30, 30], feeds: ['google', 'rss', 'json-feed', 'linkedin', 'indeed', 'ziprecruiter', 'adzuna'] });
     sites.push(statSync(path.join(inWorkers, 'dist', '.')).ino);
   }
   // The third build wrote into the first one's recycled tree (its workers unlinking before writing).

@@ -17,6 +17,7 @@ import { renderAll } from '../adapter';
 import { renderContext } from '../pipeline/context';
 import { collectBody } from '../artifact-body';
 import type { CliIo } from './main';
+import { progressLine } from './progress-line';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
 import { describeHolder } from '../ledger/lease';
@@ -91,7 +92,17 @@ const waitNote = (ctx: CommandContext) => (holder: Parameters<typeof describeHol
 
 const build: Command = async (ctx) => {
   const project = await open(ctx);
-  const result = await buildProject(project, { ...(ctx.now ? { now: ctx.now } : {}), onWait: waitNote(ctx) });
+  const progress = progressLine(ctx.io.stderr);
+  let result: Awaited<ReturnType<typeof buildProject>>;
+  try {
+    result = await buildProject(project, {
+      ...(ctx.now ? { now: ctx.now } : {}),
+      onWait: waitNote(ctx),
+      ...(progress ? { onProgress: progress.listener } : {}),
+    });
+  } finally {
+    progress?.end();
+  }
   const files = Object.keys(result.manifest.artifacts).length;
   const where = displayPath(result.outDir);
   const valid = result.validation.entries.filter((e) => !e.kept).length;
@@ -123,13 +134,15 @@ const publish: Command = async (ctx) => {
     const json = ctx.reportOptions.format === 'json';
     // The summary below says what went wrong, in words; JSON log lines only when asked for.
     const log = createLogger(ctx.io.env.LOG_LEVEL ?? 'silent');
+    const progress = progressLine(ctx.io.stderr);
     const result = await publishRun(project, ledger, {
       ...(ctx.now ? { now: ctx.now } : {}),
       dryRun,
       resendAll: Boolean(ctx.values['resend-all']),
       log,
       env: ctx.io.env,
-    });
+      ...(progress ? { onProgress: progress.listener } : {}),
+    }).finally(() => progress?.end());
     const summary = {
       ok: result.ok,
       dryRun,

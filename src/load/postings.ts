@@ -161,6 +161,8 @@ export interface LoadOptions {
   onPosting?(posting: LoadedPosting): void;
   /** Where each validated posting moves once `onPosting` is done with it (see posting-store.ts); without it, postings stay in memory. */
   spill?: PostingStore;
+  /** Told after each file, with how many of the folder's posting files are done. */
+  onProgress?(done: number, total: number): void;
 }
 
 /** Load every `*.yaml` file of `dir`; problems of all files are reported together. */
@@ -211,6 +213,7 @@ type Validated = ReturnType<typeof validateParsed>;
 /** Each file's result, in the order of `files`: reused where `opts.reuse` still has it, else parsed and validated. */
 async function validateFiles(files: readonly string[], schema: PostingSchema, opts: LoadOptions): Promise<Validated[]> {
   const results = new Array<Validated>(files.length);
+  let done = 0;
   const deliver = (i: number, r: Validated) => {
     if (r.posting && opts.spill && !r.posting.cached) r = { ...r, posting: spilled(r.posting, opts.spill) };
     if (r.posting && opts.onPosting) {
@@ -218,6 +221,7 @@ async function validateFiles(files: readonly string[], schema: PostingSchema, op
       r.posting.locate = lazyLocator(files[i]!, r.posting.file);
     }
     results[i] = r;
+    opts.onProgress?.(++done, files.length);
   };
   const toParse = opts.reuse || opts.onStamp ? await deliverReused(files, opts, deliver) : [...files.keys()];
   await parseFiles(

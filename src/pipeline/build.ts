@@ -27,6 +27,7 @@ import {
   type RecycledGeneration,
 } from './output-store';
 import { PreviousPostingFiles } from './posting-reuse';
+import type { ProgressListener } from './progress';
 import { channelKeys, renderChannels } from './render-channels';
 import { readSourceCache, writeSourceCache, type CachedSource } from './source-cache';
 import { checkPresence, unchangedOutput } from './unchanged-output';
@@ -56,6 +57,8 @@ export interface BuildOptions {
   /** How long to wait for another writer (ms; default two minutes). */
   waitMs?: number;
   onWait?: (holder: LeaseHolder) => void;
+  /** Told how far the build is (progress.ts). */
+  onProgress?: ProgressListener;
 }
 
 export interface BuildResult {
@@ -130,7 +133,7 @@ async function buildLeased(project: Project, lease: WriterLease, opts: BuildOpti
   let manifest: Manifest;
   let workers: number;
   try {
-    const rendered = await renderChannels(project, validation, { now, writer, reuse, keys });
+    const rendered = await renderChannels(project, validation, { now, writer, reuse, keys, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     diagnostics = [...validation.diagnostics, ...rendered.diagnostics];
     workers = rendered.workers;
     manifest = writer.finish();
@@ -222,5 +225,6 @@ async function validateForBuild(
     history: opts.history ?? previous?.history ?? {},
     ...(cache ? { cache } : {}),
     ...(opts.lastGood && !previousGeneration ? { lastGood: opts.lastGood } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
 }

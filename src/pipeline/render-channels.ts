@@ -13,6 +13,7 @@ import { renderContext } from './context';
 import { sharedKey } from './fingerprint';
 import type { GenerationWriter } from './generation-writer';
 import { renderInWorkers, usesWorkers, type RenderJob } from './render-pool';
+import type { ProgressListener } from './progress';
 import { rendering } from './rendering';
 import type { PreviousPostingFiles } from './posting-reuse';
 import type { Validation } from './validate';
@@ -25,6 +26,7 @@ interface RenderChannelsOptions {
   reuse: PreviousPostingFiles;
   /** Every channel's render keys (channelKeys), computed once per build. */
   keys: ChannelKeys;
+  onProgress?: ProgressListener;
 }
 
 /** Per channel name, each of its postings' render keys by id. */
@@ -85,26 +87,56 @@ async function renderAlongsideWorkers(
   }
   const byName = new Map(runs.map(([run]) => [run.adapter.name, run]));
   const todo = [...jobs.values()];
+  const progress = renderProgress(todo.length, opts.onProgress);
   const own = usesWorkers(project, todo.length)
-    ? renderInWorkers(project, todo, { now: opts.now, site: opts.writer.site, replace: opts.writer.recycled }, (file) => {
-        const run = byName.get(file.channel)!;
-        if (!claimed.get(file.path)?.has(file.channel)) opts.writer.claim(file.path, file.channel);
-        opts.writer.record(file, file.channel, run.keys.get(file.posting));
-      })
+    ? renderInWorkers(
+        project,
+        todo,
+        { now: opts.now, site: opts.writer.site, replace: opts.writer.recycled },
+        (file) => {
+          const run = byName.get(file.channel)!;
+          if (!claimed.get(file.path)?.has(file.channel)) opts.writer.claim(file.path, file.channel);
+          opts.writer.record(file, file.channel, run.keys.get(file.posting));
+        },
+        progress.postings,
+      )
     : forEachLimit(todo, WRITE_CONCURRENCY, async ({ entry, channels }) => {
         for (const name of channels) await rendered(entry, byName.get(name)!, claimed);
+        progress.postings(1);
       }).then(() => 0);
   // Both halves always finish before the first failure is thrown: nothing writes into a generation being discarded.
-  const [ownDone, shared] = await Promise.allSettled([own, allSharedFiles(validation, runs)]);
+  const [ownDone, shared] = await Promise.allSettled([own, allSharedFiles(validation, runs, progress.shared)]);
   if (ownDone.status === 'rejected') throw ownDone.reason;
   if (shared.status === 'rejected') throw shared.reason;
   return { diagnostics: shared.value, workers: ownDone.value };
 }
 
-async function allSharedFiles(validation: Validation, runs: [ChannelRun, PostingEntry[]][]): Promise<Diagnostic[]> {
+async function allSharedFiles(validation: Validation, runs: [ChannelRun, PostingEntry[]][], onChannel: (name?: string) => void): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  for (const [run, entries] of runs) if (run.adapter.render) diagnostics.push(...(await sharedFiles(entries, validation, run)));
+  for (const [run, entries] of runs) {
+    if (!run.adapter.render) continue;
+    onChannel(run.adapter.name);
+    diagnostics.push(...(await sharedFiles(entries, validation, run)));
+  }
+  onChannel(undefined);
   return diagnostics;
+}
+
+/** The render phase's progress: postings whose own files are done, and the channel whose shared files are being made. */
+function renderProgress(total: number, listener: ProgressListener | undefined): { postings: (count: number) => void; shared: (name?: string) => void } {
+  let done = 0;
+  let shared: string | undefined;
+  const tell = () => listener?.({ phase: 'render', done, total, ...(shared ? { shared } : {}) });
+  return {
+    postings: (count) => {
+      done += count;
+      tell();
+    },
+    shared: (name) => {
+      shared = name;
+      tell();
+    },
+  };
 }
 
 /** The key of the files `adapter` makes of all of `entries`. */

@@ -90,48 +90,62 @@ export async function renderInWorkers(
   jobs: readonly RenderJob[],
   setup: { now: Date; site: string; replace: boolean },
   onFile: (file: PooledFile) => void,
+  onPostings?: (count: number) => void,
 ): Promise<number> {
   const workerData: WorkerSetup = { plugins: project.plugins!, config: project.config, ...setup };
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const run = (worker: Worker) =>
-    new Promise<void>((resolve) => {
-      let inFlight = 0;
-      const send = () => {
-        while (!failure && inFlight < IN_FLIGHT && next < jobs.length) {
-          const batch = jobs.slice(next, next + BATCH).map(wireJob);
-          worker.postMessage({ id: next, jobs: batch });
-          next += batch.length;
-          inFlight++;
-        }
-        if (inFlight === 0) resolve();
-      };
-      worker.on('message', (reply: WorkerReply) => {
-        inFlight--;
-        try {
-          if ('error' in reply) throw new JobcastError(reply.error.code, reply.error.message, reply.error.exitCode);
-          for (const file of reply.files) onFile(file);
-        } catch (error) {
-          failure ??= { error };
-        }
-        send();
-      });
-      worker.on('error', (error) => {
-        failure ??= { error };
-        resolve();
-      });
-      worker.on('exit', (code) => {
-        if (inFlight > 0) failure ??= { error: new Error(`a render worker exited with code ${code}`) };
-        resolve();
-      });
-      send();
-    });
+  const pool: Pool = { jobs, next: 0, onFile, ...(onPostings ? { onPostings } : {}) };
   const workers = Array.from({ length: threads() }, () => new Worker(WORKER_FILE, { workerData }));
   try {
-    await Promise.all(workers.map(run));
+    await Promise.all(workers.map((w) => drive(w, pool)));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  if (failure) throw failure.error;
+  if (pool.failure) throw pool.failure.error;
   return workers.length;
+}
+
+/** What the workers share: the jobs, the next one to send, the first failure. */
+interface Pool {
+  jobs: readonly RenderJob[];
+  next: number;
+  failure?: { error: unknown };
+  onFile: (file: PooledFile) => void;
+  onPostings?: (count: number) => void;
+}
+
+/** Keep one worker busy until the jobs run out or one fails; resolves once it has nothing in flight. */
+function drive(worker: Worker, pool: Pool): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let inFlight = 0;
+    const send = () => {
+      while (!pool.failure && inFlight < IN_FLIGHT && pool.next < pool.jobs.length) {
+        const batch = pool.jobs.slice(pool.next, pool.next + BATCH).map(wireJob);
+        // A batch's id is the index of its first job, so its size is known from the id.
+        worker.postMessage({ id: pool.next, jobs: batch });
+        pool.next += batch.length;
+        inFlight++;
+      }
+      if (inFlight === 0) resolve();
+    };
+    worker.on('message', (reply: WorkerReply) => {
+      inFlight--;
+      try {
+        if ('error' in reply) throw new JobcastError(reply.error.code, reply.error.message, reply.error.exitCode);
+        for (const file of reply.files) pool.onFile(file);
+        pool.onPostings?.(Math.min(BATCH, pool.jobs.length - reply.id));
+      } catch (error) {
+        pool.failure ??= { error };
+      }
+      send();
+    });
+    worker.on('error', (error) => {
+      pool.failure ??= { error };
+      resolve();
+    });
+    worker.on('exit', (code) => {
+      if (inFlight > 0) pool.failure ??= { error: new Error(`a render worker exited with code ${code}`) };
+      resolve();
+    });
+    send();
+  });
 }

@@ -17,6 +17,7 @@ import { displayPath } from '../load/display-path';
 import path from 'node:path';
 import { stableStringify } from '../util/stable-json';
 import { renderContext } from './context';
+import type { ProgressListener } from './progress';
 import { codeFingerprint, configFingerprint, renderKey } from './fingerprint';
 import { sameStamp, sourceRecords, type CachedSource, type FileStamp, type KeptRole } from './source-cache';
 
@@ -230,6 +231,8 @@ export interface ValidateOptions {
   cache?: ReadonlyMap<string, CachedSource>;
   /** A role's last good content when its file is broken and the cache does not have it (the ledger). */
   lastGood?: (id: string) => Posting | undefined;
+  /** Told as files are checked (BuildProgress's `validate` phase). */
+  onProgress?: ProgressListener;
 }
 
 /**
@@ -238,7 +241,15 @@ export interface ValidateOptions {
  */
 export async function validateProject(project: Project, opts: ValidateOptions): Promise<Validation> {
   const { now, history: previous = {}, checkAllStates = false } = opts;
-  const run: ValidationRun = { project, now, previous, checker: new ChannelChecker(project, now, checkAllStates), entries: new Map(), cache: opts.cache };
+  const run: ValidationRun = {
+    project,
+    now,
+    previous,
+    checker: new ChannelChecker(project, now, checkAllStates),
+    entries: new Map(),
+    cache: opts.cache,
+    onProgress: opts.onProgress,
+  };
   const code = codeFingerprint();
   const { loaded, stamps } = await loadChecked(run, code, PostingStore.spill());
   const broken = brokenFiles(loaded.diagnostics, new Set(loaded.postings.map((p) => p.absPath)), project.postingsDir);
@@ -266,6 +277,7 @@ interface ValidationRun {
   checker: ChannelChecker;
   entries: Map<string, PostingEntry>;
   cache: ReadonlyMap<string, CachedSource> | undefined;
+  onProgress: ProgressListener | undefined;
 }
 
 /**
@@ -273,7 +285,7 @@ interface ValidationRun {
  * cache has from the same code, with the same stamp, is not parsed again.
  */
 async function loadChecked(
-  { project, now, previous, checker, entries, cache }: ValidationRun,
+  { project, now, previous, checker, entries, cache, onProgress }: ValidationRun,
   code: string,
   spill: PostingStore | undefined,
 ): Promise<{ loaded: LoadResult; stamps: ReadonlyMap<string, FileStamp> }> {
@@ -286,6 +298,7 @@ async function loadChecked(
     },
     onStamp: (abs, stamp) => void stamps.set(abs, stamp),
     ...(spill ? { spill } : {}),
+    ...(onProgress ? { onProgress: (done: number, total: number) => onProgress({ phase: 'validate', done, total }) } : {}),
     ...(cache
       ? {
           reuse: {

@@ -5,6 +5,7 @@
  * notifications in one transaction (fenced) → deliver, each receiver in its own queue → record.
  */
 import { buildProject, servedOutput, type BuildResult, type ServedOutput } from '../pipeline/build';
+import type { ProgressListener } from '../pipeline/progress';
 import { pagesOf, siteUrl } from '../pipeline/context';
 import { layoutFor, type Manifest } from '../pipeline/output-store';
 import type { BrokenFile } from '../pipeline/validate';
@@ -47,6 +48,8 @@ export interface PublishOptions {
   lease?: WriterLease;
   /** Per-receiver concurrency (default: each notifier's own). */
   concurrency?: number;
+  /** Told how far the build is (src/pipeline/progress.ts). */
+  onProgress?: ProgressListener;
 }
 
 export interface PublishResult {
@@ -230,6 +233,7 @@ async function buildInto(result: PublishResult, run: PublishRun, seq: number, ou
       lastGood: (id) => ledger.lastGood(id),
       identity: { id: ledger.identity().id, seq, told: true },
       output,
+      ...(run.opts.onProgress ? { onProgress: run.opts.onProgress } : {}),
     });
     result.diagnostics = result.build.diagnostics;
     result.broken = result.build.broken;
