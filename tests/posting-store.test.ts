@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PostingStore } from '../src/load/posting-store';
+import { loadPostings } from '../src/load/postings';
 import { PostingBody } from '../src/model/posting-body';
 import type { Posting } from '../src/model/posting';
 import { validateProject } from '../src/pipeline/validate';
@@ -91,6 +92,28 @@ describe('validation of many roles', () => {
       expect(v.entries[0]!.posting).toEqual(first);
       // An entry spread (as the admin does to show a role as open) still carries its posting.
       expect({ ...v.entries[5]! }.posting).toEqual(v.entries[5]!.posting);
+    } finally {
+      project.cleanup();
+    }
+  });
+});
+
+describe('a spill store that cannot be written', () => {
+  it('keeps the postings in memory: nothing is lost and every file loads', async () => {
+    const project = tempProject({ 'a.yaml': MINIMAL_POSTING, 'b.yaml': MINIMAL_POSTING.replace('Backend Engineer', 'Other') });
+    try {
+      const full = {
+        append: () => {
+          throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        },
+      } as unknown as PostingStore;
+      const opened = await project.open();
+      const loaded = await loadPostings(opened.postingsDir, opened.postingSchema, { spill: full, onPosting: () => undefined });
+      expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(loaded.postings.map((p) => [p.id, p.posting.title, p.cached])).toEqual([
+        ['a', 'Backend Engineer', undefined],
+        ['b', 'Other', undefined],
+      ]);
     } finally {
       project.cleanup();
     }

@@ -275,7 +275,13 @@ function stampOf(file: string): FileStamp | undefined {
 
 /** A validated posting moved out of memory into `store` (its object stays parsed while it is among the last read). */
 function spilled(p: LoadedPosting, store: PostingStore): LoadedPosting {
-  const [at, length] = store.append(Buffer.from(JSON.stringify(p.posting), 'utf8'));
+  let at: number, length: number;
+  try {
+    [at, length] = store.append(Buffer.from(JSON.stringify(p.posting), 'utf8'));
+  } catch {
+    // The temp folder's disk is full or gone: this posting stays in memory, as all did before.
+    return p;
+  }
   const { posting, cached: _, ...rest } = p;
   return reusedPosting(rest, { body: PostingBody.stored(store, at, length, false, posting), facts: factsOf(posting) });
 }

@@ -11,6 +11,7 @@ import { collectBytes } from '../artifact-body';
 import { isJobcastError } from '../errors';
 import { FAILURES } from '../failures';
 import { environmentCode, environmentError } from '../util/environment';
+import { Interner } from '../util/interner';
 import { writeFragmented, type PreviousFragments } from './fragment-file';
 import { assertSafeArtifactPath, makeDirOnce, writeBody, type Generation, type Manifest, type ManifestEntry, type ManifestProblem } from './output-store';
 import type { BrokenFile, Validation } from './validate';
@@ -47,7 +48,7 @@ export class GenerationWriter {
    * One copy of each string many entries repeat (content types, posting ids and the build's instant):
    * files a worker wrote arrive with copies of their own, five a role.
    */
-  private readonly strings = new Map<string, string>();
+  private readonly strings = new Interner();
   private readonly nowIso: string;
 
   constructor(
@@ -110,25 +111,18 @@ export class GenerationWriter {
     const status = file.status ?? 200;
     const before = this.opts.previous?.artifacts[file.path];
     this.manifest.artifacts[file.path] = {
-      contentType: this.intern(file.contentType),
+      contentType: this.strings.intern(file.contentType),
       status,
       sha256: file.sha256,
       size: file.size,
       // When these exact bytes first appeared: Last-Modified, and unchanged across rebuilds.
       since: before && before.sha256 === file.sha256 && before.status === status ? before.since : this.nowIso,
       channel,
-      ...(file.posting ? { posting: this.intern(file.posting) } : {}),
+      ...(file.posting ? { posting: this.strings.intern(file.posting) } : {}),
       ...(key ? { key } : {}),
       ...(part ? { part } : {}),
       ...(file.fragments ? { fragments: file.fragments } : {}),
     };
-  }
-
-  private intern(s: string): string {
-    const hit = this.strings.get(s);
-    if (hit !== undefined) return hit;
-    this.strings.set(s, s);
-    return s;
   }
 
   /** The folder the generation's public files go in. */

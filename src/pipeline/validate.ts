@@ -16,6 +16,7 @@ import { siteLinks, type Project } from '../project';
 import { displayPath } from '../load/display-path';
 import path from 'node:path';
 import { stableStringify } from '../util/stable-json';
+import { Interner } from '../util/interner';
 import { renderContext } from './context';
 import type { ProgressListener } from './progress';
 import { codeFingerprint, configFingerprint, renderKey } from './fingerprint';
@@ -106,13 +107,7 @@ class ChannelChecker {
     dropped: string[];
   }[];
   readonly diagnostics: Diagnostic[] = [];
-  private readonly strings = new Map<string, string>();
-  private intern(s: string): string {
-    const hit = this.strings.get(s);
-    if (hit !== undefined) return hit;
-    this.strings.set(s, s);
-    return s;
-  }
+  private readonly strings = new Interner();
 
   private readonly config: string;
 
@@ -168,8 +163,8 @@ class ChannelChecker {
       ran[ch.adapter.name] = { key, diagnostics: found.length ? found : NO_DIAGNOSTICS };
       for (const d of found) {
         // Thousands of postings share the same warning text: keep one copy of each string.
-        d.message = this.intern(d.message);
-        if (d.fix) d.fix = this.intern(d.fix);
+        d.message = this.strings.intern(d.message);
+        if (d.fix) d.fix = this.strings.intern(d.fix);
         this.diagnostics.push(d);
       }
       if (found.some((d) => d.severity === 'error')) ch.dropped.push(entry.id);
