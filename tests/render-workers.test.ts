@@ -69,7 +69,13 @@ function build(dir: string, minForWorkers: number, plugins = REGISTRIES): Outcom
     cwd: dir,
     encoding: 'utf8',
     // No grace for retired generations: from the third build on, each build recycles a retired tree.
-    env: { ...process.env, JOBCAST_RENDER_WORKERS_MIN: String(minForWorkers), JOBCAST_GENERATION_GRACE_MS: '0' },
+    // The same threshold for the link workers (src/pipeline/link-files.ts): carried-over files are linked there too.
+    env: {
+      ...process.env,
+      JOBCAST_RENDER_WORKERS_MIN: String(minForWorkers),
+      JOBCAST_LINK_WORKER_MIN: String(minForWorkers),
+      JOBCAST_GENERATION_GRACE_MS: '0',
+    },
     timeout: 90_000,
   });
   if (run.status !== 0) throw new Error(`driver exited ${run.status}: ${run.stderr}`);
@@ -89,7 +95,7 @@ beforeAll(() => {
   if (!existsSync(REGISTRIES)) throw new Error('run `npm run build` first: this test runs the compiled build');
 });
 
-it('renders, in workers, the bytes the main thread renders, through edits, a close, a removal and an unchanged rebuild', () => {
+it('renders and links, in workers, the bytes the main thread makes, through edits, a close, a removal, a damaged file and an unchanged rebuild', () => {
   const [inWorkers, inline] = [project(30), project(30)];
   const files = postingFiles(inWorkers);
   const steps: [string, (dir: string) => void][] = [
@@ -103,6 +109,8 @@ it('renders, in workers, the bytes the main thread renders, through edits, a clo
       },
     ],
     ['one role removed', (d) => rmSync(path.join(d, 'postings', files[11]!))],
+    // A served file cut short: the link worker finds it is not the size the manifest says, and the role's page is rendered again.
+    ['a served page cut short', (d) => writeFileSync(path.join(d, 'dist', 'jobs', files[5]!.replace(/\.yaml$/, ''), 'index.html'), 'cut')],
     ['nothing changed', () => {}],
   ];
   const sites: number[] = [];
@@ -124,6 +132,8 @@ it('renders, in workers, the bytes the main thread renders, through edits, a clo
     if (a.progress!.render.length) expect(a.progress!.render[0]).toBe(a.progress!.render[1]);
     if (step === 'first build')
       expect(a.progress).toMatchObject({ render: [30, 30], feeds: ['google', 'rss', 'json-feed', 'linkedin', 'indeed', 'ziprecruiter', 'adzuna'] });
+    if (step === 'a served page cut short')
+      expect(readFileSync(path.join(inWorkers, 'dist', 'jobs', files[5]!.replace(/\.yaml$/, ''), 'index.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
     sites.push(statSync(path.join(inWorkers, 'dist', '.')).ino);
   }
   // The third build wrote into the first one's recycled tree (its workers unlinking before writing).

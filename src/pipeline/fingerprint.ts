@@ -52,10 +52,14 @@ export function sharedKey(keys: readonly string[]): string {
   return h.digest().toString('hex', 0, 16);
 }
 
-/** Identifies one posting's files on one channel: equal keys, equal bytes. */
-export function renderKey(channel: string, entry: PostingEntry, config: string): string {
+/**
+ * Identifies one posting's files on any channel: equal keys, equal bytes. The channel is not part of
+ * it (a key is only ever compared with the same channel's, and the code fingerprint covers every
+ * channel's code), so one hash a posting serves all nine channels.
+ */
+export function renderKey(entry: PostingEntry, config: string): string {
   return createHash('sha256')
-    .update(`${channel}\0${entry.id}\0${entry.hash}\0${entry.changedAt.toISOString()}\0${config}\0${codeFingerprint()}`)
+    .update(`${entry.id}\0${entry.hash}\0${entry.changedAt.toISOString()}\0${config}\0${codeFingerprint()}`)
     .digest()
     .toString('hex', 0, 16);
 }

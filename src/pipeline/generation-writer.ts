@@ -3,8 +3,7 @@
  * over from the previous generation, and each recorded in the manifest that goes with it.
  */
 import { createHash } from 'node:crypto';
-import { constants, copyFileSync, linkSync, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
+import { rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isFragmented, type Artifact } from '../adapter';
 import { collectBytes } from '../artifact-body';
@@ -13,11 +12,15 @@ import { FAILURES } from '../failures';
 import { environmentCode, environmentError } from '../util/environment';
 import { Interner } from '../util/interner';
 import { writeFragmented, type PreviousFragments } from './fragment-file';
+import { linkFiles, makeDirSync, type LinkOp } from './link-files';
 import { assertSafeArtifactPath, makeDirOnce, writeBody, type Generation, type Manifest, type ManifestEntry, type ManifestProblem } from './output-store';
 import type { BrokenFile, Validation } from './validate';
 
-/** How many carried-over files are linked between turns of the event loop (about 10 ms of links). */
-const YIELD_EVERY = 256;
+/** A posting's files on one channel, to carry over from the previous generation's `fromSite`. */
+export interface CarryGroup {
+  fromSite: string;
+  files: readonly [string, ManifestEntry][];
+}
 
 interface GenerationWriterOptions {
   /** The instant the build is for. */
@@ -40,8 +43,6 @@ export class GenerationWriter {
   private readonly madeDirs = new Set<string>();
   /** Which channel claimed each path. */
   private readonly claimed = new Map<string, string>();
-  /** Files carried over since the event loop last had a turn. */
-  private linked = 0;
   /** What the recycled tree holds and this build has not settled yet (GenerationWriterOptions.holds). */
   private readonly unsettled: Map<string, ManifestEntry> | undefined;
   /**
@@ -66,18 +67,12 @@ export class GenerationWriter {
   }
 
   /**
-   * Settle `p` in a recycled tree: the entry it held, after deleting the file unless `keepIf` says
-   * its bytes are the ones wanted. A file of the tree may be a hard link to one being served, so it
-   * is never written over in place: it is unlinked and a new file made.
+   * Settle `p` in a recycled tree before it is written: what the tree held there is deleted. A file
+   * of the tree may be a hard link to one being served, so it is never written over in place.
    */
-  private settle(p: string, keepIf?: ManifestEntry): boolean {
-    const held = this.unsettled?.get(p);
-    if (!held) return false;
-    this.unsettled!.delete(p);
-    const file = path.join(this.generation.site, p);
-    if (keepIf && held.sha256 === keepIf.sha256 && held.size === keepIf.size && statSync(file, { throwIfNoEntry: false })?.size === keepIf.size) return true;
-    rmSync(file, { force: true });
-    return false;
+  private settle(p: string): void {
+    if (!this.unsettled?.delete(p)) return;
+    rmSync(path.join(this.generation.site, p), { force: true });
   }
 
   /** Reserve `p` for `channel`: two channels (or two files) at one path are a bug. */
@@ -133,44 +128,47 @@ export class GenerationWriter {
   /**
    * Hard-link unchanged files from the previous generation (copy where links are not possible).
    * False when a file is gone or is not the size the manifest says (cut short where it is served),
-   * so the caller renders instead. The links are made with sync calls: a link is a few microseconds
-   * of kernel time, and libuv's round trip cost three times that (49,000 files took 5 s, now 1.5 s).
-   * The event loop gets a turn every YIELD_EVERY files, so a server in the same process keeps answering.
+   * so the caller renders instead.
    */
   async carryOver(fromSite: string, files: readonly [string, ManifestEntry][]): Promise<boolean> {
-    if ((this.linked += files.length) >= YIELD_EVERY) {
-      this.linked = 0;
-      await setImmediatePromise();
-    }
-    try {
-      for (const [p, e] of files) this.linkOne(fromSite, p, e);
-      return true;
-    } catch {
-      for (const [p] of files) {
-        delete this.manifest.artifacts[p];
-        rmSync(path.join(this.generation.site, p), { force: true });
-      }
-      return false;
-    }
+    const [carried] = await this.carryOverAll([{ fromSite, files }]);
+    return carried!;
   }
 
-  private linkOne(fromSite: string, p: string, e: ManifestEntry): void {
-    if (this.settle(p, e)) {
-      this.manifest.artifacts[p] = e;
-      return;
-    }
-    const target = path.join(this.generation.site, p);
-    makeDirSync(path.dirname(target), this.madeDirs);
-    try {
-      linkSync(path.join(fromSite, p), target);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
-      // Never copy over a file a recycled tree has there: it may be a link to a served one.
-      if (this.recycled) rmSync(target, { force: true });
-      copyFileSync(path.join(fromSite, p), target, this.recycled ? constants.COPYFILE_EXCL : 0);
-    }
-    if (statSync(target).size !== e.size) throw new Error(`${p} is not the file the previous build wrote`);
-    this.manifest.artifacts[p] = e;
+  /**
+   * `carryOver` for many groups at once (link-files.ts: on a worker thread when there are many),
+   * each group a posting's files on one channel; per group, whether all of it was carried over.
+   * A group that was not has none of its files left in the generation or its manifest.
+   */
+  async carryOverAll(groups: readonly CarryGroup[]): Promise<boolean[]> {
+    const ops: LinkOp[] = [];
+    for (const { fromSite, files } of groups) for (const [p, e] of files) ops.push(this.linkOp(fromSite, p, e));
+    const failed = await linkFiles(ops);
+    let k = 0;
+    return groups.map(({ files }) => {
+      const start = k;
+      k += files.length;
+      if (!failed.subarray(start, k).includes(1)) {
+        for (const [p, e] of files) this.manifest.artifacts[p] = e;
+        return true;
+      }
+      for (const [p] of files) rmSync(path.join(this.generation.site, p), { force: true });
+      return false;
+    });
+  }
+
+  /** What carrying `p` over takes: in a recycled tree, whether the file there already is the one wanted. */
+  private linkOp(fromSite: string, p: string, e: ManifestEntry): LinkOp {
+    const held = this.unsettled?.get(p);
+    if (held) this.unsettled!.delete(p);
+    const same = held && held.sha256 === e.sha256 && held.size === e.size;
+    return {
+      from: path.join(fromSite, p),
+      to: path.join(this.generation.site, p),
+      size: e.size,
+      held: same ? 'same' : held ? 'other' : 'none',
+      recycled: this.recycled,
+    };
   }
 
   /**
@@ -228,26 +226,6 @@ export async function writeArtifactBlocking(site: string, artifact: Artifact, ch
     writeFileSync(file, bytes, { flag: 'wx' });
     return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
   });
-}
-
-/**
- * `mkdir -p` with blocking calls, once per folder: a folder whose parent this build made is made
- * with one plain mkdir (a third cheaper than a recursive one, and a rebuild makes one per role).
- */
-function makeDirSync(dir: string, madeDirs: Set<string>): void {
-  if (madeDirs.has(dir)) return;
-  if (madeDirs.has(path.dirname(dir))) {
-    try {
-      mkdirSync(dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    madeDirs.add(dir);
-    return;
-  }
-  mkdirSync(dir, { recursive: true });
-  // Its parents exist now too, so their other children are made with a plain mkdir.
-  for (let d = dir; !madeDirs.has(d) && path.dirname(d) !== d; d = path.dirname(d)) madeDirs.add(d);
 }
 
 async function writing<T>(channel: string, p: string, file: string, write: () => Promise<T>): Promise<T> {

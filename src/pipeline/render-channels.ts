@@ -11,7 +11,7 @@ import { siteLinks, type Project } from '../project';
 import { forEachLimit } from '../util/concurrency';
 import { renderContext } from './context';
 import { sharedKey } from './fingerprint';
-import type { GenerationWriter } from './generation-writer';
+import type { CarryGroup, GenerationWriter } from './generation-writer';
 import { renderInWorkers, usesWorkers, type RenderJob } from './render-pool';
 import type { ProgressListener } from './progress';
 import { rendering } from './rendering';
@@ -62,9 +62,9 @@ export async function renderChannels(project: Project, validation: Validation, o
 }
 
 /**
- * Every posting's unchanged own files carried over first (hard links), then the ones to render sent
- * to worker threads when the project's plugins can be loaded there and there are enough of them
- * (render-pool.ts), else rendered here, while this thread renders the shared files.
+ * Three things at once: every posting's unchanged own files carried over (hard links, link-files.ts),
+ * the ones to render sent to worker threads when the project's plugins can be loaded there and there
+ * are enough of them (render-pool.ts) or else rendered here, and this thread rendering the shared files.
  */
 async function renderAlongsideWorkers(
   project: Project,
@@ -72,23 +72,17 @@ async function renderAlongsideWorkers(
   runs: [ChannelRun, PostingEntry[]][],
   opts: RenderChannelsOptions,
 ): Promise<ChannelsRendered> {
-  const jobs = new Map<string, RenderJob>();
+  const { jobs, carrying } = ownWork(runs);
   const claimed = new Map<string, Set<string>>();
-  for (const [run, entries] of runs) {
-    if (!run.adapter.renderPosting) continue;
-    await forEachLimit(entries, WRITE_CONCURRENCY, async (entry) => {
-      const carried = await carriedOver(entry, run);
-      if (carried === true) return;
-      const job = jobs.get(entry.id) ?? { entry, channels: [] };
-      job.channels.push(run.adapter.name);
-      jobs.set(entry.id, job);
-      for (const p of carried) claimed.set(p, new Set([...(claimed.get(p) ?? []), run.adapter.name]));
-    });
-  }
   const byName = new Map(runs.map(([run]) => [run.adapter.name, run]));
   const todo = [...jobs.values()];
   const progress = renderProgress(todo.length, opts.onProgress);
-  const own = usesWorkers(project, todo.length)
+  const inline = (list: readonly RenderJob[], onPosting?: (count: number) => void) =>
+    forEachLimit(list, WRITE_CONCURRENCY, async ({ entry, channels }) => {
+      for (const name of channels) await rendered(entry, byName.get(name)!, claimed);
+      onPosting?.(1);
+    }).then(() => 0);
+  const rendering = usesWorkers(project, todo.length)
     ? renderInWorkers(
         project,
         todo,
@@ -100,15 +94,17 @@ async function renderAlongsideWorkers(
         },
         progress.postings,
       )
-    : forEachLimit(todo, WRITE_CONCURRENCY, async ({ entry, channels }) => {
-        for (const name of channels) await rendered(entry, byName.get(name)!, claimed);
-        progress.postings(1);
-      }).then(() => 0);
-  // Both halves always finish before the first failure is thrown: nothing writes into a generation being discarded.
-  const [ownDone, shared] = await Promise.allSettled([own, allSharedFiles(validation, runs, progress.shared)]);
-  if (ownDone.status === 'rejected') throw ownDone.reason;
-  if (shared.status === 'rejected') throw shared.reason;
-  return { diagnostics: shared.value, workers: ownDone.value };
+    : inline(todo, progress.postings);
+  // The links are made (on a worker thread when there are many) while this thread renders feeds.
+  const own = settleBoth(rendering, opts.writer.carryOverAll(carrying.map((c) => c.group))).then(async ([workers, carried]) => {
+    // A file that was gone or cut short: its posting's files on that channel are rendered instead, at the paths already claimed.
+    const failed = carrying.filter((_, i) => !carried[i]);
+    for (const { channel, group } of failed) for (const [p] of group.files) claimed.set(p, new Set([...(claimed.get(p) ?? []), channel]));
+    await inline(failed.map(({ entry, channel }) => ({ entry, channels: [channel] })));
+    return workers;
+  });
+  const [workers, diagnostics] = await settleBoth(own, allSharedFiles(validation, runs, progress.shared));
+  return { diagnostics, workers };
 }
 
 async function allSharedFiles(validation: Validation, runs: [ChannelRun, PostingEntry[]][], onChannel: (name?: string) => void): Promise<Diagnostic[]> {
@@ -142,15 +138,43 @@ function renderProgress(total: number, listener: ProgressListener | undefined): 
 /** The key of the files `adapter` makes of all of `entries`. */
 export const sharedKeyOf = (entries: readonly PostingEntry[], keys: ReadonlyMap<string, string>): string => sharedKey(entries.map((e) => keys.get(e.id)!));
 
+/** A posting's unchanged files on one channel, claimed, to be carried over. */
+interface Carrying {
+  entry: PostingEntry;
+  channel: string;
+  group: CarryGroup;
+}
+
 /**
- * Carry one posting's files on one channel over when their render key is unchanged: true when done,
- * else the paths a failed carry-over claimed (a file was gone), which stay claimed: rendering them is no clash.
+ * What each posting needs on each channel that renders postings: its files carried over when their
+ * render key is unchanged (claimed here), else rendered.
  */
-async function carriedOver(entry: PostingEntry, { adapter, writer, reuse, keys }: ChannelRun): Promise<true | string[]> {
-  const unchanged = reuse.unchanged(adapter.name, entry.id, keys.get(entry.id)!);
-  if (!unchanged) return [];
-  for (const [p] of unchanged.files) writer.claim(p, adapter.name);
-  return (await writer.carryOver(unchanged.fromSite, unchanged.files)) || unchanged.files.map(([p]) => p);
+function ownWork(runs: readonly [ChannelRun, PostingEntry[]][]): { jobs: Map<string, RenderJob>; carrying: Carrying[] } {
+  const jobs = new Map<string, RenderJob>();
+  const carrying: Carrying[] = [];
+  for (const [{ adapter, writer, reuse, keys }, entries] of runs) {
+    if (!adapter.renderPosting) continue;
+    for (const entry of entries) {
+      const group = reuse.unchanged(adapter.name, entry.id, keys.get(entry.id)!);
+      if (group) {
+        for (const [p] of group.files) writer.claim(p, adapter.name);
+        carrying.push({ entry, channel: adapter.name, group });
+        continue;
+      }
+      const job = jobs.get(entry.id);
+      if (job) job.channels.push(adapter.name);
+      else jobs.set(entry.id, { entry, channels: [adapter.name] });
+    }
+  }
+  return { jobs, carrying };
+}
+
+/** Both results once both have settled; the first failure is thrown only then, so nothing still writes into a generation being discarded. */
+async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
 }
 
 /** Render one posting's files on one channel; `claimed`: paths already claimed, by channel. */

@@ -8,9 +8,9 @@
  * the bytes its index says (size and CRC-32) is not read, and written again.
  */
 import { sameStamp, type FileStamp } from '../load/file-stamp';
+import { crc32 } from 'node:zlib';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import { factsOf, PostingBody, type PostingFacts } from '../model/posting-body';
 import {
   INDEX_FILE,
@@ -79,7 +79,7 @@ export async function readSourceCache(generation: string | undefined): Promise<M
 async function readSegment(dir: string, name: string, entry: SegmentEntry, out: Map<string, CachedSource>): Promise<void> {
   const store = openedStore(path.join(dir, postingsFile(name)));
   // Postings are parsed late, in a channel's render: damage must be caught here, where it costs a fresh parse.
-  if (!store || store.length !== entry.postings || crc32(store.readAll()) !== entry.crc) return;
+  if (!store || store.length !== entry.postings || store.crc32() !== entry.crc) return;
   for (const line of await lines(path.join(dir, segmentFile(name)))) {
     try {
       const {

@@ -133,10 +133,11 @@ class ChannelChecker {
   check(entry: PostingEntry, cached: Record<string, { key: string; diagnostics: Diagnostic[] }> | undefined, exclude: readonly string[] | undefined): void {
     const ran: Record<string, { key: string; diagnostics: Diagnostic[] }> = {};
     this.ran.set(entry.id, ran);
+    let key: string | undefined;
     for (const ch of this.channels) {
       if (!ch.inspected.includes(entry.state)) continue;
       if (exclude?.includes(ch.adapter.name)) continue;
-      const key = renderKey(ch.adapter.name, entry, this.config);
+      key ??= renderKey(entry, this.config);
       const hit = cached?.[ch.adapter.name];
       let found: Diagnostic[];
       if (hit && hit.key === key) {
