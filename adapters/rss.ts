@@ -3,10 +3,9 @@
  * package. That package is unmaintained and has two
  * flaws this adapter wraps: it passes XML-illegal characters through (one U+0008 makes the file
  * unreadable), so every string is cleaned before `rss` sees it; and it stamps the wall clock into
- * `lastBuildDate`, with no option to say otherwise. So its output is read back with a real parser
- * (src/xml/read.ts), the channel's lastBuildDate set to the latest content change, and the tree
- * written again by the one XML writer, in the layout `rss` uses: the bytes (and the ETag, and WebSub
- * pings) stay unchanged until a posting really changes. Past FEED_PAGE_MAX roles the feed is paged
+ * `lastBuildDate`, with no option to say otherwise. So a real parser (src/xml/read.ts) finds the
+ * channel's lastBuildDate in its output, and the one XML writer puts the latest content change in its
+ * place: the bytes (and the ETag, and WebSub pings) stay unchanged until a posting really changes. Past FEED_PAGE_MAX roles the feed is paged
  * (src/xml/feed-pages.ts, docs/channels.md): each page is such a document of its own, with RFC 5005 links.
  */
 import RSS from 'rss';
@@ -18,8 +17,8 @@ import { salaryText } from '../src/compose/facts';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { feedText } from '../src/xml/escape';
-import { readXmlRoot, withoutIndentation } from '../src/xml/read';
-import { el, serializeDocument, type XmlElement, type XmlNode, type XmlStyle } from '../src/xml/writer';
+import { elementSpan } from '../src/xml/read';
+import { el, serialize } from '../src/xml/writer';
 import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822 } from '../src/xml/feed';
 import { feedPages, type FeedPage, type FeedPageLinks } from '../src/xml/feed-pages';
 
@@ -77,22 +76,15 @@ function jobElements(e: PostingEntry, ctx: RenderContext<RssOptions>): XmlObject
   ].filter(present);
 }
 
-/** The layout of the `xml` package under `rss`, so re-serializing changes no byte of what it wrote. */
-const RSS_PACKAGE_STYLE: XmlStyle = { quotesInText: true, rootOnDeclarationLine: true };
-
-const named =
-  (name: string) =>
-  (n: XmlNode): n is XmlElement =>
-    n.kind === 'element' && n.name === name;
-
-/** `rss` output with the channel's wall-clock lastBuildDate replaced (or dropped when no date is known). */
+/** `rss` output with the channel's wall-clock lastBuildDate replaced (or dropped, with its line, when no date is known). */
 export function withLastBuildDate(xml: string, at: Date | undefined): string {
-  const root = withoutIndentation(readXmlRoot(xml));
-  const channel = root.children.find(named('channel'));
-  if (!channel?.children.some(named('lastBuildDate'))) throw new Error('rss output has no channel lastBuildDate to replace');
-  const date: XmlNode[] = at ? [el('lastBuildDate', rfc822(at))] : [];
-  const dated: XmlElement = { ...channel, children: channel.children.flatMap((c) => (named('lastBuildDate')(c) ? date : [c])) };
-  return serializeDocument({ ...root, children: root.children.map((c) => (c === channel ? dated : c)) }, '  ', RSS_PACKAGE_STYLE);
+  // Found by the parser, which stops there: a page of 1,000 items is not read (nor written) again.
+  const span = elementSpan(xml, ['rss', 'channel', 'lastBuildDate']);
+  if (!span) throw new Error('rss output has no channel lastBuildDate to replace');
+  // Ended by a newline, as every document the one writer writes (the feed's bytes have always been).
+  const rest = xml.endsWith('\n') ? xml.slice(span.end) : `${xml.slice(span.end)}\n`;
+  if (!at) return xml.slice(0, span.indented) + rest;
+  return xml.slice(0, span.start) + serialize(el('lastBuildDate', rfc822(at))) + rest;
 }
 
 /** The subscription document, and the first page of a paged feed. */

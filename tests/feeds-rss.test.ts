@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import RSS from 'rss';
 import Parser from 'rss-parser';
+import fc from 'fast-check';
+import { elementSpan, readXmlRoot, withoutIndentation } from '../src/xml/read';
+import { el, serializeDocument, type XmlElement, type XmlNode } from '../src/xml/writer';
 import { JOB_NAMESPACE, withLastBuildDate } from '../adapters/rss';
 import { buildProject } from '../src/pipeline/build';
 import {
@@ -83,6 +86,45 @@ describe('deterministic output', () => {
     const channel = channelOf(fixed);
     expect(textOf(channel, 'title')).toBe('<lastBuildDate>nope</lastBuildDate>');
     expect(textOf(channel, 'lastBuildDate')).toBe(NOW.toUTCString());
+  });
+});
+
+describe('lastBuildDate spliced into the rss output', () => {
+  // What the channel did before: read the whole output back and write every node again. The splice
+  // must give the same bytes, so no feed changes (nor its ETag) by the faster way of dating it.
+  const rewritten = (xml: string, at: Date | undefined): string => {
+    const style = { quotesInText: true, rootOnDeclarationLine: true };
+    const isDate = (n: XmlNode) => n.kind === 'element' && n.name === 'lastBuildDate';
+    const root = withoutIndentation(readXmlRoot(xml));
+    const channel = root.children.find((n): n is XmlElement => n.kind === 'element' && n.name === 'channel')!;
+    const dated = { ...channel, children: channel.children.flatMap((c) => (isDate(c) ? (at ? [el('lastBuildDate', at.toUTCString())] : []) : [c])) };
+    return serializeDocument({ ...root, children: root.children.map((c) => (c === channel ? dated : c)) }, '  ', style);
+  };
+  const text = fc.string({ unit: fc.constantFrom('a', ' ', '<', '>', '&', '"', "'", ']]>', '<lastBuildDate>', '</channel>', '\n', 'é', '😀'), maxLength: 30 });
+
+  it('gives the bytes a parse and rewrite of the whole document gives', () => {
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        fc.array(fc.tuple(text, text), { maxLength: 4 }),
+        fc.option(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true })),
+        (title, description, items, at) => {
+          const feed = new RSS({ title: title || 'x', description, feed_url: 'https://x.example/f', site_url: 'https://x.example/', generator: 'jobcast' });
+          for (const [t, d] of items) feed.item({ title: t, description: d, url: 'https://x.example/j', date: NOW });
+          const xml = feed.xml({ indent: '  ' });
+          expect(withLastBuildDate(xml, at ?? undefined)).toBe(rewritten(xml, at ?? undefined));
+        },
+      ),
+    );
+  });
+
+  it('finds the element only where the parser does', () => {
+    const doc = '<a><!-- <b></b> --><c><![CDATA[<b></b>]]></c>\n  <b/></a>';
+    const start = doc.lastIndexOf('<b/>');
+    expect(elementSpan(doc, ['a', 'b'])).toEqual({ start, end: start + 4, indented: start - 3 });
+    expect(elementSpan('<a><c><b>x</b></c></a>', ['a', 'b'])).toBeUndefined();
+    expect(() => withLastBuildDate('<rss><channel></channel></rss>', NOW)).toThrow('no channel lastBuildDate');
   });
 });
 

@@ -81,3 +81,51 @@ export function withoutIndentation(e: XmlElement): XmlElement {
     .map((c) => (c.kind === 'element' ? withoutIndentation(c) : c));
   return { ...e, children };
 }
+
+/** Where an element is in a document: `[start, end)` of its markup, and `indented` where the whitespace before it starts. */
+export interface ElementSpan {
+  start: number;
+  end: number;
+  indented: number;
+}
+
+/** Input is read this much at a time, so a search for an element near the top stops there. */
+const SPAN_CHUNK = 4096;
+
+/**
+ * The span of the first element at `path` (names from the root down, e.g. rss, channel,
+ * lastBuildDate), found by the parser, so markup inside text or CDATA is never taken for it; the
+ * rest of the document is not read. Undefined when there is none before the document ends.
+ */
+export function elementSpan(source: string, path: readonly string[]): ElementSpan | undefined {
+  const parser = new SaxesParser({ position: true });
+  const open: string[] = [];
+  let opened = -1;
+  let found: ElementSpan | undefined;
+  parser.on('error', (err) => {
+    throw new Error(explain(err, source, parser.position));
+  });
+  parser.on('opentag', (tag) => {
+    if (found) return;
+    const depth = open.length;
+    if (!tag.isSelfClosing) open.push(tag.name);
+    if (depth + 1 !== path.length || tag.name !== path[depth] || !open.slice(0, depth).every((n, i) => n === path[i])) return;
+    // The parser stands just past the tag's `>`: its start is the `<` that opened it.
+    const start = source.lastIndexOf('<', parser.position - 1);
+    if (tag.isSelfClosing) found = spanOf(source, start, parser.position);
+    else opened = start;
+  });
+  parser.on('closetag', (tag) => {
+    if (tag.isSelfClosing || found) return;
+    open.pop();
+    if (opened >= 0 && open.length === path.length - 1) found = spanOf(source, opened, parser.position);
+  });
+  for (let at = 0; at < source.length && !found; at += SPAN_CHUNK) parser.write(source.slice(at, at + SPAN_CHUNK));
+  return found;
+}
+
+function spanOf(source: string, start: number, end: number): ElementSpan {
+  let indented = start;
+  while (indented > 0 && ' \t\r\n'.includes(source[indented - 1]!)) indented--;
+  return { start, end, indented };
+}
