@@ -1,5 +1,5 @@
 /**
- * Board feeds and the listing are fragmented bodies: a rebuild copies each unchanged role's `<job>`s (its `<li>`) from the file it
+ * Board feeds, the listing and the sitemap are fragmented bodies: a rebuild copies each unchanged role's `<job>`s (its `<li>`, its `<url>`) from the file it
  * wrote last time and renders only the roles whose render key changed. Checked by counting what is
  * rendered, and as sequences: after every step of a random run (edits, reordering dates, closes,
  * new and removed roles, a config change, a damaged feed) the feeds are byte for byte those of a
@@ -17,8 +17,8 @@ import { matchesReuseNothing } from './helpers/reference-build';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const BOARD_FEEDS = ['feeds/linkedin.xml', 'feeds/indeed.xml', 'feeds/ziprecruiter.xml', 'feeds/adzuna.xml'];
-/** The board feeds and the listing of open roles (one `<li>` per role, adapters/google/pages.ts). */
-const FRAGMENTED = [...BOARD_FEEDS, 'jobs/index.html'];
+/** The board feeds, the listing of open roles (one `<li>` per role, adapters/google/pages.ts) and the sitemap (one `<url>`). */
+const FRAGMENTED = [...BOARD_FEEDS, 'jobs/index.html', 'sitemap.xml'];
 const ROLES = ['backend-engineer', 'frontend-engineer', 'data-engineer', 'site-reliability-engineer', 'product-designer'];
 
 interface Shape {
@@ -96,14 +96,15 @@ describe('board feeds assembled from the previous build', () => {
     const count = counting();
     await buildBoth(await project.open(count.adapters));
     for (const channel of ['linkedin', 'indeed', 'ziprecruiter', 'adzuna']) expect(count.rendered.get(channel)).toBe(2 * ROLES.length);
-    expect(count.rendered.get('google')).toBe(2 * ROLES.length);
+    // The listing and the sitemap, in each of the two builds.
+    expect(count.rendered.get('google')).toBe(4 * ROLES.length);
 
     project.write('data-engineer.yaml', posting('data-engineer', { max: 99000, day: 3, hamburg: true }));
     const opened = await project.open(count.adapters);
     count.rendered.clear();
     await buildProject(opened, { now: NOW });
     for (const channel of ['linkedin', 'indeed', 'ziprecruiter', 'adzuna']) expect(count.rendered.get(channel)).toBe(1);
-    expect(count.rendered.get('google')).toBe(1);
+    expect(count.rendered.get('google')).toBe(2);
 
     await buildProject({ ...opened, outDir: reference() }, { now: NOW, reuse: false });
     expect(feedsOf(project.outDir)).toEqual(feedsOf(reference()));

@@ -6,7 +6,7 @@
  */
 import { SaxesParser } from 'saxes';
 import { SITEMAP_MAX_URLS, sitemapFiles } from '../adapters/google/sitemap';
-import type { PostingEntry } from '../src/adapter';
+import type { ArtifactBody, PostingEntry } from '../src/adapter';
 import type { SiteConfig } from '../src/model/config';
 import { entryOf, googleContext, NOW, isolatedConfig, US_POSTING } from './google-support';
 
@@ -20,6 +20,9 @@ const POSTING = US_POSTING;
 
 /** `n` open roles, role i last changed i minutes after NOW. */
 const roles = (n: number): PostingEntry[] => Array.from({ length: n }, (_, i) => entryOf(`role-${i}`, POSTING, NOW, new Date(NOW.getTime() + i * 60_000)));
+
+/** A sitemap file's bytes: the parts are written a URL at a time (a fragment per role). */
+const text = (body: ArtifactBody): string => (typeof body === 'string' ? body : [...(body as Iterable<string>)].join(''));
 
 /** Root element name, and each `<loc>` with the `<lastmod>` beside it. */
 function read(xml: string): { root: string; items: { loc: string; lastmod?: string }[] } {
@@ -46,7 +49,7 @@ describe('sitemap index past the protocol limit', () => {
   it('keeps one urlset at the limit exactly', () => {
     const files = sitemapFiles(roles(SITEMAP_MAX_URLS - 1), [], googleContext(config));
     expect(files.map((f) => f.path)).toEqual(['sitemap.xml']);
-    const { root, items } = read(files[0]!.body);
+    const { root, items } = read(text(files[0]!.body));
     expect(root).toBe('urlset');
     expect(items).toHaveLength(SITEMAP_MAX_URLS);
   });
@@ -55,10 +58,10 @@ describe('sitemap index past the protocol limit', () => {
     const open = roles(SITEMAP_MAX_URLS);
     const files = sitemapFiles(open, open, googleContext(config));
     expect(files.map((f) => f.path)).toEqual(['sitemap.xml', 'sitemaps/sitemap-1.xml', 'sitemaps/sitemap-2.xml']);
-    const index = read(files[0]!.body);
+    const index = read(text(files[0]!.body));
     expect(index.root).toBe('sitemapindex');
     expect(index.items.map((i) => i.loc)).toEqual(['http://localhost:3000/sitemaps/sitemap-1.xml', 'http://localhost:3000/sitemaps/sitemap-2.xml']);
-    const parts = files.slice(1).map((f) => read(f.body));
+    const parts = files.slice(1).map((f) => read(text(f.body)));
     for (const p of parts) {
       expect(p.root).toBe('urlset');
       expect(p.items.length).toBeLessThanOrEqual(SITEMAP_MAX_URLS);

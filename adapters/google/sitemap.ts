@@ -4,9 +4,9 @@
  * changed, never the build time (Google ignores a lastmod that is always "now", docs/channels.md,
  * "google").
  */
-import type { PostingEntry, RenderContext } from '../../src/adapter';
+import type { ArtifactBody, PostingEntry, RenderContext } from '../../src/adapter';
 import { formatUtc } from '../../src/model/dates';
-import { el, serializeDocument, type XmlElement, type XmlStyle } from '../../src/xml/writer';
+import { el, serializeDocument, xmlDocument, type XmlElement, type XmlStyle } from '../../src/xml/writer';
 import { jobPages } from './urls';
 
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
@@ -19,54 +19,54 @@ const absolute = (url: string): string => new URL(url).href;
 
 const urlElement = (loc: string, lastmod: Date | undefined): XmlElement => el('url', [el('loc', absolute(loc)), lastmod && el('lastmod', formatUtc(lastmod))]);
 
-const latest = (entries: readonly PostingEntry[]): Date | undefined =>
-  entries.reduce<Date | undefined>((max, e) => (!max || e.changedAt > max ? e.changedAt : max), undefined);
+/** The latest change among `entries`, or `from` when that is later. */
+const latest = (entries: readonly PostingEntry[], from?: Date): Date | undefined =>
+  entries.reduce<Date | undefined>((max, e) => (!max || e.changedAt > max ? e.changedAt : max), from);
 
 /** The protocol's limit of URLs in one sitemap file (sitemaps.org); past it, sitemap.xml becomes an index of parts. */
 export const SITEMAP_MAX_URLS = 50_000;
 
-type SitemapUrl = { loc: string; lastmod: Date | undefined };
-
-const urlset = (urls: readonly SitemapUrl[]): string =>
-  serializeDocument(
-    el(
-      'urlset',
-      urls.map((u) => urlElement(u.loc, u.lastmod)),
-      { xmlns: SITEMAP_NS },
-    ),
-    '  ',
-    SITEMAP_STYLE,
-  );
-
-const newest = (dates: readonly (Date | undefined)[]): Date | undefined =>
-  dates.reduce<Date | undefined>((max, d) => (d && (!max || d > max) ? d : max), undefined);
+/** One part's document: the listing's `<url>` in the head of the first, then a fragment per open role. */
+function urlset(open: readonly PostingEntry[], listing: XmlElement | undefined, ctx: RenderContext<unknown>): Iterable<string> {
+  return xmlDocument({
+    root: 'urlset',
+    attributes: { xmlns: SITEMAP_NS },
+    head: listing,
+    items: open,
+    item: (e) => urlElement(ctx.url(jobPages.page(e.id)), e.changedAt),
+    // A role's <url> is its id and changedAt (both in its render key): the build copies it when unchanged.
+    posting: (e) => e.id,
+    style: SITEMAP_STYLE,
+  });
+}
 
 /** `sitemap.xml` as an index of its parts (`sitemaps/sitemap-<n>.xml`), each lastmod the newest of its part. */
-function sitemapIndex(urls: readonly SitemapUrl[], ctx: RenderContext<unknown>): { path: string; body: string }[] {
-  const parts: SitemapUrl[][] = [];
-  for (let i = 0; i < urls.length; i += SITEMAP_MAX_URLS) parts.push(urls.slice(i, i + SITEMAP_MAX_URLS));
+function sitemapIndex(open: readonly PostingEntry[], listing: XmlElement, listed: Date | undefined, ctx: RenderContext<unknown>): SitemapFile[] {
+  // The listing is the first URL of the first part, so that part holds one role fewer.
+  const parts: PostingEntry[][] = [open.slice(0, SITEMAP_MAX_URLS - 1)];
+  for (let i = SITEMAP_MAX_URLS - 1; i < open.length; i += SITEMAP_MAX_URLS) parts.push(open.slice(i, i + SITEMAP_MAX_URLS));
   const paths = parts.map((_, i) => `sitemaps/sitemap-${i + 1}.xml`);
   const entries = parts.map((part, i) => {
-    const lastmod = newest(part.map((u) => u.lastmod));
+    const lastmod = latest(part, i === 0 ? listed : undefined);
     return el('sitemap', [el('loc', absolute(ctx.url(paths[i]!))), lastmod && el('lastmod', formatUtc(lastmod))]);
   });
   return [
     { path: 'sitemap.xml', body: serializeDocument(el('sitemapindex', entries, { xmlns: SITEMAP_NS }), '  ', SITEMAP_STYLE) },
-    ...parts.map((part, i) => ({ path: paths[i]!, body: urlset(part) })),
+    ...parts.map((part, i) => ({ path: paths[i]!, body: urlset(part, i === 0 ? listing : undefined, ctx) })),
   ];
 }
+
+type SitemapFile = { path: string; body: ArtifactBody };
 
 /**
  * Open job pages and the listing: `sitemap.xml`, or past SITEMAP_MAX_URLS an index of parts. The
  * listing changes whenever a role appears on it, changes, or leaves it (closes, expires), so its
  * lastmod is the latest change among every entry rendered here.
  */
-export function sitemapFiles(open: readonly PostingEntry[], all: readonly PostingEntry[], ctx: RenderContext<unknown>): { path: string; body: string }[] {
-  const urls: SitemapUrl[] = [
-    { loc: ctx.url(jobPages.listing), lastmod: latest(all) },
-    ...open.map((e) => ({ loc: ctx.url(jobPages.page(e.id)), lastmod: e.changedAt })),
-  ];
-  return urls.length <= SITEMAP_MAX_URLS ? [{ path: 'sitemap.xml', body: urlset(urls) }] : sitemapIndex(urls, ctx);
+export function sitemapFiles(open: readonly PostingEntry[], all: readonly PostingEntry[], ctx: RenderContext<unknown>): SitemapFile[] {
+  const listed = latest(all);
+  const listing = urlElement(ctx.url(jobPages.listing), listed);
+  return open.length + 1 <= SITEMAP_MAX_URLS ? [{ path: 'sitemap.xml', body: urlset(open, listing, ctx) }] : sitemapIndex(open, listing, listed, ctx);
 }
 
 /** Everything may be crawled (a 410 page must be fetched to be dropped); the sitemap is named. */

@@ -120,6 +120,7 @@ export interface XmlDocumentSpec<T> {
    */
   posting?: (item: T) => string;
   indent?: string;
+  style?: XmlStyle;
 }
 
 /**
@@ -150,7 +151,7 @@ interface DocumentParts<T> {
 
 function documentParts<T>(spec: XmlDocumentSpec<T>): DocumentParts<T> {
   const indent = spec.indent ?? '  ';
-  const line = (n: XmlNode) => `${indent}${serialize(n, indent, 1)}\n`;
+  const line = (n: XmlNode) => `${indent}${serialize(n, indent, 1, spec.style)}\n`;
   return {
     head: () => {
       const shell = el(spec.root, undefined, spec.attributes);
