@@ -18,9 +18,11 @@ export const FEED_STATES: readonly LifecycleState[] = ['open', 'closed', 'expire
 
 /** Open entries, newest first (then by id), so the order never depends on file-system listing. */
 export function listedEntries(entries: readonly PostingEntry[]): PostingEntry[] {
-  return entries
-    .filter((e) => e.state === 'open')
-    .sort((a, b) => b.lifecycle.liveFrom.getTime() - a.lifecycle.liveFrom.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Each entry's time read once, not in every comparison: six feeds sort every role on every build.
+  const keyed: { at: number; e: PostingEntry }[] = [];
+  for (const e of entries) if (e.state === 'open') keyed.push({ at: e.lifecycle.liveFrom.getTime(), e });
+  keyed.sort((a, b) => b.at - a.at || (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0));
+  return keyed.map((k) => k.e);
 }
 
 /**
