@@ -13,7 +13,7 @@ import type { PreviousPostingFiles } from './posting-reuse';
 import { sharedKeyOf, type ChannelKeys } from './render-channels';
 import { sameStamp, type CachedSource } from './source-cache';
 import type { Validation } from './validate';
-import { stableStringify } from '../util/stable-json';
+import { sameJsonValue, stableStringify } from '../util/stable-json';
 
 export interface UnchangedInput {
   validation: Validation;
@@ -63,21 +63,19 @@ function sameRecord(had: CachedSource, now: CachedSource): boolean {
     code === now.code &&
     sourceHash === now.sourceHash &&
     sameStamp(stamp, now.stamp) &&
-    sameJson(facts, now.facts) &&
-    sameJson(diagnostics, now.diagnostics) &&
+    sameJsonValue(facts, now.facts) &&
+    sameJsonValue(diagnostics, now.diagnostics) &&
     sameChecks(checks, now.checks) &&
     (body === now.body || Buffer.from(body.json()).equals(now.body.json()))
   );
 }
-
-const sameJson = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 function sameChecks(a: CachedSource['checks'], b: CachedSource['checks']): boolean {
   const channels = Object.keys(a);
   if (channels.length !== Object.keys(b).length) return false;
   return channels.every((ch) => {
     const [x, y] = [a[ch]!, b[ch]];
-    return y !== undefined && x.key === y.key && (x.diagnostics.length === 0 ? y.diagnostics.length === 0 : sameJson(x.diagnostics, y.diagnostics));
+    return y !== undefined && x.key === y.key && (x.diagnostics.length === 0 ? y.diagnostics.length === 0 : sameJsonValue(x.diagnostics, y.diagnostics));
   });
 }
 

@@ -7,3 +7,19 @@ export function stableStringify(value: unknown): string {
     return v;
   });
 }
+
+/**
+ * Whether two JSON-shaped values would give equal stableStringify text, without writing either: key
+ * order does not count, and a key whose value is undefined is absent (as JSON drops it).
+ */
+export function sameJsonValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJsonValue(x, b[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  return keys.length === Object.keys(y).filter((k) => y[k] !== undefined).length && keys.every((k) => sameJsonValue(x[k], y[k]));
+}

@@ -1,0 +1,46 @@
+/**
+ * sameJsonValue stands for comparing stableStringify texts (the no-op check compares 10,000 cache
+ * records with it): a property over random JSON, their reordered copies and near-copies.
+ */
+import fc from 'fast-check';
+import { sameJsonValue, stableStringify } from '../src/util/stable-json';
+
+/** The value with every object's keys in reverse order: equal JSON, other key order. */
+const reordered = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(reordered);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .reverse()
+        .map(([k, x]) => [k, reordered(x)]),
+    );
+  return v;
+};
+
+/** The value with one leaf replaced, when it has one. */
+const touched = (v: unknown, by: unknown): unknown => {
+  if (Array.isArray(v)) return v.length ? [touched(v[0], by), ...v.slice(1)] : [by];
+  if (v && typeof v === 'object') {
+    const [first] = Object.keys(v);
+    return first === undefined ? { x: by } : { ...v, [first]: touched((v as Record<string, unknown>)[first], by) };
+  }
+  return by;
+};
+
+const json = fc.jsonValue({ maxDepth: 3 });
+
+describe('sameJsonValue', () => {
+  it('agrees with comparing stableStringify texts', () => {
+    fc.assert(
+      fc.property(json, json, fc.jsonValue({ maxDepth: 0 }), (a, b, leaf) => {
+        for (const other of [b, reordered(a), touched(a, leaf)]) expect(sameJsonValue(a, other)).toBe(stableStringify(a) === stableStringify(other));
+      }),
+    );
+  });
+
+  it('treats a key holding undefined as absent, as JSON does', () => {
+    expect(sameJsonValue({ a: 1, fix: undefined }, { a: 1 })).toBe(true);
+    expect(sameJsonValue({ a: 1 }, { a: 1, b: undefined, c: 2 })).toBe(false);
+    expect(sameJsonValue([1, 2], { 0: 1, 1: 2 })).toBe(false);
+  });
+});
