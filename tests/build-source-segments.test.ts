@@ -8,6 +8,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { buildProject } from '../src/pipeline/build';
 import { readSourceCache } from '../src/pipeline/source-cache';
+import type { RuleChecks } from '../src/pipeline/rule-checks';
 import { MINIMAL_POSTING, tempProject, type TempProject } from './helpers/project';
 import { matchesReuseNothing } from './helpers/reference-build';
 import { tree } from './helpers/tree';
@@ -117,6 +118,12 @@ describe('the source cache in segments', () => {
   const inline = async (generation: string) =>
     [...(await readSourceCache(generation)).values()].map(({ body, facts: _f, ...rest }) => ({ ...rest, posting: body.posting }));
 
+  /** Checks as versions before 3 wrote them: per channel, its key and its diagnostics, each with its file, channel and posting. */
+  const perChannel = ({ key, channels, found }: RuleChecks, file: string) =>
+    Object.fromEntries(
+      channels.map((ch) => [ch, { key, diagnostics: (found[ch] ?? []).map((f) => ({ file, ...f, channel: ch, posting: path.basename(file, '.yaml') })) }]),
+    );
+
   it('reads the one-file cache of an output made before segments', async () => {
     const first = await buildProject(await project.open(), { now: NOW });
     const records = await inline(first.generation);
@@ -131,7 +138,9 @@ describe('the source cache in segments', () => {
       const records = await inline(generation);
       rmSync(path.join(generation, 'sources'), { recursive: true });
       mkdirSync(path.join(generation, 'sources'));
-      writeFileSync(path.join(generation, 'sources', '00.ndjson'), records.map((r) => JSON.stringify(r) + '\n').join(''));
+      const old = records.map((r) => ({ ...r, checks: perChannel(r.checks, r.path) }));
+      expect(old.some((r) => Object.values(r.checks).some((c) => c.diagnostics.length > 0))).toBe(true);
+      writeFileSync(path.join(generation, 'sources', '00.ndjson'), old.map((r) => JSON.stringify(r) + '\n').join(''));
       writeFileSync(path.join(generation, 'sources', 'index.json'), JSON.stringify({ version: 1, segments: { '00': { key: 'old', size: 0 } } }));
       expect(await inline(generation)).toEqual(records);
     };
@@ -148,6 +157,6 @@ describe('the source cache in segments', () => {
       () => pending,
     );
     const index = JSON.parse(readFileSync(path.join(path.dirname(realpathSync(project.outDir)), 'sources', 'index.json'), 'utf8')) as { version: number };
-    expect(index.version).toBe(2);
+    expect(index.version).toBe(3);
   });
 });

@@ -20,11 +20,13 @@ import {
   segmentFile,
   segmentsOf,
   SEGMENTS_DIR,
+  SEGMENTS_VERSION,
   type SegmentEntry,
   type SegmentIndex,
 } from './source-segments';
 import type { PostingEntry } from '../adapter';
-import { NO_DIAGNOSTICS, type Diagnostic } from '../diagnostics';
+import type { Diagnostic } from '../diagnostics';
+import { checksFromLine, NO_CHECKS, type LineChecks, type RuleChecks } from './rule-checks';
 import { factsFor, type LoadedPosting } from '../load/postings';
 import { PostingStore } from '../load/posting-store';
 import type { Posting } from '../model/posting';
@@ -47,28 +49,32 @@ export interface CachedSource {
   facts: PostingFacts;
   /** Model-level diagnostics (warnings only: a file with errors is never cached). */
   diagnostics: Diagnostic[];
-  /** Per channel: the render key the rules ran for and what they said. */
-  checks: Record<string, { key: string; diagnostics: Diagnostic[] }>;
+  /** The render key the channels' rules ran for and what they said (rule-checks.ts). */
+  checks: RuleChecks;
 }
 
-/** A record as a segment's line has it: the posting's JSON is at `body` ([offset, length]) in the segment's postings file. */
-type RecordLine = Omit<CachedSource, 'body'> & { body: [number, number] };
+/**
+ * A record as a segment's line has it: the posting's JSON is at `body` ([offset, length]) in the
+ * segment's postings file; `checks` without `found` found nothing.
+ */
+type RecordLine = Omit<CachedSource, 'body' | 'checks'> & { body: [number, number]; checks: LineChecks };
 
 /** A record as versions before the postings files wrote it, the posting in the line. */
-type InlineRecordLine = Omit<CachedSource, 'body' | 'facts'> & { posting: Posting };
+type InlineRecordLine = Omit<CachedSource, 'body' | 'facts' | 'checks'> & { posting: Posting; checks: LineChecks };
 
 export async function readSourceCache(generation: string | undefined): Promise<Map<string, CachedSource>> {
   const out = new Map<string, CachedSource>();
   if (!generation) return out;
   const index = await readSegmentIndex(generation);
-  if (index?.version === 2) {
-    for (const [name, entry] of Object.entries(index.segments)) await readSegment(path.join(generation, SEGMENTS_DIR), name, entry, out);
+  const lists = new Map<string, readonly string[]>();
+  if (index && index.version >= 2) {
+    for (const [name, entry] of Object.entries(index.segments)) await readSegment(path.join(generation, SEGMENTS_DIR), name, entry, out, lists);
     return out;
   }
   const files = index
     ? Object.keys(index.segments).map((name) => path.join(generation, SEGMENTS_DIR, segmentFile(name)))
     : [path.join(generation, LEGACY_FILE)];
-  for (const file of files) for (const line of await lines(file)) addInline(line, out);
+  for (const file of files) for (const line of await lines(file)) addInline(line, out, lists);
   return out;
 }
 
@@ -76,7 +82,13 @@ export async function readSourceCache(generation: string | undefined): Promise<M
  * One segment: its records' lines, their postings left in the segment's file until read (PostingStore:
  * at 100,000 roles they are half a gigabyte). A segment whose files do not agree is skipped.
  */
-async function readSegment(dir: string, name: string, entry: SegmentEntry, out: Map<string, CachedSource>): Promise<void> {
+async function readSegment(
+  dir: string,
+  name: string,
+  entry: SegmentEntry,
+  out: Map<string, CachedSource>,
+  lists: Map<string, readonly string[]>,
+): Promise<void> {
   const store = openedStore(path.join(dir, postingsFile(name)));
   // Postings are parsed late, in a channel's render: damage must be caught here, where it costs a fresh parse.
   if (!store || store.length !== entry.postings || store.crc32() !== entry.crc) return;
@@ -84,11 +96,11 @@ async function readSegment(dir: string, name: string, entry: SegmentEntry, out: 
     try {
       const {
         body: [at, length],
+        checks,
         ...rest
       } = JSON.parse(line) as RecordLine;
       if (at + length > store.length) continue;
-      for (const c of Object.values(rest.checks)) if (!c.diagnostics.length) c.diagnostics = NO_DIAGNOSTICS;
-      out.set(rest.path, Object.assign(rest, { body: PostingBody.stored(store, at, length, true) }));
+      out.set(rest.path, Object.assign(rest, { checks: checksFromLine(checks, lists), body: PostingBody.stored(store, at, length, true) }));
     } catch {
       // A damaged line only costs that file a fresh parse.
     }
@@ -103,10 +115,10 @@ function openedStore(file: string): PostingStore | undefined {
   }
 }
 
-function addInline(line: string, out: Map<string, CachedSource>): void {
+function addInline(line: string, out: Map<string, CachedSource>, lists: Map<string, readonly string[]>): void {
   try {
-    const { posting, ...rest } = JSON.parse(line) as InlineRecordLine;
-    out.set(rest.path, { ...rest, body: PostingBody.of(posting), facts: factsOf(posting) });
+    const { posting, checks, ...rest } = JSON.parse(line) as InlineRecordLine;
+    out.set(rest.path, { ...rest, checks: checksFromLine(checks, lists), body: PostingBody.of(posting), facts: factsOf(posting) });
   } catch {
     // A damaged line only costs that file a fresh parse.
   }
@@ -127,9 +139,10 @@ export async function writeSourceCache(generation: string, records: Iterable<Cac
   const before = previous ? await readSegmentIndex(previous) : undefined;
   const dir = path.join(generation, SEGMENTS_DIR);
   await fs.mkdir(dir, { recursive: true });
-  const index: SegmentIndex = { version: 2, segments: {} };
+  const index: SegmentIndex = { version: SEGMENTS_VERSION, segments: {} };
   for (const [name, { key, records: list }] of segments) {
-    const was = before?.version === 2 ? before.segments[name] : undefined;
+    // A segment of another version holds its lines in that version's form: it is written again.
+    const was = before?.version === SEGMENTS_VERSION ? before.segments[name] : undefined;
     // Every record read from that very segment: one the read skipped (damaged) was parsed afresh.
     const fromIt = list.every((r) => r.body.cached);
     const kept = was?.key === key && fromIt && (await linkedSegment(path.join(previous!, SEGMENTS_DIR), dir, name, was));
@@ -150,10 +163,12 @@ async function writeSegment(dir: string, name: string, records: readonly CachedS
   const bodies: Uint8Array[] = [];
   let at = 0;
   let text = '';
-  for (const { body, ...rest } of records) {
+  for (const { body, checks, ...rest } of records) {
     const json = body.json();
     bodies.push(json);
-    text += JSON.stringify({ ...rest, body: [at, json.length] } satisfies RecordLine) + '\n';
+    const { found, ...ran } = checks;
+    const line: RecordLine = { ...rest, checks: Object.keys(found).length ? checks : ran, body: [at, json.length] };
+    text += JSON.stringify(line) + '\n';
     at += json.length;
   }
   const meta = Buffer.from(text, 'utf8');
@@ -181,7 +196,7 @@ interface ValidatedSources {
   /** Model-level diagnostics by shown path. */
   byFile: ReadonlyMap<string, Diagnostic[]>;
   /** What each channel's rules said, by posting id. */
-  checks: ReadonlyMap<string, CachedSource['checks']>;
+  checks: ReadonlyMap<string, RuleChecks>;
   kept: readonly KeptRole[];
   postingsDir: string;
 }
@@ -205,12 +220,12 @@ export function* sourceRecords(v: ValidatedSources): Generator<CachedSource> {
       body: p.cached?.body ?? PostingBody.of(p.posting),
       facts: withHash(factsFor(p), v.entries.get(p.id)),
       diagnostics: v.byFile.get(p.file) ?? [],
-      checks: v.checks.get(p.id) ?? {},
+      checks: v.checks.get(p.id) ?? NO_CHECKS,
     };
   }
   // A kept role's last good record travels on, so every later build still has it.
   for (const k of v.kept) {
-    const checks = v.checks.get(k.entry.id) ?? {};
+    const checks = v.checks.get(k.entry.id) ?? NO_CHECKS;
     if (k.record) yield { ...k.record, facts: withHash(k.record.facts, k.entry), checks };
     else
       yield {

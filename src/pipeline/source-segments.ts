@@ -17,13 +17,19 @@ const SEGMENTS = 64;
 export interface SegmentEntry {
   key: string;
   size: number;
-  /** The postings file's size and CRC-32 (version 2; version 1 kept postings in the lines). */
+  /** The postings file's size and CRC-32 (from version 2; version 1 kept postings in the lines). */
   postings?: number;
   crc?: number;
 }
 
+/**
+ * 1 kept postings in the lines, 2 beside them, 3 keeps a record's checks as one key and what was
+ * found (rule-checks.ts). Every version is read; only this one's segments are linked into a new index.
+ */
+export const SEGMENTS_VERSION = 3;
+
 export interface SegmentIndex {
-  version: 1 | 2;
+  version: 1 | 2 | 3;
   segments: Record<string, SegmentEntry>;
 }
 
@@ -41,10 +47,7 @@ const segmentOf = (sourcePath: string): string => String(createHash('sha1').upda
  * content is the identity.
  */
 function identity(r: CachedSource): string {
-  const checks = Object.entries(r.checks)
-    .map(([channel, c]) => `${channel}=${c.key}`)
-    .sort()
-    .join(',');
+  const checks = `${r.checks.key}=${r.checks.channels.join(',')}`;
   const { size, mtimeMs, ctimeMs, ino } = r.stamp;
   const source = r.sourceHash ? r.sourceHash : Buffer.from(r.body.json()).toString('utf8');
   // The hashes memo grows as a role reaches new states: a segment that lacks one is written again.
@@ -72,7 +75,7 @@ export function segmentsOf(records: Iterable<CachedSource>): Map<string, { key: 
 export async function readSegmentIndex(generation: string): Promise<SegmentIndex | undefined> {
   try {
     const index = JSON.parse(await fs.readFile(path.join(generation, SEGMENTS_DIR, INDEX_FILE), 'utf8')) as SegmentIndex;
-    return index.version === 1 || index.version === 2 ? index : undefined;
+    return index.version === 1 || index.version === 2 || index.version === 3 ? index : undefined;
   } catch {
     return undefined;
   }

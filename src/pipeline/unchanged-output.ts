@@ -12,6 +12,7 @@ import type { Manifest } from './output-store';
 import type { PreviousPostingFiles } from './posting-reuse';
 import { sharedKeyOf, type ChannelKeys } from './render-channels';
 import { sameStamp, type CachedSource } from './source-cache';
+import { sameChecks } from './rule-checks';
 import type { Validation } from './validate';
 import { sameJsonValue, stableStringify } from '../util/stable-json';
 
@@ -68,15 +69,6 @@ function sameRecord(had: CachedSource, now: CachedSource): boolean {
     sameChecks(checks, now.checks) &&
     (body === now.body || Buffer.from(body.json()).equals(now.body.json()))
   );
-}
-
-function sameChecks(a: CachedSource['checks'], b: CachedSource['checks']): boolean {
-  const channels = Object.keys(a);
-  if (channels.length !== Object.keys(b).length) return false;
-  return channels.every((ch) => {
-    const [x, y] = [a[ch]!, b[ch]];
-    return y !== undefined && x.key === y.key && (x.diagnostics.length === 0 ? y.diagnostics.length === 0 : sameJsonValue(x.diagnostics, y.diagnostics));
-  });
 }
 
 /** Every channel's files would be carried over, and together they are every file the output has. */

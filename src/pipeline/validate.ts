@@ -5,7 +5,7 @@
 import type { PostingHistory } from '../model/history';
 import { createHash } from 'node:crypto';
 import type { Adapter, PostingEntry, RenderContext } from '../adapter';
-import { NO_DIAGNOSTICS, type Diagnostic } from '../diagnostics';
+import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
 import { PostingStore } from '../load/posting-store';
 import { factsFor, loadPostings, reusedPosting, type LoadedPosting, type LoadResult } from '../load/postings';
@@ -21,6 +21,7 @@ import { renderContext } from './context';
 import type { ProgressListener } from './progress';
 import { codeFingerprint, configFingerprint, renderKey } from './fingerprint';
 import { sameStamp, sourceRecords, type CachedSource, type FileStamp, type KeptRole } from './source-cache';
+import { diagnosticOf, findingOf, NO_CHECKS, NO_FINDINGS, sharedList, type Finding, type RuleChecks } from './rule-checks';
 
 export type { PostingHistory };
 
@@ -126,50 +127,45 @@ class ChannelChecker {
     });
   }
 
-  /** Per posting and channel: the render key the rules ran for and what they found (for the cache). */
-  readonly ran = new Map<string, Record<string, { key: string; diagnostics: Diagnostic[] }>>();
+  /** Per posting: the render key the rules ran for and what they said (for the cache). */
+  readonly ran = new Map<string, RuleChecks>();
+  private readonly lists = new Map<string, readonly string[]>();
 
   /** `exclude`: the posting's `channels.exclude` (from its facts, so a cached posting is not parsed for it). */
-  check(entry: PostingEntry, cached: Record<string, { key: string; diagnostics: Diagnostic[] }> | undefined, exclude: readonly string[] | undefined): void {
-    const ran: Record<string, { key: string; diagnostics: Diagnostic[] }> = {};
-    this.ran.set(entry.id, ran);
+  check(entry: PostingEntry, cached: RuleChecks | undefined, exclude: readonly string[] | undefined): void {
+    const channels: string[] = [];
+    const found: Record<string, readonly Finding[]> = {};
     let key: string | undefined;
     for (const ch of this.channels) {
       if (!ch.inspected.includes(entry.state)) continue;
-      if (exclude?.includes(ch.adapter.name)) continue;
+      const name = ch.adapter.name;
+      if (exclude?.includes(name)) continue;
       key ??= renderKey(entry, this.config);
-      const hit = cached?.[ch.adapter.name];
-      let found: Diagnostic[];
-      if (hit && hit.key === key) {
-        found = hit.diagnostics.map((d) => Object.assign({}, d, { file: entry.file }));
-      } else {
-        try {
-          found = (ch.adapter.check?.(entry, ch.ctx) ?? []).map((d) =>
-            Object.assign({}, entry.locate(d.field ?? ''), d, { channel: ch.adapter.name, posting: entry.id }),
-          );
-        } catch (err) {
-          found = [
-            {
-              code: CODES.CHANNEL_FAILED,
-              severity: 'error',
-              channel: ch.adapter.name,
-              posting: entry.id,
-              file: entry.file,
-              message: `channel rules crashed: ${(err as Error).message}`,
-            },
-          ];
-        }
-      }
-      // Most postings pass most channels: one shared empty list, not one per posting and channel.
-      ran[ch.adapter.name] = { key, diagnostics: found.length ? found : NO_DIAGNOSTICS };
-      for (const d of found) {
+      channels.push(name);
+      const reused = cached?.key === key && cached.channels.includes(name);
+      const findings = reused ? (cached.found[name] ?? NO_FINDINGS) : this.runRules(ch.adapter, ch.ctx, entry);
+      if (findings.length) found[name] = findings;
+      let error = false;
+      for (const f of findings) {
         // Thousands of postings share the same warning text: keep one copy of each string.
-        d.message = this.strings.intern(d.message);
-        if (d.fix) d.fix = this.strings.intern(d.fix);
-        this.diagnostics.push(d);
+        f.message = this.strings.intern(f.message);
+        if (f.fix) f.fix = this.strings.intern(f.fix);
+        this.diagnostics.push(diagnosticOf(f, entry.file, name, entry.id));
+        error ||= f.severity === 'error';
       }
-      if (found.some((d) => d.severity === 'error')) ch.dropped.push(entry.id);
+      if (error) ch.dropped.push(entry.id);
       else if (ch.renders.includes(entry.state)) ch.selected.push(entry);
+    }
+    const any = channels.some((c) => c in found);
+    this.ran.set(entry.id, key === undefined ? NO_CHECKS : { key, channels: sharedList(channels, this.lists), found: any ? found : NO_CHECKS.found });
+  }
+
+  /** A channel's rules on one posting, each finding located in the source; a rule that throws is a finding too. */
+  private runRules(adapter: Adapter, ctx: RenderContext, entry: PostingEntry): Finding[] {
+    try {
+      return (adapter.check?.(entry, ctx) ?? []).map((d) => findingOf(Object.assign({}, entry.locate(d.field ?? ''), d)));
+    } catch (err) {
+      return [{ code: CODES.CHANNEL_FAILED, severity: 'error', message: `channel rules crashed: ${(err as Error).message}` }];
     }
   }
 
@@ -193,7 +189,7 @@ class ChannelChecker {
         adapter: ch.adapter,
         entries,
         dropped: ch.dropped.filter((id) => valid.has(id)).sort(),
-        keys: new Map(entries.map((e) => [e.id, this.ran.get(e.id)![ch.adapter.name]!.key])),
+        keys: new Map(entries.map((e) => [e.id, this.ran.get(e.id)!.key])),
       };
     });
   }
