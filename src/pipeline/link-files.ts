@@ -50,7 +50,7 @@ export async function linkFiles(ops: readonly LinkOp[]): Promise<Uint8Array> {
 }
 
 /** Whether the op's paths survive packOps' lines (an output folder named with a tab or newline is linked here). */
-const packable = (op: LinkOp): boolean => !/[\t\n]/.test(op.from) && !/[\t\n]/.test(op.to);
+const packable = (op: LinkOp): boolean => !op.from.includes('\t') && !op.from.includes('\n') && !op.to.includes('\t') && !op.to.includes('\n');
 
 function linkOnWorkers(ops: readonly LinkOp[]): Promise<Uint8Array> {
   const failed = new Uint8Array(ops.length);
