@@ -142,7 +142,10 @@ describe('the source cache in segments', () => {
       expect(old.some((r) => Object.values(r.checks).some((c) => c.diagnostics.length > 0))).toBe(true);
       writeFileSync(path.join(generation, 'sources', '00.ndjson'), old.map((r) => JSON.stringify(r) + '\n').join(''));
       writeFileSync(path.join(generation, 'sources', 'index.json'), JSON.stringify({ version: 1, segments: { '00': { key: 'old', size: 0 } } }));
-      expect(await inline(generation)).toEqual(records);
+      // Those versions kept no audiences: the build works them out again.
+      expect(await inline(generation)).toEqual(
+        records.map((r) => ({ ...r, checks: { key: r.checks.key, channels: r.checks.channels, found: r.checks.found } })),
+      );
     };
     const steps = ['first', 'downgrade', 'edit', 'downgrade'] as const;
     let pending: Promise<void> = Promise.resolve();

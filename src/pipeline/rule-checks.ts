@@ -5,6 +5,7 @@
  * of `found` already say, so they are not kept (at 10,000 roles the nine `{ key, diagnostics }` per
  * role this replaces were two thirds of every cache line).
  */
+import type { Audience } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
 import { sameJsonValue } from '../util/stable-json';
 
@@ -18,6 +19,12 @@ export interface RuleChecks {
   readonly channels: readonly string[];
   /** By channel, what its rules found, for each channel that found anything. */
   readonly found: Readonly<Record<string, readonly Finding[]>>;
+  /**
+   * By channel, the receivers the posting is live for (`audience`), for each channel that has one and
+   * carries the posting: publish reads them instead of parsing every posting again. Pure and keyed
+   * like the rules, so equal keys mean equal audiences.
+   */
+  readonly audience?: Readonly<Record<string, readonly Audience[]>>;
 }
 
 /** The empty list of findings, shared (frozen: never added to). */
@@ -48,7 +55,10 @@ const isRuleChecks = (raw: LineChecks): raw is Omit<RuleChecks, 'found'> & { fou
  * copy of each list of channels (nearly every role has the same).
  */
 export function checksFromLine(raw: LineChecks, lists: Map<string, readonly string[]>): RuleChecks {
-  if (isRuleChecks(raw)) return { key: raw.key, channels: sharedList(raw.channels, lists), found: raw.found ?? NO_CHECKS.found };
+  if (isRuleChecks(raw)) {
+    const checks = { key: raw.key, channels: sharedList(raw.channels, lists), found: raw.found ?? NO_CHECKS.found };
+    return raw.audience ? Object.assign(checks, { audience: raw.audience }) : checks;
+  }
   const names = Object.keys(raw);
   const keys = new Set(names.map((n) => raw[n]!.key));
   const found: Record<string, Finding[]> = {};

@@ -47,7 +47,8 @@ const segmentOf = (sourcePath: string): string => String(createHash('sha1').upda
  * content is the identity.
  */
 function identity(r: CachedSource): string {
-  const checks = `${r.checks.key}=${r.checks.channels.join(',')}`;
+  // Audiences are worked out once and then kept: a record that gained some is a different record.
+  const checks = `${r.checks.key}=${r.checks.channels.join(',')}:${Object.keys(r.checks.audience ?? {}).join(',')}`;
   const { size, mtimeMs, ctimeMs, ino } = r.stamp;
   const source = r.sourceHash ? r.sourceHash : Buffer.from(r.body.json()).toString('utf8');
   // The hashes memo grows as a role reaches new states: a segment that lacks one is written again.

@@ -4,7 +4,7 @@
  */
 import type { PostingHistory } from '../model/history';
 import { createHash } from 'node:crypto';
-import type { Adapter, PostingEntry, RenderContext } from '../adapter';
+import type { Adapter, Audience, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
 import { CODES } from '../errors';
 import { PostingStore } from '../load/posting-store';
@@ -33,6 +33,8 @@ export interface ChannelSelection {
   dropped: string[];
   /** Each of `entries`' render key on this channel (fingerprint.ts), as its rules ran for it. */
   keys: ReadonlyMap<string, string>;
+  /** For a channel with an `audience`: each of `entries`' receivers, as the checks worked out or the cache kept them. */
+  audiences?: ReadonlyMap<string, readonly Audience[]>;
 }
 
 /** A source file with errors. Its role, if it ever was valid, keeps its last good version. */
@@ -135,6 +137,7 @@ class ChannelChecker {
   check(entry: PostingEntry, cached: RuleChecks | undefined, exclude: readonly string[] | undefined): void {
     const channels: string[] = [];
     const found: Record<string, readonly Finding[]> = {};
+    const audience: Record<string, readonly Audience[]> = {};
     let key: string | undefined;
     for (const ch of this.channels) {
       if (!ch.inspected.includes(entry.state)) continue;
@@ -154,10 +157,27 @@ class ChannelChecker {
         error ||= f.severity === 'error';
       }
       if (error) ch.dropped.push(entry.id);
-      else if (ch.renders.includes(entry.state)) ch.selected.push(entry);
+      else if (ch.renders.includes(entry.state)) {
+        ch.selected.push(entry);
+        const live = this.audienceOf(ch.adapter, ch.ctx, entry, reused ? cached.audience?.[name] : undefined);
+        if (live) audience[name] = live;
+      }
     }
+    if (key === undefined) return void this.ran.set(entry.id, NO_CHECKS);
     const any = channels.some((c) => c in found);
-    this.ran.set(entry.id, key === undefined ? NO_CHECKS : { key, channels: sharedList(channels, this.lists), found: any ? found : NO_CHECKS.found });
+    const checks: RuleChecks = { key, channels: sharedList(channels, this.lists), found: any ? found : NO_CHECKS.found };
+    this.ran.set(entry.id, Object.keys(audience).length ? Object.assign(checks, { audience }) : checks);
+  }
+
+  /** The channel's receivers for a posting it carries: the cached ones, else worked out (left to publish if that throws). */
+  private audienceOf(adapter: Adapter, ctx: RenderContext, entry: PostingEntry, cached: readonly Audience[] | undefined): readonly Audience[] | undefined {
+    if (!adapter.audience) return undefined;
+    if (cached) return cached;
+    try {
+      return adapter.audience(entry, ctx);
+    } catch {
+      return undefined;
+    }
   }
 
   /** A channel's rules on one posting, each finding located in the source; a rule that throws is a finding too. */
@@ -181,6 +201,15 @@ class ChannelChecker {
     this.ran.delete(id);
   }
 
+  private audiences(channel: string, entries: readonly PostingEntry[]): Map<string, readonly Audience[]> {
+    const out = new Map<string, readonly Audience[]>();
+    for (const e of entries) {
+      const live = this.ran.get(e.id)?.audience?.[channel];
+      if (live) out.set(e.id, live);
+    }
+    return out;
+  }
+
   /** The selections, keeping only `valid` postings, in id order (files are checked as they finish loading). */
   selections(valid: ReadonlySet<string>): ChannelSelection[] {
     return this.channels.map((ch) => {
@@ -190,6 +219,7 @@ class ChannelChecker {
         entries,
         dropped: ch.dropped.filter((id) => valid.has(id)).sort(),
         keys: new Map(entries.map((e) => [e.id, this.ran.get(e.id)!.key])),
+        ...(ch.adapter.audience ? { audiences: this.audiences(ch.adapter.name, entries) } : {}),
       };
     });
   }

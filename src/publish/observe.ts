@@ -49,7 +49,10 @@ export function subjectsOf(built: BuiltOutput, known: ReadonlyMap<string, Subjec
     hash: e.hash,
     since: e.changedAt.toISOString(),
     entry: e,
-    content: e.posting,
+    // Read only for a subject whose record changes: reading it parses the posting (posting-body.ts).
+    get content() {
+      return e.posting;
+    },
     pages: pages.get(e.id) ?? [],
     observations: [],
   }));
@@ -78,12 +81,14 @@ export function observe(
   site: SiteConfig,
 ): void {
   const observers = active.flatMap((n) => (n.observe ? [{ n, ctx: withConfig(n, ctx) }] : []));
-  const carriers = channels.filter((c) => c.adapter.audience !== undefined).map((c) => ({ adapter: c.adapter, carried: new Set(c.entries.map((e) => e.id)) }));
+  const carriers = channels
+    .filter((c) => c.adapter.audience !== undefined)
+    .map((c) => ({ c, carried: new Set(c.entries.map((e) => e.id)), ctx: renderContext(c.adapter, site, ctx.now, ctx.links) }));
   for (const s of subjects) {
     const obs: Observation[] = [];
     for (const o of observers) obs.push(...o.n.observe!(s, o.ctx));
-    if (s.entry)
-      for (const c of carriers) if (c.carried.has(s.id)) obs.push(...c.adapter.audience!(s.entry, renderContext(c.adapter, site, ctx.now, ctx.links)));
+    // The validation's audiences where it has them: working one out reads (parses) the posting.
+    if (s.entry) for (const { c, carried, ctx } of carriers) if (carried.has(s.id)) obs.push(...(c.audiences?.get(s.id) ?? c.adapter.audience!(s.entry, ctx)));
     s.observations = obs.sort((a, b) => (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0));
   }
 }
