@@ -29,6 +29,35 @@ const touched = (v: unknown, by: unknown): unknown => {
 
 const json = fc.jsonValue({ maxDepth: 3 });
 
+/** How stableStringify was first written: JSON.stringify with a replacer that sorts every object's keys. */
+const replacerStringify = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+
+describe('stableStringify', () => {
+  // Its text is hashed into digests the ledger keeps: a different text would be a new version of every subject.
+  it('writes the text the replacer version wrote, for any data', () => {
+    const leaf = fc.oneof(
+      fc.jsonValue({ maxDepth: 0 }),
+      fc.constant(undefined),
+      fc.date({ noInvalidDate: true }),
+      fc.constantFrom(NaN, -0, Infinity, 1e21, 5e-7),
+      fc.func(fc.nat()),
+    );
+    const data = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node')), fc.dictionary(fc.string(), tie('node'))),
+    })).node;
+    fc.assert(
+      fc.property(data, (v) => expect(stableStringify(v)).toBe(replacerStringify(v))),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('sameJsonValue', () => {
   it('agrees with comparing stableStringify texts', () => {
     fc.assert(
