@@ -8,7 +8,7 @@ import type { PostingEntry } from '../adapter';
 import type { Manifest, ManifestEntry } from '../pipeline/output-store';
 import { renderContext } from '../pipeline/context';
 import type { ChannelSelection } from '../pipeline/validate';
-import type { SubjectRow } from '../ledger/ledger';
+import type { KnownSubject } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
 import { stableStringify } from '../util/stable-json';
 import type { Notifier, SharedPlanContext } from './notifier';
@@ -32,7 +32,7 @@ export interface BuiltOutput {
 }
 
 /** The build's subjects, plus removed ones the ledger still knows (so their receivers hear of it). */
-export function subjectsOf(built: BuiltOutput, known: ReadonlyMap<string, SubjectRow>, url: (p: string) => string): Subject[] {
+export function subjectsOf(built: BuiltOutput, known: ReadonlyMap<string, KnownSubject>, url: (p: string) => string): Subject[] {
   const pages = new Map<string, PublicFile[]>();
   const feeds: Subject[] = [];
   for (const [path, a] of Object.entries(built.manifest.artifacts)) {
@@ -62,7 +62,7 @@ export function subjectsOf(built: BuiltOutput, known: ReadonlyMap<string, Subjec
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-const removed = (row: SubjectRow): Subject => ({
+const removed = (row: KnownSubject): Subject => ({
   id: row.subject,
   kind: row.kind,
   lifecycle: 'removed',

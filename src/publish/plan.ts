@@ -3,7 +3,7 @@
  * the table (./transitions.ts), and the messages the notifiers and channels make of them. Pure:
  * subjects and the ledger's rows in, what to record and queue out (see Ledger.commitRun).
  */
-import type { NewOutboxItem, RunCommit, SubjectRow, ToldRow } from '../ledger/ledger';
+import type { KnownSubject, NewOutboxItem, RunCommit, SubjectRow, ToldRow } from '../ledger/ledger';
 import { digestOf } from './observe';
 import { messageKey, type Message, type Subject, type Transition } from './protocol';
 import { eventFor } from './transitions';
@@ -26,7 +26,7 @@ export interface RunNumbers {
  */
 export function transitionsOf(
   subjects: readonly Subject[],
-  known: ReadonlyMap<string, SubjectRow>,
+  known: ReadonlyMap<string, KnownSubject>,
   told: ReadonlyMap<string, ToldRow>,
   now: Date,
   run: RunNumbers,
@@ -51,7 +51,7 @@ export function transitionsOf(
 }
 
 /** A subject's version (the one before while its digest holds, unless resending all) and its new row when anything recorded of it changed. */
-function versionOf(s: Subject, prev: SubjectRow | undefined, run: RunNumbers, at: string): { version: number; row: SubjectRow | undefined } {
+function versionOf(s: Subject, prev: KnownSubject | undefined, run: RunNumbers, at: string): { version: number; row: SubjectRow | undefined } {
   const digest = digestOf(s);
   const version = prev && prev.digest === digest && !run.resendAll ? prev.version : run.seq;
   const changed = !prev || prev.digest !== digest || prev.since !== s.since || prev.hash !== s.hash || prev.lifecycle !== s.lifecycle;
@@ -120,7 +120,7 @@ function outboxItems(messages: readonly Message[], keySpace: string): NewOutboxI
 
 export function planRun(
   subjects: readonly Subject[],
-  known: ReadonlyMap<string, SubjectRow>,
+  known: ReadonlyMap<string, KnownSubject>,
   told: ReadonlyMap<string, ToldRow>,
   now: Date,
   run: RunNumbers & { keySpace: string },

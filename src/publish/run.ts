@@ -11,7 +11,7 @@ import { layoutFor, type Manifest } from '../pipeline/output-store';
 import type { BrokenFile } from '../pipeline/validate';
 import type { Diagnostic } from '../diagnostics';
 import { CODES, isJobcastError } from '../errors';
-import { Ledger, type NewOutboxItem, type OutboxRow, type SubjectRow, type ToldRow } from '../ledger/ledger';
+import { Ledger, type KnownSubject, type NewOutboxItem, type OutboxRow, type ToldRow } from '../ledger/ledger';
 import type { SiteConfig } from '../model/config';
 import type { WriterLease } from '../ledger/lease';
 import { silentLogger, type Logger } from '../log';
@@ -111,7 +111,7 @@ interface PublishRun {
 
 /** What the ledger has recorded, which planning starts from. */
 interface Recorded {
-  known: Map<string, SubjectRow>;
+  known: Map<string, KnownSubject>;
   told: Map<string, ToldRow>;
 }
 
@@ -203,7 +203,7 @@ function recoverInterrupted({ ledger, lease, log }: PublishRun): number {
 /** The subjects and told rows to plan against; a dry run over a legacy ledger sees what adopting would record. */
 async function recordedState(run: PublishRun, served: Manifest | undefined, generation: string | undefined): Promise<Recorded> {
   const { ledger } = run;
-  const recorded = { known: ledger.subjects(), told: ledger.told() };
+  const recorded = { known: ledger.knownSubjects(), told: ledger.told() };
   if (!ledger.adoptPending() || !served || !generation) return recorded;
   // A legacy ledger: the output it served was told; record that before planning anything.
   const adopted = await adoptionOf(run.project, served, generation, run.active, run.ctx);
@@ -214,7 +214,7 @@ async function recordedState(run: PublishRun, served: Manifest | undefined, gene
     };
   }
   ledger.adopt(run.lease, adopted, ledger.identity(), run.now);
-  return { known: ledger.subjects(), told: ledger.told() };
+  return { known: ledger.knownSubjects(), told: ledger.told() };
 }
 
 /**

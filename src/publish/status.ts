@@ -16,7 +16,7 @@ import { planContext } from './run';
 
 export function untold(
   project: Project,
-  ledger: Pick<Ledger, 'subjects' | 'told' | 'identity' | 'keySpace'>,
+  ledger: Pick<Ledger, 'knownSubjects' | 'told' | 'identity' | 'keySpace'>,
   validation: Pick<Validation, 'entries' | 'channels'>,
   manifest: Manifest,
   now: Date,
@@ -24,7 +24,7 @@ export function untold(
 ): Transition[] {
   const ctx = planContext(project, now, ledger.keySpace());
   const active = activeNotifiers(notifiers, project.config);
-  const known = ledger.subjects();
+  const known = ledger.knownSubjects();
   const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
   observe(subjects, validation.channels, active, ctx, project.config);
   return transitionsOf(subjects, known, ledger.told(), now, { seq: ledger.identity().seq + 1 }).transitions;

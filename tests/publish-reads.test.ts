@@ -1,8 +1,9 @@
 /**
- * A channel's audience (the email lists a role goes to) is worked out with its rules and kept in the
- * source cache under the role's render key, so a publish after one edit does not read (parse) every
- * other posting to learn its lists again. Counted on the email channel's own `audience`, with the
- * mail really sent to a local SMTP server.
+ * What a publish reads to plan. A channel's audience (the email lists a role goes to) is worked out
+ * with its rules and kept in the source cache under the role's render key, so a publish after one
+ * edit does not read (parse) every other posting to learn its lists again: counted on the email
+ * channel's own `audience`, with the mail really sent to a local SMTP server. And the ledger's
+ * subjects are read without the contents they store.
  */
 import { adapters } from '../adapters';
 import type { Adapter } from '../src/adapter';
@@ -75,5 +76,13 @@ describe('audiences kept with the checks', () => {
     expect(count.calls).toEqual([]);
     expect(third.planned).toEqual([]);
     expect(smtp.mail).toHaveLength(ROLES.length + 1);
+  });
+
+  it('planning reads every subject the ledger knows, without the contents it stores', async () => {
+    const result = await publish(await env.project.open(), env.ledger, { now: new Date('2026-11-28T12:00:00Z'), log: silentLogger(), env: env.env });
+    expect(result.ok).toBe(true);
+    const full = env.ledger.subjects();
+    expect([...full.values()].filter((r) => r.kind === 'posting').every((r) => r.content !== null)).toBe(true);
+    expect(env.ledger.knownSubjects()).toEqual(new Map([...full].map(([id, { content: _c, ...rest }]) => [id, rest])));
   });
 });
