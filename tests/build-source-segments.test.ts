@@ -75,6 +75,27 @@ describe('the source cache in segments', () => {
     expect(again.validation.entries.map((e) => e.id)).toEqual([...ROLES].sort());
   });
 
+  it('keeps the generation when built from another working directory, and shows paths from each', async () => {
+    // Without a salary the loader warns about the file itself: a diagnostic that names where it is.
+    project.write('role-3.yaml', posting('role-3').replace(/^salary:.*\n/m, ''));
+    const from = async (cwd: string) => {
+      const was = process.cwd();
+      process.chdir(cwd);
+      try {
+        return await buildProject(await project.open(), { now: NOW });
+      } finally {
+        process.chdir(was);
+      }
+    };
+    const inside = await from(project.dir);
+    const shown = (r: typeof inside) => r.diagnostics.filter((d) => d.code === 'JC_WARN_NO_SALARY').map((d) => d.file);
+    expect(shown(inside)).toEqual(['postings/role-3.yaml']);
+    const outside = await from(path.dirname(project.dir));
+    expect(outside.generation).toBe(inside.generation);
+    expect(shown(outside)).toEqual([`${path.basename(project.dir)}/postings/role-3.yaml`]);
+    expect((await from(project.dir)).generation).toBe(inside.generation);
+  });
+
   it('parses again the files of a postings file damaged at its size, and the cache after is whole', async () => {
     const first = await buildProject(await project.open(), { now: NOW });
     const bytes = tree(project.outDir);

@@ -207,6 +207,15 @@ function withHash(facts: PostingFacts, entry: PostingEntry | undefined): Posting
   return { ...facts, hashes: { ...facts.hashes, [entry.state]: entry.hash } };
 }
 
+/**
+ * A file's diagnostics without the path they were shown at, which depends on the working directory:
+ * the loader puts the path it shows back on reuse, and a build from another folder then still finds
+ * every record unchanged rather than making a new generation each time.
+ */
+function placeless(diagnostics: readonly Diagnostic[] | undefined): Diagnostic[] {
+  return (diagnostics ?? []).map(({ file: _shown, ...d }) => d);
+}
+
 /** The records the source cache of this build should hold: every file that loaded, then every kept role. */
 export function* sourceRecords(v: ValidatedSources): Generator<CachedSource> {
   for (const p of v.postings) {
@@ -219,7 +228,7 @@ export function* sourceRecords(v: ValidatedSources): Generator<CachedSource> {
       sourceHash: p.sourceHash,
       body: p.cached?.body ?? PostingBody.of(p.posting),
       facts: withHash(factsFor(p), v.entries.get(p.id)),
-      diagnostics: v.byFile.get(p.file) ?? [],
+      diagnostics: placeless(v.byFile.get(p.file)),
       checks: v.checks.get(p.id) ?? NO_CHECKS,
     };
   }
