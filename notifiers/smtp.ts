@@ -52,7 +52,7 @@ export const smtp = defineNotifier<undefined>({
     const payload = JSON.parse(item.payload) as SmtpPayload;
     const url = ctx.env[payload.smtpUrlEnv];
     if (!url) return { waiting: missingUrl(payload, ctx.env)! };
-    const composed = await composeMessage({ ...payload.spec, date: new Date(payload.spec.date) });
+    const composed = composeMessage({ ...payload.spec, date: new Date(payload.spec.date) });
     try {
       const info = await transportFor(url, ctx).sendMail({
         envelope: { from: payload.spec.from.address, to: [payload.spec.to] },

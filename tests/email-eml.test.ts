@@ -130,7 +130,7 @@ describe('every email.eml, parsed with mailparser', () => {
     const published = readFileSync(path.join(project.outDir, `jobs/${ID}/email.eml`));
     const { entries } = await validateProject(p, { now: NOW });
     const ctx = renderContext(email, p.config, NOW, { pages: jobPages });
-    const composed = await composeMessage(roleEmail(entries[0]!, ctx, primaryList(entries[0]!.posting, ctx)).spec);
+    const composed = composeMessage(roleEmail(entries[0]!, ctx, primaryList(entries[0]!.posting, ctx)).spec);
     expect(composed.message.equals(published)).toBe(true);
     expect(composed.envelope).toEqual({ from: 'jobs@example.com', to: ['engineering-referrals@lists.example.com'] });
 

@@ -1,12 +1,12 @@
 /**
- * One place that turns a message description into RFC 5322 bytes, with nodemailer's composer (stream
- * transport: nothing is sent, CRLF line ends). The `.eml` artifact and SMTP delivery both use it, so
- * delivery can send exactly the bytes the build published (nodemailer `raw:` with an envelope).
+ * One place that turns a message description into RFC 5322 bytes, with nodemailer's composer (nothing
+ * is sent, CRLF line ends). The `.eml` artifact and SMTP delivery both use it, so delivery can send
+ * exactly the bytes the build published (nodemailer `raw:` with an envelope).
  *
- * Composition is async (nodemailer encodes through streams), while adapters must render synchronously;
- * `messageBody` bridges the two: an artifact body that composes only when the build writes it.
+ * `messageBody` is an artifact body that composes only when the build writes it.
  */
-import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import * as qp from 'nodemailer/lib/qp';
 import { plainText } from '../compose/text-template';
 
 export interface MessageSpec {
@@ -41,14 +41,61 @@ export interface ComposedMessage {
  */
 const headerText = (s: string): string => plainText(s).replace(/\s+/g, ' ').trim().replace(/=\?/g, '=\u200B?');
 
-// File and URL access off: content is always a string we built; no option can make compose read anything.
-const composer = nodemailer.createTransport({
-  streamTransport: true,
-  buffer: true,
-  newline: 'windows',
-  disableFileAccess: true,
-  disableUrlAccess: true,
-});
+/**
+ * nodemailer's own header builder and quoted-printable encoder, called directly: what `sendMail` on a
+ * stream transport does (compile, List-* headers, headers, QP body, a last line end, CRLF), without
+ * its per-message streams. Those cost more than the message (10,000 a build) and made composing
+ * async. tests/mail-compose.test.ts shows the bytes equal `sendMail`'s for any spec.
+ */
+export function composeMessage(spec: MessageSpec): ComposedMessage {
+  const targets = unsubscribeTargets(spec.unsubscribe);
+  const root = new MailComposer({
+    from: { name: headerText(spec.from.name ?? ''), address: spec.from.address },
+    to: spec.to,
+    subject: headerText(spec.subject),
+    // CRLF before encoding: QP soft-wrapping only recognises CRLF as a line end; with bare LF it
+    // soft-breaks short lines mid-sentence (still decodes right, but the raw message reads badly).
+    text: spec.text.replace(/\r\n?|\n/g, '\r\n'),
+    // QP even for ASCII-only bodies (nodemailer would pick 7bit): one encoding for every message keeps
+    // transport lines ≤ 76 and survives any relay, 8BITMIME or not.
+    encoding: 'quoted-printable',
+    // Q-encoded words for non-ASCII headers: readable in the raw message.
+    textEncoding: 'quoted-printable',
+    date: spec.date,
+    messageId: spec.messageId,
+    headers: spec.unsubscribe?.url ? { 'List-Unsubscribe-Post': ONE_CLICK } : {},
+    // Content is always a string we built; no option can make compose read a file or a URL.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  }).compile();
+  // One List-Unsubscribe field listing both targets, as RFC 8058 expects; added after compiling, as
+  // nodemailer adds its `list` option's fields.
+  if (targets.length) root.addHeader('List-Unsubscribe', { prepared: true, foldLines: true, value: targets.map(listUrl).join(', ') });
+  root.keepBcc = true;
+  // The root's content is the text as nodemailer would stream it (none for an empty text).
+  const body = typeof root.content === 'string' ? quotedPrintable(root.content) : '';
+  const composed = `${root.buildHeaders()}\r\n\r\n${body}`;
+  const message = composed.endsWith('\n') ? composed : composed.endsWith('\r') ? `${composed}\n` : `${composed}\r\n`;
+  const envelope = root.getEnvelope() as ComposedMessage['envelope'];
+  return { message: Buffer.from(message.replace(/\r?\n/g, '\r\n'), 'utf8'), envelope, messageId: root.messageId() };
+}
+
+/**
+ * The text as nodemailer's quoted-printable encoder stream makes it of the one chunk a string content
+ * is, its transform and flush run directly: the encoder holds back whitespace that ends a chunk, so
+ * its output differs from encoding and wrapping the whole text at once.
+ */
+function quotedPrintable(text: string): string {
+  const encoder = new qp.Encoder({ binary: false });
+  const out: string[] = [];
+  encoder.push = (chunk: unknown) => out.push(String(chunk)) > 0;
+  const failed = (err?: Error | null) => {
+    if (err) throw err;
+  };
+  encoder._transform(Buffer.from(text, 'utf8'), 'buffer' as BufferEncoding, failed);
+  encoder._flush(failed);
+  return out.join('');
+}
 
 const ONE_CLICK = 'List-Unsubscribe=One-Click';
 
@@ -59,38 +106,23 @@ function unsubscribeTargets(u: MessageSpec['unsubscribe']): string[] {
   return out;
 }
 
-export async function composeMessage(spec: MessageSpec): Promise<ComposedMessage> {
-  const targets = unsubscribeTargets(spec.unsubscribe);
-  const info = await composer.sendMail({
-    from: { name: headerText(spec.from.name ?? ''), address: spec.from.address },
-    to: spec.to,
-    subject: headerText(spec.subject),
-    // CRLF before encoding: nodemailer's QP soft-wrapping only recognises CRLF as a line end; with bare
-    // LF it soft-breaks short lines mid-sentence (still decodes right, but the raw message reads badly).
-    text: spec.text.replace(/\r\n?|\n/g, '\r\n'),
-    // QP even for ASCII-only bodies (nodemailer would pick 7bit): one encoding for every message keeps
-    // transport lines ≤ 76 and survives any relay, 8BITMIME or not.
-    encoding: 'quoted-printable',
-    // Q-encoded words for non-ASCII headers: readable in the raw message.
-    textEncoding: 'quoted-printable',
-    date: spec.date,
-    messageId: spec.messageId,
-    // Nested array: one List-Unsubscribe field listing both targets, as RFC 8058 expects.
-    ...(targets.length ? { list: { unsubscribe: [targets] } } : {}),
-    ...(spec.unsubscribe?.url ? { headers: { 'List-Unsubscribe-Post': ONE_CLICK } } : {}),
-  });
-  if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer stream transport returned a stream despite buffer: true');
-  return { message: info.message, envelope: info.envelope, messageId: info.messageId };
+/** A List-* target as nodemailer writes one: controls and angle brackets gone, in `<…>`. */
+function listUrl(url: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is what this is for
+  const u = url.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '').replace(/[\s<]+|[\s>]+/g, '');
+  if (/^(https?|mailto|ftp):/.test(u)) return `<${u}>`;
+  if (/^[^@]+@[^@]+$/.test(u)) return `<mailto:${u}>`;
+  return `<http://${u}>`;
 }
 
 /**
  * An artifact body that composes `spec` when it is iterated (each iteration composes afresh, so the
- * body can be written more than once). Rendering stays synchronous and does no work up front.
+ * body can be written more than once). Rendering does no work up front.
  */
-export function messageBody(spec: MessageSpec): AsyncIterable<Uint8Array> {
+export function messageBody(spec: MessageSpec): Iterable<Uint8Array> {
   return {
-    async *[Symbol.asyncIterator]() {
-      yield (await composeMessage(spec)).message;
+    *[Symbol.iterator]() {
+      yield composeMessage(spec).message;
     },
   };
 }
