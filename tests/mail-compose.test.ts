@@ -6,25 +6,16 @@
  */
 import fc from 'fast-check';
 import nodemailer from 'nodemailer';
-import { plainText } from '../src/compose/text-template';
-import { composeMessage, type MessageSpec } from '../src/mail/compose';
+import { composeMessage, messageFields, type MessageSpec } from '../src/mail/compose';
 
-/** What composeMessage did before: the same options through nodemailer's stream transport. */
+/** What composeMessage did before: the same fields through nodemailer's stream transport, with its `list` option. */
 async function viaSendMail(spec: MessageSpec): Promise<{ message: Buffer; envelope: unknown; messageId: string }> {
-  const headerText = (s: string) => plainText(s).replace(/\s+/g, ' ').trim().replace(/=\?/g, '=\u200B?');
   const targets = [
     ...(spec.unsubscribe?.url ? [spec.unsubscribe.url] : []),
     ...(spec.unsubscribe?.mailto ? [`mailto:${spec.unsubscribe.mailto}?subject=unsubscribe`] : []),
   ];
   const info = await transport.sendMail({
-    from: { name: headerText(spec.from.name ?? ''), address: spec.from.address },
-    to: spec.to,
-    subject: headerText(spec.subject),
-    text: spec.text.replace(/\r\n?|\n/g, '\r\n'),
-    encoding: 'quoted-printable',
-    textEncoding: 'quoted-printable',
-    date: spec.date,
-    messageId: spec.messageId,
+    ...messageFields(spec),
     ...(targets.length ? { list: { unsubscribe: [targets] } } : {}),
     ...(spec.unsubscribe?.url ? { headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } : {}),
   });

@@ -41,15 +41,9 @@ export interface ComposedMessage {
  */
 const headerText = (s: string): string => plainText(s).replace(/\s+/g, ' ').trim().replace(/=\?/g, '=\u200B?');
 
-/**
- * nodemailer's own header builder and quoted-printable encoder, called directly: what `sendMail` on a
- * stream transport does (compile, List-* headers, headers, QP body, a last line end, CRLF), without
- * its per-message streams. Those cost more than the message (10,000 a build) and made composing
- * async. tests/mail-compose.test.ts shows the bytes equal `sendMail`'s for any spec.
- */
-export function composeMessage(spec: MessageSpec): ComposedMessage {
-  const targets = unsubscribeTargets(spec.unsubscribe);
-  const root = new MailComposer({
+/** The message's fields as nodemailer takes them, List-* headers apart (tests/mail-compose.test.ts gives the same to `sendMail`). */
+export function messageFields(spec: MessageSpec) {
+  return {
     from: { name: headerText(spec.from.name ?? ''), address: spec.from.address },
     to: spec.to,
     subject: headerText(spec.subject),
@@ -63,6 +57,19 @@ export function composeMessage(spec: MessageSpec): ComposedMessage {
     textEncoding: 'quoted-printable',
     date: spec.date,
     messageId: spec.messageId,
+  } as const;
+}
+
+/**
+ * nodemailer's own header builder and quoted-printable encoder, called directly: what `sendMail` on a
+ * stream transport does (compile, List-* headers, headers, QP body, a last line end, CRLF), without
+ * its per-message streams. Those cost more than the message (10,000 a build) and made composing
+ * async. tests/mail-compose.test.ts shows the bytes equal `sendMail`'s for any spec.
+ */
+export function composeMessage(spec: MessageSpec): ComposedMessage {
+  const targets = unsubscribeTargets(spec.unsubscribe);
+  const root = new MailComposer({
+    ...messageFields(spec),
     headers: spec.unsubscribe?.url ? { 'List-Unsubscribe-Post': ONE_CLICK } : {},
     // Content is always a string we built; no option can make compose read a file or a URL.
     disableFileAccess: true,
