@@ -372,20 +372,20 @@ export class BuildProbe {
  * does), without notifying: the state a later `publish` plans against. Copied to `to` when given.
  */
 export async function seedLedger(project: Project, to?: string): Promise<void> {
-  const ledger = new Ledger(project.statePath);
+  const ledger = await Ledger.open(project.statePath);
   try {
     const lease = await ledger.lease.acquire('adopt');
     try {
       const generation = (await currentGeneration(layoutFor(project.outDir)))!;
       const manifest = (await readManifest(generation))!;
-      const ctx = planContext(project, new Date(manifest.builtFor), ledger.keySpace());
+      const ctx = planContext(project, new Date(manifest.builtFor), await ledger.keySpace());
       const adopted = await adoptionOf(project, manifest, generation, activeNotifiers(project.notifiers, project.config), ctx);
-      ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, new Date());
+      await ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? (await ledger.identity()).id, seq: manifest.ledger?.seq ?? 0 }, new Date());
     } finally {
-      lease.release();
+      await lease.release();
     }
   } finally {
-    ledger.close();
+    await ledger.close();
   }
   if (to) copyFileSync(project.statePath, to);
 }

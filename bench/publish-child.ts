@@ -91,15 +91,15 @@ async function main(): Promise<void> {
     }
   }
 
-  const ledger = new Ledger(project.statePath);
+  const ledger = await Ledger.open(project.statePath);
   const marks: { start?: number; txStart?: number; txEnd?: number; lastDelivery?: number; finish?: number } = {};
   const origCommit = ledger.commitRun.bind(ledger);
   const origFinish = ledger.finishRun.bind(ledger);
   report.phase(`build inside publish`);
-  ledger.commitRun = (...a: Parameters<Ledger['commitRun']>) => {
+  ledger.commitRun = async (...a: Parameters<Ledger['commitRun']>) => {
     marks.txStart = now();
     try {
-      return origCommit(...a);
+      return await origCommit(...a);
     } finally {
       marks.txEnd = now();
       report.phase(`delivering`);
@@ -107,9 +107,9 @@ async function main(): Promise<void> {
   };
   // The last outcome recorded ends delivering; what follows until finishRun is bookkeeping.
   for (const method of ['markDone', 'markFailed', 'markRetry', 'defer'] as const) {
-    const orig = (ledger[method] as (...a: unknown[]) => void).bind(ledger);
-    (ledger as unknown as Record<string, (...a: unknown[]) => void>)[method] = (...a: unknown[]) => {
-      orig(...a);
+    const orig = (ledger[method] as (...a: unknown[]) => Promise<void>).bind(ledger);
+    (ledger as unknown as Record<string, (...a: unknown[]) => Promise<void>>)[method] = async (...a: unknown[]) => {
+      await orig(...a);
       marks.lastDelivery = now();
     };
   }
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     env: { [args.secretEnv]: 'bench-secret' },
   });
   const totalMs = now() - t0;
-  ledger.close();
+  await ledger.close();
   const span = (a?: number, b?: number) => (a !== undefined && b !== undefined ? b - a : undefined);
   const plannedByNotifier: Record<string, number> = {};
   for (const p of result.planned) plannedByNotifier[p.notifier] = (plannedByNotifier[p.notifier] ?? 0) + 1;
@@ -162,7 +162,7 @@ async function publishOneEdit(project: Project, args: PublishChildArgs, name: st
   const id = name.replace(/\.yaml$/, '');
   const before = await fs.readFile(file, 'utf8');
   await fs.writeFile(file, editSalary(before, 3));
-  const ledger = new Ledger(project.statePath);
+  const ledger = await Ledger.open(project.statePath);
   const t0 = now();
   try {
     const result = await publish(project, ledger, { now: at, dryRun: false, log: silentLogger(), env: { [args.secretEnv]: 'bench-secret' } });
@@ -172,7 +172,7 @@ async function publishOneEdit(project: Project, args: PublishChildArgs, name: st
     const told = result.planned.filter((p) => p.receiver.startsWith('webhook:') && p.subject === id).length;
     return { id, totalMs, buildMs: result.buildMs, reachedOutput: salary ? served.includes(salary[1]!) : false, told, ok: result.ok };
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }
 

@@ -70,6 +70,8 @@ export const CODES = {
   // The ledger and the writer lease (docs/publication.md)
   STATE_OPEN: 'JC_STATE_OPEN',
   STATE_NEWER: 'JC_STATE_NEWER',
+  /** The config names `stateEnv`, and that variable is not set. */
+  STATE_ENV_UNSET: 'JC_STATE_ENV_UNSET',
   /** The served output was built with another ledger (deleted, truncated, restored, another site). */
   STATE_MISMATCH: 'JC_STATE_MISMATCH',
   LEASE_HELD: 'JC_LEASE_HELD',

@@ -23,6 +23,16 @@ export const FAILURES = {
   stateOpen: createError<[file: string, reason: string, hint: string]>(CODES.STATE_OPEN, 'cannot open the state database %s: %s (%s)', 1),
   stateUnusable: createError<[file: string, reason: string]>(CODES.STATE_OPEN, 'cannot use the state database %s: %s', 1),
   stateNewer: createError<[file: string, reason: string]>(CODES.STATE_NEWER, 'cannot use the state database %s: %s', 1),
+  stateEnvUnset: createError<[name: string]>(
+    CODES.STATE_ENV_UNSET,
+    'the config says the ledger URL is in the environment variable %s (stateEnv), and it is not set; set it to postgres://…, or remove stateEnv to use state:',
+    1,
+  ),
+  stateForeignServer: createError<[where: string, what: string]>(
+    CODES.STATE_MISMATCH,
+    'the PostgreSQL ledger %s %s, and a server database cannot be set aside as a file can: point state at a new, empty database (or empty this one) and run jobcast state adopt again',
+    1,
+  ),
   leaseHeld: createError<[holder: string]>(CODES.LEASE_HELD, 'another jobcast run holds the writer lease: %s; nothing was done', 1),
   leaseTakenOver: createError<[]>(CODES.LEASE_LOST, 'the writer lease was taken over by another run', 1),
   leaseLostBeforeWrite: createError<[fence: string]>(

@@ -9,6 +9,8 @@ import type { Adapter, PageUrls, SiteLinks } from './adapter';
 import { fromConfigDir, loadConfigFile } from './load/config';
 import { createConfigSchema, type SiteConfig, type SiteConfigSchema } from './model/config';
 import { createPostingSchema, type PostingSchema } from './model/posting';
+import { isPostgresUrl } from './ledger/state-target';
+import { FAILURES } from './failures';
 import type { Notifier } from './publish/notifier';
 import { feedHubsOf, notifySections } from './publish/notifier-config';
 
@@ -19,8 +21,10 @@ export interface ProjectOptions {
   postings?: string;
   /** Overrides the config's `output`; relative to the working directory. */
   out?: string;
-  /** Overrides the config's `state`. */
+  /** Overrides the config's `state` (and `stateEnv`): a path, or a postgres:// URL. */
   state?: string;
+  /** Where `stateEnv` is read (default process.env). */
+  env?: NodeJS.ProcessEnv;
   adapters: readonly Adapter[];
   /** Each contributes its section `notify.<key>` to the config. */
   notifiers: readonly Notifier[];
@@ -35,6 +39,7 @@ export interface Project {
   config: SiteConfig;
   postingsDir: string;
   outDir: string;
+  /** The ledger: a SQLite file's absolute path, or a postgres:// URL (which may hold a password: show it with stateShown). */
   statePath: string;
   adapters: readonly Adapter[];
   notifiers: readonly Notifier[];
@@ -77,6 +82,16 @@ export function siteLinks(project: Pick<Project, 'config' | 'notifiers' | 'adapt
   return { ...(pages ? { pages } : {}), hubs: feedHubs(project) };
 }
 
+/** The ledger the project uses: a SQLite file's absolute path, or a PostgreSQL URL (Project.statePath). */
+function stateTarget(override: string | undefined, configFile: string, config: SiteConfig, env: NodeJS.ProcessEnv): string {
+  const fromEnv = config.stateEnv ? env[config.stateEnv] : undefined;
+  // Never a silent local file instead: instances meant to share a ledger would each keep their own.
+  if (override === undefined && config.stateEnv && !fromEnv) throw FAILURES.stateEnvUnset(config.stateEnv);
+  const given = override ?? fromEnv;
+  if (given !== undefined) return isPostgresUrl(given) ? given : override ? path.resolve(given) : fromConfigDir(configFile, given);
+  return isPostgresUrl(config.state) ? config.state : fromConfigDir(configFile, config.state);
+}
+
 export async function openProject(opts: ProjectOptions): Promise<Project> {
   const configFile = path.resolve(opts.config ?? 'jobcast.config.yaml');
   const configSchema = configSchemaFor(opts.adapters, opts.notifiers, opts.sections);
@@ -86,7 +101,7 @@ export async function openProject(opts: ProjectOptions): Promise<Project> {
     config,
     postingsDir: opts.postings ? path.resolve(opts.postings) : fromConfigDir(configFile, config.postings),
     outDir: opts.out ? path.resolve(opts.out) : fromConfigDir(configFile, config.output),
-    statePath: opts.state ? path.resolve(opts.state) : fromConfigDir(configFile, config.state),
+    statePath: stateTarget(opts.state, configFile, config, opts.env ?? process.env),
     adapters: opts.adapters,
     notifiers: opts.notifiers,
     postingSchema: postingSchemaFor(opts.adapters),

@@ -225,7 +225,7 @@ describe('admin with JOBCAST_ADMIN_TOKEN', () => {
 
   it('refuses "Republish now" without the CSRF token, with a wrong one, or from another origin — and runs nothing', async () => {
     const { cookie, csrf } = await loggedIn();
-    const runsBefore = service.ledger.runs().length;
+    const runsBefore = (await service.ledger.runs()).length;
     const attempts: { headers: Record<string, string>; form: Record<string, string> }[] = [
       { headers: { cookie, origin: service.url }, form: {} },
       { headers: { cookie, origin: service.url }, form: { csrf: `${csrf}x` } },
@@ -236,13 +236,13 @@ describe('admin with JOBCAST_ADMIN_TOKEN', () => {
       const reply = await call('POST', '/admin/publish', attempt);
       expect(reply.status).toBe(403);
     }
-    expect(service.ledger.runs().length).toBe(runsBefore);
+    expect((await service.ledger.runs()).length).toBe(runsBefore);
     const ok = await call('POST', '/admin/publish', { headers: { cookie, origin: service.url }, form: { csrf, dry_run: '1' } });
     expect(ok.status).toBe(303);
     const page = await call('GET', '/admin/publish', { headers: { cookie } });
     expect(page.body).toContain('Dry run: would send');
     // A dry run records no run in the ledger.
-    expect(service.ledger.runs().length).toBe(runsBefore);
+    expect((await service.ledger.runs()).length).toBe(runsBefore);
   });
 
   it('answers unknown roles and pages with 404 once logged in', async () => {

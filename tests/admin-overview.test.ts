@@ -34,15 +34,15 @@ beforeEach(async () => {
     'expired-role.yaml': posting({ title: 'Expired Role', validThrough: '2026-11-20' }),
   });
   project = await tp.open();
-  ledger = new Ledger(':memory:');
+  ledger = await Ledger.open(':memory:');
 });
-afterEach(() => {
-  ledger.close();
+afterEach(async () => {
+  await ledger.close();
   tp.cleanup();
 });
 
 async function overview(untold: Transition[] = []) {
-  const validation = await validateProject(project, { now: NOW, history: ledger.history(), checkAllStates: true, lastGood: (id) => ledger.lastGood(id) });
+  const validation = await validateProject(project, { now: NOW, history: await ledger.history(), checkAllStates: true, lastGood: (id) => ledger.lastGood(id) });
   return buildOverview({ validation, ledger, now: NOW, timeZone: 'UTC', untold });
 }
 
@@ -71,9 +71,9 @@ const toldRow = (receiver: string, state: 'live' | 'gone'): ToldRow => ({
 async function record(run: Parameters<Ledger['commitRun']>[1]) {
   const lease = await ledger.lease.acquire('publish');
   try {
-    ledger.commitRun(lease, run, NOW);
+    await ledger.commitRun(lease, run, NOW);
   } finally {
-    lease.release();
+    await lease.release();
   }
 }
 
@@ -126,13 +126,13 @@ describe('admin overview', () => {
       })),
       gone: [],
     });
-    const [board, eng, x] = ledger.outbox();
+    const [board, eng, x] = await ledger.outbox();
     const lease = await ledger.lease.acquire('publish');
-    for (const row of [board!, eng!, x!]) expect(ledger.claim(row.id, `attempt-${row.id}`, lease)).toBe(true);
-    ledger.markRetry(board!.id, `attempt-${board!.id}`, 'HTTP 503: try later', new Date('2026-12-01T12:04:00Z'), false);
-    ledger.markWaiting(eng!.id, `attempt-${eng!.id}`, 'set SMTP_URL to the SMTP URL');
-    ledger.markFailed(x!.id, `attempt-${x!.id}`, 'HTTP 400: rejected');
-    lease.release();
+    for (const row of [board!, eng!, x!]) expect(await ledger.claim(row.id, `attempt-${row.id}`, lease)).toBe(true);
+    await ledger.markRetry(board!.id, `attempt-${board!.id}`, 'HTTP 503: try later', new Date('2026-12-01T12:04:00Z'), false);
+    await ledger.markWaiting(eng!.id, `attempt-${eng!.id}`, 'set SMTP_URL to the SMTP URL');
+    await ledger.markFailed(x!.id, `attempt-${x!.id}`, 'HTTP 400: rejected');
+    await lease.release();
     const pending = { receiver: 'indexnow', event: 'publish', version: 2, subject: { id: 'open-role' } } as unknown as Transition;
 
     const channels = Object.fromEntries(role(await overview([pending]), 'open-role').channels.map((c) => [c.name, c.delivery]));
@@ -174,7 +174,7 @@ describe('admin overview', () => {
 
 describe('admin role view', () => {
   const view = async (id: string) => {
-    const validation = await validateProject(project, { now: NOW, history: ledger.history(), checkAllStates: true });
+    const validation = await validateProject(project, { now: NOW, history: await ledger.history(), checkAllStates: true });
     return buildRoleView({ id, validation, ledger, site: project.config, links: siteLinks(project), now: NOW });
   };
 

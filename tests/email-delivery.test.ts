@@ -89,7 +89,7 @@ beforeEach(async () => {
   env.env.SMTP_URL = smtp.url;
 });
 afterEach(async () => {
-  env.cleanup();
+  await env.cleanup();
   await smtp.close();
   await remote.close();
 });
@@ -115,7 +115,7 @@ describe('email delivery', () => {
       unsubscribe: { url: 'https://lists.example.com/u/eng', mail: 'eng-leave@lists.example.com?subject=unsubscribe' },
     });
 
-    const rows = env.ledger.outbox().filter((o) => o.notifier === 'smtp');
+    const rows = (await env.ledger.outbox()).filter((o) => o.notifier === 'smtp');
     expect(rows).toHaveLength(3);
     for (const o of rows) expect(o.response).toMatch(/^250/);
 
@@ -141,7 +141,7 @@ describe('email delivery', () => {
     const first = await env.run('2026-11-28T12:00:00Z');
     expect(smtp.inbox).toHaveLength(0);
     expect(first.delivery.retrying).toBe(3);
-    const row = env.ledger.outbox().find((o) => o.notifier === 'smtp')!;
+    const row = (await env.ledger.outbox()).find((o) => o.notifier === 'smtp')!;
     expect(row.status).toBe('pending');
     expect(row.last_error).toMatch(fault === 'drop' ? /SMTP/ : new RegExp(`SMTP ${fault}`));
 
@@ -158,13 +158,8 @@ describe('email delivery', () => {
     delete env.env.SMTP_URL;
     const r = await env.run('2026-11-28T12:00:00Z');
     expect(r.delivery).toMatchObject({ waiting: 3, failed: 0 });
-    expect(env.ledger.outbox().find((o) => o.notifier === 'smtp')!.last_error).toMatch(/set SMTP_URL/);
-    expect(
-      env.ledger
-        .outbox()
-        .filter((o) => o.notifier === 'smtp')
-        .map((o) => o.status),
-    ).toEqual(['waiting', 'waiting', 'waiting']);
+    expect((await env.ledger.outbox()).find((o) => o.notifier === 'smtp')!.last_error).toMatch(/set SMTP_URL/);
+    expect((await env.ledger.outbox()).filter((o) => o.notifier === 'smtp').map((o) => o.status)).toEqual(['waiting', 'waiting', 'waiting']);
     expect(smtp.inbox).toHaveLength(0);
     // Nothing changed in the sources: still, once SMTP is configured, the three emails go out.
     env.env.SMTP_URL = smtp.url;
@@ -183,7 +178,7 @@ describe('email delivery', () => {
     env.env.SMTP_URL = smtp.url;
     await env.run('2026-11-28T12:30:00Z');
     expect(smtp.inbox.map((m) => m.to[0]).sort()).toEqual(['alumni@lists.example.com', 'engineering-referrals@lists.example.com']);
-    expect(env.ledger.outbox({ status: 'cancelled' }).map((o) => `${o.receiver} ${o.subject}`)).toEqual(['email:alumni backend-engineer']);
+    expect((await env.ledger.outbox({ status: 'cancelled' })).map((o) => `${o.receiver} ${o.subject}`)).toEqual(['email:alumni backend-engineer']);
   });
 
   it('shows who would get what with --dry-run', async () => {
@@ -208,12 +203,7 @@ describe('email delivery', () => {
     for (const l of waits) expect(l).toMatch(/\(waits for configuration: set SMTP_URL to the SMTP URL/);
     const real = await env.run('2026-11-28T12:00:00Z');
     expect(real.delivery.waiting).toBe(3);
-    expect(Object.keys(dry.waitsFor).sort()).toEqual(
-      env.ledger
-        .outbox({ status: 'waiting' })
-        .map((o) => o.key)
-        .sort(),
-    );
+    expect(Object.keys(dry.waitsFor).sort()).toEqual((await env.ledger.outbox({ status: 'waiting' })).map((o) => o.key).sort());
 
     // The role closes while its email waits: a dry run lists it as withdrawn, not as to be sent.
     env.project.write('backend-engineer.yaml', OTHER.replace('status: open', 'status: closed'));
@@ -223,6 +213,6 @@ describe('email delivery', () => {
     ]);
     expect(dryClose.outstanding.map((o) => o.subject).sort()).toEqual(['ml-infrastructure-engineer', 'ml-infrastructure-engineer']);
     await env.run('2026-11-28T12:15:00Z');
-    expect(env.ledger.outbox({ status: 'cancelled' }).map((o) => o.key)).toEqual(dryClose.withdrawn.map((o) => o.key));
+    expect((await env.ledger.outbox({ status: 'cancelled' })).map((o) => o.key)).toEqual(dryClose.withdrawn.map((o) => o.key));
   });
 });

@@ -20,8 +20,8 @@ const ledgers: Ledger[] = [];
 const leases: WriterLease[] = [];
 
 afterEach(async () => {
-  for (const l of leases.splice(0)) l.release();
-  for (const l of ledgers.splice(0)) l.close();
+  for (const l of leases.splice(0)) await l.release();
+  for (const l of ledgers.splice(0)) await l.close();
   await killLeftovers();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -34,8 +34,8 @@ function tempDir(): string {
 
 const tempDb = (): string => path.join(tempDir(), 'state.db');
 
-function open(file: string, env: NodeJS.ProcessEnv = {}): Ledger {
-  const ledger = new Ledger(file, env);
+async function open(file: string, env: NodeJS.ProcessEnv = {}): Promise<Ledger> {
+  const ledger = await Ledger.open(file, env);
   ledgers.push(ledger);
   return ledger;
 }
@@ -53,15 +53,6 @@ async function rejection(p: Promise<unknown>): Promise<JobcastError> {
     return err as JobcastError;
   }
   throw new Error('expected a rejection, but it resolved');
-}
-
-function thrown(fn: () => unknown): JobcastError {
-  try {
-    fn();
-  } catch (err) {
-    return err as JobcastError;
-  }
-  throw new Error('expected a throw, but it returned');
 }
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -101,8 +92,8 @@ function row(patch: Partial<LeaseHolder>): LeaseHolder {
 describe('the writer lease, in one process', () => {
   it('lets a second acquirer lose at once, told who holds it and since when, and changes nothing', async () => {
     const file = tempDb();
-    const a = open(file);
-    const b = open(file);
+    const a = await open(file);
+    const b = await open(file);
     const held = await take(a, 'publish');
     const before = readLease(file)!;
     expect(before).toMatchObject({ purpose: 'publish', pid: process.pid, host: thisHost(), fence: 1 });
@@ -115,16 +106,16 @@ describe('the writer lease, in one process', () => {
     const m = heldMessage('publish', process.pid, os.hostname(), before.acquired).exec(err.message);
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBeLessThanOrEqual(60);
-    expect(b.lease.current()).toEqual(before);
+    expect(await b.lease.current()).toEqual(before);
     expect(readLease(file)).toEqual(before);
-    expect(() => held.assertHeld()).not.toThrow();
+    await expect(held.assertHeld()).resolves.toBeUndefined();
   });
 
   it('gives up after waitMs while the lease stays held', async () => {
     const file = tempDb();
-    await take(open(file));
+    await take(await open(file));
     const told: LeaseHolder[] = [];
-    const err = await rejection(open(file).lease.acquire('build', { waitMs: 300, onWait: (h) => told.push(h) }));
+    const err = await rejection((await open(file)).lease.acquire('build', { waitMs: 300, onWait: (h) => told.push(h) }));
     expect(err.code).toBe('JC_LEASE_HELD');
     expect(told).toHaveLength(1);
     expect(told[0]).toMatchObject({ purpose: 'publish', pid: process.pid, fence: 1 });
@@ -132,8 +123,8 @@ describe('the writer lease, in one process', () => {
 
   it('lets a waiting acquirer win once the holder releases, and not before', async () => {
     const file = tempDb();
-    const a = open(file);
-    const b = open(file);
+    const a = await open(file);
+    const b = await open(file);
     const first = await take(a, 'publish');
     const told: LeaseHolder[] = [];
     let released = false;
@@ -147,7 +138,7 @@ describe('the writer lease, in one process', () => {
     await sleep(300); // it polls meanwhile
     expect(wonBeforeRelease).toBeUndefined();
     released = true;
-    first.release();
+    await first.release();
     const second = await waiting;
     expect(wonBeforeRelease).toBe(false);
     expect(second.fence).toBe(first.fence + 1);
@@ -160,16 +151,16 @@ describe('the writer lease, in one process', () => {
   it('takes over an expired lease with a higher fence; the old holder is fenced off and writes nothing', async () => {
     const file = tempDb();
     // Renewed every 100 ms, so the old holder notices quickly.
-    const a = open(file, { JOBCAST_LEASE_TTL_MS: '300' });
-    const b = open(file);
+    const a = await open(file, { JOBCAST_LEASE_TTL_MS: '300' });
+    const b = await open(file);
     const old = await take(a, 'publish');
-    a.commitRun(old, tinyRun('role-a', 'webhook:board|role-a|v1'), NOW);
-    const queued = a.outbox()[0]!;
+    await a.commitRun(old, tinyRun('role-a', 'webhook:board|role-a|v1'), NOW);
+    const queued = (await a.outbox())[0]!;
     const oldRow = readLease(file)!;
 
     // The old holder hangs past its expiry (its renewals did not run); the expiry passes.
     patchLease(file, { expires: iso(-1_000) });
-    expect(b.lease.current()).toBeUndefined();
+    expect(await b.lease.current()).toBeUndefined();
     const fresh = await take(b, 'publish', { waitMs: 0 });
     expect(fresh.fence).toBe(old.fence + 1);
     const freshRow = readLease(file)!;
@@ -179,28 +170,34 @@ describe('the writer lease, in one process', () => {
     // The old holder's renewal finds the lease taken and aborts its signal.
     await waitUntil('the old lease signal to abort', () => old.signal.aborted, { timeoutMs: 5_000 });
     expect((old.signal.reason as JobcastError).code).toBe('JC_LEASE_LOST');
-    expect(thrown(() => old.assertHeld()).code).toBe('JC_LEASE_LOST');
+    expect((await rejection(old.assertHeld())).code).toBe('JC_LEASE_LOST');
 
     // Every fenced write with the old lease fails and writes nothing.
-    const snapshot = () => ({ subjects: a.subjects(), told: a.told(), outbox: a.outbox(), identity: a.identity(), lease: readLease(file) });
-    const before = snapshot();
-    const commit = thrown(() => a.commitRun(old, tinyRun('role-b', 'webhook:board|role-b|v1'), NOW));
+    const snapshot = async () => ({
+      subjects: await a.subjects(),
+      told: await a.told(),
+      outbox: await a.outbox(),
+      identity: await a.identity(),
+      lease: readLease(file),
+    });
+    const before = await snapshot();
+    const commit = await rejection(a.commitRun(old, tinyRun('role-b', 'webhook:board|role-b|v1'), NOW));
     expect(commit.code).toBe('JC_LEASE_LOST');
     expect(commit.message).toContain(`fence ${old.fence}`);
-    expect(a.claim(queued.id, 'stale-attempt', old)).toBe(false);
-    expect(thrown(() => a.recoverInterrupted(old)).code).toBe('JC_LEASE_LOST');
-    expect(snapshot()).toEqual(before);
+    expect(await a.claim(queued.id, 'stale-attempt', old)).toBe(false);
+    expect((await rejection(a.recoverInterrupted(old))).code).toBe('JC_LEASE_LOST');
+    expect(await snapshot()).toEqual(before);
     expect(before.subjects.has('role-b')).toBe(false);
 
     // Releasing the old lease does not free the new holder's.
-    old.release();
+    await old.release();
     expect(readLease(file)).toEqual(freshRow);
-    expect(a.lease.current()?.holder).toBe(freshRow.holder);
-    expect(() => fresh.assertHeld()).not.toThrow();
+    expect((await a.lease.current())?.holder).toBe(freshRow.holder);
+    await expect(fresh.assertHeld()).resolves.toBeUndefined();
     expect(fresh.signal.aborted).toBe(false);
     // The same writes with the current lease go through (the old ones failed for the lease only).
-    expect(b.commitRun(fresh, tinyRun('role-b', 'webhook:board|role-b|v1'), NOW)).toBe(1);
-    expect(b.claim(queued.id, 'attempt', fresh)).toBe(true);
+    expect(await b.commitRun(fresh, tinyRun('role-b', 'webhook:board|role-b|v1'), NOW)).toBe(1);
+    expect(await b.claim(queued.id, 'attempt', fresh)).toBe(true);
   });
 
   it.each([
@@ -209,10 +206,10 @@ describe('the writer lease, in one process', () => {
     ['an empty expiry', { expires: '' }],
   ])('counts a lease with %s as free', async (_what, patch) => {
     const file = tempDb();
-    const ledger = open(file);
+    const ledger = await open(file);
     // On another machine, so that only the holder and expiry columns can make it free.
     writeLease(file, row({ host: 'elsewhere#x', pid: 1, fence: 7, ...patch }));
-    expect(ledger.lease.current()).toBeUndefined();
+    expect(await ledger.lease.current()).toBeUndefined();
     const lease = await take(ledger, 'publish', { waitMs: 0 });
     expect(lease.fence).toBe(8);
     expect(readLease(file)).toMatchObject({ pid: process.pid, host: thisHost(), fence: 8 });
@@ -221,7 +218,7 @@ describe('the writer lease, in one process', () => {
 
   it('takes a lease at once, before its expiry, when its holder on this machine is gone, and not while it lives', async () => {
     const file = tempDb();
-    const ledger = open(file);
+    const ledger = await open(file);
     const holder = track(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }));
     const pid = holder.pid!;
     writeLease(file, row({ holder: 'running-run', pid, fence: 3 }));
@@ -233,7 +230,7 @@ describe('the writer lease, in one process', () => {
     await new Promise((r) => holder.once('exit', r));
     expect(pidGone(pid)).toBe(true);
     expect(Date.parse(readLease(file)!.expires)).toBeGreaterThan(Date.now() + 60_000);
-    expect(ledger.lease.current()).toBeUndefined();
+    expect(await ledger.lease.current()).toBeUndefined();
     const lease = await take(ledger, 'publish', { waitMs: 0 });
     expect(lease.fence).toBe(4);
     expect(readLease(file)).toMatchObject({ pid: process.pid, fence: 4 });
@@ -241,7 +238,7 @@ describe('the writer lease, in one process', () => {
 
   it('takes a lease left by an exited process on this machine at once', async () => {
     const file = tempDb();
-    const ledger = open(file);
+    const ledger = await open(file);
     const pid = await deadPid();
     writeLease(file, row({ holder: 'killed-run', pid, fence: 11 }));
     const lease = await take(ledger, 'publish', { waitMs: 0 });
@@ -250,7 +247,7 @@ describe('the writer lease, in one process', () => {
 
   it('does not take a lease held on another machine before it expires, whatever its pid looks like here', async () => {
     const file = tempDb();
-    const ledger = open(file);
+    const ledger = await open(file);
     // A pid that is dead on this machine: on another host it says nothing.
     const pid = await deadPid();
     const expires = iso(2_000);
@@ -258,7 +255,7 @@ describe('the writer lease, in one process', () => {
     const busy = await rejection(ledger.lease.acquire('publish', { waitMs: 0 }));
     expect(busy.code).toBe('JC_LEASE_HELD');
     expect(busy.message).toMatch(heldMessage('publish', pid, 'elsewhere', readLease(file)!.acquired));
-    expect(ledger.lease.current()?.holder).toBe('remote-run');
+    expect((await ledger.lease.current())?.holder).toBe('remote-run');
     // The same with a pid that is alive here.
     patchLease(file, { pid: process.pid === 1 ? 2 : 1 });
     expect((await rejection(ledger.lease.acquire('publish', { waitMs: 0 }))).code).toBe('JC_LEASE_HELD');
@@ -274,32 +271,32 @@ describe('the writer lease, in one process', () => {
 
   it('releases: the next acquirer wins at once; the released lease proves nothing and writes nothing', async () => {
     const file = tempDb();
-    const a = open(file);
-    const b = open(file);
+    const a = await open(file);
+    const b = await open(file);
     const first = await take(a, 'publish');
-    first.release();
+    await first.release();
     expect(readLease(file)).toMatchObject({ holder: '', fence: 1 });
     expect(Date.parse(readLease(file)!.expires)).toBeLessThanOrEqual(Date.now());
-    expect(a.lease.current()).toBeUndefined();
-    expect(thrown(() => first.assertHeld()).code).toBe('JC_LEASE_LOST');
-    expect(thrown(() => a.commitRun(first, tinyRun('role-a', 'k-a'), NOW)).code).toBe('JC_LEASE_LOST');
-    expect(a.subjects().size).toBe(0);
-    expect(a.outbox()).toEqual([]);
+    expect(await a.lease.current()).toBeUndefined();
+    expect((await rejection(first.assertHeld())).code).toBe('JC_LEASE_LOST');
+    expect((await rejection(a.commitRun(first, tinyRun('role-a', 'k-a'), NOW))).code).toBe('JC_LEASE_LOST');
+    expect((await a.subjects()).size).toBe(0);
+    expect(await a.outbox()).toEqual([]);
 
     const second = await take(b, 'build', { waitMs: 0 });
     expect(second.fence).toBe(2);
-    first.release(); // twice: harmless, and not the new holder's
+    await first.release(); // twice: harmless, and not the new holder's
     expect(readLease(file)).toMatchObject({ purpose: 'build', fence: 2 });
     expect(readLease(file)!.holder).not.toBe('');
-    second.release();
+    await second.release();
     const third = await take(a, 'publish', { waitMs: 0 });
     expect(third.fence).toBe(3);
   });
 
   it('never lets two ledgers on one file hold it together while they race acquire() in a loop', async () => {
     const file = tempDb();
-    const a = open(file);
-    const b = open(file);
+    const a = await open(file);
+    const b = await open(file);
     const rounds = 20;
     let clock = 0;
     let holding: string | undefined;
@@ -322,11 +319,11 @@ describe('the writer lease, in one process', () => {
         const from = ++clock;
         const holder = readLease(file)!.holder;
         await sleep(Math.floor(Math.random() * 4));
-        lease.assertHeld();
+        await lease.assertHeld();
         const to = ++clock;
         holding = undefined;
         held.push({ who, fence: lease.fence, holder, from, to });
-        lease.release();
+        await lease.release();
         won++;
         await sleep(Math.floor(Math.random() * 2));
       }
@@ -409,9 +406,10 @@ describe('the writer lease across processes', () => {
    * `n` trials, each on its own state file prepared by `setup` (which returns the fence it leaves),
    * WIDTH at a time by GROUPS groups of `size` contender processes.
    */
-  async function trials(n: number, setup: (file: string) => number, opts: { files?: string[]; size?: number } = {}): Promise<string[]> {
+  async function trials(n: number, setup: (file: string) => number | Promise<number>, opts: { files?: string[]; size?: number } = {}): Promise<string[]> {
     const files = opts.files ?? Array.from({ length: n }, () => tempDb());
-    const prior = files.map((f) => setup(f));
+    const prior: number[] = [];
+    for (const f of files) prior.push(await setup(f));
     const racers = groups(GROUPS, opts.size ?? 2);
     const results = await pool(n, WIDTH, async (i, lane) => {
       const marker = path.join(path.dirname(files[i]!), 'marker.log');
@@ -424,8 +422,8 @@ describe('the writer lease across processes', () => {
   }
 
   it(`lets exactly one of two contenders run in each of ${TRIALS} trials with no lease yet`, async () => {
-    const problems = await trials(TRIALS, (file) => {
-      new Ledger(file).close();
+    const problems = await trials(TRIALS, async (file) => {
+      await (await Ledger.open(file)).close();
       expect(readLease(file)).toBeUndefined();
       return 0;
     });
@@ -433,8 +431,8 @@ describe('the writer lease across processes', () => {
   }, 120_000);
 
   it(`lets exactly one of two contenders take an expired lease in each of ${TRIALS} trials`, async () => {
-    const problems = await trials(TRIALS, (file) => {
-      new Ledger(file).close();
+    const problems = await trials(TRIALS, async (file) => {
+      await (await Ledger.open(file)).close();
       // Held by a live process on this machine (this one), so only the expiry frees it.
       writeLease(file, row({ holder: 'hung-run', acquired: iso(-180_000), expires: iso(-60_000), fence: 41 }));
       return 41;
@@ -444,7 +442,7 @@ describe('the writer lease across processes', () => {
 
   it(`lets exactly one of two contenders take a lease left by a killed holder in each of ${TRIALS} trials`, async () => {
     const files = Array.from({ length: TRIALS }, () => tempDb());
-    for (const f of files) new Ledger(f).close();
+    for (const f of files) await (await Ledger.open(f)).close();
     // One holder takes the lease in every file with a long TTL and is killed while holding them.
     const holder = spawnContender(['hold', JSON.stringify({ ttlMs: 600_000 }), ...files]);
     await holder.next('the holder to hold every lease', (e) => e.holding === TRIALS, 30_000);
@@ -482,7 +480,7 @@ describe('the writer lease across processes', () => {
     let second: Ledger | undefined;
     let failure: string | undefined;
     try {
-      second = open(file);
+      second = await open(file);
     } catch (err) {
       failure = `${(err as JobcastError).code}: ${(err as Error).message}`;
     }
@@ -494,7 +492,7 @@ describe('the writer lease across processes', () => {
 
   it('never lets two processes racing acquire() in a loop hold it together', async () => {
     const file = tempDb();
-    new Ledger(file).close();
+    await (await Ledger.open(file)).close();
     const marker = path.join(path.dirname(file), 'marker.log');
     const rounds = 30;
     const pair = [0, 1].map(() => spawnContender(['loop', file, JSON.stringify({ rounds, marker, deadlineMs: 40_000 })]));

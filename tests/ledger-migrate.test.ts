@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 let remote: FakeRemote;
 let env: PublishEnv;
 afterEach(async () => {
-  env?.cleanup();
+  await env?.cleanup();
   await remote?.close();
 });
 
@@ -53,7 +53,7 @@ describe('ledger migrations', () => {
   it('migrates a first-version ledger: unsent notifications still go out, served roles are not announced again', async () => {
     remote = await startFakeRemote();
     env = await publishEnv(remote, { 'backend-engineer.yaml': MINIMAL_POSTING });
-    env.ledger.close();
+    await env.ledger.close();
     const file = path.join(env.project.dir, 'state.db');
     rmSync(file, { force: true });
     // What the first version left: the output it served, its history, and one webhook still queued.
@@ -82,12 +82,12 @@ describe('ledger migrations', () => {
     delete manifest.ledger;
     writeFileSync(manifestFile, JSON.stringify(manifest));
 
-    const ledger = new Ledger(file);
+    const ledger = await Ledger.open(file);
     env.ledger = ledger;
     const run = async (now: string) =>
       publish(await env.project.open(), ledger, { now: new Date(now), env: env.env, log: silentLogger(), sleep: async () => undefined });
-    expect(ledger.adoptPending()).toBe('legacy ledger');
-    expect(ledger.subjects().get(e.id)).toMatchObject({ version: 1, lifecycle: 'open', hash: e.hash });
+    expect(await ledger.adoptPending()).toBe('legacy ledger');
+    expect((await ledger.subjects()).get(e.id)).toMatchObject({ version: 1, lifecycle: 'open', hash: e.hash });
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(raw.prepare(`SELECT name FROM sqlite_master WHERE name IN ('history', 'pages', 'publications')`).all()).toEqual([]);
@@ -98,7 +98,7 @@ describe('ledger migrations', () => {
     // Only the queued legacy webhook: the role the old ledger had announced is not announced again.
     expect(remote.requests.filter((q) => q.path !== '/token').map((q) => q.path)).toEqual(['/webhook']);
     expect(JSON.parse(remote.to('/webhook')[0]!.body).delivery).toBe('legacy-1');
-    expect(ledger.adoptPending()).toBeUndefined();
+    expect(await ledger.adoptPending()).toBeUndefined();
     await run('2026-11-28T12:30:00Z');
     expect(remote.requests.filter((q) => q.path !== '/token')).toHaveLength(1);
   });
@@ -106,12 +106,12 @@ describe('ledger migrations', () => {
   it('refuses a ledger written by a newer jobcast, naming the file', async () => {
     remote = await startFakeRemote();
     env = await publishEnv(remote, {});
-    env.ledger.close();
+    await env.ledger.close();
     const file = path.join(env.project.dir, 'state.db');
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => new Ledger(file)).toThrow(expect.objectContaining({ code: 'JC_STATE_NEWER', message: expect.stringContaining(file) }));
-    env.ledger = new Ledger(':memory:');
+    await expect(Ledger.open(file)).rejects.toThrow(expect.objectContaining({ code: 'JC_STATE_NEWER', message: expect.stringContaining(file) }));
+    env.ledger = await Ledger.open(':memory:');
   });
 });

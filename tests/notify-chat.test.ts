@@ -38,7 +38,7 @@ beforeEach(async () => {
   clock = Date.parse('2026-11-28T12:00:00Z');
 });
 afterEach(async () => {
-  env.cleanup();
+  await env.cleanup();
   await remote.close();
 });
 
@@ -85,7 +85,7 @@ describe('chat notifier', () => {
     env.project.write(`${ID}.yaml`, MINIMAL_POSTING);
     const reopened = await step();
     expect(reopened.slack).toEqual([`New role: <${PAGE}|Backend Engineer> — Berlin, Germany`]);
-    const keys = env.ledger.outbox().filter((r) => r.receiver === 'chat:hiring');
+    const keys = (await env.ledger.outbox()).filter((r) => r.receiver === 'chat:hiring');
     expect(keys.map((r) => r.event)).toEqual(['publish', 'close', 'publish']);
     expect(new Set(keys.map((r) => r.key)).size).toBe(3);
   });
@@ -119,7 +119,7 @@ describe('chat notifier', () => {
     const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
     const { result } = await step({ log: createLogger('debug', sink) });
     expect(result.delivery.problems.some((p) => p.receiver === 'chat:hiring' && p.outcome === 'failed')).toBe(true);
-    const ledger = JSON.stringify(env.ledger.outbox());
+    const ledger = JSON.stringify(await env.ledger.outbox());
     expect(ledger).toContain('invalid_payload for [redacted]');
     expect(ledger).not.toContain('slack-secret-part');
     expect(lines.join('')).not.toContain('slack-secret-part');
@@ -137,7 +137,7 @@ describe('chat notifier', () => {
       const [d] = isJobcastError(err) ? err.details : [];
       expect(d).toMatchObject({ code: 'JC_CHAT_NAME_REPEATED', field: 'notify.chat.1.name', line: 18 });
     } finally {
-      bad.cleanup();
+      await bad.cleanup();
     }
   });
 });

@@ -34,7 +34,7 @@ beforeEach(async () => {
   clock = Date.parse('2026-11-28T12:00:00Z');
 });
 afterEach(async () => {
-  env.cleanup();
+  await env.cleanup();
   await remote.close();
 });
 
@@ -47,11 +47,7 @@ async function step(opts: Parameters<PublishEnv['run']>[1] = {}) {
   return { result, posted, statuses: posted.map((r) => (JSON.parse(r.body) as { status: string; visibility: string }).status) };
 }
 
-const outboxKeys = () =>
-  env.ledger
-    .outbox()
-    .filter((r) => r.receiver === 'mastodon')
-    .map((r) => r.key);
+const outboxKeys = async () => (await env.ledger.outbox()).filter((r) => r.receiver === 'mastodon').map((r) => r.key);
 
 function expectAuthorised(r: Recorded) {
   expect(r.method).toBe('POST');
@@ -72,7 +68,7 @@ describe('mastodon notifier', () => {
       expectAuthorised(r);
       expect(JSON.parse(r.body).visibility).toBe('public');
     }
-    expect(first.posted.map((r) => r.headers['idempotency-key']).sort()).toEqual(outboxKeys().sort());
+    expect(first.posted.map((r) => r.headers['idempotency-key']).sort()).toEqual((await outboxKeys()).sort());
 
     expect((await step()).posted).toEqual([]);
     env.project.write(`${ID}.yaml`, MINIMAL_POSTING.replace('max: 90000', 'max: 95000'));
@@ -92,7 +88,7 @@ describe('mastodon notifier', () => {
     expect(reopened.statuses).toEqual([`Backend Engineer at Example Corp — Berlin, Germany\n${PAGE}`]);
     const [a, b] = [first.posted[0]!.headers['idempotency-key'], reopened.posted[0]!.headers['idempotency-key']];
     expect(a).not.toBe(b);
-    expect(outboxKeys().sort()).toEqual([a, b].sort());
+    expect((await outboxKeys()).sort()).toEqual([a, b].sort());
   });
 
   it('waits for its token, says so in --dry-run, and posts once it is set', async () => {
@@ -122,12 +118,12 @@ describe('mastodon notifier', () => {
       const result = await unlisted.run('2026-11-28T12:00:00Z', { log: createLogger('debug', sink) });
       expect(result.delivery.problems.some((p) => p.receiver === 'mastodon' && p.outcome === 'failed')).toBe(true);
       expect(JSON.parse(remote.to(STATUSES)[0]!.body).visibility).toBe('unlisted');
-      const ledger = JSON.stringify(unlisted.ledger.outbox());
+      const ledger = JSON.stringify(await unlisted.ledger.outbox());
       expect(ledger).toContain('token [redacted] cannot post');
       expect(ledger).not.toContain(TOKEN);
       expect(lines.join('')).not.toContain(TOKEN);
     } finally {
-      unlisted.cleanup();
+      await unlisted.cleanup();
     }
   });
 
@@ -152,7 +148,7 @@ describe('mastodon notifier', () => {
       const [d] = isJobcastError(err) ? err.details : [];
       expect(d).toMatchObject({ code: 'JC_MASTODON_INSTANCE', field: 'notify.mastodon.instance', line: 16, fix: 'e.g. https://mastodon.social' });
     } finally {
-      bad.cleanup();
+      await bad.cleanup();
     }
   });
 });

@@ -11,7 +11,7 @@ import { MINIMAL_POSTING } from './helpers/project';
 let remote: FakeRemote;
 let env: PublishEnv;
 afterEach(async () => {
-  env?.cleanup();
+  await env?.cleanup();
   await remote?.close();
 });
 
@@ -31,7 +31,7 @@ describe('delivery faults', () => {
     expect(remote.to('/webhook')).toHaveLength(3);
     expect(new Set(remote.to('/webhook').map((q) => q.body)).size).toBe(1);
     expect(r.delivery).toMatchObject({ failed: 0, retrying: 0 });
-    const [row] = env.ledger.outbox().filter((o) => o.notifier === 'webhook');
+    const [row] = (await env.ledger.outbox()).filter((o) => o.notifier === 'webhook');
     expect(row).toMatchObject({ status: 'done', attempts: 1 });
     expect(ok('/webhook')).toHaveLength(1);
   });
@@ -53,7 +53,7 @@ describe('delivery faults', () => {
     expect(remote.to('/webhook')).toHaveLength(1);
     expect(r.delivery.retrying).toBe(2);
     for (const notifier of ['google-indexing', 'webhook']) {
-      expect(env.ledger.outbox().find((o) => o.notifier === notifier)).toMatchObject({ status: 'pending', ambiguous: 1, attempts: 1 });
+      expect((await env.ledger.outbox()).find((o) => o.notifier === notifier)).toMatchObject({ status: 'pending', ambiguous: 1, attempts: 1 });
     }
     await env.run('2026-11-28T13:00:00Z');
     expect(remote.to('/indexing')).toHaveLength(2);
@@ -61,7 +61,7 @@ describe('delivery faults', () => {
     expect(hooks).toHaveLength(2);
     expect(hooks[1]!.body).toBe(hooks[0]!.body);
     expect(hooks[1]!.headers['idempotency-key']).toBe(hooks[0]!.headers['idempotency-key']);
-    expect(env.ledger.outbox().filter((o) => o.status !== 'done')).toEqual([]);
+    expect((await env.ledger.outbox()).filter((o) => o.status !== 'done')).toEqual([]);
   });
 
   it('receives an answer that comes after the timeout once per run, not once per retry', async () => {
@@ -70,7 +70,7 @@ describe('delivery faults', () => {
     await env.run('2026-11-28T12:00:00Z');
     // The endpoint got it (and answered late); the run did not send it again.
     expect(remote.to('/webhook')).toHaveLength(1);
-    expect(env.ledger.outbox().find((o) => o.notifier === 'webhook')).toMatchObject({ status: 'pending', ambiguous: 1 });
+    expect((await env.ledger.outbox()).find((o) => o.notifier === 'webhook')).toMatchObject({ status: 'pending', ambiguous: 1 });
   });
 
   it('keeps a still-failing item for a later run with backoff, then delivers it exactly once', async () => {
@@ -78,7 +78,7 @@ describe('delivery faults', () => {
     remote.script('/webhook', { status: 502 }, { status: 502 }, { status: 502 });
     const first = await env.run('2026-11-28T12:00:00Z');
     expect(first.delivery.retrying).toBe(1);
-    const row = env.ledger.outbox().find((o) => o.notifier === 'webhook')!;
+    const row = (await env.ledger.outbox()).find((o) => o.notifier === 'webhook')!;
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
     expect(row.last_error).toMatch(/HTTP 502/);
     expect(Date.parse(row.next_attempt!)).toBeGreaterThan(Date.parse('2026-11-28T12:00:00Z'));
@@ -92,7 +92,7 @@ describe('delivery faults', () => {
     expect(later.delivery.sent).toBe(1);
     const bodies = remote.to('/webhook').map((q) => q.body);
     expect(new Set(bodies).size).toBe(1);
-    expect(env.ledger.outbox().find((o) => o.notifier === 'webhook')).toMatchObject({ status: 'done', attempts: 2 });
+    expect((await env.ledger.outbox()).find((o) => o.notifier === 'webhook')).toMatchObject({ status: 'done', attempts: 2 });
     await env.run('2026-11-28T14:00:00Z');
     expect(remote.to('/webhook')).toHaveLength(bodies.length);
   });
@@ -103,20 +103,20 @@ describe('delivery faults', () => {
     const r = await env.run('2026-11-28T12:00:00Z');
     expect(remote.to('/indexing')).toHaveLength(1);
     expect(r.delivery.failed).toBe(1);
-    const row = env.ledger.outbox().find((o) => o.notifier === 'google-indexing')!;
+    const row = (await env.ledger.outbox()).find((o) => o.notifier === 'google-indexing')!;
     expect(row.status).toBe('failed');
     expect(row.last_error).toMatch(/403.*Search Console/);
     await env.run('2026-11-28T13:00:00Z');
     expect(remote.to('/indexing')).toHaveLength(1);
-    expect(env.ledger.outbox({ status: 'failed' }).map((o) => o.receiver)).toEqual(['google-indexing']);
+    expect((await env.ledger.outbox({ status: 'failed' })).map((o) => o.receiver)).toEqual(['google-indexing']);
   });
 
   it('keeps a notification whose secret is missing waiting, unsigned nothing sent, and sends it once configured', async () => {
     await setup();
     const r = await env.run('2026-11-28T12:00:00Z', { env: { ...env.env, BOARD_SECRET: '' } });
     expect(remote.to('/webhook')).toHaveLength(0);
-    expect(env.ledger.outbox().find((o) => o.notifier === 'webhook')).toMatchObject({ status: 'waiting', attempts: 0 });
-    expect(env.ledger.outbox().find((o) => o.notifier === 'webhook')!.last_error).toMatch(/set BOARD_SECRET/);
+    expect((await env.ledger.outbox()).find((o) => o.notifier === 'webhook')).toMatchObject({ status: 'waiting', attempts: 0 });
+    expect((await env.ledger.outbox()).find((o) => o.notifier === 'webhook')!.last_error).toMatch(/set BOARD_SECRET/);
     expect(r.delivery).toMatchObject({ waiting: 1, failed: 0 });
     expect(r.delivery.waitingFor['webhook:board']).toMatch(/set BOARD_SECRET/);
     const later = await env.run('2026-11-28T12:15:00Z');

@@ -22,7 +22,7 @@ beforeEach(async () => {
   env = await publishEnv(remote, { 'backend-engineer.yaml': ROLE });
 });
 afterEach(async () => {
-  env.cleanup();
+  await env.cleanup();
   await remote.close();
 });
 

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { Ledger, type OutboxRow } from '../src/ledger/ledger';
 import { thisHost } from '../src/ledger/lease';
 import { startFakeRemote, type FakeRemote, type Recorded } from './helpers/fake-remote';
-import { countRows, patchLease, pidGone, readLease } from './helpers/lease-db';
+import { countRows, patchLease, pidGone, readLease, readOutbox } from './helpers/lease-db';
 import { killLeftovers, track, waitUntil } from './helpers/lease-procs';
 import { publishEnv, type PublishEnv } from './helpers/publish-env';
 import { MINIMAL_POSTING, REPO } from './helpers/project';
@@ -26,7 +26,7 @@ const remotes: FakeRemote[] = [];
 const envs: PublishEnv[] = [];
 afterEach(async () => {
   await killLeftovers();
-  for (const e of envs.splice(0)) e.cleanup();
+  for (const e of envs.splice(0)) await e.cleanup();
   for (const r of remotes.splice(0)) await r.close();
 });
 
@@ -39,7 +39,7 @@ async function setup(): Promise<{ remote: FakeRemote; env: PublishEnv; state: st
   // Hung deliveries and lease expiry are timed against a short request timeout.
   const env = await publishEnv(remote, postings, '', { timeoutMs: 400 });
   envs.push(env);
-  env.ledger.close();
+  await env.ledger.close();
   // A slow answer is no timeout on a loaded machine, and a hung request stays in flight
   // (`sending`) until the process is killed.
   const text = readFileSync(env.project.configFile, 'utf8');
@@ -96,14 +96,7 @@ const heldLine = (pid: number, host: string): RegExp =>
     `jobcast: another jobcast run holds the writer lease: publish by pid ${pid} on ${esc(host)}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(expires in (\\d+) s\\); nothing was done \\[JC_LEASE_HELD\\]`,
   );
 
-const outbox = (state: string): OutboxRow[] => {
-  const ledger = new Ledger(state);
-  try {
-    return ledger.outbox();
-  } finally {
-    ledger.close();
-  }
-};
+const outbox = (state: string): OutboxRow[] => readOutbox(state);
 
 const nonToken = (reqs: readonly Recorded[]) => reqs.filter((r) => r.path !== '/token');
 const deliveryOf = (r: Recorded) => JSON.parse(r.body).delivery as string;
@@ -267,12 +260,15 @@ describe('publish across processes', () => {
     // It expires in 1.5 s; once it has, the next publish takes over.
     const expires = Date.now() + 1_500;
     patchLease(state, { expires: new Date(expires).toISOString() });
-    const probe = new Ledger(state);
+    const probe = await Ledger.open(state);
     try {
-      expect(probe.lease.current()?.holder).toBe(lease.holder);
-      await waitUntil('the lease to expire', () => Date.now() > expires && probe.lease.current() === undefined, { timeoutMs: 10_000, intervalMs: 50 });
+      expect((await probe.lease.current())?.holder).toBe(lease.holder);
+      await waitUntil('the lease to expire', async () => Date.now() > expires && (await probe.lease.current()) === undefined, {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
     } finally {
-      probe.close();
+      await probe.close();
     }
     const resumed = await cli(env, '2026-11-28T12:02:00Z').exit();
     expect(resumed).toMatchObject({ code: 0, stderr: '' });

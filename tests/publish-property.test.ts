@@ -368,7 +368,7 @@ async function runScenario(sc: Scenario): Promise<void> {
   let committedSeen: Seen[] = ROLES.map(() => null);
   const expected = new Map<RoleId, TellEvent[]>(ROLES.map((id) => [id, []]));
 
-  let ledger = new Ledger(statePath, LEDGER_ENV);
+  let ledger = await Ledger.open(statePath, LEDGER_ENV);
   /** A process died and its successor has not started yet. */
   let dead: ReturnType<typeof trackDeliveries> | undefined;
   /**
@@ -392,7 +392,7 @@ async function runScenario(sc: Scenario): Promise<void> {
     if (!dead) return;
     await dead.settle(LOCK_WAIT_MS);
     dead = undefined;
-    ledger = new Ledger(statePath, LEDGER_ENV);
+    ledger = await Ledger.open(statePath, LEDGER_ENV);
   };
   /** The write to die at: the run's writes are estimated from what a dry run plans. */
   const crashPoint = async (c: CrashAt, now: Date): Promise<CrashPoint> => {
@@ -488,7 +488,7 @@ async function runScenario(sc: Scenario): Promise<void> {
     }
 
     // Nothing is left undelivered; only an email whose role left before it was sent may be withdrawn.
-    const outbox = ledger.outbox();
+    const outbox = await ledger.outbox();
     for (const o of outbox) {
       if (o.status === 'done' || (o.status === 'cancelled' && o.notifier === 'smtp')) continue;
       problems.push(`outbox ${o.key} left ${o.status} (${o.last_error ?? ''})`);
@@ -573,7 +573,7 @@ async function runScenario(sc: Scenario): Promise<void> {
     }
   } finally {
     await dead?.settle(LOCK_WAIT_MS).catch(() => undefined);
-    ledger.close();
+    await ledger.close();
     project.cleanup();
   }
 }

@@ -66,7 +66,7 @@ async function setup(timeoutMs: number) {
 
 afterEach(async () => {
   board?.release();
-  env?.cleanup();
+  await env?.cleanup();
   await Promise.all([board?.close(), smtp?.close(), remote?.close()]);
 });
 
@@ -111,7 +111,7 @@ describe('per-receiver queues', () => {
     await setup(300);
     const result = await env.run('2026-11-28T12:00:00Z');
     expect(smtp.mail).toHaveLength(12);
-    const hooks = env.ledger.outbox().filter((o) => o.notifier === 'webhook');
+    const hooks = (await env.ledger.outbox()).filter((o) => o.notifier === 'webhook');
     const attempted = hooks.filter((o) => o.attempts > 0);
     // Concurrency 4 and a breaker at 3 unconfirmed in a row: at most 3 − 1 + 4 attempts before it stops.
     expect(attempted.length).toBeGreaterThanOrEqual(3);

@@ -33,7 +33,7 @@ beforeEach(async () => {
   env.env.SMTP_URL = smtp.url;
 });
 afterEach(async () => {
-  env.cleanup();
+  await env.cleanup();
   await Promise.all([smtp.close(), remote.close()]);
 });
 
@@ -81,8 +81,8 @@ describe('audiences kept with the checks', () => {
   it('planning reads every subject the ledger knows, without the contents it stores', async () => {
     const result = await publish(await env.project.open(), env.ledger, { now: new Date('2026-11-28T12:00:00Z'), log: silentLogger(), env: env.env });
     expect(result.ok).toBe(true);
-    const full = env.ledger.subjects();
+    const full = await env.ledger.subjects();
     expect([...full.values()].filter((r) => r.kind === 'posting').every((r) => r.content !== null)).toBe(true);
-    expect(env.ledger.knownSubjects()).toEqual(new Map([...full].map(([id, { content: _c, ...rest }]) => [id, rest])));
+    expect(await env.ledger.knownSubjects()).toEqual(new Map([...full].map(([id, { content: _c, ...rest }]) => [id, rest])));
   });
 });

@@ -31,7 +31,7 @@ async function site(): Promise<{ env: PublishEnv; remote: FakeRemote }> {
   const r = await startFakeRemote();
   const e = await publishEnv(r, Object.fromEntries([1, 2, 3].map((n) => [`role-${n}.yaml`, roleText(n)])));
   // The commands below open the ledger themselves, as they would in production.
-  e.ledger.close();
+  await e.ledger.close();
   return { env: e, remote: r };
 }
 
@@ -42,7 +42,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await killChildren();
   for (const o of [{ env, remote }, ...others.splice(0)]) {
-    o.env?.cleanup();
+    await o.env?.cleanup();
     await o.remote?.close();
   }
 });

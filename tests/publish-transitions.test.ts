@@ -47,7 +47,7 @@ beforeEach(async () => {
   clock = Date.parse('2026-11-28T12:00:00Z');
 });
 afterEach(async () => {
-  env.cleanup();
+  await env.cleanup();
   await smtp.close();
   await remote.close();
 });
@@ -193,7 +193,7 @@ describe('repeated transitions are told every time', () => {
     ]);
     expect(closer).toEqual(['posting.closed v2', 'posting.closed v4', 'posting.closed v6']);
     expect(google).toEqual(['URL_UPDATED', 'URL_DELETED', 'URL_UPDATED', 'URL_DELETED', 'URL_UPDATED', 'URL_DELETED']);
-    const keys = env.ledger.outbox().map((o) => o.key);
+    const keys = (await env.ledger.outbox()).map((o) => o.key);
     expect(new Set(keys).size).toBe(keys.length);
     const ids = remote.to('/webhook').map((r) => r.headers['idempotency-key']);
     expect(new Set(ids).size).toBe(6);

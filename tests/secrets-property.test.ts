@@ -35,7 +35,21 @@ const leak = fc.constantFrom(
 );
 const secret = fc.stringMatching(/^[A-Za-z0-9]{12,24}$/);
 
-async function smtpThatLeaks(say: () => string) {
+/**
+ * Resolves once `path` has been requested: receivers echo the access token only after Google's token
+ * endpoint issued it and jobcast used it (no receiver can know it sooner), whatever order the
+ * deliveries run in.
+ */
+function requested(remote: FakeRemote, path: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  return new Promise((resolve, reject) => {
+    const tick = () =>
+      remote.to(path).length ? resolve() : Date.now() > deadline ? reject(new Error(`${path} was never requested`)) : void setTimeout(tick, 5);
+    tick();
+  });
+}
+
+async function smtpThatLeaks(say: () => string, after: () => Promise<unknown>) {
   const server = new SMTPServer({
     authOptional: true,
     allowInsecureAuth: true,
@@ -44,7 +58,8 @@ async function smtpThatLeaks(say: () => string) {
     onAuth: (_auth, _session, cb) => cb(null, { user: 'jobs' }),
     onData(stream, _session, cb) {
       stream.resume();
-      stream.on('end', () => cb(Object.assign(new Error(say()), { responseCode: 550 })));
+      const reject = () => cb(Object.assign(new Error(say()), { responseCode: 550 }));
+      stream.on('end', () => void after().then(reject, reject));
     },
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -54,7 +69,7 @@ async function smtpThatLeaks(say: () => string) {
 let remote: FakeRemote | undefined;
 let env: PublishEnv | undefined;
 afterEach(async () => {
-  env?.cleanup();
+  await env?.cleanup();
   await remote?.close();
 });
 
@@ -69,7 +84,8 @@ describe('secrets never leave', () => {
           remote = await startFakeRemote();
           const all = [hookSecret!, smtpPassword!, adminToken!, accessToken!];
           const everything = () => all.map((s, i) => [a, b, c, d][i]!(s)).join(' | ');
-          const smtp = await smtpThatLeaks(everything);
+          const tokenUsed = () => requested(remote!, '/indexing');
+          const smtp = await smtpThatLeaks(everything, tokenUsed);
           try {
             env = await publishEnv(remote, { 'backend-engineer.yaml': ROLE }, LIST);
             Object.assign(env.env, { BOARD_SECRET: hookSecret, SMTP_URL: `smtp://jobs:${smtpPassword}@127.0.0.1:${smtp.port}`, [ADMIN_TOKEN_ENV]: adminToken });
@@ -78,7 +94,8 @@ describe('secrets never leave', () => {
               body: JSON.stringify({ access_token: accessToken, expires_in: 3600 }),
               headers: { 'content-type': 'application/json' },
             });
-            for (const p of ['/webhook', '/indexing', '/indexnow', '/hub']) remote.otherwise(p, { status: 400, body: everything() });
+            remote.otherwise('/indexing', { status: 400, body: everything() });
+            for (const p of ['/webhook', '/indexnow', '/hub']) remote.otherwise(p, { status: 400, body: everything(), after: tokenUsed() });
 
             const lines: string[] = [];
             const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
@@ -86,10 +103,14 @@ describe('secrets never leave', () => {
             expect(result.delivery.failed).toBeGreaterThan(0);
 
             const project = await env.project.open();
-            const validation = await validateProject(project, { now: new Date('2026-11-28T12:00:00Z'), history: env.ledger.history(), checkAllStates: true });
+            const validation = await validateProject(project, {
+              now: new Date('2026-11-28T12:00:00Z'),
+              history: await env.ledger.history(),
+              checkAllStates: true,
+            });
             const redact = redactor(secretValues(project, env.env, [ADMIN_TOKEN_ENV]));
             const frame = { title: 'x', orgName: 'Example Corp', csrf: 'c' };
-            const overview = buildOverview({ validation, ledger: env.ledger, now: new Date(), timeZone: 'UTC', untold: [] });
+            const overview = await buildOverview({ validation, ledger: env.ledger, now: new Date(), timeZone: 'UTC', untold: [] });
             const role = (await buildRoleView({
               id: 'backend-engineer',
               validation,
@@ -101,9 +122,9 @@ describe('secrets never leave', () => {
             const pages = [
               renderPage('overview', { overview, summary: '', csrf: 'c' }, frame, redact),
               renderPage('role', { role }, frame, redact),
-              renderPage('publish', { result: publishView(result, env.ledger, project.notifiers, 'UTC', new Date()), csrf: 'c' }, frame, redact),
+              renderPage('publish', { result: await publishView(result, env.ledger, project.notifiers, 'UTC', new Date()), csrf: 'c' }, frame, redact),
             ].join('\n');
-            const ledger = JSON.stringify(env.ledger.outbox());
+            const ledger = JSON.stringify(await env.ledger.outbox());
             // The receivers did get the leaks: the texts are there, only the secrets are gone.
             expect(ledger).toContain('[redacted]');
             for (const s of all) {
@@ -112,7 +133,7 @@ describe('secrets never leave', () => {
               expect(pages).not.toContain(s);
             }
           } finally {
-            env?.cleanup();
+            await env?.cleanup();
             env = undefined;
             await smtp.close();
             await remote.close();

@@ -71,7 +71,7 @@ beforeEach(async () => {
   remote = await startFakeRemote();
   env = await publishEnv(remote, { [`${OPEN}.yaml`]: posting(0), [`${OTHER}.yaml`]: OTHER_TEXT });
   // Every writer here (children, builds, the service) opens the ledger itself.
-  env.ledger.close();
+  await env.ledger.close();
   project = await env.project.open();
   await buildProject(project, { now: at(0) });
 });
@@ -80,7 +80,7 @@ afterEach(async () => {
   await killChildren();
   for (const s of services) await s.close();
   services.clear();
-  env.cleanup();
+  await env.cleanup();
   await remote.close();
 });
 
@@ -227,12 +227,12 @@ describe('concurrent builds', () => {
       env.project.write(`${OPEN}.yaml`, posting(i));
       const before = new Set(generationsOnDisk(env.project));
       // One with a ledger of its own, one opening the project's: they serialize on the writer lease.
-      const own = new Ledger(statePath(env.project));
+      const own = await Ledger.open(statePath(env.project));
       let results: BuildResult[];
       try {
         results = await Promise.all([buildProject(project, { now: at(i), ledger: own }), buildProject(variant, { now: at(i) })]);
       } finally {
-        own.close();
+        await own.close();
       }
       const made = results.map((r) => path.basename(r.generation));
       expect(
@@ -277,19 +277,19 @@ describe('concurrent builds', () => {
     // the second opens the file while the first is inside its schema migration.
     const fresh: Project = { ...project, statePath: path.join(env.project.dir, 'fresh', 'state.db') };
     mkdirSync(path.dirname(fresh.statePath));
-    const creator = createLedgerElsewhere(fresh.statePath, 500);
+    const creator = await createLedgerElsewhere(fresh.statePath, 500);
     try {
       await creator.ready;
       env.project.write(`${OPEN}.yaml`, posting(3));
       const result = await buildProject(fresh, { now: at(3) });
       expect(path.basename(result.generation)).toBe(path.basename(currentGeneration(env.project)));
       expect(await creator.exited).toBe(0);
-      const ledger = new Ledger(fresh.statePath);
+      const ledger = await Ledger.open(fresh.statePath);
       try {
         // A fresh ledger, not one mistaken for a first-version ledger to adopt.
-        expect(ledger.adoptPending()).toBeUndefined();
+        expect(await ledger.adoptPending()).toBeUndefined();
       } finally {
-        ledger.close();
+        await ledger.close();
       }
     } finally {
       creator.kill();

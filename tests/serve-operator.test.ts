@@ -80,7 +80,7 @@ describe('publish', () => {
   let remote: FakeRemote;
   let env: PublishEnv;
   afterEach(async () => {
-    env.cleanup();
+    await env.cleanup();
     await remote.close();
   });
 

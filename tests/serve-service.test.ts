@@ -18,12 +18,12 @@ let service: Service | undefined;
 beforeEach(async () => {
   remote = await startFakeRemote();
   env = await publishEnv(remote, { 'backend-engineer.yaml': MINIMAL_POSTING });
-  env.ledger.close();
+  await env.ledger.close();
 });
 afterEach(async () => {
   await service?.close();
   service = undefined;
-  env.cleanup();
+  await env.cleanup();
   await remote.close();
 });
 

@@ -72,13 +72,12 @@ export const googleIndexing = defineNotifier<GoogleConfig>({
   async deliver(item, ctx) {
     const day = pacificDay(ctx.now);
     const budget = ctx.config.dailyBudget;
-    // Check and take the budget in one synchronous step: deliveries run concurrently.
-    if (ctx.ledger.quotaUsed(NAME, day) >= budget)
+    // Checked and taken in one statement: deliveries run concurrently, on several instances too.
+    if (!(await ctx.ledger.takeQuota(NAME, day, budget)))
       return { deferred: nextPacificMidnight(ctx.now), reason: `daily budget of ${budget} Indexing API requests used` };
-    ctx.ledger.useQuota(NAME, day);
     const token = await accessToken(ctx);
     if (!('token' in token)) {
-      ctx.ledger.useQuota(NAME, day, -1);
+      await ctx.ledger.useQuota(NAME, day, -1);
       return 'waiting' in token ? token : { ok: false, retryable: token.retryable, error: token.error };
     }
     return notify(JSON.parse(item.payload) as Payload, token.token, ctx);

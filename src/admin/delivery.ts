@@ -18,14 +18,19 @@ export class DeliveryIndex {
   /** Receivers that know of each role (told, notified or due to be). */
   readonly receivers = new Map<string, Set<string>>();
 
-  constructor(ledger: Ledger, untold: readonly Transition[], subject?: string) {
+  /** The index of `ledger` now, with the transitions built but not yet told. */
+  static async read(ledger: Pick<Ledger, 'told' | 'latestPerReceiver'>, untold: readonly Transition[], subject?: string): Promise<DeliveryIndex> {
+    return new DeliveryIndex((await ledger.told()).values(), await ledger.latestPerReceiver(subject), untold, subject);
+  }
+
+  private constructor(told: Iterable<ToldRow>, latest: Map<string, OutboxRow>, untold: readonly Transition[], subject?: string) {
     const add = (s: string, r: string) => void (this.receivers.get(s) ?? this.receivers.set(s, new Set()).get(s)!).add(r);
-    for (const t of ledger.told().values()) {
+    for (const t of told) {
       if (subject && t.subject !== subject) continue;
       this.told.set(Ledger.toldKey(t.receiver, t.subject), t);
       add(t.subject, t.receiver);
     }
-    this.latest = ledger.latestPerReceiver(subject);
+    this.latest = latest;
     for (const r of this.latest.values()) add(r.subject!, r.receiver);
     for (const t of untold) {
       if (subject && t.subject.id !== subject) continue;

@@ -7,7 +7,7 @@ import type { PostingEntry } from '../adapter';
 import type { ChannelSelection, Validation } from '../pipeline/validate';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics';
 import type { Manifest } from '../pipeline/output-store';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger, RunRow } from '../ledger/ledger';
 import type { Transition } from '../publish/protocol';
 import { DeliveryIndex, type DeliveryView } from './delivery';
 import { diagnosticView, plural, stateView, whenIso, type DiagnosticView, type StateView } from './format';
@@ -133,7 +133,7 @@ function invalidFiles(input: OverviewInput): InvalidFile[] {
   }));
 }
 
-function runView(r: ReturnType<Ledger['runs']>[number], timeZone: string): RunView {
+function runView(r: RunRow, timeZone: string): RunView {
   let summary: string;
   try {
     const s = JSON.parse(r.summary ?? '{}') as {
@@ -154,12 +154,12 @@ function runView(r: ReturnType<Ledger['runs']>[number], timeZone: string): RunVi
   };
 }
 
-export function buildOverview(input: OverviewInput): Overview {
+export async function buildOverview(input: OverviewInput): Promise<Overview> {
   const { validation, ledger, timeZone } = input;
-  const deliveries = new DeliveryIndex(ledger, input.untold);
+  const deliveries = await DeliveryIndex.read(ledger, input.untold);
   const invalid = invalidFiles(input);
   const present = new Set([...validation.entries.map((e) => e.id), ...invalid.map((f) => f.id)]);
-  const removed = [...ledger.subjects().values()]
+  const removed = [...(await ledger.subjects()).values()]
     .filter((s) => s.kind === 'posting' && !present.has(s.subject))
     .sort((a, b) => (a.subject < b.subject ? -1 : 1))
     .map((s) => ({ id: s.subject, status: s.lifecycle === 'removed' ? 'file deleted; receivers were told it is gone' : `last published as ${s.lifecycle}` }));
@@ -172,7 +172,7 @@ export function buildOverview(input: OverviewInput): Overview {
       .map((e) => roleSummary(e, input, deliveries)),
     invalid,
     removed,
-    runs: ledger.runs(5).map((r) => runView(r, timeZone)),
+    runs: (await ledger.runs(5)).map((r) => runView(r, timeZone)),
     other: diagnosticGroups(other),
   };
 }

@@ -29,7 +29,7 @@ function headline(result: PublishResult, notifiers: readonly Notifier[]): string
   return `Published: ${d.sent} sent, ${d.retrying} to retry, ${d.failed} failed${d.waiting ? `, ${d.waiting} waiting for configuration` : ''}`;
 }
 
-export function publishView(result: PublishResult, ledger: Ledger, notifiers: readonly Notifier[], timeZone: string, at: Date): PublishView {
+export async function publishView(result: PublishResult, ledger: Ledger, notifiers: readonly Notifier[], timeZone: string, at: Date): Promise<PublishView> {
   const d = result.delivery;
   const keys = new Set(result.planned.map((p) => p.key));
   const c = countBySeverity(result.diagnostics);
@@ -55,7 +55,7 @@ export function publishView(result: PublishResult, ledger: Ledger, notifiers: re
           { label: 'not attempted', value: d.remaining },
         ],
     problems: `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')} in the sources`,
-    deliveries: result.dryRun ? [] : ledger.outbox({ keys: [...keys] }).map((r) => outboxView(r, timeZone)),
+    deliveries: result.dryRun ? [] : (await ledger.outbox({ keys: [...keys] })).map((r) => outboxView(r, timeZone)),
   };
 }
 

@@ -42,15 +42,14 @@ export interface RoleInput {
   now: Date;
 }
 
-function history(input: RoleInput): Pick<RoleView, 'publications' | 'outbox'> {
+async function history(input: RoleInput): Promise<Pick<RoleView, 'publications' | 'outbox'>> {
   const tz = input.site.schedule.timezone;
   return {
-    publications: [...input.ledger.told().values()]
+    publications: [...(await input.ledger.told()).values()]
       .filter((t) => t.subject === input.id)
       .sort((a, b) => (a.receiver < b.receiver ? -1 : 1))
       .map((t) => toldView(t, tz)),
-    outbox: input.ledger
-      .outbox({ subject: input.id })
+    outbox: (await input.ledger.outbox({ subject: input.id }))
       .reverse()
       .slice(0, HISTORY_LIMIT)
       .map((r) => outboxView(r, tz)),
@@ -63,7 +62,7 @@ export async function buildRoleView(input: RoleInput): Promise<RoleView | undefi
   const entry = validation.entries.find((e) => e.id === id);
   if (!entry) {
     const own = validation.diagnostics.filter((d) => d.file !== undefined && path.basename(d.file) === `${id}.yaml`);
-    const past = history(input);
+    const past = await history(input);
     if (!own.length && !past.publications.length && !past.outbox.length) return undefined;
     return {
       id,
@@ -99,6 +98,6 @@ export async function buildRoleView(input: RoleInput): Promise<RoleView | undefi
     invalid: Boolean(entry.kept),
     sourceGroups: diagnosticGroups(source),
     channels,
-    ...history(input),
+    ...(await history(input)),
   };
 }

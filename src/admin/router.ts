@@ -39,9 +39,9 @@ type Handler = (req: Request, res: Response) => Promise<void> | void;
 const BACK = { href: `${BASE}/`, label: 'Back to the overview' };
 
 /** The current source files, validated as the admin shows them: every state checked, last good versions kept. */
-function validateNow(ctx: AdminContext, at: Date) {
+async function validateNow(ctx: AdminContext, at: Date) {
   const { project, ledger } = ctx.service;
-  return validateProject(project, { now: at, history: ledger.history(), checkAllStates: true, lastGood: (id) => ledger.lastGood(id) });
+  return validateProject(project, { now: at, history: await ledger.history(), checkAllStates: true, lastGood: (id) => ledger.lastGood(id) });
 }
 
 function overviewPage(ctx: AdminContext): Handler {
@@ -51,13 +51,13 @@ function overviewPage(ctx: AdminContext): Handler {
     const at = ctx.now();
     const validation = await validateNow(ctx, at);
     const served = ctx.service.snapshot()?.manifest;
-    const overview = buildOverview({
+    const overview = await buildOverview({
       validation,
       ledger,
       now: at,
       timeZone,
       ...(served ? { served } : {}),
-      untold: served ? untold(project, ledger, validation, served, at) : [],
+      untold: served ? await untold(project, ledger, validation, served, at) : [],
     });
     const summary = `${plural(overview.roles.length, 'role')}${overview.invalid.length ? `, ${plural(overview.invalid.length, 'file')} with errors` : ''} · checked ${when(at, timeZone)}`;
     sendPage(ctx, res, 200, 'overview', 'Overview', { overview, summary, csrf: sessionOf(res)!.csrf }, `${BASE}/`);
@@ -95,7 +95,7 @@ function publishAction(ctx: AdminContext): Handler {
     ctx.log.info({ event: 'admin.publish', dryRun });
     try {
       const result = await service.publishNow('admin', { dryRun });
-      session.data.publish = publishView(result, service.ledger, service.project.notifiers, timeZone, at);
+      session.data.publish = await publishView(result, service.ledger, service.project.notifiers, timeZone, at);
     } catch (err) {
       ctx.log.error({ event: 'admin.publish_failed', code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
       session.data.publish = publishFailure(err, { dryRun, timeZone, at });

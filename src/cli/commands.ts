@@ -128,7 +128,7 @@ const schema: Command = (ctx) => {
 
 const publish: Command = async (ctx) => {
   const project = await open(ctx);
-  const ledger = new Ledger(project.statePath);
+  const ledger = await Ledger.open(project.statePath);
   try {
     const dryRun = Boolean(ctx.values['dry-run']);
     const json = ctx.reportOptions.format === 'json';
@@ -161,7 +161,7 @@ const publish: Command = async (ctx) => {
     // Anything not delivered — failed, or waiting for a retry — is worth a non-zero exit to cron and CI.
     return result.ok && result.delivery.failed === 0 && result.delivery.retrying === 0 && !result.broken.length ? 0 : 1;
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 };
 

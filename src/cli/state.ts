@@ -7,6 +7,8 @@ import { currentGeneration, layoutFor, readManifest, type Manifest } from '../pi
 import { CODES, isJobcastError } from '../errors';
 import { describeHolder } from '../ledger/lease';
 import { Ledger } from '../ledger/ledger';
+import { isPostgresUrl, stateShown } from '../ledger/state-target';
+import { FAILURES } from '../failures';
 import { displayPath } from '../load/display-path';
 import { adoptionOf } from '../publish/adopt';
 import { identityProblem } from '../pipeline/identity';
@@ -23,16 +25,15 @@ function setAside(file: string, why: string): string {
 }
 
 /** The ledger to adopt into: the current one if it can be used for it, else a fresh one beside it. */
-function ledgerForAdoption(project: Project, write: (s: string) => void): Ledger {
-  let ledger: Ledger;
+async function ledgerForAdoption(project: Project, write: (s: string) => void): Promise<Ledger> {
   try {
-    ledger = new Ledger(project.statePath);
+    return await Ledger.open(project.statePath);
   } catch (err) {
-    if (!isJobcastError(err) || err.code !== CODES.STATE_OPEN || !existsSync(project.statePath)) throw err;
+    const aFile = !isPostgresUrl(project.statePath) && existsSync(project.statePath);
+    if (!isJobcastError(err) || err.code !== CODES.STATE_OPEN || !aFile) throw err;
     write(`jobcast: the state database cannot be opened (${err.message}); kept as ${displayPath(setAside(project.statePath, 'damaged'))}\n`);
-    return new Ledger(project.statePath);
+    return Ledger.open(project.statePath);
   }
-  return ledger;
 }
 
 async function adopt(ctx: CommandContext, project: Project): Promise<number> {
@@ -42,30 +43,35 @@ async function adopt(ctx: CommandContext, project: Project): Promise<number> {
     ctx.io.stderr.write(`jobcast: nothing to adopt: there is no output in ${displayPath(project.outDir)} yet (run jobcast publish)\n`);
     return 1;
   }
-  let ledger = ledgerForAdoption(project, (s) => ctx.io.stderr.write(s));
+  let ledger = await ledgerForAdoption(project, (s) => ctx.io.stderr.write(s));
   try {
-    const problem = identityProblem(ledger, manifest.ledger, project);
-    if (!problem && !ledger.adoptPending() && !ledger.isBlank()) {
+    const problem = await identityProblem(ledger, manifest.ledger, project);
+    const blank = await ledger.isBlank();
+    if (!problem && !(await ledger.adoptPending()) && !blank) {
+      const id = await ledger.identity();
       ctx.io.stdout.write(
-        `the state database already belongs to the output in ${displayPath(project.outDir)} (ledger ${ledger.identity().id}, run ${ledger.identity().seq}); nothing to adopt\n`,
+        `the state database already belongs to the output in ${displayPath(project.outDir)} (ledger ${id.id}, run ${id.seq}); nothing to adopt\n`,
       );
       return 0;
     }
-    if (problem && !ledger.isBlank()) ledger = replaceForeignLedger(ctx, project, { ledger, manifest });
+    if (problem && !blank) ledger = await replaceForeignLedger(ctx, project, { ledger, manifest });
     await recordAdoption(ctx, project, { ledger, manifest, generation });
     return 0;
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }
 
 /** Another output's ledger, or an older copy of this one: its told states are not this output's. Keep it aside. */
-function replaceForeignLedger(ctx: CommandContext, project: Project, { ledger, manifest }: { ledger: Ledger; manifest: Manifest }): Ledger {
-  const older = ledger.identity().id === manifest.ledger?.id;
-  ledger.close();
+async function replaceForeignLedger(ctx: CommandContext, project: Project, { ledger, manifest }: { ledger: Ledger; manifest: Manifest }): Promise<Ledger> {
+  const older = (await ledger.identity()).id === manifest.ledger?.id;
+  await ledger.close();
+  // A server's database cannot be renamed aside as a file can: the operator chooses what to drop.
+  if (isPostgresUrl(project.statePath))
+    throw FAILURES.stateForeignServer(stateShown(project.statePath), older ? 'is older than the output' : 'belongs to another output');
   const kept = displayPath(setAside(project.statePath, older ? 'older' : 'replaced'));
   ctx.io.stderr.write(`jobcast: the state database ${older ? 'was older than the output' : 'belonged to another output'}; kept as ${kept}\n`);
-  return new Ledger(project.statePath);
+  return Ledger.open(project.statePath);
 }
 
 /** Record the output's roles and feeds in `ledger` as already told, under the writer lease. */
@@ -78,9 +84,9 @@ async function recordAdoption(
   const lease = await ledger.lease.acquire('adopt');
   try {
     const at = ctx.now ?? new Date();
-    const plan = planContext(project, at, ledger.keySpace());
+    const plan = planContext(project, at, await ledger.keySpace());
     const adopted = await adoptionOf(project, manifest, generation, activeNotifiers(project.notifiers, project.config), plan);
-    ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? ledger.identity().id, seq: manifest.ledger?.seq ?? 0 }, at);
+    await ledger.adopt(lease, adopted, { id: manifest.ledger?.id ?? (await ledger.identity()).id, seq: manifest.ledger?.seq ?? 0 }, at);
     const roles = adopted.subjects.filter((s) => s.kind === 'posting').length;
     const receivers = new Set(adopted.told.map((t) => t.receiver)).size;
     out.write(
@@ -90,19 +96,19 @@ async function recordAdoption(
       ctx.io.stderr.write(`jobcast: warning: the output has no stored content for ${adopted.missing.join(', ')}; the next publish tells them as new\n`);
     out.write('the next jobcast publish tells only what changed since that output was built\n');
   } finally {
-    lease.release();
+    await lease.release();
   }
 }
 
 async function show(ctx: CommandContext, project: Project): Promise<number> {
   const manifest = await readManifest(await currentGeneration(layoutFor(project.outDir)));
-  const ledger = new Ledger(project.statePath);
+  const ledger = await Ledger.open(project.statePath);
   try {
-    const id = ledger.identity();
-    const problem = identityProblem(ledger, manifest?.ledger, project);
-    const holder = ledger.lease.current();
+    const id = await ledger.identity();
+    const problem = await identityProblem(ledger, manifest?.ledger, project);
+    const holder = await ledger.lease.current();
     const info = {
-      state: displayPath(project.statePath),
+      state: stateShown(project.statePath),
       ledger: id.id,
       run: id.seq,
       output: manifest
@@ -111,7 +117,7 @@ async function show(ctx: CommandContext, project: Project): Promise<number> {
       matches: !problem,
       problem: problem ?? null,
       writer: holder ? describeHolder(holder) : null,
-      outbox: Object.fromEntries(ledger.outboxCounts().map((r) => [`${r.notifier}.${r.status}`, r.n])),
+      outbox: Object.fromEntries((await ledger.outboxCounts()).map((r) => [`${r.notifier}.${r.status}`, r.n])),
     };
     if (ctx.reportOptions.format === 'json') ctx.io.stdout.write(JSON.stringify(info, null, 2) + '\n');
     else {
@@ -126,7 +132,7 @@ async function show(ctx: CommandContext, project: Project): Promise<number> {
     }
     return problem ? 1 : 0;
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }
 

@@ -18,9 +18,11 @@ export interface HealthInputs {
 // Outbox states an operator watches: work still to do, or that went wrong.
 const OPEN_OUTBOX = ['pending', 'sending', 'waiting', 'failed'];
 
-export function healthReport({ snapshot, ledger, untold, lastRun, nextRun }: HealthInputs): HealthReport {
+export async function healthReport({ snapshot, ledger, untold, lastRun, nextRun }: HealthInputs): Promise<HealthReport> {
   const problems = snapshot?.manifest.problems ?? [];
-  const holder = ledger.lease.current();
+  const holder = await ledger.lease.current();
+  const identity = await ledger.identity();
+  const counted = await untold.current();
   return {
     status: !snapshot ? 'unavailable' : problems.length || (lastRun && !lastRun.ok) ? 'degraded' : 'ok',
     output: snapshot
@@ -28,22 +30,17 @@ export function healthReport({ snapshot, ledger, untold, lastRun, nextRun }: Hea
           builtFor: snapshot.manifest.builtFor,
           generation: path.basename(snapshot.generation),
           files: snapshot.files.size,
-          told: untold.toldAll(),
+          told: counted ? Object.values(counted).every((n) => n === 0) : null,
           run: snapshot.manifest.ledger?.seq ?? null,
         }
       : null,
     // Notifications the served output calls for that the ledger has not recorded (a --watch or CLI build).
-    untold: untold.current(),
+    untold: counted,
     brokenFiles: problems.map((p) => ({ file: p.file, line: p.line ?? null, col: p.col ?? null, code: p.code, message: p.message, servingLastGood: p.kept })),
-    ledger: { id: ledger.identity().id, run: ledger.identity().seq },
+    ledger: { id: identity.id, run: identity.seq },
     writer: holder ? describeHolder(holder) : null,
-    outbox: Object.fromEntries(
-      ledger
-        .outboxCounts()
-        .filter((r) => OPEN_OUTBOX.includes(r.status))
-        .map((r) => [`${r.notifier}.${r.status}`, r.n]),
-    ),
-    lastSuccessfulPublish: ledger.lastSuccessfulRun()?.finished ?? null,
+    outbox: Object.fromEntries((await ledger.outboxCounts()).filter((r) => OPEN_OUTBOX.includes(r.status)).map((r) => [`${r.notifier}.${r.status}`, r.n])),
+    lastSuccessfulPublish: (await ledger.lastSuccessfulRun())?.finished ?? null,
     lastRun: lastRun ?? null,
     nextRun: nextRun?.toISOString() ?? null,
   };

@@ -34,7 +34,7 @@ export interface PublishRunnerDeps {
   sleep?: Sleep | undefined;
 }
 
-function recordRun(metrics: Metrics, ledger: Ledger, reason: string, result: PublishResult, seconds: number): void {
+async function recordRun(metrics: Metrics, ledger: Ledger, reason: string, result: PublishResult, seconds: number): Promise<void> {
   metrics.publishRuns.inc({ reason, result: result.ok ? 'ok' : 'failed' });
   metrics.publishDuration.observe(seconds);
   if (result.build) metrics.buildDuration.observe(result.buildMs / 1000);
@@ -43,7 +43,7 @@ function recordRun(metrics: Metrics, ledger: Ledger, reason: string, result: Pub
   }
   Metrics.replace(
     metrics.outboxItems,
-    ledger.outboxCounts().map((row) => ({ labels: { notifier: row.notifier, status: row.status }, value: row.n })),
+    (await ledger.outboxCounts()).map((row) => ({ labels: { notifier: row.notifier, status: row.status }, value: row.n })),
   );
 }
 
@@ -91,7 +91,7 @@ export class PublishRunner {
   }
 
   private async finished(reason: string, result: PublishResult, started: number): Promise<void> {
-    recordRun(this.deps.metrics, this.deps.ledger, reason, result, (Date.now() - started) / 1000);
+    await recordRun(this.deps.metrics, this.deps.ledger, reason, result, (Date.now() - started) / 1000);
     this.lastRun = { at: new Date().toISOString(), ok: result.ok, durationMs: Date.now() - started, ...(result.error ? { error: result.error.message } : {}) };
     await this.deps.afterRun();
     this.deps.log.info({ event: 'publish.done', reason, ok: result.ok, ...result.delivery, ms: Date.now() - started });

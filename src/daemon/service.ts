@@ -59,16 +59,21 @@ function homeOf(project: Project): { home?: string } {
 /** The parts every request, run and count share: one ledger, one view of the output. */
 async function openParts(opts: ServiceOptions, now: () => Date) {
   const { project, log, env, notifiers, sleep } = opts;
-  const ledger = new Ledger(project.statePath);
+  const ledger = await Ledger.open(project.statePath);
   const metrics = new Metrics();
   const cache = new BodyCache();
   const output = await ServedOutput.open(project.outDir, cache);
   const untold = new UntoldCount({ project, ledger, snapshot: () => output.snapshot, now, log, notifiers });
   output.onChange = () => {
-    Metrics.replace(
-      metrics.postings,
-      ledger.lifecycleCounts().map((r) => ({ labels: { state: r.lifecycle }, value: r.n })),
-    );
+    void ledger
+      .lifecycleCounts()
+      .then((counts) =>
+        Metrics.replace(
+          metrics.postings,
+          counts.map((r) => ({ labels: { state: r.lifecycle }, value: r.n })),
+        ),
+      )
+      .catch((err: Error) => log.warn({ event: 'serve.metrics_failed' }, err.message));
     void untold.recount();
   };
   const abort = new AbortController();
@@ -143,8 +148,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     close: () => Promise.resolve(),
   };
   const handler = requestHandler(opts, parts, service, () => background?.schedule?.nextRun());
-  const { server, listening, url } = await listen(handler, opts.port, opts.host ?? '0.0.0.0').catch((err: unknown) => {
-    ledger.close();
+  const { server, listening, url } = await listen(handler, opts.port, opts.host ?? '0.0.0.0').catch(async (err: unknown) => {
+    await ledger.close();
     throw err;
   });
   background = await startBackground(opts, parts, now);
@@ -154,7 +159,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     abort.abort();
     await runner.idle();
     await closeServer(server);
-    ledger.close();
+    await ledger.close();
   };
   log.info({ event: 'serve.listening', listening, url, schedule: opts.schedule ? project.config.schedule.cron : null, watch: Boolean(opts.watch) });
   return service;

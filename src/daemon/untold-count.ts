@@ -36,11 +36,11 @@ export class UntoldCount {
   }
 
   /** The count for the served output and the ledger as they are now; a stale one is redone (null meanwhile). */
-  current(): Record<string, number> | null {
+  async current(): Promise<Record<string, number> | null> {
     const snap = this.deps.snapshot();
     if (!snap) return null;
     const c = this.count;
-    if (c && c.generation === snap.generation && c.run === this.deps.ledger.identity().seq) return c.byEvent;
+    if (c && c.generation === snap.generation && c.run === (await this.deps.ledger.identity()).seq) return c.byEvent;
     // Another process recorded a run after the swap this count was made for (a CLI publish commits after it swaps).
     if (!this.recounting) {
       this.recounting = true;
@@ -50,8 +50,8 @@ export class UntoldCount {
   }
 
   /** Every receiver has been told what the served output says (null until counted). */
-  toldAll(): boolean | null {
-    const counts = this.current();
+  async toldAll(): Promise<boolean | null> {
+    const counts = await this.current();
     return counts ? Object.values(counts).every((n) => n === 0) : null;
   }
 
@@ -61,13 +61,13 @@ export class UntoldCount {
     if (!snap) return;
     try {
       const byEvent: Record<string, number> = { publish: 0, update: 0, close: 0 };
-      const run = ledger.identity().seq;
+      const run = (await ledger.identity()).seq;
       const built = snap.manifest.ledger;
       // Built by the publish that recorded it: told by construction, nothing to count (and no
       // seconds of rules at 100k roles in the serving process after every scheduled run).
       if (!(built?.told && built.seq === run)) {
         const served = await servedEntries(project, snap.manifest, snap.generation);
-        for (const t of untold(project, ledger, served, snap.manifest, this.deps.now(), this.deps.notifiers)) byEvent[t.event]!++;
+        for (const t of await untold(project, ledger, served, snap.manifest, this.deps.now(), this.deps.notifiers)) byEvent[t.event]!++;
       }
       this.count = { generation: snap.generation, run, byEvent };
     } catch (err) {

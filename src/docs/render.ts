@@ -142,6 +142,7 @@ schedule:
 postings: postings                              # these three are relative to this file
 output: dist
 state: .jobcast/state.db                        # the ledger: persistent storage, backed up with the output
+stateEnv: JOBCAST_STATE_URL                     # set it to postgres://… to share one ledger among instances
 
 tracking:                                       # apply links get ?utm_source=<channel>
   parameter: utm_source

@@ -1,15 +1,15 @@
 /**
  * The writer lease: one process at a time changes the output or the ledger (docs/publication.md,
- * "One writer"). The contract is small so that it maps onto other engines (a PostgreSQL advisory
- * lock plus the same fence column): acquire, renew while working, prove it is still held right
- * before a write, release.
+ * "One writer"). The contract is small: acquire, renew while working, prove it is still held right
+ * before a write, release. It is a row with an expiry and a fence, on either engine (./sql.ts): on
+ * PostgreSQL the row is shared by every instance, so only one of them writes at a time.
  */
 import { randomUUID } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
-import type Database from 'better-sqlite3';
 import { FAILURES } from '../failures';
 import { envInteger } from '../util/env-integer';
+import type { SqlDriver, SqlRunner } from './sql';
 
 export interface LeaseHolder {
   holder: string;
@@ -26,9 +26,9 @@ export interface WriterLease {
   readonly purpose: string;
   /** Aborted when a renewal finds the lease taken by someone else. */
   readonly signal: AbortSignal;
-  /** Throws JC_LEASE_LOST unless this lease is still the current one; extends it when it is. */
-  assertHeld(): void;
-  release(): void;
+  /** Rejects with JC_LEASE_LOST unless this lease is still the current one; extends it when it is. */
+  assertHeld(): Promise<void>;
+  release(): Promise<void>;
 }
 
 export interface AcquireOptions {
@@ -43,7 +43,7 @@ export interface AcquireOptions {
 export interface LeaseStore {
   acquire(purpose: string, opts?: AcquireOptions): Promise<WriterLease>;
   /** The current holder, when the lease is held and not expired. */
-  current(now?: Date): LeaseHolder | undefined;
+  current(now?: Date): Promise<LeaseHolder | undefined>;
 }
 
 const NAME = 'writer';
@@ -78,17 +78,15 @@ export function describeHolder(h: LeaseHolder, now = new Date()): string {
   return `${h.purpose} by pid ${h.pid} on ${host}, since ${h.acquired} (expires in ${left} s)`;
 }
 
-export class SqliteLeaseStore implements LeaseStore {
+const SELECT_ROW = 'SELECT holder, purpose, pid, host, acquired, expires, fence FROM lease WHERE name = ?';
+
+export class SqlLeaseStore implements LeaseStore {
   private readonly host = thisHost();
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly sql: SqlDriver,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
-
-  private row(): LeaseHolder | undefined {
-    return this.db.prepare('SELECT holder, purpose, pid, host, acquired, expires, fence FROM lease WHERE name = ?').get(NAME) as LeaseHolder | undefined;
-  }
 
   /** Free: never taken, released, expired, or its holder's process on this machine is gone. */
   private free(row: LeaseHolder | undefined, now: number): boolean {
@@ -98,37 +96,43 @@ export class SqliteLeaseStore implements LeaseStore {
     return row.host === this.host && row.pid !== process.pid && processGone(row.pid);
   }
 
-  current(now = new Date()): LeaseHolder | undefined {
-    const row = this.row();
+  async current(now = new Date()): Promise<LeaseHolder | undefined> {
+    const row = await this.sql.get<LeaseHolder>(SELECT_ROW, [NAME]);
     return this.free(row, now.getTime()) ? undefined : row;
   }
 
-  /** One attempt, in an immediate transaction so that two starters never both win. */
-  private tryTake(purpose: string, ttlMs: number): { lease: LeaseHolder } | { busy: LeaseHolder } {
-    return this.db
-      .transaction((): { lease: LeaseHolder } | { busy: LeaseHolder } => {
-        const now = Date.now();
-        const row = this.row();
-        if (!this.free(row, now)) return { busy: row! };
-        const lease: LeaseHolder = {
-          holder: randomUUID(),
-          purpose,
-          pid: process.pid,
-          host: this.host,
-          acquired: new Date(now).toISOString(),
-          expires: new Date(now + ttlMs).toISOString(),
-          fence: (row?.fence ?? 0) + 1,
-        };
-        this.db
-          .prepare(
-            `INSERT INTO lease (name, holder, purpose, pid, host, acquired, expires, fence) VALUES (@name, @holder, @purpose, @pid, @host, @acquired, @expires, @fence)
-          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, purpose = excluded.purpose, pid = excluded.pid, host = excluded.host,
-          acquired = excluded.acquired, expires = excluded.expires, fence = excluded.fence`,
-          )
-          .run({ name: NAME, ...lease });
-        return { lease };
-      })
-      .immediate();
+  /** One attempt, in a transaction that locks the row, so that two starters never both win. */
+  private tryTake(purpose: string, ttlMs: number): Promise<{ lease: LeaseHolder } | { busy: LeaseHolder }> {
+    return this.sql.transaction(async (tx) => {
+      // The row exists before it is locked: a first start on PostgreSQL has nothing to lock yet.
+      await tx.run(
+        `INSERT INTO lease (name, holder, purpose, pid, host, acquired, expires, fence) VALUES (?, '', '', 0, '', '', '', 0) ON CONFLICT (name) DO NOTHING`,
+        [NAME],
+      );
+      const row = await tx.get<LeaseHolder>(SELECT_ROW + tx.dialect.forUpdate, [NAME]);
+      const now = Date.now();
+      if (!this.free(row, now)) return { busy: row! };
+      const lease: LeaseHolder = {
+        holder: randomUUID(),
+        purpose,
+        pid: process.pid,
+        host: this.host,
+        acquired: new Date(now).toISOString(),
+        expires: new Date(now + ttlMs).toISOString(),
+        fence: (row?.fence ?? 0) + 1,
+      };
+      await tx.run(`UPDATE lease SET holder = ?, purpose = ?, pid = ?, host = ?, acquired = ?, expires = ?, fence = ? WHERE name = ?`, [
+        lease.holder,
+        lease.purpose,
+        lease.pid,
+        lease.host,
+        lease.acquired,
+        lease.expires,
+        lease.fence,
+        NAME,
+      ]);
+      return { lease };
+    });
   }
 
   async acquire(purpose: string, opts: AcquireOptions = {}): Promise<WriterLease> {
@@ -136,7 +140,7 @@ export class SqliteLeaseStore implements LeaseStore {
     const deadline = Date.now() + (opts.waitMs ?? 0);
     let told = false;
     for (;;) {
-      const got = this.tryTake(purpose, ttlMs);
+      const got = await this.tryTake(purpose, ttlMs);
       if ('lease' in got) return this.held(got.lease, ttlMs);
       if (Date.now() >= deadline) {
         throw FAILURES.leaseHeld(describeHolder(got.busy));
@@ -149,21 +153,21 @@ export class SqliteLeaseStore implements LeaseStore {
 
   private held(lease: LeaseHolder, ttlMs: number): WriterLease {
     const lost = new AbortController();
-    const extend = this.db.prepare('UPDATE lease SET expires = ? WHERE name = ? AND holder = ? AND fence = ?');
+    const sql: SqlRunner = this.sql;
     /** True when the row still names this holder and fence (and is now extended). */
-    const extendOnce = (): boolean => {
+    const extendOnce = async (): Promise<boolean> => {
       if (lost.signal.aborted) return false;
-      const ok = extend.run(new Date(Date.now() + ttlMs).toISOString(), NAME, lease.holder, lease.fence).changes === 1;
-      if (!ok) lost.abort(FAILURES.leaseTakenOver());
-      return ok;
+      const changed = await sql.run('UPDATE lease SET expires = ? WHERE name = ? AND holder = ? AND fence = ?', [
+        new Date(Date.now() + ttlMs).toISOString(),
+        NAME,
+        lease.holder,
+        lease.fence,
+      ]);
+      if (changed !== 1) lost.abort(FAILURES.leaseTakenOver());
+      return changed === 1;
     };
-    const renew = () => {
-      try {
-        extendOnce();
-      } catch {
-        // A busy database is not a lost lease; the next renewal or assertHeld decides.
-      }
-    };
+    // A busy or unreachable database is not a lost lease; the next renewal or assertHeld decides.
+    const renew = () => void extendOnce().catch(() => undefined);
     const timer = setInterval(renew, Math.max(50, Math.floor(ttlMs / 3)));
     timer.unref();
     let released = false;
@@ -171,16 +175,16 @@ export class SqliteLeaseStore implements LeaseStore {
       fence: lease.fence,
       purpose: lease.purpose,
       signal: lost.signal,
-      assertHeld: () => {
+      assertHeld: async () => {
         // Extending proves it: the row still names this holder and fence, so no one else took it.
-        if (released || !extendOnce()) throw FAILURES.leaseLostBeforeWrite(String(lease.fence));
+        if (released || !(await extendOnce())) throw FAILURES.leaseLostBeforeWrite(String(lease.fence));
       },
-      release: () => {
+      release: async () => {
         if (released) return;
         released = true;
         clearInterval(timer);
         try {
-          this.db.prepare(`UPDATE lease SET holder = '', expires = ? WHERE name = ? AND holder = ?`).run(new Date().toISOString(), NAME, lease.holder);
+          await sql.run(`UPDATE lease SET holder = '', expires = ? WHERE name = ? AND holder = ?`, [new Date().toISOString(), NAME, lease.holder]);
         } catch {
           // Closing over a broken database: the lease simply expires.
         }

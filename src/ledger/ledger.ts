@@ -1,6 +1,7 @@
 /**
- * The ledger: what the world has been told, in an embedded SQLite file (better-sqlite3@12). The
- * protocol it records is docs/publication.md:
+ * The ledger: what the world has been told, in an embedded SQLite file (better-sqlite3@12) or on a
+ * PostgreSQL server shared by several instances (`state: postgres://…`); the same code runs on both
+ * through ./sql.ts. The protocol it records is docs/publication.md:
  *
  * - `subjects`: every posting and feed with its version (only grows), lifecycle, content hash and
  *   the digest of its last observation; a posting also keeps its last good content.
@@ -12,14 +13,16 @@
  * No SQL outside this folder: callers use the methods below.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { FAILURES } from '../failures';
 import type { PostingHistory } from '../model/history';
 import type { Posting } from '../model/posting';
-import { SqliteLeaseStore, type LeaseStore, type WriterLease } from './lease';
-import { environmentCode, environmentError, makeDirSync } from '../util/environment';
-import { migrate } from './schema';
+import { SqlLeaseStore, type LeaseStore, type WriterLease } from './lease';
+import { environmentCode, environmentError } from '../util/environment';
+import { PostgresDriver } from './postgres-driver';
+import { migrate, migratePostgres } from './schema';
+import type { SqlDriver, SqlRunner, SqlValue } from './sql';
+import { DAMAGED_HINT, SqliteDriver } from './sqlite-driver';
+import { isPostgresUrl } from './state-target';
 
 export type SubjectKind = 'posting' | 'feed';
 export type TellState = 'live' | 'gone';
@@ -118,125 +121,121 @@ export interface LedgerIdentity {
 
 const toldKey = (receiver: string, subject: string): string => `${receiver}\u0000${subject}`;
 
-/**
- * Switch to WAL. On a new file another process may hold the write lock; SQLite then answers BUSY at
- * once, without its busy handler (which could deadlock there), so wait here instead, up to 5 s.
- */
-function walMode(db: Database.Database): void {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      db.pragma('journal_mode = WAL');
-      return;
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-    }
-  }
-}
-
-const DAMAGED_HINT = 'if the file is damaged, `jobcast state adopt` sets it aside and rebuilds the ledger from the current output';
-
 /** Unsent items a departure withdraws: flagged so, never sent (no attempt may have reached anyone), still queued. */
 const WITHDRAWABLE = `receiver = ? AND subject = ? AND cancel_if_gone = 1 AND ambiguous = 0 AND status IN ('pending', 'waiting')`;
 
+/** Open the engine `target` names and bring its schema to this code's (or refuse a newer one). */
+async function openDriver(target: string): Promise<SqlDriver> {
+  if (isPostgresUrl(target)) {
+    const driver = await PostgresDriver.connect(target);
+    await guardedMigration(driver, () => migratePostgres(driver), 'check that the database is one jobcast made');
+    return driver;
+  }
+  const driver = new SqliteDriver(target);
+  await guardedMigration(driver, () => Promise.resolve(migrate(driver.connection)), DAMAGED_HINT);
+  return driver;
+}
+
+async function guardedMigration(driver: SqlDriver, run: () => Promise<number>, hint: string): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    await driver.close();
+    const newer = /newer than this jobcast/.test((err as Error).message);
+    throw newer ? FAILURES.stateNewer(driver.where, (err as Error).message) : FAILURES.stateUnusable(driver.where, `${(err as Error).message} (${hint})`);
+  }
+}
+
 export class Ledger {
-  readonly #db: Database.Database;
+  readonly #sql: SqlDriver;
+  /** Where the ledger is: the SQLite file, or the PostgreSQL URL without its password. */
   readonly file: string;
   readonly lease: LeaseStore;
 
-  constructor(file: string, env: NodeJS.ProcessEnv = process.env) {
-    this.file = file;
-    if (file !== ':memory:') makeDirSync(path.dirname(file), 'state');
-    try {
-      this.#db = new Database(file);
-      this.#db.pragma('busy_timeout = 5000');
-      walMode(this.#db);
-      this.#db.pragma('synchronous = NORMAL');
-    } catch (err) {
-      // A wrong `state` path or permissions is a setup mistake: say which file, not a stack trace.
-      const code = (err as { code?: unknown }).code;
-      const damaged = typeof code === 'string' && /^SQLITE_(NOTADB|CORRUPT)/.test(code);
-      const hint = damaged ? DAMAGED_HINT : "check the config's state: path";
-      throw FAILURES.stateOpen(file, (err as Error).message, hint);
-    }
-    try {
-      migrate(this.#db);
-    } catch (err) {
-      this.#db.close();
-      const newer = /newer than this jobcast/.test((err as Error).message);
-      throw newer ? FAILURES.stateNewer(file, (err as Error).message) : FAILURES.stateUnusable(file, `${(err as Error).message} (${DAMAGED_HINT})`);
-    }
-    this.lease = new SqliteLeaseStore(this.#db, env);
-    this.#db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('ledger_id', ?)`).run(randomUUID());
-    this.#db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('run_seq', '0')`).run();
+  private constructor(sql: SqlDriver, env: NodeJS.ProcessEnv) {
+    this.#sql = sql;
+    this.file = sql.where;
+    this.lease = new SqlLeaseStore(sql, env);
   }
 
-  close(): void {
-    if (this.#db.open) this.#db.close();
+  /** The ledger at `target`: a SQLite file path, or a `postgres://` URL. */
+  static async open(target: string, env: NodeJS.ProcessEnv = process.env): Promise<Ledger> {
+    const sql = await openDriver(target);
+    const ledger = new Ledger(sql, env);
+    try {
+      await ledger.#guard(async () => {
+        await sql.run(`INSERT INTO meta (key, value) VALUES ('ledger_id', ?) ON CONFLICT (key) DO NOTHING`, [randomUUID()]);
+        await sql.run(`INSERT INTO meta (key, value) VALUES ('run_seq', '0') ON CONFLICT (key) DO NOTHING`);
+      });
+    } catch (err) {
+      await sql.close();
+      throw err;
+    }
+    return ledger;
+  }
+
+  get engine(): 'sqlite' | 'postgres' {
+    return this.#sql.dialect.engine;
+  }
+
+  close(): Promise<void> {
+    return this.#sql.close();
   }
 
   /** A write the machine refuses (disk full, read-only) is named with this file, not as a bug. */
-  #guard<T>(fn: () => T): T {
+  async #guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return fn();
+      return await fn();
     } catch (err) {
       if (environmentCode(err)) throw environmentError(err, `write the state database ${this.file}`);
       throw err;
     }
   }
 
-  private meta(key: string): string | undefined {
-    return (this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
-  }
-
-  private setMeta(key: string, value: string | undefined): void {
-    if (value === undefined) this.#db.prepare('DELETE FROM meta WHERE key = ?').run(key);
-    else this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
-  }
-
-  /** Throws JC_LEASE_LOST inside a transaction unless `lease` is still the current one. */
-  private fenced(lease: WriterLease): void {
-    const row = this.#db.prepare(`SELECT fence, holder FROM lease WHERE name = 'writer'`).get() as { fence: number; holder: string } | undefined;
-    if (!row || row.fence !== lease.fence || !row.holder) {
-      throw FAILURES.leaseLostInWrite(String(lease.fence), String(row?.fence ?? 'none'));
-    }
+  /** `fn` in one transaction, fenced: nothing is written unless `lease` is still the current one. */
+  #fencedTransaction<T>(lease: WriterLease, fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    return this.#guard(() =>
+      this.#sql.transaction(async (tx) => {
+        await fenced(tx, lease);
+        return fn(tx);
+      }),
+    );
   }
 
   // identity -----------------------------------------------------------------------------------
 
-  identity(): LedgerIdentity {
-    return { id: this.meta('ledger_id')!, seq: Number(this.meta('run_seq') ?? 0) };
+  async identity(): Promise<LedgerIdentity> {
+    return identityIn(this.#sql);
   }
 
   /**
    * What makes this ledger's keys its own: a new ledger (a lost one replaced, `--resend-all`) never
    * reuses a key a receiver has seen. Adopting an output keeps its ledger's, and its run numbers.
    */
-  keySpace(): string {
-    return (this.meta('key_space') ?? this.identity().id).replace(/-/g, '').slice(0, 8);
+  async keySpace(): Promise<string> {
+    return ((await meta(this.#sql, 'key_space')) ?? (await this.identity()).id).replace(/-/g, '').slice(0, 8);
   }
 
   /** Start a new key space (`--resend-all`: everything is told again, under new keys). */
-  newKeySpace(): void {
-    this.setMeta('key_space', randomUUID());
+  newKeySpace(): Promise<void> {
+    return this.#guard(() => setMeta(this.#sql, 'key_space', randomUUID()));
   }
 
   /** Why the next writer must adopt the output as already told before planning (a legacy ledger). */
-  adoptPending(): string | undefined {
-    return this.meta('adopt_pending');
+  adoptPending(): Promise<string | undefined> {
+    return meta(this.#sql, 'adopt_pending');
   }
 
   /** Nothing recorded yet: no subject, no told state, no notification. */
-  isBlank(): boolean {
-    const n = (t: string) => (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
-    return n('subjects') === 0 && n('told') === 0 && n('outbox') === 0;
+  async isBlank(): Promise<boolean> {
+    for (const t of ['subjects', 'told', 'outbox']) if (await this.#sql.get(`SELECT 1 AS x FROM ${t} LIMIT 1`)) return false;
+    return true;
   }
 
   // subjects and told state ----------------------------------------------------------------------
 
-  subjects(): Map<string, SubjectRow> {
-    const rows = this.#db.prepare('SELECT * FROM subjects').all() as SubjectRow[];
+  async subjects(): Promise<Map<string, SubjectRow>> {
+    const rows = await this.#sql.all<SubjectRow>('SELECT * FROM subjects');
     return new Map(rows.map((r) => [r.subject, r]));
   }
 
@@ -244,118 +243,62 @@ export class Ledger {
    * Every subject's row without its stored content, which only `lastGood` reads: what planning starts
    * from. At 10,000 roles the contents are some 50 MB, and reading them was most of planning's reads.
    */
-  knownSubjects(): Map<string, KnownSubject> {
-    const rows = this.#db.prepare('SELECT subject, kind, version, digest, lifecycle, hash, since, changed FROM subjects').all() as KnownSubject[];
+  async knownSubjects(): Promise<Map<string, KnownSubject>> {
+    const rows = await this.#sql.all<KnownSubject>('SELECT subject, kind, version, digest, lifecycle, hash, since, changed FROM subjects');
     return new Map(rows.map((r) => [r.subject, r]));
   }
 
   /** Each posting's content hash and since, for the build (without the stored contents). */
-  history(): PostingHistory {
-    const rows = this.#db.prepare(`SELECT subject, hash, since FROM subjects WHERE kind = 'posting'`).all() as {
-      subject: string;
-      hash: string;
-      since: string;
-    }[];
+  async history(): Promise<PostingHistory> {
+    const rows = await this.#sql.all<{ subject: string; hash: string; since: string }>(`SELECT subject, hash, since FROM subjects WHERE kind = 'posting'`);
     return Object.fromEntries(rows.map((r) => [r.subject, { hash: r.hash, since: r.since }]));
   }
 
   /** A posting's last good content, as last recorded; none once its file was deleted. */
-  lastGood(id: string): Posting | undefined {
-    const row = this.#db.prepare(`SELECT content FROM subjects WHERE subject = ? AND kind = 'posting' AND lifecycle != 'removed'`).get(id) as
-      { content: string | null } | undefined;
+  async lastGood(id: string): Promise<Posting | undefined> {
+    const row = await this.#sql.get<{ content: string | null }>(
+      `SELECT content FROM subjects WHERE subject = ? AND kind = 'posting' AND lifecycle != 'removed'`,
+      [id],
+    );
     return row?.content ? (JSON.parse(row.content) as Posting) : undefined;
   }
 
-  told(): Map<string, ToldRow> {
-    const rows = this.#db.prepare('SELECT * FROM told').all() as ToldRow[];
+  async told(): Promise<Map<string, ToldRow>> {
+    const rows = await this.#sql.all<ToldRow>('SELECT * FROM told');
     return new Map(rows.map((r) => [toldKey(r.receiver, r.subject), r]));
   }
 
   static toldKey = toldKey;
-
-  private writeRun(run: RunCommit, now: Date): number {
-    const subject = this.#db.prepare(
-      `INSERT INTO subjects (subject, kind, version, digest, lifecycle, hash, since, changed, content)
-       VALUES (@subject, @kind, @version, @digest, @lifecycle, @hash, @since, @changed, @content)
-       ON CONFLICT (subject) DO UPDATE SET kind = excluded.kind, version = excluded.version, digest = excluded.digest,
-         lifecycle = excluded.lifecycle, hash = excluded.hash, since = excluded.since, changed = excluded.changed,
-         content = COALESCE(excluded.content, subjects.content)`,
-    );
-    const told = this.#db.prepare(
-      `INSERT INTO told (receiver, subject, state, version, fingerprint, detail, at) VALUES (@receiver, @subject, @state, @version, @fingerprint, @detail, @at)
-       ON CONFLICT (receiver, subject) DO UPDATE SET state = excluded.state, version = excluded.version, fingerprint = excluded.fingerprint, detail = excluded.detail, at = excluded.at`,
-    );
-    const withdraw = this.#db.prepare(
-      `UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn: the role left before this was sent' WHERE ${WITHDRAWABLE}`,
-    );
-    const insert = this.#db.prepare(
-      `INSERT OR IGNORE INTO outbox (key, notifier, receiver, subject, version, event, payload, created, run, cancel_if_gone)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const s of run.subjects) subject.run(s);
-    for (const t of run.told) told.run(t);
-    for (const g of run.gone) withdraw.run(g.receiver, g.subject);
-    const seq = run.seq ?? this.identity().seq + 1;
-    let added = 0;
-    for (const it of run.items) {
-      added += insert.run(
-        it.key,
-        it.notifier,
-        it.receiver,
-        it.subject ?? null,
-        it.version ?? null,
-        it.event ?? null,
-        JSON.stringify(it.payload),
-        now.toISOString(),
-        seq,
-        it.cancelIfGone ? 1 : 0,
-      ).changes;
-    }
-    this.setMeta('run_seq', String(seq));
-    return added;
-  }
 
   /**
    * Record one run — new versions, told states and their notifications — in one transaction, and
    * advance the run sequence. Fenced: nothing is written unless `lease` is still current.
    * Returns how many notifications were new (a key already queued is never queued twice).
    */
-  commitRun(lease: WriterLease, run: RunCommit, now: Date): number {
-    return this.#guard(() => {
-      return this.#db
-        .transaction(() => {
-          this.fenced(lease);
-          return this.writeRun(run, now);
-        })
-        .immediate();
-    });
+  commitRun(lease: WriterLease, run: RunCommit, now: Date): Promise<number> {
+    return this.#fencedTransaction(lease, (tx) => writeRun(tx, run, now));
   }
 
   /**
    * Replace what the ledger knows with `run` as already told (nothing queued), under `identity`.
    * Used by `jobcast state adopt` and by the first run on a legacy ledger.
    */
-  adopt(lease: WriterLease, run: Omit<RunCommit, 'items' | 'gone'>, identity: LedgerIdentity, now: Date): void {
-    this.#guard(() => {
-      this.#db
-        .transaction(() => {
-          this.fenced(lease);
-          this.#db.prepare('DELETE FROM subjects').run();
-          this.#db.prepare('DELETE FROM told').run();
-          this.writeRun({ ...run, items: [], gone: [] }, now);
-          this.setMeta('ledger_id', identity.id);
-          this.setMeta('run_seq', String(identity.seq));
-          this.setMeta('adopt_pending', undefined);
-        })
-        .immediate();
+  async adopt(lease: WriterLease, run: Omit<RunCommit, 'items' | 'gone'>, identity: LedgerIdentity, now: Date): Promise<void> {
+    await this.#fencedTransaction(lease, async (tx) => {
+      await tx.run('DELETE FROM subjects');
+      await tx.run('DELETE FROM told');
+      await writeRun(tx, { ...run, items: [], gone: [] }, now);
+      await setMeta(tx, 'ledger_id', identity.id);
+      await setMeta(tx, 'run_seq', String(identity.seq));
+      await setMeta(tx, 'adopt_pending', undefined);
     });
   }
 
   // outbox -------------------------------------------------------------------------------------
 
-  outbox(filter: { status?: OutboxStatus; subject?: string; keys?: readonly string[] } = {}): OutboxRow[] {
+  async outbox(filter: { status?: OutboxStatus; subject?: string; keys?: readonly string[] } = {}): Promise<OutboxRow[]> {
     const where: string[] = [];
-    const args: unknown[] = [];
+    const args: SqlValue[] = [];
     if (filter.status) {
       where.push('status = ?');
       args.push(filter.status);
@@ -364,30 +307,30 @@ export class Ledger {
       where.push('subject = ?');
       args.push(filter.subject);
     }
-    const rows = this.#db.prepare(`SELECT * FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`).all(...args) as OutboxRow[];
+    const rows = await this.#sql.all<OutboxRow>(`SELECT * FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`, args);
     if (!filter.keys) return rows;
     const keys = new Set(filter.keys);
     return rows.filter((r) => keys.has(r.key));
   }
 
-  /** Items still to deliver (pending or waiting for configuration), oldest first. */
   /** What `commitRun` would withdraw for these departures (the same rule, read only): for --dry-run. */
-  withdrawable(gone: readonly { receiver: string; subject: string }[]): OutboxRow[] {
-    const find = this.#db.prepare(`SELECT * FROM outbox WHERE ${WITHDRAWABLE} ORDER BY id`);
-    return gone.flatMap((g) => find.all(g.receiver, g.subject) as OutboxRow[]);
+  async withdrawable(gone: readonly { receiver: string; subject: string }[]): Promise<OutboxRow[]> {
+    const found: OutboxRow[] = [];
+    for (const g of gone) found.push(...(await this.#sql.all<OutboxRow>(`SELECT * FROM outbox WHERE ${WITHDRAWABLE} ORDER BY id`, [g.receiver, g.subject])));
+    return found;
   }
 
-  unresolved(): OutboxRow[] {
-    return this.#db.prepare(`SELECT * FROM outbox WHERE status IN ('pending', 'waiting') ORDER BY id`).all() as OutboxRow[];
+  /** Items still to deliver (pending or waiting for configuration), oldest first. */
+  unresolved(): Promise<OutboxRow[]> {
+    return this.#sql.all<OutboxRow>(`SELECT * FROM outbox WHERE status IN ('pending', 'waiting') ORDER BY id`);
   }
 
   /** The newest item per (receiver, subject): what the admin shows as a delivery's state. */
-  latestPerReceiver(subject?: string): Map<string, OutboxRow> {
-    const rows = this.#db
-      .prepare(
-        `SELECT o.* FROM outbox o JOIN (SELECT MAX(id) AS id FROM outbox WHERE subject IS NOT NULL ${subject ? 'AND subject = ?' : ''} GROUP BY receiver, subject) m ON o.id = m.id`,
-      )
-      .all(...(subject ? [subject] : [])) as OutboxRow[];
+  async latestPerReceiver(subject?: string): Promise<Map<string, OutboxRow>> {
+    const rows = await this.#sql.all<OutboxRow>(
+      `SELECT o.* FROM outbox o JOIN (SELECT MAX(id) AS id FROM outbox WHERE subject IS NOT NULL ${subject ? 'AND subject = ?' : ''} GROUP BY receiver, subject) m ON o.id = m.id`,
+      subject ? [subject] : [],
+    );
     return new Map(rows.map((r) => [toldKey(r.receiver, r.subject!), r]));
   }
 
@@ -395,34 +338,25 @@ export class Ledger {
    * Items a dead writer left `sending`: the request may or may not have reached the receiver, so they
    * go back to pending, marked ambiguous, and are re-sent under the same key. Fenced.
    */
-  recoverInterrupted(lease: WriterLease): number {
-    return this.#guard(() => {
-      return this.#db
-        .transaction(() => {
-          this.fenced(lease);
-          return this.#db
-            .prepare(
-              `UPDATE outbox SET status = 'pending', ambiguous = 1, attempt_id = NULL,
-            last_error = 'interrupted while sending: it may have been delivered; re-sent with the same key' WHERE status = 'sending'`,
-            )
-            .run().changes;
-        })
-        .immediate();
-    });
+  recoverInterrupted(lease: WriterLease): Promise<number> {
+    return this.#fencedTransaction(lease, (tx) =>
+      tx.run(
+        `UPDATE outbox SET status = 'pending', ambiguous = 1, attempt_id = NULL,
+          last_error = 'interrupted while sending: it may have been delivered; re-sent with the same key' WHERE status = 'sending'`,
+      ),
+    );
   }
 
   /** Mark an item `sending` under this attempt, if the lease is still ours and the item still open. */
-  claim(id: number, attemptId: string, lease: WriterLease): boolean {
-    return this.#guard(() => {
-      return (
-        this.#db
-          .prepare(
-            `UPDATE outbox SET status = 'sending', attempt_id = ? WHERE id = ? AND status IN ('pending', 'waiting')
+  async claim(id: number, attemptId: string, lease: WriterLease): Promise<boolean> {
+    const changed = await this.#guard(() =>
+      this.#sql.run(
+        `UPDATE outbox SET status = 'sending', attempt_id = ? WHERE id = ? AND status IN ('pending', 'waiting')
           AND EXISTS (SELECT 1 FROM lease WHERE name = 'writer' AND fence = ? AND holder != '')`,
-          )
-          .run(attemptId, id, lease.fence).changes === 1
-      );
-    });
+        [attemptId, id, lease.fence],
+      ),
+    );
+    return changed === 1;
   }
 
   /*
@@ -431,100 +365,167 @@ export class Ledger {
    */
   private static readonly MINE = `WHERE id = ? AND status = 'sending' AND attempt_id = ?`;
 
-  markDone(id: number, attemptId: string, response: string, now: Date): void {
-    this.#guard(() => {
-      this.#db
-        .prepare(`UPDATE outbox SET status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL, next_attempt = NULL ${Ledger.MINE}`)
-        .run(response, now.toISOString(), id, attemptId);
-    });
+  async #outcome(set: string, params: readonly SqlValue[], id: number, attemptId: string): Promise<void> {
+    await this.#guard(() => this.#sql.run(`UPDATE outbox SET ${set} ${Ledger.MINE}`, [...params, id, attemptId]));
+  }
+
+  markDone(id: number, attemptId: string, response: string, now: Date): Promise<void> {
+    return this.#outcome(
+      `status = 'done', attempts = attempts + 1, response = ?, done_at = ?, last_error = NULL, next_attempt = NULL`,
+      [response, now.toISOString()],
+      id,
+      attemptId,
+    );
   }
 
   /** A failed attempt to try again at `next`; `ambiguous` when the receiver may have got it. */
-  markRetry(id: number, attemptId: string, error: string, next: Date, ambiguous: boolean): void {
-    this.#guard(() => {
-      this.#db
-        .prepare(
-          `UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt = ?, ambiguous = MAX(ambiguous, ?) ${Ledger.MINE}`,
-        )
-        .run(error, next.toISOString(), ambiguous ? 1 : 0, id, attemptId);
-    });
+  markRetry(id: number, attemptId: string, error: string, next: Date, ambiguous: boolean): Promise<void> {
+    const greatest = this.#sql.dialect.greatest;
+    return this.#outcome(
+      `status = 'pending', attempts = attempts + 1, last_error = ?, next_attempt = ?, ambiguous = ${greatest}(ambiguous, ?)`,
+      [error, next.toISOString(), ambiguous ? 1 : 0],
+      id,
+      attemptId,
+    );
   }
 
-  markFailed(id: number, attemptId: string, error: string): void {
-    this.#guard(() => {
-      this.#db
-        .prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt = NULL ${Ledger.MINE}`)
-        .run(error, id, attemptId);
-    });
+  markFailed(id: number, attemptId: string, error: string): Promise<void> {
+    return this.#outcome(`status = 'failed', attempts = attempts + 1, last_error = ?, next_attempt = NULL`, [error], id, attemptId);
   }
 
   /** Not attempted: the transport is not configured. No attempt counted; checked again every run. */
-  markWaiting(id: number, attemptId: string, reason: string): void {
-    this.#guard(() => {
-      this.#db.prepare(`UPDATE outbox SET status = 'waiting', last_error = ?, next_attempt = NULL ${Ledger.MINE}`).run(reason, id, attemptId);
-    });
+  markWaiting(id: number, attemptId: string, reason: string): Promise<void> {
+    return this.#outcome(`status = 'waiting', last_error = ?, next_attempt = NULL`, [reason], id, attemptId);
   }
 
   /** Back to pending without counting an attempt (quota, a receiver's budget for this run). */
-  defer(id: number, attemptId: string, until: Date | null, reason?: string): void {
-    this.#guard(() => {
-      this.#db
-        .prepare(`UPDATE outbox SET status = 'pending', next_attempt = ?, last_error = COALESCE(?, last_error) ${Ledger.MINE}`)
-        .run(until ? until.toISOString() : null, reason ?? null, id, attemptId);
-    });
+  defer(id: number, attemptId: string, until: Date | null, reason?: string): Promise<void> {
+    return this.#outcome(
+      `status = 'pending', next_attempt = ?, last_error = COALESCE(?, last_error)`,
+      [until ? until.toISOString() : null, reason ?? null],
+      id,
+      attemptId,
+    );
   }
 
-  outboxCounts(): { notifier: string; status: string; n: number }[] {
-    return this.#db.prepare(`SELECT notifier, status, COUNT(*) AS n FROM outbox GROUP BY notifier, status ORDER BY notifier, status`).all() as {
-      notifier: string;
-      status: string;
-      n: number;
-    }[];
+  outboxCounts(): Promise<{ notifier: string; status: string; n: number }[]> {
+    return this.#sql.all(`SELECT notifier, status, COUNT(*) AS n FROM outbox GROUP BY notifier, status ORDER BY notifier, status`);
   }
 
   /** Postings per lifecycle state as last recorded (for /metrics). */
-  lifecycleCounts(): { lifecycle: string; n: number }[] {
-    return this.#db.prepare(`SELECT lifecycle, COUNT(*) AS n FROM subjects WHERE kind = 'posting' GROUP BY lifecycle ORDER BY lifecycle`).all() as {
-      lifecycle: string;
-      n: number;
-    }[];
+  lifecycleCounts(): Promise<{ lifecycle: string; n: number }[]> {
+    return this.#sql.all(`SELECT lifecycle, COUNT(*) AS n FROM subjects WHERE kind = 'posting' GROUP BY lifecycle ORDER BY lifecycle`);
   }
 
   // quota --------------------------------------------------------------------------------------
 
-  quotaUsed(notifier: string, day: string): number {
-    const row = this.#db.prepare('SELECT used FROM quota WHERE notifier = ? AND day = ?').get(notifier, day) as { used: number } | undefined;
-    return row?.used ?? 0;
+  async quotaUsed(notifier: string, day: string): Promise<number> {
+    return (await this.#sql.get<{ used: number }>('SELECT used FROM quota WHERE notifier = ? AND day = ?', [notifier, day]))?.used ?? 0;
+  }
+
+  /** Take one request of the day's `budget` when one is left, in one statement (concurrent deliveries, several instances): whether it was taken. */
+  async takeQuota(notifier: string, day: string, budget: number): Promise<boolean> {
+    if (budget <= 0) return false;
+    const taken = await this.#guard(() =>
+      this.#sql.run(
+        `INSERT INTO quota (notifier, day, used) VALUES (?, ?, 1) ON CONFLICT (notifier, day) DO UPDATE SET used = quota.used + 1 WHERE quota.used < ?`,
+        [notifier, day, budget],
+      ),
+    );
+    return taken === 1;
   }
 
   /** Count `by` requests against the day's budget (−1 gives back a reservation that was not used). */
-  useQuota(notifier: string, day: string, by = 1): void {
-    this.#guard(() => {
-      this.#db
-        .prepare('INSERT INTO quota (notifier, day, used) VALUES (?, ?, MAX(0, ?)) ON CONFLICT (notifier, day) DO UPDATE SET used = MAX(0, used + ?)')
-        .run(notifier, day, by, by);
-    });
+  async useQuota(notifier: string, day: string, by = 1): Promise<void> {
+    const greatest = this.#sql.dialect.greatest;
+    await this.#guard(() =>
+      this.#sql.run(
+        `INSERT INTO quota (notifier, day, used) VALUES (?, ?, ${greatest}(0, ?)) ON CONFLICT (notifier, day) DO UPDATE SET used = ${greatest}(0, quota.used + ?)`,
+        [notifier, day, by, by],
+      ),
+    );
   }
 
   // runs ---------------------------------------------------------------------------------------
 
-  startRun(now: Date): number {
-    return this.#guard(() => {
-      return Number(this.#db.prepare('INSERT INTO runs (started) VALUES (?)').run(now.toISOString()).lastInsertRowid);
-    });
+  async startRun(now: Date): Promise<number> {
+    const row = await this.#guard(() => this.#sql.get<{ id: number }>('INSERT INTO runs (started) VALUES (?) RETURNING id', [now.toISOString()]));
+    return Number(row!.id);
   }
 
-  finishRun(id: number, ok: boolean, summary: unknown, now: Date): void {
-    this.#guard(() => {
-      this.#db.prepare('UPDATE runs SET finished = ?, ok = ?, summary = ? WHERE id = ?').run(now.toISOString(), ok ? 1 : 0, JSON.stringify(summary), id);
-    });
+  async finishRun(id: number, ok: boolean, summary: unknown, now: Date): Promise<void> {
+    await this.#guard(() =>
+      this.#sql.run('UPDATE runs SET finished = ?, ok = ?, summary = ? WHERE id = ?', [now.toISOString(), ok ? 1 : 0, JSON.stringify(summary), id]),
+    );
   }
 
-  runs(limit = 20): RunRow[] {
-    return this.#db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as RunRow[];
+  runs(limit = 20): Promise<RunRow[]> {
+    return this.#sql.all<RunRow>('SELECT * FROM runs ORDER BY id DESC LIMIT ?', [limit]);
   }
 
-  lastSuccessfulRun(): RunRow | undefined {
-    return this.#db.prepare('SELECT * FROM runs WHERE ok = 1 ORDER BY id DESC LIMIT 1').get() as RunRow | undefined;
+  lastSuccessfulRun(): Promise<RunRow | undefined> {
+    return this.#sql.get<RunRow>('SELECT * FROM runs WHERE ok = 1 ORDER BY id DESC LIMIT 1');
   }
+}
+
+async function meta(sql: SqlRunner, key: string): Promise<string | undefined> {
+  return (await sql.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))?.value;
+}
+
+async function setMeta(sql: SqlRunner, key: string, value: string | undefined): Promise<void> {
+  if (value === undefined) await sql.run('DELETE FROM meta WHERE key = ?', [key]);
+  else await sql.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+}
+
+async function identityIn(sql: SqlRunner): Promise<LedgerIdentity> {
+  return { id: (await meta(sql, 'ledger_id'))!, seq: Number((await meta(sql, 'run_seq')) ?? 0) };
+}
+
+/** Throws JC_LEASE_LOST inside a transaction unless `lease` is still the current one; the row stays locked until the transaction ends. */
+async function fenced(tx: SqlRunner, lease: WriterLease): Promise<void> {
+  const row = await tx.get<{ fence: number; holder: string }>(`SELECT fence, holder FROM lease WHERE name = 'writer'${tx.dialect.forShare}`);
+  if (!row || row.fence !== lease.fence || !row.holder) {
+    throw FAILURES.leaseLostInWrite(String(lease.fence), String(row?.fence ?? 'none'));
+  }
+}
+
+async function writeRun(tx: SqlRunner, run: RunCommit, now: Date): Promise<number> {
+  await tx.runMany(
+    `INSERT INTO subjects (subject, kind, version, digest, lifecycle, hash, since, changed, content)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (subject) DO UPDATE SET kind = excluded.kind, version = excluded.version, digest = excluded.digest,
+       lifecycle = excluded.lifecycle, hash = excluded.hash, since = excluded.since, changed = excluded.changed,
+       content = COALESCE(excluded.content, subjects.content)`,
+    run.subjects.map((s) => [s.subject, s.kind, s.version, s.digest, s.lifecycle, s.hash, s.since, s.changed, s.content]),
+  );
+  await tx.runMany(
+    `INSERT INTO told (receiver, subject, state, version, fingerprint, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (receiver, subject) DO UPDATE SET state = excluded.state, version = excluded.version, fingerprint = excluded.fingerprint, detail = excluded.detail, at = excluded.at`,
+    run.told.map((t) => [t.receiver, t.subject, t.state, t.version, t.fingerprint, t.detail, t.at]),
+  );
+  for (const g of run.gone) {
+    await tx.run(`UPDATE outbox SET status = 'cancelled', last_error = 'withdrawn: the role left before this was sent' WHERE ${WITHDRAWABLE}`, [
+      g.receiver,
+      g.subject,
+    ]);
+  }
+  const seq = run.seq ?? (await identityIn(tx)).seq + 1;
+  const added = await tx.runMany(
+    `INSERT INTO outbox (key, notifier, receiver, subject, version, event, payload, created, run, cancel_if_gone)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+    run.items.map((it) => [
+      it.key,
+      it.notifier,
+      it.receiver,
+      it.subject ?? null,
+      it.version ?? null,
+      it.event ?? null,
+      JSON.stringify(it.payload),
+      now.toISOString(),
+      seq,
+      it.cancelIfGone ? 1 : 0,
+    ]),
+  );
+  await setMeta(tx, 'run_seq', String(seq));
+  return added;
 }

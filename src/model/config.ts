@@ -175,7 +175,14 @@ export function createConfigSchema(channels: PluginConfigSchemas, extra: Readonl
       .string()
       .min(1)
       .default('.jobcast/state.db')
-      .describe('The SQLite ledger of what each receiver was told, relative to this file; keep it on persistent storage together with the output'),
+      .describe(
+        'The ledger of what each receiver was told: a SQLite file relative to this file (keep it on persistent storage together with the output), or a PostgreSQL URL postgres://user@host:5432/db that several instances share (its password from PGPASSWORD, or the whole URL from stateEnv)',
+      ),
+    stateEnv: envVarName
+      .optional()
+      .describe(
+        "The environment variable holding the ledger's PostgreSQL URL, password included, e.g. JOBCAST_STATE_URL; when it is set it replaces state:, and its value is never logged or shown",
+      ),
     tracking: trackingSchema.prefault({}).describe("Apply-link attribution: each channel's apply links get ?<parameter>=<value>"),
     trustProxy: z
       .union([z.boolean(), z.int().min(0), z.string().min(1), z.array(z.string().min(1))])

@@ -51,7 +51,7 @@ export interface BuildOptions {
   /** What the manifest records of the ledger; with a lease given, the caller decides. */
   identity?: Manifest['ledger'];
   /** A broken file's last good content when the previous output does not have it. */
-  lastGood?: (id: string) => Posting | undefined;
+  lastGood?: (id: string) => Promise<Posting | undefined>;
   /** The output as the caller read it under the `lease` it passes, so the build does not read it again. */
   output?: ServedOutput;
   /** How long to wait for another writer (ms; default two minutes). */
@@ -78,22 +78,22 @@ export interface BuildResult {
 /** Build under the writer lease: the caller's, or one taken (and released) here. */
 export async function buildProject(project: Project, opts: BuildOptions = {}): Promise<BuildResult> {
   if (opts.lease) return buildLeased(project, opts.lease, opts, opts.output);
-  const ledger = opts.ledger ?? new Ledger(project.statePath);
+  const ledger = opts.ledger ?? (await Ledger.open(project.statePath));
   try {
     const lease = await ledger.lease.acquire('build', { waitMs: opts.waitMs ?? BUILD_LEASE_WAIT_MS, ...(opts.onWait ? { onWait: opts.onWait } : {}) });
     try {
       const output = await servedOutput(layoutFor(project.outDir));
-      const problem = identityProblem(ledger, output.manifest?.ledger, project);
+      const problem = await identityProblem(ledger, output.manifest?.ledger, project);
       // A mismatched ledger must not overwrite the evidence: the output keeps the identity it had.
-      const identity = problem ? output.manifest!.ledger! : { ...ledger.identity(), told: false };
+      const identity = problem ? output.manifest!.ledger! : { ...(await ledger.identity()), told: false };
       const result = await buildLeased(project, lease, { ...opts, identity, lastGood: (id) => ledger.lastGood(id) }, output);
       if (problem) result.diagnostics.push({ code: CODES.STATE_MISMATCH, severity: 'warning', message: problem });
       return result;
     } finally {
-      lease.release();
+      await lease.release();
     }
   } finally {
-    if (!opts.ledger) ledger.close();
+    if (!opts.ledger) await ledger.close();
   }
 }
 

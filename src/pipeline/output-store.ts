@@ -225,7 +225,7 @@ export async function commitGeneration(
   layout: OutputLayout,
   generation: Generation,
   manifest: Manifest,
-  beforeSwap: () => void = () => undefined,
+  beforeSwap: () => void | Promise<void> = () => undefined,
 ): Promise<void> {
   await fs.writeFile(path.join(generation.dir, 'manifest.json'), JSON.stringify(manifest) + '\n');
   const target = path.relative(path.dirname(layout.outDir), generation.site);
@@ -241,7 +241,7 @@ export async function commitGeneration(
       await fs.mkdir(aside);
       await fs.rename(layout.outDir, path.join(aside, 'site'));
     }
-    beforeSwap();
+    await beforeSwap();
     await fs.rename(tmpLink, layout.outDir);
   } catch (err) {
     await fs.rm(tmpLink, { force: true });

@@ -252,7 +252,7 @@ export interface ValidateOptions {
   /** The previous build's source cache (see source-cache.ts); files and rules it covers are not redone. */
   cache?: ReadonlyMap<string, CachedSource>;
   /** A role's last good content when its file is broken and the cache does not have it (the ledger). */
-  lastGood?: (id: string) => Posting | undefined;
+  lastGood?: (id: string) => Promise<Posting | undefined>;
   /** Told as files are checked (BuildProgress's `validate` phase). */
   onProgress?: ProgressListener;
 }
@@ -275,7 +275,7 @@ export async function validateProject(project: Project, opts: ValidateOptions): 
   const code = codeFingerprint();
   const { loaded, stamps } = await loadChecked(run, code, PostingStore.spill());
   const broken = brokenFiles(loaded.diagnostics, new Set(loaded.postings.map((p) => p.absPath)), project.postingsDir);
-  const kept = keepLastGood(run, broken, opts.lastGood);
+  const kept = await keepLastGood(run, broken, opts.lastGood);
   const ordered = [...loaded.postings.map((p) => run.entries.get(p.id)!), ...kept.map((k) => k.entry)].sort(byId);
   const valid = new Set(ordered.map((e) => e.id));
   const byFile = diagnosticsByFile(loaded.diagnostics);
@@ -339,11 +339,11 @@ async function loadChecked(
  * Build each broken file's role from its last good version (the source cache's, else `lastGood`'s)
  * and check that on the channels instead; a role that never was valid stays out.
  */
-function keepLastGood(run: ValidationRun, broken: (BrokenFile & { absPath: string })[], lastGood: ValidateOptions['lastGood']): KeptRole[] {
+async function keepLastGood(run: ValidationRun, broken: (BrokenFile & { absPath: string })[], lastGood: ValidateOptions['lastGood']): Promise<KeptRole[]> {
   const kept: KeptRole[] = [];
   for (const b of broken) {
     const record = run.cache?.get(b.absPath);
-    const content = record ? undefined : lastGood?.(b.id);
+    const content = record ? undefined : await lastGood?.(b.id);
     if (!record && !content) continue;
     const file = displayPath(b.absPath);
     const at = { id: b.id, absPath: b.absPath, file, locate: () => ({ file }) };

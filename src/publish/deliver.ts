@@ -98,7 +98,7 @@ export async function deliverOutbox(opts: DeliverOptions): Promise<DeliverySumma
   const summary = emptySummary();
   const byName = new Map(opts.notifiers.map((n) => [n.name, n]));
   const byReceiver = new Map<string, OutboxRow[]>();
-  for (const r of opts.ledger.unresolved()) byReceiver.set(r.receiver, [...(byReceiver.get(r.receiver) ?? []), r]);
+  for (const r of await opts.ledger.unresolved()) byReceiver.set(r.receiver, [...(byReceiver.get(r.receiver) ?? []), r]);
   await Promise.all([...byReceiver].map(([receiver, rows]) => new ReceiverQueue(receiver, byName, opts, summary).run(rows)));
   return summary;
 }
@@ -149,7 +149,7 @@ class ReceiverQueue {
       const due = item.status === 'waiting' || !item.next_attempt || Date.parse(item.next_attempt) <= ctx.now.getTime();
       if (!notifier || !due || this.shouldStop()) return void (this.summary.remaining += lane.length - i);
       const attempt = randomUUID();
-      if (!ledger.claim(item.id, attempt, this.opts.lease)) {
+      if (!(await ledger.claim(item.id, attempt, this.opts.lease))) {
         // The lease is gone (another writer took over): stop everything, write nothing more.
         this.stopped = true;
         return void (this.summary.remaining += lane.length - i);
@@ -160,7 +160,7 @@ class ReceiverQueue {
       } catch (err) {
         outcome = { ok: false, retryable: true, ambiguous: true, error: `internal: ${(err as Error).message}` };
       }
-      const next = this.record(item, attempt, outcome);
+      const next = await this.record(item, attempt, outcome);
       if (next === 'sent') this.unconfirmed = 0;
       if (next === 'ambiguous') this.unconfirmed++;
       // Later items of this subject wait behind one that is not settled.
@@ -169,23 +169,23 @@ class ReceiverQueue {
   }
 
   /** Write the outcome; what it means for the lane. */
-  private record(item: OutboxRow, attempt: string, raw: DeliveryOutcome): LaneStep {
+  private async record(item: OutboxRow, attempt: string, raw: DeliveryOutcome): Promise<LaneStep> {
     const { ledger, log } = this.opts;
     const outcome = clean(raw, this.opts.redact ?? ((t) => t));
     if ('waiting' in outcome) {
-      ledger.markWaiting(item.id, attempt, outcome.waiting);
+      await ledger.markWaiting(item.id, attempt, outcome.waiting);
       this.count(item.notifier, 'waiting');
       this.summary.waitingFor[this.receiver] = outcome.waiting;
       return 'blocked';
     }
     if ('deferred' in outcome) {
-      ledger.defer(item.id, attempt, outcome.deferred, outcome.reason);
+      await ledger.defer(item.id, attempt, outcome.deferred, outcome.reason);
       this.count(item.notifier, 'deferred');
       log.warn({ event: 'notify.deferred', ...this.logFields(item), until: outcome.deferred.toISOString() }, outcome.reason);
       return 'blocked';
     }
     if (outcome.ok) {
-      ledger.markDone(item.id, attempt, outcome.response, new Date());
+      await ledger.markDone(item.id, attempt, outcome.response, new Date());
       this.count(item.notifier, 'sent');
       log.info({ event: 'notify.sent', ...this.logFields(item) });
       return 'sent';
@@ -194,18 +194,18 @@ class ReceiverQueue {
   }
 
   /** An attempt that did not get through: given up, or left for a later run. */
-  private recordError(item: OutboxRow, attempt: string, outcome: Extract<DeliveryOutcome, { ok: false }>): LaneStep {
+  private async recordError(item: OutboxRow, attempt: string, outcome: Extract<DeliveryOutcome, { ok: false }>): Promise<LaneStep> {
     const { ledger, log, ctx } = this.opts;
     const attempts = item.attempts + 1;
     if (!outcome.retryable || attempts >= MAX_ATTEMPTS) {
-      ledger.markFailed(item.id, attempt, outcome.error);
+      await ledger.markFailed(item.id, attempt, outcome.error);
       this.count(item.notifier, 'failed');
       this.problem(item, 'failed', outcome.error);
       log.error({ event: 'notify.failed', ...this.logFields(item), attempts }, outcome.error);
       return 'failed';
     }
     const ambiguous = Boolean(outcome.ambiguous);
-    ledger.markRetry(item.id, attempt, outcome.error, nextAttemptAt(ctx.now, attempts, outcome.retryAfterMs, this.opts.random), ambiguous);
+    await ledger.markRetry(item.id, attempt, outcome.error, nextAttemptAt(ctx.now, attempts, outcome.retryAfterMs, this.opts.random), ambiguous);
     this.count(item.notifier, 'retrying');
     this.problem(item, 'retrying', outcome.error);
     log.warn({ event: 'notify.retry_later', ...this.logFields(item), attempts, ambiguous }, outcome.error);

@@ -90,7 +90,7 @@ export async function publish(project: Project, ledger: Ledger, opts: PublishOpt
   try {
     return await publishHeld(project, ledger, lease, opts, started);
   } finally {
-    if (!opts.lease) lease.release();
+    if (!opts.lease) await lease.release();
   }
 }
 
@@ -116,25 +116,25 @@ interface Recorded {
 }
 
 async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease, opts: PublishOptions, started: number): Promise<PublishResult> {
-  const run = prepareRun(project, ledger, lease, opts);
+  const run = await prepareRun(project, ledger, lease, opts);
   const result = emptyResult(run);
   const finish = () => ((result.durationMs = Date.now() - started), result);
 
   const output = await servedOutput(layoutFor(project.outDir));
   const { generation, manifest: served } = output;
-  const problem = run.resendAll ? undefined : identityProblem(ledger, served?.ledger, project);
+  const problem = run.resendAll ? undefined : await identityProblem(ledger, served?.ledger, project);
   if (problem) {
     fail(result, { code: CODES.STATE_MISMATCH, message: problem });
     run.log.error({ event: 'publish.state_mismatch' }, problem);
     return finish();
   }
-  const runId = run.dryRun ? 0 : ledger.startRun(run.now);
-  const interrupted = run.dryRun ? 0 : recoverInterrupted(run);
+  const runId = run.dryRun ? 0 : await ledger.startRun(run.now);
+  const interrupted = run.dryRun ? 0 : await recoverInterrupted(run);
   const recorded = await recordedState(run, served, generation);
 
   // This run's number, which is also the version of what changes in it. After a lost ledger it
   // continues from the output's, so a version is never used twice.
-  const seq = Math.max(ledger.identity().seq, run.resendAll ? (served?.ledger?.seq ?? 0) : 0) + 1;
+  const seq = Math.max((await ledger.identity()).seq, run.resendAll ? (served?.ledger?.seq ?? 0) : 0) + 1;
   await buildInto(result, run, seq, output);
 
   let gone: Plan['gone'] = [];
@@ -144,29 +144,29 @@ async function publishHeld(project: Project, ledger: Ledger, lease: WriterLease,
     result.transitions = plan.transitions;
     result.planned = [...plan.items];
     gone = plan.gone;
-    if (!run.dryRun && !commitPlan(run, result, plan, build.manifest)) return finish();
+    if (!run.dryRun && !(await commitPlan(run, result, plan, build.manifest))) return finish();
     logBroken(result.broken, run.log);
   }
 
   if (run.dryRun) {
-    dryRunView(result, ledger.unresolved(), ledger.withdrawable(gone), run.active, project.config, opts.env ?? process.env);
+    dryRunView(result, await ledger.unresolved(), await ledger.withdrawable(gone), run.active, project.config, opts.env ?? process.env);
     return finish();
   }
   result.delivery = await deliver(run);
   result.delivery.interrupted = interrupted;
   const summary = { error: result.error, planned: result.planned.length, broken: result.broken.map((b) => b.file), delivery: result.delivery };
-  ledger.finishRun(runId, result.ok, summary, new Date());
+  await ledger.finishRun(runId, result.ok, summary, new Date());
   return finish();
 }
 
-function prepareRun(project: Project, ledger: Ledger, lease: WriterLease, opts: PublishOptions): PublishRun {
+async function prepareRun(project: Project, ledger: Ledger, lease: WriterLease, opts: PublishOptions): Promise<PublishRun> {
   const now = opts.now ?? new Date();
   const log = opts.log ?? silentLogger();
   const dryRun = opts.dryRun ?? false;
   const resendAll = opts.resendAll ?? false;
   // Everything again means new keys: receivers that remember keys must not drop the new copies.
-  if (resendAll && !dryRun) ledger.newKeySpace();
-  const ctx = planContext(project, now, ledger.keySpace());
+  if (resendAll && !dryRun) await ledger.newKeySpace();
+  const ctx = planContext(project, now, await ledger.keySpace());
   const active = activeNotifiers(opts.notifiers ?? project.notifiers, project.config);
   return { project, ledger, lease, opts, now, log, dryRun, resendAll, ctx, active };
 }
@@ -193,8 +193,8 @@ function fail(result: PublishResult, error: { code: string; message: string }): 
   result.error = error;
 }
 
-function recoverInterrupted({ ledger, lease, log }: PublishRun): number {
-  const interrupted = ledger.recoverInterrupted(lease);
+async function recoverInterrupted({ ledger, lease, log }: PublishRun): Promise<number> {
+  const interrupted = await ledger.recoverInterrupted(lease);
   if (interrupted)
     log.warn({ event: 'publish.recovered', interrupted }, `${interrupted} notification(s) were being sent when a run died; they are re-sent with the same key`);
   return interrupted;
@@ -203,8 +203,8 @@ function recoverInterrupted({ ledger, lease, log }: PublishRun): number {
 /** The subjects and told rows to plan against; a dry run over a legacy ledger sees what adopting would record. */
 async function recordedState(run: PublishRun, served: Manifest | undefined, generation: string | undefined): Promise<Recorded> {
   const { ledger } = run;
-  const recorded = { known: ledger.knownSubjects(), told: ledger.told() };
-  if (!ledger.adoptPending() || !served || !generation) return recorded;
+  const recorded = { known: await ledger.knownSubjects(), told: await ledger.told() };
+  if (!(await ledger.adoptPending()) || !served || !generation) return recorded;
   // A legacy ledger: the output it served was told; record that before planning anything.
   const adopted = await adoptionOf(run.project, served, generation, run.active, run.ctx);
   if (run.dryRun) {
@@ -213,8 +213,8 @@ async function recordedState(run: PublishRun, served: Manifest | undefined, gene
       told: new Map(adopted.told.map((t) => [Ledger.toldKey(t.receiver, t.subject), t])),
     };
   }
-  ledger.adopt(run.lease, adopted, ledger.identity(), run.now);
-  return { known: ledger.knownSubjects(), told: ledger.told() };
+  await ledger.adopt(run.lease, adopted, await ledger.identity(), run.now);
+  return { known: await ledger.knownSubjects(), told: await ledger.told() };
 }
 
 /**
@@ -229,9 +229,9 @@ async function buildInto(result: PublishResult, run: PublishRun, seq: number, ou
       now: run.now,
       lease: run.lease,
       dryRun: run.dryRun,
-      history: ledger.history(),
+      history: await ledger.history(),
       lastGood: (id) => ledger.lastGood(id),
-      identity: { id: ledger.identity().id, seq, told: true },
+      identity: { id: (await ledger.identity()).id, seq, told: true },
       output,
       ...(run.opts.onProgress ? { onProgress: run.opts.onProgress } : {}),
     });
@@ -258,9 +258,9 @@ function planOf(run: PublishRun, build: BuildResult, recorded: Recorded, seq: nu
 }
 
 /** Record the plan with its notifications in one fenced transaction; false when nothing of it was recorded. */
-function commitPlan(run: PublishRun, result: PublishResult, plan: Plan, manifest: Manifest): boolean {
+async function commitPlan(run: PublishRun, result: PublishResult, plan: Plan, manifest: Manifest): Promise<boolean> {
   try {
-    run.ledger.commitRun(run.lease, plan, run.now);
+    await run.ledger.commitRun(run.lease, plan, run.now);
   } catch (err) {
     if (!isJobcastError(err)) throw err;
     // Nothing of this plan was recorded, so nothing is queued: the next run plans it again.

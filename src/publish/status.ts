@@ -14,18 +14,18 @@ import { transitionsOf } from './plan';
 import type { Transition } from './protocol';
 import { planContext } from './run';
 
-export function untold(
+export async function untold(
   project: Project,
   ledger: Pick<Ledger, 'knownSubjects' | 'told' | 'identity' | 'keySpace'>,
   validation: Pick<Validation, 'entries' | 'channels'>,
   manifest: Manifest,
   now: Date,
   notifiers: readonly Notifier[] = project.notifiers,
-): Transition[] {
-  const ctx = planContext(project, now, ledger.keySpace());
+): Promise<Transition[]> {
+  const ctx = planContext(project, now, await ledger.keySpace());
   const active = activeNotifiers(notifiers, project.config);
-  const known = ledger.knownSubjects();
+  const known = await ledger.knownSubjects();
   const subjects = subjectsOf({ entries: validation.entries, channels: validation.channels, manifest }, known, ctx.url);
   observe(subjects, validation.channels, active, ctx, project.config);
-  return transitionsOf(subjects, known, ledger.told(), now, { seq: ledger.identity().seq + 1 }).transitions;
+  return transitionsOf(subjects, known, await ledger.told(), now, { seq: (await ledger.identity()).seq + 1 }).transitions;
 }

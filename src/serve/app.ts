@@ -31,7 +31,7 @@ export interface AppDeps {
    */
   refresh?(): Promise<Snapshot | undefined>;
   log?: Logger;
-  health(): HealthReport;
+  health(): Promise<HealthReport>;
   metrics: Metrics;
   /** Files answered at the root on the notifiers' behalf (IndexNow's /<key>.txt). */
   rootFiles?: readonly RootFile[];
@@ -119,8 +119,8 @@ function asteriskForm(req: Request, res: Response, next: NextFunction): void {
 
 /** /healthz and /metrics: the service's own state, never cached. */
 function operatorRoutes(app: express.Express, deps: AppDeps): void {
-  app.get('/healthz', (_req, res) => {
-    const report = deps.health();
+  app.get('/healthz', async (_req, res) => {
+    const report = await deps.health();
     securityHeaders(res);
     res.setHeader('Cache-Control', 'no-store');
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);

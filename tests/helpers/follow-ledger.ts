@@ -11,11 +11,11 @@ import Database from 'better-sqlite3';
 import { Ledger } from '../../src/ledger/ledger';
 
 /** The statements and user_version a fresh ledger is created with (read from one made by Ledger). */
-export function ledgerSchema(): { statements: string[]; userVersion: number } {
+export async function ledgerSchema(): Promise<{ statements: string[]; userVersion: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jobcast-schema-'));
   try {
     const file = path.join(dir, 'template.db');
-    new Ledger(file).close();
+    await (await Ledger.open(file)).close();
     const db = new Database(file, { fileMustExist: true });
     try {
       const statements = (
@@ -53,8 +53,9 @@ export interface Creator {
 }
 
 /** Start a process that creates `file`'s ledger schema and holds the transaction open for `holdMs`. */
-export function createLedgerElsewhere(file: string, holdMs: number): Creator {
-  const child = spawn(process.execPath, ['-e', CREATOR, require.resolve('better-sqlite3'), file, JSON.stringify(ledgerSchema()), String(holdMs)], {
+export async function createLedgerElsewhere(file: string, holdMs: number): Promise<Creator> {
+  const schema = JSON.stringify(await ledgerSchema());
+  const child = spawn(process.execPath, ['-e', CREATOR, require.resolve('better-sqlite3'), file, schema, String(holdMs)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

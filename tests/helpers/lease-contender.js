@@ -75,24 +75,24 @@ function markerRun(subject, key, payload) {
 }
 
 async function trial(id, opts) {
-  const ledger = new Ledger(opts.file);
+  const ledger = await Ledger.open(opts.file);
   let lease;
   try {
     lease = await ledger.lease.acquire('publish', { waitMs: 0 });
   } catch (err) {
-    ledger.close();
+    await ledger.close();
     if (err && err.code === 'JC_LEASE_HELD') return say({ id, lost: true, code: err.code, message: err.message });
     throw err;
   }
-  const row = ledger.lease.current();
+  const row = await ledger.lease.current();
   say({ id, won: true, pid: process.pid, fence: lease.fence, acquired: row && row.acquired, holder: row && row.holder });
   appendFileSync(opts.marker, `start ${process.pid} ${lease.fence}\n`);
-  ledger.commitRun(lease, markerRun(`marker-${process.pid}`, `marker|${process.pid}`, { pid: process.pid, fence: lease.fence }), new Date());
+  await ledger.commitRun(lease, markerRun(`marker-${process.pid}`, `marker|${process.pid}`, { pid: process.pid, fence: lease.fence }), new Date());
   await Promise.all([sleep(opts.holdMs ?? 200), hear(`RELEASE ${id}`)]);
-  lease.assertHeld();
+  await lease.assertHeld();
   appendFileSync(opts.marker, `end ${process.pid} ${lease.fence}\n`);
-  lease.release();
-  ledger.close();
+  await lease.release();
+  await ledger.close();
   say({ id, released: true });
 }
 
@@ -114,10 +114,10 @@ function serve() {
 async function hold(opts, files) {
   const ledgers = [];
   for (const file of files) {
-    const ledger = new Ledger(file);
+    const ledger = await Ledger.open(file);
     ledgers.push(ledger);
     const lease = await ledger.lease.acquire('publish', { waitMs: 0, ttlMs: opts.ttlMs ?? 600_000 });
-    const row = ledger.lease.current();
+    const row = await ledger.lease.current();
     say({ won: true, file, pid: process.pid, fence: lease.fence, acquired: row && row.acquired, holder: row && row.holder });
   }
   say({ holding: files.length });
@@ -127,7 +127,7 @@ async function hold(opts, files) {
 async function loop(file, opts) {
   say({ ready: true, pid: process.pid });
   await hear('GO');
-  const ledger = new Ledger(file);
+  const ledger = await Ledger.open(file);
   const rounds = opts.rounds ?? 20;
   const deadline = Date.now() + (opts.deadlineMs ?? 20_000);
   let won = 0;
@@ -144,15 +144,15 @@ async function loop(file, opts) {
       continue;
     }
     appendFileSync(opts.marker, `start ${process.pid} ${lease.fence}\n`);
-    ledger.commitRun(lease, markerRun(`loop-${process.pid}-${lease.fence}`, `loop|${process.pid}|${lease.fence}`, { fence: lease.fence }), new Date());
+    await ledger.commitRun(lease, markerRun(`loop-${process.pid}-${lease.fence}`, `loop|${process.pid}|${lease.fence}`, { fence: lease.fence }), new Date());
     await sleep(Math.floor(Math.random() * 4));
-    lease.assertHeld();
+    await lease.assertHeld();
     appendFileSync(opts.marker, `end ${process.pid} ${lease.fence}\n`);
-    lease.release();
+    await lease.release();
     won++;
     await sleep(Math.floor(Math.random() * 2));
   }
-  ledger.close();
+  await ledger.close();
   say({ done: true, won, lost });
   process.exit(0);
 }

@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import type { LeaseHolder } from '../../src/ledger/lease';
+import type { OutboxRow } from '../../src/ledger/ledger';
 
 function withDb<T>(file: string, fn: (db: Database.Database) => T): T {
   const db = new Database(file, { fileMustExist: true, timeout: 5000 });
@@ -41,6 +42,9 @@ export function patchLease(file: string, patch: Partial<LeaseHolder>): void {
     if (changed !== 1) throw new Error(`no writer lease row in ${file} to patch`);
   });
 }
+
+/** Every outbox row, oldest first, as another process left them. */
+export const readOutbox = (file: string): OutboxRow[] => withDb(file, (db) => db.prepare('SELECT * FROM outbox ORDER BY id').all() as OutboxRow[]);
 
 export const countRows = (file: string, sql: string, ...args: unknown[]): number => withDb(file, (db) => (db.prepare(sql).get(...args) as { n: number }).n);
 

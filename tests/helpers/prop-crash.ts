@@ -60,7 +60,8 @@ export function crashingLedger(real: Ledger, point: CrashPoint | null): Crashing
   let crashed: string | undefined;
   const die = (what: string): never => {
     crashed ??= what;
-    real.close();
+    // SQLite closes at once (the promise only reports it): nothing more reaches the file.
+    void real.close();
     throw new SimulatedCrash(what);
   };
   const writeSet = new Set<string>(WRITE_METHODS);
@@ -78,11 +79,13 @@ export function crashingLedger(real: Ledger, point: CrashPoint | null): Crashing
         const n = writes.push(name) - 1;
         const hit = point !== null && (point.method ? point.method === name && writes.filter((w) => w === name).length - 1 === point.at : n === point.at);
         if (hit && !point.after) die(`before ${name} (write #${n})`);
-        const out = (value as (...a: unknown[]) => unknown).apply(target, args);
-        done.push(name);
-        if (name === 'markDone') confirmed.add(args[0] as number);
-        if (hit && point.after) die(`after ${name} (write #${n})`);
-        return out;
+        return (async () => {
+          const out: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          done.push(name);
+          if (name === 'markDone') confirmed.add(args[0] as number);
+          if (hit && point.after) die(`after ${name} (write #${n})`);
+          return out;
+        })();
       };
     },
   });

@@ -45,7 +45,7 @@ export interface PublishEnv {
   publicKey: string;
   sleeps: number[];
   run(now: string, opts?: Partial<PublishOptions>): Promise<PublishResult>;
-  cleanup(): void;
+  cleanup(): Promise<void>;
 }
 
 export async function publishEnv(
@@ -67,7 +67,7 @@ export async function publishEnv(
     }),
   );
   const env = { GOOGLE_APPLICATION_CREDENTIALS: keyFile, BOARD_SECRET };
-  const ledger = new Ledger(path.join(project.dir, 'state.db'));
+  const ledger = await Ledger.open(path.join(project.dir, 'state.db'));
   const sleeps: number[] = [];
   return {
     project,
@@ -83,8 +83,8 @@ export async function publishEnv(
         sleep: async (ms) => void sleeps.push(ms),
         ...opts,
       }),
-    cleanup: () => {
-      ledger.close();
+    cleanup: async () => {
+      await ledger.close();
       project.cleanup();
     },
   };
