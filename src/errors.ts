@@ -72,6 +72,8 @@ export const CODES = {
   STATE_NEWER: 'JC_STATE_NEWER',
   /** The config names `stateEnv`, and that variable is not set. */
   STATE_ENV_UNSET: 'JC_STATE_ENV_UNSET',
+  /** `jobcast state migrate --to` a database that already holds a ledger. */
+  STATE_TARGET_IN_USE: 'JC_STATE_TARGET_IN_USE',
   /** The served output was built with another ledger (deleted, truncated, restored, another site). */
   STATE_MISMATCH: 'JC_STATE_MISMATCH',
   LEASE_HELD: 'JC_LEASE_HELD',

@@ -28,6 +28,11 @@ export const FAILURES = {
     'the config says the ledger URL is in the environment variable %s (stateEnv), and it is not set; set it to postgres://…, or remove stateEnv to use state:',
     1,
   ),
+  stateTargetInUse: createError<[where: string, table: string]>(
+    CODES.STATE_TARGET_IN_USE,
+    'cannot move the ledger into %s: it already holds a ledger (its %s table has rows); give an empty database, or one that jobcast has never published with',
+    1,
+  ),
   stateForeignServer: createError<[where: string, what: string]>(
     CODES.STATE_MISMATCH,
     'the PostgreSQL ledger %s %s, and a server database cannot be set aside as a file can: point state at a new, empty database (or empty this one) and run jobcast state adopt again',

@@ -31,6 +31,8 @@ export interface CommandContext {
     postings?: string;
     out?: string;
     state?: string;
+    /** `state migrate --to`: where the ledger goes. */
+    to?: string;
     port?: string;
     channel?: string;
     'dry-run'?: boolean;

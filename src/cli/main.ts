@@ -36,6 +36,8 @@ Commands:
   schema                         print the JSON Schema of a posting file
   state    [show|adopt]          the ledger against the output; adopt: rebuild a lost ledger
                                  from the output being served, as already told (sends nothing)
+  state migrate --to TARGET      copy the ledger into an empty PostgreSQL database
+                                 (postgres://…) or SQLite file, identity and all
 
 Options:
   --config FILE     site config (default jobcast.config.yaml)
@@ -52,6 +54,7 @@ const OPTIONS = {
   postings: { type: 'string' },
   out: { type: 'string' },
   state: { type: 'string' },
+  to: { type: 'string' },
   format: { type: 'string' },
   now: { type: 'string' },
   port: { type: 'string' },

@@ -3,6 +3,7 @@
  * rebuilding a lost or damaged ledger from the output being served (docs/publication.md).
  */
 import { existsSync, renameSync } from 'node:fs';
+import path from 'node:path';
 import { currentGeneration, layoutFor, readManifest, type Manifest } from '../pipeline/output-store';
 import { CODES, isJobcastError } from '../errors';
 import { describeHolder } from '../ledger/lease';
@@ -136,13 +137,42 @@ async function show(ctx: CommandContext, project: Project): Promise<number> {
   }
 }
 
+/** Copy the project's ledger into an empty one at `--to` (another engine, usually), under the writer lease. */
+async function migrate(ctx: CommandContext, project: Project): Promise<number> {
+  const to = ctx.values.to!;
+  const target = isPostgresUrl(to) ? to : path.resolve(to);
+  const from = await Ledger.open(project.statePath);
+  try {
+    const lease = await from.lease.acquire('migrate');
+    try {
+      const into = await Ledger.open(target);
+      try {
+        const dump = await from.dump(lease);
+        await into.restore(dump);
+        ctx.io.stdout.write(
+          `copied the ledger ${stateShown(project.statePath)} (ledger ${(await from.identity()).id}, run ${(await from.identity()).seq}) into ${stateShown(target)}: ` +
+            `${dump.subjects.length} subject(s), ${dump.told.length} told state(s), ${dump.outbox.length} notification(s), ${dump.runs.length} run(s)\n` +
+            `point the config at it (state: or stateEnv:) before the next publish; ${stateShown(project.statePath)} is left as it was, and a publish on it would tell receivers again what the new ledger tells them\n`,
+        );
+        return 0;
+      } finally {
+        await into.close();
+      }
+    } finally {
+      await lease.release();
+    }
+  } finally {
+    await from.close();
+  }
+}
+
 export const state =
   (open: (ctx: CommandContext) => Promise<Project>): Command =>
   async (ctx) => {
     const [sub, ...extra] = ctx.positionals;
-    const run = sub === 'adopt' ? adopt : sub === 'show' || sub === undefined ? show : undefined;
-    if (!run || extra.length) {
-      ctx.io.stderr.write(`jobcast: usage: jobcast state [show|adopt] [${CODES.USAGE}]\n`);
+    const run = sub === 'adopt' ? adopt : sub === 'migrate' ? migrate : sub === 'show' || sub === undefined ? show : undefined;
+    if (!run || extra.length || (sub === 'migrate') !== (ctx.values.to !== undefined)) {
+      ctx.io.stderr.write(`jobcast: usage: jobcast state [show|adopt|migrate --to TARGET] [${CODES.USAGE}]\n`);
       return 2;
     }
     return run(ctx, await open(ctx));

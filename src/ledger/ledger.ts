@@ -113,6 +113,39 @@ export interface RunRow {
   summary: string | null;
 }
 
+/** Every row of a ledger, for moving it to another engine (`jobcast state migrate`); the lease keeps only its fence. */
+export interface LedgerDump {
+  meta: { key: string; value: string }[];
+  subjects: SubjectRow[];
+  told: ToldRow[];
+  outbox: OutboxRow[];
+  quota: { notifier: string; day: string; used: number }[];
+  runs: RunRow[];
+  fence: number;
+}
+
+const OUTBOX_COLUMNS = [
+  'id',
+  'key',
+  'notifier',
+  'receiver',
+  'subject',
+  'version',
+  'event',
+  'payload',
+  'created',
+  'run',
+  'status',
+  'attempts',
+  'attempt_id',
+  'ambiguous',
+  'cancel_if_gone',
+  'next_attempt',
+  'last_error',
+  'response',
+  'done_at',
+] as const;
+
 export interface LedgerIdentity {
   id: string;
   /** Sequence number of the last publish run that committed. */
@@ -292,6 +325,53 @@ export class Ledger {
       await setMeta(tx, 'run_seq', String(identity.seq));
       await setMeta(tx, 'adopt_pending', undefined);
     });
+  }
+
+  /** Every row, read in one fenced transaction (nothing changes meanwhile under `lease`). */
+  dump(lease: WriterLease): Promise<LedgerDump> {
+    return this.#fencedTransaction(lease, async (tx) => ({
+      meta: await tx.all<{ key: string; value: string }>('SELECT key, value FROM meta ORDER BY key'),
+      subjects: await tx.all<SubjectRow>('SELECT * FROM subjects ORDER BY subject'),
+      told: await tx.all<ToldRow>('SELECT * FROM told ORDER BY receiver, subject'),
+      outbox: await tx.all<OutboxRow>('SELECT * FROM outbox ORDER BY id'),
+      quota: await tx.all<{ notifier: string; day: string; used: number }>('SELECT * FROM quota ORDER BY notifier, day'),
+      runs: await tx.all<RunRow>('SELECT * FROM runs ORDER BY id'),
+      fence: lease.fence,
+    }));
+  }
+
+  /** Fill this ledger, which must be blank and unleased, with `dump` in one transaction: the same identity, rows and ids, and fences that go on from the dump's. */
+  async restore(dump: LedgerDump): Promise<void> {
+    await this.#guard(() =>
+      this.#sql.transaction(async (tx) => {
+        for (const t of ['subjects', 'told', 'outbox', 'runs']) {
+          if (await tx.get(`SELECT 1 AS x FROM ${t} LIMIT 1`)) throw FAILURES.stateTargetInUse(this.file, t);
+        }
+        for (const m of dump.meta) await setMeta(tx, m.key, m.value);
+        await writeRun(
+          tx,
+          { subjects: dump.subjects, told: dump.told, items: [], gone: [], seq: Number(dump.meta.find((m) => m.key === 'run_seq')?.value ?? 0) },
+          new Date(0),
+        );
+        await tx.runMany(
+          `INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) VALUES (${OUTBOX_COLUMNS.map(() => '?').join(', ')})`,
+          dump.outbox.map((o) => OUTBOX_COLUMNS.map((c) => o[c])),
+        );
+        await tx.runMany(
+          'INSERT INTO quota (notifier, day, used) VALUES (?, ?, ?)',
+          dump.quota.map((q) => [q.notifier, q.day, q.used]),
+        );
+        await tx.runMany(
+          'INSERT INTO runs (id, started, finished, ok, summary) VALUES (?, ?, ?, ?, ?)',
+          dump.runs.map((r) => [r.id, r.started, r.finished, r.ok, r.summary]),
+        );
+        for (const t of ['outbox', 'runs']) if (tx.dialect.identityPast(t)) await tx.get(tx.dialect.identityPast(t));
+        await tx.run(
+          `INSERT INTO lease (name, holder, purpose, pid, host, acquired, expires, fence) VALUES ('writer', '', '', 0, '', '', '', ?) ON CONFLICT (name) DO UPDATE SET fence = ${tx.dialect.greatest}(lease.fence, excluded.fence)`,
+          [dump.fence],
+        );
+      }),
+    );
   }
 
   // outbox -------------------------------------------------------------------------------------

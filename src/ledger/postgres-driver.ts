@@ -8,7 +8,13 @@ import { FAILURES } from '../failures';
 import type { Dialect, SqlDriver, SqlRunner, SqlValue } from './sql';
 import { shownUrl } from './state-target';
 
-const POSTGRES: Dialect = { engine: 'postgres', greatest: 'GREATEST', forShare: ' FOR SHARE', forUpdate: ' FOR UPDATE' };
+const POSTGRES: Dialect = {
+  engine: 'postgres',
+  greatest: 'GREATEST',
+  forShare: ' FOR SHARE',
+  forUpdate: ' FOR UPDATE',
+  identityPast: (table) => `SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM ${table}`,
+};
 
 /** PostgreSQL caps a statement at 65,535 parameters; batches stay well below. */
 const BATCH_PARAMS = 30_000;
@@ -120,7 +126,10 @@ export class PostgresDriver extends PostgresRunner implements SqlDriver {
     }
   }
 
+  private closing: Promise<void> | undefined;
+
+  /** Once: a second call waits for the first (a crashed run's ledger is closed by the crash and again by its owner). */
   close(): Promise<void> {
-    return this.pool.end();
+    return (this.closing ??= this.pool.end());
   }
 }

@@ -14,6 +14,8 @@ export interface Dialect {
   /** Appended to a SELECT in a transaction to keep the rows from changing until it ends ('' where the transaction already excludes every other writer). */
   readonly forShare: string;
   readonly forUpdate: string;
+  /** After rows were inserted with explicit ids: the statement that moves `table`'s id generator past them ('' where the engine does it itself). */
+  identityPast(table: string): string;
 }
 
 /** Statements on one connection (or inside one transaction). */
