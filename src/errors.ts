@@ -78,6 +78,11 @@ export const CODES = {
   STATE_MISMATCH: 'JC_STATE_MISMATCH',
   LEASE_HELD: 'JC_LEASE_HELD',
   LEASE_LOST: 'JC_LEASE_LOST',
+  // jobcast deploy (src/deploy/)
+  /** No `deploy` section in the config, or no output to deploy yet. */
+  DEPLOY_CONFIG: 'JC_DEPLOY_CONFIG',
+  /** The bucket's service refused or could not be reached. */
+  DEPLOY_FAILED: 'JC_DEPLOY_FAILED',
   // The machine (src/util/environment.ts)
   /** A path cannot be made or written, the disk is full, …: named with the reason. */
   ENVIRONMENT: 'JC_ENVIRONMENT',

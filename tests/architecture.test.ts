@@ -127,6 +127,7 @@ const LAYERS: Record<string, number> = {
   publish: 6,
   serve: 7,
   admin: 7,
+  deploy: 7,
   daemon: 8,
   docs: 9,
   cli: 10,

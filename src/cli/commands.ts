@@ -23,6 +23,7 @@ import { CODES } from '../errors';
 import { describeHolder } from '../ledger/lease';
 import type { BrokenFile } from '../pipeline/validate';
 import { state } from './state';
+import { deployOutput } from '../deploy/deploy';
 
 export interface CommandContext {
   io: CliIo;
@@ -296,4 +297,33 @@ async function previewChannel(
   }
 }
 
-export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview, state: state(open) };
+/** `jobcast deploy`: the served output to the configured bucket; a progress line on a terminal. */
+const deploy: Command = async (ctx) => {
+  const project = await open(ctx);
+  const tty = (ctx.io.stderr as { isTTY?: boolean }).isTTY === true;
+  let last = 0;
+  const result = await deployOutput(project, {
+    env: ctx.io.env,
+    ...(tty
+      ? {
+          onProgress: (what: string, done: number, total: number) => {
+            if (Date.now() - last < 100 && done < total) return;
+            last = Date.now();
+            ctx.io.stderr.write(`\r\x1b[K${what} ${done} of ${total}`);
+          },
+        }
+      : {}),
+  });
+  if (tty) ctx.io.stderr.write('\r\x1b[K');
+  if (ctx.reportOptions.format === 'json') ctx.io.stdout.write(JSON.stringify(result) + '\n');
+  else {
+    const mib = (result.bytes / 1024 / 1024).toFixed(1);
+    ctx.io.stdout.write(
+      `deployed generation ${result.generation}: ${result.uploaded} object(s) uploaded (${mib} MiB), ${result.removed} removed, ${result.unchanged} unchanged` +
+        `${result.foreign ? `; ${result.foreign} object(s) jobcast did not put there were left as they are` : ''}\n`,
+    );
+  }
+  return 0;
+};
+
+export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview, deploy, state: state(open) };

@@ -34,6 +34,8 @@ Commands:
            [--resend-all]        tell every receiver everything again (after the state was lost)
   preview  <id> [--channel NAME] print one channel's output for one posting
   schema                         print the JSON Schema of a posting file
+  deploy                         copy the served output to the config's deploy: bucket
+                                 (changed objects only; resumes where it stopped)
   state    [show|adopt]          the ledger against the output; adopt: rebuild a lost ledger
                                  from the output being served, as already told (sends nothing)
   state migrate --to TARGET      copy the ledger into an empty PostgreSQL database

@@ -118,6 +118,21 @@ ${channelsOf(adapters, 'posting')}`;
  * example (Adapter.examples) and each notifier's section (NotifierSection.example). Checked by the
  * test against the schema.
  */
+/** The ledger and object storage keys of the complete config. */
+const STATE_AND_DEPLOY = `state: .jobcast/state.db                        # the ledger: persistent storage, backed up with the output
+stateEnv: JOBCAST_STATE_URL                     # set it to postgres://… to share one ledger among instances
+deploy:                                         # jobcast deploy: the served output to a bucket (optional)
+  bucket: jobs-example-com
+  prefix: site/
+  region: eu-west-1                             # Cloudflare R2: auto
+  endpoint: https://s3.eu-west-1.amazonaws.com  # any S3-compatible service (R2, MinIO)
+  forcePathStyle: false                         # true for MinIO
+  accessKeyIdEnv: AWS_ACCESS_KEY_ID
+  secretAccessKeyEnv: AWS_SECRET_ACCESS_KEY
+  concurrency: 8
+  afterPublish: true                            # jobcast serve deploys after every publish
+`;
+
 export const configExample = (
   adapters: readonly Adapter[],
   notifiers: readonly Notifier[],
@@ -141,9 +156,7 @@ schedule:
 
 postings: postings                              # these three are relative to this file
 output: dist
-state: .jobcast/state.db                        # the ledger: persistent storage, backed up with the output
-stateEnv: JOBCAST_STATE_URL                     # set it to postgres://… to share one ledger among instances
-
+${STATE_AND_DEPLOY}
 tracking:                                       # apply links get ?utm_source=<channel>
   parameter: utm_source
   values:

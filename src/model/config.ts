@@ -148,6 +148,52 @@ export interface PluginConfigSchemas {
   organization?: Readonly<Record<string, z.ZodType>>;
 }
 
+/** `state`: the ledger's place. */
+const stateSchema = z
+  .string()
+  .min(1)
+  .default('.jobcast/state.db')
+  .describe(
+    'The ledger of what each receiver was told: a SQLite file relative to this file (keep it on persistent storage together with the output), or a PostgreSQL URL postgres://user@host:5432/db that several instances share (its password from PGPASSWORD, or the whole URL from stateEnv)',
+  );
+
+/** `stateEnv`: the variable holding the ledger's PostgreSQL URL (a secret). */
+const stateEnvSchema = envVarName
+  .optional()
+  .describe(
+    "The environment variable holding the ledger's PostgreSQL URL, password included, e.g. JOBCAST_STATE_URL; it replaces state:, jobcast stops with JC_STATE_ENV_UNSET when the variable is not set, and its value is never logged or shown",
+  );
+
+/** `deploy`: where `jobcast deploy` copies the served output (an S3-compatible bucket). */
+export const deploySchema = z
+  .strictObject({
+    bucket: z.string().min(3).describe('The bucket, e.g. jobs-example-com'),
+    prefix: z
+      .string()
+      .regex(/^([^/]+\/)*$/, 'a prefix is empty or ends with /, e.g. site/')
+      .default('')
+      .describe("A folder in the bucket to put the site under, ending with /, e.g. site/; default the bucket's root"),
+    region: z.string().min(1).default('us-east-1').describe("The bucket's region, e.g. eu-west-1 (Cloudflare R2: auto)"),
+    endpoint: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("An S3-compatible service's address, e.g. https://<account>.r2.cloudflarestorage.com or http://minio.internal:9000; default AWS"),
+    forcePathStyle: z
+      .boolean()
+      .default(false)
+      .describe('Address the bucket as endpoint/bucket rather than bucket.endpoint (MinIO and most self-hosted services want true)'),
+    accessKeyIdEnv: envVarName.default('AWS_ACCESS_KEY_ID').describe('The environment variable holding the access key id'),
+    secretAccessKeyEnv: envVarName.default('AWS_SECRET_ACCESS_KEY').describe('The environment variable holding the secret access key'),
+    concurrency: z.int().min(1).max(64).default(8).describe('Uploads in flight at once'),
+    afterPublish: z
+      .boolean()
+      .default(false)
+      .describe('jobcast serve deploys after each successful publish run (a failed deploy is logged and tried again after the next run)'),
+  })
+  .describe('Object storage for jobcast deploy: the served output copied to an S3-compatible bucket (AWS S3, Cloudflare R2, MinIO), changed objects only');
+
+export type DeployConfig = z.output<typeof deploySchema>;
+
 export function createConfigSchema(channels: PluginConfigSchemas, extra: Readonly<Record<string, z.ZodType>> = {}) {
   const channelShape: Record<string, z.ZodType> = {};
   for (const [name, schema] of Object.entries(channels.options)) channelShape[name] = schema.prefault({});
@@ -171,18 +217,8 @@ export function createConfigSchema(channels: PluginConfigSchemas, extra: Readonl
       .describe('The republish schedule that jobcast serve runs'),
     postings: z.string().min(1).default('postings').describe('The folder of posting files, relative to this file; --postings overrides it'),
     output: z.string().min(1).default('dist').describe('Where the build writes and the server serves from, relative to this file; --out overrides it'),
-    state: z
-      .string()
-      .min(1)
-      .default('.jobcast/state.db')
-      .describe(
-        'The ledger of what each receiver was told: a SQLite file relative to this file (keep it on persistent storage together with the output), or a PostgreSQL URL postgres://user@host:5432/db that several instances share (its password from PGPASSWORD, or the whole URL from stateEnv)',
-      ),
-    stateEnv: envVarName
-      .optional()
-      .describe(
-        "The environment variable holding the ledger's PostgreSQL URL, password included, e.g. JOBCAST_STATE_URL; when it is set it replaces state:, and its value is never logged or shown",
-      ),
+    state: stateSchema,
+    stateEnv: stateEnvSchema,
     tracking: trackingSchema.prefault({}).describe("Apply-link attribution: each channel's apply links get ?<parameter>=<value>"),
     trustProxy: z
       .union([z.boolean(), z.int().min(0), z.string().min(1), z.array(z.string().min(1))])
@@ -195,6 +231,7 @@ export function createConfigSchema(channels: PluginConfigSchemas, extra: Readonl
       .prefault({})
       .describe('Per-channel settings, one section per channel; every section is optional and its defaults work as they are'),
     notify: createNotifySchema(channels.notify).prefault({}),
+    deploy: deploySchema.optional(),
     ...extra,
   });
 }

@@ -4,6 +4,7 @@
  * and /metrics. Only paths listed in the served generation's manifest exist, so no request can reach
  * a file outside the output, whatever its encoding.
  */
+import { cacheControlOf } from './cache-control';
 import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
@@ -248,12 +249,7 @@ function entityHeaders(e: ManifestEntry, encoding: Encoding): [string, string][]
   ];
   if (e.contentType.startsWith('text/html')) h.push(['Content-Security-Policy', PAGE_CSP]);
   if (isCompressible(e)) h.push(['Vary', 'Accept-Encoding']);
-  h.push(
-    ['Content-Type', e.contentType],
-    ['ETag', etagOf(e, encoding)],
-    ['Last-Modified', lastModified(e)],
-    ['Cache-Control', e.status === 410 ? 'public, max-age=3600' : 'public, max-age=300, must-revalidate'],
-  );
+  h.push(['Content-Type', e.contentType], ['ETag', etagOf(e, encoding)], ['Last-Modified', lastModified(e)], ['Cache-Control', cacheControlOf(e)]);
   return h;
 }
 
