@@ -33,7 +33,11 @@ export const FAILURES = {
     'cannot move the ledger into %s: it already holds a ledger (its %s table has rows); give an empty database, or one that jobcast has never published with',
     1,
   ),
-  deployUnconfigured: createError<[]>(CODES.DEPLOY_CONFIG, 'jobcast deploy needs a deploy: section in the config (bucket, region, and endpoint for a service other than AWS)', 1),
+  deployUnconfigured: createError<[]>(
+    CODES.DEPLOY_CONFIG,
+    'jobcast deploy needs a deploy: section in the config (bucket, region, and endpoint for a service other than AWS)',
+    1,
+  ),
   deployNothing: createError<[out: string]>(CODES.DEPLOY_CONFIG, 'there is no output in %s to deploy yet: run jobcast build or jobcast publish first', 1),
   deployFailed: createError<[what: string, where: string, reason: string]>(
     CODES.DEPLOY_FAILED,

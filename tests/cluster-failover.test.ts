@@ -13,18 +13,14 @@ import pg from 'pg';
 import { startFakeRemote, type FakeRemote, type Recorded } from './helpers/fake-remote';
 import { until } from './helpers/follow-cli';
 import { request } from './helpers/http';
-import { startPostgres, type TestPostgres } from './helpers/postgres';
+import { usePostgres } from './helpers/postgres';
 import { MINIMAL_POSTING, REPO, tempProject, type TempProject } from './helpers/project';
 
-let server: TestPostgres;
+const postgres = usePostgres();
 let remote: FakeRemote;
 const sites: TempProject[] = [];
 const children = new Set<ChildProcess>();
 
-beforeAll(async () => {
-  server = await startPostgres();
-}, 90_000);
-afterAll(async () => server?.stop());
 afterEach(async () => {
   const running = [...children].filter((c) => c.exitCode === null && c.signalCode === null);
   const exited = running.map((c) => new Promise((r) => c.once('exit', r)));
@@ -100,7 +96,7 @@ const deliveries = (reqs: readonly Recorded[]) =>
 const bodyOf = async (x: Instance, p: string) => (await request(base(x), p)).body.toString('utf8');
 
 it('passes the work between three instances and survives the loss of the one publishing', async () => {
-  const stateUrl = await server.freshDatabase();
+  const stateUrl = await postgres().freshDatabase();
   remote = await startFakeRemote();
   const roles = { 'role-1.yaml': role(1), 'role-2.yaml': role(2) };
   for (let i = 0; i < 3; i++) sites.push(tempProject(roles, config(remote.url)));

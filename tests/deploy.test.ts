@@ -6,7 +6,6 @@
  * an object jobcast did not put there is never removed; a wrong bucket is one line with its code.
  */
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +14,8 @@ import S3rver, { type S3Event } from 's3rver';
 import { startService } from '../src/daemon/service';
 import { silentLogger } from '../src/log';
 import { hasStackTrace } from './helpers/follow-cli';
-import { MINIMAL_POSTING, REPO, SHIPPED_CONFIG_TEXT, tempProject, type TempProject } from './helpers/project';
+import { projectFlags, runJobcast } from './helpers/jobcast-process';
+import { MINIMAL_POSTING, SHIPPED_CONFIG_TEXT, tempProject, type TempProject } from './helpers/project';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -61,35 +61,8 @@ async function project(n: number, deployExtra = ''): Promise<{ bucket: string }>
   return { bucket };
 }
 
-function jobcast(args: string[], env: NodeJS.ProcessEnv = KEYS, onSpawn?: (kill: () => void) => void) {
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(REPO, 'bin', 'jobcast.js'),
-      ...args,
-      '--config',
-      site.configFile,
-      '--postings',
-      site.postingsDir,
-      '--out',
-      site.outDir,
-      '--state',
-      path.join(site.dir, 'state.db'),
-    ],
-    {
-      env: { ...process.env, LOG_LEVEL: 'silent', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  onSpawn?.(() => child.kill('SIGKILL'));
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`jobcast ${args.join(' ')} did not finish in 90 s: ${out}`))), 90_000);
-    child.on('close', (code, signal) => (clearTimeout(timer), resolve({ code, signal, out })));
-  });
-}
+const jobcast = (args: string[], env: NodeJS.ProcessEnv = KEYS, onSpawn?: (kill: () => void) => void) =>
+  runJobcast([...args, ...projectFlags(site), '--state', path.join(site.dir, 'state.db')], env, onSpawn ? { onSpawn } : {});
 
 const NOW = ['--now', '2026-11-28T12:00:00Z'];
 
@@ -173,13 +146,18 @@ it("puts every file, then only what changed, and removes a deleted role's files 
   site.remove('role-1.yaml');
   expect((await jobcast(['build', ...NOW])).code).toBe(0);
   from = events.length;
-  expect((await jobcast(['deploy'])).code).toBe(0);
+  const removing = await jobcast(['deploy']);
+  expect(removing.code).toBe(0);
   const order = eventsSince(from, bucket);
   const removed = order.filter((e) => e.name === 'ObjectRemoved:Delete').map((e) => e.key);
   const now = served();
   const left = [...files.keys()].filter((p) => p.startsWith('jobs/role-1/') && !now.has(p));
   expect(left.length).toBeGreaterThan(0);
-  expect(removed.sort()).toEqual(left.map((p) => `site/${p}`).sort());
+  expect(removing.out).toContain(`, ${left.length} removed,`);
+  // Which objects are gone is read from the bucket (expectMirrors below): s3rver's store skips the
+  // event of a delete that races another in the same folder, so events only give the order.
+  expect(removed.length).toBeGreaterThan(0);
+  expect(left.map((p) => `site/${p}`)).toEqual(expect.arrayContaining(removed));
   const firstRemoval = order.findIndex((e) => e.name === 'ObjectRemoved:Delete');
   const feedUploads = order.map((e, i) => (e.name.startsWith('ObjectCreated') && e.key.includes('feeds/') ? i : -1)).filter((i) => i >= 0);
   expect(feedUploads.length).toBeGreaterThan(0);

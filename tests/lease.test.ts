@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { JobcastError } from '../src/errors';
+import { rejection } from './helpers/rejection';
 import { Ledger, type RunCommit } from '../src/ledger/ledger';
 import { thisHost, type LeaseHolder, type WriterLease } from '../src/ledger/lease';
 import { countRows, patchLease, pidGone, readLease, writeLease } from './helpers/lease-db';
@@ -44,15 +45,6 @@ async function take(ledger: Ledger, purpose = 'publish', opts: Parameters<Ledger
   const lease = await ledger.lease.acquire(purpose, opts);
   leases.push(lease);
   return lease;
-}
-
-async function rejection(p: Promise<unknown>): Promise<JobcastError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as JobcastError;
-  }
-  throw new Error('expected a rejection, but it resolved');
 }
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

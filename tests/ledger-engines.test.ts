@@ -9,25 +9,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { JobcastError } from '../src/errors';
+import { rejection } from './helpers/rejection';
 import { Ledger, type OutboxRow, type RunCommit } from '../src/ledger/ledger';
 import type { WriterLease } from '../src/ledger/lease';
-import { startPostgres, type TestPostgres } from './helpers/postgres';
+import { usePostgres } from './helpers/postgres';
 
-let server: TestPostgres;
+const postgres = usePostgres();
 const dirs: string[] = [];
 const open: Ledger[] = [];
 const held: WriterLease[] = [];
 
-beforeAll(async () => {
-  server = await startPostgres();
-}, 90_000);
 afterEach(async () => {
   for (const l of held.splice(0)) await l.release();
   for (const l of open.splice(0)) await l.close();
 });
-afterAll(async () => {
-  await server?.stop();
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -35,7 +31,7 @@ type Engine = 'sqlite' | 'postgres';
 
 /** A new, empty place for a ledger on `engine`. */
 async function target(engine: Engine): Promise<string> {
-  if (engine === 'postgres') return server.freshDatabase();
+  if (engine === 'postgres') return postgres().freshDatabase();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jobcast-engines-'));
   dirs.push(dir);
   return path.join(dir, 'state.db');
@@ -65,15 +61,6 @@ async function take(ledger: Ledger): Promise<WriterLease> {
   const lease = await ledger.lease.acquire('publish', { waitMs: 0 });
   held.push(lease);
   return lease;
-}
-
-async function rejection(p: Promise<unknown>): Promise<JobcastError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as JobcastError;
-  }
-  throw new Error('expected a rejection, but it resolved');
 }
 
 const AT = '2026-12-01T12:00:00.000Z';

@@ -5,24 +5,20 @@
  * and a missing variable or an unreachable server is one line with its code, never a stack trace
  * or the password.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { hasStackTrace } from './helpers/follow-cli';
 import { webhookEvents } from './helpers/follow-state';
-import { startPostgres, type TestPostgres } from './helpers/postgres';
-import { MINIMAL_POSTING, REPO } from './helpers/project';
+import { usePostgres } from './helpers/postgres';
+import { projectFlags, runJobcast } from './helpers/jobcast-process';
+import { MINIMAL_POSTING } from './helpers/project';
 import { publishEnv, type PublishEnv } from './helpers/publish-env';
 
-let server: TestPostgres;
+const postgres = usePostgres();
 let remote: FakeRemote;
 let env: PublishEnv;
 
-beforeAll(async () => {
-  server = await startPostgres();
-}, 90_000);
-afterAll(async () => server?.stop());
 beforeEach(async () => {
   remote = await startFakeRemote();
   const roles = Object.fromEntries([1, 2].map((n) => [`role-${n}.yaml`, MINIMAL_POSTING.replace('Backend Engineer', `Engineer ${n}`)]));
@@ -34,29 +30,13 @@ afterEach(async () => {
 });
 
 /** A real `jobcast` process on the project (no --state: the config's stateEnv decides). */
-function jobcast(args: string[], extraEnv: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
-  const p = env.project;
-  const child = spawn(
-    process.execPath,
-    [path.join(REPO, 'bin', 'jobcast.js'), ...args, '--config', p.configFile, '--postings', p.postingsDir, '--out', p.outDir],
-    {
-      env: { ...process.env, LOG_LEVEL: 'silent', NO_COLOR: '1', JOBCAST_STATE_URL: '', ...env.env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`jobcast ${args.join(' ')} did not finish in 60 s: ${out}`))), 60_000);
-    child.on('close', (code) => (clearTimeout(timer), resolve({ code, out })));
-  });
-}
+const jobcast = (args: string[], extraEnv: NodeJS.ProcessEnv) =>
+  runJobcast([...args, ...projectFlags(env.project)], { JOBCAST_STATE_URL: '', ...env.env, ...extraEnv });
 
 const NOW = ['--now', '2026-11-28T12:00:00Z'];
 
 it('tells each change once across runs, and once when two processes publish at the same time', async () => {
-  const url = await server.freshDatabase();
+  const url = await postgres().freshDatabase();
   const state = { JOBCAST_STATE_URL: url };
   const first = await jobcast(['publish', ...NOW], state);
   expect(first).toMatchObject({ code: 0 });

@@ -26,7 +26,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { startPostgres, type TestPostgres } from './helpers/postgres';
+import { usePostgres } from './helpers/postgres';
 import { Ledger, type OutboxRow } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
 import { notifiers as defaultNotifiers } from '../notifiers';
@@ -630,15 +630,11 @@ describe('publish under random edits and crashes', () => {
   }, 240_000);
 
   describe('with the ledger on PostgreSQL', () => {
-    let server: TestPostgres | undefined;
-    beforeAll(async () => {
-      server = await startPostgres();
-    }, 90_000);
-    afterAll(async () => server?.stop());
+    const postgres = usePostgres();
 
     it('keeps the same promises', async () => {
       await fc.assert(
-        fc.asyncProperty(scenarioArb, (sc) => runScenario(sc, () => server!.freshDatabase())),
+        fc.asyncProperty(scenarioArb, (sc) => runScenario(sc, () => postgres().freshDatabase())),
         { numRuns: 5, interruptAfterTimeLimit: 90_000 },
       );
     }, 240_000);

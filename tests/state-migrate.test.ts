@@ -4,25 +4,21 @@
  * fence, so the next publish on the new ledger tells nothing for unchanged roles and exactly the
  * edited one; a target that already holds a ledger is refused and left as it was.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ledger } from '../src/ledger/ledger';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { hasStackTrace } from './helpers/follow-cli';
 import { webhookEvents } from './helpers/follow-state';
-import { startPostgres, type TestPostgres } from './helpers/postgres';
-import { MINIMAL_POSTING, REPO } from './helpers/project';
+import { usePostgres } from './helpers/postgres';
+import { projectFlags, runJobcast } from './helpers/jobcast-process';
+import { MINIMAL_POSTING } from './helpers/project';
 import { publishEnv, type PublishEnv } from './helpers/publish-env';
 
-let server: TestPostgres;
+const postgres = usePostgres();
 let remote: FakeRemote;
 let env: PublishEnv;
 
-beforeAll(async () => {
-  server = await startPostgres();
-}, 90_000);
-afterAll(async () => server?.stop());
 beforeEach(async () => {
   remote = await startFakeRemote();
   const roles = Object.fromEntries([1, 2, 3].map((n) => [`role-${n}.yaml`, MINIMAL_POSTING.replace('Backend Engineer', `Engineer ${n}`)]));
@@ -35,27 +31,13 @@ afterEach(async () => {
 });
 
 /** A real `jobcast` process on the project, its ledger at `state`. */
-function jobcast(args: string[], state: string): Promise<{ code: number | null; out: string }> {
-  const p = env.project;
-  const child = spawn(
-    process.execPath,
-    [path.join(REPO, 'bin', 'jobcast.js'), ...args, '--config', p.configFile, '--postings', p.postingsDir, '--out', p.outDir, '--state', state],
-    { env: { ...process.env, LOG_LEVEL: 'silent', NO_COLOR: '1', ...env.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`jobcast ${args.join(' ')} did not finish in 60 s: ${out}`))), 60_000);
-    child.on('close', (code) => (clearTimeout(timer), resolve({ code, out })));
-  });
-}
+const jobcast = (args: string[], state: string) => runJobcast([...args, ...projectFlags(env.project), '--state', state], env.env);
 
 const NOW = ['--now', '2026-11-28T12:00:00Z'];
 const sqlite = () => path.join(env.project.dir, 'state.db');
 
 it.each([
-  ['postgres', () => server.freshDatabase()],
+  ['postgres', () => postgres().freshDatabase()],
   ['another SQLite file', () => Promise.resolve(path.join(env.project.dir, 'moved', 'state.db'))],
 ])(
   'moves a ledger that has published to %s; the next publish there tells only the edit',
@@ -90,7 +72,7 @@ it.each([
 
 it('refuses a target that already holds a ledger, and leaves it as it was', async () => {
   expect((await jobcast(['publish', ...NOW], sqlite())).code).toBe(0);
-  const target = await server.freshDatabase();
+  const target = await postgres().freshDatabase();
   expect((await jobcast(['state', 'migrate', '--to', target], sqlite())).code).toBe(0);
   const held = await Ledger.open(target);
   const before = { identity: await held.identity(), outbox: await held.outbox(), told: await held.told() };

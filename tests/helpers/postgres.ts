@@ -78,3 +78,13 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
   };
 }
+
+/** A server for the test file that calls it: started before its tests, stopped after them. */
+export function usePostgres(): () => TestPostgres {
+  let server: TestPostgres | undefined;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 90_000);
+  afterAll(async () => server?.stop());
+  return () => server!;
+}
