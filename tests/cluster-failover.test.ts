@@ -132,6 +132,8 @@ it('passes the work between three instances and survives the loss of the one pub
   expect(health.map((h) => h.role)).toEqual(instances.map((x) => (x === victim ? 'leader' : 'follower')));
   expect(new Set(health.map((h) => `${h.ledger.engine} ${h.ledger.id}`)).size).toBe(1);
   expect(health[0]!.ledger.engine).toBe('postgres');
+  const leaders = await Promise.all(instances.map(async (x) => /^jobcast_leader (\d)$/m.exec(await bodyOf(x, '/metrics'))?.[1]));
+  expect(leaders).toEqual(instances.map((x) => (x === victim ? '1' : '0')));
   victim!.child.kill('SIGKILL');
   await new Promise((r) => victim!.child.once('exit', r));
   const survivors = instances.filter((x) => x !== victim);

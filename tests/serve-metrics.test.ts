@@ -26,6 +26,8 @@ describe('Metrics', () => {
     expect([...names].sort()).toEqual([
       'jobcast_build_duration_seconds summary',
       'jobcast_deliveries_total counter',
+      'jobcast_leader gauge',
+      'jobcast_ledger_run gauge',
       'jobcast_outbox_items gauge',
       'jobcast_postings gauge',
       'jobcast_publish_duration_seconds summary',

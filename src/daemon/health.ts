@@ -22,7 +22,7 @@ const OPEN_OUTBOX = ['pending', 'sending', 'waiting', 'failed'];
  * This instance's part: the leader is the one holding the writer lease now (building, telling,
  * delivering); the others follow, serving their own output, and take their turn at the next run.
  */
-const roleOf = (holder: LeaseHolder | undefined): 'leader' | 'follower' =>
+export const roleOf = (holder: LeaseHolder | undefined): 'leader' | 'follower' =>
   holder && holder.pid === process.pid && holder.host === thisHost() ? 'leader' : 'follower';
 
 /** What /healthz reads from the ledger; on PostgreSQL the server may be unreachable, which is reported, not a 500. */

@@ -22,7 +22,7 @@ import { BodyCache } from '../serve/body-cache';
 import { Metrics } from '../serve/metrics';
 import type { Service } from '../serve/service-api';
 import { followOutput } from './follow-output';
-import { healthReport } from './health';
+import { healthReport, roleOf } from './health';
 import { closeServer, listen } from './listen';
 import { PublishRunner } from './publish-runner';
 import { ServedOutput } from './served-output';
@@ -63,6 +63,10 @@ async function openParts(opts: ServiceOptions, now: () => Date) {
   const metrics = new Metrics();
   const cache = new BodyCache();
   const output = await ServedOutput.open(project.outDir, cache);
+  metrics.onScrape(async () => {
+    metrics.leader.set(roleOf(await ledger.lease.current()) === 'leader' ? 1 : 0);
+    metrics.ledgerRun.set((await ledger.identity()).seq);
+  });
   const untold = new UntoldCount({ project, ledger, snapshot: () => output.snapshot, now, log, notifiers });
   output.onChange = () => {
     void ledger

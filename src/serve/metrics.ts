@@ -30,6 +30,14 @@ export class Metrics {
   readonly deliveries = this.counter('jobcast_deliveries_total', 'Notification attempts by notifier and outcome', ['notifier', 'result']);
   readonly outboxItems = this.gauge('jobcast_outbox_items', 'Notifications in the outbox by notifier and status', ['notifier', 'status']);
   readonly postings = this.gauge('jobcast_postings', 'Postings by lifecycle state at the last publish', ['state']);
+  readonly leader = this.gauge('jobcast_leader', 'Whether this instance holds the writer lease now (1: leader, 0: follower)', []);
+  readonly ledgerRun = this.gauge('jobcast_ledger_run', "The ledger's last recorded publish run", []);
+  private readonly scrapes: (() => Promise<void>)[] = [];
+
+  /** Read `fn` again before every scrape (values that live in the ledger, shared by every instance). */
+  onScrape(fn: () => Promise<void>): void {
+    this.scrapes.push(fn);
+  }
 
   /** Replace a gauge's label sets at once (a count per group from a query), so groups that vanished disappear. */
   static replace<L extends string>(gauge: Gauge<L>, rows: readonly Row<L>[]): void {
@@ -41,7 +49,9 @@ export class Metrics {
     return this.registry.contentType;
   }
 
-  text(): Promise<string> {
+  async text(): Promise<string> {
+    // A ledger that cannot be read leaves the last values; /healthz says why.
+    await Promise.all(this.scrapes.map((fn) => fn().catch(() => undefined)));
     return this.registry.metrics();
   }
 }
