@@ -204,8 +204,12 @@ it('says in one line what is wrong with the bucket, and changes nothing', async 
   expect(failed.out).not.toContain('S3RVER');
 }, 60_000);
 
-it('deploys after each publish of `jobcast serve` when deploy.afterPublish is on', async () => {
-  const { bucket } = await project(2, ', afterPublish: true');
+it('deploys after every build and publish when deploy.afterBuild is on', async () => {
+  const { bucket } = await project(2, ', afterBuild: true');
+  const built = await jobcast(['build', ...NOW]);
+  expect(built.code).toBe(0);
+  expect(built.out).toMatch(/deployed generation \S+: \d+ object\(s\) uploaded/);
+  await expectMirrors(bucket);
   const service = await startService({
     project: await site.open(),
     port: 0,

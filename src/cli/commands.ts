@@ -23,7 +23,7 @@ import { CODES } from '../errors';
 import { describeHolder } from '../ledger/lease';
 import type { BrokenFile } from '../pipeline/validate';
 import { state } from './state';
-import { deployOutput } from '../deploy/deploy';
+import { deployOutput, type DeployResult } from '../deploy/deploy';
 
 export interface CommandContext {
   io: CliIo;
@@ -121,6 +121,7 @@ const build: Command = async (ctx) => {
     ctx.io.stdout.write(`built ${files} files into ${where}/\n`);
     if (result.broken.length) ctx.io.stdout.write(brokenLine(result.broken));
   }
+  await deployAfterCommand(ctx, project);
   return result.broken.length ? 1 : 0;
 };
 
@@ -161,6 +162,7 @@ const publish: Command = async (ctx) => {
     if (json || result.build || result.diagnostics.length)
       report(ctx.io.stdout, ctx.io.stderr, result.diagnostics, ctx.reportOptions, json ? summary : {}, valid);
     if (!json) writePublishSummary(ctx, result, project.notifiers);
+    if (result.ok && result.build && !dryRun) await deployAfterCommand(ctx, project);
     // Anything not delivered — failed, or waiting for a retry — is worth a non-zero exit to cron and CI.
     return result.ok && result.delivery.failed === 0 && result.delivery.retrying === 0 && !result.broken.length ? 0 : 1;
   } finally {
@@ -316,14 +318,23 @@ const deploy: Command = async (ctx) => {
   });
   if (tty) ctx.io.stderr.write('\r\x1b[K');
   if (ctx.reportOptions.format === 'json') ctx.io.stdout.write(JSON.stringify(result) + '\n');
-  else {
-    const mib = (result.bytes / 1024 / 1024).toFixed(1);
-    ctx.io.stdout.write(
-      `deployed generation ${result.generation}: ${result.uploaded} object(s) uploaded (${mib} MiB), ${result.removed} removed, ${result.unchanged} unchanged` +
-        `${result.foreign ? `; ${result.foreign} object(s) jobcast did not put there were left as they are` : ''}\n`,
-    );
-  }
+  else ctx.io.stdout.write(deployedLine(result));
   return 0;
 };
+
+function deployedLine(result: DeployResult): string {
+  const mib = (result.bytes / 1024 / 1024).toFixed(1);
+  return (
+    `deployed generation ${result.generation}: ${result.uploaded} object(s) uploaded (${mib} MiB), ${result.removed} removed, ${result.unchanged} unchanged` +
+    `${result.foreign ? `; ${result.foreign} object(s) jobcast did not put there were left as they are` : ''}\n`
+  );
+}
+
+/** `deploy.afterBuild` after a CLI build or publish that swapped output in; a failing deploy fails the command (cron and CI see it). */
+async function deployAfterCommand(ctx: CommandContext, project: Project): Promise<void> {
+  if (!project.config.deploy?.afterBuild) return;
+  const result = await deployOutput(project, { env: ctx.io.env });
+  (ctx.reportOptions.format === 'json' ? ctx.io.stderr : ctx.io.stdout).write(deployedLine(result));
+}
 
 export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview, deploy, state: state(open) };

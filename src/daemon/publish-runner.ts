@@ -11,7 +11,7 @@ import type { Sleep } from '../publish/http';
 import type { Notifier } from '../publish/notifier';
 import { publish, type PublishResult } from '../publish/run';
 import { Metrics } from '../serve/metrics';
-import { deployOutput } from '../deploy/deploy';
+import { deployAfterBuild } from '../deploy/after-build';
 import { WRITER_WAIT_MS } from './watch-postings';
 
 export interface LastRun {
@@ -96,18 +96,7 @@ export class PublishRunner {
     this.lastRun = { at: new Date().toISOString(), ok: result.ok, durationMs: Date.now() - started, ...(result.error ? { error: result.error.message } : {}) };
     await this.deps.afterRun();
     this.deps.log.info({ event: 'publish.done', reason, ok: result.ok, ...result.delivery, ms: Date.now() - started });
-    if (result.ok && result.build && this.deps.project.config.deploy?.afterPublish) await this.deployAfter();
-  }
-
-  /** `deploy.afterPublish`: the output this run built, to the bucket; a failure is logged and the next run tries again. */
-  private async deployAfter(): Promise<void> {
-    const { project, log, env } = this.deps;
-    try {
-      const d = await deployOutput(project, env ? { env } : {});
-      log.info({ event: 'deploy.done', ...d });
-    } catch (err) {
-      log.error({ event: 'deploy.failed', code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
-    }
+    if (result.ok && result.build && !result.dryRun) await deployAfterBuild(this.deps.project, this.deps.env ?? process.env, this.deps.log);
   }
 
   private failed(reason: string, err: unknown, started: number): void {

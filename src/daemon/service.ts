@@ -122,7 +122,7 @@ async function startBackground(opts: ServiceOptions, parts: Parts, now: () => Da
     output.reload().then(ignore, (err: Error) => log.warn({ event: 'serve.reload_failed' }, err.message)),
   );
   await following.started;
-  const watching = opts.watch ? watchPostings(project, ledger, log, now, () => output.reload()) : undefined;
+  const watching = opts.watch ? watchPostings(project, ledger, log, now, () => output.reload(), opts.env) : undefined;
   const stop = () => {
     schedule?.stop();
     watching?.stop();

@@ -8,12 +8,20 @@ import { isJobcastError, CODES } from '../errors';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import { buildProject } from '../pipeline/build';
+import { deployAfterBuild } from '../deploy/after-build';
 import type { Project } from '../project';
 
 /** How long the service's builds and publishes wait for another writer (a CLI build or publish). */
 export const WRITER_WAIT_MS = 30_000;
 
-export function watchPostings(project: Project, ledger: Ledger, log: Logger, now: () => Date, reload: () => Promise<unknown>): { stop(): void } {
+export function watchPostings(
+  project: Project,
+  ledger: Ledger,
+  log: Logger,
+  now: () => Date,
+  reload: () => Promise<unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): { stop(): void } {
   let building = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   const later = (ms: number) => {
@@ -32,6 +40,7 @@ export function watchPostings(project: Project, ledger: Ledger, log: Logger, now
           );
         }
         log.info({ event: 'watch.rebuilt', broken: result.broken.length });
+        await deployAfterBuild(project, env, log);
       } catch (err) {
         log.warn({ event: 'watch.build_failed', code: isJobcastError(err) ? err.code : undefined }, (err as Error).message);
         // Another writer held the lease: try again shortly rather than miss the edit.

@@ -130,7 +130,7 @@ deploy:                                         # jobcast deploy: the served out
   accessKeyIdEnv: AWS_ACCESS_KEY_ID
   secretAccessKeyEnv: AWS_SECRET_ACCESS_KEY
   concurrency: 8
-  afterPublish: true                            # jobcast serve deploys after every publish
+  afterBuild: true                              # deploy after every build and publish
 `;
 
 export const configExample = (

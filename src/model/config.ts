@@ -185,10 +185,12 @@ export const deploySchema = z
     accessKeyIdEnv: envVarName.default('AWS_ACCESS_KEY_ID').describe('The environment variable holding the access key id'),
     secretAccessKeyEnv: envVarName.default('AWS_SECRET_ACCESS_KEY').describe('The environment variable holding the secret access key'),
     concurrency: z.int().min(1).max(64).default(8).describe('Uploads in flight at once'),
-    afterPublish: z
+    afterBuild: z
       .boolean()
       .default(false)
-      .describe('jobcast serve deploys after each successful publish run (a failed deploy is logged and tried again after the next run)'),
+      .describe(
+        "Deploy after every successful build: jobcast build and jobcast publish, and jobcast serve's publish runs and --watch builds (a failed deploy is logged; the next one carries on)",
+      ),
   })
   .describe('Object storage for jobcast deploy: the served output copied to an S3-compatible bucket (AWS S3, Cloudflare R2, MinIO), changed objects only');
 
