@@ -100,6 +100,7 @@ export async function migratePostgres(driver: PostgresDriver): Promise<number> {
       if (found > SCHEMA_VERSION) throw new Error(`it has schema version ${found}, newer than this jobcast (${SCHEMA_VERSION}); upgrade jobcast`);
       for (let v = Math.max(found + 1, 2); v <= SCHEMA_VERSION; v++) {
         await s.run('BEGIN');
+        await s.run('SET LOCAL synchronous_commit TO on');
         try {
           await s.client.query(PG_MIGRATIONS[v]!);
           await s.run('INSERT INTO jobcast_schema (version) VALUES (?)', [v]);
