@@ -2,7 +2,7 @@
  * `npm run bench` (issue #7): builds, the limit, an incremental rebuild, serving and publish planning,
  * each in a fresh temp folder and in child processes; prints a table and writes bench/results.json.
  *
- *   node build/bench/run.js [--quick] [--long] [--only build|serve|publish] [--profile] [--seconds N]
+ *   node build/bench/run.js [--quick] [--long] [--only build|serve|publish|ledger] [--profile] [--seconds N]
  *
  * --quick    1k and 10k only (no 100k), 3 s per serving case
  * --long     30 s per serving case (the issue's "zero errors for 30 s")
@@ -30,6 +30,7 @@ import { makeProject, MiB, REPO, removeProject, round, type BenchProject, type B
 import { BENCH_NOW, DEFAULT_SEED, writePostings, type GeneratedPosting } from './generate';
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary';
 import type { PeerChildArgs, PeerChildResult } from './peer-child';
+import type { LedgerChildArgs, LedgerChildResult } from './ledger-child';
 import type { PublishChildArgs, PublishChildResult } from './publish-child';
 import type { ServeChildArgs, ServeRoute } from './serve-child';
 
@@ -39,7 +40,7 @@ import type { ServeChildArgs, ServeRoute } from './serve-child';
 interface Options {
   quick: boolean;
   long: boolean;
-  only?: 'build' | 'serve' | 'publish';
+  only?: 'build' | 'serve' | 'publish' | 'ledger';
   profile: boolean;
   serveSeconds: number;
   seed: number;
@@ -71,7 +72,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--profile') opts.profile = true;
     else if (a === '--only') {
       const v = argv[++i];
-      if (v !== 'build' && v !== 'serve' && v !== 'publish') usage(`--only takes build, serve or publish (got ${v ?? 'nothing'})`);
+      if (v !== 'build' && v !== 'serve' && v !== 'publish' && v !== 'ledger') usage(`--only takes build, serve, publish or ledger (got ${v ?? 'nothing'})`);
       opts.only = v;
     } else if (a === '--seconds') seconds = Number(argv[++i]);
     else if (a === '--seed') opts.seed = Number(argv[++i]);
@@ -98,7 +99,7 @@ export const size = (n: number): string => (n >= 1000 && n % 1000 === 0 ? `${n /
 
 function usage(problem: string): never {
   process.stderr.write(
-    `${problem}\nusage: npm run bench -- [--quick] [--long] [--only build|serve|publish] [--profile] [--seconds N] [--sizes 1k,10k,100k] [--roles 10k] [--out FILE]\n`,
+    `${problem}\nusage: npm run bench -- [--quick] [--long] [--only build|serve|publish|ledger] [--profile] [--seconds N] [--sizes 1k,10k,100k] [--roles 10k] [--out FILE]\n`,
   );
   process.exit(2);
 }
@@ -393,6 +394,8 @@ interface Results {
   /** What a user would otherwise write, on the same roles (bench/peer-child.ts). */
   peer?: { data?: PeerChildResult; failure?: string };
   profile?: ProfileRow;
+  /** The ledger on SQLite and on PostgreSQL, side by side (bench/ledger-child.ts). */
+  ledger?: { data?: LedgerChildResult; failure?: string };
   targets: TargetRow[];
   notes: string[];
   durationS: number;
@@ -742,6 +745,25 @@ async function publishStep(n: number, opts: Options, from: { postingsDir?: strin
   }
 }
 
+async function ledgerStep(n: number): Promise<NonNullable<Results['ledger']>> {
+  const out = await runChild<LedgerChildResult>('ledger-child.js', { n } satisfies LedgerChildArgs, `ledger ${size(n)}`, 5 * 60_000);
+  return out.ok ? { data: out.data } : { failure: out.message };
+}
+
+function ledgerTable(l: NonNullable<Results['ledger']>): string {
+  if (!l.data) return `the ledger on both engines: ${l.failure}`;
+  const { n, sqlite: a, postgres: b } = l.data;
+  const row = (what: string, x: number, y: number) => [what, s(x), s(y), `${(y / x).toFixed(1)}×`];
+  return table(
+    [`the ledger, ${size(n)} roles`, 'SQLite s', 'PostgreSQL s', 'PostgreSQL / SQLite'],
+    [
+      row('one run recorded (subjects, told states, outbox; 1 txn)', a.commitMs, b.commitMs),
+      row(`${size(n)} notifications claimed + confirmed, one at a time`, a.claimAndConfirmMs, b.claimAndConfirmMs),
+      row('what planning reads (subjects, told states)', a.readMs, b.readMs),
+    ],
+  );
+}
+
 interface ProfileRow {
   note: string;
   main: ProfileSummary;
@@ -992,6 +1014,7 @@ function report(r: Results): string {
   if (r.serve) parts.push(r.serve.failure ? `serving: ${r.serve.failure}` : serveTable(r.serve));
   if (r.peer) parts.push(peerTable(r.peer, r.incremental?.fullMs));
   if (r.publish) parts.push(publishTable(r.publish));
+  if (r.ledger) parts.push(ledgerTable(r.ledger));
   if (r.targets.length) {
     parts.push(
       table(
@@ -1037,7 +1060,7 @@ async function main(): Promise<void> {
     notes: [],
     durationS: 0,
   };
-  const want = (what: 'build' | 'serve' | 'publish') => !opts.only || opts.only === what;
+  const want = (what: NonNullable<Options['only']>) => !opts.only || opts.only === what;
   const mid = opts.roles;
   const sizes = want('build') ? opts.sizes : [];
   if (!sizes.includes(mid) && (want('serve') || want('publish') || opts.profile || want('build'))) sizes.push(mid);
@@ -1090,6 +1113,7 @@ async function main(): Promise<void> {
   } finally {
     dropProject(pMid);
   }
+  if (want('ledger')) results.ledger = await ledgerStep(mid);
 
   results.durationS = round((Date.now() - started) / 1000, 1);
   results.targets = targets(results, opts);
