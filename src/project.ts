@@ -9,8 +9,7 @@ import type { Adapter, PageUrls, SiteLinks } from './adapter';
 import { fromConfigDir, loadConfigFile } from './load/config';
 import { createConfigSchema, type SiteConfig, type SiteConfigSchema } from './model/config';
 import { createPostingSchema, type PostingSchema } from './model/posting';
-import { isPostgresUrl } from './ledger/state-target';
-import { FAILURES } from './failures';
+import { isPostgresUrl, unsetStateEnv } from './ledger/state-target';
 import type { Notifier } from './publish/notifier';
 import { feedHubsOf, notifySections } from './publish/notifier-config';
 
@@ -86,7 +85,8 @@ export function siteLinks(project: Pick<Project, 'config' | 'notifiers' | 'adapt
 function stateTarget(override: string | undefined, configFile: string, config: SiteConfig, env: NodeJS.ProcessEnv): string {
   const fromEnv = config.stateEnv ? env[config.stateEnv] : undefined;
   // Never a silent local file instead: instances meant to share a ledger would each keep their own.
-  if (override === undefined && config.stateEnv && !fromEnv) throw FAILURES.stateEnvUnset(config.stateEnv);
+  // Commands that never open the ledger (validate, preview) still run.
+  if (override === undefined && config.stateEnv && !fromEnv) return unsetStateEnv(config.stateEnv);
   const given = override ?? fromEnv;
   if (given !== undefined) return isPostgresUrl(given) ? given : override ? path.resolve(given) : fromConfigDir(configFile, given);
   return isPostgresUrl(config.state) ? config.state : fromConfigDir(configFile, config.state);

@@ -22,7 +22,7 @@ import { PostgresDriver } from './postgres-driver';
 import { migrate, migratePostgres } from './schema';
 import type { SqlDriver, SqlRunner, SqlValue } from './sql';
 import { DAMAGED_HINT, SqliteDriver } from './sqlite-driver';
-import { isPostgresUrl } from './state-target';
+import { isPostgresUrl, unsetVariableOf } from './state-target';
 
 export type SubjectKind = 'posting' | 'feed';
 export type TellState = 'live' | 'gone';
@@ -159,6 +159,8 @@ const WITHDRAWABLE = `receiver = ? AND subject = ? AND cancel_if_gone = 1 AND am
 
 /** Open the engine `target` names and bring its schema to this code's (or refuse a newer one). */
 async function openDriver(target: string): Promise<SqlDriver> {
+  const unset = unsetVariableOf(target);
+  if (unset) throw FAILURES.stateEnvUnset(unset);
   if (isPostgresUrl(target)) {
     const driver = await PostgresDriver.connect(target);
     await guardedMigration(driver, () => migratePostgres(driver), 'check that the database is one jobcast made');
