@@ -42,7 +42,7 @@ function startEmbedded(): Promise<{ url: string; child: ChildProcess }> {
 
 /** The server for this test file. */
 export async function startPostgres(): Promise<TestPostgres> {
-  const given = process.env.JOBCAST_TEST_POSTGRES_URL;
+  const given = process.env.JOBCAST_TEST_POSTGRES_URL || undefined;
   const started = given ? undefined : await startEmbedded();
   const admin = given ?? started!.url;
   const made: string[] = [];
