@@ -26,7 +26,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { usePostgres } from './helpers/postgres';
 import { Ledger, type OutboxRow } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
 import { notifiers as defaultNotifiers } from '../notifiers';
@@ -354,18 +353,14 @@ function describeRuns(sc: Scenario, runs: readonly RunRecord[]): string {
   return lines.join('\n');
 }
 
-/** Where a scenario's ledger lives: a SQLite file in its project (the default), or a database on a PostgreSQL server. */
-type StateIn = (projectDir: string) => Promise<string>;
-const sqliteIn: StateIn = (dir) => Promise.resolve(path.join(dir, 'state.db'));
-
-async function runScenario(sc: Scenario, stateIn: StateIn = sqliteIn): Promise<void> {
+async function runScenario(sc: Scenario): Promise<void> {
   remote.requests.length = 0;
   smtp.mail.length = 0;
   const project = tempProject({}, notifyConfig(remote.url, LIST));
   const keyFile = path.join(project.dir, 'service-account.json');
   writeFileSync(keyFile, keyJson);
   const env: NodeJS.ProcessEnv = { GOOGLE_APPLICATION_CREDENTIALS: keyFile, BOARD_SECRET, SMTP_URL: smtp.url };
-  const statePath = await stateIn(project.dir);
+  const statePath = path.join(project.dir, 'state.db');
 
   const model: RoleModel[] = sc.initial.map((r) => ({ present: r.present, spec: { ...r.spec }, lastGood: undefined }));
   sc.initial.forEach((r, i) => void (r.present && project.write(`${ROLES[i]}.yaml`, postingText(ROLES[i]!, r.spec))));
@@ -619,26 +614,12 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
 
 describe('publish under random edits and crashes', () => {
   it('tells every change to every receiver once under a new key, repeats only after a crash, loses nothing', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, (sc) => runScenario(sc)),
-      {
-        numRuns: 12,
-        // Shrinking a failure re-runs whole scenarios: stop it after a while and report the smallest found.
-        interruptAfterTimeLimit: 90_000,
-      },
-    );
+    await fc.assert(fc.asyncProperty(scenarioArb, runScenario), {
+      numRuns: 12,
+      // Shrinking a failure re-runs whole scenarios: stop it after a while and report the smallest found.
+      interruptAfterTimeLimit: 90_000,
+    });
   }, 240_000);
-
-  describe('with the ledger on PostgreSQL', () => {
-    const postgres = usePostgres();
-
-    it('keeps the same promises', async () => {
-      await fc.assert(
-        fc.asyncProperty(scenarioArb, (sc) => runScenario(sc, () => postgres().freshDatabase())),
-        { numRuns: 5, interruptAfterTimeLimit: 90_000 },
-      );
-    }, 240_000);
-  });
 
   // Counterexamples the property found (docs/publication.md, "A broken file never freezes the
   // others": a file that has never been valid is not published).

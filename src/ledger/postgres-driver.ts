@@ -105,30 +105,42 @@ export class PostgresDriver extends PostgresRunner implements SqlDriver {
     return new PostgresDriver(pool, url);
   }
 
-  async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  /**
+   * A pooled connection for `fn` alone. A connection the server drops while it is checked out emits
+   * 'error' on the client, which would end the process without a listener: the failure reaches `fn`
+   * through its next query instead, and the broken connection is thrown away, not pooled again.
+   */
+  private async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (err: Error) => void (broken = err);
+    client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL synchronous_commit TO on');
-      const result = await fn(new PostgresRunner(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      return await fn(client);
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      try {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL synchronous_commit TO on');
+        const result = await fn(new PostgresRunner(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
   /** A session of its own for work that must keep one connection (the migrations' advisory lock). */
-  async session<T>(fn: (s: SqlRunner & { client: pg.PoolClient }) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      return await fn(Object.assign(new PostgresRunner(client), { client }));
-    } finally {
-      client.release();
-    }
+  session<T>(fn: (s: SqlRunner & { client: pg.PoolClient }) => Promise<T>): Promise<T> {
+    return this.withClient((client) => fn(Object.assign(new PostgresRunner(client), { client })));
   }
 
   private closing: Promise<void> | undefined;
