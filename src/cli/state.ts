@@ -149,8 +149,9 @@ async function migrate(ctx: CommandContext, project: Project): Promise<number> {
       try {
         const dump = await from.dump(lease);
         await into.restore(dump);
+        const identity = await into.identity();
         ctx.io.stdout.write(
-          `copied the ledger ${stateShown(project.statePath)} (ledger ${(await from.identity()).id}, run ${(await from.identity()).seq}) into ${stateShown(target)}: ` +
+          `copied the ledger ${stateShown(project.statePath)} (ledger ${identity.id}, run ${identity.seq}) into ${stateShown(target)}: ` +
             `${dump.subjects.length} subject(s), ${dump.told.length} told state(s), ${dump.outbox.length} notification(s), ${dump.runs.length} run(s)\n` +
             `point the config at it (state: or stateEnv:) before the next publish; ${stateShown(project.statePath)} is left as it was, and a publish on it would tell receivers again what the new ledger tells them\n`,
         );
