@@ -65,11 +65,13 @@ async function measure(target: string, n: number): Promise<EngineTiming> {
     let t = now();
     await ledger.commitRun(lease, runOf(n), new Date(AT));
     const commitMs = now() - t;
-    const rows = await ledger.unresolved();
     t = now();
-    for (const row of rows) {
-      await ledger.claim(row.id, `a-${row.id}`, lease);
-      await ledger.markDone(row.id, `a-${row.id}`, '200', new Date(AT));
+    const query = { receiver: 'webhook:board', notifiers: ['webhook'], now: new Date(AT), waiting: false, limit: 1 };
+    for (let after = 0; ; ) {
+      const [row] = await ledger.claim({ writer: lease }, { ...query, after });
+      if (!row) break;
+      await ledger.markDone(row.id, row.attempt_id!, '200', new Date(AT));
+      after = row.id;
     }
     const claimAndConfirmMs = now() - t;
     t = now();

@@ -3,6 +3,7 @@
  * real (in-memory) ledger: every lifecycle state, delivery states from the ledger, channels that
  * leave a role out, and hostile text that must stay text.
  */
+import { claimById } from './helpers/claim';
 import { Ledger, type SubjectRow, type ToldRow } from '../src/ledger/ledger';
 import type { Transition } from '../src/publish/protocol';
 import { buildOverview, type RoleSummary } from '../src/admin/overview';
@@ -128,10 +129,11 @@ describe('admin overview', () => {
     });
     const [board, eng, x] = await ledger.outbox();
     const lease = await ledger.lease.acquire('publish');
-    for (const row of [board!, eng!, x!]) expect(await ledger.claim(row.id, `attempt-${row.id}`, lease)).toBe(true);
-    await ledger.markRetry(board!.id, `attempt-${board!.id}`, 'HTTP 503: try later', new Date('2026-12-01T12:04:00Z'), false);
-    await ledger.markWaiting(eng!.id, `attempt-${eng!.id}`, 'set SMTP_URL to the SMTP URL');
-    await ledger.markFailed(x!.id, `attempt-${x!.id}`, 'HTTP 400: rejected');
+    const attempt: Record<number, string> = {};
+    for (const row of [board!, eng!, x!]) attempt[row.id] = (await claimById(ledger, { writer: lease }, row.id))!;
+    await ledger.markRetry(board!.id, attempt[board!.id]!, 'HTTP 503: try later', new Date('2026-12-01T12:04:00Z'), false);
+    await ledger.markWaiting(eng!.id, attempt[eng!.id]!, 'set SMTP_URL to the SMTP URL');
+    await ledger.markFailed(x!.id, attempt[x!.id]!, 'HTTP 400: rejected');
     await lease.release();
     const pending = { receiver: 'indexnow', event: 'publish', version: 2, subject: { id: 'open-role' } } as unknown as Transition;
 

@@ -5,6 +5,7 @@
  * writes nothing. First in-process against src/, then with real processes on the compiled ledger
  * (tests/helpers/lease-contender.js; `npm run build` first).
  */
+import { claimById } from './helpers/claim';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -176,7 +177,7 @@ describe('the writer lease, in one process', () => {
     const commit = await rejection(a.commitRun(old, tinyRun('role-b', 'webhook:board|role-b|v1'), NOW));
     expect(commit.code).toBe('JC_LEASE_LOST');
     expect(commit.message).toContain(`fence ${old.fence}`);
-    expect(await a.claim(queued.id, 'stale-attempt', old)).toBe(false);
+    expect(await claimById(a, { writer: old }, queued.id)).toBeUndefined();
     expect((await rejection(a.recoverInterrupted(old))).code).toBe('JC_LEASE_LOST');
     expect(await snapshot()).toEqual(before);
     expect(before.subjects.has('role-b')).toBe(false);
@@ -189,7 +190,7 @@ describe('the writer lease, in one process', () => {
     expect(fresh.signal.aborted).toBe(false);
     // The same writes with the current lease go through (the old ones failed for the lease only).
     expect(await b.commitRun(fresh, tinyRun('role-b', 'webhook:board|role-b|v1'), NOW)).toBe(1);
-    expect(await b.claim(queued.id, 'attempt', fresh)).toBe(true);
+    expect(await claimById(b, { writer: fresh }, queued.id)).toEqual(expect.any(String));
   });
 
   it.each([

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { claimById } from './helpers/claim';
 import { rejection } from './helpers/rejection';
 import { Ledger, type OutboxRow, type RunCommit } from '../src/ledger/ledger';
 import type { WriterLease } from '../src/ledger/lease';
@@ -197,27 +198,33 @@ describe.each<Engine>(['sqlite', 'postgres'])('the ledger on %s', (engine) => {
       NOW,
     );
     const [one, two, three] = (await l.outbox()) as [OutboxRow, OutboxRow, OutboxRow];
-    expect(await l.claim(one.id, 'x1', lease)).toBe(true);
-    expect(await l.claim(one.id, 'x1-again', lease)).toBe(false);
+    const mine = { writer: lease };
+    // Only a lane's head is claimed: the second and third wait behind the first.
+    expect(await claimById(l, mine, two.id)).toBeUndefined();
+    const x1 = (await claimById(l, mine, one.id))!;
+    expect(await claimById(l, mine, one.id)).toBeUndefined();
     await l.markDone(one.id, 'stale', 'should not land', NOW);
-    await l.markDone(one.id, 'x1', '200 OK', NOW);
-    expect(await l.claim(two.id, 'x2', lease)).toBe(true);
-    await l.markRetry(two.id, 'x2', 'HTTP 503', new Date('2026-12-01T12:05:00Z'), true);
-    expect(await l.claim(two.id, 'x2b', lease)).toBe(true);
-    await l.markRetry(two.id, 'x2b', 'HTTP 503 again', new Date('2026-12-01T12:10:00Z'), false);
-    expect(await l.claim(three.id, 'x3', lease)).toBe(true);
-    expect(await l.recoverInterrupted(lease)).toBe(1);
+    await l.markDone(one.id, x1, '200 OK', NOW);
+    const x2 = (await claimById(l, mine, two.id))!;
+    await l.markRetry(two.id, x2, 'HTTP 503', new Date('2026-12-01T12:05:00Z'), true);
+    // Not due yet at 12:04; due at 12:05.
+    expect(await claimById(l, mine, two.id, new Date('2026-12-01T12:04:00Z'))).toBeUndefined();
+    const x2b = (await claimById(l, mine, two.id, new Date('2026-12-01T12:05:00Z')))!;
+    await l.markRetry(two.id, x2b, 'HTTP 503 again', new Date('2026-12-01T12:10:00Z'), false);
+    expect(await claimById(l, mine, three.id)).toBeUndefined();
+    await l.markFailed(two.id, (await claimById(l, mine, two.id))!, 'HTTP 400');
+    expect(await claimById(l, mine, three.id)).toEqual(expect.any(String));
+    expect(await l.recoverInterrupted(lease)).toBe(0);
+    expect(await l.recoverInterrupted()).toBe(0);
+    // The claimant's lease moved on (a new writer): its item is recovered.
+    await lease.release();
+    const next = await take(l);
+    expect(await l.recoverInterrupted(next)).toBe(1);
     const rows = new Map((await l.outbox()).map((o) => [o.key, o]));
     expect(rows.get('k1')).toMatchObject({ status: 'done', attempts: 1, response: '200 OK', done_at: AT });
-    expect(rows.get('k2')).toMatchObject({
-      status: 'pending',
-      attempts: 2,
-      ambiguous: 1,
-      last_error: 'HTTP 503 again',
-      next_attempt: '2026-12-01T12:10:00.000Z',
-    });
-    expect(rows.get('k3')).toMatchObject({ status: 'pending', ambiguous: 1, attempt_id: null });
-    expect((await l.unresolved()).map((o) => o.key)).toEqual(['k2', 'k3']);
+    expect(rows.get('k2')).toMatchObject({ status: 'failed', attempts: 3, ambiguous: 1, last_error: 'HTTP 400', next_attempt: null });
+    expect(rows.get('k3')).toMatchObject({ status: 'pending', ambiguous: 1, attempt_id: null, claimed_by: null });
+    expect((await l.unresolved()).map((o) => o.key)).toEqual(['k3']);
     expect((await l.latestPerReceiver('a')).get(Ledger.toldKey('webhook:board', 'a'))?.key).toBe('k3');
   });
 
@@ -261,7 +268,7 @@ describe.each<Engine>(['sqlite', 'postgres'])('the ledger on %s', (engine) => {
 
 /** Everything a ledger holds that the protocol reads, comparable across engines (outbox ids differ: PostgreSQL spends one on every conflict). */
 async function stateOf(l: Ledger) {
-  const outbox = (await l.outbox()).map(({ id: _id, ...rest }) => rest).sort((x, y) => (x.key < y.key ? -1 : 1));
+  const outbox = (await l.outbox()).map(({ id: _id, attempt_id, ...rest }) => ({ ...rest, attempt_id: attempt_id === null ? null : 'set' })).sort((x, y) => (x.key < y.key ? -1 : 1));
   return {
     identitySeq: (await l.identity()).seq,
     subjects: [...(await l.subjects()).values()].sort((x, y) => (x.subject < y.subject ? -1 : 1)),
@@ -291,10 +298,18 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('quota' as const), by: fc.integer({ min: -2, max: 3 }) }),
 );
 
+const attemptIds = new WeakMap<Ledger, Map<string, string>>();
+/** Each ledger's attempt ids by key (claims draw them at random, so each engine has its own). */
+function attemptsOf(l: Ledger): Map<string, string> {
+  if (!attemptIds.has(l)) attemptIds.set(l, new Map());
+  return attemptIds.get(l)!;
+}
+
 /** Apply one op; what it answered (compared across engines too). */
 async function apply(l: Ledger, lease: WriterLease, o: Op, step: number): Promise<unknown> {
   const idOf = async (k: string) => (await l.outbox()).find((r) => r.key === k)?.id ?? -1;
-  const attempt = (k: string) => `attempt-${k}`;
+  const attempts = attemptsOf(l);
+  const attempt = (k: string) => attempts.get(k) ?? 'never-claimed';
   switch (o.op) {
     case 'commit': {
       const items = o.keys.map((k, i) => ({ key: k, subject: o.subjects[i % Math.max(1, o.subjects.length)] ?? 'a', cancelIfGone: i % 2 === 0 }));
@@ -304,8 +319,11 @@ async function apply(l: Ledger, lease: WriterLease, o: Op, step: number): Promis
         new Date(NOW.getTime() + step * 1000),
       );
     }
-    case 'claim':
-      return l.claim(await idOf(o.key), attempt(o.key), lease);
+    case 'claim': {
+      const got = await claimById(l, { writer: lease }, await idOf(o.key));
+      if (got) attempts.set(o.key, got);
+      return Boolean(got);
+    }
     case 'done':
       return l.markDone(await idOf(o.key), attempt(o.key), 'ok', NOW);
     case 'retry':

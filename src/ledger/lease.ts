@@ -46,7 +46,9 @@ export interface LeaseStore {
   current(now?: Date): Promise<LeaseHolder | undefined>;
 }
 
-const NAME = 'writer';
+/** The writer lease's row; delivery workers hold rows of their own named `worker:…` (WORKER_PREFIX). */
+export const WRITER = 'writer';
+export const WORKER_PREFIX = 'worker:';
 const POLL_MS = 100;
 
 const defaultTtlMs = (env: NodeJS.ProcessEnv = process.env): number => envInteger('JOBCAST_LEASE_TTL_MS', 60_000, 200, env);
@@ -80,24 +82,30 @@ export function describeHolder(h: LeaseHolder, now = new Date()): string {
 
 const SELECT_ROW = 'SELECT holder, purpose, pid, host, acquired, expires, fence FROM lease WHERE name = ?';
 
+/** Free: never taken, released, expired, or its holder's process on this machine (`host`) is gone. */
+export function leaseFree(row: LeaseHolder | undefined, now: number, host: string): boolean {
+  if (!row || !row.holder) return true;
+  // An unreadable expiry counts as expired: a damaged row must never block every later run.
+  if (!(Date.parse(row.expires) > now)) return true;
+  return row.host === host && row.pid !== process.pid && processGone(row.pid);
+}
+
 export class SqlLeaseStore implements LeaseStore {
   private readonly host = thisHost();
 
   constructor(
     private readonly sql: SqlDriver,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The row: the writer's, or a delivery worker's own. */
+    readonly name: string = WRITER,
   ) {}
 
-  /** Free: never taken, released, expired, or its holder's process on this machine is gone. */
   private free(row: LeaseHolder | undefined, now: number): boolean {
-    if (!row || !row.holder) return true;
-    // An unreadable expiry counts as expired: a damaged row must never block every later run.
-    if (!(Date.parse(row.expires) > now)) return true;
-    return row.host === this.host && row.pid !== process.pid && processGone(row.pid);
+    return leaseFree(row, now, this.host);
   }
 
   async current(now = new Date()): Promise<LeaseHolder | undefined> {
-    const row = await this.sql.get<LeaseHolder>(SELECT_ROW, [NAME]);
+    const row = await this.sql.get<LeaseHolder>(SELECT_ROW, [this.name]);
     return this.free(row, now.getTime()) ? undefined : row;
   }
 
@@ -107,9 +115,9 @@ export class SqlLeaseStore implements LeaseStore {
       // The row exists before it is locked: a first start on PostgreSQL has nothing to lock yet.
       await tx.run(
         `INSERT INTO lease (name, holder, purpose, pid, host, acquired, expires, fence) VALUES (?, '', '', 0, '', '', '', 0) ON CONFLICT (name) DO NOTHING`,
-        [NAME],
+        [this.name],
       );
-      const row = await tx.get<LeaseHolder>(SELECT_ROW + tx.dialect.forUpdate, [NAME]);
+      const row = await tx.get<LeaseHolder>(SELECT_ROW + tx.dialect.forUpdate, [this.name]);
       const now = Date.now();
       if (!this.free(row, now)) return { busy: row! };
       const lease: LeaseHolder = {
@@ -129,7 +137,7 @@ export class SqlLeaseStore implements LeaseStore {
         lease.acquired,
         lease.expires,
         lease.fence,
-        NAME,
+        this.name,
       ]);
       return { lease };
     });
@@ -159,7 +167,7 @@ export class SqlLeaseStore implements LeaseStore {
       if (lost.signal.aborted) return false;
       const changed = await sql.run('UPDATE lease SET expires = ? WHERE name = ? AND holder = ? AND fence = ?', [
         new Date(Date.now() + ttlMs).toISOString(),
-        NAME,
+        this.name,
         lease.holder,
         lease.fence,
       ]);
@@ -184,7 +192,7 @@ export class SqlLeaseStore implements LeaseStore {
         released = true;
         clearInterval(timer);
         try {
-          await sql.run(`UPDATE lease SET holder = '', expires = ? WHERE name = ? AND holder = ?`, [new Date().toISOString(), NAME, lease.holder]);
+          await sql.run(`UPDATE lease SET holder = '', expires = ? WHERE name = ? AND holder = ?`, [new Date().toISOString(), this.name, lease.holder]);
         } catch {
           // Closing over a broken database: the lease simply expires.
         }

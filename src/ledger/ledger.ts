@@ -16,13 +16,16 @@ import { randomUUID } from 'node:crypto';
 import { FAILURES } from '../failures';
 import type { PostingHistory } from '../model/history';
 import type { Posting } from '../model/posting';
-import { SqlLeaseStore, type LeaseStore, type WriterLease } from './lease';
+import { claimedBy, claimSql, holdsSql, orphanedSql, type Claimant, type ClaimQuery, type DeliveryWorker } from './claims';
+import { leaseFree, SqlLeaseStore, thisHost, WORKER_PREFIX, WRITER, type LeaseHolder, type LeaseStore, type WriterLease } from './lease';
 import { environmentCode, environmentError } from '../util/environment';
 import { PostgresDriver } from './postgres-driver';
 import { migrate, migratePostgres } from './schema';
 import type { SqlDriver, SqlRunner, SqlValue } from './sql';
 import { DAMAGED_HINT, SqliteDriver } from './sqlite-driver';
 import { isPostgresUrl, unsetVariableOf } from './state-target';
+
+export type { Claimant, ClaimQuery, DeliveryWorker } from './claims';
 
 export type SubjectKind = 'posting' | 'feed';
 export type TellState = 'live' | 'gone';
@@ -79,6 +82,8 @@ export interface OutboxRow {
   last_error: string | null;
   response: string | null;
   done_at: string | null;
+  /** Who is sending it (./claims.ts), while `sending`. */
+  claimed_by: string | null;
 }
 
 export interface NewOutboxItem {
@@ -144,6 +149,7 @@ const OUTBOX_COLUMNS = [
   'last_error',
   'response',
   'done_at',
+  'claimed_by',
 ] as const;
 
 export interface LedgerIdentity {
@@ -186,9 +192,11 @@ export class Ledger {
   /** Where the ledger is: the SQLite file, or the PostgreSQL URL without its password. */
   readonly file: string;
   readonly lease: LeaseStore;
+  private readonly env: NodeJS.ProcessEnv;
 
   private constructor(sql: SqlDriver, env: NodeJS.ProcessEnv) {
     this.#sql = sql;
+    this.env = env;
     this.file = sql.where;
     this.lease = new SqlLeaseStore(sql, env);
   }
@@ -407,6 +415,15 @@ export class Ledger {
     return this.#sql.all<OutboxRow>(`SELECT * FROM outbox WHERE status IN ('pending', 'waiting') ORDER BY id`);
   }
 
+  /** Each receiver with items to deliver (pending, or also waiting), with its notifier. */
+  receiversWithWork(waiting: boolean): Promise<{ receiver: string; notifier: string }[]> {
+    return this.#sql.all(`SELECT receiver, notifier FROM outbox WHERE status IN (${waiting ? `'pending', 'waiting'` : `'pending'`}) GROUP BY receiver, notifier ORDER BY receiver`);
+  }
+
+  async unresolvedCount(): Promise<number> {
+    return Number((await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'waiting')`))?.n ?? 0);
+  }
+
   /** The newest item per (receiver, subject): what the admin shows as a delivery's state. */
   async latestPerReceiver(subject?: string): Promise<Map<string, OutboxRow>> {
     const rows = await this.#sql.all<OutboxRow>(
@@ -417,28 +434,60 @@ export class Ledger {
   }
 
   /**
-   * Items a dead writer left `sending`: the request may or may not have reached the receiver, so they
-   * go back to pending, marked ambiguous, and are re-sent under the same key. Fenced.
+   * Items a dead claimant left `sending` (a writer whose lease moved on or lapsed, a delivery worker
+   * whose lease row is gone or lapsed): the request may or may not have reached the receiver, so they
+   * go back to pending, marked ambiguous, and are re-sent under the same key. A live claimant's items
+   * are left alone: it is sending them. Fenced when `lease` is given (a publish run).
    */
-  recoverInterrupted(lease: WriterLease): Promise<number> {
-    return this.#fencedTransaction(lease, (tx) =>
-      tx.run(
-        `UPDATE outbox SET status = 'pending', ambiguous = 1, attempt_id = NULL,
-          last_error = 'interrupted while sending: it may have been delivered; re-sent with the same key' WHERE status = 'sending'`,
-      ),
-    );
+  recoverInterrupted(lease?: WriterLease): Promise<number> {
+    const recover = async (tx: SqlRunner): Promise<number> => {
+      const now = Date.now();
+      const host = thisHost();
+      const rows = await tx.all<LeaseHolder & { name: string }>('SELECT name, holder, purpose, pid, host, acquired, expires, fence FROM lease');
+      for (const w of rows.filter((r) => r.name.startsWith(WORKER_PREFIX) && leaseFree(r, now, host))) {
+        // Only as read: a worker that renewed meanwhile keeps its row and its items.
+        await tx.run('DELETE FROM lease WHERE name = ? AND holder = ? AND expires = ?', [w.name, w.holder, w.expires]);
+      }
+      const writer = rows.find((r) => r.name === WRITER);
+      const liveWriter = writer && !leaseFree(writer, now, host) ? claimedBy({ writer: writer }) : '';
+      return tx.run(
+        `UPDATE outbox SET status = 'pending', ambiguous = 1, attempt_id = NULL, claimed_by = NULL,
+          last_error = 'interrupted while sending: it may have been delivered; re-sent with the same key' WHERE ${orphanedSql}`,
+        [liveWriter],
+      );
+    };
+    return lease ? this.#fencedTransaction(lease, recover) : this.#guard(() => this.#sql.transaction(recover));
   }
 
-  /** Mark an item `sending` under this attempt, if the lease is still ours and the item still open. */
-  async claim(id: number, attemptId: string, lease: WriterLease): Promise<boolean> {
-    const changed = await this.#guard(() =>
-      this.#sql.run(
-        `UPDATE outbox SET status = 'sending', attempt_id = ? WHERE id = ? AND status IN ('pending', 'waiting')
-          AND EXISTS (SELECT 1 FROM lease WHERE name = 'writer' AND fence = ? AND holder != '')`,
-        [attemptId, id, lease.fence],
-      ),
-    );
-    return changed === 1;
+  /** A new delivery worker's lease row, held (renewed) until released; its claims die with it. */
+  async deliveryWorker(purpose: string): Promise<DeliveryWorker> {
+    const name = `${WORKER_PREFIX}${randomUUID()}`;
+    const lease = await this.#guard(() => new SqlLeaseStore(this.#sql, this.env, name).acquire(purpose));
+    return { name, lease };
+  }
+
+  /**
+   * Claim up to `q.limit` items of one receiver to send (`sending`, under one new attempt id), oldest
+   * first: only items due, of the notifiers named, each the first unsettled item of its lane (receiver
+   * and subject), so a subject's items still go in order when several workers deliver. Rows another
+   * worker is claiming are passed over (SKIP LOCKED). Nothing is claimed once `who` lost its lease.
+   */
+  async claim(who: Claimant, q: ClaimQuery): Promise<OutboxRow[]> {
+    if (!q.notifiers.length || q.limit <= 0) return [];
+    const { sql, params } = claimSql(this.#sql.dialect, who, q, randomUUID());
+    const rows = await this.#guard(() => this.#sql.all<OutboxRow>(sql, params));
+    return rows.map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
+  }
+
+  /** Whether `who` still holds the lease its claims need. */
+  async holds(who: Claimant): Promise<boolean> {
+    const { sql, params } = holdsSql(this.#sql.dialect, who, 'SELECT 1 AS x WHERE');
+    return Boolean(await this.#sql.get(sql, params));
+  }
+
+  /** A claimed item not attempted after all (the run stopped): back to pending, no attempt counted. */
+  async release(id: number, attemptId: string): Promise<void> {
+    await this.#outcome(`status = 'pending'`, [], id, attemptId);
   }
 
   /*

@@ -13,6 +13,7 @@ const POSTGRES: Dialect = {
   greatest: 'GREATEST',
   forShare: ' FOR SHARE',
   forUpdate: ' FOR UPDATE',
+  skipLocked: ' FOR UPDATE SKIP LOCKED',
   identityPast: (table) => `SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM ${table}`,
 };
 

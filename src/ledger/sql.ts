@@ -14,6 +14,8 @@ export interface Dialect {
   /** Appended to a SELECT in a transaction to keep the rows from changing until it ends ('' where the transaction already excludes every other writer). */
   readonly forShare: string;
   readonly forUpdate: string;
+  /** Appended to a SELECT … FOR UPDATE that claims queue rows: rows another connection has locked are passed over ('' where only one writer runs at a time). */
+  readonly skipLocked: string;
   /** After rows were inserted with explicit ids: the statement that moves `table`'s id generator past them ('' where the engine does it itself). */
   identityPast(table: string): string;
 }

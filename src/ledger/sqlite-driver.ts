@@ -11,7 +11,7 @@ import { FAILURES } from '../failures';
 import { makeDirSync } from '../util/environment';
 import type { Dialect, SqlDriver, SqlRunner, SqlValue } from './sql';
 
-const SQLITE: Dialect = { engine: 'sqlite', greatest: 'MAX', forShare: '', forUpdate: '', identityPast: () => '' };
+const SQLITE: Dialect = { engine: 'sqlite', greatest: 'MAX', forShare: '', forUpdate: '', skipLocked: '', identityPast: () => '' };
 
 /**
  * Switch to WAL. On a new file another process may hold the write lock; SQLite then answers BUSY at

@@ -2,12 +2,11 @@
  * Delivering the outbox (docs/publication.md, "Delivery"). Each receiver has its own queue, run in
  * parallel with the others, with its own concurrency and time budget, so a hung receiver delays only
  * itself. Within a receiver, items of one subject go in order (an update never overtakes its publish).
- * Every attempt is claimed first (`sending`, with an attempt id, fenced by the writer lease) and
- * recorded after; a crash in between leaves `sending`, which the next writer re-sends, same key.
+ * Every attempt is claimed first (`sending`, with an attempt id and its claimant, src/ledger/claims.ts)
+ * and recorded after; a crash in between leaves `sending`, which recovery re-sends once the claimant
+ * is gone, same key. Several claimants (instances on one PostgreSQL ledger) deliver at once.
  */
-import { randomUUID } from 'node:crypto';
-import type { Ledger, OutboxRow } from '../ledger/ledger';
-import type { WriterLease } from '../ledger/lease';
+import type { Claimant, ClaimQuery, Ledger, OutboxRow } from '../ledger/ledger';
 import type { Logger } from '../log';
 import { backoffMs } from '../util/backoff';
 import type { DeliveryOutcome, Notifier, SharedDeliverContext } from './notifier';
@@ -51,7 +50,10 @@ export const emptySummary = (): DeliverySummary => ({
 
 export interface DeliverOptions {
   ledger: Ledger;
-  lease: WriterLease;
+  /** Who claims the items: the publish run (by its writer lease) or a delivery worker. */
+  claimant: Claimant;
+  /** Also deliver items waiting for configuration (default true; workers leave them to publish runs). */
+  waiting?: boolean;
   /** Notifiers whose items may be delivered (a notifier switched off keeps its items queued). */
   notifiers: readonly Notifier[];
   ctx: SharedDeliverContext;
@@ -84,22 +86,18 @@ function clean(o: DeliveryOutcome, redact: (t: string) => string): DeliveryOutco
   return { ...o, error: redact(o.error) };
 }
 
-/** One receiver's items as lanes: a subject's items in id order; an item without a subject alone. */
-function lanesOf(rows: readonly OutboxRow[]): OutboxRow[][] {
-  const lanes = new Map<string, OutboxRow[]>();
-  for (const r of rows) {
-    const k = r.subject ?? `#${r.id}`;
-    lanes.set(k, [...(lanes.get(k) ?? []), r]);
-  }
-  return [...lanes.values()];
-}
-
 export async function deliverOutbox(opts: DeliverOptions): Promise<DeliverySummary> {
   const summary = emptySummary();
   const byName = new Map(opts.notifiers.map((n) => [n.name, n]));
-  const byReceiver = new Map<string, OutboxRow[]>();
-  for (const r of await opts.ledger.unresolved()) byReceiver.set(r.receiver, [...(byReceiver.get(r.receiver) ?? []), r]);
-  await Promise.all([...byReceiver].map(([receiver, rows]) => new ReceiverQueue(receiver, byName, opts, summary).run(rows)));
+  const queues = new Map<string, ReceiverQueue>();
+  for (const { receiver, notifier } of await opts.ledger.receiversWithWork(opts.waiting ?? true)) {
+    const n = byName.get(notifier);
+    if (n && !queues.has(receiver)) queues.set(receiver, new ReceiverQueue(receiver, byName, n, opts, summary));
+  }
+  await Promise.all([...queues.values()].map((q) => q.run()));
+  // What is still to deliver and was not tried in this run (not due, behind an earlier item, not switched on, stopped).
+  const open = await opts.ledger.unresolvedCount();
+  summary.remaining = Math.max(0, open - summary.retrying - summary.deferred - summary.waiting);
   return summary;
 }
 
@@ -108,64 +106,95 @@ type LaneStep = 'sent' | 'failed' | 'blocked' | 'ambiguous';
 
 /**
  * One receiver's queue in this run: its lanes, up to its width at once, sharing what stops them
- * all — the time budget, the signal, the breaker and the lease.
+ * all — the time budget, the signal, the breaker and the claimant's lease. Items are claimed a few
+ * at a time (lane heads, in id order, see src/ledger/claims.ts); a lane whose head was sent goes on
+ * with its next item at once, so several workers on one ledger keep each subject's order.
  */
 class ReceiverQueue {
   private readonly deadline: number;
+  private readonly width: number;
   /** Attempts in a row left unconfirmed (see BREAKER). */
   private unconfirmed = 0;
-  /** The lease is gone. */
+  /** The claimant's lease is gone. */
   private stopped = false;
+  /** Claimed lane heads not started yet, and the highest id claimed so far. */
+  private readonly claimed: OutboxRow[] = [];
+  private cursor = 0;
+  private exhausted = false;
+  private claiming: Promise<void> | undefined;
 
   constructor(
     private readonly receiver: string,
     private readonly byName: ReadonlyMap<string, Notifier>,
+    notifier: Notifier,
     private readonly opts: DeliverOptions,
     private readonly summary: DeliverySummary,
   ) {
     this.deadline = Date.now() + opts.budgetMs;
+    this.width = Math.max(1, opts.concurrency ?? notifier.queue?.concurrency ?? 4);
   }
 
-  async run(rows: OutboxRow[]): Promise<void> {
-    const lanes = lanesOf(rows);
-    const notifier = this.byName.get(rows[0]!.notifier);
-    const width = Math.max(1, this.opts.concurrency ?? notifier?.queue?.concurrency ?? 4);
-    let nextLane = 0;
+  async run(): Promise<void> {
     const worker = async () => {
-      while (nextLane < lanes.length) await this.runLane(lanes[nextLane++]!);
+      for (let head = await this.nextHead(); head; head = await this.nextHead()) await this.runLane(head);
     };
-    await Promise.all(Array.from({ length: Math.min(width, lanes.length) }, worker));
+    await Promise.all(Array.from({ length: this.width }, worker));
+    // Claimed but not started (the run stopped): back to pending, as if never claimed.
+    for (const row of this.claimed.splice(0)) await this.opts.ledger.release(row.id, row.attempt_id!);
   }
 
   private shouldStop(): boolean {
     return this.stopped || Boolean(this.opts.signal?.aborted) || Date.now() >= this.deadline || this.unconfirmed >= BREAKER;
   }
 
-  private async runLane(lane: OutboxRow[]): Promise<void> {
-    const { ledger, ctx } = this.opts;
-    for (let i = 0; i < lane.length; i++) {
-      const item = lane[i]!;
-      const notifier = this.byName.get(item.notifier);
-      const due = item.status === 'waiting' || !item.next_attempt || Date.parse(item.next_attempt) <= ctx.now.getTime();
-      if (!notifier || !due || this.shouldStop()) return void (this.summary.remaining += lane.length - i);
-      const attempt = randomUUID();
-      if (!(await ledger.claim(item.id, attempt, this.opts.lease))) {
-        // The lease is gone (another writer took over): stop everything, write nothing more.
-        this.stopped = true;
-        return void (this.summary.remaining += lane.length - i);
-      }
-      let outcome: DeliveryOutcome;
-      try {
-        outcome = await notifier.deliver(item, withConfig(notifier, ctx));
-      } catch (err) {
-        outcome = { ok: false, retryable: true, ambiguous: true, error: `internal: ${(err as Error).message}` };
-      }
-      const next = await this.record(item, attempt, outcome);
+  private query(extra: Partial<ClaimQuery>): ClaimQuery {
+    const { ctx, waiting } = this.opts;
+    return { receiver: this.receiver, notifiers: [...this.byName.keys()], now: ctx.now, waiting: waiting ?? true, after: this.cursor, limit: this.width, ...extra };
+  }
+
+  /** The next lane head to run, claiming more when none is left (one claim at a time per queue). */
+  private async nextHead(): Promise<OutboxRow | undefined> {
+    while (!this.claimed.length && !this.exhausted && !this.shouldStop()) {
+      this.claiming ??= this.claimMore().finally(() => (this.claiming = undefined));
+      await this.claiming;
+    }
+    return this.shouldStop() ? undefined : this.claimed.shift();
+  }
+
+  private async claimMore(): Promise<void> {
+    const rows = await this.opts.ledger.claim(this.opts.claimant, this.query({}));
+    if (!rows.length) {
+      this.exhausted = true;
+      if (!(await this.opts.ledger.holds(this.opts.claimant))) this.stopped = true;
+      return;
+    }
+    this.cursor = rows[rows.length - 1]!.id;
+    this.claimed.push(...rows);
+  }
+
+  /** Run a lane from its claimed head: each item in turn while the one before it was settled. */
+  private async runLane(head: OutboxRow): Promise<void> {
+    const { ledger } = this.opts;
+    for (let item: OutboxRow | undefined = head; item; ) {
+      if (this.shouldStop()) return void (await ledger.release(item.id, item.attempt_id!));
+      const next = await this.attempt(item);
       if (next === 'sent') this.unconfirmed = 0;
       if (next === 'ambiguous') this.unconfirmed++;
       // Later items of this subject wait behind one that is not settled.
-      if (next !== 'sent' && next !== 'failed') return void (this.summary.remaining += lane.length - i - 1);
+      if ((next !== 'sent' && next !== 'failed') || item.subject === null || this.shouldStop()) return;
+      [item] = await ledger.claim(this.opts.claimant, this.query({ subject: item.subject, after: item.id, limit: 1 }));
     }
+  }
+
+  private async attempt(item: OutboxRow): Promise<LaneStep> {
+    const notifier = this.byName.get(item.notifier)!;
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await notifier.deliver(item, withConfig(notifier, this.opts.ctx));
+    } catch (err) {
+      outcome = { ok: false, retryable: true, ambiguous: true, error: `internal: ${(err as Error).message}` };
+    }
+    return this.record(item, item.attempt_id!, outcome);
   }
 
   /** Write the outcome; what it means for the lane. */

@@ -17,15 +17,15 @@ import type { WriterLease } from '../ledger/lease';
 import { silentLogger, type Logger } from '../log';
 import { siteLinks, type Project } from '../project';
 import { adoptionOf } from './adopt';
-import { deliverOutbox, emptySummary, type DeliverySummary } from './deliver';
-import { createHttpClient, realSleep, type Sleep } from './http';
+import { emptySummary, type DeliverySummary } from './deliver';
+import { deliverQueued } from './delivery-round';
+import type { Sleep } from './http';
 import { identityProblem } from '../pipeline/identity';
 import { messagesFor } from './messages';
-import type { Notifier, SharedDeliverContext, SharedPlanContext } from './notifier';
+import type { Notifier, SharedPlanContext } from './notifier';
 import { activeNotifiers, configOf } from './notifier-config';
 import { observe, subjectsOf } from './observe';
 import { planRun, type Plan } from './plan';
-import { ADMIN_TOKEN_ENV, redactor, secretValues } from '../secrets';
 import type { Transition } from './protocol';
 
 export type { DeliverySummary } from './deliver';
@@ -291,19 +291,16 @@ function logBroken(broken: readonly BrokenFile[], log: Logger): void {
 /** Deliver the outbox: this run's notifications and earlier ones still waiting, each receiver in its own queue. */
 function deliver(run: PublishRun): Promise<DeliverySummary> {
   const { project, opts } = run;
-  const http = project.config.notify.http;
-  const delivering = deliverContext(project, run.ledger, run.now, opts, run.log);
-  const concurrency = opts.concurrency ?? http.concurrency;
-  return deliverOutbox({
-    ledger: run.ledger,
-    lease: run.lease,
+  return deliverQueued(project, run.ledger, {
+    claimant: { writer: run.lease },
     notifiers: run.active,
-    ctx: delivering,
+    now: run.now,
     log: run.log,
-    budgetMs: http.budgetMs,
-    redact: redactor(secretValues(project, delivering.env, [ADMIN_TOKEN_ENV]), delivering.learned),
+    waiting: true,
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(concurrency ? { concurrency } : {}),
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
   });
 }
 
@@ -336,18 +333,3 @@ function dryRunView(
   }
 }
 
-function deliverContext(project: Project, ledger: Ledger, now: Date, opts: PublishOptions, log: Logger): SharedDeliverContext {
-  const notify = project.config.notify;
-  return {
-    site: project.config,
-    now,
-    ledger,
-    log,
-    http: createHttpClient(notify.http.timeoutMs),
-    policy: { timeoutMs: notify.http.timeoutMs, retries: notify.http.retries, backoffMs: notify.http.backoffMs },
-    sleep: opts.sleep ?? realSleep,
-    env: opts.env ?? process.env,
-    memo: new Map(),
-    learned: new Set(),
-  };
-}
