@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import type { Project } from '../project';
 import type { Sleep } from '../publish/http';
 import type { Notifier } from '../publish/notifier';
+import type { DeliverySummary } from '../publish/deliver';
 import { publish, type PublishResult } from '../publish/run';
 import { Metrics } from '../serve/metrics';
 import { deployAfterBuild } from '../deploy/after-build';
@@ -35,17 +36,22 @@ export interface PublishRunnerDeps {
   sleep?: Sleep | undefined;
 }
 
-async function recordRun(metrics: Metrics, ledger: Ledger, reason: string, result: PublishResult, seconds: number): Promise<void> {
-  metrics.publishRuns.inc({ reason, result: result.ok ? 'ok' : 'failed' });
-  metrics.publishDuration.observe(seconds);
-  if (result.build) metrics.buildDuration.observe(result.buildMs / 1000);
-  for (const [notifier, counts] of Object.entries(result.delivery.byNotifier)) {
+/** Deliveries by notifier and outcome, and the outbox as it now stands. */
+export async function countDeliveries(metrics: Metrics, ledger: Ledger, delivery: DeliverySummary): Promise<void> {
+  for (const [notifier, counts] of Object.entries(delivery.byNotifier)) {
     for (const [outcome, n] of Object.entries(counts)) if (n) metrics.deliveries.inc({ notifier, result: outcome }, n);
   }
   Metrics.replace(
     metrics.outboxItems,
     (await ledger.outboxCounts()).map((row) => ({ labels: { notifier: row.notifier, status: row.status }, value: row.n })),
   );
+}
+
+async function recordRun(metrics: Metrics, ledger: Ledger, reason: string, result: PublishResult, seconds: number): Promise<void> {
+  metrics.publishRuns.inc({ reason, result: result.ok ? 'ok' : 'failed' });
+  metrics.publishDuration.observe(seconds);
+  if (result.build) metrics.buildDuration.observe(result.buildMs / 1000);
+  await countDeliveries(metrics, ledger, result.delivery);
 }
 
 export class PublishRunner {
@@ -70,6 +76,11 @@ export class PublishRunner {
     } finally {
       this.running = undefined;
     }
+  }
+
+  /** A run is in progress. */
+  get busy(): boolean {
+    return Boolean(this.running);
   }
 
   /** Settles when no run is in progress. */

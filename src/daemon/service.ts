@@ -24,7 +24,8 @@ import type { Service } from '../serve/service-api';
 import { followOutput } from './follow-output';
 import { healthReport, roleOf } from './health';
 import { closeServer, listen } from './listen';
-import { PublishRunner } from './publish-runner';
+import { deliveryPollMs, startDeliveryWorker } from './delivery-worker';
+import { countDeliveries, PublishRunner } from './publish-runner';
 import { ServedOutput } from './served-output';
 import { UntoldCount } from './untold-count';
 import { watchPostings } from './watch-postings';
@@ -123,15 +124,35 @@ async function startBackground(opts: ServiceOptions, parts: Parts, now: () => Da
   );
   await following.started;
   const watching = opts.watch ? watchPostings(project, ledger, log, now, () => output.reload(), opts.env) : undefined;
-  const stop = () => {
+  const delivering = deliveryWorkerOf(opts, parts, now);
+  const stop = async () => {
     schedule?.stop();
     watching?.stop();
     following.stop();
+    await delivering?.stop();
   };
   return { schedule, stop };
 }
 
 const ignore = (): undefined => undefined;
+
+/** On a ledger instances share, this one delivers between runs too (src/daemon/delivery-worker.ts). */
+function deliveryWorkerOf(opts: ServiceOptions, parts: Parts, now: () => Date) {
+  const env = opts.env ?? process.env;
+  const { ledger, runner, metrics } = parts;
+  if (!opts.schedule || ledger.engine !== 'postgres' || !deliveryPollMs(env)) return undefined;
+  return startDeliveryWorker({
+    project: opts.project,
+    ledger,
+    log: opts.log,
+    env,
+    now,
+    busy: () => runner.busy,
+    onRound: (summary) => void countDeliveries(metrics, ledger, summary).catch(ignore),
+    notifiers: opts.notifiers,
+    sleep: opts.sleep,
+  });
+}
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const { project, log } = opts;
@@ -159,8 +180,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   background = await startBackground(opts, parts, now);
   Object.assign(service, { listening, url, ready: background.schedule?.started ?? service.ready });
   service.close = async () => {
-    background?.stop();
     abort.abort();
+    await background?.stop();
     await runner.idle();
     await closeServer(server);
     await ledger.close();

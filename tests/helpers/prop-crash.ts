@@ -13,6 +13,7 @@ export const WRITE_METHODS = [
   'commitRun',
   'adopt',
   'claim',
+  'release',
   'markDone',
   'markRetry',
   'markFailed',
