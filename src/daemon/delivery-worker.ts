@@ -46,7 +46,8 @@ export function startDeliveryWorker(o: DeliveryWorkerOptions): { stop: () => Pro
     try {
       if (!worker || worker.lease.signal.aborted) worker = await o.ledger.deliveryWorker('deliver');
       const recovered = await o.ledger.recoverInterrupted();
-      if (recovered) o.log.warn({ event: 'deliver.recovered', recovered }, `${recovered} notification(s) left by an instance that stopped are re-sent with the same key`);
+      if (recovered)
+        o.log.warn({ event: 'deliver.recovered', recovered }, `${recovered} notification(s) left by an instance that stopped are re-sent with the same key`);
       const summary = await deliverQueued(o.project, o.ledger, {
         claimant: { worker },
         notifiers: activeNotifiers(o.notifiers ?? o.project.notifiers, o.project.config),

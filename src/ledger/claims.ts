@@ -56,7 +56,7 @@ export function claimSql(d: Dialect, who: Claimant, q: ClaimQuery, attemptId: st
       AND o.notifier IN (${q.notifiers.map(() => '?').join(', ')})
       AND (o.status = 'waiting' OR o.next_attempt IS NULL OR o.next_attempt <= ?) AND ${LANE_HEAD}
     ORDER BY o.id LIMIT ?${d.skipLocked}
-  ) AND status IN ${statuses} ${holds.sql} RETURNING *`;
+  ) ${holds.sql} RETURNING *`;
   const params: SqlValue[] = [
     attemptId,
     claimedBy(who),
