@@ -754,14 +754,32 @@ function ledgerTable(l: NonNullable<Results['ledger']>): string {
   if (!l.data) return `the ledger on both engines: ${l.failure}`;
   const { n, sqlite: a, postgres: b } = l.data;
   const row = (what: string, x: number, y: number) => [what, s(x), s(y), `${(y / x).toFixed(1)}×`];
-  return table(
-    [`the ledger, ${size(n)} roles`, 'SQLite s', 'PostgreSQL s', 'PostgreSQL / SQLite'],
-    [
-      row('one run recorded (subjects, told states, outbox; 1 txn)', a.commitMs, b.commitMs),
-      row(`${size(n)} notifications claimed + confirmed, one at a time`, a.claimAndConfirmMs, b.claimAndConfirmMs),
-      row('what planning reads (subjects, told states)', a.readMs, b.readMs),
-    ],
+  return (
+    table(
+      [`the ledger, ${size(n)} roles`, 'SQLite s', 'PostgreSQL s', 'PostgreSQL / SQLite'],
+      [
+        row('one run recorded (subjects, told states, outbox; 1 txn)', a.commitMs, b.commitMs),
+        row(`${size(n)} notifications claimed + confirmed, one at a time`, a.claimAndConfirmMs, b.claimAndConfirmMs),
+        row('what planning reads (subjects, told states)', a.readMs, b.readMs),
+      ],
+    ) + workersTable(l.data)
   );
+}
+
+/** Delivery throughput by 1, 2 and 3 worker processes on one PostgreSQL ledger, as a ratio to one. */
+function workersTable({ n, workers }: LedgerChildResult): string {
+  const one = (latency: number) => workers.find((w) => w.instances === 1 && w.latencyMs === latency)?.ms ?? NaN;
+  return `\n\n${table(
+    [`${size(n)} queued notifications → one local receiver (PostgreSQL)`, 's', 'per second', 'throughput / 1 worker', 'sent', 'sent twice'],
+    workers.map((w) => [
+      `${w.instances} delivery worker process(es), receiver answers in ${w.latencyMs} ms`,
+      s(w.ms),
+      String(Math.round(w.sent / (w.ms / 1000))),
+      `${(one(w.latencyMs) / w.ms).toFixed(2)}×`,
+      String(w.sent),
+      String(w.twice),
+    ]),
+  )}`;
 }
 
 interface ProfileRow {

@@ -268,7 +268,9 @@ describe.each<Engine>(['sqlite', 'postgres'])('the ledger on %s', (engine) => {
 
 /** Everything a ledger holds that the protocol reads, comparable across engines (outbox ids differ: PostgreSQL spends one on every conflict). */
 async function stateOf(l: Ledger) {
-  const outbox = (await l.outbox()).map(({ id: _id, attempt_id, ...rest }) => ({ ...rest, attempt_id: attempt_id === null ? null : 'set' })).sort((x, y) => (x.key < y.key ? -1 : 1));
+  const outbox = (await l.outbox())
+    .map(({ id: _id, attempt_id, ...rest }) => ({ ...rest, attempt_id: attempt_id === null ? null : 'set' }))
+    .sort((x, y) => (x.key < y.key ? -1 : 1));
   return {
     identitySeq: (await l.identity()).seq,
     subjects: [...(await l.subjects()).values()].sort((x, y) => (x.subject < y.subject ? -1 : 1)),

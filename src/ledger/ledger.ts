@@ -417,7 +417,9 @@ export class Ledger {
 
   /** Each receiver with items to deliver (pending, or also waiting), with its notifier. */
   receiversWithWork(waiting: boolean): Promise<{ receiver: string; notifier: string }[]> {
-    return this.#sql.all(`SELECT receiver, notifier FROM outbox WHERE status IN (${waiting ? `'pending', 'waiting'` : `'pending'`}) GROUP BY receiver, notifier ORDER BY receiver`);
+    return this.#sql.all(
+      `SELECT receiver, notifier FROM outbox WHERE status IN (${waiting ? `'pending', 'waiting'` : `'pending'`}) GROUP BY receiver, notifier ORDER BY receiver`,
+    );
   }
 
   async unresolvedCount(): Promise<number> {

@@ -149,7 +149,15 @@ class ReceiverQueue {
 
   private query(extra: Partial<ClaimQuery>): ClaimQuery {
     const { ctx, waiting } = this.opts;
-    return { receiver: this.receiver, notifiers: [...this.byName.keys()], now: ctx.now, waiting: waiting ?? true, after: this.cursor, limit: this.width, ...extra };
+    return {
+      receiver: this.receiver,
+      notifiers: [...this.byName.keys()],
+      now: ctx.now,
+      waiting: waiting ?? true,
+      after: this.cursor,
+      limit: this.width,
+      ...extra,
+    };
   }
 
   /** The next lane head to run, claiming more when none is left (one claim at a time per queue). */
@@ -175,7 +183,7 @@ class ReceiverQueue {
   /** Run a lane from its claimed head: each item in turn while the one before it was settled. */
   private async runLane(head: OutboxRow): Promise<void> {
     const { ledger } = this.opts;
-    for (let item: OutboxRow | undefined = head; item; ) {
+    for (let item: OutboxRow | undefined = head; item;) {
       if (this.shouldStop()) return void (await ledger.release(item.id, item.attempt_id!));
       const next = await this.attempt(item);
       if (next === 'sent') this.unconfirmed = 0;

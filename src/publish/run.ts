@@ -332,4 +332,3 @@ function dryRunView(
     if (why) result.waitsFor[item.key] = why;
   }
 }
-
