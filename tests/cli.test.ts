@@ -132,12 +132,13 @@ describe('jobcast build', () => {
 });
 
 describe('the shipped posting and its editor schema', () => {
-  it('carries the seed role verbatim: opening paragraph as summary, every bullet', async () => {
+  it('carries the seed role verbatim: opening paragraph as summary, every heading, lead-in and bullet', async () => {
     const posting = parse(SHIPPED_POSTING_TEXT);
-    const { opening, bullets } = seedPieces();
+    const { opening, bullets, lines } = seedPieces();
     expect(posting.summary.trim()).toBe(opening);
-    const items = [...posting.responsibilities, ...posting.qualifications, ...posting.preferredQualifications, ...posting.benefits];
-    expect(items).toEqual(bullets);
+    const lists = [posting.responsibilities, posting.qualifications, posting.preferredQualifications, posting.benefits];
+    expect(lists.flatMap((l) => l.items)).toEqual(bullets);
+    expect(lists.flatMap((l) => [l.heading, l.intro])).toEqual(lines);
     expect(posting).toMatchObject({
       employmentType: ['FULL_TIME'],
       workplace: 'remote',

@@ -107,9 +107,9 @@ describe('email delivery', () => {
     expect(mail.subject).toBe('ML Infrastructure Engineer — Example Corp — Remote (United States)');
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('engineering-referrals@lists.example.com');
     const body = mail.text!.replace(/\s+/g, ' ');
-    const { opening, bullets } = seedPieces();
+    const { opening, bullets, lines } = seedPieces();
     expect(body).toContain(opening);
-    for (const b of bullets) expect(body).toContain(b);
+    for (const b of [...bullets, ...lines]) expect(body).toContain(b);
     expect(mail.headers.get('list')).toMatchObject({
       'unsubscribe-post': { name: 'List-Unsubscribe=One-Click' },
       unsubscribe: { url: 'https://lists.example.com/u/eng', mail: 'eng-leave@lists.example.com?subject=unsubscribe' },

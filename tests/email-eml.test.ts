@@ -3,6 +3,7 @@
  * body equal to email.txt; determinism per role version; the bytes an SMTP server receives; and,
  * property-based, that no posting text can inject a header or break the wrapping rule.
  */
+import { sectionsOf } from '../src/compose/description';
 import { jobPages } from '../adapters/google/urls';
 import { collectBytes } from '../src/artifact-body';
 import { renderAll } from '../src/adapter';
@@ -232,7 +233,7 @@ describe('posting text cannot inject a header or break the wrapping rule (proper
         summary: t.summary,
         department: t.department,
         reference: t.reference,
-        responsibilities: [t.item, ...(base.posting.responsibilities ?? [])],
+        responsibilities: [t.item, ...sectionsOf(base.posting).flatMap((s) => (s.key === 'responsibilities' ? s.items : []))],
         skills: [t.skill, 'Go'],
       },
     };

@@ -75,6 +75,14 @@ describe('email.txt for the shipped role', () => {
     expect(bullets.length).toBeGreaterThan(30);
     // Each bullet as its own item: "- " then the text, then the next item or the end of its list.
     for (const b of bullets) expect(body).toContain(`- ${collapse(b)} `);
+    // Each heading and lead-in as typed, in the source's order.
+    const { lines } = seedPieces();
+    let from = 0;
+    for (const l of lines) {
+      const at = body.indexOf(collapse(l), from);
+      expect({ line: l, found: at >= 0 }).toEqual({ line: l, found: true });
+      from = at;
+    }
   });
 
   it('has the facts, the tracked apply link, the page link and the unsubscribe footer', async () => {

@@ -48,14 +48,14 @@ describe('the shipped role in every feed', () => {
     expect(result.manifest.artifacts[FEED_PATHS[channel]]).toMatchObject({ contentType: type, channel, status: 200 });
   });
 
-  it.each(FEED_CHANNELS)("%s carries the seed role's opening paragraph and every bullet, word for word", (channel) => {
-    const { opening, bullets } = seedPieces();
+  it.each(FEED_CHANNELS)("%s carries the seed role's whole text, word for word: opening paragraph, headings, lead-ins, bullets", (channel) => {
+    const { opening, bullets, lines } = seedPieces();
     const descriptions = descriptionsOf(channel, read(project, channel), SEED);
     expect(descriptions.length).toBeGreaterThan(0);
     for (const html of descriptions) {
       const blocks = htmlBlocks(html);
       expect(blocks).toContain(opening);
-      for (const b of bullets) expect(blocks).toContain(b);
+      for (const b of [...lines, ...bullets]) expect(blocks).toContain(b);
     }
   });
 

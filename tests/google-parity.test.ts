@@ -111,12 +111,13 @@ test('remote and hybrid status are said in words', () => {
   expect(pageOf(built, 'warehouse').visible).toContain('Denver, CO, United States; New York, NY, United States (hybrid)');
 });
 
-test("the seed role's opening paragraph and every bullet are in the JSON-LD description and on the page", () => {
-  const { opening, bullets } = seedPieces();
+test("the seed role's whole text (opening paragraph, headings, lead-ins, bullets) is in the JSON-LD description and on the page", () => {
+  const { opening, bullets, lines } = seedPieces();
   expect(bullets.length).toBeGreaterThan(20);
+  expect(lines).toHaveLength(8);
   const page = pageOf(built, 'ml-infrastructure-engineer');
   const blocks = descriptionBlocks(page.ld.description as string);
-  for (const piece of [opening, ...bullets]) {
+  for (const piece of [opening, ...lines, ...bullets]) {
     expect(blocks).toContain(collapse(piece));
     expect(page.visible).toContain(collapse(piece));
   }

@@ -8,7 +8,7 @@ import { SaxesParser } from 'saxes';
 import { googleJobPosting } from '../adapters/google';
 import { buildJobPosting } from '../adapters/google/json-ld';
 import type { Artifact, PostingEntry } from '../src/adapter';
-import { paragraphsOf } from '../src/compose/description';
+import { paragraphsOf, sectionsOf } from '../src/compose/description';
 import type { SiteConfig } from '../src/model/config';
 import { postingFields, type Posting } from '../src/model/posting';
 import {
@@ -104,8 +104,9 @@ const rawPosting = fc.record({
   locations: fc.array(location, { minLength: 1, maxLength: 2 }),
   summary: block(2000),
   responsibilities: list,
-  qualifications: fc.option(list, { nil: undefined }),
-  benefits: fc.option(list, { nil: undefined }),
+  // A list, or one with its own heading and lead-in: the hostile text reaches those too.
+  qualifications: fc.option(fc.oneof(list, fc.record({ heading: line(200), intro: line(2000), items: list })), { nil: undefined }),
+  benefits: fc.option(fc.oneof(list, fc.record({ heading: line(200), items: list })), { nil: undefined }),
   skills: fc.option(fc.uniqueArray(line(100), { minLength: 1, maxLength: 3 }), { nil: undefined }),
   salary: fc.boolean(),
   orgName: line(100),
@@ -147,9 +148,7 @@ function textsOf(p: Posting, orgName: string): string[] {
     p.title,
     orgName,
     ...paragraphsOf(p.summary),
-    ...(p.responsibilities ?? []),
-    ...(p.qualifications ?? []),
-    ...(p.benefits ?? []),
+    ...sectionsOf(p).flatMap((s) => [s.heading, ...(s.intro ? [s.intro] : []), ...s.items]),
     ...(p.skills ?? []),
     p.reference ?? '',
     p.department ?? '',
@@ -239,6 +238,6 @@ test('the hostile constants themselves survive as a title and an item', () => {
     const doc = parseHtml(html);
     expect(JSON.parse(onlyJsonLd(doc))).toEqual(buildJobPosting(entry, ctx));
     const visible = collapse(visibleText(bodyOf(doc)));
-    for (const t of [posting.title, posting.responsibilities![0]!, posting.locations![0]!.locality]) expect(visible).toContain(shown(t));
+    for (const t of [posting.title, (posting.responsibilities as string[])[0]!, posting.locations![0]!.locality]) expect(visible).toContain(shown(t));
   }
 });

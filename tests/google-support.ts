@@ -176,13 +176,13 @@ export function descriptionBlocks(descriptionHtml: string): string[] {
 
 const DESCRIPTION_SECTIONS = new Set<string>(['about', ...SECTION_KEYS]);
 
-/** The same blocks as the page shows them: the "About the role" paragraphs, then each list section. */
+/** The same blocks as the page shows them: the "About the role" paragraphs, then each list section (heading, lead-in, items). */
 export function pageDescriptionBlocks(doc: HtmlNode): string[] {
   const sections = elements(doc, 'section').filter((s) => DESCRIPTION_SECTIONS.has(attr(s, 'aria-labelledby') ?? ''));
   return sections.flatMap((s) => {
     const id = attr(s, 'aria-labelledby');
     if (id === 'about') return elements(s, 'p').map((p) => collapse(textOf(p)));
-    return [collapse(textOf(elements(s, 'h2')[0]!)), ...elements(s, 'li').map((li) => collapse(textOf(li)))];
+    return [collapse(textOf(elements(s, 'h2')[0]!)), ...[...elements(s, 'p'), ...elements(s, 'li')].map((n) => collapse(textOf(n)))];
   });
 }
 

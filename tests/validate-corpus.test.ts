@@ -54,6 +54,10 @@ const CORPUS: Record<string, Expect> = {
   'experience-not-number': { line: 6, col: 23, field: 'experience.months', code: 'JC_FIELD_TYPE' },
   'unknown-channel': { line: 14, col: 13, field: 'channels.exclude.0', code: 'JC_RULE_UNKNOWN_CHANNEL' },
   'empty-list-item': { line: 15, col: 5, field: 'responsibilities.1', code: 'JC_FIELD_TYPE' },
+  // A list with its own heading and lead-in: each part checked where it is written.
+  'section-heading-two-lines': { line: 14, col: 12, field: 'responsibilities.heading', code: 'JC_FIELD_TEXT' },
+  'section-unknown-key': { line: 14, col: 3, field: 'responsibilities.title', code: 'JC_FIELD_UNKNOWN' },
+  'section-empty-items': { line: 15, col: 10, field: 'responsibilities.items', code: 'JC_FIELD_LENGTH' },
   'duplicate-employment-type': { line: 4, col: 29, field: 'employmentType.1', code: 'JC_FIELD_DUPLICATE_ITEM' },
   'yaml-bad-indent': { line: 9, col: 1, field: '', code: 'JC_YAML_SYNTAX' },
   'yaml-unclosed-quote': { line: 12, col: 10, field: '', code: 'JC_YAML_SYNTAX' },

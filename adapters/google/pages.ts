@@ -121,7 +121,12 @@ export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOption
     applyUrl: ctx.applyUrl(p),
     applyEmail: p.apply.email ?? '',
     paragraphs: paragraphsOf(p.summary).map((para) => cleanText(para)),
-    sections: sectionsOf(p).map((s) => ({ id: s.key, heading: s.heading, items: s.items.map((i) => cleanText(i)) })),
+    sections: sectionsOf(p).map((s) => ({
+      id: s.key,
+      heading: s.heading,
+      ...(s.intro ? { hasIntro: true, intro: cleanText(s.intro) } : {}),
+      items: s.items.map((i) => cleanText(i)),
+    })),
     requirements: plainFacts(requirementFacts(p)),
     skills: (p.skills ?? []).map(plain).join(', '),
     addresses: (p.locations ?? []).map(addressDisplay),

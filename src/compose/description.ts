@@ -18,7 +18,10 @@ const SECTION_HEADINGS: Record<SectionKey, string> = {
 
 export interface Section {
   key: SectionKey;
+  /** The posting's own heading, or the standard one. */
   heading: string;
+  /** The posting's lead-in line, between the heading and the items. */
+  intro?: string;
   items: readonly string[];
 }
 
@@ -33,9 +36,12 @@ export function paragraphsOf(summary: string): string[] {
 }
 
 export function sectionsOf(posting: Posting): Section[] {
-  return SECTION_KEYS.flatMap((key) => {
-    const items = posting[key];
-    return items && items.length ? [{ key, heading: SECTION_HEADINGS[key], items }] : [];
+  return SECTION_KEYS.flatMap((key): Section[] => {
+    const list = posting[key];
+    if (!list) return [];
+    const { heading, intro, items } = Array.isArray(list) ? { heading: undefined, intro: undefined, items: list } : list;
+    if (!items.length) return [];
+    return [{ key, heading: heading ?? SECTION_HEADINGS[key], ...(intro ? { intro } : {}), items }];
   });
 }
 
@@ -46,6 +52,7 @@ function composeDescription(posting: Posting): string {
   const parts = paragraphsOf(posting.summary).map((p) => `<p>${escapeHtmlText(p)}</p>`);
   for (const s of sectionsOf(posting)) {
     parts.push(`<p><strong>${escapeHtmlText(s.heading)}</strong></p>`);
+    if (s.intro) parts.push(`<p>${escapeHtmlText(s.intro)}</p>`);
     parts.push(`<ul>${s.items.map((i) => `<li>${escapeHtmlText(i)}</li>`).join('')}</ul>`);
   }
   return parts.join('\n');

@@ -90,9 +90,12 @@ summary: >                               # the opening paragraph(s); a blank lin
   clusters and the tools around them.
 
   You will work with data scientists and product engineers across the company.
-responsibilities:
-  - Design and implement scalable ML infrastructure and deployment pipelines
-  - Build and maintain distributed training and inference systems
+responsibilities:                        # a list, or a list with its own heading and lead-in:
+  heading: Job Responsibilities          #   shown instead of "Responsibilities"
+  intro: "What you will do in your first year:"   # between the heading and the bullets
+  items:
+    - Design and implement scalable ML infrastructure and deployment pipelines
+    - Build and maintain distributed training and inference systems
 qualifications:
   - 5+ years of experience in software engineering or ML infrastructure
   - Strong knowledge of containerization (Docker, Kubernetes)

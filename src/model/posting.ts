@@ -56,6 +56,22 @@ const textList = (label: string) =>
     .array(text(`each item of ${label}`, 2000))
     .min(1, { message: `${label} must list at least one item (or leave the key out)`, ...params(CODES.FIELD_LENGTH) });
 
+/**
+ * A list of the description: its items, or the items with the recruiter's own heading (in place
+ * of the standard one) and a lead-in line shown between the heading and the items.
+ */
+const listSection = (label: string, what: string, example: string) =>
+  z
+    .union([
+      textList(label),
+      z.strictObject({
+        heading: singleLine(`the heading of ${label}`, 200).optional().describe(`The list's own heading, in place of "${what}", e.g. ${example}`),
+        intro: text(`the lead-in of ${label}`, 2000).optional().describe('A plain-text line shown between the heading and the items'),
+        items: textList(label).describe('The items: one plain-text item per bullet'),
+      }),
+    ])
+    .optional();
+
 const dateField = ({ allowTime }: { allowTime: boolean }) =>
   z
     .string()
@@ -222,12 +238,18 @@ export const postingFields = z.strictObject({
     description:
       'The opening paragraph(s) of the description, plain text (no HTML or Markdown); a blank line starts a new paragraph. For several lines, write summary: > and indent the text below it. At most 10,000 characters',
   }),
-  responsibilities: textList('responsibilities')
-    .optional()
-    .describe('What the person will do: a list, one plain-text item per bullet (at most 2,000 characters each)'),
-  qualifications: textList('qualifications').optional().describe('What the person must bring: a list, one plain-text item per bullet'),
-  preferredQualifications: textList('preferredQualifications').optional().describe('What would be a plus: a list, one plain-text item per bullet'),
-  benefits: textList('benefits').optional().describe('What the role offers besides pay: a list, one plain-text item per bullet'),
+  responsibilities: listSection('responsibilities', 'Responsibilities', 'Job Responsibilities').describe(
+    'What the person will do: a list, one plain-text item per bullet (at most 2,000 characters each); or { heading, intro, items } to give the list its own heading and a lead-in line',
+  ),
+  qualifications: listSection('qualifications', 'Qualifications', 'Required Skills').describe(
+    'What the person must bring: a list, one plain-text item per bullet; or { heading, intro, items }',
+  ),
+  preferredQualifications: listSection('preferredQualifications', 'Preferred qualifications', 'Nice to have').describe(
+    'What would be a plus: a list, one plain-text item per bullet; or { heading, intro, items }',
+  ),
+  benefits: listSection('benefits', 'Benefits', 'Benefits & Perks').describe(
+    'What the role offers besides pay: a list, one plain-text item per bullet; or { heading, intro, items }',
+  ),
   education: z
     .strictObject({
       credential: z.enum(CREDENTIALS).describe('The lowest education that qualifies; none when no formal education is asked for'),

@@ -12,12 +12,19 @@ export const SHIPPED_POSTING = path.join(REPO, 'postings', 'ml-infrastructure-en
 export const SHIPPED_CONFIG = path.join(REPO, 'jobcast.config.yaml');
 export const SEED_TEXT = readFileSync(path.join(REPO, 'tests', 'fixtures', 'seed-posting.txt'), 'utf8');
 
-/** The seed role's opening paragraph and every bullet, as they must appear in every channel. */
-export function seedPieces(): { opening: string; bullets: string[] } {
+/**
+ * The seed role's text as it must appear in every channel: its opening paragraph, every bullet, and
+ * every other line (the section headings and their lead-ins) — together, the whole text.
+ */
+export function seedPieces(): { opening: string; bullets: string[]; lines: string[] } {
   const lines = SEED_TEXT.split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  return { opening: lines[0]!, bullets: lines.filter((l) => l.startsWith('- ')).map((l) => l.slice(2)) };
+  return {
+    opening: lines[0]!,
+    bullets: lines.filter((l) => l.startsWith('- ')).map((l) => l.slice(2)),
+    lines: lines.slice(1).filter((l) => !l.startsWith('- ')),
+  };
 }
 
 export const SHIPPED_POSTING_TEXT = readFileSync(SHIPPED_POSTING, 'utf8');
