@@ -109,15 +109,8 @@ async function postgresDatabase(): Promise<{ url: string; stop: () => Promise<vo
       child!.once('exit', (code) => reject(new Error(`the PostgreSQL helper exited (code ${code})`)));
     });
   }
-  const name = `jobcast_bench_${process.pid}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: await freshDatabase(admin, `jobcast_bench_${process.pid}`),
     stop: async () => {
       if (child) {
         const exited = new Promise((r) => child.once('exit', r));
