@@ -1,6 +1,6 @@
 /** The one "no salary" warning: which laws cover a role, and what the warning says about them. */
 import { CODES } from '../src/errors';
-import { noSalaryWarning, payLawTable, payTransparencyLaws } from '../src/model/pay-transparency';
+import { noSalaryWarning, payLawTable, payTransparencyLaws, wideRangeWarning } from '../src/model/pay-transparency';
 import { postingFields, type Posting } from '../src/model/posting';
 
 const BASE = postingFields.parse({
@@ -89,4 +89,42 @@ test('the docs table lists every jurisdiction the rule knows', () => {
   expect(table).toHaveLength(17);
   expect(table[0]!.place).toContain('DE');
   expect(table.map((r) => r.place)).toContain('Colorado, United States (`CO`)');
+});
+
+describe("Ontario's range width (O. Reg. 476/24)", () => {
+  const toronto = { locations: [{ locality: 'Toronto', region: 'ON', country: 'CA' }] };
+  const range = (min: number, max: number, extra: Partial<NonNullable<Posting['salary']>> = {}) => ({
+    salary: { currency: 'CAD', min, max, unit: 'YEAR' as const, ...extra },
+  });
+
+  test('a yearly CAD range wider than 50,000 for a role in Ontario is warned about, with a range that would do', () => {
+    const w = wideRangeWarning(posting({ ...toronto, ...range(100_000, 160_000) }));
+    expect(w).toEqual({
+      code: CODES.WARN_PAY_RANGE_WIDE,
+      severity: 'warning',
+      message:
+        "the pay range is 60,000 CAD a year wide; for Toronto, ON, Ontario's job-posting rules (O. Reg. 476/24, employers with 25 or more employees) allow at most 50,000 unless the range ends above 200,000",
+      fix: 'narrow the range to at most 50,000, e.g. min: 110000',
+    });
+  });
+
+  test.each([
+    ['exactly 50,000 wide', range(100_000, 150_000)],
+    ['ending above 200,000', range(150_000, 240_000)],
+    ['in USD', range(100_000, 160_000, { currency: 'USD' })],
+    ['per hour', range(20, 80, { unit: 'HOUR' })],
+    ['one amount', { salary: { currency: 'CAD', value: 120_000, unit: 'YEAR' as const } }],
+  ])('a range %s is not', (_what, salary) => {
+    expect(wideRangeWarning(posting({ ...toronto, ...salary }))).toBeUndefined();
+  });
+
+  test('it covers "Ontario" written out, and remote roles open to Canada; not roles elsewhere', () => {
+    expect(wideRangeWarning(posting({ locations: [{ locality: 'Ottawa', region: 'Ontario', country: 'CA' }], ...range(90_000, 150_000) }))?.message).toContain(
+      'for Ottawa, Ontario,',
+    );
+    const remote = { workplace: 'remote' as const, locations: undefined, ...range(90_000, 150_000) };
+    expect(wideRangeWarning(posting({ ...remote, applicantLocations: ['US', 'CA'] }))?.message).toContain('for remote applicants in Canada,');
+    expect(wideRangeWarning(posting({ ...remote, applicantLocations: ['US'] }))).toBeUndefined();
+    expect(wideRangeWarning(posting({ locations: [{ locality: 'Vancouver', region: 'BC', country: 'CA' }], ...range(90_000, 150_000) }))).toBeUndefined();
+  });
 });

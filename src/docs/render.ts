@@ -482,6 +482,11 @@ These laws require the pay (range) in job ads. A role without \`salary\` is unde
 \`validate\` then warns once (\`JC_WARN_NO_SALARY\`), naming the places and how many laws. Not legal
 advice: thresholds such as employer size differ, so check the law itself.
 
+Ontario also limits how wide a posted range may be (O. Reg. 476/24, since 2026-01-01, employers with
+25 or more employees): at most $50,000 a year, unless the range ends above $200,000. A yearly range
+in CAD that is wider, for a role in Ontario or remote and open to Canada, gets a warning
+(\`JC_WARN_PAY_RANGE_WIDE\`) at its \`max\`.
+
 | Place | Law |
 |---|---|
 ${payLawTable()

@@ -117,6 +117,39 @@ export function payLawTable(): { place: string; law: string }[] {
   ];
 }
 
+/**
+ * Ontario's job-posting rules (O. Reg. 476/24 under the Employment Standards Act, in force since
+ * 2026-01-01, for employers with 25 or more employees): a posted range is at most $50,000 a year
+ * wide, unless it ends above $200,000 a year. Checked for yearly ranges in CAD; other units and
+ * currencies would need a conversion the law does not define.
+ */
+export const ONTARIO_RANGE = { maxWidth: 50_000, exemptAbove: 200_000, rule: 'O. Reg. 476/24' } as const;
+
+/** Where the role brings it under Ontario's rules: an Ontario location, or remote applicants in Canada. */
+function ontarioPlace(p: Posting): string | undefined {
+  const ontario = REGION_LAWS.find((j) => j.names[0] === 'ON' && j.country === 'CA')!;
+  const here = (p.locations ?? []).find((l) => regionLaw(l.country, l.region) === ontario);
+  if (here) return `${printable(here.locality)}, ${printable(here.region!)}`;
+  return p.workplace === 'remote' && p.applicantLocations?.includes('CA') ? 'remote applicants in Canada' : undefined;
+}
+
+/** A range wider than Ontario allows, for a role Ontario's rules cover; the warning, or none. */
+export function wideRangeWarning(p: Posting): { code: string; severity: 'warning'; message: string; fix: string } | undefined {
+  const s = p.salary;
+  if (!s || s.min === undefined || s.max === undefined || s.unit !== 'YEAR' || s.currency !== 'CAD') return undefined;
+  const width = s.max - s.min;
+  if (width <= ONTARIO_RANGE.maxWidth || s.max > ONTARIO_RANGE.exemptAbove) return undefined;
+  const place = ontarioPlace(p);
+  if (!place) return undefined;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return {
+    code: CODES.WARN_PAY_RANGE_WIDE,
+    severity: 'warning',
+    message: `the pay range is ${n(width)} CAD a year wide; for ${place}, Ontario's job-posting rules (${ONTARIO_RANGE.rule}, employers with 25 or more employees) allow at most ${n(ONTARIO_RANGE.maxWidth)} unless the range ends above ${n(ONTARIO_RANGE.exemptAbove)}`,
+    fix: `narrow the range to at most ${n(ONTARIO_RANGE.maxWidth)}, e.g. min: ${s.max - ONTARIO_RANGE.maxWidth}`,
+  };
+}
+
 /** The one warning for a role without pay: short, with where the laws are listed. */
 export function noSalaryWarning(p: Posting): { code: string; severity: 'warning'; message: string; fix: string } {
   const laws = payTransparencyLaws(p);
