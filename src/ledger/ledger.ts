@@ -415,10 +415,12 @@ export class Ledger {
     return this.#sql.all<OutboxRow>(`SELECT * FROM outbox WHERE status IN ('pending', 'waiting') ORDER BY id`);
   }
 
-  /** Each receiver with items to deliver (pending, or also waiting), with its notifier. */
-  receiversWithWork(waiting: boolean): Promise<{ receiver: string; notifier: string }[]> {
+  /** Each receiver with items due by `now` (pending, or also waiting), with its notifier: the queues a delivery round opens. */
+  receiversWithWork(waiting: boolean, now: Date): Promise<{ receiver: string; notifier: string }[]> {
     return this.#sql.all(
-      `SELECT receiver, notifier FROM outbox WHERE status IN (${waiting ? `'pending', 'waiting'` : `'pending'`}) GROUP BY receiver, notifier ORDER BY receiver`,
+      `SELECT receiver, notifier FROM outbox WHERE status IN (${waiting ? `'pending', 'waiting'` : `'pending'`})
+        AND (status = 'waiting' OR next_attempt IS NULL OR next_attempt <= ?) GROUP BY receiver, notifier ORDER BY receiver`,
+      [now.toISOString()],
     );
   }
 

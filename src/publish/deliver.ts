@@ -90,7 +90,7 @@ export async function deliverOutbox(opts: DeliverOptions): Promise<DeliverySumma
   const summary = emptySummary();
   const byName = new Map(opts.notifiers.map((n) => [n.name, n]));
   const queues = new Map<string, ReceiverQueue>();
-  for (const { receiver, notifier } of await opts.ledger.receiversWithWork(opts.waiting ?? true)) {
+  for (const { receiver, notifier } of await opts.ledger.receiversWithWork(opts.waiting ?? true, opts.ctx.now)) {
     const n = byName.get(notifier);
     if (n && !queues.has(receiver)) queues.set(receiver, new ReceiverQueue(receiver, byName, n, opts, summary));
   }
