@@ -1,6 +1,8 @@
 /**
  * `feeds/adzuna.xml`: Adzuna's XML job feed (docs/channels.md, "adzuna"), root `<jobs>`, one `<job>` per
- * posting at one location (Adzuna uses only the first location of an ad).
+ * posting per place in a country Adzuna runs in (Adzuna uses only the first location of an ad), each
+ * with that place's pay. Ids follow the Indeed-shaped feeds' scheme (adapters/shared/indeed-shape.ts):
+ * the first such place keeps the posting id, every further one `<id>-<8 hex>` of its identity.
  *
  * Country: Adzuna takes 16 countries and writes the United Kingdom as `UK`, while our model stores
  * ISO 3166-1 `GB`; GB is written as `UK` (Adzuna's own list, used consistently across the file, as
@@ -13,7 +15,8 @@ import { salaryText } from '../src/compose/facts';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { countryName } from '../src/model/iso-codes';
-import type { EmploymentType, Posting, SalaryUnit } from '../src/model/posting';
+import type { EmploymentType, Posting, Salary, SalaryUnit } from '../src/model/posting';
+import { jobPlaces, referenceNumbers } from './shared/indeed-shape';
 import { charLength, isChecked, listedEntries, descriptionText } from '../src/xml/feed';
 import { descriptionLength } from './shared/description-length';
 import { titleDiagnostics } from './shared/title';
@@ -25,7 +28,7 @@ export const ADZUNA_CODES = {
   DESCRIPTION_TOO_SHORT: 'ADZUNA_DESCRIPTION_TOO_SHORT',
   COUNTRY_UNSUPPORTED: 'ADZUNA_COUNTRY_UNSUPPORTED',
   SALARY_FREQUENCY: 'ADZUNA_SALARY_FREQUENCY',
-  ONE_LOCATION: 'ADZUNA_ONE_LOCATION',
+  PLACE_LEFT_OUT: 'ADZUNA_PLACE_LEFT_OUT',
 } as const;
 
 const ADZUNA_MIN_DESCRIPTION = 100;
@@ -76,43 +79,38 @@ export type AdzunaPostingOptions = z.output<typeof postingOptions>;
 
 interface AdzunaPlace {
   field: string;
+  /** The place's identity, as the Indeed-shaped feeds key it. */
+  key: string;
   location: string;
   postcode?: string;
+  /** Our ISO code; Adzuna's own is ADZUNA_COUNTRIES[country]. */
   country: string;
+  supported: boolean;
+  salary?: Salary;
+  salaryField?: string;
 }
 
-/** Every place the posting names, in order, with whether Adzuna runs in its country. */
-function candidatePlaces(p: Posting): (AdzunaPlace & { supported: boolean })[] {
-  if (p.workplace === 'remote') {
-    // No remote element at Adzuna: the ad is placed in the country applicants may work from.
-    return (p.applicantLocations ?? []).map((c, i) => ({
-      field: `applicantLocations.${i}`,
-      location: countryName(c),
-      country: c,
-      supported: c in ADZUNA_COUNTRIES,
-    }));
-  }
-  return (p.locations ?? []).map((l, i) => ({
-    field: `locations.${i}.country`,
-    // Adzuna: ideally one value, the closest town or city, so it maps the job precisely.
-    location: l.locality,
-    ...(l.postalCode !== undefined ? { postcode: l.postalCode } : {}),
-    country: l.country,
-    supported: l.country in ADZUNA_COUNTRIES,
+/** Every place the posting names, in order (repeats left out), with whether Adzuna runs in its country. */
+function candidatePlaces(p: Posting): AdzunaPlace[] {
+  const remote = p.workplace === 'remote';
+  return jobPlaces(p).places.map((pl) => ({
+    field: remote ? pl.field : `${pl.field}.country`,
+    key: pl.key,
+    // Remote: no remote element at Adzuna, so the ad is placed in the country applicants may work
+    // from. Otherwise ideally one value, the closest town or city, so Adzuna maps the job precisely.
+    location: remote ? countryName(pl.country) : pl.city!,
+    ...(pl.postalcode ? { postcode: pl.postalcode } : {}),
+    country: pl.country,
+    supported: pl.country in ADZUNA_COUNTRIES,
+    ...(pl.salary ? { salary: pl.salary, salaryField: pl.salaryField! } : {}),
   }));
 }
 
-/** The one place the ad is listed at: the first in a country Adzuna runs in. */
-function adzunaPlace(p: Posting): AdzunaPlace | undefined {
-  const found = candidatePlaces(p).find((c) => c.supported);
-  return (
-    found && {
-      field: found.field,
-      location: found.location,
-      ...(found.postcode !== undefined ? { postcode: found.postcode } : {}),
-      country: ADZUNA_COUNTRIES[found.country]!,
-    }
-  );
+/** The places the ad is listed at (those in countries Adzuna runs in), each with its job id. */
+function adzunaPlaces(id: string, p: Posting): { place: AdzunaPlace; ref: string }[] {
+  const listed = candidatePlaces(p).filter((c) => c.supported);
+  const refs = referenceNumbers(id, listed);
+  return listed.map((place, i) => ({ place, ref: refs[i]! }));
 }
 
 function check(entry: PostingEntry): DiagnosticInput[] {
@@ -127,53 +125,56 @@ function check(entry: PostingEntry): DiagnosticInput[] {
   );
   out.push(...descriptionLength('Adzuna', ADZUNA_CODES.DESCRIPTION_TOO_SHORT, ADZUNA_MIN_DESCRIPTION, charLength(descriptionText(p))));
   const candidates = candidatePlaces(p);
-  const chosen = candidates.find((c) => c.supported);
-  if (!chosen) {
-    const listed = [...new Set(candidates.map((c) => c.country))].join(', ');
+  const listed = candidates.filter((c) => c.supported);
+  if (!listed.length) {
+    const countries = [...new Set(candidates.map((c) => c.country))].join(', ');
     out.push({
       code: ADZUNA_CODES.COUNTRY_UNSUPPORTED,
       severity: 'error',
       field: candidates[0]?.field ?? 'locations',
-      message: `Adzuna runs only in ${Object.values(ADZUNA_COUNTRIES).join(', ')}; this role is in ${listed || 'no country'}, so it is left out of the Adzuna feed`,
+      message: `Adzuna runs only in ${Object.values(ADZUNA_COUNTRIES).join(', ')}; this role is in ${countries || 'no country'}, so it is left out of the Adzuna feed`,
       fix: 'nothing to fix if the role is not meant for Adzuna; add channels: { exclude: [adzuna] } to say so and silence this',
     });
-  } else if (candidates.length > 1) {
-    out.push({
-      code: ADZUNA_CODES.ONE_LOCATION,
-      severity: 'info',
-      field: chosen.field,
-      message: `Adzuna lists an ad at one location; it gets ${chosen.location}, ${ADZUNA_COUNTRIES[chosen.country]}`,
-    });
+  } else {
+    for (const c of candidates.filter((c) => !c.supported)) {
+      out.push({
+        code: ADZUNA_CODES.PLACE_LEFT_OUT,
+        severity: 'info',
+        field: c.field,
+        message: `Adzuna does not run in ${c.country}, so ${c.location} is left out; the role is listed at its other places`,
+      });
+    }
   }
-  if (p.salary && !FREQUENCY[p.salary.unit]) {
+  const said = new Set<string>();
+  for (const c of listed) {
+    if (!c.salary || FREQUENCY[c.salary.unit] || said.has(c.salaryField!)) continue;
+    said.add(c.salaryField!);
     out.push({
       code: ADZUNA_CODES.SALARY_FREQUENCY,
       severity: 'warning',
-      field: 'salary.unit',
-      message: `Adzuna's salary frequency is hour, day, month or year; for ${p.salary.unit} only the salary text is sent`,
+      field: `${c.salaryField}.unit`,
+      message: `Adzuna's salary frequency is hour, day, month or year; for ${c.salary.unit} only the salary text is sent`,
       fix: 'give the salary per HOUR, DAY, MONTH or YEAR if that is how it is paid',
     });
   }
   return out;
 }
 
-function jobElement(e: PostingEntry, ctx: RenderContext<AdzunaOptions>): XmlElement | undefined {
+function jobElement(e: PostingEntry, place: AdzunaPlace, ref: string, ctx: RenderContext<AdzunaOptions>): XmlElement {
   const p = e.posting;
-  const place = adzunaPlace(p);
-  if (!place) return undefined;
-  const s = p.salary;
+  const s = place.salary;
   const frequency = s && FREQUENCY[s.unit];
   const contractType = p.employmentType.map((t) => CONTRACT_TYPE[t]).find(Boolean);
   const contractTime = p.employmentType.map((t) => CONTRACT_TIME[t]).find(Boolean);
   const category = ctx.postingOptions<AdzunaPostingOptions>(p)?.category ?? p.department ?? p.industry;
   return el('job', [
-    cdataEl('id', e.id),
+    cdataEl('id', ref),
     cdataEl('title', p.title),
     cdataEl('description', descriptionHtml(p)),
     cdataEl('url', ctx.pageUrl(e.id)),
     cdataEl('location', place.location),
     cdataEl('postcode', place.postcode),
-    cdataEl('country', place.country),
+    cdataEl('country', ADZUNA_COUNTRIES[place.country]),
     s && cdataEl('salary', salaryText(s)),
     s &&
       frequency && [
@@ -200,7 +201,7 @@ export const adzuna = defineAdapter<AdzunaOptions, AdzunaPostingOptions>({
   postingOptions,
   check,
   render(entries, ctx) {
-    const body = xmlDocument({ root: 'jobs', items: listedEntries(entries), item: (e) => jobElement(e, ctx), posting: (e) => e.id });
+    const body = xmlDocument({ root: 'jobs', items: listedEntries(entries), item: (e) => adzunaPlaces(e.id, e.posting).map(({ place, ref }) => jobElement(e, place, ref, ctx)), posting: (e) => e.id });
     return { artifacts: [{ path: 'feeds/adzuna.xml', contentType: 'application/xml; charset=utf-8', body }] };
   },
 });

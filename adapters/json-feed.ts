@@ -11,6 +11,7 @@ import { descriptionHtml, paragraphsOf } from '../src/compose/description';
 import { salaryText } from '../src/compose/facts';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { formatUtc, formatZoned } from '../src/model/dates';
+import type { Salary } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
 import { isChecked, listedEntries } from '../src/xml/feed';
 import { feedPages, type FeedPage } from '../src/xml/feed-pages';
@@ -29,10 +30,12 @@ export type JsonFeedOptions = z.output<typeof options>;
 const t = (s: string): string => feedText(s);
 const opt = (s: string | undefined): string | undefined => (s === undefined ? undefined : t(s));
 
+const salaryJson = (s: Salary | undefined) =>
+  s && { currency: s.currency, min: s.min, max: s.max, value: s.value, unit: s.unit, text: t(salaryText(s)) };
+
 function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
   const p = e.posting;
   const tz = ctx.site.schedule.timezone;
-  const s = p.salary;
   return {
     id: e.id,
     reference: opt(p.reference),
@@ -49,16 +52,11 @@ function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
       region: opt(l.region),
       postalCode: opt(l.postalCode),
       country: l.country,
+      salary: salaryJson(l.salary),
     })),
     applicantLocations: p.applicantLocations,
-    salary: s && {
-      currency: s.currency,
-      min: s.min,
-      max: s.max,
-      value: s.value,
-      unit: s.unit,
-      text: t(salaryText(s)),
-    },
+    salary: salaryJson(p.salary),
+    salaryByCountry: p.salaryByCountry && Object.fromEntries(Object.entries(p.salaryByCountry).map(([c, s]) => [c, salaryJson(s)])),
     education: p.education?.credential,
     experienceMonths: p.experience === undefined || p.experience === 'none' ? undefined : p.experience.months,
     experienceInPlaceOfEducation: p.experienceInPlaceOfEducation,

@@ -13,7 +13,8 @@ import { descriptionHtml } from '../src/compose/description';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
 import { countryName } from '../src/model/iso-codes';
-import { email, type EmploymentType, type Posting, type PostingLocation, type SalaryUnit } from '../src/model/posting';
+import { payPlaces } from '../src/model/pay';
+import { email, type EmploymentType, type Posting, type PostingLocation, type Salary, type SalaryUnit } from '../src/model/posting';
 import { charLength, FEED_STATES, isChecked, lastChange, listedEntries, rfc822, visibleText } from '../src/xml/feed';
 import { descriptionLength } from './shared/description-length';
 import { titleDiagnostics } from './shared/title';
@@ -138,14 +139,25 @@ function linkedinPlace(p: Posting, options: LinkedinOptions | undefined): Linked
   return c ? { field: 'applicantLocations.0', location: countryName(c), country: c, source: 'country' } : undefined;
 }
 
+/**
+ * The pay at the one place LinkedIn lists the job (the first location, or a remote role's first
+ * applicant country), with where it is written; every place's range is in the description.
+ */
+function linkedinSalary(p: Posting): { salary: Salary; field: string } | undefined {
+  const first = payPlaces(p)[0];
+  if (first) return first.salary && { salary: first.salary, field: first.salaryField! };
+  return p.salary && { salary: p.salary, field: 'salary' };
+}
+
 /** Integer amounts, widened outwards so the range LinkedIn shows never excludes the real pay. */
-function salaryAmounts(p: Posting): { low: number; high: number; rounded: boolean } | undefined {
-  const s = p.salary;
-  if (!s) return undefined;
+function salaryAmounts(p: Posting): { low: number; high: number; rounded: boolean; salary: Salary; field: string } | undefined {
+  const pay = linkedinSalary(p);
+  if (!pay) return undefined;
+  const s = pay.salary;
   const [min, max] = s.value !== undefined ? [s.value, s.value] : [s.min!, s.max!];
   const low = Math.floor(min);
   const high = Math.ceil(max);
-  return { low, high, rounded: low !== min || high !== max };
+  return { low, high, rounded: low !== min || high !== max, ...pay };
 }
 
 function account(ctx: RenderContext<LinkedinOptions>) {
@@ -235,8 +247,8 @@ function salaryDiagnostics(p: Posting): DiagnosticInput[] {
     {
       code: LINKEDIN_CODES.SALARY_ROUNDED,
       severity: 'warning',
-      field: 'salary',
-      message: `LinkedIn takes whole salary amounts; the range is sent widened to ${amounts.low}–${amounts.high} ${p.salary!.currency}`,
+      field: amounts.field,
+      message: `LinkedIn takes whole salary amounts; the range is sent widened to ${amounts.low}–${amounts.high} ${amounts.salary.currency}`,
       fix: 'give whole amounts if that is what you mean to show',
     },
   ];
@@ -294,13 +306,13 @@ function listElements(p: Posting, extra: LinkedinPostingOptions): XmlContent {
 function salariesElement(p: Posting): XmlElement | undefined {
   const amounts = salaryAmounts(p);
   if (!amounts) return undefined;
-  const currency = p.salary!.currency;
+  const currency = amounts.salary.currency;
   return el(
     'salaries',
     el('salary', [
       el('highEnd', [el('amount', amounts.high), el('currencyCode', currency)]),
       el('lowEnd', [el('amount', amounts.low), el('currencyCode', currency)]),
-      el('period', PERIOD[p.salary!.unit]),
+      el('period', PERIOD[amounts.salary.unit]),
       el('type', 'BASE_SALARY'),
     ]),
   );

@@ -16,6 +16,7 @@ import { descriptionHtml } from '../src/compose/description';
 import { salaryText } from '../src/compose/facts';
 import type { DiagnosticInput } from '../src/diagnostics';
 import { formatZoned } from '../src/model/dates';
+import type { Salary } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
 import { elementSpan } from '../src/xml/read';
 import { el, serialize } from '../src/xml/writer';
@@ -46,10 +47,19 @@ function textEl(name: string, value: string | undefined): XmlObject | undefined 
   return v ? { [name]: v } : undefined;
 }
 
+/** `<job:salary currency minValue maxValue unitText>$… per year</job:salary>`, optionally marked with more attributes. */
+function salaryEl(s: Salary, mark: Record<string, string> = {}): XmlObject {
+  return {
+    'job:salary': [
+      { _attr: { ...mark, currency: s.currency, ...(s.value !== undefined ? { value: s.value } : { minValue: s.min, maxValue: s.max }), unitText: s.unit } },
+      feedText(salaryText(s)),
+    ],
+  };
+}
+
 function jobElements(e: PostingEntry, ctx: RenderContext<RssOptions>): XmlObject[] {
   const p = e.posting;
   const tz = ctx.site.schedule.timezone;
-  const s = p.salary;
   return [
     textEl('job:id', e.id),
     textEl('job:reference', p.reference),
@@ -61,16 +71,15 @@ function jobElements(e: PostingEntry, ctx: RenderContext<RssOptions>): XmlObject
         textEl('job:region', l.region),
         textEl('job:postalCode', l.postalCode),
         textEl('job:country', l.country),
+        // The location's own pay; without it the role-wide job:salary applies.
+        l.salary && salaryEl(l.salary),
       ].filter(present),
     })),
     ...(p.applicantLocations ?? []).map((c) => textEl('job:applicantLocation', c)),
+    // A remote role's pay per applicant country, each marked with its country.
+    ...Object.entries(p.salaryByCountry ?? {}).map(([country, s]) => s && salaryEl(s, { country })),
     ...p.employmentType.map((t) => textEl('job:employmentType', t)),
-    s && {
-      'job:salary': [
-        { _attr: { currency: s.currency, ...(s.value !== undefined ? { value: s.value } : { minValue: s.min, maxValue: s.max }), unitText: s.unit } },
-        feedText(salaryText(s)),
-      ],
-    },
+    p.salary && salaryEl(p.salary),
     e.lifecycle.liveUntil && textEl('job:validThrough', formatZoned(e.lifecycle.liveUntil, tz)),
     textEl('job:applyUrl', ctx.applyUrl(p)),
   ].filter(present);

@@ -516,17 +516,23 @@ describe('adzuna', () => {
     expect(textOf(jobs('indeed', (await runChannel(project, 'indeed', [e])).text)[0]!, 'country')).toBe('GB');
   });
 
-  it('lists the ad at the first location in a supported country, and says so', async () => {
+  it('lists one job per place in a supported country (the first keeps the id), and says which place is left out', async () => {
     const run = await runChannel(project, 'adzuna', [
       entry('two', {
         locations: [
           { locality: 'Tokyo', country: 'JP' },
           { locality: 'Sydney', country: 'AU' },
+          { locality: 'London', country: 'GB' },
         ],
       }),
     ]);
-    expect(jobs('adzuna', run.text).map((j) => [textOf(j, 'location'), textOf(j, 'country')])).toEqual([['Sydney', 'AU']]);
-    expect(codes(run)).toEqual([`info ${ADZUNA_CODES.ONE_LOCATION}`]);
+    const listed = jobs('adzuna', run.text).map((j) => [textOf(j, 'id'), textOf(j, 'location'), textOf(j, 'country')]);
+    expect(listed).toEqual([
+      ['two', 'Sydney', 'AU'],
+      [expect.stringMatching(/^two-[0-9a-f]{8}$/), 'London', 'UK'],
+    ]);
+    expect(codes(run)).toEqual([`info ${ADZUNA_CODES.PLACE_LEFT_OUT}`]);
+    expect(run.diagnostics.find((d) => d.code === ADZUNA_CODES.PLACE_LEFT_OUT)?.field).toBe('locations.0.country');
   });
 
   it('has no weekly frequency: only the salary text is sent, with a warning', async () => {

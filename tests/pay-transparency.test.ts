@@ -1,6 +1,6 @@
 /** The one "no salary" warning: which laws cover a role, and what the warning says about them. */
 import { CODES } from '../src/errors';
-import { noSalaryWarning, payLawTable, payTransparencyLaws, wideRangeWarning } from '../src/model/pay-transparency';
+import { noSalaryWarning, payLawTable, payTransparencyLaws, unpaidPlaceWarnings, wideRangeWarnings } from '../src/model/pay-transparency';
 import { postingFields, type Posting } from '../src/model/posting';
 
 const BASE = postingFields.parse({
@@ -91,6 +91,9 @@ test('the docs table lists every jurisdiction the rule knows', () => {
   expect(table.map((r) => r.place)).toContain('Colorado, United States (`CO`)');
 });
 
+/** The first (for the role-wide salary: the only) width warning. */
+const wideRangeWarning = (p: Posting) => wideRangeWarnings(p)[0];
+
 describe("Ontario's range width (O. Reg. 476/24)", () => {
   const toronto = { locations: [{ locality: 'Toronto', region: 'ON', country: 'CA' }] };
   const range = (min: number, max: number, extra: Partial<NonNullable<Posting['salary']>> = {}) => ({
@@ -102,6 +105,7 @@ describe("Ontario's range width (O. Reg. 476/24)", () => {
     expect(w).toEqual({
       code: CODES.WARN_PAY_RANGE_WIDE,
       severity: 'warning',
+      field: 'salary.max',
       message:
         "the pay range is 60,000 CAD a year wide; for Toronto, ON, Ontario's job-posting rules (O. Reg. 476/24, employers with 25 or more employees) allow at most 50,000 unless the range ends above 200,000",
       fix: 'narrow the range to at most 50,000, e.g. min: 110000',
@@ -126,5 +130,66 @@ describe("Ontario's range width (O. Reg. 476/24)", () => {
     expect(wideRangeWarning(posting({ ...remote, applicantLocations: ['US', 'CA'] }))?.message).toContain('for remote applicants in Canada,');
     expect(wideRangeWarning(posting({ ...remote, applicantLocations: ['US'] }))).toBeUndefined();
     expect(wideRangeWarning(posting({ locations: [{ locality: 'Vancouver', region: 'BC', country: 'CA' }], ...range(90_000, 150_000) }))).toBeUndefined();
+  });
+});
+
+describe('pay per location', () => {
+  const nyc = { locality: 'New York', region: 'NY', country: 'US' };
+  const austin = { locality: 'Austin', region: 'TX', country: 'US' };
+  const toronto = { locality: 'Toronto', region: 'ON', country: 'CA' };
+  const usd = (min: number, max: number) => ({ currency: 'USD', min, max, unit: 'YEAR' as const });
+  const cad = (min: number, max: number) => ({ currency: 'CAD', min, max, unit: 'YEAR' as const });
+
+  test("each location's own range is checked against Ontario's width, said at that location's max", () => {
+    const p = posting({ locations: [{ ...nyc, salary: usd(150_000, 200_000) }, { ...toronto, salary: cad(100_000, 170_000) }] });
+    expect(wideRangeWarnings(p).map((w) => [w.field, w.message.slice(0, 61)])).toEqual([
+      ['locations.1.salary.max', 'the pay range is 70,000 CAD a year wide; for Toronto, ON, Ont'],
+    ]);
+    // A 90,000-wide CAD range in New York is not Ontario's business; Toronto's own 40,000 is within it.
+    expect(wideRangeWarnings(posting({ locations: [{ ...nyc, salary: cad(100_000, 190_000) }, { ...toronto, salary: cad(100_000, 140_000) }] }))).toEqual([]);
+  });
+
+  test('a role-wide range that two Ontario locations share is warned about once, at salary.max', () => {
+    const ottawa = { locality: 'Ottawa', region: 'Ontario', country: 'CA' };
+    const p = posting({ locations: [toronto, ottawa], salary: cad(90_000, 150_000) });
+    expect(wideRangeWarnings(p).map((w) => w.field)).toEqual(['salary.max']);
+  });
+
+  test("a remote role's pay per applicant country: Canada's range is Ontario's business, the US one is not", () => {
+    const p = posting({
+      workplace: 'remote',
+      locations: undefined,
+      applicantLocations: ['US', 'CA'],
+      salaryByCountry: { US: usd(100_000, 190_000), CA: cad(100_000, 160_000) },
+    });
+    expect(wideRangeWarnings(p).map((w) => [w.field, w.message.includes('for remote applicants in Canada,')])).toEqual([['salaryByCountry.CA.max', true]]);
+  });
+
+  test('a place without pay, while others have it, is warned about at its entry, naming the law that wants it there', () => {
+    const p = posting({ locations: [{ ...austin, salary: usd(120_000, 150_000) }, nyc, { ...toronto, salary: cad(150_000, 190_000) }] });
+    expect(unpaidPlaceWarnings(p)).toEqual([
+      {
+        code: CODES.WARN_NO_SALARY,
+        severity: 'warning',
+        field: 'locations.1',
+        message: 'no salary for New York, NY, where pay-transparency law requires the pay range in job ads (New York Labor Law §194-b)',
+        fix: 'add salary: { currency: USD, min: …, max: …, unit: YEAR }, or a role-wide salary',
+      },
+    ]);
+    const unlawed = unpaidPlaceWarnings(posting({ locations: [{ ...nyc, salary: usd(150_000, 200_000) }, austin] }));
+    expect(unlawed.map((w) => [w.field, w.message])).toEqual([['locations.1', "no salary for Austin, TX, while the role's other places have one"]]);
+    const remote = posting({ workplace: 'remote', locations: undefined, applicantLocations: ['US', 'DE'], salaryByCountry: { US: usd(1, 2) } });
+    expect(unpaidPlaceWarnings(remote).map((w) => [w.field, w.message, w.fix.slice(0, 39)])).toEqual([
+      [
+        'applicantLocations.1',
+        'no salary for remote applicants in Germany, where pay-transparency law requires the pay range in job ads (EU Pay Transparency Directive (EU) 2023/970)',
+        'add salaryByCountry.DE: { currency: EUR',
+      ],
+    ]);
+  });
+
+  test('a role-wide salary covers every place: no place is unpaid; none anywhere is the one role-level warning, not one per place', () => {
+    expect(unpaidPlaceWarnings(posting({ locations: [nyc, austin], salary: usd(1, 2) }))).toEqual([]);
+    expect(unpaidPlaceWarnings(posting({ locations: [nyc, austin], salary: undefined }))).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { CODES } from '../../src/errors';
 import { defineAdapter, type Announcement, type PostingEntry, type RenderContext } from '../../src/adapter';
 import { paragraphsOf, sectionsOf } from '../../src/compose/description';
-import { countryList, employmentText, requirementFacts, salaryText, whereText } from '../../src/compose/facts';
+import { countryList, employmentText, payFacts, requirementFacts, whereText } from '../../src/compose/facts';
 import { plainLine, plainText, textTemplate } from '../../src/compose/text-template';
 import { messageBody, type MessageSpec } from '../../src/mail/compose';
 import { envVarName } from '../../src/model/config';
@@ -114,6 +114,12 @@ function closingText(validThrough: string, timeZone: string): string {
 
 const template = textTemplate('email.txt.hbs');
 
+/** The pay: one line, or one line per place (`Toronto, ON, Canada: CA$150,000 - …`), each a hard break under the label. */
+function salaryLines(p: Posting): string {
+  const { shared, byPlace } = payFacts(p);
+  return shared !== undefined ? plainLine(shared) : byPlace.map((f) => plainLine(`${f.label}: ${f.value}`)).join('\n');
+}
+
 export interface RoleEmail {
   /** The list this message is for, if any: without one it is a preview addressed to the sender. */
   list?: string;
@@ -134,7 +140,7 @@ export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>,
     title,
     company,
     where: plainLine(whereText(p)),
-    salary: p.salary ? plainLine(salaryText(p.salary)) : '',
+    salary: salaryLines(p),
     employment: plainLine(employmentText(p)),
     department: p.department ? plainLine(p.department) : '',
     closes: p.validThrough ? closingText(p.validThrough, ctx.site.schedule.timezone) : '',
@@ -167,7 +173,7 @@ export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>,
 
 /** The fields whose change makes an announced role worth announcing again (title, pay, place, closing). */
 function materialView(p: Posting): unknown {
-  return [p.title, p.salary ?? null, p.workplace, p.locations ?? null, p.applicantLocations ?? null, p.validThrough ?? null];
+  return [p.title, p.salary ?? null, p.workplace, p.locations ?? null, p.applicantLocations ?? null, p.salaryByCountry ?? null, p.validThrough ?? null];
 }
 const materialFingerprint = (p: Posting): string =>
   createHash('sha256')

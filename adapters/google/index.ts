@@ -16,6 +16,7 @@ import { paragraphsOf, sectionsOf } from '../../src/compose/description';
 import { cleanText } from '../../src/compose/text';
 import type { DiagnosticInput } from '../../src/diagnostics';
 import { countryName } from '../../src/model/iso-codes';
+import { payVaries } from '../../src/model/pay';
 import { GONE_STATES } from '../../src/model/lifecycle';
 import type { Posting } from '../../src/model/posting';
 import { buildJobPosting, toJsonLd } from './json-ld';
@@ -36,6 +37,7 @@ export const GOOGLE_CODES = {
   LOGO_MISSING: 'GOOGLE_LOGO_MISSING',
   EXPERIENCE_IN_PLACE: 'GOOGLE_EXPERIENCE_IN_PLACE',
   OCCUPATIONAL_CATEGORY: 'GOOGLE_OCCUPATIONAL_CATEGORY',
+  PAY_VARIES: 'GOOGLE_PAY_VARIES',
 } as const;
 
 const HTML = 'text/html; charset=utf-8';
@@ -185,6 +187,20 @@ const validThroughRules: Rule = (entry) =>
         },
       ];
 
+/** Pay that differs by place: baseSalary is one amount, so the markup leaves it out (docs/channels.md). */
+const payRules: Rule = (entry) =>
+  payVaries(entry.posting)
+    ? [
+        {
+          code: GOOGLE_CODES.PAY_VARIES,
+          severity: 'info',
+          field: entry.posting.workplace === 'remote' ? 'salaryByCountry' : 'locations',
+          message:
+            "the pay differs by place, and Google's baseSalary is one amount for the whole posting: the markup carries no baseSalary, and each place's range is in the description Google shows",
+        },
+      ]
+    : [];
+
 const ADDRESS_PARTS = [
   { key: 'street', property: 'streetAddress', example: 'street: 1 Market St' },
   { key: 'postalCode', property: 'postalCode', example: 'postalCode: "94105"' },
@@ -273,7 +289,7 @@ const occupationRules: Rule = (entry) => {
   ];
 };
 
-const RULES: readonly Rule[] = [titleRules, descriptionRules, validThroughRules, addressRules, organizationRules, requirementRules, occupationRules];
+const RULES: readonly Rule[] = [titleRules, descriptionRules, validThroughRules, addressRules, organizationRules, requirementRules, occupationRules, payRules];
 
 const byId = (a: PostingEntry, b: PostingEntry): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

@@ -5,6 +5,7 @@
 import type { JobPosting, WithContext } from 'schema-dts';
 import type { PostingEntry, RenderContext } from '../../src/adapter';
 import { descriptionHtml } from '../../src/compose/description';
+import { sharedSalary } from '../../src/model/pay';
 import { cleanText } from '../../src/compose/text';
 import { endInstant, formatZoned } from '../../src/model/dates';
 import type { Credential, EmploymentType, Posting, PostingLocation, Salary, SalaryUnit } from '../../src/model/posting';
@@ -189,6 +190,8 @@ function withLocation(head: Head, p: Posting, tail: Tail): GoogleJobPosting {
   return remote;
 }
 
+const withShared = (s: Salary | undefined): Pick<Tail, 'baseSalary'> => (s ? { baseSalary: baseSalary(s) } : {});
+
 /** The posting as Google's JobPosting. */
 export function buildJobPosting(entry: PostingEntry, ctx: RenderContext<unknown>): GoogleJobPosting {
   const p = entry.posting;
@@ -204,7 +207,8 @@ export function buildJobPosting(entry: PostingEntry, ctx: RenderContext<unknown>
     hiringOrganization: org,
   };
   const tail: Tail = {
-    ...(p.salary ? { baseSalary: baseSalary(p.salary) } : {}),
+    // One amount for every place, or none: pay that differs by place goes in the description (docs/channels.md).
+    ...withShared(sharedSalary(p)),
     ...education(p),
     ...experience(p),
     ...(p.experienceInPlaceOfEducation !== undefined ? { experienceInPlaceOfEducation: p.experienceInPlaceOfEducation } : {}),

@@ -6,7 +6,7 @@
 import { memoize } from '../../src/util/memo';
 import type { FragmentedBody, PostingEntry, RenderContext } from '../../src/adapter';
 import { paragraphsOf, sectionsOf } from '../../src/compose/description';
-import { classificationFacts, EMPLOYMENT_LABELS, money, requirementFacts, UNIT_WORDS, whereText, type Labelled } from '../../src/compose/facts';
+import { classificationFacts, EMPLOYMENT_LABELS, money, payFacts, payListHeading, requirementFacts, UNIT_WORDS, whereText, type Labelled } from '../../src/compose/facts';
 import { renderHtml, renderHtmlList } from '../../src/compose/html-template';
 import { cleanText } from '../../src/compose/text';
 import { DATE_PATTERN } from '../../src/model/dates';
@@ -96,6 +96,12 @@ function teaser(summary: string, max = 160): string {
   return `${atWord.length > max / 2 ? atWord : cut}…`;
 }
 
+/** The page's pay: one line, or a list of each place's range (`salaries`), with the list's heading. */
+function salaryFields(p: Posting): { salary: string; salaries: Labelled[]; salariesHeading: string } {
+  const { shared, byPlace } = payFacts(p, salaryDisplay);
+  return { salary: shared ?? '', salaries: plainFacts(byPlace), salariesHeading: payListHeading(p) };
+}
+
 const employment = (p: Posting): string => p.employmentType.map((t) => EMPLOYMENT_LABELS[t]).join(', ');
 
 export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOptions>, ld: GoogleJobPosting): string {
@@ -114,7 +120,7 @@ export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOption
     title,
     department: p.department ? plain(p.department) : '',
     where: plain(whereText(p)),
-    salary: p.salary ? salaryDisplay(p.salary) : '',
+    ...salaryFields(p),
     employment: employment(p),
     posted: { datetime: p.datePosted, text: dateText(p.datePosted, c.lang) },
     deadline: p.validThrough ? { datetime: validThroughLd(p.validThrough, tz), text: deadlineText(p.validThrough, tz, c.lang) } : null,

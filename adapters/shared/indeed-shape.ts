@@ -13,6 +13,8 @@
  *     postal code, keeps every number; moving a different location into first place re-keys the two
  *     swapped ones, so keep the original location first.
  * `requisitionid` is shared by all of a posting's jobs: the posting's `reference`, else its id.
+ * Each job carries the pay of its place (src/model/pay.ts): the location's own salary, else the
+ * role-wide one.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -20,7 +22,8 @@ import { defineAdapter, type Adapter, type PostingEntry, type RenderContext } fr
 import { descriptionHtml } from '../../src/compose/description';
 import { salaryText } from '../../src/compose/facts';
 import type { DiagnosticInput } from '../../src/diagnostics';
-import { email, type Credential, type EmploymentType, type Posting } from '../../src/model/posting';
+import { payPlaces } from '../../src/model/pay';
+import { email, type Credential, type EmploymentType, type Posting, type Salary } from '../../src/model/posting';
 import { feedText } from '../../src/xml/escape';
 import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822, descriptionText } from '../../src/xml/feed';
 import { titleDiagnostics } from './title';
@@ -66,6 +69,9 @@ export interface JobPlace {
   postalcode?: string;
   streetaddress?: string;
   remotetype?: 'Fully remote' | 'Hybrid remote';
+  /** The pay at this place (its own, else the role-wide salary), and where it is written. */
+  salary?: Salary;
+  salaryField?: string;
 }
 
 const fold = (s: string | undefined): string =>
@@ -77,7 +83,8 @@ const fold = (s: string | undefined): string =>
 
 /** The posting's places in source order, and the later duplicates of an earlier place. */
 export function jobPlaces(p: Posting): { places: JobPlace[]; duplicates: JobPlace[] } {
-  const all: JobPlace[] =
+  const pay = payPlaces(p);
+  const located: JobPlace[] =
     p.workplace === 'remote'
       ? (p.applicantLocations ?? []).map((country, i) => ({
           // Indeed's remote convention (2021 FAQ): city "Remote", state and postalcode present but empty.
@@ -99,6 +106,11 @@ export function jobPlaces(p: Posting): { places: JobPlace[]; duplicates: JobPlac
           ...(l.street !== undefined ? { streetaddress: l.street } : {}),
           ...(p.workplace === 'hybrid' ? { remotetype: 'Hybrid remote' as const } : {}),
         }));
+  // payPlaces lists the same entries in the same order: each place gets the pay that applies there.
+  const all = located.map((pl, i) => {
+    const { salary, salaryField } = pay[i] ?? {};
+    return salary ? { ...pl, salary, salaryField: salaryField! } : pl;
+  });
   const seen = new Set<string>();
   const places: JobPlace[] = [];
   const duplicates: JobPlace[] = [];
@@ -110,7 +122,7 @@ export function jobPlaces(p: Posting): { places: JobPlace[]; duplicates: JobPlac
 }
 
 /** The referencenumber of each place, in order (see the file comment for the scheme). */
-export function referenceNumbers(id: string, places: readonly JobPlace[]): string[] {
+export function referenceNumbers(id: string, places: readonly Pick<JobPlace, 'key'>[]): string[] {
   return places.map((pl, i) => (i === 0 ? id : `${id}-${createHash('sha256').update(pl.key).digest('hex').slice(0, 8)}`));
 }
 
@@ -278,7 +290,7 @@ function jobElement<O extends IndeedShapeOptions>(
     placeFields(place, profile),
     cdataEl('email', account),
     cdataEl('description', descriptionHtml(p)),
-    p.salary && cdataEl('salary', salaryText(p.salary)),
+    place.salary && cdataEl('salary', salaryText(place.salary)),
     p.education && cdataEl('education', EDUCATION[p.education.credential]),
     jobtype && cdataEl('jobtype', jobtype),
     cdataEl('category', category),

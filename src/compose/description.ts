@@ -3,6 +3,7 @@
  * the page, Google, Indeed, LinkedIn and Adzuna all carry the same text (Google and Indeed require it).
  */
 import type { Posting } from '../model/posting';
+import { payFacts, payListHeading } from './facts';
 import { memoize } from '../util/memo';
 import { escapeHtmlText } from './text';
 
@@ -50,6 +51,13 @@ export const descriptionHtml: (posting: Posting) => string = memoize((posting: P
 
 function composeDescription(posting: Posting): string {
   const parts = paragraphsOf(posting.summary).map((p) => `<p>${escapeHtmlText(p)}</p>`);
+  // Pay that differs by place has no one structured field (Google's baseSalary is one amount), so
+  // every channel carries it here, where boards and Google's job panel show the text.
+  const { byPlace } = payFacts(posting);
+  if (byPlace.length) {
+    parts.push(`<p><strong>${escapeHtmlText(payListHeading(posting))}</strong></p>`);
+    parts.push(`<ul>${byPlace.map((f) => `<li>${escapeHtmlText(`${f.label}: ${f.value}`)}</li>`).join('')}</ul>`);
+  }
   for (const s of sectionsOf(posting)) {
     parts.push(`<p><strong>${escapeHtmlText(s.heading)}</strong></p>`);
     if (s.intro) parts.push(`<p>${escapeHtmlText(s.intro)}</p>`);

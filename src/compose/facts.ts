@@ -1,5 +1,6 @@
 /** Human wording of structured fields, shared by the page, the email and text-based board fields. */
 import { countryName } from '../model/iso-codes';
+import { payPlaces, payVaries, sharedSalary, type PayPlace } from '../model/pay';
 import type { EmploymentType, Posting, PostingLocation, Salary, SalaryUnit } from '../model/posting';
 
 export const EMPLOYMENT_LABELS: Record<EmploymentType, string> = {
@@ -20,7 +21,7 @@ export const employmentText = (p: Posting): string => p.employmentType.map((t) =
 export const countryList = (codes: readonly string[]): string => codes.map(countryName).join(', ');
 
 /** `San Francisco, CA, United States` — the parts a location has, in address order; codes are for machines. */
-function locationText(l: PostingLocation): string {
+export function locationText(l: PostingLocation): string {
   return [l.locality, l.region, countryName(l.country)].filter(Boolean).join(', ');
 }
 
@@ -56,6 +57,24 @@ export function salaryText(s: Salary, dash = ' - '): string {
 }
 
 export type Labelled = { label: string; value: string };
+
+/** A place as the pay list names it: the location's words, or the applicant country. */
+export const payPlaceText = (pl: PayPlace): string => (pl.location ? locationText(pl.location) : countryName(pl.country));
+
+/** `Pay by location` (onsite, hybrid) or `Pay by country` (remote): the pay list's heading. */
+export const payListHeading = (p: Posting): string => (p.workplace === 'remote' ? 'Pay by country' : 'Pay by location');
+
+/**
+ * The pay of a role, in `format`'s words: one line when every place is paid the same, else one
+ * labelled line per place that states pay (in source order), or nothing when no pay is given.
+ */
+export function payFacts(p: Posting, format: (s: Salary) => string = salaryText): { shared?: string; byPlace: Labelled[] } {
+  const shared = sharedSalary(p);
+  if (shared) return { shared: format(shared), byPlace: [] };
+  if (!payVaries(p)) return { byPlace: [] };
+  const byPlace = payPlaces(p).flatMap((pl) => (pl.salary ? [{ label: payPlaceText(pl), value: format(pl.salary) }] : []));
+  return { byPlace };
+}
 
 /** `at least 60 months (5 years)`. */
 function experienceDisplay(months: number): string {

@@ -9,7 +9,8 @@ import type { Diagnostic, Place } from '../diagnostics';
 import { CODES } from '../errors';
 import { FAILURES } from '../failures';
 import { PARSE_OPTIONS } from '../model/issue-messages';
-import { noSalaryWarning, wideRangeWarning } from '../model/pay-transparency';
+import { noSalaryWarning, unpaidPlaceWarnings, wideRangeWarnings } from '../model/pay-transparency';
+import { hasPay } from '../model/pay';
 import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema } from '../model/posting';
 import { factsOf, PostingBody, withPosting, type PostingFacts } from '../model/posting-body';
 import type { PostingStore } from './posting-store';
@@ -126,9 +127,9 @@ function validateParsed(absPath: string, parsedFile: ParsedFile, schema: Posting
   const locate = locatorFor(file, parsedFile.positions);
   if (!result.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const posting = result.data as Posting;
-  if (!posting.salary) diagnostics.push(Object.assign({}, noSalaryWarning(posting), { file, field: 'salary', ...yaml.locate([]), posting: id }));
-  const wide = wideRangeWarning(posting);
-  if (wide) diagnostics.push({ ...wide, file, field: 'salary.max', ...yaml.locate(['salary', 'max']), posting: id });
+  if (!hasPay(posting)) diagnostics.push(Object.assign({}, noSalaryWarning(posting), { file, field: 'salary', ...yaml.locate([]), posting: id }));
+  for (const w of [...unpaidPlaceWarnings(posting), ...wideRangeWarnings(posting)])
+    diagnostics.push({ ...w, file, ...yaml.locate(fieldToPath(w.field)), posting: id });
   if (/<\/?[a-z][^>]*>/i.test(posting.title)) {
     diagnostics.push({
       code: CODES.WARN_TITLE_HTML,

@@ -7,7 +7,8 @@
  */
 import { CODES } from '../errors';
 import { countryName } from './iso-codes';
-import type { Posting } from './posting';
+import { payPlaces, type PayPlace } from './pay';
+import type { Posting, PostingLocation, Salary } from './posting';
 
 const EU_DIRECTIVE = 'EU Pay Transparency Directive (EU) 2023/970';
 const EU_MEMBER_STATES: readonly string[] = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' ');
@@ -59,23 +60,30 @@ function regionLaw(country: string, region: string | undefined): RegionLaw | und
   return REGION_LAWS.find((j) => j.country === country && j.names.some((n) => normalize(n) === r));
 }
 
-function lawsForLocations(p: Posting): PayLaw[] {
-  return (p.locations ?? []).flatMap((l): PayLaw[] => {
-    if (EU_MEMBER_STATES.includes(l.country)) return [{ law: EU_DIRECTIVE, because: `${printable(l.locality)}, ${countryName(l.country)}` }];
-    const j = regionLaw(l.country, l.region);
-    return j ? [{ law: j.law, because: `${printable(l.locality)}, ${printable(l.region!)}` }] : [];
-  });
+function lawsForLocation(l: PostingLocation): PayLaw[] {
+  if (EU_MEMBER_STATES.includes(l.country)) return [{ law: EU_DIRECTIVE, because: `${printable(l.locality)}, ${countryName(l.country)}` }];
+  const j = regionLaw(l.country, l.region);
+  return j ? [{ law: j.law, because: `${printable(l.locality)}, ${printable(l.region!)}` }] : [];
 }
 
 /** A remote role open to a country can be filled in each of its regions, so their laws cover it. */
+function lawsForCountry(country: string): PayLaw[] {
+  const because = `remote applicants in ${countryName(country)}`;
+  if (EU_MEMBER_STATES.includes(country)) return [{ law: EU_DIRECTIVE, because }];
+  return REGION_LAWS.filter((j) => j.country === country).map((j) => ({ law: j.law, because }));
+}
+
+function lawsForLocations(p: Posting): PayLaw[] {
+  return (p.locations ?? []).flatMap(lawsForLocation);
+}
+
 function lawsForApplicants(p: Posting): PayLaw[] {
   if (p.workplace !== 'remote') return [];
-  return (p.applicantLocations ?? []).flatMap((country): PayLaw[] => {
-    const because = `remote applicants in ${countryName(country)}`;
-    if (EU_MEMBER_STATES.includes(country)) return [{ law: EU_DIRECTIVE, because }];
-    return REGION_LAWS.filter((j) => j.country === country).map((j) => ({ law: j.law, because }));
-  });
+  return (p.applicantLocations ?? []).flatMap(lawsForCountry);
 }
+
+/** The laws covering one place the role is paid at. */
+const lawsAtPlace = (pl: PayPlace): PayLaw[] => (pl.location ? lawsForLocation(pl.location) : lawsForCountry(pl.country));
 
 /** Laws requiring the pay in this role's ads, each once: the locations' first, then remote applicants'. */
 export function payTransparencyLaws(p: Posting): PayLaw[] {
@@ -91,8 +99,7 @@ function lawPlaces(laws: readonly PayLaw[]): string {
 }
 
 /** The currency for a fix's example: the role's first country's; the EU countries not listed use EUR. */
-function currencyHint(p: Posting): string {
-  const country = p.locations?.[0]?.country ?? p.applicantLocations?.[0] ?? 'US';
+function currencyHint(country: string): string {
   const byCountry: Record<string, string> = {
     US: 'USD',
     CA: 'CAD',
@@ -125,35 +132,87 @@ export function payLawTable(): { place: string; law: string }[] {
  */
 export const ONTARIO_RANGE = { maxWidth: 50_000, exemptAbove: 200_000, rule: 'O. Reg. 476/24' } as const;
 
-/** Where the role brings it under Ontario's rules: an Ontario location, or remote applicants in Canada. */
-function ontarioPlace(p: Posting): string | undefined {
+/** The place's name when Ontario's rules cover it: an Ontario location, or remote applicants in Canada. */
+function ontarioPlace(pl: PayPlace): string | undefined {
   const ontario = REGION_LAWS.find((j) => j.names[0] === 'ON' && j.country === 'CA')!;
-  const here = (p.locations ?? []).find((l) => regionLaw(l.country, l.region) === ontario);
-  if (here) return `${printable(here.locality)}, ${printable(here.region!)}`;
-  return p.workplace === 'remote' && p.applicantLocations?.includes('CA') ? 'remote applicants in Canada' : undefined;
+  const l = pl.location;
+  if (l) return regionLaw(l.country, l.region) === ontario ? `${printable(l.locality)}, ${printable(l.region!)}` : undefined;
+  return pl.country === 'CA' ? 'remote applicants in Canada' : undefined;
 }
 
-/** A range wider than Ontario allows, for a role Ontario's rules cover; the warning, or none. */
-export function wideRangeWarning(p: Posting): { code: string; severity: 'warning'; message: string; fix: string } | undefined {
-  const s = p.salary;
-  if (!s || s.min === undefined || s.max === undefined || s.unit !== 'YEAR' || s.currency !== 'CAD') return undefined;
+export interface PayWarning {
+  code: string;
+  severity: 'warning';
+  /** The field it is said of: `salary.max`, `locations.2.salary.max`, `locations.1`. */
+  field: string;
+  message: string;
+  fix: string;
+}
+
+const n = (v: number): string => v.toLocaleString('en-US');
+
+/** A salary too wide for Ontario, or nothing: yearly CAD ranges only (see ONTARIO_RANGE). */
+function tooWide(s: Salary): number | undefined {
+  if (s.min === undefined || s.max === undefined || s.unit !== 'YEAR' || s.currency !== 'CAD') return undefined;
   const width = s.max - s.min;
-  if (width <= ONTARIO_RANGE.maxWidth || s.max > ONTARIO_RANGE.exemptAbove) return undefined;
-  const place = ontarioPlace(p);
-  if (!place) return undefined;
-  const n = (v: number) => v.toLocaleString('en-US');
-  return {
-    code: CODES.WARN_PAY_RANGE_WIDE,
-    severity: 'warning',
-    message: `the pay range is ${n(width)} CAD a year wide; for ${place}, Ontario's job-posting rules (${ONTARIO_RANGE.rule}, employers with 25 or more employees) allow at most ${n(ONTARIO_RANGE.maxWidth)} unless the range ends above ${n(ONTARIO_RANGE.exemptAbove)}`,
-    fix: `narrow the range to at most ${n(ONTARIO_RANGE.maxWidth)}, e.g. min: ${s.max - ONTARIO_RANGE.maxWidth}`,
-  };
+  return width > ONTARIO_RANGE.maxWidth && s.max <= ONTARIO_RANGE.exemptAbove ? width : undefined;
+}
+
+/** Each salary wider than Ontario allows at a place Ontario's rules cover, said once at its `max`. */
+export function wideRangeWarnings(p: Posting): PayWarning[] {
+  const said = new Set<string>();
+  return payPlaces(p).flatMap((pl): PayWarning[] => {
+    const s = pl.salary;
+    const width = s && tooWide(s);
+    const where = width && ontarioPlace(pl);
+    if (!s || !width || !where || said.has(pl.salaryField!)) return [];
+    said.add(pl.salaryField!);
+    return [
+      {
+        code: CODES.WARN_PAY_RANGE_WIDE,
+        severity: 'warning',
+        field: `${pl.salaryField}.max`,
+        message: `the pay range is ${n(width)} CAD a year wide; for ${where}, Ontario's job-posting rules (${ONTARIO_RANGE.rule}, employers with 25 or more employees) allow at most ${n(ONTARIO_RANGE.maxWidth)} unless the range ends above ${n(ONTARIO_RANGE.exemptAbove)}`,
+        fix: `narrow the range to at most ${n(ONTARIO_RANGE.maxWidth)}, e.g. min: ${s.max! - ONTARIO_RANGE.maxWidth}`,
+      },
+    ];
+  });
+}
+
+/** `Toronto, ON` or `remote applicants in Canada`: a place as the warnings name it. */
+function placeName(pl: PayPlace): string {
+  const l = pl.location;
+  return l ? [l.locality, l.region ?? countryName(l.country)].map(printable).join(', ') : `remote applicants in ${countryName(pl.country)}`;
+}
+
+/**
+ * For a role paid at some places but not others: one warning at each place without pay, naming the
+ * laws that require it there. (A role with no pay anywhere gets the one `noSalaryWarning` instead.)
+ */
+export function unpaidPlaceWarnings(p: Posting): PayWarning[] {
+  const places = payPlaces(p);
+  if (!places.some((pl) => pl.salary)) return [];
+  return places
+    .filter((pl) => !pl.salary)
+    .map((pl): PayWarning => {
+      const laws = [...new Set(lawsAtPlace(pl).map((l) => l.law))];
+      const key = pl.location ? 'salary' : `salaryByCountry.${pl.country}`;
+      return {
+        code: CODES.WARN_NO_SALARY,
+        severity: 'warning',
+        field: pl.field,
+        message: laws.length
+          ? `no salary for ${placeName(pl)}, where pay-transparency law requires the pay range in job ads (${laws.join('; ')})`
+          : `no salary for ${placeName(pl)}, while the role's other places have one`,
+        fix: `add ${key}: { currency: ${currencyHint(pl.country)}, min: …, max: …, unit: YEAR }, or a role-wide salary`,
+      };
+    });
 }
 
 /** The one warning for a role without pay: short, with where the laws are listed. */
 export function noSalaryWarning(p: Posting): { code: string; severity: 'warning'; message: string; fix: string } {
   const laws = payTransparencyLaws(p);
-  const example = `add salary: { currency: ${currencyHint(p)}, min: …, max: …, unit: YEAR }`;
+  const example = `add salary: { currency: ${currencyHint(p.locations?.[0]?.country ?? p.applicantLocations?.[0] ?? 'US')}, min: …, max: …, unit: YEAR }`;
   if (!laws.length)
     return {
       code: CODES.WARN_NO_SALARY,

@@ -149,20 +149,25 @@ export const email = z
   })
   .meta({ format: 'email' });
 
-const location = z.strictObject({
-  street: text('street', 200).optional().describe('Street address, e.g. 1 Market St'),
-  locality: text('locality', 100).describe('City or town, e.g. San Francisco'),
-  region: text('region', 100).optional().describe('State, province or region, e.g. CA'),
-  postalCode: z.string().trim().min(1).max(20).optional().describe('Postal code, in quotes so it stays text, e.g. "94105"'),
-  country: countryCode.describe('Two-letter ISO 3166-1 country code, e.g. US, GB, DE'),
-});
-
 const salary = z.strictObject({
   currency: currencyCode.describe('Three-letter ISO 4217 currency code, e.g. USD, EUR, GBP'),
   min: z.number().positive().finite().optional().describe('Lowest pay of the range: a plain number without separators or symbols, e.g. 185000'),
   max: z.number().positive().finite().optional().describe('Highest pay of the range, at least min, e.g. 245000'),
   value: z.number().positive().finite().optional().describe('One fixed amount instead of min and max, e.g. 32.5'),
   unit: z.enum(SALARY_UNITS).describe('What the amount is paid per: HOUR, DAY, WEEK, MONTH or YEAR'),
+});
+
+const location = z.strictObject({
+  street: text('street', 200).optional().describe('Street address, e.g. 1 Market St'),
+  locality: text('locality', 100).describe('City or town, e.g. San Francisco'),
+  region: text('region', 100).optional().describe('State, province or region, e.g. CA'),
+  postalCode: z.string().trim().min(1).max(20).optional().describe('Postal code, in quotes so it stays text, e.g. "94105"'),
+  country: countryCode.describe('Two-letter ISO 3166-1 country code, e.g. US, GB, DE'),
+  salary: salary
+    .optional()
+    .describe(
+      'The pay at this location, when it differs from the role-wide salary (same shape), e.g. { currency: CAD, min: 150000, max: 190000, unit: YEAR }',
+    ),
 });
 
 const experience = z.union([
@@ -232,7 +237,13 @@ export const postingFields = z.strictObject({
   salary: salary
     .optional()
     .describe(
-      'The pay: currency, unit, and either min and max (a range) or value (one amount), e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }. Without it validate warns once: search engines recommend pay, boards rank postings without it lower, and pay-transparency laws may require it (see Pay transparency below)',
+      'The pay (the default for every location; a location or applicant country may give its own): currency, unit, and either min and max (a range) or value (one amount), e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }. Without it validate warns once: search engines recommend pay, boards rank postings without it lower, and pay-transparency laws may require it (see Pay transparency below)',
+    ),
+  salaryByCountry: z
+    .partialRecord(countryCode, salary)
+    .optional()
+    .describe(
+      'A remote role\'s pay per applicant country, when it differs from the role-wide salary: each key one of applicantLocations, e.g. { US: { currency: USD, min: 185000, max: 245000, unit: YEAR }, CA: { currency: CAD, min: 200000, max: 245000, unit: YEAR } }',
     ),
   summary: text('summary', 10000).meta({
     description:
@@ -324,9 +335,15 @@ export const POSTING_RULES: readonly PostingRule[] = [
     code: CODES.RULE_SALARY_SHAPE,
     scope: 'fields',
     severity: 'error',
-    rule: '`salary` has either `value`, or both `min` and `max`; never `value` together with them.',
+    rule: 'Every salary (`salary`, `locations[].salary`, `salaryByCountry.<country>`) has either `value`, or both `min` and `max`; never `value` together with them.',
   },
   { code: CODES.RULE_SALARY_RANGE, scope: 'fields', severity: 'error', rule: '`max` ≥ `min` > 0: `max` is not below `min`, and every amount is above 0.' },
+  {
+    code: CODES.RULE_PAY_PLACE,
+    scope: 'fields',
+    severity: 'error',
+    rule: 'Pay is given where the person works: `locations[].salary` for onsite and hybrid roles, `salaryByCountry` (keyed by one of `applicantLocations`) for remote ones.',
+  },
   {
     code: CODES.RULE_DATES,
     scope: 'fields',
@@ -395,7 +412,7 @@ export const POSTING_RULES: readonly PostingRule[] = [
  */
 export function crossFieldIssues(raw: unknown): RuleIssue[] {
   if (!isRecord(raw)) return [];
-  return [...salaryIssues(raw.salary), ...dateIssues(raw), ...workplaceIssues(raw), ...experienceIssues(raw), ...duplicateItemIssues(raw)];
+  return [...allSalaryIssues(raw), ...payPlaceIssues(raw), ...dateIssues(raw), ...workplaceIssues(raw), ...experienceIssues(raw), ...duplicateItemIssues(raw)];
 }
 
 const ruleIssue = (path: PropertyKey[], message: string, jc: string, fix?: string, at?: PropertyKey[]): RuleIssue => ({
@@ -406,33 +423,86 @@ const ruleIssue = (path: PropertyKey[], message: string, jc: string, fix?: strin
 });
 
 /** `salary` has either a value or a whole range, and the range is the right way round. */
-function salaryIssues(s: unknown): RuleIssue[] {
+function salaryIssues(s: unknown, at: PropertyKey[]): RuleIssue[] {
   if (!isRecord(s)) return [];
   const [min, max] = [num(s.min), num(s.max)];
   const hasRange = 'min' in s || 'max' in s;
   if ('value' in s && hasRange) {
-    return [ruleIssue(['salary', 'value'], 'give either value or min and max, not both', CODES.RULE_SALARY_SHAPE, 'remove value, or remove min and max')];
+    return [ruleIssue([...at, 'value'], 'give either value or min and max, not both', CODES.RULE_SALARY_SHAPE, 'remove value, or remove min and max')];
   }
   if (!('value' in s) && !hasRange) {
     return [
-      ruleIssue(['salary'], 'salary needs value, or min and max', CODES.RULE_SALARY_SHAPE, 'e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }'),
+      ruleIssue(at, 'a salary needs value, or min and max', CODES.RULE_SALARY_SHAPE, 'e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }'),
     ];
   }
   if (hasRange && (!('min' in s) || !('max' in s))) {
     const missing = 'min' in s ? 'max' : 'min';
     return [
       ruleIssue(
-        ['salary'],
-        `salary range needs both min and max (${missing} is missing)`,
+        at,
+        `a salary range needs both min and max (${missing} is missing)`,
         CODES.RULE_SALARY_SHAPE,
         `add ${missing}, or use value: for a single amount`,
       ),
     ];
   }
   if (min !== undefined && max !== undefined && max < min) {
-    return [ruleIssue(['salary', 'max'], `max (${max}) is below min (${min})`, CODES.RULE_SALARY_RANGE, 'swap min and max, or correct the typo')];
+    return [ruleIssue([...at, 'max'], `max (${max}) is below min (${min})`, CODES.RULE_SALARY_RANGE, 'swap min and max, or correct the typo')];
   }
   return [];
+}
+
+/** Every salary of the role: the role-wide one, each location's and each applicant country's. */
+function allSalaryIssues(raw: Record<string, unknown>): RuleIssue[] {
+  const locations = Array.isArray(raw.locations) ? raw.locations : [];
+  const byCountry = isRecord(raw.salaryByCountry) ? raw.salaryByCountry : {};
+  return [
+    ...salaryIssues(raw.salary, ['salary']),
+    ...locations.flatMap((l, i) => (isRecord(l) ? salaryIssues(l.salary, ['locations', i, 'salary']) : [])),
+    ...Object.entries(byCountry).flatMap(([country, s]) => salaryIssues(s, ['salaryByCountry', country])),
+  ];
+}
+
+/**
+ * Pay is given where the person works: per location for onsite and hybrid roles, per applicant
+ * country for remote ones (whose locations are offices, not workplaces).
+ */
+function payPlaceIssues(raw: Record<string, unknown>): RuleIssue[] {
+  const remote = raw.workplace === 'remote';
+  const out: RuleIssue[] = [];
+  if (remote && Array.isArray(raw.locations)) {
+    raw.locations.forEach((l, i) => {
+      if (isRecord(l) && l.salary !== undefined)
+        out.push(
+          ruleIssue(
+            ['locations', i, 'salary'],
+            "a remote role's locations are its offices, not where the person works, so they carry no pay",
+            CODES.RULE_PAY_PLACE,
+            `give the pay per applicant country instead: salaryByCountry: { ${str(l.country) ?? 'US'}: { … } }`,
+          ),
+        );
+    });
+  }
+  if (!isRecord(raw.salaryByCountry)) return out;
+  if (!remote && typeof raw.workplace === 'string') {
+    out.push(
+      ruleIssue(['salaryByCountry'], `salaryByCountry is for remote roles; an ${raw.workplace} role gives pay per location`, CODES.RULE_PAY_PLACE, 'move each salary to its entry of locations, as salary: { … }'),
+    );
+    return out;
+  }
+  const countries = Array.isArray(raw.applicantLocations) ? raw.applicantLocations : [];
+  for (const country of Object.keys(raw.salaryByCountry)) {
+    if (!countries.includes(country))
+      out.push(
+        ruleIssue(
+          ['salaryByCountry', country],
+          `${country} is not one of applicantLocations, so no applicant is paid this`,
+          CODES.RULE_PAY_PLACE,
+          `add ${country} to applicantLocations, or remove this salary`,
+        ),
+      );
+  }
+  return out;
 }
 
 /** `validThrough` falls after `datePosted`. */
