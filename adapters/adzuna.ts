@@ -201,7 +201,12 @@ export const adzuna = defineAdapter<AdzunaOptions, AdzunaPostingOptions>({
   postingOptions,
   check,
   render(entries, ctx) {
-    const body = xmlDocument({ root: 'jobs', items: listedEntries(entries), item: (e) => adzunaPlaces(e.id, e.posting).map(({ place, ref }) => jobElement(e, place, ref, ctx)), posting: (e) => e.id });
+    const body = xmlDocument({
+      root: 'jobs',
+      items: listedEntries(entries),
+      item: (e) => adzunaPlaces(e.id, e.posting).map(({ place, ref }) => jobElement(e, place, ref, ctx)),
+      posting: (e) => e.id,
+    });
     return { artifacts: [{ path: 'feeds/adzuna.xml', contentType: 'application/xml; charset=utf-8', body }] };
   },
 });

@@ -30,8 +30,7 @@ export type JsonFeedOptions = z.output<typeof options>;
 const t = (s: string): string => feedText(s);
 const opt = (s: string | undefined): string | undefined => (s === undefined ? undefined : t(s));
 
-const salaryJson = (s: Salary | undefined) =>
-  s && { currency: s.currency, min: s.min, max: s.max, value: s.value, unit: s.unit, text: t(salaryText(s)) };
+const salaryJson = (s: Salary | undefined) => s && { currency: s.currency, min: s.min, max: s.max, value: s.value, unit: s.unit, text: t(salaryText(s)) };
 
 function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
   const p = e.posting;

@@ -117,8 +117,10 @@ describe('the examples in the documents', () => {
     const schema = postingSchemaFor(adapters);
     expect(schema.safeParse(posting).error?.issues).toBeUndefined();
     expect(crossFieldIssues(posting)).toEqual([]);
-    // value is the alternative to min and max: one posting cannot have both.
-    expect(unusedKeys(jsonSchemaOf(schema), posting, '')).toEqual(['salary.value']);
+    // value is the alternative to min and max: one posting cannot have both; salaryByCountry is for
+    // remote roles, and the example is hybrid (it shows it in a comment).
+    expect(unusedKeys(jsonSchemaOf(schema), posting, '')).toEqual(['salary.value', 'salaryByCountry']);
+    expect(postingExample(adapters)).toMatch(/^# salaryByCountry: /m);
   });
 
   it('the config is valid and uses every key', () => {

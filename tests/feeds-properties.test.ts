@@ -10,7 +10,8 @@ import { jobPlaces, referenceNumbers } from '../adapters/shared/indeed-shape';
 import { ADZUNA_COUNTRIES } from '../adapters/adzuna';
 import { paragraphsOf, sectionsOf } from '../src/compose/description';
 import { countryName } from '../src/model/iso-codes';
-import type { Posting } from '../src/model/posting';
+import { salaryText } from '../src/compose/facts';
+import type { Posting, Salary } from '../src/model/posting';
 import type { Project } from '../src/project';
 import { feedText } from '../src/xml/escape';
 import {
@@ -32,9 +33,25 @@ import {
 
 const RUNS = { numRuns: 100 };
 
+/** The pay at each place, worked out here from the fields: own salary, else the role-wide one. */
+function placePay(p: Posting): { label: string; salary: Salary | undefined }[] {
+  if (p.workplace === 'remote') return p.applicantLocations!.map((c) => ({ label: countryName(c), salary: p.salaryByCountry?.[c] ?? p.salary }));
+  return p.locations!.map((l) => ({ label: [l.locality, l.region, countryName(l.country)].filter(Boolean).join(', '), salary: l.salary ?? p.salary }));
+}
+
+/** "Pay by location" and one line per paid place, when the places are not all paid the same. */
+function payBlocks(p: Posting): string[] {
+  const pay = placePay(p);
+  const key = (s: Salary | undefined) => JSON.stringify(s && [s.currency, s.min, s.max, s.value, s.unit]);
+  if (pay.every((x) => key(x.salary) === key(pay[0]!.salary))) return [];
+  const heading = p.workplace === 'remote' ? 'Pay by country' : 'Pay by location';
+  return [heading, ...pay.filter((x) => x.salary).map((x) => feedText(`${x.label}: ${salaryText(x.salary!)}`))];
+}
+
 /** The text of every paragraph, heading and bullet, as a reader of the description must see it. */
 const expectedBlocks = (p: Posting): string[] => [
   ...paragraphsOf(p.summary).map(feedText),
+  ...payBlocks(p),
   ...sectionsOf(p).flatMap((s) => [s.heading, ...s.items.map(feedText)]),
 ];
 const nonEmpty = (xs: (string | undefined)[]): string[] =>
@@ -222,6 +239,9 @@ describe('every feed survives hostile text', () => {
               expect(textOf(job, 'company')).toBe(feedText(org));
               expect(textOf(job, 'country')).toBe(place.country);
               expect(htmlBlocks(textOf(job, 'description')!)).toEqual(expectedBlocks(p));
+              // Each job carries its own place's pay.
+              const pay = placePay(p)[Number(place.field.split('.')[1])]!.salary;
+              expect(textOf(job, 'salary')).toBe(pay && salaryText(pay));
               if (p.workplace === 'remote') {
                 if (channel === 'indeed') {
                   expect([textOf(job, 'city'), textOf(job, 'state'), textOf(job, 'postalcode')]).toEqual(['Remote', '', '']);
@@ -253,19 +273,29 @@ describe('every feed survives hostile text', () => {
         expectXmlDeclaration(run.text);
         const root = mustParse(run.text);
         expect(root.name).toBe('jobs');
-        const jobs = kids(root, 'job');
-        expect(jobs.map((j) => textOf(j, 'id')).sort()).toEqual([...run.listed].sort());
-        for (const job of jobs) {
-          const p = byId.get(textOf(job, 'id')!)!;
-          expect(textOf(job, 'title')).toBe(feedText(p.title));
-          expect(textOf(job, 'company')).toBe(feedText(org));
-          expect(htmlBlocks(textOf(job, 'description')!)).toEqual(expectedBlocks(p));
-          expect(Object.values(ADZUNA_COUNTRIES)).toContain(textOf(job, 'country'));
-          if (p.workplace !== 'remote') {
-            const l = p.locations!.find((x) => x.country in ADZUNA_COUNTRIES)!;
-            expect(textOf(job, 'location')).toBe(feedText(l.locality));
-          }
+        const jobs = new Map(kids(root, 'job').map((j) => [textOf(j, 'id')!, j]));
+        // One job per place in a country Adzuna runs in, each with that place's pay; nothing else.
+        let expected = 0;
+        for (const id of run.listed) {
+          const p = byId.get(id)!;
+          const pay = placePay(p);
+          const listed = jobPlaces(p).places.filter((pl) => pl.country in ADZUNA_COUNTRIES);
+          const refs = referenceNumbers(id, listed);
+          expected += listed.length;
+          listed.forEach((place, i) => {
+            const job = jobs.get(refs[i]!)!;
+            expect(job).toBeDefined();
+            expect(textOf(job, 'title')).toBe(feedText(p.title));
+            expect(textOf(job, 'company')).toBe(feedText(org));
+            expect(htmlBlocks(textOf(job, 'description')!)).toEqual(expectedBlocks(p));
+            expect(textOf(job, 'country')).toBe(ADZUNA_COUNTRIES[place.country]);
+            const index = Number(place.field.split('.')[1]);
+            expect(textOf(job, 'location')).toBe(p.workplace === 'remote' ? countryName(place.country) : feedText(p.locations![index]!.locality));
+            const s = pay[index]!.salary;
+            expect(textOf(job, 'salary')).toBe(s && salaryText(s));
+          });
         }
+        expect(jobs.size).toBe(expected);
         // Dropped only for Adzuna's country list (the titles and descriptions here are all acceptable).
         for (const id of run.dropped) {
           const p = byId.get(id)!;

@@ -315,6 +315,15 @@ const LONG_ENOUGH = 'This sentence is plain and long enough that every board acc
 
 const countries = fc.constantFrom('US', 'GB', 'DE', 'CA', 'JP', 'BR', 'CH');
 
+const salaryArb = fc
+  .record({
+    currency: fc.constantFrom('USD', 'EUR', 'GBP', 'JPY'),
+    min: fc.integer({ min: 1, max: 200000 }),
+    extra: fc.integer({ min: 0, max: 90000 }),
+    unit: fc.constantFrom('HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR'),
+  })
+  .map((s) => ({ currency: s.currency, min: s.min, max: s.min + s.extra, unit: s.unit }));
+
 const location = fc.record(
   {
     locality: hostileLine('Town'),
@@ -322,6 +331,8 @@ const location = fc.record(
     postalCode: fc.constantFrom('94105', '10115', 'SW1A 1AA', 'A&B <1>'),
     country: countries,
     street: hostileLine('Street'),
+    // A location's own pay, in place of the role-wide salary.
+    salary: salaryArb,
   },
   { requiredKeys: ['locality', 'country'] },
 );
@@ -349,15 +360,9 @@ export const hostilePosting = fc
     industry: fc.option(hostileLine('Industry'), { nil: undefined }),
     skills: fc.option(fc.uniqueArray(hostileLine('Skill'), { minLength: 1, maxLength: 3 }), { nil: undefined }),
     reference: fc.option(hostileLine('REF'), { nil: undefined }),
-    salary: fc.option(
-      fc.record({
-        currency: fc.constantFrom('USD', 'EUR', 'GBP', 'JPY'),
-        min: fc.integer({ min: 1, max: 200000 }),
-        extra: fc.integer({ min: 0, max: 90000 }),
-        unit: fc.constantFrom('HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR'),
-      }),
-      { nil: undefined },
-    ),
+    salary: fc.option(salaryArb, { nil: undefined }),
+    /** A remote role's own pay for its first applicant country. */
+    firstCountryPay: fc.option(salaryArb, { nil: undefined }),
   })
   .map((r) => ({
     title: r.title,
@@ -368,13 +373,14 @@ export const hostilePosting = fc
     employmentType: ['FULL_TIME'],
     workplace: r.workplace,
     ...(r.workplace === 'remote' ? { applicantLocations: r.applicantLocations } : { locations: r.locations }),
+    ...(r.workplace === 'remote' && r.firstCountryPay ? { salaryByCountry: { [r.applicantLocations[0]!]: r.firstCountryPay } } : {}),
     summary: r.summary,
     responsibilities: r.responsibilities,
     ...(r.benefits ? { benefits: r.benefits } : {}),
     ...(r.department ? { department: r.department } : {}),
     ...(r.industry ? { industry: r.industry } : {}),
     ...(r.skills ? { skills: r.skills } : {}),
-    ...(r.salary ? { salary: { currency: r.salary.currency, min: r.salary.min, max: r.salary.min + r.salary.extra, unit: r.salary.unit } } : {}),
+    ...(r.salary ? { salary: r.salary } : {}),
     apply: { url: 'https://careers.example.com/jobs/x/apply?ref=a&b=c' },
   }));
 

@@ -46,6 +46,26 @@ test('every diagnostic has a registered GOOGLE_ code, a message and a fix', () =
       },
       { ...config, organization: { ...config.organization, logo: undefined } },
     ),
+    ...check({
+      locations: [
+        {
+          locality: 'Berlin',
+          region: 'BE',
+          postalCode: '10115',
+          street: 'Unter den Linden 1',
+          country: 'DE',
+          salary: { currency: 'EUR', min: 70_000, max: 90_000, unit: 'YEAR' },
+        },
+        {
+          locality: 'Munich',
+          region: 'BY',
+          postalCode: '80331',
+          street: 'Marienplatz 1',
+          country: 'DE',
+          salary: { currency: 'EUR', min: 75_000, max: 95_000, unit: 'YEAR' },
+        },
+      ],
+    }),
   ];
   const registered = new Set<string>(Object.values(GOOGLE_CODES));
   expect(new Set(codes(all))).toEqual(registered);

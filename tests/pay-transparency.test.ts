@@ -141,12 +141,26 @@ describe('pay per location', () => {
   const cad = (min: number, max: number) => ({ currency: 'CAD', min, max, unit: 'YEAR' as const });
 
   test("each location's own range is checked against Ontario's width, said at that location's max", () => {
-    const p = posting({ locations: [{ ...nyc, salary: usd(150_000, 200_000) }, { ...toronto, salary: cad(100_000, 170_000) }] });
+    const p = posting({
+      locations: [
+        { ...nyc, salary: usd(150_000, 200_000) },
+        { ...toronto, salary: cad(100_000, 170_000) },
+      ],
+    });
     expect(wideRangeWarnings(p).map((w) => [w.field, w.message.slice(0, 61)])).toEqual([
       ['locations.1.salary.max', 'the pay range is 70,000 CAD a year wide; for Toronto, ON, Ont'],
     ]);
     // A 90,000-wide CAD range in New York is not Ontario's business; Toronto's own 40,000 is within it.
-    expect(wideRangeWarnings(posting({ locations: [{ ...nyc, salary: cad(100_000, 190_000) }, { ...toronto, salary: cad(100_000, 140_000) }] }))).toEqual([]);
+    expect(
+      wideRangeWarnings(
+        posting({
+          locations: [
+            { ...nyc, salary: cad(100_000, 190_000) },
+            { ...toronto, salary: cad(100_000, 140_000) },
+          ],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   test('a role-wide range that two Ontario locations share is warned about once, at salary.max', () => {

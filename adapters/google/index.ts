@@ -197,6 +197,7 @@ const payRules: Rule = (entry) =>
           field: entry.posting.workplace === 'remote' ? 'salaryByCountry' : 'locations',
           message:
             "the pay differs by place, and Google's baseSalary is one amount for the whole posting: the markup carries no baseSalary, and each place's range is in the description Google shows",
+          fix: 'nothing to fix; if the pay is in fact the same everywhere, give it once as the role-wide salary',
         },
       ]
     : [];

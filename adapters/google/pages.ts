@@ -6,7 +6,17 @@
 import { memoize } from '../../src/util/memo';
 import type { FragmentedBody, PostingEntry, RenderContext } from '../../src/adapter';
 import { paragraphsOf, sectionsOf } from '../../src/compose/description';
-import { classificationFacts, EMPLOYMENT_LABELS, money, payFacts, payListHeading, requirementFacts, UNIT_WORDS, whereText, type Labelled } from '../../src/compose/facts';
+import {
+  classificationFacts,
+  EMPLOYMENT_LABELS,
+  money,
+  payFacts,
+  payListHeading,
+  requirementFacts,
+  UNIT_WORDS,
+  whereText,
+  type Labelled,
+} from '../../src/compose/facts';
 import { renderHtml, renderHtmlList } from '../../src/compose/html-template';
 import { cleanText } from '../../src/compose/text';
 import { DATE_PATTERN } from '../../src/model/dates';

@@ -67,7 +67,27 @@ const indent = (text: string, n: number): string =>
     .map((l) => (l ? ' '.repeat(n) + l : l))
     .join('\n') + '\n';
 
-/** A complete posting: every field once (salary.value is the alternative to min and max). Checked by the test. */
+/** Where the role is and what it pays there, in the complete posting. */
+const PAY_EXAMPLE = `locations:                               # required when workplace is onsite or hybrid
+  - street: 1 Market St
+    locality: San Francisco
+    region: CA
+    postalCode: "94105"                  # in quotes, so it stays text
+    country: US
+  - street: 5 Penn Plaza
+    locality: New York
+    region: NY
+    postalCode: "10001"
+    country: US
+    salary: { currency: USD, min: 200000, max: 260000, unit: YEAR }   # this location's own pay
+salary: { currency: USD, min: 185000, max: 245000, unit: YEAR }   # every other location's; or value: 120000 instead of min and max
+# salaryByCountry: { US: { currency: USD, … }, CA: { currency: CAD, … } }   # remote roles: pay per applicant country
+`;
+
+/**
+ * A complete posting: every field once (salary.value is the alternative to min and max; salaryByCountry,
+ * for remote roles, is shown commented out in this hybrid one). Checked by the test.
+ */
 export const postingExample = (adapters: readonly Adapter[]): string => `# yaml-language-server: $schema=../schema/posting.schema.json
 title: ML Infrastructure Engineer        # plain text, no salary, location or codes; at most 80 characters
 reference: ENG-ML-INFRA-001              # your own job code; unique across files
@@ -78,14 +98,7 @@ employmentType: [FULL_TIME]
 department: Engineering
 workplace: hybrid                        # onsite | hybrid | remote (remote = 100% remote)
 applicantLocations: [US]                 # required when workplace is remote
-locations:                               # required when workplace is onsite or hybrid
-  - street: 1 Market St
-    locality: San Francisco
-    region: CA
-    postalCode: "94105"                  # in quotes, so it stays text
-    country: US
-salary: { currency: USD, min: 185000, max: 245000, unit: YEAR }   # or value: 120000 instead of min and max
-summary: >                               # the opening paragraph(s); a blank line starts a new one
+${PAY_EXAMPLE}summary: >                               # the opening paragraph(s); a blank line starts a new one
   ML Infrastructure Engineers build the platform our models are trained and served on: pipelines,
   clusters and the tools around them.
 
@@ -476,16 +489,35 @@ role out of that channel only. They are listed in [channels.md](channels.md) and
 function payTransparencySection(): string {
   return `## Pay transparency
 
-These laws require the pay (range) in job ads. A role without \`salary\` is under one when one of its
+These laws require the pay (range) in job ads. A role without any pay is under one when one of its
 \`locations\` is in the place (the region matched by code or name), or when it is remote and
 \`applicantLocations\` names the country: a remote role can then be filled in each of its regions.
 \`validate\` then warns once (\`JC_WARN_NO_SALARY\`), naming the places and how many laws. Not legal
 advice: thresholds such as employer size differ, so check the law itself.
 
+The rules run per place. A role paid at some places and not others (no role-wide \`salary\`, and
+a location without its own) gets one \`JC_WARN_NO_SALARY\` at each place without pay
+(\`locations.1\`, or \`applicantLocations.0\` for a remote role's country), naming the laws that
+require a range there. The EU directive is transposed by each member state into its own law (due by
+7 June 2026); it is named for every member state, and a national law already in force beside it.
+
 Ontario also limits how wide a posted range may be (O. Reg. 476/24, since 2026-01-01, employers with
 25 or more employees): at most $50,000 a year, unless the range ends above $200,000. A yearly range
-in CAD that is wider, for a role in Ontario or remote and open to Canada, gets a warning
-(\`JC_WARN_PAY_RANGE_WIDE\`) at its \`max\`.
+in CAD that is wider, at a place in Ontario (or for remote applicants in Canada), gets a warning
+(\`JC_WARN_PAY_RANGE_WIDE\`) at its \`max\`: the location's own salary, \`salaryByCountry.CA\`, or
+the role-wide salary those places share (said once).
+
+## Pay per location
+
+A role at several places may pay each differently. Give a location its own \`salary\` (same shape and
+rules as the role-wide one); locations without one are paid the role-wide \`salary\`. A remote role's
+locations are offices, not where the person works, so its pay per place goes by applicant country:
+\`salaryByCountry: { US: { … }, CA: { … } }\`, each key one of \`applicantLocations\`
+(\`JC_RULE_PAY_PLACE\` otherwise). Every channel shows each place with its own pay: the page lists
+them under Salary, the description (Google, RSS, JSON Feed, every board) gets a "Pay by location"
+list, Indeed, ZipRecruiter and Adzuna list one job per place with that place's salary, LinkedIn's one
+job carries its listed place's pay, and the email a line per place. When every place is paid the
+same, nothing changes from a role-wide salary. Google's markup: see [channels.md](channels.md#google).
 
 | Place | Law |
 |---|---|

@@ -215,6 +215,8 @@ interface AnyIssue {
   values?: unknown[];
   keys?: string[];
   params?: IssueParams;
+  /** invalid_key: what is wrong with the key itself. */
+  issues?: AnyIssue[];
   errors?: AnyIssue[][];
   origin?: string;
   minimum?: number | bigint;
@@ -243,9 +245,15 @@ export function issuesToDiagnostics(
   for (const raw of issues as AnyIssue[]) {
     const path = [...base, ...raw.path];
     if (raw.code === 'invalid_union' && raw.errors) out.push(...issuesToDiagnostics(bestBranch(raw.errors), yaml, file, schema, path));
+    else if (raw.code === 'invalid_key' && raw.issues?.length) out.push(...keyDiagnostics(raw.issues, path, yaml, file, schema));
     else out.push(...issueDiagnostics(raw, path, { yaml, file, schema }));
   }
   return out;
+}
+
+/** A map key that fails its own schema (`salaryByCountry: { USA: … }`): the key's own issues, placed at the key. */
+function keyDiagnostics(issues: readonly AnyIssue[], path: PropertyKey[], yaml: ParsedYaml, file: string, schema: z.ZodType | undefined): Diagnostic[] {
+  return issuesToDiagnostics(issues, yaml, file, schema, path).map((d) => Object.assign(d, yaml.locate(path, 'key')));
 }
 
 /** What placing an issue needs: the document, its file name and the schema it was checked against. */

@@ -13,6 +13,14 @@ import type { Posting, PostingLocation, Salary } from './posting';
 const EU_DIRECTIVE = 'EU Pay Transparency Directive (EU) 2023/970';
 const EU_MEMBER_STATES: readonly string[] = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' ');
 
+/**
+ * National laws already in force that require pay in job ads, on top of the directive (which each
+ * member state transposes into its own law, due by 7 June 2026; the directive is named for all).
+ */
+const NATIONAL_LAWS: Readonly<Record<string, string>> = {
+  AT: 'Austrian Equal Treatment Act (GlBG) §9(2): the minimum pay in every job ad',
+};
+
 interface RegionLaw {
   country: string;
   /** Region code as written in addresses, then names people write instead (the first is shown). */
@@ -60,8 +68,14 @@ function regionLaw(country: string, region: string | undefined): RegionLaw | und
   return REGION_LAWS.find((j) => j.country === country && j.names.some((n) => normalize(n) === r));
 }
 
+/** The directive, and the country's own law where it already has one. */
+function euLaws(country: string, because: string): PayLaw[] {
+  const national = NATIONAL_LAWS[country];
+  return [{ law: EU_DIRECTIVE, because }, ...(national ? [{ law: national, because }] : [])];
+}
+
 function lawsForLocation(l: PostingLocation): PayLaw[] {
-  if (EU_MEMBER_STATES.includes(l.country)) return [{ law: EU_DIRECTIVE, because: `${printable(l.locality)}, ${countryName(l.country)}` }];
+  if (EU_MEMBER_STATES.includes(l.country)) return euLaws(l.country, `${printable(l.locality)}, ${countryName(l.country)}`);
   const j = regionLaw(l.country, l.region);
   return j ? [{ law: j.law, because: `${printable(l.locality)}, ${printable(l.region!)}` }] : [];
 }
@@ -69,7 +83,7 @@ function lawsForLocation(l: PostingLocation): PayLaw[] {
 /** A remote role open to a country can be filled in each of its regions, so their laws cover it. */
 function lawsForCountry(country: string): PayLaw[] {
   const because = `remote applicants in ${countryName(country)}`;
-  if (EU_MEMBER_STATES.includes(country)) return [{ law: EU_DIRECTIVE, because }];
+  if (EU_MEMBER_STATES.includes(country)) return euLaws(country, because);
   return REGION_LAWS.filter((j) => j.country === country).map((j) => ({ law: j.law, because }));
 }
 
@@ -120,6 +134,7 @@ function currencyHint(country: string): string {
 export function payLawTable(): { place: string; law: string }[] {
   return [
     { place: `EU member states (${EU_MEMBER_STATES.join(', ')})`, law: EU_DIRECTIVE },
+    ...Object.entries(NATIONAL_LAWS).map(([country, law]) => ({ place: `${countryName(country)} (\`${country}\`)`, law })),
     ...REGION_LAWS.map((j) => ({ place: `${j.names[1]}, ${countryName(j.country)} (\`${j.names[0]}\`)`, law: j.law })),
   ];
 }

@@ -26,9 +26,7 @@ export function payPlaces(p: Posting): PayPlace[] {
       return place(`applicantLocations.${i}`, country, undefined, own ? [own, `salaryByCountry.${country}`] : fallback(p));
     });
   }
-  return (p.locations ?? []).map((l, i) =>
-    place(`locations.${i}`, l.country, l, l.salary ? [l.salary, `locations.${i}.salary`] : fallback(p)),
-  );
+  return (p.locations ?? []).map((l, i) => place(`locations.${i}`, l.country, l, l.salary ? [l.salary, `locations.${i}.salary`] : fallback(p)));
 }
 
 const fallback = (p: Posting): [Salary, string] | undefined => (p.salary ? [p.salary, 'salary'] : undefined);

@@ -165,9 +165,7 @@ const location = z.strictObject({
   country: countryCode.describe('Two-letter ISO 3166-1 country code, e.g. US, GB, DE'),
   salary: salary
     .optional()
-    .describe(
-      'The pay at this location, when it differs from the role-wide salary (same shape), e.g. { currency: CAD, min: 150000, max: 190000, unit: YEAR }',
-    ),
+    .describe('The pay at this location, when it differs from the role-wide salary (same shape), e.g. { currency: CAD, min: 150000, max: 190000, unit: YEAR }'),
 });
 
 const experience = z.union([
@@ -243,7 +241,7 @@ export const postingFields = z.strictObject({
     .partialRecord(countryCode, salary)
     .optional()
     .describe(
-      'A remote role\'s pay per applicant country, when it differs from the role-wide salary: each key one of applicantLocations, e.g. { US: { currency: USD, min: 185000, max: 245000, unit: YEAR }, CA: { currency: CAD, min: 200000, max: 245000, unit: YEAR } }',
+      "A remote role's pay per applicant country, when it differs from the role-wide salary: each key one of applicantLocations, e.g. { US: { currency: USD, min: 185000, max: 245000, unit: YEAR }, CA: { currency: CAD, min: 200000, max: 245000, unit: YEAR } }",
     ),
   summary: text('summary', 10000).meta({
     description:
@@ -431,9 +429,7 @@ function salaryIssues(s: unknown, at: PropertyKey[]): RuleIssue[] {
     return [ruleIssue([...at, 'value'], 'give either value or min and max, not both', CODES.RULE_SALARY_SHAPE, 'remove value, or remove min and max')];
   }
   if (!('value' in s) && !hasRange) {
-    return [
-      ruleIssue(at, 'a salary needs value, or min and max', CODES.RULE_SALARY_SHAPE, 'e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }'),
-    ];
+    return [ruleIssue(at, 'a salary needs value, or min and max', CODES.RULE_SALARY_SHAPE, 'e.g. { currency: USD, min: 185000, max: 245000, unit: YEAR }')];
   }
   if (hasRange && (!('min' in s) || !('max' in s))) {
     const missing = 'min' in s ? 'max' : 'min';
@@ -486,13 +482,19 @@ function payPlaceIssues(raw: Record<string, unknown>): RuleIssue[] {
   if (!isRecord(raw.salaryByCountry)) return out;
   if (!remote && typeof raw.workplace === 'string') {
     out.push(
-      ruleIssue(['salaryByCountry'], `salaryByCountry is for remote roles; an ${raw.workplace} role gives pay per location`, CODES.RULE_PAY_PLACE, 'move each salary to its entry of locations, as salary: { … }'),
+      ruleIssue(
+        ['salaryByCountry'],
+        `salaryByCountry is for remote roles; an ${raw.workplace} role gives pay per location`,
+        CODES.RULE_PAY_PLACE,
+        'move each salary to its entry of locations, as salary: { … }',
+      ),
     );
     return out;
   }
   const countries = Array.isArray(raw.applicantLocations) ? raw.applicantLocations : [];
   for (const country of Object.keys(raw.salaryByCountry)) {
-    if (!countries.includes(country))
+    // A key that is no country code is reported by the schema (JC_FIELD_COUNTRY), with the code meant.
+    if (COUNTRY_CODES.has(country) && !countries.includes(country))
       out.push(
         ruleIssue(
           ['salaryByCountry', country],
