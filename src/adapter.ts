@@ -96,8 +96,8 @@ export interface RenderContext<O = unknown> {
   url(path: string): string;
   /** The posting's apply URL with this channel's source parameter added. */
   applyUrl(posting: Posting): string;
-  /** The job page URL with this channel's source parameter (boards that link to our page). */
-  pageUrl(id: string): string;
+  /** The job page URL with this channel's source parameter (boards that link to our page); `lang` a translation's page. */
+  pageUrl(id: string, lang?: string): string;
   /** Where the job pages live (paths under the output folder), as the page channel declares them. */
   pages: PageUrls;
   /** The posting's own per-channel options for this adapter (`channels.<name>`), if any. */
@@ -155,8 +155,8 @@ export interface Announcement {
  * `pages`). Other channels link to them, and may put files of a role in its page folder.
  */
 export interface PageUrls {
-  /** A role's page folder, with a trailing slash: `jobs/x/`. */
-  page(id: string): string;
+  /** A role's page folder, with a trailing slash: `jobs/x/`; in one of its translations' languages `jobs/x/fr/`. */
+  page(id: string, lang?: string): string;
   /** The listing of open roles, the site's home: `jobs/`. */
   readonly listing: string;
 }

@@ -79,6 +79,14 @@ test('where no such law applies the warning is the short generic one', () => {
   expect(noSalaryWarning(BASE).message).toBe('no salary: search engines recommend one and boards rank postings without pay lower (docs/postings.md#salary)');
 });
 
+test("a member state with a pay-in-ads law of its own gets it beside the directive (Austria's GlBG §9(2))", () => {
+  expect(lawNames({ locations: [{ locality: 'Wien', country: 'AT' }] })).toEqual([
+    'EU Pay Transparency Directive (EU) 2023/970',
+    'Austrian Equal Treatment Act (GlBG) §9(2): the minimum pay in every job ad',
+  ]);
+  expect(lawNames({ locations: [{ locality: 'Berlin', country: 'DE' }] })).toEqual(['EU Pay Transparency Directive (EU) 2023/970']);
+});
+
 test('control characters in a place name never reach the terminal', () => {
   const [law] = payTransparencyLaws(posting({ locations: [{ locality: 'Den\u0007ver\u202e', region: 'CO', country: 'US' }] }));
   expect(law!.because).toBe('Den ver, CO');
@@ -86,8 +94,9 @@ test('control characters in a place name never reach the terminal', () => {
 
 test('the docs table lists every jurisdiction the rule knows', () => {
   const table = payLawTable();
-  expect(table).toHaveLength(17);
+  expect(table).toHaveLength(18);
   expect(table[0]!.place).toContain('DE');
+  expect(table[1]).toEqual({ place: 'Austria (`AT`)', law: expect.stringContaining('GlBG') });
   expect(table.map((r) => r.place)).toContain('Colorado, United States (`CO`)');
 });
 

@@ -17,10 +17,11 @@ import { cleanText } from '../../src/compose/text';
 import type { DiagnosticInput } from '../../src/diagnostics';
 import { countryName } from '../../src/model/iso-codes';
 import { payVaries } from '../../src/model/pay';
+import { languagesOf, pathLanguage, translated } from '../../src/model/translate';
 import { GONE_STATES } from '../../src/model/lifecycle';
 import type { Posting } from '../../src/model/posting';
 import { buildJobPosting, toJsonLd } from './json-ld';
-import { gonePageHtml, jobPageHtml, listingHtml, type GoogleOptions } from './pages';
+import { gonePageHtml, jobPageHtml, listingHtml, pageLanguages, type GoogleOptions } from './pages';
 import { googlePreview } from './preview';
 import { robotsTxt, sitemapFiles } from './sitemap';
 import { jobPages } from './urls';
@@ -87,7 +88,7 @@ const DATE = [/\b(?:19|20)\d{2}\b/, /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|se
 
 /** Place names a title should not carry: localities, spelt-out regions and countries of the role. */
 function placeNames(p: Posting): string[] {
-  const countries = [...(p.locations ?? []).map((l) => l.country), ...(p.applicantLocations ?? [])].map(countryName);
+  const countries = [...(p.locations ?? []).map((l) => l.country), ...(p.applicantLocations ?? [])].map((c) => countryName(c));
   // Short region codes (CA, ON, IT) collide with ordinary words and acronyms; only names count.
   const places = (p.locations ?? []).flatMap((l) => [l.locality, ...(l.region && l.region.length > 3 ? [l.region] : [])]);
   return [...places, ...countries];
@@ -294,25 +295,42 @@ const RULES: readonly Rule[] = [titleRules, descriptionRules, validThroughRules,
 
 const byId = (a: PostingEntry, b: PostingEntry): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-function openArtifacts(entry: PostingEntry, ctx: Ctx): Artifact[] {
-  const ld = buildJobPosting(entry, ctx);
-  return [
-    { path: `${jobPages.page(entry.id)}index.html`, contentType: HTML, posting: entry.id, body: jobPageHtml(entry, ctx, ld) },
-    { path: `${jobPages.page(entry.id)}jobposting.json`, contentType: 'application/ld+json; charset=utf-8', posting: entry.id, body: toJsonLd(ld) + '\n' },
-  ];
+/**
+ * The role in each of its page languages: `undefined` (its own words at `/jobs/<id>/`) for a role in
+ * one language; else its own language and each translation, every one with its page folder.
+ */
+function pageVersions(entry: PostingEntry): { entry: PostingEntry; dir: string }[] {
+  const langs = languagesOf(entry.posting);
+  if (!langs.length) return [{ entry, dir: jobPages.page(entry.id) }];
+  return langs.map((lang) => {
+    const path = pathLanguage(entry.posting, lang);
+    return { entry: path ? { ...entry, posting: translated(entry.posting, lang) } : entry, dir: jobPages.page(entry.id, path) };
+  });
 }
 
-/** A gone role's page and its JSON-LD URL both answer 410 (the JSON-LD says only that it is gone). */
-const goneArtifacts = (entry: PostingEntry, ctx: Ctx): Artifact[] => [
-  { path: `${jobPages.page(entry.id)}index.html`, contentType: HTML, status: 410, posting: entry.id, body: gonePageHtml(entry, ctx) },
-  {
-    path: `${jobPages.page(entry.id)}jobposting.json`,
-    contentType: 'application/json; charset=utf-8',
-    status: 410,
-    posting: entry.id,
-    body: JSON.stringify({ id: entry.id, state: entry.state, gone: true }) + '\n',
-  },
-];
+function openArtifacts(entry: PostingEntry, ctx: Ctx): Artifact[] {
+  const languages = pageLanguages(entry.posting, entry.id, ctx);
+  return pageVersions(entry).flatMap(({ entry: e, dir }) => {
+    const ld = buildJobPosting(e, ctx, dir);
+    return [
+      { path: `${dir}index.html`, contentType: HTML, posting: entry.id, body: jobPageHtml(e, ctx, ld, languages) },
+      { path: `${dir}jobposting.json`, contentType: 'application/ld+json; charset=utf-8', posting: entry.id, body: toJsonLd(ld) + '\n' },
+    ];
+  });
+}
+
+/** A gone role's page and its JSON-LD URL both answer 410 (the JSON-LD says only that it is gone), in every language. */
+const goneArtifacts = (entry: PostingEntry, ctx: Ctx): Artifact[] =>
+  pageVersions(entry).flatMap(({ entry: e, dir }) => [
+    { path: `${dir}index.html`, contentType: HTML, status: 410, posting: entry.id, body: gonePageHtml(e, ctx) },
+    {
+      path: `${dir}jobposting.json`,
+      contentType: 'application/json; charset=utf-8',
+      status: 410,
+      posting: entry.id,
+      body: JSON.stringify({ id: entry.id, state: entry.state, gone: true }) + '\n',
+    },
+  ]);
 
 export const googleJobPosting = defineAdapter<GoogleOptions>({
   name: 'google',

@@ -193,7 +193,8 @@ function withLocation(head: Head, p: Posting, tail: Tail): GoogleJobPosting {
 const withShared = (s: Salary | undefined): Pick<Tail, 'baseSalary'> => (s ? { baseSalary: baseSalary(s) } : {});
 
 /** The posting as Google's JobPosting. */
-export function buildJobPosting(entry: PostingEntry, ctx: RenderContext<unknown>): GoogleJobPosting {
+/** `dir`: the page the markup is on (a translation's `jobs/<id>/<lang>/`); default the role's own page. */
+export function buildJobPosting(entry: PostingEntry, ctx: RenderContext<unknown>, dir = jobPages.page(entry.id)): GoogleJobPosting {
   const p = entry.posting;
   const org = organization(ctx.site);
   const head: Head = {
@@ -216,7 +217,7 @@ export function buildJobPosting(entry: PostingEntry, ctx: RenderContext<unknown>
     ...(p.industry ? { industry: plain(p.industry) } : {}),
     ...(p.skills?.length ? { skills: p.skills.map(plain).join(', ') } : {}),
     identifier: { '@type': 'PropertyValue', name: org.name, value: plain(p.reference ?? entry.id) },
-    url: ctx.url(jobPages.page(entry.id)),
+    url: ctx.url(dir),
     ...(p.apply.direct !== undefined ? { directApply: p.apply.direct } : {}),
   };
   return withLocation(head, p, tail);

@@ -6,18 +6,10 @@
 import { memoize } from '../../src/util/memo';
 import type { FragmentedBody, PostingEntry, RenderContext } from '../../src/adapter';
 import { paragraphsOf, sectionsOf } from '../../src/compose/description';
-import {
-  classificationFacts,
-  EMPLOYMENT_LABELS,
-  money,
-  payFacts,
-  payListHeading,
-  requirementFacts,
-  UNIT_WORDS,
-  whereText,
-  type Labelled,
-} from '../../src/compose/facts';
+import { classificationFacts, money, payFacts, payListHeading, requirementFacts, whereText, type Labelled } from '../../src/compose/facts';
 import { renderHtml, renderHtmlList } from '../../src/compose/html-template';
+import { wordsFor } from '../../src/compose/words';
+import { languagesOf, pathLanguage } from '../../src/model/translate';
 import { cleanText } from '../../src/compose/text';
 import { DATE_PATTERN } from '../../src/model/dates';
 import { countryName } from '../../src/model/iso-codes';
@@ -41,10 +33,11 @@ type Chrome = {
   listingUrl: string;
 };
 
-function chrome(ctx: RenderContext<GoogleOptions>): Chrome {
+/** The page's frame; `lang` is the page's language (a role's own or a translation's), else the site's. */
+function chrome(ctx: RenderContext<GoogleOptions>, lang?: string): Chrome {
   const orgName = plain(ctx.site.organization.name);
   return {
-    lang: ctx.options.locale,
+    lang: lang ?? ctx.options.locale,
     siteName: ctx.options.siteName ?? `${orgName} careers`,
     orgName,
     listingUrl: ctx.url(jobPages.listing),
@@ -75,16 +68,17 @@ function deadlineText(v: string, timeZone: string, locale: string): string {
   }).format(new Date(v));
 }
 
-/** `$185,000 – $245,000 per year (USD)`: the amounts as money, the currency code spelt out. */
-function salaryDisplay(s: Salary): string {
-  const amount = s.value !== undefined ? money(s.value, s.currency) : `${money(s.min!, s.currency)} – ${money(s.max!, s.currency)}`;
-  return `${amount} per ${UNIT_WORDS[s.unit]} (${s.currency})`;
+/** `$185,000 – $245,000 per year (USD)`: the amounts as money, the currency code spelt out, in `lang`. */
+function salaryDisplay(s: Salary, lang: string | undefined): string {
+  const m = (v: number) => money(v, s.currency, lang);
+  const amount = s.value !== undefined ? m(s.value) : `${m(s.min!)} – ${m(s.max!)}`;
+  return `${amount} ${wordsFor(lang).units[s.unit]} (${s.currency})`;
 }
 
 /** `1 Market St, San Francisco, CA 94105, United States`: every address part the JSON-LD carries. */
-function addressDisplay(l: PostingLocation): string {
+function addressDisplay(l: PostingLocation, lang: string | undefined): string {
   const regionLine = [l.region, l.postalCode].filter(Boolean).join(' ');
-  return [l.street, l.locality, regionLine, countryName(l.country)]
+  return [l.street, l.locality, regionLine, countryName(l.country, lang)]
     .filter(Boolean)
     .map((s) => plain(s!))
     .join(', ');
@@ -94,7 +88,7 @@ const plainFacts = (facts: readonly Labelled[]): Labelled[] => facts.map((f) => 
 
 function details(entry: PostingEntry): Labelled[] {
   const p = entry.posting;
-  return [{ label: 'Reference', value: plain(p.reference ?? entry.id) }, ...plainFacts(classificationFacts(p))];
+  return [{ label: wordsFor(p.language).page.reference, value: plain(p.reference ?? entry.id) }, ...plainFacts(classificationFacts(p))];
 }
 
 /** A short plain-text teaser for search snippets and link previews. */
@@ -108,21 +102,43 @@ function teaser(summary: string, max = 160): string {
 
 /** The page's pay: one line, or a list of each place's range (`salaries`), with the list's heading. */
 function salaryFields(p: Posting): { salary: string; salaries: Labelled[]; salariesHeading: string } {
-  const { shared, byPlace } = payFacts(p, salaryDisplay);
+  const { shared, byPlace } = payFacts(p, (s) => salaryDisplay(s, p.language));
   return { salary: shared ?? '', salaries: plainFacts(byPlace), salariesHeading: payListHeading(p) };
 }
 
-const employment = (p: Posting): string => p.employmentType.map((t) => EMPLOYMENT_LABELS[t]).join(', ');
+const employment = (p: Posting): string => p.employmentType.map((t) => wordsFor(p.language).employment[t]).join(', ');
 
-export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOptions>, ld: GoogleJobPosting): string {
+/** One of the role's languages, as the page links it: its tag, its URL and its own name for itself. */
+export type PageLanguage = { lang: string; href: string; name: string };
+
+const languageName = (lang: string): string => {
+  const name = new Intl.DisplayNames([lang], { type: 'language' }).of(lang) ?? lang;
+  return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
+};
+
+/** Each of the role's languages with the URL of its page; the role's own language is `/jobs/<id>/`. */
+export function pageLanguages(p: Posting, id: string, ctx: RenderContext<GoogleOptions>): PageLanguage[] {
+  return languagesOf(p).map((lang) => ({ lang, href: ctx.url(jobPages.page(id, pathLanguage(p, lang))), name: languageName(lang) }));
+}
+
+/**
+ * The page of `entry` (its posting in the page's language) with `languages` the role's pages in every
+ * language: each a `hreflang` alternate (and `x-default`, the role's own), and the others linked.
+ */
+export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOptions>, ld: GoogleJobPosting, languages: readonly PageLanguage[] = []): string {
   const p = entry.posting;
-  const c = chrome(ctx);
+  const c = chrome(ctx, p.language);
+  const { applyFor, titleAt, ...w } = wordsFor(p.language).page;
   const title = plain(p.title);
   const description = teaser(p.summary);
   const tz = ctx.site.schedule.timezone;
   return renderHtml('job-page', {
     ...c,
-    pageTitle: `${title} at ${c.orgName}`,
+    pageTitle: titleAt(title, c.orgName),
+    w,
+    alternates: languages.length ? [...languages.map(({ lang, href }) => ({ lang, href })), { lang: 'x-default', href: languages[0]!.href }] : [],
+    languages: languages.filter((l) => l.lang !== p.language),
+    applyFor: applyFor(title),
     metaDescription: description,
     canonical: ld.url,
     ogImage: ctx.site.organization.logo ?? '',
@@ -145,16 +161,16 @@ export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOption
     })),
     requirements: plainFacts(requirementFacts(p)),
     skills: (p.skills ?? []).map(plain).join(', '),
-    addresses: (p.locations ?? []).map(addressDisplay),
+    addresses: (p.locations ?? []).map((l) => addressDisplay(l, p.language)),
     // A remote role's locations are offices it belongs to, not where the person works.
-    addressesHeading: p.workplace === 'remote' ? 'Offices' : 'Where you will work',
+    addressesHeading: p.workplace === 'remote' ? w.offices : w.whereYouWork,
     details: details(entry),
   });
 }
 
 export function gonePageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOptions>): string {
   const p = entry.posting;
-  const c = chrome(ctx);
+  const c = chrome(ctx, p.language);
   const title = plain(p.title);
   const closedOn = entry.state === 'expired' && p.validThrough ? deadlineText(p.validThrough, ctx.site.schedule.timezone, c.lang) : '';
   return renderHtml('job-gone', { ...c, pageTitle: `${title} at ${c.orgName} (no longer open)`, title, where: plain(whereText(p)), closedOn });

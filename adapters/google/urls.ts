@@ -5,6 +5,6 @@
 import type { PageUrls } from '../../src/adapter';
 
 export const jobPages: PageUrls = {
-  page: (id) => `jobs/${id}/`,
+  page: (id, lang) => (lang ? `jobs/${id}/${lang}/` : `jobs/${id}/`),
   listing: 'jobs/',
 };

@@ -4,18 +4,12 @@
  */
 import type { Posting } from '../model/posting';
 import { payFacts, payListHeading } from './facts';
+import { wordsFor } from './words';
 import { memoize } from '../util/memo';
 import { escapeHtmlText } from './text';
 
 export const SECTION_KEYS = ['responsibilities', 'qualifications', 'preferredQualifications', 'benefits'] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
-
-const SECTION_HEADINGS: Record<SectionKey, string> = {
-  responsibilities: 'Responsibilities',
-  qualifications: 'Qualifications',
-  preferredQualifications: 'Preferred qualifications',
-  benefits: 'Benefits',
-};
 
 export interface Section {
   key: SectionKey;
@@ -42,7 +36,7 @@ export function sectionsOf(posting: Posting): Section[] {
     if (!list) return [];
     const { heading, intro, items } = Array.isArray(list) ? { heading: undefined, intro: undefined, items: list } : list;
     if (!items.length) return [];
-    return [{ key, heading: heading ?? SECTION_HEADINGS[key], ...(intro ? { intro } : {}), items }];
+    return [{ key, heading: heading ?? wordsFor(posting.language).sections[key], ...(intro ? { intro } : {}), items }];
   });
 }
 

@@ -2,27 +2,20 @@
 import { countryName } from '../model/iso-codes';
 import { payPlaces, payVaries, sharedSalary, type PayPlace } from '../model/pay';
 import type { EmploymentType, Posting, PostingLocation, Salary, SalaryUnit } from '../model/posting';
+import { formatLocale, wordsFor } from './words';
 
-export const EMPLOYMENT_LABELS: Record<EmploymentType, string> = {
-  FULL_TIME: 'Full-time',
-  PART_TIME: 'Part-time',
-  CONTRACTOR: 'Contract',
-  TEMPORARY: 'Temporary',
-  INTERN: 'Internship',
-  VOLUNTEER: 'Volunteer',
-  PER_DIEM: 'Per diem',
-  OTHER: 'Other',
-};
+/** The English labels, as every channel has always written them (other languages: src/compose/words.ts). */
+export const EMPLOYMENT_LABELS: Record<EmploymentType, string> = wordsFor('en').employment;
 
 export const UNIT_WORDS: Record<SalaryUnit, string> = { HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month', YEAR: 'year' };
 
-export const employmentText = (p: Posting): string => p.employmentType.map((t) => EMPLOYMENT_LABELS[t]).join(', ');
+export const employmentText = (p: Posting): string => p.employmentType.map((t) => wordsFor(p.language).employment[t]).join(', ');
 
-export const countryList = (codes: readonly string[]): string => codes.map(countryName).join(', ');
+export const countryList = (codes: readonly string[], lang?: string): string => codes.map((c) => countryName(c, lang)).join(', ');
 
 /** `San Francisco, CA, United States` — the parts a location has, in address order; codes are for machines. */
-export function locationText(l: PostingLocation): string {
-  return [l.locality, l.region, countryName(l.country)].filter(Boolean).join(', ');
+export function locationText(l: PostingLocation, lang?: string): string {
+  return [l.locality, l.region, countryName(l.country, lang)].filter(Boolean).join(', ');
 }
 
 /**
@@ -30,9 +23,10 @@ export function locationText(l: PostingLocation): string {
  * "Remote — applicants in United States, Canada", or the locations joined with "; " (plus "(hybrid)").
  */
 export function whereText(p: Posting): string {
-  if (p.workplace === 'remote') return `Remote — applicants in ${countryList(p.applicantLocations ?? [])}`;
-  const places = (p.locations ?? []).map(locationText).join('; ');
-  return p.workplace === 'hybrid' ? `${places} (hybrid)` : places;
+  const words = wordsFor(p.language);
+  if (p.workplace === 'remote') return words.remote(countryList(p.applicantLocations ?? [], p.language));
+  const places = (p.locations ?? []).map((l) => locationText(l, p.language)).join('; ');
+  return p.workplace === 'hybrid' ? `${places} ${words.hybrid}` : places;
 }
 
 /** Amount with currency symbol and grouping: `$185,000`, `€50,000`, `CHF 120,000`. */
@@ -40,39 +34,40 @@ export function whereText(p: Posting): string {
 // a 10k-role build (about twenty amounts per role across the channels).
 const formatters = new Map<string, Intl.NumberFormat>();
 
-export function money(amount: number, currency: string): string {
+export function money(amount: number, currency: string, lang?: string): string {
   const digits = Number.isInteger(amount) ? 0 : 2;
-  const key = `${currency}:${digits}`;
+  const locale = formatLocale(lang);
+  const key = `${locale}:${currency}:${digits}`;
   let f = formatters.get(key);
   if (!f)
-    formatters.set(key, (f = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: digits, minimumFractionDigits: digits })));
+    formatters.set(key, (f = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: digits, minimumFractionDigits: digits })));
   return f.format(amount);
 }
 
-/** `$185,000 - $245,000 per year` (Indeed's text form) or `$40 per hour`. */
-export function salaryText(s: Salary, dash = ' - '): string {
-  const unit = `per ${UNIT_WORDS[s.unit]}`;
-  if (s.value !== undefined) return `${money(s.value, s.currency)} ${unit}`;
-  return `${money(s.min!, s.currency)}${dash}${money(s.max!, s.currency)} ${unit}`;
+/** `$185,000 - $245,000 per year` (Indeed's text form) or `$40 per hour`; in `lang`'s words and amounts. */
+export function salaryText(s: Salary, dash = ' - ', lang?: string): string {
+  const unit = wordsFor(lang).units[s.unit];
+  if (s.value !== undefined) return `${money(s.value, s.currency, lang)} ${unit}`;
+  return `${money(s.min!, s.currency, lang)}${dash}${money(s.max!, s.currency, lang)} ${unit}`;
 }
 
 export type Labelled = { label: string; value: string };
 
 /** A place as the pay list names it: the location's words, or the applicant country. */
-export const payPlaceText = (pl: PayPlace): string => (pl.location ? locationText(pl.location) : countryName(pl.country));
+export const payPlaceText = (pl: PayPlace, lang?: string): string => (pl.location ? locationText(pl.location, lang) : countryName(pl.country, lang));
 
 /** `Pay by location` (onsite, hybrid) or `Pay by country` (remote): the pay list's heading. */
-export const payListHeading = (p: Posting): string => (p.workplace === 'remote' ? 'Pay by country' : 'Pay by location');
+export const payListHeading = (p: Posting): string => (p.workplace === 'remote' ? wordsFor(p.language).payByCountry : wordsFor(p.language).payByLocation);
 
 /**
  * The pay of a role, in `format`'s words: one line when every place is paid the same, else one
  * labelled line per place that states pay (in source order), or nothing when no pay is given.
  */
-export function payFacts(p: Posting, format: (s: Salary) => string = salaryText): { shared?: string; byPlace: Labelled[] } {
+export function payFacts(p: Posting, format: (s: Salary) => string = (s) => salaryText(s, ' - ', p.language)): { shared?: string; byPlace: Labelled[] } {
   const shared = sharedSalary(p);
   if (shared) return { shared: format(shared), byPlace: [] };
   if (!payVaries(p)) return { byPlace: [] };
-  const byPlace = payPlaces(p).flatMap((pl) => (pl.salary ? [{ label: payPlaceText(pl), value: format(pl.salary) }] : []));
+  const byPlace = payPlaces(p).flatMap((pl) => (pl.salary ? [{ label: payPlaceText(pl, p.language), value: format(pl.salary) }] : []));
   return { byPlace };
 }
 

@@ -517,7 +517,7 @@ locations are offices, not where the person works, so its pay per place goes by 
 them under Salary, the description (Google, RSS, JSON Feed, every board) gets a "Pay by location"
 list, Indeed, ZipRecruiter and Adzuna list one job per place with that place's salary, LinkedIn's one
 job carries its listed place's pay, and the email a line per place. When every place is paid the
-same, nothing changes from a role-wide salary. Google's markup: see [channels.md](channels.md#google).
+same, nothing changes from a role-wide salary. Search engines' markup: see [channels.md](channels.md).
 
 | Place | Law |
 |---|---|

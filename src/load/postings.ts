@@ -11,6 +11,7 @@ import { FAILURES } from '../failures';
 import { PARSE_OPTIONS } from '../model/issue-messages';
 import { noSalaryWarning, unpaidPlaceWarnings, wideRangeWarnings } from '../model/pay-transparency';
 import { hasPay } from '../model/pay';
+import { missingTranslations } from '../model/translate';
 import { crossFieldIssues, ID_MAX, ID_PATTERN, type Posting, type PostingSchema } from '../model/posting';
 import { factsOf, PostingBody, withPosting, type PostingFacts } from '../model/posting-body';
 import type { PostingStore } from './posting-store';
@@ -128,7 +129,7 @@ function validateParsed(absPath: string, parsedFile: ParsedFile, schema: Posting
   if (!result.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const posting = result.data as Posting;
   if (!hasPay(posting)) diagnostics.push(Object.assign({}, noSalaryWarning(posting), { file, field: 'salary', ...yaml.locate([]), posting: id }));
-  for (const w of [...unpaidPlaceWarnings(posting), ...wideRangeWarnings(posting)])
+  for (const w of [...unpaidPlaceWarnings(posting), ...wideRangeWarnings(posting), ...translationWarnings(posting)])
     diagnostics.push({ ...w, file, ...yaml.locate(fieldToPath(w.field)), posting: id });
   if (/<\/?[a-z][^>]*>/i.test(posting.title)) {
     diagnostics.push({
@@ -143,6 +144,20 @@ function validateParsed(absPath: string, parsedFile: ParsedFile, schema: Posting
     });
   }
   return { posting: { id, absPath, file, posting, sourceHash: parsedFile.sourceHash, locate }, diagnostics };
+}
+
+/** One warning per field a translation leaves out, said at the translation (or its list) in the file. */
+function translationWarnings(p: Posting): { code: string; severity: 'warning'; field: string; message: string; fix: string }[] {
+  return missingTranslations(p).map(({ lang, field }) => {
+    const list = field.includes('.') ? field.slice(0, field.indexOf('.')) : undefined;
+    return {
+      code: CODES.WARN_TRANSLATION_MISSING,
+      severity: 'warning',
+      field: list ? `translations.${lang}.${list}` : `translations.${lang}`,
+      message: `the ${lang} translation has no ${field}: the ${lang} page shows it in ${p.language}`,
+      fix: `add ${field.replace(/^[^.]+\./, '')} under translations.${lang}${list ? `.${list}` : ''}`,
+    };
+  });
 }
 
 const SIMILAR_EXTENSIONS = /\.(ya?ml|YA?ML|Yaml|json)$/;

@@ -89,10 +89,14 @@ export const CURRENCY_ALIASES: Readonly<Record<string, string>> = {
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
 
-/** English display name of a country code ("US" → "United States"); the code itself if unknown. */
-export function countryName(code: string): string {
+const namers = new Map<string, Intl.DisplayNames>([['en', regionNames]]);
+
+/** Display name of a country code in a language ("US" → "United States", in de "Vereinigte Staaten"); English without one; the code itself if unknown. */
+export function countryName(code: string, lang = 'en'): string {
   try {
-    return regionNames.of(code) ?? code;
+    let namer = namers.get(lang);
+    if (!namer) namers.set(lang, (namer = new Intl.DisplayNames([lang], { type: 'region', fallback: 'code' })));
+    return namer.of(code) ?? code;
   } catch {
     return code;
   }

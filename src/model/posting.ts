@@ -116,6 +116,32 @@ const currencyCode = z
   })
   .meta({ description: 'ISO 4217 currency code', enum: [...CURRENCY_CODES].sort() });
 
+/** The canonical form of a BCP 47 tag (`pt-br` → `pt-BR`), or undefined when it is none. */
+export function canonicalLanguage(v: string): string | undefined {
+  if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(v)) return undefined;
+  try {
+    return Intl.getCanonicalLocales(v)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+const languageTag = z
+  .string()
+  .superRefine((v, ctx) => {
+    const canonical = canonicalLanguage(v);
+    if (canonical === v) return;
+    fail(
+      ctx,
+      [],
+      `"${v}" is not a BCP 47 language tag in its usual form`,
+      CODES.FIELD_LANGUAGE,
+      canonical ? `write ${canonical}` : 'e.g. en, fr, de, pt-BR',
+      v,
+    );
+  })
+  .meta({ description: 'BCP 47 language tag, e.g. en, fr, de, pt-BR', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' });
+
 /** Why a URL is unsafe or unusable as a public https link, or undefined when it is fine. */
 function httpsUrlProblem(v: string): string | undefined {
   if (/\s/.test(v)) return 'must not contain spaces or line breaks';
@@ -182,6 +208,30 @@ const apply = z.strictObject({
     .boolean()
     .optional()
     .describe("true when candidates apply on that page itself, without being sent on to another site (directApply in search engines' job markup)"),
+});
+
+/** A list of the description in another language: any of its parts; what is left out stays as in the original. */
+const translatedList = (label: string) =>
+  z
+    .union([
+      textList(label),
+      z.strictObject({
+        heading: singleLine(`the heading of ${label}`, 200).optional().describe("The list's heading in this language"),
+        intro: text(`the lead-in of ${label}`, 2000).optional().describe("The list's lead-in line in this language"),
+        items: textList(label).optional().describe('The items in this language, one per bullet'),
+      }),
+    ])
+    .optional()
+    .describe(`${label} in this language: a list, or { heading, intro, items } with any of them`);
+
+/** The fields a role is translated in: its words, never its facts (dates, places, pay, links). */
+const translation = z.strictObject({
+  title: singleLine('title', 80).optional().describe('The job title in this language, e.g. Ingénieure ou ingénieur plateforme'),
+  summary: text('summary', 10000).optional().describe('The opening paragraph(s) in this language'),
+  responsibilities: translatedList('responsibilities'),
+  qualifications: translatedList('qualifications'),
+  preferredQualifications: translatedList('preferredQualifications'),
+  benefits: translatedList('benefits'),
 });
 
 /** The posting's fields, without `channels` (whose shape the adapters contribute). */
@@ -281,9 +331,21 @@ export const postingFields = z.strictObject({
     .describe('The O*NET-SOC occupation code, in quotes, e.g. "15-1252.00" for software developers (look it up at onetonline.org)'),
   industry: singleLine('industry', 100).optional().describe('The industry, e.g. Software Development; one line, at most 100 characters'),
   apply: apply.describe('How candidates apply'),
+  language: languageTag
+    .optional()
+    .describe(
+      "The language this file is written in, as a BCP 47 tag, e.g. en, fr, de-CH; required with translations. Without it, pages use the site's page language",
+    ),
+  translations: z
+    .partialRecord(languageTag, translation)
+    .optional()
+    .describe(
+      'The role in other languages, by BCP 47 tag: { fr: { title, summary, responsibilities, … } }. Each gets its own page (/jobs/<id>/<lang>/) and feeds; a field left out is shown as in the original, with a warning',
+    ),
 });
 
 export type PostingFields = z.infer<typeof postingFields>;
+export type Translation = z.infer<typeof translation>;
 export type Salary = z.infer<typeof salary>;
 export type PostingLocation = z.infer<typeof location>;
 export type EmploymentType = (typeof EMPLOYMENT_TYPES)[number];
@@ -343,6 +405,12 @@ export const POSTING_RULES: readonly PostingRule[] = [
     rule: 'Pay is given where the person works: `locations[].salary` for onsite and hybrid roles, `salaryByCountry` (keyed by one of `applicantLocations`) for remote ones.',
   },
   {
+    code: CODES.RULE_TRANSLATION,
+    scope: 'fields',
+    severity: 'error',
+    rule: '`translations` needs `language` (the language the file itself is in), never repeats it, and translates only lists the original has.',
+  },
+  {
     code: CODES.RULE_DATES,
     scope: 'fields',
     severity: 'error',
@@ -388,6 +456,12 @@ export const POSTING_RULES: readonly PostingRule[] = [
     rule: 'A role without `salary`: search engines recommend pay and boards rank postings without it lower; where a pay-transparency law covers the role (see [Pay transparency](#pay-transparency)) the warning says so, in one line.',
   },
   {
+    code: CODES.WARN_TRANSLATION_MISSING,
+    scope: 'fields',
+    severity: 'warning',
+    rule: "A translation that leaves out a field the original has (the title, the summary, a list, a list's heading or lead-in): that language's page shows the original's words for it, one warning per field.",
+  },
+  {
     code: CODES.WARN_TITLE_HTML,
     scope: 'fields',
     severity: 'warning',
@@ -410,7 +484,15 @@ export const POSTING_RULES: readonly PostingRule[] = [
  */
 export function crossFieldIssues(raw: unknown): RuleIssue[] {
   if (!isRecord(raw)) return [];
-  return [...allSalaryIssues(raw), ...payPlaceIssues(raw), ...dateIssues(raw), ...workplaceIssues(raw), ...experienceIssues(raw), ...duplicateItemIssues(raw)];
+  return [
+    ...allSalaryIssues(raw),
+    ...payPlaceIssues(raw),
+    ...translationIssues(raw),
+    ...dateIssues(raw),
+    ...workplaceIssues(raw),
+    ...experienceIssues(raw),
+    ...duplicateItemIssues(raw),
+  ];
 }
 
 const ruleIssue = (path: PropertyKey[], message: string, jc: string, fix?: string, at?: PropertyKey[]): RuleIssue => ({
@@ -505,6 +587,40 @@ function payPlaceIssues(raw: Record<string, unknown>): RuleIssue[] {
       );
   }
   return out;
+}
+
+const LIST_KEYS = ['responsibilities', 'qualifications', 'preferredQualifications', 'benefits'] as const;
+
+/** Translations need the file's own language, must not repeat it, and translate only what the original has. */
+function translationIssues(raw: Record<string, unknown>): RuleIssue[] {
+  if (!isRecord(raw.translations)) return [];
+  const own = str(raw.language);
+  if (own === undefined)
+    return [
+      ruleIssue(['language'], 'a role with translations must name the language its own text is in', CODES.RULE_TRANSLATION, 'add e.g. language: en', [
+        'translations',
+      ]),
+    ];
+  return Object.entries(raw.translations).flatMap(([lang, t]): RuleIssue[] => {
+    if (lang === own)
+      return [
+        ruleIssue(
+          ['translations', lang],
+          `${lang} is the file's own language, so it is not a translation`,
+          CODES.RULE_TRANSLATION,
+          'write these fields at the top of the file, and remove this entry',
+        ),
+      ];
+    if (!isRecord(t)) return [];
+    return LIST_KEYS.filter((key) => t[key] !== undefined && raw[key] === undefined).map((key) =>
+      ruleIssue(
+        ['translations', lang, key],
+        `the original has no ${key} to translate`,
+        CODES.RULE_TRANSLATION,
+        `add ${key} to the original, or remove it here`,
+      ),
+    );
+  });
 }
 
 /** `validThrough` falls after `datePosted`. */

@@ -31,7 +31,7 @@ export function renderContext<O>(adapter: Adapter<O>, site: SiteConfig, now: Dat
     channel: name,
     url: (p) => siteUrl(site, p),
     applyUrl: (posting: Posting) => trackedUrl(posting.apply.url, name, site),
-    pageUrl: (id) => trackedUrl(siteUrl(site, pages.page(id)), name, site),
+    pageUrl: (id, lang) => trackedUrl(siteUrl(site, pages.page(id, lang)), name, site),
     pages,
     postingOptions: <P>(posting: Posting) => posting.channels?.[name] as P | undefined,
     hubs: links.hubs ?? [],
