@@ -6,10 +6,13 @@
  */
 import type { ArtifactBody, PostingEntry, RenderContext } from '../../src/adapter';
 import { formatUtc } from '../../src/model/dates';
+import { languagesOf, pathLanguage } from '../../src/model/translate';
 import { el, serializeDocument, xmlDocument, type XmlElement, type XmlStyle } from '../../src/xml/writer';
 import { jobPages } from './urls';
 
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
+/** Google's namespace for a URL's language versions (`<xhtml:link rel="alternate" hreflang>`). */
+const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
 /** How the sitemap has always been written: quotes in text as references. */
 const SITEMAP_STYLE: XmlStyle = { quotesInText: true };
@@ -17,7 +20,24 @@ const SITEMAP_STYLE: XmlStyle = { quotesInText: true };
 /** The URL in RFC 3986 form (the sitemap protocol requires it), e.g. a space in baseUrl as %20. */
 const absolute = (url: string): string => new URL(url).href;
 
-const urlElement = (loc: string, lastmod: Date | undefined): XmlElement => el('url', [el('loc', absolute(loc)), lastmod && el('lastmod', formatUtc(lastmod))]);
+const urlElement = (loc: string, lastmod: Date | undefined, alternates: readonly XmlElement[] = []): XmlElement =>
+  el('url', [el('loc', absolute(loc)), lastmod && el('lastmod', formatUtc(lastmod)), alternates]);
+
+/**
+ * A role's `<url>` elements: one, or one per language, each listing every language's page and
+ * `x-default` (the role's own), the same set on each, as Google asks for sitemap alternates.
+ */
+function roleUrls(e: PostingEntry, ctx: RenderContext<unknown>): XmlElement[] {
+  const langs = languagesOf(e.posting);
+  if (!langs.length) return [urlElement(ctx.url(jobPages.page(e.id)), e.changedAt)];
+  const hrefs = langs.map((lang) => absolute(ctx.url(jobPages.page(e.id, pathLanguage(e.posting, lang)))));
+  const link = (hreflang: string, href: string) => el('xhtml:link', undefined, { rel: 'alternate', hreflang, href });
+  const alternates = [...langs.map((lang, i) => link(lang, hrefs[i]!)), link('x-default', hrefs[0]!)];
+  return hrefs.map((href) => urlElement(href, e.changedAt, alternates));
+}
+
+/** How many `<url>` elements a role takes: one per page language. */
+const urlCount = (e: PostingEntry): number => Math.max(1, languagesOf(e.posting).length);
 
 /** The latest change among `entries`, or `from` when that is later. */
 const latest = (entries: readonly PostingEntry[], from?: Date): Date | undefined =>
@@ -28,12 +48,14 @@ export const SITEMAP_MAX_URLS = 50_000;
 
 /** One part's document: the listing's `<url>` in the head of the first, then a fragment per open role. */
 function urlset(open: readonly PostingEntry[], listing: XmlElement | undefined, ctx: RenderContext<unknown>): Iterable<string> {
+  // The xhtml namespace only where a role has language versions: a one-language site's bytes stay as they were.
+  const multilingual = open.some((e) => languagesOf(e.posting).length > 0);
   return xmlDocument({
     root: 'urlset',
-    attributes: { xmlns: SITEMAP_NS },
+    attributes: multilingual ? { xmlns: SITEMAP_NS, 'xmlns:xhtml': XHTML_NS } : { xmlns: SITEMAP_NS },
     head: listing,
     items: open,
-    item: (e) => urlElement(ctx.url(jobPages.page(e.id)), e.changedAt),
+    item: (e) => roleUrls(e, ctx),
     // A role's <url> is its id and changedAt (both in its render key): the build copies it when unchanged.
     posting: (e) => e.id,
     style: SITEMAP_STYLE,
@@ -42,9 +64,18 @@ function urlset(open: readonly PostingEntry[], listing: XmlElement | undefined, 
 
 /** `sitemap.xml` as an index of its parts (`sitemaps/sitemap-<n>.xml`), each lastmod the newest of its part. */
 function sitemapIndex(open: readonly PostingEntry[], listing: XmlElement, listed: Date | undefined, ctx: RenderContext<unknown>): SitemapFile[] {
-  // The listing is the first URL of the first part, so that part holds one role fewer.
-  const parts: PostingEntry[][] = [open.slice(0, SITEMAP_MAX_URLS - 1)];
-  for (let i = SITEMAP_MAX_URLS - 1; i < open.length; i += SITEMAP_MAX_URLS) parts.push(open.slice(i, i + SITEMAP_MAX_URLS));
+  // The listing is the first URL of the first part; a role's language pages stay in one part.
+  const parts: PostingEntry[][] = [[]];
+  let urls = 1;
+  for (const e of open) {
+    const n = urlCount(e);
+    if (urls + n > SITEMAP_MAX_URLS) {
+      parts.push([]);
+      urls = 0;
+    }
+    parts[parts.length - 1]!.push(e);
+    urls += n;
+  }
   const paths = parts.map((_, i) => `sitemaps/sitemap-${i + 1}.xml`);
   const entries = parts.map((part, i) => {
     const lastmod = latest(part, i === 0 ? listed : undefined);
@@ -66,7 +97,8 @@ type SitemapFile = { path: string; body: ArtifactBody };
 export function sitemapFiles(open: readonly PostingEntry[], all: readonly PostingEntry[], ctx: RenderContext<unknown>): SitemapFile[] {
   const listed = latest(all);
   const listing = urlElement(ctx.url(jobPages.listing), listed);
-  return open.length + 1 <= SITEMAP_MAX_URLS ? [{ path: 'sitemap.xml', body: urlset(open, listing, ctx) }] : sitemapIndex(open, listing, listed, ctx);
+  const urls = open.reduce((n, e) => n + urlCount(e), 1);
+  return urls <= SITEMAP_MAX_URLS ? [{ path: 'sitemap.xml', body: urlset(open, listing, ctx) }] : sitemapIndex(open, listing, listed, ctx);
 }
 
 /** Everything may be crawled (a 410 page must be fetched to be dropped); the sitemap is named. */
