@@ -13,7 +13,8 @@ import type { DiagnosticInput } from '../src/diagnostics';
 import { formatUtc, formatZoned } from '../src/model/dates';
 import type { Salary } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
-import { isChecked, listedEntries } from '../src/xml/feed';
+import { isChecked, languageEditions, listedEntries } from '../src/xml/feed';
+import { translationOf } from '../src/model/translate';
 import { feedPages, type FeedPage } from '../src/xml/feed-pages';
 
 const JSON_FEED_CODES = {
@@ -74,8 +75,8 @@ function itemOf(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
     .filter(Boolean);
   return {
     // Same identity as the RSS guid: the job page URL, stable for the posting's life.
-    id: ctx.url(ctx.pages.page(e.id)),
-    url: ctx.url(ctx.pages.page(e.id)),
+    id: ctx.url(ctx.pages.page(e.id, translationOf(p))),
+    url: ctx.url(ctx.pages.page(e.id, translationOf(p))),
     external_url: ctx.applyUrl(p),
     title: t(p.title),
     content_html: t(descriptionHtml(p)),
@@ -91,11 +92,13 @@ function itemOf(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
  * One page of the feed (the whole feed when it is one document). `feed_url` is the page's own URL;
  * `next_url` the older page's (JSON Feed has no link to a newer one), absent on the last page.
  */
-function jsonPage(page: FeedPage, hubs: readonly string[], ctx: RenderContext<JsonFeedOptions>): string {
+function jsonPage(page: FeedPage, hubs: readonly string[], ctx: RenderContext<JsonFeedOptions>, lang?: string): string {
   const org = ctx.site.organization;
+  const title = ctx.options.title ?? `${org.name} jobs`;
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: t(ctx.options.title ?? `${org.name} jobs`),
+    title: t(lang ? `${title} (${lang})` : title),
+    language: lang,
     home_page_url: ctx.url(ctx.pages.listing),
     feed_url: ctx.url(page.path),
     description: t(ctx.options.description ?? `Open roles at ${org.name}`),
@@ -107,6 +110,18 @@ function jsonPage(page: FeedPage, hubs: readonly string[], ctx: RenderContext<Js
   };
   // JSON.stringify drops `undefined` members, so absent optional fields leave no key behind.
   return JSON.stringify(feed, null, 2) + '\n';
+}
+
+/** One feed (the default one under `feeds/`, or a language's under `feeds/<lang>/`), paged past FEED_PAGE_MAX. */
+function jsonFeedFiles(entries: readonly PostingEntry[], ctx: RenderContext<JsonFeedOptions>, dir: string, lang?: string): Artifact[] {
+  const pages = feedPages(listedEntries(entries), { first: `${dir}jobs.json`, page: (id) => `${dir}jobs/${id}.json` });
+  return pages.map((page, i): Artifact => ({
+    path: page.path,
+    contentType: 'application/feed+json; charset=utf-8',
+    body: lazyBody(() => jsonPage(page, i === 0 ? ctx.hubs : [], ctx, lang)),
+    // JSON Feed has no feed-level date: a page shows its items and its links, nothing else that changes.
+    madeOf: { postings: page.entries.map((e) => e.id), extra: JSON.stringify({ next: page.links?.next, lang }) },
+  }));
 }
 
 export const jsonFeed = defineAdapter<JsonFeedOptions>({
@@ -128,14 +143,7 @@ export const jsonFeed = defineAdapter<JsonFeedOptions>({
     return [d];
   },
   render(entries, ctx) {
-    const pages = feedPages(listedEntries(entries), { first: 'feeds/jobs.json', page: (id) => `feeds/jobs/${id}.json` });
-    const artifacts = pages.map((page, i): Artifact => ({
-      path: page.path,
-      contentType: 'application/feed+json; charset=utf-8',
-      body: lazyBody(() => jsonPage(page, i === 0 ? ctx.hubs : [], ctx)),
-      // JSON Feed has no feed-level date: a page shows its items and its links, nothing else that changes.
-      madeOf: { postings: page.entries.map((e) => e.id), extra: JSON.stringify({ next: page.links?.next }) },
-    }));
-    return { artifacts };
+    const editions = languageEditions(entries).flatMap(({ lang, entries: inLang }) => jsonFeedFiles(inLang, ctx, `feeds/${lang}/`, lang));
+    return { artifacts: [...jsonFeedFiles(entries, ctx, 'feeds/'), ...editions] };
   },
 });

@@ -20,7 +20,8 @@ import type { Salary } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
 import { elementSpan } from '../src/xml/read';
 import { el, serialize } from '../src/xml/writer';
-import { FEED_STATES, isChecked, lastChange, listedEntries, rfc822 } from '../src/xml/feed';
+import { FEED_STATES, isChecked, languageEditions, lastChange, listedEntries, rfc822 } from '../src/xml/feed';
+import { translationOf } from '../src/model/translate';
 import { feedPages, type FeedPage, type FeedPageLinks } from '../src/xml/feed-pages';
 
 const RSS_CODES = {
@@ -96,9 +97,6 @@ export function withLastBuildDate(xml: string, at: Date | undefined): string {
   return xml.slice(0, span.start) + serialize(el('lastBuildDate', rfc822(at))) + rest;
 }
 
-/** The subscription document, and the first page of a paged feed. */
-const SUBSCRIPTION = 'feeds/jobs.rss';
-
 /** RFC 5005 §3's links of a paged feed's page, each its own atom:link; none on a one-document feed. */
 const pageLinks = (links: FeedPageLinks | undefined, ctx: RenderContext<RssOptions>): XmlObject[] =>
   links
@@ -109,10 +107,13 @@ const pageLinks = (links: FeedPageLinks | undefined, ctx: RenderContext<RssOptio
     : [];
 
 /** One page of the feed (the whole feed when it is one document), written by `rss` and dated by `date`. */
-function rssPage(page: FeedPage, hubs: readonly string[], date: Date | undefined, ctx: RenderContext<RssOptions>): string {
+function rssPage(page: FeedPage, hubs: readonly string[], date: Date | undefined, ctx: RenderContext<RssOptions>, lang?: string): string {
   const org = ctx.site.organization;
+  const title = ctx.options.title ?? `${org.name} jobs`;
   const feed = new RSS({
-    title: feedText(ctx.options.title ?? `${org.name} jobs`),
+    // A language edition says its language, in the title too (readers list feeds by title).
+    title: feedText(lang ? `${title} (${lang})` : title),
+    ...(lang ? { language: lang } : {}),
     description: feedText(ctx.options.description ?? `Open roles at ${org.name}`),
     // URLs too: baseUrl validation (new URL) accepts a control character that it then encodes.
     site_url: feedText(ctx.url(ctx.pages.listing)),
@@ -135,11 +136,27 @@ function itemOf(e: PostingEntry, ctx: RenderContext<RssOptions>): RSS.ItemOption
     description: feedText(descriptionHtml(p)),
     // Without `guid`, `rss` uses the url as the guid with isPermaLink="true": the page URL is
     // the permalink, stable for the posting's life. No tracking parameter, so it never changes.
-    url: ctx.url(ctx.pages.page(e.id)),
+    url: ctx.url(ctx.pages.page(e.id, translationOf(p))),
     date: e.lifecycle.liveFrom,
     categories: [p.department, p.industry].filter(present).map(feedText).filter(present),
     custom_elements: jobElements(e, ctx),
   };
+}
+
+/** One feed (the default one under `feeds/`, or a language's under `feeds/<lang>/`), paged past FEED_PAGE_MAX. */
+function rssFeed(entries: readonly PostingEntry[], ctx: RenderContext<RssOptions>, dir: string, lang?: string): Artifact[] {
+  const pages = feedPages(listedEntries(entries), { first: `${dir}jobs.rss`, page: (id) => `${dir}jobs/${id}.rss` });
+  return pages.map((page, i): Artifact => {
+    // The subscription document is dated by the whole feed's latest change (a role that closed is
+    // one too); a later page by its own items', so it changes only when they do.
+    const date = i === 0 ? lastChange(entries) : lastChange(page.entries);
+    return {
+      path: page.path,
+      contentType: 'application/rss+xml; charset=utf-8',
+      body: lazyBody(() => rssPage(page, i === 0 ? ctx.hubs : [], date, ctx, lang)),
+      madeOf: { postings: page.entries.map((e) => e.id), extra: JSON.stringify({ links: page.links, date: date?.toISOString(), lang }) },
+    };
+  });
 }
 
 export const rss = defineAdapter<RssOptions>({
@@ -165,18 +182,7 @@ export const rss = defineAdapter<RssOptions>({
     return found;
   },
   render(entries, ctx) {
-    const pages = feedPages(listedEntries(entries), { first: SUBSCRIPTION, page: (id) => `feeds/jobs/${id}.rss` });
-    const artifacts = pages.map((page, i): Artifact => {
-      // The subscription document is dated by the whole feed's latest change (a role that closed is
-      // one too); a later page by its own items', so it changes only when they do.
-      const date = i === 0 ? lastChange(entries) : lastChange(page.entries);
-      return {
-        path: page.path,
-        contentType: 'application/rss+xml; charset=utf-8',
-        body: lazyBody(() => rssPage(page, i === 0 ? ctx.hubs : [], date, ctx)),
-        madeOf: { postings: page.entries.map((e) => e.id), extra: JSON.stringify({ links: page.links, date: date?.toISOString() }) },
-      };
-    });
-    return { artifacts };
+    const editions = languageEditions(entries).flatMap(({ lang, entries: inLang }) => rssFeed(inLang, ctx, `feeds/${lang}/`, lang));
+    return { artifacts: [...rssFeed(entries, ctx, 'feeds/'), ...editions] };
   },
 });

@@ -230,6 +230,7 @@ describe('lists', () => {
 describe('the text template', () => {
   it('is strict: a missing field is an error, not a blank', () => {
     const render = textTemplate('email.txt.hbs');
-    expect(() => render({ title: 'x' })).toThrow(/not defined/);
+    expect(() => render({ title: 'x' })).toThrow();
+    expect(() => render({ title: 'x', t: {} })).toThrow(/not defined/);
   });
 });

@@ -18,7 +18,10 @@ import { plainLine, plainText, textTemplate } from '../../src/compose/text-templ
 import { messageBody, type MessageSpec } from '../../src/mail/compose';
 import { envVarName } from '../../src/model/config';
 import { endInstant, formatZoned, isDateOnly } from '../../src/model/dates';
-import { httpsUrl, type Posting } from '../../src/model/posting';
+import { httpsUrl, languageTag, type Posting } from '../../src/model/posting';
+import { translated, translationOf } from '../../src/model/translate';
+import { wordsFor } from '../../src/compose/words';
+import { codePoints } from '../../src/compose/wrap';
 import { emailPreview } from './preview';
 
 const EMAIL_CODES = {
@@ -43,6 +46,9 @@ const listSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('true: email the list again on a material change (title, salary, location, closing), not only when a role goes live'),
+  language: languageTag
+    .optional()
+    .describe("The list's language as a BCP 47 tag, e.g. fr: a role translated into it is emailed in it (its words, labels, dates and amounts); other roles as written"),
 });
 
 export const emailOptions = z
@@ -114,6 +120,15 @@ function closingText(validThrough: string, timeZone: string): string {
 
 const template = textTemplate('email.txt.hbs');
 
+/** The email's words in `lang`, the field labels padded to one width so the values line up. */
+function emailWords(lang: string | undefined): Record<string, string> {
+  const words = wordsFor(lang).email;
+  const labels = ['location', 'salary', 'employment', 'department', 'applyBy', 'reference', 'industry', 'occupation'] as const;
+  const width = Math.max(13, ...labels.map((k) => codePoints(words[k]) + 1));
+  const padded = Object.fromEntries(labels.map((k) => [k, words[k] + ' '.repeat(width - codePoints(words[k]))]));
+  return { ...words, ...padded };
+}
+
 /** The pay: one line, or one line per place (`Toronto, ON, Canada: CA$150,000 - …`), each a hard break under the label. */
 function salaryLines(p: Posting): string {
   const { shared, byPlace } = payFacts(p);
@@ -131,12 +146,14 @@ export interface RoleEmail {
 
 /** The message announcing one role to `listName` (a configured list) or, without one, a preview. */
 export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>, listName?: string): RoleEmail {
-  const p = entry.posting;
   const list: EmailList | undefined = listName !== undefined && isConfigured(ctx.options, listName) ? ctx.options.lists[listName] : undefined;
+  // A list in another language gets the role's translation into it, where there is one.
+  const p = list?.language ? translated(entry.posting, list.language) : entry.posting;
   const from = senderAddress(ctx);
   const company = plainLine(ctx.site.organization.name);
   const title = plainLine(p.title);
   const text = template({
+    t: emailWords(p.language),
     title,
     company,
     where: plainLine(whereText(p)),
@@ -153,7 +170,7 @@ export function roleEmail(entry: PostingEntry, ctx: RenderContext<EmailOptions>,
     skills: plainLine((p.skills ?? []).join(', ')),
     applyUrl: ctx.applyUrl(p),
     applyEmail: p.apply.email ?? '',
-    pageUrl: ctx.url(ctx.pages.page(entry.id)),
+    pageUrl: ctx.url(ctx.pages.page(entry.id, translationOf(p))),
     from,
     list: list ? { address: list.address, unsubscribeUrl: list.unsubscribe?.url ?? '', unsubscribeMailto: list.unsubscribe?.mailto ?? '' } : null,
   });
@@ -219,8 +236,11 @@ export const email = defineAdapter<EmailOptions, EmailPostingOptions>({
   },
   audience(entry, ctx) {
     if (entry.state !== 'open') return [];
-    const fingerprint = materialFingerprint(entry.posting);
-    return postingLists(entry.posting, ctx).map((name) => ({ receiver: `${RECEIVER}${name}`, fingerprint }));
+    // Each list is told of the role in its own language: a change to another language's words is not its business.
+    return postingLists(entry.posting, ctx).map((name) => {
+      const lang = ctx.options.lists[name]?.language;
+      return { receiver: `${RECEIVER}${name}`, fingerprint: materialFingerprint(lang ? translated(entry.posting, lang) : entry.posting) };
+    });
   },
   ownsReceiver: (receiver) => receiver.startsWith(RECEIVER),
   announce(transitions, ctx) {

@@ -49,6 +49,13 @@ export interface Words {
     applyOnline: string;
     applyByEmail: string;
     onOurSite: string;
+    subscribed: string;
+    unsubscribeOpen: string;
+    orSendUnsubscribe: string;
+    sendUnsubscribe: string;
+    writeToUnsubscribe: string;
+    announcementsFrom: string;
+    stopWriteTo: string;
   };
 }
 
@@ -108,6 +115,13 @@ const EN: Words = {
     applyOnline: 'Apply online:',
     applyByEmail: 'Or apply by email:',
     onOurSite: 'The job on our site:',
+    subscribed: 'You receive this because you subscribe to the mailing list',
+    unsubscribeOpen: 'To unsubscribe, open:',
+    orSendUnsubscribe: 'or send an email with the subject "unsubscribe" to:',
+    sendUnsubscribe: 'To unsubscribe, send an email with the subject "unsubscribe" to:',
+    writeToUnsubscribe: 'To unsubscribe, write to:',
+    announcementsFrom: 'Job announcements from:',
+    stopWriteTo: 'To stop receiving them, write to:',
   },
 };
 
@@ -162,6 +176,13 @@ const FR: Words = {
     applyOnline: 'Postuler en ligne :',
     applyByEmail: 'Ou par e-mail :',
     onOurSite: 'Le poste sur notre site :',
+    subscribed: 'Vous recevez ce message en tant qu’abonné de la liste de diffusion',
+    unsubscribeOpen: 'Pour vous désabonner, ouvrez :',
+    orSendUnsubscribe: 'ou envoyez un e-mail avec l’objet « unsubscribe » à :',
+    sendUnsubscribe: 'Pour vous désabonner, envoyez un e-mail avec l’objet « unsubscribe » à :',
+    writeToUnsubscribe: 'Pour vous désabonner, écrivez à :',
+    announcementsFrom: 'Offres d’emploi envoyées par :',
+    stopWriteTo: 'Pour ne plus les recevoir, écrivez à :',
   },
 };
 
@@ -216,6 +237,13 @@ const DE: Words = {
     applyOnline: 'Online bewerben:',
     applyByEmail: 'Oder per E-Mail:',
     onOurSite: 'Die Stelle auf unserer Website:',
+    subscribed: 'Sie erhalten diese Nachricht als Abonnent der Mailingliste',
+    unsubscribeOpen: 'Zum Abbestellen öffnen Sie:',
+    orSendUnsubscribe: 'oder senden Sie eine E-Mail mit dem Betreff „unsubscribe“ an:',
+    sendUnsubscribe: 'Zum Abbestellen senden Sie eine E-Mail mit dem Betreff „unsubscribe“ an:',
+    writeToUnsubscribe: 'Zum Abbestellen schreiben Sie an:',
+    announcementsFrom: 'Stellenangebote von:',
+    stopWriteTo: 'Um sie nicht mehr zu erhalten, schreiben Sie an:',
   },
 };
 

@@ -126,7 +126,7 @@ export function canonicalLanguage(v: string): string | undefined {
   }
 }
 
-const languageTag = z
+export const languageTag = z
   .string()
   .superRefine((v, ctx) => {
     const canonical = canonicalLanguage(v);

@@ -18,6 +18,15 @@ export function languagesOf(p: Posting): string[] {
   return [p.language, ...Object.keys(p.translations).sort()];
 }
 
+/** The languages a role is published in by language (feeds, lists): its languages, or the one it names. */
+export function editionLanguagesOf(p: Posting): string[] {
+  const langs = languagesOf(p);
+  return langs.length ? langs : p.language ? [p.language] : [];
+}
+
+/** The translation a posting is a view of (`translated(p, 'fr')` → `fr`), or undefined for the original. */
+export const translationOf = (p: Posting): string | undefined => (p.language !== undefined && p.translations?.[p.language] ? p.language : undefined);
+
 /** The language a page path names, or undefined for the role's own language (its page is `/jobs/<id>/`). */
 export const pathLanguage = (p: Posting, lang: string | undefined): string | undefined => (lang === undefined || lang === p.language ? undefined : lang);
 

@@ -8,6 +8,7 @@ import { memoize } from '../util/memo';
 import type { PostingEntry } from '../adapter';
 import type { LifecycleState } from '../model/lifecycle';
 import type { Posting } from '../model/posting';
+import { editionLanguagesOf, translated } from '../model/translate';
 import { cleanXmlText } from './escape';
 
 /**
@@ -17,6 +18,23 @@ import { cleanXmlText } from './escape';
 export const FEED_STATES: readonly LifecycleState[] = ['open', 'closed', 'expired'];
 
 /** Open entries, newest first (then by id), so the order never depends on file-system listing. */
+/**
+ * The per-language editions of a feed: each language a role is written or translated in (sorted),
+ * with the roles available in it, each in that language. Empty when no role names a language.
+ */
+export function languageEditions(entries: readonly PostingEntry[]): { lang: string; entries: PostingEntry[] }[] {
+  const byLang = new Map<string, PostingEntry[]>();
+  for (const e of entries) {
+    for (const lang of editionLanguagesOf(e.posting)) {
+      const version = lang === e.posting.language ? e : { ...e, posting: translated(e.posting, lang) };
+      let list = byLang.get(lang);
+      if (!list) byLang.set(lang, (list = []));
+      list.push(version);
+    }
+  }
+  return [...byLang.keys()].sort().map((lang) => ({ lang, entries: byLang.get(lang)! }));
+}
+
 export function listedEntries(entries: readonly PostingEntry[]): PostingEntry[] {
   // Each entry's time read once, not in every comparison: six feeds sort every role on every build.
   const keyed: { at: number; e: PostingEntry }[] = [];
