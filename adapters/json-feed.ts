@@ -13,7 +13,7 @@ import type { DiagnosticInput } from '../src/diagnostics';
 import { formatUtc, formatZoned } from '../src/model/dates';
 import type { Salary } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
-import { isChecked, languageEditions, listedEntries } from '../src/xml/feed';
+import { isChecked, languageEditions, ownEditions, listedEntries } from '../src/xml/feed';
 import { translationOf } from '../src/model/translate';
 import { feedPages, type FeedPage } from '../src/xml/feed-pages';
 
@@ -144,6 +144,6 @@ export const jsonFeed = defineAdapter<JsonFeedOptions>({
   },
   render(entries, ctx) {
     const editions = languageEditions(entries).flatMap(({ lang, entries: inLang }) => jsonFeedFiles(inLang, ctx, `feeds/${lang}/`, lang));
-    return { artifacts: [...jsonFeedFiles(entries, ctx, 'feeds/'), ...editions] };
+    return { artifacts: [...jsonFeedFiles(ownEditions(entries), ctx, 'feeds/'), ...editions] };
   },
 });

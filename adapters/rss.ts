@@ -20,7 +20,7 @@ import type { Salary } from '../src/model/posting';
 import { feedText } from '../src/xml/escape';
 import { elementSpan } from '../src/xml/read';
 import { el, serialize } from '../src/xml/writer';
-import { FEED_STATES, isChecked, languageEditions, lastChange, listedEntries, rfc822 } from '../src/xml/feed';
+import { FEED_STATES, isChecked, languageEditions, ownEditions, lastChange, listedEntries, rfc822 } from '../src/xml/feed';
 import { translationOf } from '../src/model/translate';
 import { feedPages, type FeedPage, type FeedPageLinks } from '../src/xml/feed-pages';
 
@@ -183,6 +183,6 @@ export const rss = defineAdapter<RssOptions>({
   },
   render(entries, ctx) {
     const editions = languageEditions(entries).flatMap(({ lang, entries: inLang }) => rssFeed(inLang, ctx, `feeds/${lang}/`, lang));
-    return { artifacts: [...rssFeed(entries, ctx, 'feeds/'), ...editions] };
+    return { artifacts: [...rssFeed(ownEditions(entries), ctx, 'feeds/'), ...editions] };
   },
 });

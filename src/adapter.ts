@@ -7,6 +7,7 @@ import { registerCodes } from './errors';
 import type { z } from 'zod';
 import type { DiagnosticInput, Place } from './diagnostics';
 import type { LifecycleState, LiveWindow } from './model/lifecycle';
+import type { PostingLanguages } from './model/history';
 import type { Posting } from './model/posting';
 import type { SiteConfig } from './model/config';
 
@@ -23,6 +24,8 @@ export interface PostingEntry {
   hash: string;
   /** When the posting's content (or state) last took its current form: sitemap lastmod, feed dates. */
   changedAt: Date;
+  /** A role in several languages: each language's version hash and since (its feeds' dates). */
+  languages?: PostingLanguages;
   /** Position of a field path (`salary.max`) in the source file. */
   locate(field: string): Place;
   /** The source file is invalid now: this is the role's last good version, kept live (docs/publication.md). */

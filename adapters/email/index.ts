@@ -48,7 +48,9 @@ const listSchema = z.strictObject({
     .describe('true: email the list again on a material change (title, salary, location, closing), not only when a role goes live'),
   language: languageTag
     .optional()
-    .describe("The list's language as a BCP 47 tag, e.g. fr: a role translated into it is emailed in it (its words, labels, dates and amounts); other roles as written"),
+    .describe(
+      "The list's language as a BCP 47 tag, e.g. fr: a role translated into it is emailed in it (its words, labels, dates and amounts); other roles as written",
+    ),
 });
 
 export const emailOptions = z

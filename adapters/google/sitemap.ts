@@ -33,7 +33,12 @@ function roleUrls(e: PostingEntry, ctx: RenderContext<unknown>): XmlElement[] {
   const hrefs = langs.map((lang) => absolute(ctx.url(jobPages.page(e.id, pathLanguage(e.posting, lang)))));
   const link = (hreflang: string, href: string) => el('xhtml:link', undefined, { rel: 'alternate', hreflang, href });
   const alternates = [...langs.map((lang, i) => link(lang, hrefs[i]!)), link('x-default', hrefs[0]!)];
-  return hrefs.map((href) => urlElement(href, e.changedAt, alternates));
+  // Each language's page is dated by its own changes; every page also links the others, so a new or
+  // removed language changes them all (and the role's since).
+  return hrefs.map((href, i) => {
+    const since = e.languages?.[langs[i]!]?.since;
+    return urlElement(href, since ? new Date(since) : e.changedAt, alternates);
+  });
 }
 
 /** How many `<url>` elements a role takes: one per page language. */

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FAILURES } from '../failures';
-import type { PostingHistory } from '../model/history';
+import type { PostingHistory, PostingLanguages } from '../model/history';
 import type { Posting } from '../model/posting';
 import { claimedBy, claimSql, holdsSql, orphanedSql, type Claimant, type ClaimQuery, type DeliveryWorker } from './claims';
 import { leaseFree, SqlLeaseStore, thisHost, WORKER_PREFIX, WRITER, type LeaseHolder, type LeaseStore, type WriterLease } from './lease';
@@ -49,6 +49,8 @@ export interface SubjectRow {
   changed: string;
   /** A posting's last good content (JSON). */
   content: string | null;
+  /** A role in several languages: each language's hash and since (JSON of PostingHistory's `languages`). */
+  languages?: string | null;
 }
 
 export interface ToldRow {
@@ -287,14 +289,18 @@ export class Ledger {
    * from. At 10,000 roles the contents are some 50 MB, and reading them was most of planning's reads.
    */
   async knownSubjects(): Promise<Map<string, KnownSubject>> {
-    const rows = await this.#sql.all<KnownSubject>('SELECT subject, kind, version, digest, lifecycle, hash, since, changed FROM subjects');
+    const rows = await this.#sql.all<KnownSubject>('SELECT subject, kind, version, digest, lifecycle, hash, since, changed, languages FROM subjects');
     return new Map(rows.map((r) => [r.subject, r]));
   }
 
   /** Each posting's content hash and since, for the build (without the stored contents). */
   async history(): Promise<PostingHistory> {
-    const rows = await this.#sql.all<{ subject: string; hash: string; since: string }>(`SELECT subject, hash, since FROM subjects WHERE kind = 'posting'`);
-    return Object.fromEntries(rows.map((r) => [r.subject, { hash: r.hash, since: r.since }]));
+    const rows = await this.#sql.all<{ subject: string; hash: string; since: string; languages: string | null }>(
+      `SELECT subject, hash, since, languages FROM subjects WHERE kind = 'posting'`,
+    );
+    return Object.fromEntries(
+      rows.map((r) => [r.subject, { hash: r.hash, since: r.since, ...(r.languages ? { languages: JSON.parse(r.languages) as PostingLanguages } : {}) }]),
+    );
   }
 
   /** A posting's last good content, as last recorded; none once its file was deleted. */
@@ -626,12 +632,12 @@ async function fenced(tx: SqlRunner, lease: WriterLease): Promise<void> {
 
 async function writeRun(tx: SqlRunner, run: RunCommit, now: Date): Promise<number> {
   await tx.runMany(
-    `INSERT INTO subjects (subject, kind, version, digest, lifecycle, hash, since, changed, content)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO subjects (subject, kind, version, digest, lifecycle, hash, since, changed, content, languages)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (subject) DO UPDATE SET kind = excluded.kind, version = excluded.version, digest = excluded.digest,
        lifecycle = excluded.lifecycle, hash = excluded.hash, since = excluded.since, changed = excluded.changed,
-       content = COALESCE(excluded.content, subjects.content)`,
-    run.subjects.map((s) => [s.subject, s.kind, s.version, s.digest, s.lifecycle, s.hash, s.since, s.changed, s.content]),
+       content = COALESCE(excluded.content, subjects.content), languages = excluded.languages`,
+    run.subjects.map((s) => [s.subject, s.kind, s.version, s.digest, s.lifecycle, s.hash, s.since, s.changed, s.content, s.languages ?? null]),
   );
   await tx.runMany(
     `INSERT INTO told (receiver, subject, state, version, fingerprint, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)

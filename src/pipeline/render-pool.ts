@@ -74,6 +74,7 @@ const wireJob = ({ entry, channels }: RenderJob): WireJob => ({
     state: entry.state,
     hash: entry.hash,
     changedAt: entry.changedAt,
+    ...(entry.languages ? { languages: entry.languages } : {}),
     ...(entry.kept ? { kept: entry.kept } : {}),
   },
   channels,

@@ -2,7 +2,8 @@
  * Load → validate → lifecycle → each channel's rules. Shared by `validate`, `build` and `publish`, so
  * what validate reports is exactly what the build will do.
  */
-import type { PostingHistory } from '../model/history';
+import type { PostingHistory, PostingLanguages } from '../model/history';
+import { editionLanguagesOf, translated } from '../model/translate';
 import { createHash } from 'node:crypto';
 import type { Adapter, Audience, PostingEntry, RenderContext } from '../adapter';
 import type { Diagnostic } from '../diagnostics';
@@ -79,6 +80,7 @@ export function toEntry(p: LoadedPosting, project: Project, now: Date, previous:
   // First sight: the page took its form when the role went public (deterministic for fresh builds).
   const since =
     before?.hash === hash ? before.since : before ? now.toISOString() : new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())).toISOString();
+  const languages = before?.hash === hash && before.languages ? before.languages : languageHistory(p, state, since, before, now);
   const entry: Omit<PostingEntry, 'posting'> = {
     id: p.id,
     file: p.file,
@@ -86,15 +88,43 @@ export function toEntry(p: LoadedPosting, project: Project, now: Date, previous:
     state,
     hash,
     changedAt: new Date(since),
+    ...(languages ? { languages } : {}),
     locate: (field) => p.locate(field),
   };
   return withPosting(entry, p);
 }
 
+/**
+ * Each language's version of a role in several languages: its hash, and since when it has that form
+ * (kept while its hash holds, so an edit to one language dates only that language's feeds). Read
+ * only when the role changed, or to fill in a role first seen before languages were kept.
+ */
+function languageHistory(
+  p: LoadedPosting,
+  state: LifecycleState,
+  since: string,
+  before: PostingHistory[string] | undefined,
+  now: Date,
+): PostingLanguages | undefined {
+  const langs = editionLanguagesOf(p.posting);
+  if (!langs.length) return undefined;
+  const unchanged = before?.hash !== undefined && before.since === since;
+  return Object.fromEntries(
+    langs.map((lang) => {
+      const { translations: _, ...version } = translated(p.posting, lang);
+      // The set of languages too: every language's page links the others.
+      const h = createHash('sha256').update(stableStringify({ version, state, langs })).digest().toString('hex', 0, 16);
+      const prev = before?.languages?.[lang];
+      const at = prev?.hash === h ? prev.since : unchanged || !before ? since : now.toISOString();
+      return [lang, { hash: h, since: at }];
+    }),
+  );
+}
+
 const byId = (a: PostingEntry, b: PostingEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const historyOf = (entries: readonly PostingEntry[]): PostingHistory =>
-  Object.fromEntries(entries.map((e) => [e.id, { hash: e.hash, since: e.changedAt.toISOString() }]));
+  Object.fromEntries(entries.map((e) => [e.id, { hash: e.hash, since: e.changedAt.toISOString(), ...(e.languages ? { languages: e.languages } : {}) }]));
 
 /** Which states a channel is checked in: the ones it renders, plus those about to go live. */
 const checkedStates = (a: Adapter): LifecycleState[] => [...new Set<LifecycleState>([...(a.states ?? ['open']), 'draft', 'scheduled'])];

@@ -77,6 +77,7 @@ export async function adoptionOf(
       since: s.since,
       changed: at,
       content: s.content ? JSON.stringify(s.content) : null,
+      languages: s.languages ?? null,
     })),
     told: subjects.flatMap((s) =>
       s.observations.map((o) => ({

@@ -48,6 +48,7 @@ export function subjectsOf(built: BuiltOutput, known: ReadonlyMap<string, KnownS
     lifecycle: e.state,
     hash: e.hash,
     since: e.changedAt.toISOString(),
+    ...(e.languages ? { languages: stableStringify(e.languages) } : {}),
     entry: e,
     // Read only for a subject whose record changes: reading it parses the posting (posting-body.ts).
     get content() {

@@ -54,7 +54,14 @@ export function transitionsOf(
 function versionOf(s: Subject, prev: KnownSubject | undefined, run: RunNumbers, at: string): { version: number; row: SubjectRow | undefined } {
   const digest = digestOf(s);
   const version = prev && prev.digest === digest && !run.resendAll ? prev.version : run.seq;
-  const changed = !prev || prev.digest !== digest || prev.since !== s.since || prev.hash !== s.hash || prev.lifecycle !== s.lifecycle;
+  const languages = s.languages ?? null;
+  const changed =
+    !prev ||
+    prev.digest !== digest ||
+    prev.since !== s.since ||
+    prev.hash !== s.hash ||
+    prev.lifecycle !== s.lifecycle ||
+    (prev.languages ?? null) !== languages;
   if (!changed) return { version, row: undefined };
   const row: SubjectRow = {
     subject: s.id,
@@ -66,6 +73,7 @@ function versionOf(s: Subject, prev: KnownSubject | undefined, run: RunNumbers, 
     since: s.since,
     changed: prev && prev.version === version ? prev.changed : at,
     content: s.content ? JSON.stringify(s.content) : null,
+    languages,
   };
   return { version, row };
 }

@@ -30,6 +30,8 @@ export interface Subject {
   lifecycle: string;
   hash: string;
   since: string;
+  /** A role in several languages: each language's hash and since, as the ledger keeps them (JSON). */
+  languages?: string;
   /** The posting as built (absent once removed). */
   entry?: PostingEntry;
   /** Content to keep as the posting's last good version. */

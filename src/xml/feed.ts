@@ -18,6 +18,17 @@ import { cleanXmlText } from './escape';
 export const FEED_STATES: readonly LifecycleState[] = ['open', 'closed', 'expired'];
 
 /** Open entries, newest first (then by id), so the order never depends on file-system listing. */
+/** The role in `lang` (its own language when undefined), dated by that language's own last change. */
+export function inLanguage(e: PostingEntry, lang: string | undefined = e.posting.language): PostingEntry {
+  const since = lang === undefined ? undefined : e.languages?.[lang]?.since;
+  const posting = translated(e.posting, lang);
+  if (since === undefined && posting === e.posting) return e;
+  return { ...e, posting, ...(since !== undefined ? { changedAt: new Date(since) } : {}) };
+}
+
+/** The default feeds' roles: each in its own language, dated by that language's changes (a translation's edit is not theirs). */
+export const ownEditions = (entries: readonly PostingEntry[]): PostingEntry[] => entries.map((e) => (e.languages ? inLanguage(e) : e));
+
 /**
  * The per-language editions of a feed: each language a role is written or translated in (sorted),
  * with the roles available in it, each in that language. Empty when no role names a language.
@@ -26,7 +37,7 @@ export function languageEditions(entries: readonly PostingEntry[]): { lang: stri
   const byLang = new Map<string, PostingEntry[]>();
   for (const e of entries) {
     for (const lang of editionLanguagesOf(e.posting)) {
-      const version = lang === e.posting.language ? e : { ...e, posting: translated(e.posting, lang) };
+      const version = inLanguage(e, lang);
       let list = byLang.get(lang);
       if (!list) byLang.set(lang, (list = []));
       list.push(version);
