@@ -114,7 +114,9 @@ function jsonPage(page: FeedPage, hubs: readonly string[], ctx: RenderContext<Js
 
 /** One feed (the default one under `feeds/`, or a language's under `feeds/<lang>/`), paged past FEED_PAGE_MAX. */
 function jsonFeedFiles(entries: readonly PostingEntry[], ctx: RenderContext<JsonFeedOptions>, dir: string, lang?: string): Artifact[] {
-  const pages = feedPages(listedEntries(entries), { first: `${dir}jobs.json`, page: (id) => `${dir}jobs/${id}.json` });
+  // `feeds/jobs`, or a language's `feeds/fr/jobs`: the subscription document's path without its extension.
+  const base = `${dir}jobs`;
+  const pages = feedPages(listedEntries(entries), { first: `${base}.json`, page: (id) => `${base}/${id}.json` });
   return pages.map((page, i): Artifact => ({
     path: page.path,
     contentType: 'application/feed+json; charset=utf-8',

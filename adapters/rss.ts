@@ -145,7 +145,9 @@ function itemOf(e: PostingEntry, ctx: RenderContext<RssOptions>): RSS.ItemOption
 
 /** One feed (the default one under `feeds/`, or a language's under `feeds/<lang>/`), paged past FEED_PAGE_MAX. */
 function rssFeed(entries: readonly PostingEntry[], ctx: RenderContext<RssOptions>, dir: string, lang?: string): Artifact[] {
-  const pages = feedPages(listedEntries(entries), { first: `${dir}jobs.rss`, page: (id) => `${dir}jobs/${id}.rss` });
+  // `feeds/jobs`, or a language's `feeds/fr/jobs`: the subscription document's path without its extension.
+  const base = `${dir}jobs`;
+  const pages = feedPages(listedEntries(entries), { first: `${base}.rss`, page: (id) => `${base}/${id}.rss` });
   return pages.map((page, i): Artifact => {
     // The subscription document is dated by the whole feed's latest change (a role that closed is
     // one too); a later page by its own items', so it changes only when they do.

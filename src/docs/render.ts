@@ -11,6 +11,7 @@ import { envVarName } from '../model/config';
 import { COUNTRY_CODES, CURRENCY_CODES } from '../model/iso-codes';
 import { toJsonSchema } from '../model/json-schema';
 import type { LifecycleState } from '../model/lifecycle';
+import { WORDED_LANGUAGES } from '../compose/words';
 import { payLawTable } from '../model/pay-transparency';
 import { ID_MAX, POSTING_RULES, type PostingRule } from '../model/posting';
 
@@ -66,6 +67,21 @@ const indent = (text: string, n: number): string =>
     .split('\n')
     .map((l) => (l ? ' '.repeat(n) + l : l))
     .join('\n') + '\n';
+
+/** The role in another language, in the complete posting. */
+const TRANSLATIONS_EXAMPLE = `language: en                             # the language this file is in (BCP 47); needed for translations
+translations:                            # the role's words in other languages: pages /jobs/<id>/fr/ …
+  fr:
+    title: Ingénieure ou ingénieur infrastructure ML
+    summary: Vous construisez la plateforme sur laquelle nos modèles sont entraînés et servis.
+    responsibilities:
+      heading: Vos missions
+      intro: "Ce que vous ferez la première année :"
+      items: [Concevoir l’infrastructure ML, Construire les systèmes d’entraînement distribués]
+    qualifications: [5 ans d’expérience ou plus en ingénierie logicielle]
+    preferredQualifications: [Expérience de Kubeflow, MLflow ou Ray]
+    benefits: [Stock-options, Horaires flexibles]
+`;
 
 /** Where the role is and what it pays there, in the complete posting. */
 const PAY_EXAMPLE = `locations:                               # required when workplace is onsite or hybrid
@@ -127,7 +143,7 @@ apply:
   url: https://careers.example.com/jobs/ml-infrastructure-engineer/apply   # https only
   email: jobs@example.com
   direct: true                           # candidates apply on that page itself
-${channelsOf(adapters, 'posting')}`;
+${TRANSLATIONS_EXAMPLE}${channelsOf(adapters, 'posting')}`;
 
 /**
  * A complete config: every key once, with comments, assembled from the core's keys, each channel's
@@ -415,7 +431,9 @@ export function renderPostingsDoc(adapters: readonly Adapter[]): string {
     completePostingSection(root, adapters),
     fieldsSection(root, adapters),
     rulesSection(adapters),
+    payPerLocationSection(),
     payTransparencySection(),
+    languagesSection(),
     lifecycleSection(),
   ];
   return `${sections.join('\n\n')}\n`;
@@ -507,23 +525,55 @@ in CAD that is wider, at a place in Ontario (or for remote applicants in Canada)
 (\`JC_WARN_PAY_RANGE_WIDE\`) at its \`max\`: the location's own salary, \`salaryByCountry.CA\`, or
 the role-wide salary those places share (said once).
 
-## Pay per location
+| Place | Law |
+|---|---|
+${payLawTable()
+  .map((r) => `| ${r.place} | ${r.law} |`)
+  .join('\n')}`;
+}
+
+function payPerLocationSection(): string {
+  return `## Pay per location
 
 A role at several places may pay each differently. Give a location its own \`salary\` (same shape and
 rules as the role-wide one); locations without one are paid the role-wide \`salary\`. A remote role's
 locations are offices, not where the person works, so its pay per place goes by applicant country:
 \`salaryByCountry: { US: { … }, CA: { … } }\`, each key one of \`applicantLocations\`
 (\`JC_RULE_PAY_PLACE\` otherwise). Every channel shows each place with its own pay: the page lists
-them under Salary, the description (Google, RSS, JSON Feed, every board) gets a "Pay by location"
-list, Indeed, ZipRecruiter and Adzuna list one job per place with that place's salary, LinkedIn's one
-job carries its listed place's pay, and the email a line per place. When every place is paid the
-same, nothing changes from a role-wide salary. Search engines' markup: see [channels.md](channels.md).
+them under Salary, the description (in the search markup, the feeds and on every board) gets a "Pay
+by location" list, boards that list a job per place give each job its place's salary, a board that
+lists a role once carries the pay of the place it lists, and the email has a line per place. When
+every place is paid the same, nothing changes from a role-wide salary. What each channel does:
+[channels.md](channels.md).`;
+}
 
-| Place | Law |
-|---|---|
-${payLawTable()
-  .map((r) => `| ${r.place} | ${r.law} |`)
-  .join('\n')}`;
+function languagesSection(): string {
+  return `## Languages
+
+One role can be published in several languages from its one file. Name the language the file is
+written in with \`language\` (a BCP 47 tag: \`en\`, \`fr\`, \`de-CH\`) and give the other languages'
+words under \`translations\`, by tag: \`title\`, \`summary\` and the four lists (each a list, or
+\`{ heading, intro, items }\` with any of them). Only words are translated: dates, places, pay, links
+and every other field are the role's own, so the role keeps one id and one reference in every language.
+
+\`\`\`yaml
+language: en
+translations:
+  fr:
+    title: Ingénieure ou ingénieur plateforme
+    summary: Vous construisez la plateforme sur laquelle nos équipes livrent.
+    responsibilities: { heading: Vos missions, items: [Exploiter les clusters, Construire la chaîne de déploiement] }
+\`\`\`
+
+A field a translation leaves out is shown as in the original, with one warning per field
+(\`JC_WARN_TRANSLATION_MISSING\`). Each language gets its own page (\`/jobs/<id>/\` for the file's
+own language, \`/jobs/<id>/<lang>/\` for each translation) with \`hreflang\` links among them, its
+own sitemap entry and feeds (under \`/feeds/<lang>/\`); an email list
+with a \`language\` gets the role in it. Search engines are told of each language's page as its own
+URL, and an edit to one language tells only that language's receivers. The fixed words around a
+role (labels, standard headings, units) exist in ${WORDED_LANGUAGES.map((l) => `\`${l}\``).join(', ')}; other
+languages show them in English, with dates, numbers and amounts still written the language's way.
+Job boards get each role once, in its own language (channels.md, "Boards and languages").`;
 }
 
 function lifecycleSection(): string {

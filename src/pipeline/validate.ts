@@ -80,7 +80,8 @@ export function toEntry(p: LoadedPosting, project: Project, now: Date, previous:
   // First sight: the page took its form when the role went public (deterministic for fresh builds).
   const since =
     before?.hash === hash ? before.since : before ? now.toISOString() : new Date(Math.min(now.getTime(), lifecycle.liveFrom.getTime())).toISOString();
-  const languages = before?.hash === hash && before.languages ? before.languages : languageHistory(p, state, since, before, now);
+  // An unchanged role keeps what it had (and is not read); a changed or new one is read for its languages.
+  const languages = before?.hash === hash ? before.languages : languageHistory(p, state, since, before, now);
   const entry: Omit<PostingEntry, 'posting'> = {
     id: p.id,
     file: p.file,
@@ -97,7 +98,7 @@ export function toEntry(p: LoadedPosting, project: Project, now: Date, previous:
 /**
  * Each language's version of a role in several languages: its hash, and since when it has that form
  * (kept while its hash holds, so an edit to one language dates only that language's feeds). Read
- * only when the role changed, or to fill in a role first seen before languages were kept.
+ * only when the role changed or is new.
  */
 function languageHistory(
   p: LoadedPosting,
@@ -108,14 +109,13 @@ function languageHistory(
 ): PostingLanguages | undefined {
   const langs = editionLanguagesOf(p.posting);
   if (!langs.length) return undefined;
-  const unchanged = before?.hash !== undefined && before.since === since;
   return Object.fromEntries(
     langs.map((lang) => {
       const { translations: _, ...version } = translated(p.posting, lang);
       // The set of languages too: every language's page links the others.
       const h = createHash('sha256').update(stableStringify({ version, state, langs })).digest().toString('hex', 0, 16);
       const prev = before?.languages?.[lang];
-      const at = prev?.hash === h ? prev.since : unchanged || !before ? since : now.toISOString();
+      const at = prev?.hash === h ? prev.since : before ? now.toISOString() : since;
       return [lang, { hash: h, since: at }];
     }),
   );
