@@ -174,12 +174,12 @@ describe('a list in a language', () => {
     const schema = postingSchemaFor(defaultAdapters);
     const raw = (text: string) => schema.parse({ ...(parseYaml(text) as object), channels: { email: { lists: ['de', 'en'] } } });
     const entry = (text: string) => entryOf(ID, raw(text) as never, config);
-    const de = roleEmail(entry(TRILINGUAL), ctx as never, 'de');
+    const de = roleEmail(entry(TRILINGUAL), ctx, 'de');
     expect(de.spec.subject).toContain('Plattformingenieurin oder Plattformingenieur');
     expect(de.text).toContain(`${PAGES.de}\n`);
     expect(de.text).toContain('Gehalt:');
-    const before = email.audience!(entry(TRILINGUAL), ctx as never);
-    const after = email.audience!(entry(TRILINGUAL.replace('Die Deployment-Pipeline bauen', 'Die Pipeline bauen')), ctx as never);
+    const before = email.audience!(entry(TRILINGUAL), ctx);
+    const after = email.audience!(entry(TRILINGUAL.replace('Die Deployment-Pipeline bauen', 'Die Pipeline bauen')), ctx);
     const fp = (a: typeof before) => Object.fromEntries(a.map((x) => [x.receiver, x.fingerprint]));
     expect(fp(after)['email:en']).toBe(fp(before)['email:en']);
   });

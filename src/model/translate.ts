@@ -48,7 +48,7 @@ export function translated(p: Posting, lang: string | undefined): Posting {
   const t = lang === undefined ? undefined : p.translations?.[lang];
   if (!t || lang === p.language) return p;
   let byLang = cache.get(p);
-  if (!byLang) cache.set(p, (byLang = new Map()));
+  if (!byLang) cache.set(p, (byLang = new Map<string, Posting>()));
   let out = byLang.get(lang!);
   if (!out) {
     out = { ...p, language: lang!, title: t.title ?? p.title, summary: t.summary ?? p.summary };
