@@ -103,6 +103,34 @@ describe('ledger migrations', () => {
     expect(remote.requests.filter((q) => q.path !== '/token')).toHaveLength(1);
   });
 
+  it('migrates a version-3 ledger to 4 (per-language history): every role kept, nothing told again, languages recorded from then on', async () => {
+    remote = await startFakeRemote();
+    env = await publishEnv(remote, { 'backend-engineer.yaml': MINIMAL_POSTING });
+    expect((await env.run('2026-11-28T12:00:00Z')).ok).toBe(true);
+    await env.ledger.close();
+    const file = path.join(env.project.dir, 'state.db');
+    // What version 3 had: the same tables without subjects.languages.
+    const v3 = new Database(file);
+    v3.exec('ALTER TABLE subjects DROP COLUMN languages');
+    v3.pragma('user_version = 3');
+    v3.close();
+    const ledger = await Ledger.open(file);
+    env.ledger = ledger;
+    const run = async (now: string) =>
+      publish(await env.project.open(), ledger, { now: new Date(now), env: env.env, log: silentLogger(), sleep: async () => undefined });
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect((raw.prepare(`SELECT COUNT(*) AS n FROM pragma_table_info('subjects') WHERE name = 'languages'`).get() as { n: number }).n).toBe(1);
+    raw.close();
+    const before = remote.requests.length;
+    expect((await run('2026-11-28T12:15:00Z')).planned).toEqual([]);
+    expect(remote.requests.length).toBe(before);
+    // A role given translations now records each language's hash and since.
+    env.project.write('backend-engineer.yaml', `${MINIMAL_POSTING}language: en\ntranslations:\n  de: { title: Backend-Entwickler }\n`);
+    expect((await run('2026-11-28T13:00:00Z')).ok).toBe(true);
+    expect(Object.keys((await ledger.history())['backend-engineer']!.languages!).sort()).toEqual(['de', 'en']);
+  });
+
   it('refuses a ledger written by a newer jobcast, naming the file', async () => {
     remote = await startFakeRemote();
     env = await publishEnv(remote, {});

@@ -13,6 +13,8 @@ import { attr, build, collapse, elements, onlyJsonLd, parseHtml, textOf as htmlT
 import { kid, kids, mustParse, textOf } from './feeds-support';
 import { startFakeRemote, type FakeRemote, type Recorded } from './helpers/fake-remote';
 import { BASE_URL, publishEnv, type PublishEnv } from './helpers/publish-env';
+import { validateJson } from './helpers/cli';
+import { tempProject } from './helpers/project';
 import { renderContext } from '../src/pipeline/context';
 import { jobPages } from '../adapters/google/urls';
 import { postingSchemaFor } from '../src/project';
@@ -160,6 +162,24 @@ test('the default feeds keep the role in its own language, at its own page', asy
   const feed = await new Parser().parseString(b.read('feeds/jobs.rss'));
   expect(feed.items.map((i) => [i.title, i.link])).toEqual([['Platform Engineer', PAGES.en]]);
   expect(b.has('feeds/en/jobs.rss')).toBe(true);
+});
+
+describe('validate: a translation that leaves fields out', () => {
+  test('warns once per missing field, at the translation (or its list) in the file', async () => {
+    const text = TRILINGUAL.replace(/    summary: Vous construisez[^\n]*\n/, '').replace('      heading: Ihre Aufgaben\n', '');
+    const project = tempProject({ [`${ID}.yaml`]: text });
+    try {
+      const { code, diagnostics } = await validateJson(['--config', project.configFile]);
+      expect(code).toBe(0);
+      const said = diagnostics.filter((d) => d.code === 'JC_WARN_TRANSLATION_MISSING').map((d) => [d.field, d.line, d.col, d.message]);
+      expect(said).toEqual([
+        ['translations.fr', 24, 5, 'the fr translation has no summary: the fr page shows it in en'],
+        ['translations.de.responsibilities', 35, 7, 'the de translation has no responsibilities.heading: the de page shows it in en'],
+      ]);
+    } finally {
+      project.cleanup();
+    }
+  });
 });
 
 describe('a list in a language', () => {
