@@ -31,7 +31,8 @@ export type JsonFeedOptions = z.output<typeof options>;
 const t = (s: string): string => feedText(s);
 const opt = (s: string | undefined): string | undefined => (s === undefined ? undefined : t(s));
 
-const salaryJson = (s: Salary | undefined) => s && { currency: s.currency, min: s.min, max: s.max, value: s.value, unit: s.unit, text: t(salaryText(s)) };
+const salaryJson = (s: Salary | undefined, lang: string | undefined) =>
+  s && { currency: s.currency, min: s.min, max: s.max, value: s.value, unit: s.unit, text: t(salaryText(s, ' - ', lang)) };
 
 function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
   const p = e.posting;
@@ -52,11 +53,11 @@ function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
       region: opt(l.region),
       postalCode: opt(l.postalCode),
       country: l.country,
-      salary: salaryJson(l.salary),
+      salary: salaryJson(l.salary, p.language),
     })),
     applicantLocations: p.applicantLocations,
-    salary: salaryJson(p.salary),
-    salaryByCountry: p.salaryByCountry && Object.fromEntries(Object.entries(p.salaryByCountry).map(([c, s]) => [c, salaryJson(s)])),
+    salary: salaryJson(p.salary, p.language),
+    salaryByCountry: p.salaryByCountry && Object.fromEntries(Object.entries(p.salaryByCountry).map(([c, s]) => [c, salaryJson(s, p.language)])),
     education: p.education?.credential,
     experienceMonths: p.experience === undefined || p.experience === 'none' ? undefined : p.experience.months,
     experienceInPlaceOfEducation: p.experienceInPlaceOfEducation,

@@ -49,11 +49,11 @@ function textEl(name: string, value: string | undefined): XmlObject | undefined 
 }
 
 /** `<job:salary currency minValue maxValue unitText>$… per year</job:salary>`, optionally marked with more attributes. */
-function salaryEl(s: Salary, mark: Record<string, string> = {}): XmlObject {
+function salaryEl(s: Salary, lang: string | undefined, mark: Record<string, string> = {}): XmlObject {
   return {
     'job:salary': [
       { _attr: { ...mark, currency: s.currency, ...(s.value !== undefined ? { value: s.value } : { minValue: s.min, maxValue: s.max }), unitText: s.unit } },
-      feedText(salaryText(s)),
+      feedText(salaryText(s, ' - ', lang)),
     ],
   };
 }
@@ -73,14 +73,14 @@ function jobElements(e: PostingEntry, ctx: RenderContext<RssOptions>): XmlObject
         textEl('job:postalCode', l.postalCode),
         textEl('job:country', l.country),
         // The location's own pay; without it the role-wide job:salary applies.
-        l.salary && salaryEl(l.salary),
+        l.salary && salaryEl(l.salary, p.language),
       ].filter(present),
     })),
     ...(p.applicantLocations ?? []).map((c) => textEl('job:applicantLocation', c)),
     // A remote role's pay per applicant country, each marked with its country.
-    ...Object.entries(p.salaryByCountry ?? {}).map(([country, s]) => s && salaryEl(s, { country })),
+    ...Object.entries(p.salaryByCountry ?? {}).map(([country, s]) => s && salaryEl(s, p.language, { country })),
     ...p.employmentType.map((t) => textEl('job:employmentType', t)),
-    p.salary && salaryEl(p.salary),
+    p.salary && salaryEl(p.salary, p.language),
     e.lifecycle.liveUntil && textEl('job:validThrough', formatZoned(e.lifecycle.liveUntil, tz)),
     textEl('job:applyUrl', ctx.applyUrl(p)),
   ].filter(present);

@@ -43,7 +43,17 @@ test('no public page template loads anything from elsewhere: no external script,
   }
 });
 
-const GONE = { lang: 'en', siteName: 'S', orgName: 'O', listingUrl: 'https://x.example/jobs/', pageTitle: 'T', title: 'T', where: 'W', closedOn: '' };
+const GONE = {
+  lang: 'en',
+  siteName: 'S',
+  orgName: 'O',
+  listingUrl: 'https://x.example/jobs/',
+  pageTitle: 'T',
+  title: 'T',
+  where: 'W',
+  closedOn: '',
+  w: { skipToContent: 'Skip', allOpenRoles: 'All', noLongerOpen: 'This role is no longer accepting applications.', seeAllRoles: 'See all' },
+};
 
 test('strict mode: a missing variable throws instead of rendering an empty gap', () => {
   const { where: _dropped, ...missing } = GONE;

@@ -164,9 +164,23 @@ test('the default feeds keep the role in its own language, at its own page', asy
   expect(b.has('feeds/en/jobs.rss')).toBe(true);
 });
 
+test("a closed role's pages answer 410 in every language, each saying so in its language", async () => {
+  const closed = await build({ [`${ID}.yaml`]: TRILINGUAL.replace('status: open', 'status: closed') }, { adapters: defaultAdapters, config: CONFIG });
+  try {
+    const artifacts = closed.result.manifest.artifacts;
+    expect(['en', 'fr', 'de'].map((lang) => artifacts[pagePath(lang)]?.status)).toEqual([410, 410, 410]);
+    const notice = (lang: string) => collapse(htmlText(elements(parseHtml(closed.read(pagePath(lang))), 'main')[0]!));
+    expect(notice('de')).toContain('Für diese Stelle werden keine Bewerbungen mehr angenommen.');
+    expect(notice('fr')).toContain('Ce poste n’accepte plus de candidatures.');
+    expect(notice('en')).toContain('This role is no longer accepting applications.');
+  } finally {
+    closed.project.cleanup();
+  }
+});
+
 describe('validate: a translation that leaves fields out', () => {
   test('warns once per missing field, at the translation (or its list) in the file', async () => {
-    const text = TRILINGUAL.replace(/    summary: Vous construisez[^\n]*\n/, '').replace('      heading: Ihre Aufgaben\n', '');
+    const text = TRILINGUAL.replace(/ {4}summary: Vous construisez[^\n]*\n/, '').replace('      heading: Ihre Aufgaben\n', '');
     const project = tempProject({ [`${ID}.yaml`]: text });
     try {
       const { code, diagnostics } = await validateJson(['--config', project.configFile]);

@@ -31,7 +31,14 @@ type Chrome = {
   siteName: string;
   orgName: string;
   listingUrl: string;
+  /** The frame's words (header, footer) and the page's labels, in the page's language. */
+  w: Record<string, string>;
 };
+
+/** The page words that are plain strings (the templates' labels); the phrases with a value are called in code. */
+function labels(lang: string | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(wordsFor(lang).page).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
 
 /** The page's frame; `lang` is the page's language (a role's own or a translation's), else the site's. */
 function chrome(ctx: RenderContext<GoogleOptions>, lang?: string): Chrome {
@@ -41,6 +48,7 @@ function chrome(ctx: RenderContext<GoogleOptions>, lang?: string): Chrome {
     siteName: ctx.options.siteName ?? `${orgName} careers`,
     orgName,
     listingUrl: ctx.url(jobPages.listing),
+    w: labels(lang),
   };
 }
 
@@ -128,14 +136,13 @@ export function pageLanguages(p: Posting, id: string, ctx: RenderContext<GoogleO
 export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOptions>, ld: GoogleJobPosting, languages: readonly PageLanguage[] = []): string {
   const p = entry.posting;
   const c = chrome(ctx, p.language);
-  const { applyFor, titleAt, ...w } = wordsFor(p.language).page;
+  const { applyFor, titleAt } = wordsFor(p.language).page;
   const title = plain(p.title);
   const description = teaser(p.summary);
   const tz = ctx.site.schedule.timezone;
   return renderHtml('job-page', {
     ...c,
     pageTitle: titleAt(title, c.orgName),
-    w,
     alternates: languages.length ? [...languages.map(({ lang, href }) => ({ lang, href })), { lang: 'x-default', href: languages[0]!.href }] : [],
     languages: languages.filter((l) => l.lang !== p.language),
     applyFor: applyFor(title),
@@ -163,7 +170,7 @@ export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOption
     skills: (p.skills ?? []).map(plain).join(', '),
     addresses: (p.locations ?? []).map((l) => addressDisplay(l, p.language)),
     // A remote role's locations are offices it belongs to, not where the person works.
-    addressesHeading: p.workplace === 'remote' ? w.offices : w.whereYouWork,
+    addressesHeading: p.workplace === 'remote' ? c.w.offices! : c.w.whereYouWork!,
     details: details(entry),
   });
 }
@@ -172,8 +179,9 @@ export function gonePageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOptio
   const p = entry.posting;
   const c = chrome(ctx, p.language);
   const title = plain(p.title);
-  const closedOn = entry.state === 'expired' && p.validThrough ? deadlineText(p.validThrough, ctx.site.schedule.timezone, c.lang) : '';
-  return renderHtml('job-gone', { ...c, pageTitle: `${title} at ${c.orgName} (no longer open)`, title, where: plain(whereText(p)), closedOn });
+  const w = wordsFor(p.language).page;
+  const closedOn = entry.state === 'expired' && p.validThrough ? w.closedOn(deadlineText(p.validThrough, ctx.site.schedule.timezone, c.lang)) : '';
+  return renderHtml('job-gone', { ...c, pageTitle: w.titleGone(title, c.orgName), title, where: plain(whereText(p)), closedOn });
 }
 
 type ListingItem = { url: string; title: string; where: string; employment: string; posted: TimeView };

@@ -33,6 +33,12 @@ export interface Words {
     applyFor: (title: string) => string;
     titleAt: (title: string, org: string) => string;
     otherLanguages: string;
+    skipToContent: string;
+    allOpenRoles: string;
+    noLongerOpen: string;
+    closedOn: (date: string) => string;
+    seeAllRoles: string;
+    titleGone: (title: string, org: string) => string;
   };
   email: {
     location: string;
@@ -99,6 +105,12 @@ const EN: Words = {
     applyFor: (title) => `Apply for ${title}`,
     titleAt: (title, org) => `${title} at ${org}`,
     otherLanguages: 'This role in other languages',
+    skipToContent: 'Skip to content',
+    allOpenRoles: 'All open roles',
+    noLongerOpen: 'This role is no longer accepting applications.',
+    closedOn: (date) => `Applications closed on ${date}.`,
+    seeAllRoles: 'See all open roles',
+    titleGone: (title, org) => `${title} at ${org} (no longer open)`,
   },
   email: {
     location: 'Location:',
@@ -160,6 +172,12 @@ const FR: Words = {
     applyFor: (title) => `Postuler : ${title}`,
     titleAt: (title, org) => `${title} chez ${org}`,
     otherLanguages: 'Ce poste dans d’autres langues',
+    skipToContent: 'Aller au contenu',
+    allOpenRoles: 'Tous les postes ouverts',
+    noLongerOpen: 'Ce poste n’accepte plus de candidatures.',
+    closedOn: (date) => `Les candidatures ont fermé le ${date}.`,
+    seeAllRoles: 'Voir tous les postes ouverts',
+    titleGone: (title, org) => `${title} chez ${org} (poste pourvu ou fermé)`,
   },
   email: {
     location: 'Lieu :',
@@ -221,6 +239,12 @@ const DE: Words = {
     applyFor: (title) => `Bewerben: ${title}`,
     titleAt: (title, org) => `${title} bei ${org}`,
     otherLanguages: 'Diese Stelle in anderen Sprachen',
+    skipToContent: 'Zum Inhalt springen',
+    allOpenRoles: 'Alle offenen Stellen',
+    noLongerOpen: 'Für diese Stelle werden keine Bewerbungen mehr angenommen.',
+    closedOn: (date) => `Die Bewerbungsfrist endete am ${date}.`,
+    seeAllRoles: 'Alle offenen Stellen ansehen',
+    titleGone: (title, org) => `${title} bei ${org} (nicht mehr offen)`,
   },
   email: {
     location: 'Standort:',
