@@ -64,6 +64,8 @@ export const CODES = {
   CONFIG_READ: 'JC_CONFIG_READ',
   CONFIG_INVALID: 'JC_CONFIG_INVALID',
   CONFIG_ENV: 'JC_CONFIG_ENV',
+  /** `jobcast import`: the ATS failed, answered in part or listed no jobs; no file was changed. */
+  IMPORT_FAILED: 'JC_IMPORT_FAILED',
   /** A command line jobcast cannot run: an unknown command, option or channel, a missing argument. */
   USAGE: 'JC_USAGE',
   // Channel / build

@@ -11,6 +11,8 @@ import { createConfigSchema, type SiteConfig, type SiteConfigSchema } from './mo
 import { createPostingSchema, type PostingSchema } from './model/posting';
 import { isPostgresUrl, unsetStateEnv } from './ledger/state-target';
 import type { Notifier } from './publish/notifier';
+import type { Importer } from './import/importer';
+import { importSection } from './import/run';
 import { feedHubsOf, notifySections } from './publish/notifier-config';
 
 export interface ProjectOptions {
@@ -29,6 +31,8 @@ export interface ProjectOptions {
   notifiers: readonly Notifier[];
   /** Further top-level config sections with their schemas. */
   sections?: Readonly<Record<string, z.ZodType>>;
+  /** ATS importers (`jobcast import`); each contributes `import.<name>` to the config. */
+  importers?: readonly Importer[];
   /** A module exporting these same `adapters` and `notifiers`, so worker threads can load them (src/pipeline/render-pool.ts). */
   plugins?: string;
 }
@@ -42,6 +46,7 @@ export interface Project {
   statePath: string;
   adapters: readonly Adapter[];
   notifiers: readonly Notifier[];
+  importers: readonly Importer[];
   postingSchema: PostingSchema;
   /** The schema `config` was parsed with: it knows which values name a secret (src/secrets.ts). */
   configSchema: SiteConfigSchema;
@@ -94,7 +99,8 @@ function stateTarget(override: string | undefined, configFile: string, config: S
 
 export async function openProject(opts: ProjectOptions): Promise<Project> {
   const configFile = path.resolve(opts.config ?? 'jobcast.config.yaml');
-  const configSchema = configSchemaFor(opts.adapters, opts.notifiers, opts.sections);
+  const importers = opts.importers ?? [];
+  const configSchema = configSchemaFor(opts.adapters, opts.notifiers, { ...(importers.length ? { import: importSection(importers) } : {}), ...opts.sections });
   const config = await loadConfigFile(configFile, configSchema);
   return {
     configFile,
@@ -104,6 +110,7 @@ export async function openProject(opts: ProjectOptions): Promise<Project> {
     statePath: stateTarget(opts.state, configFile, config, opts.env ?? process.env),
     adapters: opts.adapters,
     notifiers: opts.notifiers,
+    importers,
     postingSchema: postingSchemaFor(opts.adapters),
     configSchema,
     ...(opts.plugins ? { plugins: opts.plugins } : {}),

@@ -9,13 +9,14 @@ import path from 'node:path';
 import ts from 'typescript';
 import { adapters } from '../adapters';
 import { notifiers } from '../notifiers';
+import { importers } from '../importers';
 
 const ROOT = path.join(__dirname, '..');
 const SRC = path.join(ROOT, 'src');
 /** The one file that may import the registries. */
 const REGISTRY_FILE = path.join(SRC, 'cli', 'registries.ts');
 /** Plugin folders at the top of the repository. */
-const PLUGIN_DIRS = ['adapters', 'notifiers'];
+const PLUGIN_DIRS = ['adapters', 'notifiers', 'importers'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
@@ -39,10 +40,10 @@ function codeTokens(file: string): { text: string; line: number }[] {
   return out;
 }
 
-/** Names that say "a plugin lives here": each channel's and each notifier's name. */
+/** Names that say "a plugin lives here": each channel's, each notifier's and each importer's name. */
 function pluginNames(): string[] {
   // `email` is also a posting field (apply.email, organization.email): the channel is caught by its other names.
-  return [...adapters.map((a) => a.name), ...notifiers.map((n) => n.name)].filter((n) => n !== 'email');
+  return [...adapters.map((a) => a.name), ...notifiers.map((n) => n.name), ...importers.map((i) => i.name)].filter((n) => n !== 'email');
 }
 
 const wordOf = (name: string) => new RegExp(`(^|[^a-z])${name.replace(/-/g, '[-_ ]?')}($|[^a-z])`, 'i');
@@ -123,6 +124,8 @@ const LAYERS: Record<string, number> = {
   'publish/protocol.ts': 4,
   'publish/http.ts': 4,
   'project.ts': 4,
+  // Importers' contract and the import that project.ts names the config section of.
+  import: 4,
   pipeline: 5,
   publish: 6,
   serve: 7,

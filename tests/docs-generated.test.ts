@@ -9,12 +9,23 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { adapters } from '../adapters';
 import { notifiers } from '../notifiers';
+import { importers } from '../importers';
 import type { Adapter } from '../src/adapter';
 import { validateProject } from '../src/pipeline/validate';
 import { CODES } from '../src/errors';
 import { createNotifySchema } from '../src/model/config';
 import { notifySections } from '../src/publish/notifier-config';
-import { configExample, DOCS_COMMAND, jsonSchemaOf, postingExample, POSTINGS_DOC, renderDocs, renderPostingsDoc, type JsonSchema } from '../src/docs/render';
+import {
+  configExample,
+  importSections,
+  DOCS_COMMAND,
+  jsonSchemaOf,
+  postingExample,
+  POSTINGS_DOC,
+  renderDocs,
+  renderPostingsDoc,
+  type JsonSchema,
+} from '../src/docs/render';
 import { crossFieldIssues } from '../src/model/posting';
 import { configSchemaFor, postingSchemaFor } from '../src/project';
 import { REPO, SHIPPED_CONFIG_TEXT, tempProject } from './helpers/project';
@@ -64,7 +75,7 @@ function unusedKeys(js: JsonSchema, value: unknown, at: string): string[] {
   return [];
 }
 
-const docs = renderDocs(adapters, notifiers);
+const docs = renderDocs(adapters, notifiers, importers);
 
 describe('the generated documents', () => {
   it.each(Object.keys(docs))('%s is what the schemas render now (else run `npm run docs`)', (file) => {
@@ -111,26 +122,26 @@ describe('the generated documents', () => {
 
 describe('the examples in the documents', () => {
   const posting: unknown = parse(postingExample(adapters));
-  const config: unknown = parse(configExample(adapters, notifiers));
+  const config: unknown = parse(configExample(adapters, notifiers, importers));
 
   it('the posting is valid and uses every field', () => {
     const schema = postingSchemaFor(adapters);
     expect(schema.safeParse(posting).error?.issues).toBeUndefined();
     expect(crossFieldIssues(posting)).toEqual([]);
     // value is the alternative to min and max: one posting cannot have both; salaryByCountry is for
-    // remote roles, and the example is hybrid (it shows it in a comment).
-    expect(unusedKeys(jsonSchemaOf(schema), posting, '')).toEqual(['salary.value', 'salaryByCountry']);
+    // remote roles, and the example is hybrid (it shows it in a comment); source is written by jobcast import.
+    expect(unusedKeys(jsonSchemaOf(schema), posting, '')).toEqual(['salary.value', 'salaryByCountry', 'source']);
     expect(postingExample(adapters)).toMatch(/^# salaryByCountry: /m);
   });
 
   it('the config is valid and uses every key', () => {
-    const schema = configSchemaFor(adapters, notifiers);
+    const schema = configSchemaFor(adapters, notifiers, importSections(importers));
     expect(schema.safeParse(config).error?.issues).toBeUndefined();
     expect(unusedKeys(jsonSchemaOf(schema), config, '')).toEqual([]);
   });
 
   it('the key check notices a key the example leaves out', () => {
-    const schema = jsonSchemaOf(configSchemaFor(adapters, notifiers));
+    const schema = jsonSchemaOf(configSchemaFor(adapters, notifiers, importSections(importers)));
     const partial = structuredClone(config) as { notify: { http: Record<string, unknown>; webhooks: Record<string, unknown>[] } };
     delete partial.notify.http.budgetMs;
     delete partial.notify.webhooks[0]!.events;
@@ -138,7 +149,7 @@ describe('the examples in the documents', () => {
   });
 
   it('together they pass every channel without an error or a warning', async () => {
-    const project = tempProject({ 'ml-infrastructure-engineer.yaml': postingExample(adapters) }, configExample(adapters, notifiers));
+    const project = tempProject({ 'ml-infrastructure-engineer.yaml': postingExample(adapters) }, configExample(adapters, notifiers, importers));
     try {
       const v = await validateProject(await project.open(), { now: new Date('2026-12-01T12:00:00Z'), checkAllStates: true });
       expect(v.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning')).toEqual([]);

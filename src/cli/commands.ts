@@ -1,6 +1,8 @@
 /** One function per CLI command; each returns its exit code. */
 import type { Adapter, PostingEntry } from '../adapter';
 import type { Notifier } from '../publish/notifier';
+import type { Importer } from '../import/importer';
+import { importExitCode, importTarget, importUnderLease, printImport, usageError } from './import-command';
 import { Ledger } from '../ledger/ledger';
 import { createLogger } from '../log';
 import { describePlan, describeWithdrawn } from '../publish/describe';
@@ -44,6 +46,7 @@ export interface CommandContext {
   reportOptions: ReportOptions;
   adapters: readonly Adapter[];
   notifiers: readonly Notifier[];
+  importers?: readonly Importer[];
   /** The module `adapters` and `notifiers` come from (Project.plugins). */
   plugins?: string;
   now?: Date;
@@ -56,6 +59,7 @@ function open(ctx: CommandContext): Promise<Project> {
   return openProject({
     adapters: ctx.adapters,
     notifiers: ctx.notifiers,
+    ...(ctx.importers ? { importers: ctx.importers } : {}),
     ...(ctx.plugins ? { plugins: ctx.plugins } : {}),
     ...(v.config ? { config: v.config } : {}),
     ...(v.postings ? { postings: v.postings } : {}),
@@ -337,4 +341,16 @@ async function deployAfterCommand(ctx: CommandContext, project: Project): Promis
   (ctx.reportOptions.format === 'json' ? ctx.io.stderr : ctx.io.stdout).write(deployedLine(result));
 }
 
-export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview, deploy, state: state(open) };
+const importCommand: Command = async (ctx) => {
+  const project = await open(ctx);
+  const target = importTarget(project, ctx.positionals[0]);
+  if ('error' in target) throw usageError(target.error);
+  const run = await importUnderLease(project, ctx.positionals[0]!, target.config, { dryRun: Boolean(ctx.values['dry-run']), now: ctx.now ?? new Date() });
+  if (ctx.reportOptions.format === 'json') {
+    const plan = run.plan && { ...run.plan, changes: run.plan.changes.map(({ text: _, ...c }) => ({ ...c, file: displayPath(c.file) })) };
+    ctx.io.stdout.write(JSON.stringify({ ...run, plan }, null, 2) + '\n');
+  } else printImport(run, ctx.io.stdout, ctx.io.stderr);
+  return importExitCode(run);
+};
+
+export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview, deploy, state: state(open), import: importCommand };

@@ -3,7 +3,8 @@
  * config); an internal bug prints one line and a hint to rerun with --debug for the stack trace.
  */
 import { parseArgs } from 'node:util';
-import { adapters as defaultAdapters, notifiers as defaultNotifiers } from './registries';
+import { adapters as defaultAdapters, importers as defaultImporters, notifiers as defaultNotifiers } from './registries';
+import type { Importer } from '../import/importer';
 import type { Adapter } from '../adapter';
 import type { Notifier } from '../publish/notifier';
 import { CODES, isJobcastError } from '../errors';
@@ -20,6 +21,7 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   adapters?: readonly Adapter[];
   notifiers?: readonly Notifier[];
+  importers?: readonly Importer[];
   /** Lets tests and `serve` receive a long-running handle instead of waiting for exit. */
   onServe?: (handle: unknown) => void;
 }
@@ -40,6 +42,8 @@ Commands:
                                  from the output being served, as already told (sends nothing)
   state migrate --to TARGET      copy the ledger into an empty PostgreSQL database
                                  (postgres://…) or SQLite file, identity and all
+  import   <source> [--dry-run]  write and update postings from an ATS board (import.<source>
+                                 in the config); --dry-run prints the plan, writes nothing
 
 Options:
   --config FILE     site config (default jobcast.config.yaml)
@@ -129,6 +133,7 @@ function commandContext(values: CommandLine['values'], positionals: string[], io
     reportOptions,
     adapters: io.adapters ?? defaultAdapters,
     notifiers: io.notifiers ?? defaultNotifiers,
+    importers: io.importers ?? defaultImporters,
     // Worker threads load the registries themselves; plugins a caller passed in cannot cross to them.
     ...(io.adapters || io.notifiers ? {} : { plugins: REGISTRIES }),
     ...(now ? { now } : {}),

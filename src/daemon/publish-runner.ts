@@ -31,6 +31,8 @@ export interface PublishRunnerDeps {
   signal: AbortSignal;
   /** After a real run: re-read the output it built. */
   afterRun: () => Promise<unknown>;
+  /** Before a scheduled run: bring the postings in from where they come from (scheduled imports). */
+  beforeScheduled?: () => Promise<unknown>;
   env?: NodeJS.ProcessEnv | undefined;
   notifiers?: readonly Notifier[] | undefined;
   sleep?: Sleep | undefined;
@@ -54,6 +56,9 @@ async function recordRun(metrics: Metrics, ledger: Ledger, reason: string, resul
   await countDeliveries(metrics, ledger, result.delivery);
 }
 
+/** The runs the schedule starts (src/schedule/scheduler.ts): the first at start-up, then each cron tick. */
+const SCHEDULED: ReadonlySet<string> = new Set(['startup', 'scheduled']);
+
 export class PublishRunner {
   /** The last run that was this service's to judge (a run skipped for another writer is not). */
   lastRun: LastRun | undefined;
@@ -64,7 +69,8 @@ export class PublishRunner {
   async run(reason: string, dryRun = false): Promise<PublishResult> {
     while (this.running) await this.running.catch(() => undefined);
     const started = Date.now();
-    const work = this.start(dryRun);
+    const before = SCHEDULED.has(reason) && !dryRun && this.deps.beforeScheduled ? this.deps.beforeScheduled() : Promise.resolve();
+    const work = before.then(() => this.start(dryRun));
     this.running = work;
     try {
       const result = await work;

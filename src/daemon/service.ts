@@ -26,6 +26,7 @@ import { healthReport, roleOf } from './health';
 import { closeServer, listen } from './listen';
 import { deliveryPollMs, startDeliveryWorker } from './delivery-worker';
 import { countDeliveries, PublishRunner } from './publish-runner';
+import { scheduledImports } from '../import/scheduled';
 import { ServedOutput } from './served-output';
 import { UntoldCount } from './untold-count';
 import { watchPostings } from './watch-postings';
@@ -82,7 +83,19 @@ async function openParts(opts: ServiceOptions, now: () => Date) {
     void untold.recount();
   };
   const abort = new AbortController();
-  const runner = new PublishRunner({ project, ledger, metrics, log, now, signal: abort.signal, env, notifiers, sleep, afterRun: () => output.reload() });
+  const runner = new PublishRunner({
+    project,
+    ledger,
+    metrics,
+    log,
+    now,
+    signal: abort.signal,
+    env,
+    notifiers,
+    sleep,
+    afterRun: () => output.reload(),
+    beforeScheduled: () => scheduledImports(project, ledger, now(), log),
+  });
   return { ledger, metrics, cache, output, untold, abort, runner };
 }
 

@@ -6,6 +6,8 @@
  */
 import type { Adapter } from '../adapter';
 import type { Notifier } from '../publish/notifier';
+import type { Importer } from '../import/importer';
+import { importSection } from '../import/run';
 import { configSchemaFor, postingSchemaFor } from '../project';
 import { envVarName } from '../model/config';
 import { COUNTRY_CODES, CURRENCY_CODES } from '../model/iso-codes';
@@ -168,6 +170,7 @@ deploy:                                         # jobcast deploy: the served out
 export const configExample = (
   adapters: readonly Adapter[],
   notifiers: readonly Notifier[],
+  importers: readonly Importer[] = [],
 ): string => `# jobcast.config.yaml: every key, with example values. Secrets are never written here: a key
 # ending in Env holds the NAME of the environment variable that holds the secret.
 
@@ -205,7 +208,18 @@ ${notifiers.flatMap((n) => (n.section ? [n.section.example] : [])).join('')}  ht
     backoffMs: 500                              # attempt n waits up to backoffMs × 2^n
     concurrency: 4                              # per receiver; default each notifier's own (1–4)
     budgetMs: 60000                             # per receiver per run; the rest waits for the next run
-`;
+${importExample(importers)}`;
+
+/** The `import:` section of the complete config: the shared keys, then each importer's own example. */
+function importExample(importers: readonly Importer[]): string {
+  if (!importers.length) return '';
+  const own = importers.map((i) => `  ${i.name}: ${i.example}\n`).join('');
+  return `
+import:                                         # roles from an ATS: jobcast import <source> (docs/import.md)
+  schedule: false                               # true: serve imports before each scheduled publish
+  timeoutMs: 15000                              # per request to the ATS
+${own}`;
+}
 
 /** What each lifecycle state means for a role (the full effects are in docs/lifecycle.md). */
 const LIFECYCLE: Record<LifecycleState, { when: string; effect: string }> = {
@@ -595,8 +609,8 @@ withdraws it the same way as closing it; reopening it later announces it again. 
 mistake never holds up the others: the role keeps its last good version live until it is fixed.`;
 }
 
-function renderConfigDoc(adapters: readonly Adapter[], notifiers: readonly Notifier[]): string {
-  const root = jsonSchemaOf(configSchemaFor(adapters, notifiers));
+function renderConfigDoc(adapters: readonly Adapter[], notifiers: readonly Notifier[], importers: readonly Importer[]): string {
+  const root = jsonSchemaOf(configSchemaFor(adapters, notifiers, importSections(importers)));
   const withoutOptions = adapters.filter((a) => !a.options).map((a) => `\`${a.name}\``);
   const envKeys: string[] = [];
   const collect = (js: JsonSchema, path: string) => {
@@ -609,7 +623,7 @@ function renderConfigDoc(adapters: readonly Adapter[], notifiers: readonly Notif
   collect(root, '');
   return `# Site configuration: \`jobcast.config.yaml\`
 
-${generatedNote('the zod schemas in src/model/config.ts, adapters/*.ts and notifiers/*.ts (their descriptions)')}
+${generatedNote('the zod schemas in src/model/config.ts, adapters/*.ts, notifiers/*.ts and importers/*.ts (their descriptions)')}
 
 One file for the whole site: the organization, the public address, the schedule, where files live,
 each channel's settings and who is told about changes. Every command reads \`jobcast.config.yaml\` in
@@ -629,7 +643,7 @@ pointing a board or Search Console at it.
 Every key, once, with example values: copy what you need.
 
 \`\`\`yaml
-${configExample(adapters, notifiers)}\`\`\`
+${configExample(adapters, notifiers, importers)}\`\`\`
 
 ## Keys
 
@@ -642,6 +656,9 @@ Channels without settings: ${orList(withoutOptions)}.
 }
 
 /** Both documents, by their path in the repository. */
-export function renderDocs(adapters: readonly Adapter[], notifiers: readonly Notifier[]): Record<string, string> {
-  return { [POSTINGS_DOC]: renderPostingsDoc(adapters), [CONFIG_DOC]: renderConfigDoc(adapters, notifiers) };
+export function renderDocs(adapters: readonly Adapter[], notifiers: readonly Notifier[], importers: readonly Importer[] = []): Record<string, string> {
+  return { [POSTINGS_DOC]: renderPostingsDoc(adapters), [CONFIG_DOC]: renderConfigDoc(adapters, notifiers, importers) };
 }
+
+/** The config sections importers add (`import:`), as openProject adds them. */
+export const importSections = (importers: readonly Importer[]) => (importers.length ? { import: importSection(importers) } : {});

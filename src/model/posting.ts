@@ -331,6 +331,16 @@ export const postingFields = z.strictObject({
     .describe('The O*NET-SOC occupation code, in quotes, e.g. "15-1252.00" for software developers (look it up at onetonline.org)'),
   industry: singleLine('industry', 100).optional().describe('The industry, e.g. Software Development; one line, at most 100 characters'),
   apply: apply.describe('How candidates apply'),
+  source: z
+    .strictObject({
+      ats: singleLine('source.ats', 40).describe('The applicant tracking system: the source named to jobcast import'),
+      board: singleLine('source.board', 200).describe('The board or company at the ATS, e.g. acme'),
+      id: singleLine('source.id', 200).describe("The ATS's own id of the job, e.g. 4012345"),
+      url: httpsUrl.optional().describe("The job's page at the ATS"),
+      updated: z.string().optional().describe('When the ATS last changed the job, as it said (ISO 8601)'),
+    })
+    .optional()
+    .describe('Written by jobcast import: where the role comes from. The import owns the fields it maps and keeps every other field you add'),
   language: languageTag
     .optional()
     .describe(

@@ -25,8 +25,8 @@ export interface FakeRemote {
   to(path: string): Recorded[];
   /** Queue replies for a path (used in order; then the default). */
   script(path: string, ...replies: Reply[]): void;
-  /** Reply for a path once the script is used up (default 200 `{}`; the token path answers a token). */
-  otherwise(path: string, reply: Reply): void;
+  /** Reply for a path once the script is used up (default 200 `{}`; the token path answers a token); a function answers by the request (its query). */
+  otherwise(path: string, reply: Reply | ((request: Recorded) => Reply)): void;
   /** Resolves when `n` requests have arrived in total. */
   waitFor(n: number): Promise<void>;
   close(): Promise<void>;
@@ -35,7 +35,7 @@ export interface FakeRemote {
 export async function startFakeRemote(): Promise<FakeRemote> {
   const requests: Recorded[] = [];
   const scripts = new Map<string, Reply[]>();
-  const defaults = new Map<string, Reply>();
+  const defaults = new Map<string, Reply | ((request: Recorded) => Reply)>();
   const waiters: { n: number; resolve: () => void }[] = [];
   const hung: http.ServerResponse[] = [];
   const server = http.createServer((req, res) => {
@@ -51,9 +51,10 @@ export async function startFakeRemote(): Promise<FakeRemote> {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve();
       }
+      const fallback = defaults.get(base);
       const reply: Reply =
         scripts.get(base)?.shift() ??
-        defaults.get(base) ??
+        (typeof fallback === 'function' ? fallback(record) : fallback) ??
         (base === '/token'
           ? {
               status: 200,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { adapters as defaultAdapters } from '../../adapters';
 import { notifiers } from '../../notifiers';
+import { importers } from '../../importers';
 import type { Adapter } from '../../src/adapter';
 import { openProject, type Project } from '../../src/project';
 
@@ -77,7 +78,7 @@ export function tempProject(postings: Record<string, string> = {}, config = SHIP
     configFile,
     write,
     remove: (name) => rmSync(path.join(postingsDir, name), { force: true }),
-    open: (adapters = defaultAdapters) => openProject({ config: configFile, adapters, notifiers, state: path.join(dir, 'state.db') }),
+    open: (adapters = defaultAdapters) => openProject({ config: configFile, adapters, notifiers, importers, state: path.join(dir, 'state.db') }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

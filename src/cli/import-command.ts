@@ -1,0 +1,68 @@
+/**
+ * `jobcast import <source> [--dry-run]`: the board named under `import.<source>` in the config into
+ * posting files, under the writer lease (nothing else changes the postings or the output meanwhile).
+ * Prints the plan — new, changed, closed, unchanged — and what could not be carried, per ATS job.
+ */
+import { CODES, JobcastError } from '../errors';
+import { Ledger } from '../ledger/ledger';
+import { displayPath } from '../load/display-path';
+import type { Project } from '../project';
+import type { ImportRun, ImportConfig } from '../import/run';
+import { runImport } from '../import/run';
+import type { Writer } from './report';
+
+const LEASE_WAIT_MS = 60_000;
+
+/** The importer and its config the command line names, or the usage problem. */
+export function importTarget(project: Project, source: string | undefined): { error: string } | { config: ImportConfig } {
+  const names = project.importers.map((i) => i.name);
+  if (!source) return { error: `name the source to import from: ${names.join(', ')}` };
+  if (!names.includes(source)) return { error: `"${source}" is not a source; the sources are: ${names.join(', ')}` };
+  const config = (project.config as unknown as { import?: ImportConfig }).import;
+  if (!config?.[source])
+    return { error: `add import.${source} to ${displayPath(project.configFile)}, e.g. import: { ${source}: { board: acme } } (docs/import.md)` };
+  return { config };
+}
+
+/** Run the import under the writer lease (the same one builds and publishes take). */
+export async function importUnderLease(project: Project, source: string, config: ImportConfig, opts: { dryRun: boolean; now: Date }): Promise<ImportRun> {
+  const importer = project.importers.find((i) => i.name === source)!;
+  if (opts.dryRun) return runImport(project, importer, config, opts);
+  const ledger = await Ledger.open(project.statePath);
+  try {
+    const lease = await ledger.lease.acquire('import', { waitMs: LEASE_WAIT_MS });
+    try {
+      return await runImport(project, importer, config, opts);
+    } finally {
+      await lease.release();
+    }
+  } finally {
+    await ledger.close();
+  }
+}
+
+const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(1, n - s.length));
+
+/** The plan as people read it: one line per file, then what the ATS said that could not be carried. */
+export function printImport(run: ImportRun, out: Writer, err: Writer): void {
+  const verb = run.dryRun ? 'would be' : 'were';
+  if (run.failed) {
+    err.write(`jobcast import ${run.source} (${run.board}): ${run.failed}; no file ${verb} changed [${CODES.IMPORT_FAILED}]\n`);
+    return;
+  }
+  const plan = run.plan!;
+  const count = (k: string) => plan.changes.filter((c) => c.kind === k).length;
+  out.write(
+    `${run.source} ${run.board}${run.dryRun ? ' (dry run: nothing written)' : ''}: ${count('new')} new, ${count('changed')} changed, ${count('closed')} closed, ${plan.unchanged.length} unchanged\n`,
+  );
+  for (const c of plan.changes) {
+    const what = c.kind === 'changed' ? c.fields.join(', ') : c.kind === 'closed' ? 'no longer on the board: status: closed' : c.title;
+    out.write(`  ${pad(c.kind, 8)} ${pad(displayPath(c.file), 34)} ${what}\n`);
+  }
+  for (const i of run.issues) err.write(`  ${i.severity}: job ${i.job ?? '(board)'} ${i.field}: ${i.message}\n`);
+}
+
+/** Exit code: 0 done (or planned), 1 when the ATS failed or a job was left out. */
+export const importExitCode = (run: ImportRun): number => (run.failed || run.issues.some((i) => i.severity === 'error') ? 1 : 0);
+
+export const usageError = (message: string): JobcastError => new JobcastError(CODES.USAGE, message, 2);
