@@ -10,10 +10,14 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { buildProject } from '../src/pipeline/build';
 import { runImport, type ImportConfig, type ImportRun } from '../src/import/run';
+import { printImport } from '../src/cli/import-command';
+import { scheduledImports } from '../src/import/scheduled';
+import { Ledger } from '../src/ledger/ledger';
+import { silentLogger } from '../src/log';
 import type { Project } from '../src/project';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
 import { SHIPPED_CONFIG_TEXT, tempProject, type TempProject } from './helpers/project';
-import { validateJson } from './helpers/cli';
+import { runCli, validateJson } from './helpers/cli';
 import { htmlBlocks, kid, kids, mustParse, textOf } from './feeds-support';
 import { paragraphsOf } from '../src/compose/description';
 import { collapse, elements, parseHtml, textOf as htmlText } from './google-support';
@@ -152,5 +156,213 @@ describe.each(Object.keys(SOURCES))('import from %s', (source) => {
     const run = await e.importNow(source);
     expect(run.plan!.changes).toEqual([]);
     expect(e.files()).toEqual(before);
+  });
+});
+
+/** The Greenhouse board after a week: one role's pay and title changed, one gone, one new. */
+function boardNextWeek(): string {
+  const board = JSON.parse(fixture('greenhouse', 'board.json')) as { jobs: Record<string, unknown>[]; meta: { total: number } };
+  const [first, second, , fourth] = board.jobs as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+  const changed = { ...first, title: 'Principal Platform Engineer — Payments', updated_at: '2026-11-27T09:00:00-05:00' };
+  const added = {
+    ...second,
+    id: 4012345077,
+    title: 'Data Analyst',
+    requisition_id: 'DAT-002',
+    content: (second.content as string).replace(/Staff Product Designer/g, 'Data Analyst') + '&lt;p&gt;Analysts work with every team.&lt;/p&gt;',
+  };
+  board.jobs = [changed, second, fourth, added];
+  board.meta.total = 4;
+  return JSON.stringify(board);
+}
+
+/** Lines of `after` not in `before` and the other way round: the diff a review would show. */
+const lineDiff = (before: string, after: string) => {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  return { removed: a.filter((l) => !b.includes(l)), added: b.filter((l) => !a.includes(l)) };
+};
+
+describe('sync', () => {
+  let e: Env;
+  beforeEach(async () => {
+    e = await env(SOURCES.greenhouse!.config);
+    SOURCES.greenhouse!.serve(e.remote);
+  });
+  afterEach(async () => {
+    await e.remote.close();
+    e.project.cleanup();
+  });
+
+  test('one role changed, one removed, one added: exactly those files change; the removed one is closed; a hand-added field survives', async () => {
+    await e.importNow('greenhouse');
+    // A recruiter adds skills and a comment to the role that will change.
+    const changedFile = 'gh-4012345001.yaml';
+    e.project.write(changedFile, e.files()[changedFile]!.replace('apply:', 'skills: [Go, Kafka] # added by hand\napply:'));
+    const before = e.files();
+    e.remote.otherwise('/boards-api.greenhouse.io/v1/boards/acme/jobs', json(boardNextWeek()));
+
+    const dry = await e.importNow('greenhouse', true);
+    expect(dry.plan!.changes.map((c) => `${c.kind} ${c.id} ${c.fields.join(',')}`)).toEqual([
+      'changed gh-4012345001 title,source',
+      'new gh-4012345077 ',
+      'closed gh-4012345003 status',
+    ]);
+    expect(e.files()).toEqual(before);
+
+    await e.importNow('greenhouse');
+    const after = e.files();
+    const touched = Object.keys(after).filter((f) => after[f] !== before[f]);
+    expect(touched.sort()).toEqual(['gh-4012345001.yaml', 'gh-4012345003.yaml', 'gh-4012345077.yaml']);
+    expect(lineDiff(before[changedFile]!, after[changedFile]!)).toEqual({
+      removed: ['title: Senior Platform Engineer — Payments', expect.stringMatching(/^ {2}updated: /)],
+      added: ['title: Principal Platform Engineer — Payments', '  updated: 2026-11-27T09:00:00-05:00'],
+    });
+    expect(after[changedFile]).toContain('skills: [Go, Kafka] # added by hand');
+    expect(lineDiff(before['gh-4012345003.yaml']!, after['gh-4012345003.yaml']!)).toEqual({ removed: ['status: open'], added: ['status: closed'] });
+    const { diagnostics } = await validateJson(['--config', e.project.configFile]);
+    expect(diagnostics.filter((d) => d.severity === 'error' && d.code.startsWith('JC_'))).toEqual([]);
+  });
+
+  test('a role that comes back to the board is opened again', async () => {
+    await e.importNow('greenhouse');
+    e.remote.otherwise('/boards-api.greenhouse.io/v1/boards/acme/jobs', json(boardNextWeek()));
+    await e.importNow('greenhouse');
+    e.remote.otherwise('/boards-api.greenhouse.io/v1/boards/acme/jobs', json(fixture('greenhouse', 'board.json')));
+    const back = await e.importNow('greenhouse');
+    expect(back.plan!.changes.filter((c) => c.id === 'gh-4012345003').map((c) => [c.kind, c.fields])).toEqual([['changed', ['status']]]);
+    expect(parseYaml(e.files()['gh-4012345003.yaml']!)).toMatchObject({ status: 'open' });
+  });
+});
+
+describe('faults: nothing is written or closed, and the report says why', () => {
+  const PATH = '/boards-api.greenhouse.io/v1/boards/acme/jobs';
+  let e: Env;
+  let before: Record<string, string>;
+  beforeEach(async () => {
+    e = await env(SOURCES.greenhouse!.config);
+    SOURCES.greenhouse!.serve(e.remote);
+    await e.importNow('greenhouse');
+    before = e.files();
+  });
+  afterEach(async () => {
+    await e.remote.close();
+    e.project.cleanup();
+  });
+
+  test.each([
+    ['a timeout', { hang: true } as const, /timed out/],
+    ['a 500', { status: 500, body: 'oops' }, /HTTP 500/],
+    ['truncated JSON', json(fixture('greenhouse', 'board.json').slice(0, 900)), /not what greenhouse documents/],
+    ['an empty list with a 200', json(JSON.stringify({ jobs: [], meta: { total: 0 } })), /answered with no jobs for acme; nothing is changed or closed/],
+    [
+      'fewer jobs than the board counts',
+      json(JSON.stringify({ ...JSON.parse(fixture('greenhouse', 'board.json')), meta: { total: 9 } })),
+      /says it has 9 jobs but answered with 4/,
+    ],
+  ])('%s', async (_what, reply, said) => {
+    e.remote.otherwise(PATH, reply);
+    const run = await e.importNow('greenhouse');
+    expect(run.failed).toMatch(said);
+    expect(run.plan).toBeUndefined();
+    expect(e.files()).toEqual(before);
+    const out: string[] = [];
+    printImport(run, { write: (s: string) => void out.push(s) }, { write: (s: string) => void out.push(s) });
+    expect(out.join('')).toMatch(/^jobcast import greenhouse \(acme\): .*; no file was changed \[JC_IMPORT_FAILED\]\n$/);
+  });
+});
+
+test('the same requisition posted twice is reported, and imported without the shared reference', async () => {
+  const e = await env(SOURCES.greenhouse!.config);
+  try {
+    const board = JSON.parse(fixture('greenhouse', 'board.json')) as { jobs: Record<string, unknown>[]; meta: { total: number } };
+    board.jobs.push({ ...board.jobs[0]!, id: 4012345099 });
+    board.meta.total = 5;
+    e.remote.otherwise('/boards-api.greenhouse.io/v1/boards/acme/jobs', json(JSON.stringify(board)));
+    const run = await e.importNow('greenhouse');
+    expect(run.issues.filter((i) => i.job === '4012345099' && i.field !== 'employment type').map((i) => `${i.field}: ${i.message}`)).toEqual([
+      'requisition: requisition ENG-204 is posted twice (also job 4012345001); imported without the reference',
+      'description: the same description as job 4012345001: the same role posted twice?',
+    ]);
+    expect(parseYaml(e.files()['gh-4012345099.yaml']!)).not.toHaveProperty('reference');
+    const { diagnostics } = await validateJson(['--config', e.project.configFile]);
+    expect(diagnostics.filter((d) => d.code === 'JC_RULE_DUPLICATE_REFERENCE')).toEqual([]);
+  } finally {
+    await e.remote.close();
+    e.project.cleanup();
+  }
+});
+
+test("the README's dry run is what the command prints for the Greenhouse board a week after the first import", async () => {
+  const e = await env(SOURCES.greenhouse!.config);
+  try {
+    SOURCES.greenhouse!.serve(e.remote);
+    await e.importNow('greenhouse');
+    e.remote.otherwise('/boards-api.greenhouse.io/v1/boards/acme/jobs', json(boardNextWeek()));
+    const run = await e.importNow('greenhouse', true);
+    const out: string[] = [];
+    const w = { write: (s: string) => void out.push(s) };
+    printImport(run, w, w);
+    const printed = `$ jobcast import greenhouse --dry-run\n${out.join('').replace(new RegExp(`${e.project.dir}/`, 'g'), '')}`;
+    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const block = /<!-- import-dry-run -->\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (process.env.UPDATE_README === '1') console.log(printed);
+    expect(block).toBe(printed);
+  } finally {
+    await e.remote.close();
+    e.project.cleanup();
+  }
+});
+
+test('a page missing from a paged board (SmartRecruiters page 2 answers 404) fails the whole import', async () => {
+  const e = await env(SOURCES.smartrecruiters!.config);
+  try {
+    SOURCES.smartrecruiters!.serve(e.remote);
+    const base = '/api.smartrecruiters.com/v1/companies/acme/postings';
+    e.remote.otherwise(base, (req) =>
+      new URL(req.path, 'http://x').searchParams.get('offset') === '0' ? json(fixture('smartrecruiters', 'page-0.json')) : { status: 404, body: 'not found' },
+    );
+    const run = await e.importNow('smartrecruiters');
+    expect(run.failed).toMatch(/offset=2.*HTTP 404/);
+    expect(e.files()).toEqual({});
+  } finally {
+    await e.remote.close();
+    e.project.cleanup();
+  }
+});
+
+describe('the command line and the schedule', () => {
+  test('names the sources when the source is unknown, and the config key when it is not configured (exit 2)', async () => {
+    const project = tempProject();
+    try {
+      const unknown = await runCli(['import', 'workday', '--config', project.configFile]);
+      expect([unknown.code, unknown.stderr]).toEqual([
+        2,
+        expect.stringContaining('"workday" is not a source; the sources are: greenhouse, lever, ashby, personio, smartrecruiters'),
+      ]);
+      const unset = await runCli(['import', 'lever', '--config', project.configFile]);
+      expect([unset.code, unset.stderr]).toEqual([2, expect.stringContaining('add import.lever to')]);
+      expect(unset.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  test('import.schedule: true imports before each scheduled publish, under the writer lease', async () => {
+    const e = await env(SOURCES.lever!.config, '  schedule: true');
+    try {
+      SOURCES.lever!.serve(e.remote);
+      const project = await e.open();
+      const ledger = await Ledger.open(project.statePath);
+      try {
+        await scheduledImports(project, ledger, NOW, silentLogger(), { rebase: rebaseTo(e.remote) });
+      } finally {
+        await ledger.close();
+      }
+      expect(Object.keys(e.files())).toHaveLength(3);
+    } finally {
+      await e.remote.close();
+      e.project.cleanup();
+    }
   });
 });

@@ -45,7 +45,7 @@ const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(1, n - s.l
 
 /** The plan as people read it: one line per file, then what the ATS said that could not be carried. */
 export function printImport(run: ImportRun, out: Writer, err: Writer): void {
-  const verb = run.dryRun ? 'would be' : 'were';
+  const verb = run.dryRun ? 'would be' : 'was';
   if (run.failed) {
     err.write(`jobcast import ${run.source} (${run.board}): ${run.failed}; no file ${verb} changed [${CODES.IMPORT_FAILED}]\n`);
     return;
@@ -59,7 +59,13 @@ export function printImport(run: ImportRun, out: Writer, err: Writer): void {
     const what = c.kind === 'changed' ? c.fields.join(', ') : c.kind === 'closed' ? 'no longer on the board: status: closed' : c.title;
     out.write(`  ${pad(c.kind, 8)} ${pad(displayPath(c.file), 34)} ${what}\n`);
   }
-  for (const i of run.issues) err.write(`  ${i.severity}: job ${i.job ?? '(board)'} ${i.field}: ${i.message}\n`);
+  // The same note about several jobs is said once, naming them all.
+  const grouped = new Map<string, string[]>();
+  for (const i of run.issues) {
+    const key = `${i.severity}: ${i.field}: ${i.message}`;
+    grouped.set(key, [...(grouped.get(key) ?? []), i.job ?? '(board)']);
+  }
+  for (const [said, jobs] of grouped) err.write(`  ${said.replace(/: /, `: job${jobs.length > 1 ? 's' : ''} ${jobs.join(', ')} `)}\n`);
 }
 
 /** Exit code: 0 done (or planned), 1 when the ATS failed or a job was left out. */

@@ -6,11 +6,12 @@
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
 import type { Project } from '../project';
+import type { FetchOptions } from './fetch';
 import { runImport, type ImportConfig } from './run';
 
 const LEASE_WAIT_MS = 60_000;
 
-export async function scheduledImports(project: Project, ledger: Ledger, now: Date, log: Logger): Promise<void> {
+export async function scheduledImports(project: Project, ledger: Ledger, now: Date, log: Logger, fetch?: Partial<FetchOptions>): Promise<void> {
   const config = (project.config as unknown as { import?: ImportConfig }).import;
   const due = project.importers.filter((i) => config?.schedule && config[i.name] !== undefined);
   if (!due.length) return;
@@ -24,7 +25,7 @@ export async function scheduledImports(project: Project, ledger: Ledger, now: Da
   try {
     for (const importer of due) {
       try {
-        const run = await runImport(project, importer, config!, { dryRun: false, now });
+        const run = await runImport(project, importer, config!, { dryRun: false, now, ...(fetch ? { fetch } : {}) });
         const changes = run.plan?.changes ?? [];
         log.info({
           event: 'import.done',
