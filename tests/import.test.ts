@@ -147,6 +147,17 @@ describe.each(Object.keys(SOURCES))('import from %s', (source) => {
       expect(htmlBlocks(textOf(item, 'description')!)).toContain(opening);
       const job = indeed.find((j) => collapse(textOf(j, 'title')!) === title)!;
       expect(htmlBlocks(textOf(job, 'description')!)).toContain(opening);
+      for (const board of ['ziprecruiter', 'linkedin']) {
+        const listed = kids(mustParse(read(`feeds/${board}.xml`)), 'job').find((j) => collapse(textOf(j, 'title')!) === title);
+        expect(htmlBlocks(textOf(listed!, 'description')!)).toContain(opening);
+      }
+      const feedItem = (JSON.parse(read('feeds/jobs.json')) as { items: { title: string; content_html: string }[] }).items.find(
+        (i) => i.title === posting.title,
+      );
+      expect(htmlBlocks(feedItem!.content_html)).toContain(opening);
+      const adzuna = kids(mustParse(read('feeds/adzuna.xml')), 'job').filter((j) => collapse(textOf(j, 'title')!) === title);
+      const inAdzunaCountry = diagnostics.every((d) => !(d.code === 'ADZUNA_COUNTRY_UNSUPPORTED' && d.file?.endsWith(`${c.id}.yaml`)));
+      expect(adzuna.length > 0).toBe(inAdzunaCountry);
       expect(read(`jobs/${c.id}/email.txt`)).toContain(posting.title);
     }
   });

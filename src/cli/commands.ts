@@ -345,7 +345,11 @@ const importCommand: Command = async (ctx) => {
   const project = await open(ctx);
   const target = importTarget(project, ctx.positionals[0]);
   if ('error' in target) throw usageError(target.error);
-  const run = await importUnderLease(project, ctx.positionals[0]!, target.config, { dryRun: Boolean(ctx.values['dry-run']), now: ctx.now ?? new Date() });
+  const run = await importUnderLease(project, ctx.positionals[0]!, target.config, {
+    dryRun: Boolean(ctx.values['dry-run']),
+    now: ctx.now ?? new Date(),
+    progress: ctx.io.stderr,
+  });
   if (ctx.reportOptions.format === 'json') {
     const plan = run.plan && { ...run.plan, changes: run.plan.changes.map(({ text: _, ...c }) => ({ ...c, file: displayPath(c.file) })) };
     ctx.io.stdout.write(JSON.stringify({ ...run, plan }, null, 2) + '\n');

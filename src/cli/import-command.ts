@@ -7,7 +7,7 @@ import { CODES, JobcastError } from '../errors';
 import { Ledger } from '../ledger/ledger';
 import { displayPath } from '../load/display-path';
 import type { Project } from '../project';
-import type { ImportRun, ImportConfig } from '../import/run';
+import type { ImportRun, ImportConfig, RunImportOptions } from '../import/run';
 import { runImport } from '../import/run';
 import type { Writer } from './report';
 
@@ -24,8 +24,35 @@ export function importTarget(project: Project, source: string | undefined): { er
   return { config };
 }
 
-/** Run the import under the writer lease (the same one builds and publishes take). */
-export async function importUnderLease(project: Project, source: string, config: ImportConfig, opts: { dryRun: boolean; now: Date }): Promise<ImportRun> {
+/** On a terminal, one line on stderr saying how many jobs are read so far, erased at the end. */
+function readingLine(stream: Writer & { isTTY?: boolean }, source: string): { onProgress?: (n: number) => void; end(): void } {
+  if (!stream.isTTY) return { end: () => undefined };
+  let shown = false;
+  return {
+    onProgress: (n) => {
+      stream.write(`\r\x1b[2Kreading ${source}: ${n.toLocaleString('en-US')} job${n === 1 ? '' : 's'}`);
+      shown = true;
+    },
+    end: () => void (shown && stream.write('\r\x1b[2K')),
+  };
+}
+
+/** Run the import under the writer lease (the same one builds and publishes take), showing how far it has read. */
+export async function importUnderLease(
+  project: Project,
+  source: string,
+  config: ImportConfig,
+  opts: { dryRun: boolean; now: Date; progress?: Writer & { isTTY?: boolean } },
+): Promise<ImportRun> {
+  const line = opts.progress ? readingLine(opts.progress, source) : { end: () => undefined };
+  try {
+    return await leased(project, source, config, { ...opts, fetch: 'onProgress' in line && line.onProgress ? { onProgress: line.onProgress } : {} });
+  } finally {
+    line.end();
+  }
+}
+
+async function leased(project: Project, source: string, config: ImportConfig, opts: RunImportOptions): Promise<ImportRun> {
   const importer = project.importers.find((i) => i.name === source)!;
   if (opts.dryRun) return runImport(project, importer, config, opts);
   const ledger = await Ledger.open(project.statePath);
