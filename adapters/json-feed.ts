@@ -62,7 +62,7 @@ function jobExtension(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
     experienceMonths: p.experience === undefined || p.experience === 'none' ? undefined : p.experience.months,
     experienceInPlaceOfEducation: p.experienceInPlaceOfEducation,
     skills: p.skills?.map(t),
-    applyUrl: ctx.applyUrl(p),
+    applyUrl: ctx.applyUrl(p, e.id),
     directApply: p.apply.direct,
   };
 }
@@ -78,7 +78,7 @@ function itemOf(e: PostingEntry, ctx: RenderContext<JsonFeedOptions>) {
     // Same identity as the RSS guid: the job page URL, stable for the posting's life.
     id: ctx.url(ctx.pages.page(e.id, translationOf(p))),
     url: ctx.url(ctx.pages.page(e.id, translationOf(p))),
-    external_url: ctx.applyUrl(p),
+    external_url: ctx.applyUrl(p, e.id),
     title: t(p.title),
     content_html: t(descriptionHtml(p)),
     summary: t(paragraphsOf(p.summary)[0] ?? ''),

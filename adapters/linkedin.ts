@@ -267,7 +267,7 @@ function jobElement(e: PostingEntry, ctx: RenderContext<LinkedinOptions>): XmlEl
     cdataEl('companyId', companyId),
     cdataEl('title', p.title),
     cdataEl('description', linkedinHtml(descriptionHtml(p))),
-    cdataEl('applyUrl', ctx.applyUrl(p)),
+    cdataEl('applyUrl', ctx.applyUrl(p, e.id)),
     cdataEl('posterEmail', posterEmail),
     place && cdataEl('location', place.location),
     cdataEl('workplaceTypes', WORKPLACE[p.workplace]),

@@ -82,7 +82,7 @@ function jobElements(e: PostingEntry, ctx: RenderContext<RssOptions>): XmlObject
     ...p.employmentType.map((t) => textEl('job:employmentType', t)),
     p.salary && salaryEl(p.salary, p.language),
     e.lifecycle.liveUntil && textEl('job:validThrough', formatZoned(e.lifecycle.liveUntil, tz)),
-    textEl('job:applyUrl', ctx.applyUrl(p)),
+    textEl('job:applyUrl', ctx.applyUrl(p, e.id)),
   ].filter(present);
 }
 

@@ -97,8 +97,12 @@ export interface RenderContext<O = unknown> {
   channel: string;
   /** Absolute public URL of an output path (`jobs/x/` → `https://…/jobs/x/`). */
   url(path: string): string;
-  /** The posting's apply URL with this channel's source parameter added. */
-  applyUrl(posting: Posting): string;
+  /**
+   * The link a candidate follows to apply: the posting's apply URL with this channel's source
+   * parameter, or with `tracking.redirect` the site's counting redirect `/apply/<id>/<channel>`
+   * (plus `/<lang>` for a translation's page) that sends them there.
+   */
+  applyUrl(posting: Posting, id: string): string;
   /** The job page URL with this channel's source parameter (boards that link to our page); `lang` a translation's page. */
   pageUrl(id: string, lang?: string): string;
   /** Where the job pages live (paths under the output folder), as the page channel declares them. */
@@ -210,6 +214,11 @@ export interface Adapter<O = any, P = any> {
   readonly options?: z.ZodType<O>;
   /** The job pages' paths, when this is the channel that renders them (one per registry). */
   readonly pages?: PageUrls;
+  /**
+   * Values of the tracking parameter a visitor's link to our pages may carry that this channel knows
+   * (a search engine's own apply tagging), and the source a click counts for then.
+   */
+  readonly clickSources?: Readonly<Record<string, string>>;
   /** Keys this channel adds to the config's `organization` (its account id on the board), with their schemas. */
   readonly organization?: Readonly<Record<string, z.ZodType>>;
   /** Schema of `channels.<name>` in a posting file. */

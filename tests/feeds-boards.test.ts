@@ -431,7 +431,8 @@ describe('linkedin', () => {
       type: 'BASE_SALARY',
       listDate: '11/01/2026',
       expirationDate: '02/28/2027',
-      applyUrl: 'https://careers.example.com/jobs/backend-engineer/apply?utm_source=linkedin',
+      // The shipped config sends apply links through the counting redirect.
+      applyUrl: 'http://localhost:3000/apply/backend-engineer/linkedin',
       companyId: '1234567',
       posterEmail: 'jobs@example.com',
     });

@@ -341,6 +341,8 @@ export const googleJobPosting = defineAdapter<GoogleOptions>({
   states: ['open', 'closed', 'expired'],
   options: optionsSchema,
   pages: jobPages,
+  // Google for Jobs tags its apply links to our pages utm_source=google_jobs_apply.
+  clickSources: { google_jobs_apply: 'google-jobs' },
   check(entry, ctx) {
     // Gone roles carry no markup, so Google's markup rules have nothing to say about them.
     if (GONE_STATES.includes(entry.state)) return [];

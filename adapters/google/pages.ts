@@ -157,7 +157,7 @@ export function jobPageHtml(entry: PostingEntry, ctx: RenderContext<GoogleOption
     employment: employment(p),
     posted: { datetime: p.datePosted, text: dateText(p.datePosted, c.lang) },
     deadline: p.validThrough ? { datetime: validThroughLd(p.validThrough, tz), text: deadlineText(p.validThrough, tz, c.lang) } : null,
-    applyUrl: ctx.applyUrl(p),
+    applyUrl: ctx.applyUrl(p, entry.id),
     applyEmail: p.apply.email ?? '',
     paragraphs: paragraphsOf(p.summary).map((para) => cleanText(para)),
     sections: sectionsOf(p).map((s) => ({

@@ -3,6 +3,7 @@ import type { Adapter, PostingEntry } from '../adapter';
 import type { Notifier } from '../publish/notifier';
 import type { Importer } from '../import/importer';
 import { importExitCode, importTarget, importUnderLease, printImport, usageError } from './import-command';
+import { statsCsv, statsTable } from './stats';
 import { Ledger } from '../ledger/ledger';
 import { createLogger } from '../log';
 import { describePlan, describeWithdrawn } from '../publish/describe';
@@ -39,6 +40,10 @@ export interface CommandContext {
     port?: string;
     channel?: string;
     'dry-run'?: boolean;
+    /** `stats --since`: the first day counted. */
+    since?: string;
+    /** `stats --format csv`. */
+    csv?: boolean;
     'resend-all'?: boolean;
     watch?: boolean;
   };
@@ -357,4 +362,24 @@ const importCommand: Command = async (ctx) => {
   return importExitCode(run);
 };
 
-export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview, deploy, state: state(open), import: importCommand };
+const stats: Command = async (ctx) => {
+  const since = ctx.values.since;
+  if (since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(since)) throw usageError('--since must be a day, e.g. 2026-11-01');
+  const project = await open(ctx);
+  const ledger = await Ledger.open(project.statePath);
+  try {
+    const rows = await ledger.clicks(since);
+    ctx.io.stdout.write(
+      ctx.values.csv
+        ? statsCsv(rows)
+        : ctx.reportOptions.format === 'json'
+          ? JSON.stringify({ since: since ?? null, clicks: rows }, null, 2) + '\n'
+          : statsTable(rows),
+    );
+  } finally {
+    await ledger.close();
+  }
+  return 0;
+};
+
+export const commands: Record<string, Command> = { validate, build, schema, publish, serve, preview, deploy, state: state(open), import: importCommand, stats };

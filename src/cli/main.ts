@@ -42,6 +42,7 @@ Commands:
                                  from the output being served, as already told (sends nothing)
   state migrate --to TARGET      copy the ledger into an empty PostgreSQL database
                                  (postgres://…) or SQLite file, identity and all
+  stats    [--since DATE]        apply clicks per role and channel (--format json or csv)
   import   <source> [--dry-run]  write and update postings from an ATS board (import.<source>
                                  in the config); --dry-run prints the plan, writes nothing
 
@@ -61,6 +62,7 @@ const OPTIONS = {
   out: { type: 'string' },
   state: { type: 'string' },
   to: { type: 'string' },
+  since: { type: 'string' },
   format: { type: 'string' },
   now: { type: 'string' },
   port: { type: 'string' },
@@ -97,7 +99,10 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     io.stderr.write(`jobcast: unknown command "${name}" [${CODES.USAGE}]\n\n${USAGE}`);
     return 2;
   }
-  const ctx = commandContext(values, rest, io);
+  // CSV is a table: only `stats` prints one.
+  const csv = values.format === 'csv' && name === 'stats';
+  const ctx = commandContext(csv ? { ...values, format: 'human' } : values, rest, io);
+  if (typeof ctx === 'object' && csv) ctx.values.csv = true;
   if (typeof ctx === 'number') return ctx;
   try {
     return await command(ctx);

@@ -27,3 +27,6 @@ export function trackedUrl(url: string, channel: string, site: Pick<SiteConfig, 
   if (!t.enabled) return url;
   return withSourceParameter(url, t.parameter, t.values[channel] ?? channel);
 }
+
+/** The counting redirect of a role's apply link for one channel: `apply/<id>/<channel>` (`…/<lang>` for a translation). */
+export const applyRedirectPath = (id: string, channel: string, lang?: string): string => `apply/${id}/${channel}${lang ? `/${lang}` : ''}`;

@@ -27,6 +27,8 @@ import { closeServer, listen } from './listen';
 import { deliveryPollMs, startDeliveryWorker } from './delivery-worker';
 import { countDeliveries, PublishRunner } from './publish-runner';
 import { scheduledImports } from '../import/scheduled';
+import { ClickCounter } from '../serve/clicks';
+import { applyRedirect } from '../serve/apply-redirect';
 import { ServedOutput } from './served-output';
 import { UntoldCount } from './untold-count';
 import { watchPostings } from './watch-postings';
@@ -96,8 +98,14 @@ async function openParts(opts: ServiceOptions, now: () => Date) {
     afterRun: () => output.reload(),
     beforeScheduled: () => scheduledImports(project, ledger, now(), log),
   });
-  return { ledger, metrics, cache, output, untold, abort, runner };
+  const clicks = new ClickCounter((rows) => ledger.addClicks(rows));
+  const flushing = setInterval(() => void clicks.flush().catch((err: Error) => log.warn({ event: 'serve.clicks_failed' }, err.message)), CLICK_FLUSH_MS);
+  flushing.unref();
+  return { ledger, metrics, cache, output, untold, abort, runner, clicks, flushing };
 }
+
+/** How often counted apply clicks are added to the ledger (in batches, so a redirect never waits on it). */
+const CLICK_FLUSH_MS = 5_000;
 
 type Parts = Awaited<ReturnType<typeof openParts>>;
 
@@ -117,10 +125,28 @@ function requestHandler(opts: ServiceOptions, parts: Parts, service: Service, ne
     rootFiles: rootFilesOf(project.notifiers, project.config),
     ...homeOf(project),
     ...(admin ? { admin } : {}),
+    ...redirectOf(project, parts),
   });
   const fast = createFastPath({ snapshot: () => output.snapshot }, cache);
   return (req, res) => {
     if (!fast(req, res)) void app(req, res);
+  };
+}
+
+/** The apply redirect, when a channel declares the job pages it sends closed roles to. */
+function redirectOf(project: ServiceOptions['project'], parts: Parts): { applyRedirect?: ReturnType<typeof applyRedirect> } {
+  const pages = pageUrlsOf(project.adapters);
+  if (!pages) return {};
+  const channels = project.adapters.map((a) => a.name);
+  return {
+    applyRedirect: applyRedirect({
+      snapshot: () => parts.output.snapshot,
+      site: project.config,
+      channels,
+      pages,
+      counter: parts.clicks,
+      metrics: parts.metrics,
+    }),
   };
 }
 
@@ -197,6 +223,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await background?.stop();
     await runner.idle();
     await closeServer(server);
+    clearInterval(parts.flushing);
+    await parts.clicks.flush().catch((err: Error) => log.warn({ event: 'serve.clicks_failed' }, err.message));
     await ledger.close();
   };
   log.info({ event: 'serve.listening', listening, url, schedule: opts.schedule ? project.config.schedule.cron : null, watch: Boolean(opts.watch) });

@@ -197,6 +197,7 @@ tracking:                                       # apply links get ?utm_source=<c
   values:
     ${`${adapters[adapters.length - 1]!.name}: partner-feed`.padEnd(44)}# a channel not listed gets its own name
   enabled: true
+  redirect: true                                # apply links go through /apply/<id>/<channel>, which counts clicks
 
 trustProxy: loopback                            # a TLS-terminating proxy on this machine; false without one
 

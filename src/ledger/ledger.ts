@@ -53,6 +53,14 @@ export interface SubjectRow {
   languages?: string | null;
 }
 
+/** Apply clicks of one role from one source channel on one day. */
+export interface ClickCount {
+  posting: string;
+  channel: string;
+  day: string;
+  count: number;
+}
+
 export interface ToldRow {
   receiver: string;
   subject: string;
@@ -291,6 +299,23 @@ export class Ledger {
   async knownSubjects(): Promise<Map<string, KnownSubject>> {
     const rows = await this.#sql.all<KnownSubject>('SELECT subject, kind, version, digest, lifecycle, hash, since, changed, languages FROM subjects');
     return new Map(rows.map((r) => [r.subject, r]));
+  }
+
+  /** Add counted apply clicks (one batch, in one statement per row): the counts grow, whoever else adds. */
+  async addClicks(rows: readonly ClickCount[]): Promise<void> {
+    if (!rows.length) return;
+    await this.#sql.transaction(async (tx) =>
+      tx.runMany(
+        `INSERT INTO clicks (posting, channel, day, count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (posting, channel, day) DO UPDATE SET count = clicks.count + excluded.count`,
+        rows.map((r) => [r.posting, r.channel, r.day, r.count]),
+      ),
+    );
+  }
+
+  /** The counted clicks from `since` (a YYYY-MM-DD day, inclusive) on, by role, channel and day. */
+  async clicks(since = '0000-00-00'): Promise<ClickCount[]> {
+    return this.#sql.all<ClickCount>('SELECT posting, channel, day, count FROM clicks WHERE day >= ? ORDER BY day, posting, channel', [since]);
   }
 
   /** Each posting's content hash and since, for the build (without the stored contents). */

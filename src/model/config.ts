@@ -93,6 +93,12 @@ const trackingSchema = z.strictObject({
     .default({})
     .describe('The value per channel name, e.g. { <channel>: partner-feed }; a channel not listed gets its own name'),
   enabled: z.boolean().default(true).describe('false: apply links are published exactly as written in the postings'),
+  redirect: z
+    .boolean()
+    .default(false)
+    .describe(
+      "true: every channel's apply links go through /apply/<id>/<channel> on this site, which counts the click (no cookies, nothing about the person stored) and sends the candidate on to the apply URL with the channel's parameter",
+    ),
 });
 
 /** An endpoint: http is allowed so tests (and notifiers' own tests) point them at 127.0.0.1. */

@@ -1,6 +1,7 @@
 /** The RenderContext an adapter receives: config, options and URL helpers, nothing with side effects. */
 import type { Adapter, PageUrls, RenderContext, SiteLinks } from '../adapter';
-import { trackedUrl } from '../compose/tracking';
+import { applyRedirectPath, trackedUrl } from '../compose/tracking';
+import { translationOf } from '../model/translate';
 import type { SiteConfig } from '../model/config';
 import type { Posting } from '../model/posting';
 
@@ -30,7 +31,11 @@ export function renderContext<O>(adapter: Adapter<O>, site: SiteConfig, now: Dat
     now,
     channel: name,
     url: (p) => siteUrl(site, p),
-    applyUrl: (posting: Posting) => trackedUrl(posting.apply.url, name, site),
+    applyUrl: (posting: Posting, id: string) => {
+      if (!site.tracking.redirect) return trackedUrl(posting.apply.url, name, site);
+      const lang = translationOf(posting);
+      return siteUrl(site, applyRedirectPath(id, name, lang));
+    },
     pageUrl: (id, lang) => trackedUrl(siteUrl(site, pages.page(id, lang)), name, site),
     pages,
     postingOptions: <P>(posting: Posting) => posting.channels?.[name] as P | undefined,

@@ -40,6 +40,8 @@ export interface AppDeps {
   home?: string;
   /** Mounted at /admin when present (issue: admin only exists with a token). */
   admin?: express.Router;
+  /** The counting apply redirect, `/apply/<id>/<channel>[/<lang>]` (src/serve/apply-redirect.ts). */
+  applyRedirect?: express.RequestHandler;
   cache?: BodyCache;
   /** Express's `trust proxy` (the config's trustProxy): client address and https behind a proxy. */
   trustProxy?: boolean | number | string | string[];
@@ -209,6 +211,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', deps.trustProxy ?? false);
   operatorRoutes(app, deps);
   if (deps.admin) app.use('/admin', deps.admin);
+  if (deps.applyRedirect) app.get('/apply/:id/:channel{/:lang}', deps.applyRedirect);
   app.use(outputFiles(deps, deps.cache ?? new BodyCache()));
   app.use(lastResort(deps.log));
   return app;

@@ -32,6 +32,7 @@ export class Metrics {
   readonly postings = this.gauge('jobcast_postings', 'Postings by lifecycle state at the last publish', ['state']);
   readonly leader = this.gauge('jobcast_leader', 'Whether this instance holds the writer lease now (1: leader, 0: follower)', []);
   readonly ledgerRun = this.gauge('jobcast_ledger_run', "The ledger's last recorded publish run", []);
+  readonly applyClicks = this.counter('jobcast_apply_clicks_total', 'Apply clicks counted by the redirect, by source channel', ['channel']);
   private readonly scrapes: (() => Promise<void>)[] = [];
 
   /** Read `fn` again before every scrape (values that live in the ledger, shared by every instance). */
