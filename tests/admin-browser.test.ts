@@ -364,3 +364,31 @@ describe('admin in Chromium', () => {
     expect(outline).toBe('solid');
   });
 });
+
+describe('apply clicks in the admin (issue #18)', () => {
+  it('charts known counts per channel for 7, 30 and 90 days as SVG with the numbers as text, on the overview and the role page', async () => {
+    await service.ledger.addClicks([
+      { posting: ROLE, channel: 'linkedin', day: '2026-12-01', count: 12 },
+      { posting: ROLE, channel: 'rss', day: '2026-11-28', count: 5 },
+      { posting: ROLE, channel: 'indeed', day: '2026-11-10', count: 7 },
+      { posting: ROLE, channel: 'linkedin', day: '2026-09-20', count: 30 },
+      { posting: ROLE, channel: 'rss', day: '2026-08-01', count: 99 },
+    ]);
+    for (const url of [`${service.url}/admin/`, `${service.url}/admin/roles/${ROLE}`]) {
+      await page.goto(url);
+      const charts = page.locator('section.clicks svg[role="img"]');
+      await expect(charts.count()).resolves.toBe(3);
+      const texts = async (i: number) => (await charts.nth(i).locator('text').allTextContents()).join(' ');
+      // 7 days: linkedin 12, rss 5. 30 days: indeed 7 too. 90 days: linkedin 42 (12 + 30); August's 99 is older.
+      await expect(texts(0)).resolves.toBe('linkedin 12 rss 5');
+      await expect(texts(1)).resolves.toBe('linkedin 12 indeed 7 rss 5');
+      await expect(texts(2)).resolves.toBe('linkedin 42 indeed 7 rss 5');
+      await expect(charts.nth(2).locator('title').textContent()).resolves.toBe('Apply clicks by channel, last 90 days: 54');
+      await expect(page.locator('section.clicks figcaption').allTextContents()).resolves.toEqual(['Last 7 days: 17', 'Last 30 days: 24', 'Last 90 days: 54']);
+      // Readable without JavaScript and by a screen reader: the chart names itself and a table says the same.
+      await expect(page.getByRole('img', { name: /last 30 days: 24/ }).count()).resolves.toBe(1);
+      await shot(url.endsWith('/admin/') ? 'clicks-overview' : 'clicks-role');
+    }
+    expect(await fitsPhone()).toBe(0);
+  });
+});

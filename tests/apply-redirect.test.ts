@@ -51,6 +51,7 @@ async function serveOutput(): Promise<void> {
     snapshot: () => snap,
     site: project.config,
     channels: adapters.map((a) => a.name),
+    known: Object.assign({}, ...adapters.map((a) => a.clickSources ?? {})) as Record<string, string>,
     pages: jobPages,
     counter,
     metrics: new Metrics(),

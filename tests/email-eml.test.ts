@@ -283,7 +283,7 @@ describe('posting text cannot inject a header or break the wrapping rule (proper
           }
         }
         // The fixed parts survive whatever the posting says.
-        expect(txt).toContain('\nhttps://careers.example.com/jobs/ml-infrastructure-engineer/apply?utm_source=email\n');
+        expect(txt).toContain('\nhttp://localhost:3000/apply/ml-infrastructure-engineer/email\n');
         expect(txt).toContain('\nhttps://lists.example.com/unsubscribe/engineering-referrals\n');
       }),
       { numRuns: 100 },

@@ -45,7 +45,8 @@ const linksOf = (channel: XNode, rel: string): string[] =>
 
 describe('one document up to the limit', () => {
   it.each(['rss', 'json-feed'] as const)('%s: 1000 open roles are one document, byte for byte what the unpaged code made', async (channel) => {
-    const oneHub = await withHubs(ONE_HUB);
+    // Apply links as the unpaged code wrote them (tracked, without the counting redirect).
+    const oneHub = withSite(await withHubs(ONE_HUB), (s) => ({ ...s, tracking: { ...s.tracking, redirect: false } }));
     const files = await feedFiles(oneHub, channel, manyRoles(oneHub, FEED_PAGE_MAX));
     expect([...files.keys()]).toEqual([channel === 'rss' ? 'feeds/jobs.rss' : 'feeds/jobs.json']);
     expect(sha256([...files.values()][0]!)).toBe(ONE_DOCUMENT_SHA256[channel]);

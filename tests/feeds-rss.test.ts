@@ -221,7 +221,7 @@ describe('channel and items', () => {
       attributes: { currency: 'USD', minValue: '185000', maxValue: '245000', unitText: 'YEAR' },
     });
     expect(textOf(item, 'job:validThrough')).toBe('2027-02-28T23:59:59+00:00');
-    expect(textOf(item, 'job:applyUrl')).toBe('https://careers.example.com/jobs/backend-engineer/apply?utm_source=rss');
+    expect(textOf(item, 'job:applyUrl')).toBe('http://localhost:3000/apply/backend-engineer/rss');
     expect(job.map((c) => c.name)).toEqual([
       'job:id',
       'job:workplace',

@@ -153,19 +153,19 @@ test('a date-only validThrough ends at 23:59:59 in the configured zone, with its
 });
 
 describe('apply links', () => {
-  test('the page links to the apply URL with utm_source=google, keeping its own query; JSON-LD url is the page', () => {
+  test('the page links through the counting redirect (the shipped tracking.redirect); JSON-LD url is the page', () => {
     const doc = parseHtml(built.read('jobs/warehouse/index.html'));
     const applyLinks = elements(doc, 'a')
       .filter((a) => attr(a, 'class') === 'apply')
       .map((a) => attr(a, 'href'));
     expect(applyLinks.length).toBeGreaterThan(0);
-    for (const href of applyLinks) expect(href).toBe('https://careers.example.com/apply?job=wa-1&lang=en&utm_source=google');
+    for (const href of applyLinks) expect(href).toBe('http://localhost:3000/apply/warehouse/google');
     expect(elements(doc, 'a').map((a) => attr(a, 'href'))).toContain('mailto:ops@example.com');
     expect(ldOf(built, 'warehouse').url).toBe('http://localhost:3000/jobs/warehouse/');
   });
 
-  test('the source value is configurable', async () => {
-    const config = SHIPPED_CONFIG_TEXT.replace('  values: {}', '  values: { google: google_jobs }');
+  test('without the redirect, the page links to the apply URL with the configurable source value, keeping its own query', async () => {
+    const config = SHIPPED_CONFIG_TEXT.replace('  values: {}', '  values: { google: google_jobs }').replace(/redirect: true/, 'redirect: false');
     expect(config).not.toBe(SHIPPED_CONFIG_TEXT);
     const b = await build({ 'devrel.yaml': REMOTE_TWO_COUNTRIES }, { config });
     try {

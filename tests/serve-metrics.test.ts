@@ -24,6 +24,7 @@ describe('Metrics', () => {
     expect(await b.text()).not.toMatch(/^jobcast_publish_runs_total\{/m);
     const names = new Set([...(await b.text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((x) => `${x[1]} ${x[2]}`));
     expect([...names].sort()).toEqual([
+      'jobcast_apply_clicks_total counter',
       'jobcast_build_duration_seconds summary',
       'jobcast_deliveries_total counter',
       'jobcast_leader gauge',

@@ -5,6 +5,7 @@
  * schedule). Login, session and CSRF rules are in ./login.ts; what pages may show, in ./secrets.ts.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { clickPeriods, periodStart } from './click-chart';
 import { ID_PATTERN } from '../model/posting';
 import { siteLinks } from '../project';
 import { validateProject } from '../pipeline/validate';
@@ -60,7 +61,8 @@ function overviewPage(ctx: AdminContext): Handler {
       untold: served ? await untold(project, ledger, validation, served, at) : [],
     });
     const summary = `${plural(overview.roles.length, 'role')}${overview.invalid.length ? `, ${plural(overview.invalid.length, 'file')} with errors` : ''} · checked ${when(at, timeZone)}`;
-    sendPage(ctx, res, 200, 'overview', 'Overview', { overview, summary, csrf: sessionOf(res)!.csrf }, `${BASE}/`);
+    const clicks = clickPeriods(await ledger.clicks(periodStart(at, 90, timeZone)), at, timeZone, 'all');
+    sendPage(ctx, res, 200, 'overview', 'Overview', { overview, summary, clicks, csrf: sessionOf(res)!.csrf }, `${BASE}/`);
   };
 }
 
@@ -74,7 +76,9 @@ function rolePage(ctx: AdminContext): Handler {
       ? await buildRoleView({ id, validation: await validateNow(ctx, at), ledger, site: project.config, links: siteLinks(project), now: at })
       : undefined;
     if (!role) return sendMessage(ctx, res, 404, 'No such role', `There is no role "${id}" in the source files or the ledger.`, BACK);
-    sendPage(ctx, res, 200, 'role', role.title, { role });
+    const timeZone = project.config.schedule.timezone;
+    const own = (await ledger.clicks(periodStart(at, 90, timeZone))).filter((r) => r.posting === id);
+    sendPage(ctx, res, 200, 'role', role.title, { role, clicks: clickPeriods(own, at, timeZone, 'role') });
   };
 }
 

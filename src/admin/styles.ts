@@ -114,4 +114,9 @@ table.stack td{padding:0;border:0;max-width:100%}
 table.stack td::before{content:attr(data-label) ":";margin-right:.3rem;font-size:.75rem;font-weight:600;color:var(--muted)}
 }
 @media (max-width:30rem){.facts{grid-template-columns:1fr}.facts dd{margin-bottom:.4rem}.fields{grid-template-columns:1fr}.fields dt{border-bottom:0;padding-bottom:0}.bar form{margin-left:0}}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}
+.charts figure{margin:0;flex:1 1 520px}
+.chart{max-width:100%;height:auto}
+.chart .chart-bar{fill:#2563eb}
+.chart .label,.chart .count{font:13px system-ui,sans-serif;fill:currentColor}
 `;
