@@ -341,7 +341,7 @@ interface ServeSide {
 interface ServeCase {
   name: string;
   path: string;
-  expect: 200 | 304;
+  expect: 200 | 302 | 304;
   bytes: number;
   jobcast: ServeSide;
   bare: ServeSide;
@@ -484,7 +484,7 @@ async function buildStep(
 function probe(
   url: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; etag?: string; contentType?: string; sha: string; bytes: number }> {
+): Promise<{ status: number; etag?: string; contentType?: string; location?: string; sha: string; bytes: number }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (res) => {
@@ -501,6 +501,7 @@ function probe(
             bytes,
             ...(typeof res.headers.etag === 'string' ? { etag: res.headers.etag } : {}),
             ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}),
+            ...(res.headers.location ? { location: res.headers.location } : {}),
           }),
         );
         res.on('error', reject);
@@ -509,7 +510,7 @@ function probe(
   });
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number, expect: 200 | 304, label: string): Promise<ServeSide> {
+async function load(url: string, headers: Record<string, string>, seconds: number, expect: 200 | 302 | 304, label: string): Promise<ServeSide> {
   const ticker = setInterval(() => progress.set(label), 1000);
   progress.set(label);
   try {
@@ -517,7 +518,7 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
     const stats = (r.statusCodeStats ?? {}) as Record<string, { count?: number }>;
     const byClass = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
     const total = Object.values(stats).reduce((sum, v) => sum + (v.count ?? 0), 0) || byClass;
-    const good = expect === 304 ? (r.statusCodeStats ? (stats['304']?.count ?? 0) : r['3xx']) : r['2xx'];
+    const good = expect === 304 ? (r.statusCodeStats ? (stats['304']?.count ?? 0) : r['3xx']) : expect === 302 ? r['3xx'] : r['2xx'];
     const duration = r.duration || seconds;
     return {
       rps: total / duration,
@@ -613,11 +614,13 @@ async function streamLoad(url: string, headers: Record<string, string>, seconds:
 }
 
 async function serveStep(p: BenchProject, role: string, n: number, seconds: number): Promise<ServeRow> {
-  const cases: { name: string; path: string; file: string; expect: 200 | 304 }[] = [
+  const cases: { name: string; path: string; file: string; expect: 200 | 302 | 304 }[] = [
     { name: 'GET feed', path: '/feeds/indeed.xml', file: 'feeds/indeed.xml', expect: 200 },
     { name: 'GET job page', path: `/jobs/${role}/`, file: `jobs/${role}/index.html`, expect: 200 },
     { name: '304 feed', path: '/feeds/indeed.xml', file: 'feeds/indeed.xml', expect: 304 },
     { name: '304 job page', path: `/jobs/${role}/`, file: `jobs/${role}/index.html`, expect: 304 },
+    // The counting apply redirect (issue #18): a browser's clicks, counted once per burst.
+    { name: '302 apply redirect', path: `/apply/${role}/rss`, file: '', expect: 302 },
   ];
   progress.set('serve: starting jobcast (startService) in a child process');
   const jc = await startChild<{ type: 'ready'; url: string; settledMs: number }>(
@@ -631,13 +634,16 @@ async function serveStep(p: BenchProject, role: string, n: number, seconds: numb
     for (const c of cases) if (!jcProbe.has(c.path)) jcProbe.set(c.path, await probe(jc.ready.url + c.path));
     const routes: ServeRoute[] = [...new Set(cases.map((c) => c.path))].map((u) => {
       const c = cases.find((x) => x.path === u)!;
-      return { url: u, file: c.file, contentType: jcProbe.get(u)!.contentType ?? 'application/octet-stream' };
+      const location = c.expect === 302 ? jcProbe.get(u)!.location : undefined;
+      return { url: u, file: c.file, contentType: jcProbe.get(u)!.contentType ?? 'application/octet-stream', ...(location ? { location } : {}) };
     });
     progress.set('serve: starting the bare node:http server in a child process');
     bare = await startChild<{ type: 'ready'; url: string }>('serve-child.js', { ...p, mode: 'bare', routes } satisfies ServeChildArgs, 'bare server');
     const bareProbe = new Map<string, Awaited<ReturnType<typeof probe>>>();
     for (const r of routes) bareProbe.set(r.url, await probe(bare.ready.url + r.url));
-    const sameBytes = routes.every((r) => jcProbe.get(r.url)!.sha === bareProbe.get(r.url)!.sha && jcProbe.get(r.url)!.status === 200);
+    const sameBytes = routes.every((r) =>
+      r.location ? bareProbe.get(r.url)!.location === r.location && jcProbe.get(r.url)!.status === 302 : jcProbe.get(r.url)!.sha === bareProbe.get(r.url)!.sha && jcProbe.get(r.url)!.status === 200,
+    );
     const out: ServeCase[] = [];
     for (const [i, c] of cases.entries()) {
       const bytes = jcProbe.get(c.path)!.bytes;
@@ -646,7 +652,8 @@ async function serveStep(p: BenchProject, role: string, n: number, seconds: numb
       const run = async (who: 'jobcast' | 'bare') => {
         const base = who === 'jobcast' ? jc.ready.url : bare!.ready.url;
         const etag = (who === 'jobcast' ? jcProbe : bareProbe).get(c.path)!.etag;
-        const headers: Record<string, string> = c.expect === 304 && etag ? { 'if-none-match': etag } : {};
+        const headers: Record<string, string> =
+          c.expect === 304 && etag ? { 'if-none-match': etag } : c.expect === 302 ? { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36' } : {};
         const what = `serve: ${c.name} ${c.path} · ${who} · ${seconds}s × 100 connections`;
         // Warm-up (caches, JIT, connections), not counted.
         if (big) {

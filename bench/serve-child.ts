@@ -20,6 +20,8 @@ export interface ServeRoute {
   /** File under the output folder, e.g. `jobs/x/index.html`. */
   file: string;
   contentType: string;
+  /** A redirect instead of a file: answered 302 to this URL (the apply redirect's bare counterpart). */
+  location?: string;
 }
 
 export interface ServeChildArgs extends BenchProject {
@@ -44,12 +46,23 @@ async function settle(): Promise<number> {
 
 async function bare(args: ServeChildArgs): Promise<{ url: string; close(): Promise<void> }> {
   const table = new Map<string, { body: Buffer; etag: string; contentType: string }>();
+  const redirects = new Map<string, string>();
   for (const r of args.routes ?? []) {
+    if (r.location) {
+      redirects.set(r.url, r.location);
+      continue;
+    }
     const body = await fs.readFile(path.join(args.outDir, r.file));
     table.set(r.url, { body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 40)}"`, contentType: r.contentType });
   }
   const lastModified = new Date('2026-12-01T12:00:00Z').toUTCString();
   const server = http.createServer((req, res) => {
+    const to = redirects.get((req.url ?? '/').split('?')[0]!);
+    if (to) {
+      res.writeHead(302, { location: to, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(`Found. Redirecting to ${to}`);
+      return;
+    }
     const hit = table.get((req.url ?? '/').split('?')[0]!);
     if (!hit) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

@@ -57,8 +57,11 @@ async function serveOutput(): Promise<void> {
     metrics: new Metrics(),
     clock: () => NOW,
   });
-  const app = createApp({ snapshot: () => snap, health: async () => ({ status: 'ok' }), metrics: new Metrics(), applyRedirect: redirect });
-  server = http.createServer(app);
+  const app = createApp({ snapshot: () => snap, health: async () => ({ status: 'ok' }), metrics: new Metrics(), applyRedirect: redirect.route });
+  // As `serve` has it: the plain node:http door first (once the generation is read), then express.
+  server = http.createServer((req, res) => {
+    if (!redirect.fast(req, res)) void app(req, res);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

@@ -114,6 +114,7 @@ function requestHandler(opts: ServiceOptions, parts: Parts, service: Service, ne
   const { project, log } = opts;
   const { ledger, metrics, cache, output, untold, runner } = parts;
   const admin = opts.admin?.(service);
+  const redirect = redirectOf(project, parts);
   const app = createApp({
     snapshot: () => output.snapshot,
     refresh: () => output.refresh(),
@@ -125,29 +126,29 @@ function requestHandler(opts: ServiceOptions, parts: Parts, service: Service, ne
     rootFiles: rootFilesOf(project.notifiers, project.config),
     ...homeOf(project),
     ...(admin ? { admin } : {}),
-    ...redirectOf(project, parts),
+    ...(redirect ? { applyRedirect: redirect.route } : {}),
   });
   const fast = createFastPath({ snapshot: () => output.snapshot }, cache);
   return (req, res) => {
-    if (!fast(req, res)) void app(req, res);
+    if (!(redirect?.fast(req, res) || fast(req, res))) void app(req, res);
   };
 }
 
 /** The apply redirect, when a channel declares the job pages it sends closed roles to. */
-function redirectOf(project: ServiceOptions['project'], parts: Parts): { applyRedirect?: ReturnType<typeof applyRedirect> } {
+function redirectOf(project: ServiceOptions['project'], parts: Parts): ReturnType<typeof applyRedirect> | undefined {
   const pages = pageUrlsOf(project.adapters);
-  if (!pages) return {};
+  if (!pages) return undefined;
   const channels = project.adapters.map((a) => a.name);
-  return {
-    applyRedirect: applyRedirect({
-      snapshot: () => parts.output.snapshot,
-      site: project.config,
-      channels,
-      pages,
-      counter: parts.clicks,
-      metrics: parts.metrics,
-    }),
-  };
+  const known = Object.assign({}, ...project.adapters.map((a) => a.clickSources ?? {})) as Record<string, string>;
+  return applyRedirect({
+    snapshot: () => parts.output.snapshot,
+    site: project.config,
+    channels,
+    known,
+    pages,
+    counter: parts.clicks,
+    metrics: parts.metrics,
+  });
 }
 
 /** What runs beside the server: the schedule, the output link followed, the watcher. */

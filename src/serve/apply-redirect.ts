@@ -5,7 +5,8 @@
  * longer open goes to its page, which answers 410; anything else is 404. It never sends anyone to a
  * URL the path names: the target comes from the served posting only (no open redirect).
  */
-import type { Request, RequestHandler } from 'express';
+import type http from 'node:http';
+import type { RequestHandler } from 'express';
 import type { PageUrls } from '../adapter';
 import { trackedUrl } from '../compose/tracking';
 import { formatZoned } from '../model/dates';
@@ -29,26 +30,38 @@ export interface ApplyRedirectDeps {
   clock?: () => Date;
 }
 
-/** A role's apply URL as the served generation has it, read once per generation. */
-function applyUrls(): (snap: Snapshot, id: string) => Promise<string | undefined> {
-  let generation: string | undefined;
-  let urls: Promise<Map<string, string>> | undefined;
-  return async (snap, id) => {
-    if (snap.generation !== generation || !urls) {
-      generation = snap.generation;
-      urls = readSourceCache(snap.generation).then((cache) => {
-        const out = new Map<string, string>();
-        for (const c of cache.values()) out.set(c.path.replace(/^.*[\\/]/, '').replace(/\.yaml$/, ''), c.body.posting.apply.url);
-        return out;
-      });
-    }
-    return (await urls).get(id);
-  };
+/** Each role's apply URL as one generation has it: read once per generation, in the background. */
+class ApplyUrls {
+  private generation: string | undefined;
+  private urls: Map<string, string> | undefined;
+  private loading: Promise<Map<string, string>> | undefined;
+
+  /** The URLs of `snap`'s generation, once read (undefined while they are being read). */
+  now(snap: Snapshot): Map<string, string> | undefined {
+    if (snap.generation !== this.generation) this.start(snap);
+    return this.urls;
+  }
+
+  async read(snap: Snapshot): Promise<Map<string, string>> {
+    if (snap.generation !== this.generation) this.start(snap);
+    return this.urls ?? this.loading!;
+  }
+
+  private start(snap: Snapshot): void {
+    this.generation = snap.generation;
+    this.urls = undefined;
+    const loading = readSourceCache(snap.generation).then((cache) => {
+      const out = new Map<string, string>();
+      for (const c of cache.values()) out.set(c.path.replace(/^.*[\\/]/, '').replace(/\.yaml$/, ''), c.body.posting.apply.url);
+      if (this.loading === loading) this.urls = out;
+      return out;
+    });
+    this.loading = loading;
+  }
 }
 
 /** The source a click comes from: the channel in the path, unless the page it was made on says more. */
-export function sourceOf(req: Pick<Request, 'get'>, channel: string, site: SiteConfig, known: Readonly<Record<string, string>> = {}): string {
-  const referrer = req.get('referer');
+export function sourceOf(referrer: string | undefined, channel: string, site: SiteConfig, known: Readonly<Record<string, string>> = {}): string {
   if (!referrer) return channel;
   let from: URL;
   try {
@@ -66,22 +79,66 @@ export function sourceOf(req: Pick<Request, 'get'>, channel: string, site: SiteC
   return channel;
 }
 
-export function applyRedirect(deps: ApplyRedirectDeps): RequestHandler {
-  const urlOf = applyUrls();
-  return async (req, res, next) => {
+/** Where a request for `id`'s apply link of `channel` goes, or undefined (not found). */
+type Answer = { location: string; counted?: { id: string; channel: string } } | undefined;
+
+/** The answer for one click, from the served output alone: a pure lookup once the generation is read. */
+function answer(deps: ApplyRedirectDeps, snap: Snapshot, urls: Map<string, string>, id: string, channel: string): Answer {
+  if (!deps.channels.includes(channel)) return undefined;
+  const page = deps.pages.page(id);
+  const served = snap.files.get(`${page}index.html`);
+  const applyUrl = served && urls.get(id);
+  if (!served || !applyUrl) return undefined;
+  if (served.status !== 200) return { location: siteUrl(deps.site, page) };
+  return { location: trackedUrl(applyUrl, channel, deps.site), counted: { id, channel } };
+}
+
+/** Today in the site's time zone, worked out at most once a second. */
+function dayOf(deps: ApplyRedirectDeps): () => string {
+  let at = -Infinity;
+  let day = '';
+  return () => {
+    const now = deps.clock?.() ?? new Date();
+    if (Math.abs(now.getTime() - at) >= 1000) [at, day] = [now.getTime(), formatZoned(now, deps.site.schedule.timezone).slice(0, 10)];
+    return day;
+  };
+}
+
+const PATH = /^\/apply\/([a-z0-9-]{1,40})\/([a-z0-9-]{1,40})(?:\/([A-Za-z0-9-]{2,35}))?\/?$/;
+
+/** The redirect's two doors: a plain node:http fast path (no express) once the generation is read, and the express route. */
+export function applyRedirect(deps: ApplyRedirectDeps): { route: RequestHandler; fast: (req: http.IncomingMessage, res: http.ServerResponse) => boolean } {
+  const urls = new ApplyUrls();
+  const today = dayOf(deps);
+  const count = (a: Answer, method: string, headers: http.IncomingHttpHeaders, address: string, referer: string | undefined) => {
+    if (!a?.counted || !deps.counter) return;
+    const source = sourceOf(referer, a.counted.channel, deps.site, deps.known);
+    if (deps.counter.count(a.counted.id, source, today(), { method, headers, address })) deps.metrics?.applyClicks.inc({ channel: source });
+  };
+  const send = (res: http.ServerResponse, location: string) => {
+    res.writeHead(302, { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff', 'content-length': 0 });
+    res.end();
+  };
+  const fast = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const m = PATH.exec((req.url ?? '').split('?')[0]!);
+    const snap = m && deps.snapshot();
+    const known = snap && urls.now(snap);
+    if (!m || !snap || !known) return false;
+    const a = answer(deps, snap, known, m[1]!, m[2]!);
+    if (!a) return false;
+    const forwarded = req.headers['x-forwarded-for'];
+    count(a, req.method, req.headers, `${String(forwarded ?? '')}|${req.socket.remoteAddress ?? ''}`, req.headers.referer);
+    send(res, a.location);
+    return true;
+  };
+  const route: RequestHandler = async (req, res, next) => {
     const snap = deps.snapshot();
     const { id, channel } = req.params as { id: string; channel: string };
-    if (!snap || !deps.channels.includes(channel)) return next();
-    const page = deps.pages.page(id);
-    const served = snap.files.get(`${page}index.html`);
-    const applyUrl = served ? await urlOf(snap, id) : undefined;
-    if (!served || !applyUrl) return next();
-    res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
-    if (served.status !== 200) return void res.redirect(302, siteUrl(deps.site, page));
-    const source = sourceOf(req, channel, deps.site, deps.known);
-    const day = formatZoned(deps.clock?.() ?? new Date(), deps.site.schedule.timezone).slice(0, 10);
-    if (deps.counter?.count(id, source, day, { method: req.method, headers: req.headers, address: req.ip ?? '' }))
-      deps.metrics?.applyClicks.inc({ channel: source });
-    res.redirect(302, trackedUrl(applyUrl, channel, deps.site));
+    const a = snap && answer(deps, snap, await urls.read(snap), id, channel);
+    if (!a) return next();
+    count(a, req.method, req.headers, req.ip ?? '', req.get('referer'));
+    send(res, a.location);
   };
+  return { route, fast };
 }
