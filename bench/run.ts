@@ -642,7 +642,9 @@ async function serveStep(p: BenchProject, role: string, n: number, seconds: numb
     const bareProbe = new Map<string, Awaited<ReturnType<typeof probe>>>();
     for (const r of routes) bareProbe.set(r.url, await probe(bare.ready.url + r.url));
     const sameBytes = routes.every((r) =>
-      r.location ? bareProbe.get(r.url)!.location === r.location && jcProbe.get(r.url)!.status === 302 : jcProbe.get(r.url)!.sha === bareProbe.get(r.url)!.sha && jcProbe.get(r.url)!.status === 200,
+      r.location
+        ? bareProbe.get(r.url)!.location === r.location && jcProbe.get(r.url)!.status === 302
+        : jcProbe.get(r.url)!.sha === bareProbe.get(r.url)!.sha && jcProbe.get(r.url)!.status === 200,
     );
     const out: ServeCase[] = [];
     for (const [i, c] of cases.entries()) {
@@ -653,7 +655,11 @@ async function serveStep(p: BenchProject, role: string, n: number, seconds: numb
         const base = who === 'jobcast' ? jc.ready.url : bare!.ready.url;
         const etag = (who === 'jobcast' ? jcProbe : bareProbe).get(c.path)!.etag;
         const headers: Record<string, string> =
-          c.expect === 304 && etag ? { 'if-none-match': etag } : c.expect === 302 ? { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36' } : {};
+          c.expect === 304 && etag
+            ? { 'if-none-match': etag }
+            : c.expect === 302
+              ? { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36' }
+              : {};
         const what = `serve: ${c.name} ${c.path} · ${who} · ${seconds}s × 100 connections`;
         // Warm-up (caches, JIT, connections), not counted.
         if (big) {
