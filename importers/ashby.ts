@@ -10,7 +10,16 @@
  * and it prints `compensation` beside the jobs list where the API returns it inside each job.
  */
 import { z } from 'zod';
-import { defineImporter, type AtsJob, type AtsPlace, type ImportIssue, type ImportPage, type Malformed } from '../src/import/importer';
+import {
+  defineImporter,
+  type AtsJob,
+  type AtsPlace,
+  type ImportIssue,
+  type ImportPage,
+  type Malformed,
+  importWarning as warn,
+  bodyProblem,
+} from '../src/import/importer';
 import { countryCode, isRemoteText, placeFromText, remoteCountries } from '../src/import/places';
 import { CURRENCY_CODES } from '../src/model/iso-codes';
 import type { EmploymentType, Salary, Workplace } from '../src/model/posting';
@@ -77,15 +86,7 @@ const WORKPLACE: Readonly<Record<string, Workplace>> = { OnSite: 'onsite', Hybri
 /** Ashby writes a pay interval as a count and a unit; jobcast's units are all "per one". */
 const UNIT: Readonly<Record<string, Salary['unit']>> = { '1 HOUR': 'HOUR', '1 DAY': 'DAY', '1 WEEK': 'WEEK', '1 MONTH': 'MONTH', '1 YEAR': 'YEAR' };
 
-const warn = (job: string, field: string, message: string): ImportIssue => ({ severity: 'warning', job, field, message });
-
-/** The first thing zod found wrong, at its path in the body. */
-function why(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'the body is not an Ashby job board';
-  const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  return `${at.replace(/^\./, '') || 'the body'}: ${issue.message}`;
-}
+const why = (error: z.ZodError): string => bodyProblem(error, 'the body is not an Ashby job board');
 
 /** The object without its undefined keys, so optional fields stay absent (exactOptionalPropertyTypes). */
 function present<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

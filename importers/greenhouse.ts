@@ -12,7 +12,15 @@
  */
 import { Parser } from 'htmlparser2';
 import { z } from 'zod';
-import { defineImporter, type AtsJob, type AtsPlace, type ImportIssue, type ImportPage, type Malformed } from '../src/import/importer';
+import {
+  defineImporter,
+  type AtsJob,
+  type AtsPlace,
+  type ImportIssue,
+  type ImportPage,
+  type Malformed,
+  importWarning as warning,
+} from '../src/import/importer';
 import { countryCode, isRemoteText, placeFromText, remoteCountries } from '../src/import/places';
 import { CURRENCY_CODES } from '../src/model/iso-codes';
 import { canonicalLanguage, type Salary, type Workplace } from '../src/model/posting';
@@ -101,8 +109,6 @@ function decodeContent(content: string): string {
   parser.end(content);
   return html;
 }
-
-const warning = (id: string, field: string, message: string): ImportIssue => ({ severity: 'warning', job: id, field, message });
 
 /** Markers of the way of working that are not part of a place: "(Hybrid)", "Hybrid - ", " - On-site". */
 const WORK_MARKER = /\(\s*(?:hybrid|remote|on-?site|in[- ]office)\s*\)|^\s*(?:hybrid|on-?site)\b\s*[-–:]?\s*|\s*[-–:]\s*(?:hybrid|remote|on-?site)\s*$/gi;

@@ -12,7 +12,15 @@
  * - `createdAt` (milliseconds since the epoch) is not in the field table but is in every posting.
  */
 import { z } from 'zod';
-import { defineImporter, type AtsJob, type AtsPlace, type ImportIssue, type ImportPage, type Malformed } from '../src/import/importer';
+import {
+  defineImporter,
+  type AtsJob,
+  type AtsPlace,
+  type ImportIssue,
+  type ImportPage,
+  type Malformed,
+  importWarning as warning,
+} from '../src/import/importer';
 import { countryCode, isRemoteText, placeFromText, remoteCountries } from '../src/import/places';
 import { escapeHtmlText } from '../src/compose/text';
 import { CURRENCY_CODES } from '../src/model/iso-codes';
@@ -75,8 +83,6 @@ function readBody(body: string): Posting[] | Malformed {
   const first = read.error.issues[0];
   return { malformed: first ? `${fieldPath(first.path)}: ${first.message}` : 'the body is not a list of Lever postings' };
 }
-
-const warning = (id: string, field: string, message: string): ImportIssue => ({ severity: 'warning', job: id, field, message });
 
 /** The posting's text, lists and closing as one HTML document, in the order Lever shows them. */
 function descriptionOf(p: Posting): string {

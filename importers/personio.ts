@@ -11,7 +11,16 @@
  */
 import { SaxesParser } from 'saxes';
 import { z } from 'zod';
-import { defineImporter, type AtsJob, type AtsPlace, type ImportIssue, type ImportPage, type Malformed } from '../src/import/importer';
+import {
+  defineImporter,
+  type AtsJob,
+  type AtsPlace,
+  type ImportIssue,
+  type ImportPage,
+  type Malformed,
+  importWarning as warn,
+  bodyProblem,
+} from '../src/import/importer';
 import { countryCode, isRemoteText, placeFromText, remoteCountries } from '../src/import/places';
 import type { EmploymentType } from '../src/model/posting';
 
@@ -117,13 +126,7 @@ const position = z.object({
 type Position = z.output<typeof position>;
 const feed = z.object({ position: z.array(position) });
 
-/** The first thing zod found wrong, at its path in the feed. */
-function why(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'not a Personio feed';
-  const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  return `${at.replace(/^\./, '')}: ${issue.message}`;
-}
+const why = (error: z.ZodError): string => bodyProblem(error, 'not a Personio feed');
 
 /** The positions of the feed, or why it is not one. */
 function readFeed(body: string): Position[] | string {
@@ -133,8 +136,6 @@ function readFeed(body: string): Position[] | string {
   const read = feed.safeParse({ position: childrenOf(root, 'position').map(recordOf) });
   return read.success ? read.data.position : why(read.error);
 }
-
-const warn = (job: string, field: string, message: string): ImportIssue => ({ severity: 'warning', job, field, message });
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

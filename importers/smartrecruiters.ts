@@ -18,6 +18,8 @@ import {
   type ImportRequest,
   type Malformed,
   type PendingJob,
+  importWarning as warn,
+  bodyProblem,
 } from '../src/import/importer';
 import { countryCode, placeFromText } from '../src/import/places';
 import { CURRENCY_CODES } from '../src/model/iso-codes';
@@ -87,15 +89,7 @@ const detail = entry.extend({
 });
 type Detail = z.output<typeof detail>;
 
-const warn = (job: string, field: string, message: string): ImportIssue => ({ severity: 'warning', job, field, message });
-
-/** The first thing zod found wrong, at its path in the body. */
-function why(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'not a SmartRecruiters answer';
-  const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  return `${at.replace(/^\./, '') || 'the body'}: ${issue.message}`;
-}
+const why = (error: z.ZodError): string => bodyProblem(error, 'not a SmartRecruiters answer');
 
 function readJson<T>(body: string, schema: z.ZodType<T>): T | Malformed {
   let json: unknown;

@@ -109,6 +109,17 @@ export interface Importer<O = unknown> {
 
 export const isMalformed = (r: object): r is Malformed => 'malformed' in r;
 
+/** A warning about one ATS job's field: what the mapping could not carry. */
+export const importWarning = (job: string, field: string, message: string): ImportIssue => ({ severity: 'warning', job, field, message });
+
+/** The first thing a zod schema of a response found wrong, at its path in the body (`jobs[1].id: …`), or `fallback`. */
+export function bodyProblem(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, fallback: string): string {
+  const issue = error.issues[0];
+  if (!issue) return fallback;
+  const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return `${at.replace(/^\./, '') || 'the body'}: ${issue.message}`;
+}
+
 /** Typing help for importer files, like defineAdapter and defineNotifier. */
 export function defineImporter<O>(importer: Importer<O>): Importer<O> {
   return importer;
