@@ -70,6 +70,7 @@ const job = z.object({
   jobUrl: httpsUrl.nullish(),
   applyUrl: httpsUrl,
   compensation: compensation.nullish(),
+  shouldDisplayCompensationOnJobPostings: z.boolean().nullish(),
 });
 type AshbyJob = z.output<typeof job>;
 
@@ -184,6 +185,8 @@ function salaryIn(components: readonly Component[], jobId: string, field: string
 
 /** The job's pay: the summary's salary, and each tier's as a pay zone when there are several tiers (one per place). */
 function payOf(j: AshbyJob, issues: ImportIssue[]): Pick<AtsJob, 'salary' | 'payZones'> {
+  // The employer chose not to show pay on its own postings: the import does not publish it either.
+  if (j.shouldDisplayCompensationOnJobPostings === false) return {};
   const tiers = j.compensation?.compensationTiers ?? [];
   const tierPay = tiers.map((t, i) => salaryIn(t.components, j.id, `compensation.compensationTiers[${i}].components`, issues));
   const summary = salaryIn(j.compensation?.summaryComponents ?? [], j.id, 'compensation.summaryComponents', issues);

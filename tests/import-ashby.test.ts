@@ -75,6 +75,14 @@ describe('ashby: the board', () => {
     expect(j.descriptionHtml).toContain('from a café in Graz');
   });
 
+  it('pay the employer chose not to show on its postings is not imported', () => {
+    const board = JSON.parse(BODY) as { jobs: Record<string, unknown>[] };
+    board.jobs = board.jobs.map((j) => (j.id === REMOTE ? { ...j, shouldDisplayCompensationOnJobPostings: false } : j));
+    const read = ashby.parse(JSON.stringify(board), REQUEST, OPTIONS);
+    if (isMalformed(read)) throw new Error(read.malformed);
+    expect([jobOf(read, REMOTE).salary, jobOf(read, REMOTE).payZones]).toEqual([undefined, undefined]);
+  });
+
   it('a multi-location job: each address a place, each tier a pay zone titled by its place', () => {
     const j = jobOf(p, MULTI);
     expect(j.workplace).toBe('hybrid');

@@ -9,6 +9,7 @@ import { simpleParser } from 'mailparser';
 import { parse as parseYaml } from 'yaml';
 import { adapters as defaultAdapters } from '../adapters';
 import { jobPlaces, referenceNumbers } from '../adapters/shared/indeed-shape';
+import { googleCard } from '../adapters/google/preview';
 import { postingFields } from '../src/model/posting';
 import { validateJson } from './helpers/cli';
 import { tempProject } from './helpers/project';
@@ -140,6 +141,11 @@ describe('the job page', () => {
 function boardJobs(path: string, idElement: string): Map<string, XNode> {
   return new Map(kids(mustParse(b.read(path)), 'job').map((j) => [textOf(j, idElement)!, j]));
 }
+
+test("the admin's Google preview says the pay differs by place instead of 'not given'", () => {
+  const card = googleCard(b.read(`jobs/${ID}/jobposting.json`), true);
+  expect(card.fields.find((f) => f.label === 'Salary')?.value).toBe('differs by place: in the description, not in baseSalary');
+});
 
 describe.each([
   ['indeed', 'feeds/indeed.xml'],

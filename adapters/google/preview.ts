@@ -4,6 +4,7 @@
  * search-result card and the job panel fields. Reading the published markup, not the posting, is the
  * point: the preview shows what Google will actually be told.
  */
+import { payVaries } from '../../src/model/pay';
 import type { PostingEntry, PreviewArtifact, PreviewBlock } from '../../src/adapter';
 import { countryName } from '../../src/model/iso-codes';
 import { visibleText } from '../../src/xml/feed';
@@ -70,7 +71,7 @@ function snippetOf(html: string): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), SNIPPET / 2)).trimEnd()} …`;
 }
 
-export function googleCard(jsonLd: string): GoogleCard {
+export function googleCard(jsonLd: string, payByPlace = false): GoogleCard {
   const ld = obj(JSON.parse(jsonLd));
   const url = str(ld.url);
   let site = '';
@@ -92,7 +93,7 @@ export function googleCard(jsonLd: string): GoogleCard {
     { label: 'Title', value: str(ld.title) },
     { label: 'Company', value: company },
     { label: 'Location', value: location },
-    { label: 'Salary', value: salary || 'not given' },
+    { label: 'Salary', value: salary || (payByPlace ? 'differs by place: in the description, not in baseSalary' : 'not given') },
     { label: 'Employment type', value: employment },
     { label: 'Posted', value: str(ld.datePosted) },
     { label: 'Apply by', value: str(ld.validThrough) || 'no closing date' },
@@ -113,7 +114,7 @@ export function googleCard(jsonLd: string): GoogleCard {
 export function googlePreview(entry: PostingEntry, artifacts: readonly PreviewArtifact[]): PreviewBlock[] {
   const ld = artifacts.find((a) => a.posting === entry.id && a.contentType.startsWith('application/ld+json'));
   if (!ld) return [];
-  const card = googleCard(ld.body);
+  const card = googleCard(ld.body, payVaries(entry.posting));
   return [
     {
       label: `Google search result and job panel, from ${ld.path}`,
