@@ -18,8 +18,9 @@ import {
   type ImportPage,
   type Malformed,
   importWarning as warn,
-  bodyProblem,
+  isMalformed,
 } from '../src/import/importer';
+import { isoDay, payAmounts, readJsonBody } from '../src/import/read';
 import { countryCode, isRemoteText, placeFromText, remoteCountries } from '../src/import/places';
 import { CURRENCY_CODES } from '../src/model/iso-codes';
 import type { EmploymentType, Salary, Workplace } from '../src/model/posting';
@@ -87,8 +88,6 @@ const WORKPLACE: Readonly<Record<string, Workplace>> = { OnSite: 'onsite', Hybri
 /** Ashby writes a pay interval as a count and a unit; jobcast's units are all "per one". */
 const UNIT: Readonly<Record<string, Salary['unit']>> = { '1 HOUR': 'HOUR', '1 DAY': 'DAY', '1 WEEK': 'WEEK', '1 MONTH': 'MONTH', '1 YEAR': 'YEAR' };
 
-const why = (error: z.ZodError): string => bodyProblem(error, 'the body is not an Ashby job board');
-
 /** The object without its undefined keys, so optional fields stay absent (exactOptionalPropertyTypes). */
 function present<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
@@ -149,19 +148,11 @@ function employmentOf(j: AshbyJob, issues: ImportIssue[]): EmploymentType[] | un
   return known ? [known] : undefined;
 }
 
-/** The amounts of a pay component as jobcast's range or one value; undefined when they are not a pay. */
-function amounts(min: number | null | undefined, max: number | null | undefined): Pick<Salary, 'min' | 'max' | 'value'> | undefined {
-  const ok = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0;
-  if (ok(min) && ok(max)) return min === max ? { value: min } : min < max ? { min, max } : undefined;
-  if (ok(min)) return { value: min };
-  return ok(max) ? { value: max } : undefined;
-}
-
 /** A Salary component read into jobcast's salary; what does not fit is an issue at `field`. */
 function salaryOf(c: Component, jobId: string, field: string, issues: ImportIssue[]): Salary | undefined {
   const unit = UNIT[c.interval ?? ''];
   const currency = c.currencyCode?.trim().toUpperCase();
-  const range = amounts(c.minValue, c.maxValue);
+  const range = payAmounts(c.minValue, c.maxValue);
   if (!unit) {
     issues.push(warn(jobId, `${field}.interval`, `pay per "${c.interval ?? ''}" has no jobcast unit (1 HOUR, DAY, WEEK, MONTH or YEAR)`));
     return undefined;
@@ -195,15 +186,9 @@ function payOf(j: AshbyJob, issues: ImportIssue[]): Pick<AtsJob, 'salary' | 'pay
   return { ...(salary ? { salary } : {}), ...(payZones.length ? { payZones } : {}) };
 }
 
-/** YYYY-MM-DD of an ISO 8601 time as written (its own offset), or undefined. */
-function dayOf(time: string | null | undefined): string | undefined {
-  const day = /^(\d{4}-\d{2}-\d{2})(?:T|$)/.exec(time?.trim() ?? '')?.[1];
-  return day && !Number.isNaN(Date.parse(day)) ? day : undefined;
-}
-
 function mapJob(j: AshbyJob, issues: ImportIssue[]): AtsJob {
   const workplace = workplaceOf(j, issues);
-  const datePosted = dayOf(j.publishedAt);
+  const datePosted = isoDay(j.publishedAt);
   if (j.publishedAt && !datePosted) issues.push(warn(j.id, 'publishedAt', `"${j.publishedAt}" is not an ISO 8601 time`));
   return {
     id: j.id,
@@ -223,17 +208,11 @@ function mapJob(j: AshbyJob, issues: ImportIssue[]): AtsJob {
 }
 
 function parse(body: string): ImportPage | Malformed {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (e) {
-    return { malformed: `not JSON: ${(e as Error).message}` };
-  }
-  const read = boardBody.safeParse(json);
-  if (!read.success) return { malformed: why(read.error) };
+  const read = readJsonBody(body, boardBody, 'the body is not an Ashby job board');
+  if (isMalformed(read)) return read;
   const issues: ImportIssue[] = [];
   // An unlisted job is reachable by its link only: the board does not advertise it, so neither do we.
-  const jobs = read.data.jobs.filter((j) => j.isListed !== false).map((j) => mapJob(j, issues));
+  const jobs = read.jobs.filter((j) => j.isListed !== false).map((j) => mapJob(j, issues));
   return { jobs, issues };
 }
 

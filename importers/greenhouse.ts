@@ -21,6 +21,7 @@ import {
   type Malformed,
   importWarning as warning,
 } from '../src/import/importer';
+import { isoDay, readJsonBody } from '../src/import/read';
 import { countryCode, isRemoteText, placeFromText, remoteCountries } from '../src/import/places';
 import { CURRENCY_CODES } from '../src/model/iso-codes';
 import { canonicalLanguage, type Salary, type Workplace } from '../src/model/posting';
@@ -79,24 +80,6 @@ const board = z.object({
 type GreenhouseJob = z.infer<typeof job>;
 type PayRange = z.infer<typeof payRange>;
 type Office = z.infer<typeof office>;
-
-/** `jobs[2].id`: where in the body a problem is, as the ATS's field. */
-const fieldPath = (path: readonly PropertyKey[]): string =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || 'the body';
-
-/** The body read as the documented shape, or why it is not that shape. */
-function readBody(body: string): z.infer<typeof board> | Malformed {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (err) {
-    return { malformed: `the body is not JSON (${err instanceof Error ? err.message : String(err)})` };
-  }
-  const read = board.safeParse(json);
-  if (read.success) return read.data;
-  const first = read.error.issues[0];
-  return { malformed: first ? `${fieldPath(first.path)}: ${first.message}` : 'the body is not a Greenhouse job list' };
-}
 
 /**
  * The HTML that `content` spells as entities. Escaped content has no raw `<`, so the parser sees only
@@ -206,11 +189,10 @@ function payOf(id: string, ranges: readonly PayRange[], issues: ImportIssue[]): 
 }
 
 /** `2024-03-04T09:00:00-05:00` → `2024-03-04`: the day in the board's own offset, as it was published. */
-const dayOf = (stamp: string | null | undefined): string | undefined => /^\d{4}-\d{2}-\d{2}/.exec(stamp ?? '')?.[0];
 
 function toJob(j: GreenhouseJob, issues: ImportIssue[]): AtsJob {
   const id = String(j.id);
-  const datePosted = dayOf(j.first_published);
+  const datePosted = isoDay(j.first_published);
   const requisitionId = j.requisition_id === null || j.requisition_id === undefined ? '' : String(j.requisition_id).trim();
   const department = j.departments?.[0]?.name?.trim();
   const language = j.language ? canonicalLanguage(j.language) : undefined;
@@ -242,7 +224,7 @@ export const greenhouse = defineImporter({
   board: (o: Options) => o.board,
   first: (o: Options) => ({ url: `${HOSTS[o.region]}/v1/boards/${encodeURIComponent(o.board)}/jobs?content=true&pay_transparency=true` }),
   parse(body: string): ImportPage | Malformed {
-    const read = readBody(body);
+    const read = readJsonBody(body, board, 'the body is not a Greenhouse job list');
     if ('malformed' in read) return read;
     const issues: ImportIssue[] = [];
     const jobs = read.jobs.map((j) => toJob(j, issues));

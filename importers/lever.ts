@@ -21,6 +21,7 @@ import {
   type Malformed,
   importWarning as warning,
 } from '../src/import/importer';
+import { readJsonBody } from '../src/import/read';
 import { countryCode, isRemoteText, placeFromText, remoteCountries } from '../src/import/places';
 import { escapeHtmlText } from '../src/compose/text';
 import { CURRENCY_CODES } from '../src/model/iso-codes';
@@ -65,24 +66,6 @@ const posting = z.object({
 const postings = z.array(posting);
 
 type Posting = z.infer<typeof posting>;
-
-/** `[2].id`: where in the body a problem is, as the ATS's field. */
-const fieldPath = (path: readonly PropertyKey[]): string =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || 'the body';
-
-/** The body read as the documented shape, or why it is not that shape. */
-function readBody(body: string): Posting[] | Malformed {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (err) {
-    return { malformed: `the body is not JSON (${err instanceof Error ? err.message : String(err)})` };
-  }
-  const read = postings.safeParse(json);
-  if (read.success) return read.data;
-  const first = read.error.issues[0];
-  return { malformed: first ? `${fieldPath(first.path)}: ${first.message}` : 'the body is not a list of Lever postings' };
-}
 
 /** The posting's text, lists and closing as one HTML document, in the order Lever shows them. */
 function descriptionOf(p: Posting): string {
@@ -221,7 +204,7 @@ export const lever = defineImporter({
   board: (o: Options) => o.site,
   first: (o: Options) => ({ url: `${HOSTS[o.region]}/v0/postings/${encodeURIComponent(o.site)}?mode=json` }),
   parse(body: string): ImportPage | Malformed {
-    const read = readBody(body);
+    const read = readJsonBody(body, postings, 'the body is not a list of Lever postings');
     if ('malformed' in read) return read;
     const issues: ImportIssue[] = [];
     return { jobs: read.map((p) => toJob(p, issues)), issues };

@@ -21,6 +21,8 @@ import {
   importWarning as warn,
   bodyProblem,
 } from '../src/import/importer';
+import { isoDay } from '../src/import/read';
+import { escapeHtmlText } from '../src/compose/text';
 import { countryCode, isRemoteText, placeFromText, remoteCountries } from '../src/import/places';
 import type { EmploymentType } from '../src/model/posting';
 
@@ -137,13 +139,11 @@ function readFeed(body: string): Position[] | string {
   return read.success ? read.data.position : why(read.error);
 }
 
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** The description blocks in the feed's order, each under its name as a heading. */
 function descriptionOf(p: Position): string {
   return p.jobDescriptions
     .filter((d) => d.value)
-    .map((d) => `${d.name ? `<h3>${escapeHtml(d.name)}</h3>` : ''}${d.value}`)
+    .map((d) => `${d.name ? `<h3>${escapeHtmlText(d.name)}</h3>` : ''}${d.value}`)
     .join('\n');
 }
 
@@ -200,17 +200,11 @@ function placesOf(p: Position, o: PersonioOptions, issues: ImportIssue[]): Pick<
   return { locations, workplace: 'remote', ...(countries.size ? { applicantCountries: [...countries] } : {}) };
 }
 
-/** YYYY-MM-DD of an ISO 8601 time as written (its own offset), or undefined. */
-function dayOf(time: string | undefined): string | undefined {
-  const day = /^(\d{4}-\d{2}-\d{2})(?:T|$)/.exec(time ?? '')?.[1];
-  return day && !Number.isNaN(Date.parse(day)) ? day : undefined;
-}
-
 const siteOf = (o: PersonioOptions): string => `https://${o.company}.jobs.personio.${o.host}`;
 
 function mapPosition(p: Position, o: PersonioOptions, issues: ImportIssue[]): AtsJob {
   const page = `${siteOf(o)}/job/${p.id}`;
-  const datePosted = dayOf(p.createdAt);
+  const datePosted = isoDay(p.createdAt);
   if (p.createdAt && !datePosted) issues.push(warn(p.id, 'createdAt', `"${p.createdAt}" is not an ISO 8601 time`));
   const employmentType = employmentOf(p, issues);
   return {

@@ -19,8 +19,10 @@ import {
   type Malformed,
   type PendingJob,
   importWarning as warn,
-  bodyProblem,
+  isMalformed,
 } from '../src/import/importer';
+import { isoDay, payAmounts, readJsonBody } from '../src/import/read';
+import { escapeHtmlText } from '../src/compose/text';
 import { countryCode, placeFromText } from '../src/import/places';
 import { CURRENCY_CODES } from '../src/model/iso-codes';
 import type { EmploymentType, Salary, Workplace } from '../src/model/posting';
@@ -89,21 +91,6 @@ const detail = entry.extend({
 });
 type Detail = z.output<typeof detail>;
 
-const why = (error: z.ZodError): string => bodyProblem(error, 'not a SmartRecruiters answer');
-
-function readJson<T>(body: string, schema: z.ZodType<T>): T | Malformed {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (e) {
-    return { malformed: `not JSON: ${(e as Error).message}` };
-  }
-  const read = schema.safeParse(json);
-  return read.success ? read.data : { malformed: why(read.error) };
-}
-
-const isMalformedRead = (r: unknown): r is Malformed => typeof r === 'object' && r !== null && 'malformed' in r;
-
 const companyPath = (o: SmartRecruitersOptions): string => `${API}/${encodeURIComponent(o.company)}/postings`;
 const pageRequest = (o: SmartRecruitersOptions, offset: number, limit: number): ImportRequest => ({
   url: `${companyPath(o)}?limit=${limit}&offset=${offset}`,
@@ -111,8 +98,8 @@ const pageRequest = (o: SmartRecruitersOptions, offset: number, limit: number): 
 
 /** One page of the list: every posting pending its detail, and the next page while the count says there is one. */
 function parseList(body: string, o: SmartRecruitersOptions): ImportPage | Malformed {
-  const page = readJson(body, list);
-  if (isMalformedRead(page)) return page;
+  const page = readJsonBody(body, list, 'not a SmartRecruiters answer');
+  if (isMalformed(page)) return page;
   const pending: PendingJob[] = page.content.map((e) => ({
     id: e.id,
     request: { url: `${companyPath(o)}/${encodeURIComponent(e.id)}` },
@@ -122,14 +109,12 @@ function parseList(body: string, o: SmartRecruitersOptions): ImportPage | Malfor
   return { jobs: [], pending, total: page.totalFound, issues: [], ...(after < page.totalFound ? { next: pageRequest(o, after, page.limit) } : {}) };
 }
 
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** The job ad's sections in order, each under its title as a heading. */
 function descriptionOf(d: Detail): string {
   return SECTIONS.flatMap((key) => {
     const s = d.jobAd.sections[key];
     const text = s?.text?.trim();
-    return text ? [`<h3>${escapeHtml(s?.title?.trim() || SECTION_TITLES[key])}</h3>${text}`] : [];
+    return text ? [`<h3>${escapeHtmlText(s?.title?.trim() || SECTION_TITLES[key])}</h3>${text}`] : [];
   }).join('\n');
 }
 
@@ -197,20 +182,12 @@ const PERIODS: Readonly<Record<string, Salary['unit']>> = {
   ANNUALLY: 'YEAR',
 };
 
-/** The amounts as jobcast's range or one value; undefined when they are not a pay. */
-function amounts(min: number | null | undefined, max: number | null | undefined): Pick<Salary, 'min' | 'max' | 'value'> | undefined {
-  const ok = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0;
-  if (ok(min) && ok(max)) return min === max ? { value: min } : min < max ? { min, max } : undefined;
-  if (ok(min)) return { value: min };
-  return ok(max) ? { value: max } : undefined;
-}
-
 /** The posting's pay; without a period it is read as yearly, as the documented example's amounts are, and said so. */
 function salaryOf(d: Detail, issues: ImportIssue[]): Salary | undefined {
   const c = d.compensation;
   if (!c || (c.min == null && c.max == null)) return undefined;
   const currency = c.currency?.trim().toUpperCase();
-  const range = amounts(c.min, c.max);
+  const range = payAmounts(c.min, c.max);
   const unit = c.period ? PERIODS[c.period.trim().toUpperCase()] : 'YEAR';
   if (!currency || !CURRENCY_CODES.has(currency)) {
     issues.push(warn(d.id, 'compensation.currency', `"${c.currency ?? ''}" is no ISO 4217 currency`));
@@ -226,12 +203,6 @@ function salaryOf(d: Detail, issues: ImportIssue[]): Salary | undefined {
   }
   if (!c.period) issues.push(warn(d.id, 'compensation', 'the pay gives no period: read as per year'));
   return { currency, unit, ...range };
-}
-
-/** YYYY-MM-DD of an ISO 8601 time as written (its own offset), or undefined. */
-function dayOf(time: string | null | undefined): string | undefined {
-  const day = /^(\d{4}-\d{2}-\d{2})(?:T|$)/.exec(time?.trim() ?? '')?.[1];
-  return day && !Number.isNaN(Date.parse(day)) ? day : undefined;
 }
 
 function languageOf(d: Detail): string | undefined {
@@ -256,7 +227,7 @@ function withListed(d: Detail, partial: unknown): Detail {
 
 function mapDetail(d: Detail, applyUrl: string, issues: ImportIssue[]): AtsJob {
   const workplace = workplaceOf(d);
-  const datePosted = dayOf(d.releasedDate);
+  const datePosted = isoDay(d.releasedDate);
   if (d.releasedDate && !datePosted) issues.push(warn(d.id, 'releasedDate', `"${d.releasedDate}" is not an ISO 8601 time`));
   const salary = salaryOf(d, issues);
   const employmentType = employmentOf(d, issues);
@@ -280,8 +251,8 @@ function mapDetail(d: Detail, applyUrl: string, issues: ImportIssue[]): AtsJob {
 }
 
 function parseDetail(body: string, pending: PendingJob): { job: AtsJob; issues: ImportIssue[] } | Malformed {
-  const read = readJson(body, detail);
-  if (isMalformedRead(read)) return read;
+  const read = readJsonBody(body, detail, 'not a SmartRecruiters answer');
+  if (isMalformed(read)) return read;
   if (read.id !== pending.id) return { malformed: `id: the detail is of posting ${read.id}, not ${pending.id}` };
   // Without the apply link the posting's own page is where candidates apply.
   const applyUrl = read.applyUrl ?? read.postingUrl;

@@ -177,8 +177,8 @@ describe('ashby: bodies it refuses', () => {
   };
 
   it('not JSON', () => {
-    expect(malformed(BODY.slice(0, 200))).toMatch(/^not JSON/);
-    expect(malformed('<html><body>Not found</body></html>')).toMatch(/^not JSON/);
+    expect(malformed(BODY.slice(0, 200))).toMatch(/^the body is not JSON \(/);
+    expect(malformed('<html><body>Not found</body></html>')).toMatch(/^the body is not JSON \(/);
   });
 
   it('not a job board', () => {

@@ -170,8 +170,8 @@ describe('smartrecruiters: bodies it refuses', () => {
   };
 
   it('not JSON', () => {
-    expect(malformedList(fixture('page-0.json').slice(0, 300))).toMatch(/^not JSON/);
-    expect(malformedDetail(CAFE, '')).toMatch(/^not JSON/);
+    expect(malformedList(fixture('page-0.json').slice(0, 300))).toMatch(/^the body is not JSON \(/);
+    expect(malformedDetail(CAFE, '')).toMatch(/^the body is not JSON \(/);
   });
 
   it('a list without its count, or not a list', () => {
