@@ -6,7 +6,7 @@
  */
 import type { ArtifactBody, PostingEntry, RenderContext } from '../../src/adapter';
 import { formatUtc } from '../../src/model/dates';
-import { languagesOf, pathLanguage } from '../../src/model/translate';
+import { historyLanguages } from '../../src/model/history';
 import { el, serializeDocument, xmlDocument, type XmlElement, type XmlStyle } from '../../src/xml/writer';
 import { jobPages } from './urls';
 
@@ -28,9 +28,9 @@ const urlElement = (loc: string, lastmod: Date | undefined, alternates: readonly
  * `x-default` (the role's own), the same set on each, as Google asks for sitemap alternates.
  */
 function roleUrls(e: PostingEntry, ctx: RenderContext<unknown>): XmlElement[] {
-  const langs = languagesOf(e.posting);
-  if (!langs.length) return [urlElement(ctx.url(jobPages.page(e.id)), e.changedAt)];
-  const hrefs = langs.map((lang) => absolute(ctx.url(jobPages.page(e.id, pathLanguage(e.posting, lang)))));
+  const { own, all: langs } = historyLanguages(e.languages);
+  if (langs.length < 2) return [urlElement(ctx.url(jobPages.page(e.id)), e.changedAt)];
+  const hrefs = langs.map((lang) => absolute(ctx.url(jobPages.page(e.id, lang === own ? undefined : lang))));
   const link = (hreflang: string, href: string) => el('xhtml:link', undefined, { rel: 'alternate', hreflang, href });
   const alternates = [...langs.map((lang, i) => link(lang, hrefs[i]!)), link('x-default', hrefs[0]!)];
   // Each language's page is dated by its own changes; every page also links the others, so a new or
@@ -41,8 +41,8 @@ function roleUrls(e: PostingEntry, ctx: RenderContext<unknown>): XmlElement[] {
   });
 }
 
-/** How many `<url>` elements a role takes: one per page language. */
-const urlCount = (e: PostingEntry): number => Math.max(1, languagesOf(e.posting).length);
+/** How many `<url>` elements a role takes: one per page language (from its history: the posting is not read). */
+const urlCount = (e: PostingEntry): number => Math.max(1, historyLanguages(e.languages).all.length);
 
 /** The latest change among `entries`, or `from` when that is later. */
 const latest = (entries: readonly PostingEntry[], from?: Date): Date | undefined =>
@@ -54,7 +54,7 @@ export const SITEMAP_MAX_URLS = 50_000;
 /** One part's document: the listing's `<url>` in the head of the first, then a fragment per open role. */
 function urlset(open: readonly PostingEntry[], listing: XmlElement | undefined, ctx: RenderContext<unknown>): Iterable<string> {
   // The xhtml namespace only where a role has language versions: a one-language site's bytes stay as they were.
-  const multilingual = open.some((e) => languagesOf(e.posting).length > 0);
+  const multilingual = open.some((e) => urlCount(e) > 1);
   return xmlDocument({
     root: 'urlset',
     attributes: multilingual ? { xmlns: SITEMAP_NS, 'xmlns:xhtml': XHTML_NS } : { xmlns: SITEMAP_NS },

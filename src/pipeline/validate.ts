@@ -110,13 +110,14 @@ function languageHistory(
   const langs = editionLanguagesOf(p.posting);
   if (!langs.length) return undefined;
   return Object.fromEntries(
-    langs.map((lang) => {
+    langs.map((lang, i) => {
       const { translations: _, ...version } = translated(p.posting, lang);
       // The set of languages too: every language's page links the others.
       const h = createHash('sha256').update(stableStringify({ version, state, langs })).digest().toString('hex', 0, 16);
       const prev = before?.languages?.[lang];
       const at = prev?.hash === h ? prev.since : before ? now.toISOString() : since;
-      return [lang, { hash: h, since: at }];
+      // editionLanguagesOf lists the file's own language first.
+      return [lang, { hash: h, since: at, ...(i === 0 ? { own: true as const } : {}) }];
     }),
   );
 }

@@ -8,7 +8,9 @@ import { memoize } from '../util/memo';
 import type { PostingEntry } from '../adapter';
 import type { LifecycleState } from '../model/lifecycle';
 import type { Posting } from '../model/posting';
-import { editionLanguagesOf, translated } from '../model/translate';
+import { historyLanguages } from '../model/history';
+import { withPosting } from '../model/posting-body';
+import { translated } from '../model/translate';
 import { cleanXmlText } from './escape';
 
 /**
@@ -17,35 +19,48 @@ import { cleanXmlText } from './escape';
  */
 export const FEED_STATES: readonly LifecycleState[] = ['open', 'closed', 'expired'];
 
-/** Open entries, newest first (then by id), so the order never depends on file-system listing. */
-/** The role in `lang` (its own language when undefined), dated by that language's own last change. */
-export function inLanguage(e: PostingEntry, lang: string | undefined = e.posting.language): PostingEntry {
-  const since = lang === undefined ? undefined : e.languages?.[lang]?.since;
-  const posting = translated(e.posting, lang);
-  if (since === undefined && posting === e.posting) return e;
-  return { ...e, posting, ...(since !== undefined ? { changedAt: new Date(since) } : {}) };
+/**
+ * The role in `lang`, dated by that language's own last change. Its posting (translated) is read
+ * only when a feed renders it, so feed pages carried over unchanged never read their roles.
+ */
+export function inLanguage(e: PostingEntry, lang: string): PostingEntry {
+  const since = e.languages?.[lang]?.since;
+  // The entry's own fields as they are (descriptors: its posting getter is not called), then ours.
+  const fields = Object.fromEntries(Object.keys(e).flatMap((k) => (k === 'posting' ? [] : [[k, Object.getOwnPropertyDescriptor(e, k)!]])));
+  const out: Record<string, unknown> = Object.defineProperties({}, fields);
+  if (since !== undefined) out.changedAt = new Date(since);
+  return withPosting(out as Omit<PostingEntry, 'posting'>, {
+    get posting() {
+      return translated(e.posting, lang);
+    },
+  });
 }
 
 /** The default feeds' roles: each in its own language, dated by that language's changes (a translation's edit is not theirs). */
-export const ownEditions = (entries: readonly PostingEntry[]): PostingEntry[] => entries.map((e) => (e.languages ? inLanguage(e) : e));
+export const ownEditions = (entries: readonly PostingEntry[]): PostingEntry[] =>
+  entries.map((e) => {
+    const own = historyLanguages(e.languages).own;
+    return own ? inLanguage(e, own) : e;
+  });
 
 /**
  * The per-language editions of a feed: each language a role is written or translated in (sorted),
- * with the roles available in it, each in that language. Empty when no role names a language.
+ * with the roles available in it, each in that language. Empty when no role names a language. Read
+ * from the roles' history (PostingEntry.languages), not their postings.
  */
 export function languageEditions(entries: readonly PostingEntry[]): { lang: string; entries: PostingEntry[] }[] {
   const byLang = new Map<string, PostingEntry[]>();
   for (const e of entries) {
-    for (const lang of editionLanguagesOf(e.posting)) {
-      const version = inLanguage(e, lang);
+    for (const lang of historyLanguages(e.languages).all) {
       let list = byLang.get(lang);
       if (!list) byLang.set(lang, (list = []));
-      list.push(version);
+      list.push(inLanguage(e, lang));
     }
   }
   return [...byLang.keys()].sort().map((lang) => ({ lang, entries: byLang.get(lang)! }));
 }
 
+/** Open entries, newest first (then by id), so the order never depends on file-system listing. */
 export function listedEntries(entries: readonly PostingEntry[]): PostingEntry[] {
   // Each entry's time read once, not in every comparison: six feeds sort every role on every build.
   const keyed: { at: number; e: PostingEntry }[] = [];
