@@ -16,7 +16,7 @@ import { Ledger } from '../src/ledger/ledger';
 import { silentLogger } from '../src/log';
 import type { Project } from '../src/project';
 import { startFakeRemote, type FakeRemote } from './helpers/fake-remote';
-import { SHIPPED_CONFIG_TEXT, tempProject, type TempProject } from './helpers/project';
+import { MINIMAL_POSTING, SHIPPED_CONFIG_TEXT, tempProject, type TempProject } from './helpers/project';
 import { runCli, validateJson } from './helpers/cli';
 import { htmlBlocks, kid, kids, mustParse, textOf } from './feeds-support';
 import { paragraphsOf } from '../src/compose/description';
@@ -376,4 +376,50 @@ describe('the command line and the schedule', () => {
       e.project.cleanup();
     }
   });
+});
+
+test('a hand-written file that holds an imported id is never overwritten: that job is left out and said so', async () => {
+  const e = await env(SOURCES.greenhouse!.config);
+  try {
+    SOURCES.greenhouse!.serve(e.remote);
+    const mine = MINIMAL_POSTING.replace('Backend Engineer', 'Our own role');
+    e.project.write('gh-4012345002.yaml', mine);
+    const run = await e.importNow('greenhouse');
+    expect(run.issues.filter((i) => i.severity === 'error').map((i) => `${i.job} ${i.field}: ${i.message}`)).toEqual([
+      '4012345002 id: left out: gh-4012345002.yaml exists and was not imported from greenhouse acme; it is left as it is',
+    ]);
+    expect(e.files()['gh-4012345002.yaml']).toBe(mine);
+    expect(Object.keys(e.files())).toHaveLength(4);
+  } finally {
+    await e.remote.close();
+    e.project.cleanup();
+  }
+});
+
+test('an import stopped after any number of its files (a crash) is finished by the next one: the same files as one clean import', async () => {
+  const clean = await env(SOURCES.greenhouse!.config);
+  SOURCES.greenhouse!.serve(clean.remote);
+  await clean.importNow('greenhouse');
+  clean.remote.otherwise('/boards-api.greenhouse.io/v1/boards/acme/jobs', json(boardNextWeek()));
+  await clean.importNow('greenhouse');
+  const expected = clean.files();
+  await clean.remote.close();
+  clean.project.cleanup();
+  for (let written = 0; written <= 3; written++) {
+    const e = await env(SOURCES.greenhouse!.config);
+    try {
+      SOURCES.greenhouse!.serve(e.remote);
+      await e.importNow('greenhouse');
+      e.remote.otherwise('/boards-api.greenhouse.io/v1/boards/acme/jobs', json(boardNextWeek()));
+      // The crash: only the first `written` planned files reached the disk (each whole: files are renamed into place).
+      const plan = (await e.importNow('greenhouse', true)).plan!;
+      plan.changes.slice(0, written).forEach((c) => e.project.write(path.basename(c.file), c.text));
+      await e.importNow('greenhouse');
+      expect([written, e.files()]).toEqual([written, expected]);
+      expect((await e.importNow('greenhouse')).plan!.changes).toEqual([]);
+    } finally {
+      await e.remote.close();
+      e.project.cleanup();
+    }
+  }
 });

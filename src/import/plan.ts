@@ -4,7 +4,7 @@
  * posting rules would reject left out with the reason. Pure but for reading the postings folder.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -120,6 +120,16 @@ function jobChange(job: AtsJob, input: PlanInput, known: Known | undefined, noRe
   if (!job.datePosted && known?.data.datePosted !== undefined) fields.datePosted = known.data.datePosted;
   const id = known?.id ?? postingId(input.idPrefix, job.id);
   const file = known?.file ?? path.join(input.postingsDir, `${id}.yaml`);
+  if (!known && existsSync(file)) {
+    // A file the import did not write (or from another board) holds the id: never overwritten.
+    issues.push({
+      severity: 'error',
+      job: job.id,
+      field: 'id',
+      message: `left out: ${path.basename(file)} exists and was not imported from ${input.ats} ${input.board}; it is left as it is`,
+    });
+    return undefined;
+  }
   const update = known ? updatedPostingFile(known.text, fields) : { text: newPostingFile(fields, input.ats), data: fields };
   if (!update) return 'unchanged';
   const why = rejection(update.data, input.schema);

@@ -30,19 +30,21 @@ export interface ApplyRedirectDeps {
   clock?: () => Date;
 }
 
-/** Each role's apply URL as one generation has it: read once per generation, in the background. */
+type UrlLookup = { get(id: string): string | undefined };
+
+/** Each role's apply URL as one generation has it: its sources read once per generation, in the background. */
 class ApplyUrls {
   private generation: string | undefined;
-  private urls: Map<string, string> | undefined;
-  private loading: Promise<Map<string, string>> | undefined;
+  private urls: UrlLookup | undefined;
+  private loading: Promise<UrlLookup> | undefined;
 
   /** The URLs of `snap`'s generation, once read (undefined while they are being read). */
-  now(snap: Snapshot): Map<string, string> | undefined {
+  now(snap: Snapshot): UrlLookup | undefined {
     if (snap.generation !== this.generation) this.start(snap);
     return this.urls;
   }
 
-  async read(snap: Snapshot): Promise<Map<string, string>> {
+  async read(snap: Snapshot): Promise<UrlLookup> {
     if (snap.generation !== this.generation) this.start(snap);
     return this.urls ?? this.loading!;
   }
@@ -51,8 +53,16 @@ class ApplyUrls {
     this.generation = snap.generation;
     this.urls = undefined;
     const loading = readSourceCache(snap.generation).then((cache) => {
-      const out = new Map<string, string>();
-      for (const c of cache.values()) out.set(c.path.replace(/^.*[\\/]/, '').replace(/\.yaml$/, ''), c.body.posting.apply.url);
+      // Each posting is parsed the first time its link is followed, not all of them at every swap.
+      const bodies = new Map([...cache.values()].map((c) => [c.path.replace(/^.*[\\/]/, '').replace(/\.yaml$/, ''), c.body] as const));
+      const known = new Map<string, string>();
+      const out = {
+        get: (id: string) => {
+          let url = known.get(id);
+          if (url === undefined && bodies.has(id)) known.set(id, (url = bodies.get(id)!.posting.apply.url));
+          return url;
+        },
+      };
       if (this.loading === loading) this.urls = out;
       return out;
     });
@@ -83,7 +93,7 @@ export function sourceOf(referrer: string | undefined, channel: string, site: Si
 type Answer = { location: string; counted?: { id: string; channel: string } } | undefined;
 
 /** The answer for one click, from the served output alone: a pure lookup once the generation is read. */
-function answer(deps: ApplyRedirectDeps, snap: Snapshot, urls: Map<string, string>, id: string, channel: string): Answer {
+function answer(deps: ApplyRedirectDeps, snap: Snapshot, urls: UrlLookup, id: string, channel: string): Answer {
   if (!deps.channels.includes(channel)) return undefined;
   const page = deps.pages.page(id);
   const served = snap.files.get(`${page}index.html`);
